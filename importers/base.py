@@ -1,0 +1,111 @@
+"""The importer contract and the registry that scores every importer against a text."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+
+from papershelf.importers.errors import ImporterError
+from papershelf.importers.records import ImportBatch, ParseContext
+
+
+class Importer(ABC):
+    """One page family. Subclasses are pure: text in, an ImportBatch out; they never touch the library.
+
+    `parse` may raise only ImporterError; anything else is a bug in the importer.
+    """
+
+    name: str = ""  # stable identifier used by --format and stored with each source
+    label: str = ""  # what the user reads
+    extensions: tuple[str, ...] = (".txt",)
+
+    @abstractmethod
+    def sniff(self, text: str) -> float:
+        """How confident this importer is that `text` is its kind of page, from 0 to 1."""
+
+    @abstractmethod
+    def parse(self, text: str, context: ParseContext) -> ImportBatch:
+        """Turn the text into plain records; entries that cannot be read become warnings with a line."""
+
+
+_REGISTRY: dict[str, Importer] = {}
+
+
+def register(importer: Importer) -> Importer:
+    """Add an importer; a later registration under the same name replaces the earlier one."""
+    if not importer.name:
+        raise ValueError("an importer needs a name")
+    _REGISTRY[importer.name] = importer
+    return importer
+
+
+def importers() -> list[Importer]:
+    _load_builtin()
+    return list(_REGISTRY.values())
+
+
+def get_importer(name: str) -> Importer:
+    _load_builtin()
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        known = ", ".join(sorted(_REGISTRY))
+        raise ImporterError(f"unknown format {name!r}; known formats: {known}") from None
+
+
+@dataclass(frozen=True)
+class Detection:
+    importer: Importer | None
+    score: float
+    ranking: tuple[tuple[str, float], ...]  # every importer's score, best first
+
+    @property
+    def closest(self) -> str:
+        return self.ranking[0][0] if self.ranking else "none"
+
+
+# Below this no importer is trusted: the user is told which came closest instead of getting a guess.
+CONFIDENCE_THRESHOLD = 0.3
+
+
+def detect(text: str, filename: str = "") -> Detection:
+    """Score every importer on the text; the best score at or above the threshold wins."""
+    scores = []
+    for importer in importers():
+        try:
+            score = float(importer.sniff(text))
+        except Exception:  # a sniffer bug must not hide the other importers
+            score = 0.0
+        if filename and filename.lower().endswith(importer.extensions) and score > 0:
+            score = min(1.0, score + 0.05)
+        scores.append((importer, max(0.0, min(1.0, score))))
+    scores.sort(key=lambda pair: pair[1], reverse=True)
+    ranking = tuple((imp.name, round(score, 3)) for imp, score in scores)
+    if scores and scores[0][1] >= CONFIDENCE_THRESHOLD:
+        return Detection(scores[0][0], scores[0][1], ranking)
+    return Detection(None, scores[0][1] if scores else 0.0, ranking)
+
+
+_BUILTINS = (
+    "papershelf.importers.homepage",
+    "papershelf.importers.aggregator_profile",
+    "papershelf.importers.arxiv_listing",
+    "papershelf.importers.scholarly_profile",
+    "papershelf.importers.bibtex_file",
+)
+_loaded = False
+
+
+def _load_builtin() -> None:
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    import importlib
+
+    for module in _BUILTINS:
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as error:
+            if error.name != module:  # a missing dependency inside an importer is a real bug
+                raise

@@ -1,0 +1,98 @@
+"""The plain records every importer produces; they cross into the pipeline and must not depend on the library."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link found in a page: `kind` is one of paper, code, model, project, data, other."""
+
+    kind: str
+    url: str
+
+
+@dataclass(frozen=True)
+class PaperRecord:
+    """One paper as a page states it, nothing normalised away.
+
+    `authors` holds each name exactly as written. `authors_complete` is False when the list ends in "et al."
+    or when the page gives no authors at all (an arXiv listing): the list is then known to be partial.
+    """
+
+    line: int
+    title: str | None = None
+    authors: tuple[str, ...] = ()
+    authors_complete: bool = True
+    year: int | None = None
+    date: str | None = None  # ISO date, e.g. "2024-03-15"
+    date_inferred: bool = False  # True when the page gave no year and it was taken from the capture date
+    venue: str | None = None
+    entry_type: str | None = None  # article, inproceedings, preprint, book, thesis, misc, ...
+    abstract: str | None = None
+    arxiv_id: str | None = None  # without version, e.g. "2112.07327" or "hep-th/9901001"
+    arxiv_version: str | None = None  # "v2" when the page gave one
+    doi: str | None = None
+    comments: str | None = None  # arXiv comments line ("12 pages, accepted by NeurIPS 2019")
+    journal_ref: str | None = None
+    category: str | None = None  # arXiv/aggregator category such as "cs.LG" or "LG"
+    links: tuple[Link, ...] = ()
+    note: str | None = None  # a remark the page attached to this entry
+    has_code: bool = False
+    citekey: str | None = None  # only when the source carries one (.bib)
+    keywords: tuple[str, ...] = ()
+    affiliation_hint: str | None = None  # "· pku" suffix on aggregator cards
+    extra: dict[str, str] = field(default_factory=dict)  # any other field the source states (volume, pages ...)
+    raw: str = ""  # the entry's text as it appears in the source
+
+
+@dataclass(frozen=True)
+class OwnerProfile:
+    """What a page says about the person whose page it is."""
+
+    name: str
+    aliases: tuple[str, ...] = ()  # other names the page uses for its owner ("Justin", "Junyang (Justin) Lin")
+    position: str | None = None
+    affiliation: str | None = None
+    bio: str | None = None
+    interests: tuple[str, ...] = ()
+    email: str | None = None
+    address: str | None = None
+    h_index: int | None = None
+    citation_count: int | None = None
+    paper_count: int | None = None  # the count the page claims
+    links: tuple[Link, ...] = ()
+    extra: dict[str, str] = field(default_factory=dict)
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class ParseWarning:
+    line: int
+    message: str
+
+
+@dataclass
+class ImportBatch:
+    """Everything one file yielded: who the page is about, its papers, and what looked wrong."""
+
+    format: str
+    owner: OwnerProfile | None = None
+    papers: list[PaperRecord] = field(default_factory=list)
+    claimed_count: int | None = None
+    warnings: list[ParseWarning] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ParseContext:
+    """What the caller knows that the text does not: its file name, capture date and an owner override."""
+
+    source_name: str = "<text>"
+    as_of: dt.date | None = None
+    owner: str | None = None
+
+    @property
+    def reference_date(self) -> dt.date:
+        return self.as_of or dt.date.today()

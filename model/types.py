@@ -1,0 +1,164 @@
+"""Plain dataclasses that cross the model's boundary to the CLI, exporters and GUI; no SQL or Qt here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# Fields of a paper that a user may edit and that importers fill; edits are kept apart and always win.
+EDITABLE_FIELDS = (
+    "title",
+    "year",
+    "date",
+    "venue",
+    "entry_type",
+    "abstract",
+    "arxiv_id",
+    "doi",
+    "comments",
+    "journal_ref",
+    "category",
+    "url",
+    "volume",
+    "number",
+    "pages",
+    "publisher",
+)
+
+
+@dataclass(frozen=True)
+class AuthorRef:
+    """One place in a paper's ordered author list."""
+
+    author_id: int
+    name: str  # the person's display name in the library
+    as_written: str  # the name exactly as the chosen source wrote it
+    given: str = ""
+    family: str = ""
+
+
+@dataclass(frozen=True)
+class SourceClaim:
+    """What one imported file said about a paper (provenance)."""
+
+    source_id: int
+    file: str
+    format: str
+    line: int | None
+    record: dict[str, Any]  # the importer's raw record, as JSON-ready values
+    imported_at: str
+
+
+@dataclass
+class Paper:
+    id: int
+    title: str | None
+    year: int | None = None
+    date: str | None = None
+    date_inferred: bool = False
+    venue: str | None = None
+    entry_type: str | None = None
+    abstract: str | None = None
+    arxiv_id: str | None = None
+    doi: str | None = None
+    comments: str | None = None
+    journal_ref: str | None = None
+    category: str | None = None
+    url: str | None = None
+    volume: str | None = None
+    number: str | None = None
+    pages: str | None = None
+    publisher: str | None = None
+    links: list[dict[str, str]] = field(default_factory=list)  # {"kind": "code", "url": ...}
+    authors: list[AuthorRef] = field(default_factory=list)
+    authors_complete: bool = True
+    # People known to be authors without a place in the visible list (a page owner behind "et al.").
+    extra_authors: list[AuthorRef] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    note: str = ""
+    citekey: str = ""
+    key_aliases: list[str] = field(default_factory=list)
+    edited_fields: list[str] = field(default_factory=list)
+    added_at: str = ""
+    updated_at: str = ""
+    deleted_at: str | None = None
+    sources: list[SourceClaim] = field(default_factory=list)  # filled only by Library.get_paper
+
+    @property
+    def display_title(self) -> str:
+        """A readable title even for records without one (arXiv listings give none)."""
+        if self.title:
+            return self.title
+        if self.arxiv_id:
+            return f"[untitled] arXiv:{self.arxiv_id}"
+        if self.doi:
+            return f"[untitled] doi:{self.doi}"
+        if self.abstract:
+            words = self.abstract.split()
+            return "[untitled] " + " ".join(words[:10]) + ("…" if len(words) > 10 else "")
+        return f"[untitled paper #{self.id}]"
+
+    def author_names(self) -> list[str]:
+        return [ref.name for ref in self.authors]
+
+
+@dataclass(frozen=True)
+class ProfileInfo:
+    """What one page says about its owner."""
+
+    source_id: int
+    file: str
+    position: str | None = None
+    affiliation: str | None = None
+    bio: str | None = None
+    interests: tuple[str, ...] = ()
+    email: str | None = None
+    address: str | None = None
+    h_index: int | None = None
+    citation_count: int | None = None
+    paper_count: int | None = None
+    links: tuple[dict[str, str], ...] = ()
+
+
+@dataclass
+class Author:
+    id: int
+    name: str
+    given: str = ""
+    family: str = ""
+    variants: list[str] = field(default_factory=list)  # every other way sources wrote this person's name
+    paper_count: int = 0
+    note: str = ""
+    profiles: list[ProfileInfo] = field(default_factory=list)  # filled only by Library.get_author
+
+
+@dataclass(frozen=True)
+class Source:
+    id: int
+    file: str
+    path: str
+    sha256: str
+    format: str
+    owner_id: int | None
+    owner_name: str | None
+    imported_at: str
+    paper_count: int
+    claimed_count: int | None
+
+
+@dataclass(frozen=True)
+class Tag:
+    id: int
+    name: str
+    colour: str
+    paper_count: int
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a mutation changed, so views refresh only what it names and undo can reverse it."""
+
+    kind: str  # papers, authors, tags, sources, duplicates, library
+    paper_ids: frozenset[int] = frozenset()
+    author_ids: frozenset[int] = frozenset()
+    description: str = ""
