@@ -14,13 +14,67 @@ DEFAULT_PATTERN = "[auth:lower][year][shorttitle]"
 # Letters that Unicode decomposition does not reduce to ASCII; kept explicit so a key never depends on locale.
 _TRANSLITERATION = str.maketrans(
     {
-        "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ß": "ss", "æ": "ae", "Æ": "AE",
-        "œ": "oe", "Œ": "OE", "þ": "th", "Þ": "Th", "ð": "d", "Ð": "D", "ı": "i", "ħ": "h", "Ħ": "H",
+        "ł": "l",
+        "Ł": "L",
+        "ø": "o",
+        "Ø": "O",
+        "đ": "d",
+        "Đ": "D",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "þ": "th",
+        "Þ": "Th",
+        "ð": "d",
+        "Ð": "D",
+        "ı": "i",
+        "ħ": "h",
+        "Ħ": "H",
     }
 )
 _FUNCTION_WORDS = frozenset(
-    "a an the of on in for to and or with without via from by at as is are be towards toward into "
-    "over under through using its their your our we do does what how why when".split()
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "on",
+        "in",
+        "for",
+        "to",
+        "and",
+        "or",
+        "with",
+        "without",
+        "via",
+        "from",
+        "by",
+        "at",
+        "as",
+        "is",
+        "are",
+        "be",
+        "towards",
+        "toward",
+        "into",
+        "over",
+        "under",
+        "through",
+        "using",
+        "its",
+        "their",
+        "your",
+        "our",
+        "we",
+        "do",
+        "does",
+        "what",
+        "how",
+        "why",
+        "when",
+    ]
 )
 _KEY_ILLEGAL = re.compile(r"[^A-Za-z0-9_:\-]")
 

@@ -1,0 +1,104 @@
+"""Helpers shared by the command modules: opening the library, printing JSON and errors."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from papershelf.model.library import Library, LibraryError
+from papershelf.model.types import Author, Paper
+from papershelf.paths import cloud_sync_folder, library_path
+
+
+class CommandError(Exception):
+    """A message for the user; the command exits with status 2 (1 is for per-file failures)."""
+
+
+def open_library(args: argparse.Namespace, *, read_only: bool = False) -> Library:
+    path = library_path(getattr(args, "library", None))
+    cloud = cloud_sync_folder(path)
+    if cloud and not getattr(args, "json", False):
+        print(
+            f"warning: the library {path} is inside a cloud-sync folder ({cloud}); syncing can damage SQLite "
+            "files. Consider moving it out and using --library or PAPERSHELF_LIBRARY.",
+            file=sys.stderr,
+        )
+    try:
+        return Library.open(path, read_only=read_only)
+    except LibraryError as error:
+        raise CommandError(str(error)) from None
+
+
+def run(func):
+    """Wrap a command: CommandError and LibraryError become one line on stderr and exit status 2."""
+
+    def wrapper(args: argparse.Namespace) -> int:
+        try:
+            return func(args) or 0
+        except (CommandError, LibraryError) as error:
+            print(f"papershelf: {error}", file=sys.stderr)
+            return 2
+
+    wrapper.__name__ = func.__name__
+    wrapper.__doc__ = func.__doc__
+    return wrapper
+
+
+def print_json(value: Any) -> None:
+    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def paper_json(paper: Paper) -> dict[str, Any]:
+    return {
+        "id": paper.id,
+        "title": paper.title,
+        "display_title": paper.display_title,
+        "year": paper.year,
+        "date": paper.date,
+        "date_inferred": paper.date_inferred,
+        "venue": paper.venue,
+        "type": paper.entry_type,
+        "arxiv_id": paper.arxiv_id,
+        "doi": paper.doi,
+        "authors": paper.author_names(),
+        "authors_as_written": [ref.as_written for ref in paper.authors],
+        "author_ids": [ref.author_id for ref in paper.authors],
+        "authors_complete": paper.authors_complete,
+        "also_by": [ref.name for ref in paper.extra_authors],
+        "abstract": paper.abstract,
+        "comments": paper.comments,
+        "journal_ref": paper.journal_ref,
+        "category": paper.category,
+        "links": paper.links,
+        "tags": paper.tags,
+        "note": paper.note,
+        "citekey": paper.citekey,
+        "key_aliases": paper.key_aliases,
+        "edited_fields": sorted(paper.edited_fields),
+        "added_at": paper.added_at,
+        "sources": [
+            {"file": claim.file, "format": claim.format, "line": claim.line, "source_id": claim.source_id}
+            for claim in paper.sources
+        ],
+    }
+
+
+def author_json(author: Author) -> dict[str, Any]:
+    return {
+        "id": author.id,
+        "name": author.name,
+        "given": author.given,
+        "family": author.family,
+        "variants": author.variants,
+        "paper_count": author.paper_count,
+    }
+
+
+def parse_ids(text: str) -> list[int]:
+    try:
+        return [int(part) for part in text.replace(" ", "").split(",") if part]
+    except ValueError:
+        raise CommandError(f"ids must be numbers separated by commas, not {text!r}") from None

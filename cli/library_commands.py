@@ -1,0 +1,406 @@
+"""Commands that fill and read the library: import, papers, authors, show, search, tags, notes, edits, trash."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import textwrap
+
+from papershelf.cli.common import (
+    CommandError,
+    author_json,
+    open_library,
+    paper_json,
+    parse_ids,
+    print_json,
+    run,
+)
+from papershelf.importers.base import importers
+from papershelf.model.search import QueryError
+from papershelf.model.types import EDITABLE_FIELDS
+from papershelf.paths import sample_pages
+from papershelf.pipeline import FileReport, import_file
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    formats = ", ".join(sorted(i.name for i in importers()))
+    p = subparsers.add_parser(
+        "import",
+        help="import pages or .bib files into the library",
+        description="Import publication pages (homepages, aggregator and scholarly profiles, arXiv listings) "
+        f"and .bib files. Formats: {formats}. Each file is one transaction: a refused file changes nothing.",
+    )
+    p.add_argument("files", nargs="*", metavar="FILE", help="files to import")
+    p.add_argument("--samples", action="store_true", help="import the bundled sample pages")
+    p.add_argument("--owner", metavar="NAME", help="whose list it is (for listings that name nobody)")
+    p.add_argument("--format", dest="format_name", metavar="NAME", help=f"skip detection; one of: {formats}")
+    p.add_argument("--as-of", metavar="DATE", help="the page's capture date (YYYY-MM-DD), for dates without year")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(func=run(cmd_import))
+
+    p = subparsers.add_parser("papers", help="list papers", description="List the papers of the library.")
+    _filters(p)
+    p.add_argument("--json", action="store_true", help="a JSON array with every field and the provenance")
+    p.set_defaults(func=run(cmd_papers))
+
+    p = subparsers.add_parser(
+        "search",
+        help="full-text search",
+        description=(
+            "Search titles, abstracts, authors, tags and notes. Filters: author:NAME title:WORDS tag:TAG venue:NAME "
+            "year:2019..2021 key:CITEKEY."
+        ),
+    )
+    p.add_argument("query", nargs="+")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=run(cmd_search))
+
+    p = subparsers.add_parser("authors", help="list authors", description="List people with their paper counts.")
+    p.add_argument("query", nargs="?", help="only authors whose names match")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=run(cmd_authors))
+
+    p = subparsers.add_parser("show", help="one paper with its provenance", description="Show one paper.")
+    p.add_argument("id", type=int)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=run(cmd_show))
+
+    p = subparsers.add_parser("author", help="one author with profile, variants and papers")
+    p.add_argument("id", type=int)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=run(cmd_author))
+
+    p = subparsers.add_parser("sources", help="imported files", description="List imported files.")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=run(cmd_sources))
+
+    p = subparsers.add_parser("tags", help="list tags with counts")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=run(cmd_tags))
+
+    p = subparsers.add_parser("tag", help="add a tag to papers (or --remove it)")
+    p.add_argument("tag")
+    p.add_argument("ids", help="paper ids, comma-separated")
+    p.add_argument("--remove", action="store_true", help="remove the tag instead")
+    p.set_defaults(func=run(cmd_tag))
+
+    p = subparsers.add_parser("note", help="set a paper's note (Markdown); '-' reads standard input")
+    p.add_argument("id", type=int)
+    p.add_argument("text")
+    p.set_defaults(func=run(cmd_note))
+
+    p = subparsers.add_parser(
+        "edit",
+        help="edit a paper's fields; edits survive re-imports",
+        description="Edit fields: "
+        + ", ".join(EDITABLE_FIELDS)
+        + ". FIELD= (empty) gives the field back to the sources.",
+    )
+    p.add_argument("id", type=int)
+    p.add_argument("assignments", nargs="+", metavar="FIELD=VALUE")
+    p.set_defaults(func=run(cmd_edit))
+
+    p = subparsers.add_parser("delete", help="move papers to the trash")
+    p.add_argument("ids")
+    p.set_defaults(func=run(cmd_delete))
+
+    p = subparsers.add_parser("restore-papers", help="bring papers back from the trash")
+    p.add_argument("ids")
+    p.set_defaults(func=run(cmd_restore_papers))
+
+
+def _filters(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--tag", help="only papers with this tag")
+    p.add_argument("--author", metavar="NAME", help="only papers by this person (any of their names)")
+    p.add_argument("--query", "-q", help="a search string (see `papershelf search --help`)")
+    p.add_argument("--ids", help="only these paper ids, comma-separated")
+    p.add_argument("--trash", action="store_true", help="papers in the trash")
+    p.add_argument("--sort", default="added", choices=["added", "title", "year", "venue", "authors", "citekey"])
+
+
+def _progress_printer():
+    if not sys.stderr.isatty():
+        return None
+
+    def show(file: str, done: int, total: int) -> None:
+        width = 30
+        filled = int(width * done / max(total, 1))
+        sys.stderr.write(f"\r{file[:30]:30} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if done >= total:
+            sys.stderr.write("\r" + " " * 75 + "\r")
+        sys.stderr.flush()
+
+    return show
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import each file in its own transaction and report per file; exit 1 if any file was refused."""
+    files = list(args.files)
+    if args.samples:
+        files.extend(str(p) for p in sample_pages())
+    if not files:
+        raise CommandError("name at least one file to import (or --samples for the bundled sample pages)")
+    as_of = None
+    if args.as_of:
+        try:
+            as_of = dt.date.fromisoformat(args.as_of)
+        except ValueError:
+            raise CommandError(f"--as-of wants a date like 2025-06-30, not {args.as_of!r}") from None
+    library = open_library(args)
+    reports: list[FileReport] = []
+    progress = None if args.json else _progress_printer()
+    for file in files:
+        report = import_file(
+            library, file, format_name=args.format_name, as_of=as_of, owner=args.owner, progress=progress
+        )
+        reports.append(report)
+        if not args.json:
+            _print_report(report)
+    if args.json:
+        print_json([r.as_dict() for r in reports])
+    elif len(reports) > 1:
+        ok = [r for r in reports if r.ok]
+        print(f"{len(ok)} of {len(reports)} files imported; the library has {library.count_papers()} papers.")
+    return 1 if any(not r.ok for r in reports) else 0
+
+
+def _print_report(report: FileReport) -> None:
+    if not report.ok:
+        print(f"error: {report.error}", file=sys.stderr)
+        return
+    if report.same_file:
+        print(f"{report.file}: already imported, nothing changed ({report.unchanged} papers).")
+        return
+    claimed = ""
+    if report.claimed is not None:
+        claimed = f" (the page claims {report.claimed})" if report.claimed != report.found else " (as claimed)"
+    owner = f", owner {report.owner}" if report.owner else ""
+    print(f"{report.file}: {report.format}{owner}; {report.found} papers found{claimed}")
+    print(
+        f"  new {report.new}, merged with existing {len(report.merged)}, updated {report.updated}, "
+        f"unchanged {report.unchanged}"
+        + (f", possible duplicates to review {report.suggested}" if report.suggested else "")
+    )
+    for warning in report.warnings:
+        print(f"  warning: {report.file}, line {warning.line}: {warning.message}")
+
+
+def _paper_ids(library, args: argparse.Namespace) -> list[int]:
+    if args.ids:
+        return parse_ids(args.ids)
+    author_id = None
+    if args.author:
+        found = library.find_authors(args.author)
+        if not found:
+            raise CommandError(f"no author called {args.author!r}")
+        author_ids = [a.id for a in found]
+        ids: list[int] = []
+        for author_id in author_ids:
+            ids.extend(
+                i
+                for i in library.paper_ids(author_id=author_id, tag=args.tag, query=args.query, order_by=args.sort)
+                if i not in ids
+            )
+        return ids
+    try:
+        return library.paper_ids(
+            tag=args.tag, query=args.query, view="trash" if args.trash else "all", order_by=args.sort
+        )
+    except QueryError as error:
+        raise CommandError(str(error)) from None
+
+
+def cmd_papers(args: argparse.Namespace) -> int:
+    library = open_library(args)
+    ids = _paper_ids(library, args)
+    if args.json:
+        print_json([paper_json(library.get_paper(i)) for i in ids])
+        return 0
+    for paper in library.iter_papers(ids):
+        _print_paper_line(paper)
+    print(f"{len(ids)} papers", file=sys.stderr)
+    return 0
+
+
+def _shorten_authors(paper, limit: int = 3) -> str:
+    names = paper.author_names()
+    if not names:
+        return "(authors not listed)"
+    text = ", ".join(names[:limit])
+    if len(names) > limit or not paper.authors_complete:
+        text += " et al."
+    return text
+
+
+def _print_paper_line(paper) -> None:
+    year = paper.year or "----"
+    venue = f" [{paper.venue}]" if paper.venue else ""
+    print(f"{paper.id:>5}  {year}  {paper.citekey:<24} {paper.display_title}{venue}")
+    print(f"       {_shorten_authors(paper)}" + (f"  #{' #'.join(paper.tags)}" if paper.tags else ""))
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    library = open_library(args)
+    try:
+        ids = library.search(" ".join(args.query))
+    except QueryError as error:
+        raise CommandError(f"search: {error}") from None
+    if args.json:
+        print_json([paper_json(p) for p in library.get_papers(ids)])
+        return 0
+    for paper in library.iter_papers(ids):
+        _print_paper_line(paper)
+    print(f"{len(ids)} papers", file=sys.stderr)
+    return 0
+
+
+def cmd_authors(args: argparse.Namespace) -> int:
+    library = open_library(args)
+    authors = library.list_authors(args.query, order_by="papers")
+    if args.json:
+        print_json([author_json(a) for a in authors])
+        return 0
+    for author in authors:
+        variants = f"  (also: {'; '.join(author.variants)})" if author.variants else ""
+        print(f"{author.id:>5}  {author.paper_count:>4} papers  {author.name}{variants}")
+    print(f"{len(authors)} authors", file=sys.stderr)
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    library = open_library(args)
+    paper = library.get_paper(args.id)
+    if args.json:
+        print_json(paper_json(paper))
+        return 0
+    print(paper.display_title)
+    print(", ".join(ref.name for ref in paper.authors) + ("" if paper.authors_complete else " et al."))
+    if paper.extra_authors:
+        print("also by: " + ", ".join(ref.name for ref in paper.extra_authors))
+    for label, value in (
+        ("venue", paper.venue),
+        ("year", paper.year),
+        ("date", paper.date),
+        ("type", paper.entry_type),
+        ("arXiv", paper.arxiv_id),
+        ("DOI", paper.doi),
+        ("key", paper.citekey),
+        ("comments", paper.comments),
+        ("journal ref", paper.journal_ref),
+        ("tags", ", ".join(paper.tags)),
+    ):
+        if value:
+            print(f"{label:>12}: {value}")
+    for link in paper.links:
+        print(f"{link.get('kind', 'link'):>12}: {link.get('url')}")
+    if paper.abstract:
+        print()
+        print(textwrap.fill(paper.abstract, 100))
+    if paper.note:
+        print("\nnote:\n" + paper.note)
+    print("\nsources:")
+    for claim in paper.sources:
+        print(f"  {claim.file} ({claim.format}), line {claim.line}")
+    return 0
+
+
+def cmd_author(args: argparse.Namespace) -> int:
+    library = open_library(args)
+    author = library.get_author(args.id)
+    if args.json:
+        data = author_json(author)
+        data["profiles"] = [{k: getattr(p, k) for k in p.__dataclass_fields__} for p in author.profiles]
+        data["coauthors"] = [{"id": a.id, "name": a.name, "shared": n} for a, n in library.coauthors(author.id)]
+        data["papers"] = library.paper_ids(author_id=author.id)
+        print_json(data)
+        return 0
+    print(f"{author.name}  ({author.paper_count} papers)")
+    if author.variants:
+        print("also written: " + "; ".join(author.variants))
+    for profile in author.profiles:
+        print(f"  from {profile.file}:")
+        for label in ("position", "affiliation", "email", "h_index", "citation_count", "paper_count"):
+            value = getattr(profile, label)
+            if value not in (None, ""):
+                print(f"    {label.replace('_', ' ')}: {value}")
+        if profile.interests:
+            print("    interests: " + ", ".join(profile.interests))
+    coauthors = library.coauthors(author.id)[:10]
+    if coauthors:
+        print("co-authors: " + ", ".join(f"{a.name} ({n})" for a, n in coauthors))
+    for paper in library.iter_papers(library.paper_ids(author_id=author.id, order_by="year", descending=True)):
+        _print_paper_line(paper)
+    return 0
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    library = open_library(args)
+    sources = library.list_sources()
+    if args.json:
+        print_json([{k: getattr(s, k) for k in s.__dataclass_fields__} for s in sources])
+        return 0
+    for s in sources:
+        claimed = f" of {s.claimed_count} claimed" if s.claimed_count is not None else ""
+        print(
+            f"{s.id:>4}  {s.file}  [{s.format}]  owner: {s.owner_name or '-'}  {s.paper_count} papers{claimed}"
+            f"  imported {s.imported_at[:19]}"
+        )
+    return 0
+
+
+def cmd_tags(args: argparse.Namespace) -> int:
+    library = open_library(args)
+    tags = library.list_tags()
+    if args.json:
+        print_json([{"name": t.name, "colour": t.colour, "paper_count": t.paper_count} for t in tags])
+        return 0
+    for t in tags:
+        print(f"{t.paper_count:>5}  {t.name}  {t.colour}")
+    return 0
+
+
+def cmd_tag(args: argparse.Namespace) -> int:
+    library = open_library(args)
+    ids = parse_ids(args.ids)
+    change = library.remove_tag(ids, args.tag) if args.remove else library.add_tag(ids, args.tag)
+    print(f"{change.description} on {len(change.paper_ids)} papers")
+    return 0
+
+
+def cmd_note(args: argparse.Namespace) -> int:
+    library = open_library(args)
+    text = sys.stdin.read() if args.text == "-" else args.text
+    library.get_paper(args.id)
+    library.set_note(args.id, text)
+    return 0
+
+
+def cmd_edit(args: argparse.Namespace) -> int:
+    library = open_library(args)
+    fields: dict[str, object] = {}
+    for assignment in args.assignments:
+        name, sep, value = assignment.partition("=")
+        if not sep:
+            raise CommandError(f"write edits as FIELD=VALUE, not {assignment!r}")
+        if name not in EDITABLE_FIELDS:
+            raise CommandError(f"{name!r} cannot be edited; fields: {', '.join(EDITABLE_FIELDS)}")
+        if name == "year" and value and not value.isdigit():
+            raise CommandError(f"year must be a number, not {value!r}")
+        fields[name] = value if value != "" else None
+    library.get_paper(args.id)
+    library.edit_paper(args.id, **fields)
+    return 0
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    library = open_library(args)
+    change = library.delete_papers(parse_ids(args.ids))
+    print(change.description + " (restore with `papershelf restore-papers IDS`)")
+    return 0
+
+
+def cmd_restore_papers(args: argparse.Namespace) -> int:
+    library = open_library(args)
+    print(library.restore_papers(parse_ids(args.ids)).description)
+    return 0

@@ -1,0 +1,96 @@
+"""Pure normalisation of importer records: canonical identifiers, tidy titles and venues, ISO dates.
+
+Runs between parse and store. Names are left exactly as written (the model parses them and keeps both).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import unicodedata
+
+from papershelf.importers.records import ImportBatch, PaperRecord
+
+_ARXIV_NEW = re.compile(r"(?:arxiv:)?\s*(\d{4}\.\d{4,5})(v\d+)?", re.IGNORECASE)
+_ARXIV_OLD = re.compile(r"(?:arxiv:)?\s*([a-z\-]+(?:\.[A-Z]{2})?/\d{7})(v\d+)?", re.IGNORECASE)
+_DOI = re.compile(r"(10\.\d{4,9}/\S+)", re.IGNORECASE)
+_SPACES = re.compile(r"\s+")
+
+
+def arxiv_id(text: str | None) -> tuple[str | None, str | None]:
+    """("2112.07327", "v2") from "arXiv:2112.07327v2", an abs/pdf URL, or an old-style "hep-th/9901001"."""
+    if not text:
+        return None, None
+    text = text.strip()
+    for pattern in (_ARXIV_NEW, _ARXIV_OLD):
+        match = pattern.search(text)
+        if match:
+            return match.group(1).lower() if "/" in match.group(1) else match.group(1), match.group(2)
+    return None, None
+
+
+def doi(text: str | None) -> str | None:
+    """A bare lower-case DOI from "doi:10.1145/..." or "https://doi.org/10.1145/..."."""
+    if not text:
+        return None
+    match = _DOI.search(text.strip())
+    return match.group(1).rstrip(".,;)").lower() if match else None
+
+
+def clean_text(text: str | None) -> str | None:
+    if text is None:
+        return None
+    text = unicodedata.normalize("NFC", text)
+    text = _SPACES.sub(" ", text).strip()
+    return text or None
+
+
+def clean_title(title: str | None) -> str | None:
+    title = clean_text(title)
+    if not title:
+        return None
+    # A trailing period belongs to the citation's punctuation, not to the title (a "?" or "!" does belong).
+    if title.endswith(".") and not title.endswith(".."):
+        title = title[:-1].rstrip()
+    return title or None
+
+
+def clean_venue(venue: str | None) -> str | None:
+    venue = clean_text(venue)
+    if not venue:
+        return None
+    try:
+        from papershelf.model.venues import canonical_venue
+    except ImportError:  # the venue table arrives with the exporters; until then keep the venue as written
+        return venue
+    found = canonical_venue(venue)
+    return found.short if found else venue
+
+
+def normalize_record(record: PaperRecord) -> PaperRecord:
+    ident, version = arxiv_id(record.arxiv_id)
+    if ident is None and record.arxiv_id:
+        ident = record.arxiv_id.strip()
+    changes = dict(
+        title=clean_title(record.title),
+        authors=tuple(a for a in (clean_text(a) for a in record.authors) if a),
+        venue=clean_venue(record.venue),
+        abstract=clean_text(record.abstract)
+        if record.abstract and "\n\n" not in record.abstract
+        else (record.abstract.strip() or None)
+        if record.abstract
+        else None,
+        arxiv_id=ident,
+        arxiv_version=record.arxiv_version or version,
+        doi=doi(record.doi) or (record.doi.strip().lower() if record.doi else None),
+        comments=clean_text(record.comments),
+        journal_ref=clean_text(record.journal_ref),
+        note=clean_text(record.note),
+    )
+    if record.year is None and record.date and re.match(r"\d{4}", record.date):
+        changes["year"] = int(record.date[:4])
+    return dataclasses.replace(record, **changes)
+
+
+def normalize_batch(batch: ImportBatch) -> ImportBatch:
+    return dataclasses.replace(batch, papers=[normalize_record(p) for p in batch.papers])

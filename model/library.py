@@ -1,0 +1,782 @@
+"""The Library: one SQLite file opened through sqlite-utils, and the model API every other layer uses.
+
+All SQL lives in model/. Callers get dataclasses (model/types.py) and `Change` descriptions, never rows.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+from papershelf.model import schema
+from papershelf.model.types import (
+    EDITABLE_FIELDS,
+    Author,
+    AuthorRef,
+    Change,
+    Paper,
+    ProfileInfo,
+    Source,
+    SourceClaim,
+    Tag,
+)
+
+
+class LibraryError(Exception):
+    """Something the user must be told about the library file itself (newer version, damaged, locked)."""
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+
+
+_PAPER_COLUMNS = (
+    "id, title, year, date, date_inferred, venue, entry_type, abstract, arxiv_id, doi, comments, journal_ref,"
+    " category, url, volume, number, pages, publisher, links, authors_complete, note, citekey, added_at,"
+    " updated_at, deleted_at"
+)
+_TAG_COLOURS = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7")
+
+# Orders a paper list may be sorted by, mapped to SQL; the table view uses these for a sorted query.
+SORT_COLUMNS = {
+    "title": "COALESCE(p.title, '~') COLLATE NOCASE",
+    "year": "p.year",
+    "venue": "p.venue COLLATE NOCASE",
+    "added": "p.added_at",
+    "updated": "p.updated_at",
+    "authors": "(SELECT as_written FROM authorships a WHERE a.paper_id = p.id AND a.position = 0) COLLATE NOCASE",
+    "citekey": "p.citekey",
+    "id": "p.id",
+}
+
+
+class Library:
+    """An open library file. Thread-affine like sqlite3: open one per thread that needs it."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path, *, read_only: bool = False) -> None:
+        self.conn = connection
+        self.path = path
+        self.read_only = read_only
+        self.db = sqlite_utils.Database(connection)
+        self._listeners: list[Callable[[Change], None]] = []
+        self._pending: list[Change] = []
+        self._depth = 0
+        self._lock = threading.RLock()
+
+    # ------------------------------------------------------------------ opening
+    @classmethod
+    def open(cls, path: str | Path, *, read_only: bool = False, create: bool = True) -> Library:
+        """Open (and if needed create and migrate) the library at `path`."""
+        path = Path(path).expanduser()
+        if path.exists() and path.is_dir():
+            raise LibraryError(f"{path} is a folder, not a library file")
+        if not path.exists():
+            if read_only or not create:
+                raise LibraryError(f"there is no library at {path}")
+            path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            if read_only:
+                connection = sqlite3.connect(
+                    f"file:{path}?mode=ro", uri=True, timeout=30, isolation_level=None, check_same_thread=False
+                )
+            else:
+                connection = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+            connection.execute("PRAGMA busy_timeout = 30000")
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.DatabaseError as error:
+            raise LibraryError(f"{path} is not a Papershelf library or is damaged ({error})") from None
+        if version > schema.SCHEMA_VERSION:
+            connection.close()
+            raise LibraryError(
+                f"{path} was written by a newer Papershelf (library version {version}, this one knows up to "
+                f"{schema.SCHEMA_VERSION}); it was not changed. Please update Papershelf to open it."
+            )
+        library = cls(connection, path, read_only=read_only)
+        if not read_only:
+            with contextlib.suppress(sqlite3.OperationalError):
+                connection.execute("PRAGMA journal_mode = WAL")
+            connection.execute("PRAGMA synchronous = NORMAL")
+            connection.execute("PRAGMA foreign_keys = ON")
+            library._migrate(version)
+        elif version < schema.SCHEMA_VERSION:
+            raise LibraryError(f"{path} needs an upgrade, which a read-only library cannot have")
+        return library
+
+    @classmethod
+    def memory(cls) -> Library:
+        """A library in memory, for tests and previews."""
+        connection = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        library = cls(connection, Path(":memory:"))
+        connection.execute("PRAGMA foreign_keys = ON")
+        library._migrate(0)
+        return library
+
+    def _migrate(self, version: int) -> None:
+        if version == schema.SCHEMA_VERSION:
+            return
+        if version > 0 and self.path.name != ":memory:":
+            from papershelf.model.backup import backup_before_migration
+
+            backup_before_migration(self, version)
+        schema.migrate(self.conn, version)
+
+    @property
+    def schema_version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ transactions and change signals
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (nested calls join the outer one); listeners hear of changes after commit."""
+        if self.read_only:
+            raise LibraryError(f"{self.path} is open read-only; nothing can be changed")
+        with self._lock:
+            outer = self._depth == 0
+            if outer:
+                self.conn.execute("BEGIN IMMEDIATE")
+            self._depth += 1
+            try:
+                yield self.conn
+            except BaseException:
+                self._depth -= 1
+                if outer:
+                    self.conn.execute("ROLLBACK")
+                    self._pending.clear()
+                raise
+            self._depth -= 1
+            if outer:
+                self.conn.execute("COMMIT")
+                pending, self._pending = self._pending, []
+        if outer:
+            for change in pending:
+                self._notify(change)
+
+    def subscribe(self, listener: Callable[[Change], None]) -> Callable[[], None]:
+        """Call `listener` with every committed Change; returns a function that unsubscribes."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    def _notify(self, change: Change) -> None:
+        for listener in list(self._listeners):
+            listener(change)
+
+    def record_change(self, change: Change) -> Change:
+        """Queue a change for the listeners; it is delivered when the transaction commits."""
+        if self._depth:
+            self._pending.append(change)
+        else:
+            self._notify(change)
+        return change
+
+    def data_version(self) -> int:
+        """Changes when another connection (another window, a terminal import) commits."""
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
+
+    # ------------------------------------------------------------------ settings
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else default
+
+    def set_setting(self, key: str, value: Any) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                (key, json.dumps(value)),
+            )
+
+    # ------------------------------------------------------------------ papers: reading
+    def _view_clause(self, view: str) -> str:
+        return {
+            "all": "p.deleted_at IS NULL AND p.merged_into IS NULL",
+            "recent": "p.deleted_at IS NULL AND p.merged_into IS NULL",
+            "incomplete": "p.deleted_at IS NULL AND p.merged_into IS NULL AND (p.title IS NULL OR"
+            " p.authors_complete = 0 OR p.year IS NULL)",
+            "trash": "p.deleted_at IS NOT NULL AND p.merged_into IS NULL",
+        }[view]
+
+    def paper_ids(
+        self,
+        *,
+        query: str | None = None,
+        tag: str | None = None,
+        author_id: int | None = None,
+        source_id: int | None = None,
+        view: str = "all",
+        order_by: str = "added",
+        descending: bool = False,
+        limit: int | None = None,
+    ) -> list[int]:
+        """Ids of the papers a view shows, sorted in SQL: the table model fetches rows for these lazily."""
+        from papershelf.model.search import compile_query
+
+        where = [self._view_clause(view)]
+        params: list[Any] = []
+        if query and query.strip():
+            clause, query_params = compile_query(query)
+            where.append(clause)
+            params.extend(query_params)
+        if tag is not None:
+            where.append(
+                "p.id IN (SELECT pt.paper_id FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id WHERE t.name = ?)"
+            )
+            params.append(tag)
+        if author_id is not None:
+            where.append(
+                "p.id IN (SELECT paper_id FROM authorships WHERE author_id = ? "
+                "UNION SELECT paper_id FROM implied_authors WHERE author_id = ?)"
+            )
+            params.extend([author_id, author_id])
+        if source_id is not None:
+            where.append("p.id IN (SELECT paper_id FROM claims WHERE source_id = ?)")
+            params.append(source_id)
+        if view == "recent" and order_by == "added":
+            descending = True
+        order = SORT_COLUMNS.get(order_by, SORT_COLUMNS["added"])
+        direction = "DESC" if descending else "ASC"
+        sql = f"SELECT p.id FROM papers p WHERE {' AND '.join(where)} ORDER BY {order} {direction}, p.id {direction}"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        elif view == "recent":
+            sql += " LIMIT 200"
+        return [row[0] for row in self.conn.execute(sql, params)]
+
+    def count_papers(self, view: str = "all") -> int:
+        return self.conn.execute(f"SELECT count(*) FROM papers p WHERE {self._view_clause(view)}").fetchone()[0]
+
+    def get_papers(self, ids: Sequence[int]) -> list[Paper]:
+        """The papers with these ids, in the order given (missing ids are skipped); no provenance."""
+        if not ids:
+            return []
+        found: dict[int, Paper] = {}
+        for chunk_start in range(0, len(ids), 500):
+            chunk = list(ids[chunk_start : chunk_start + 500])
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(f"SELECT {_PAPER_COLUMNS} FROM papers WHERE id IN ({marks})", chunk):
+                found[row[0]] = _paper_from_row(row)
+            self._fill_authors(found, chunk, marks)
+            for paper_id, name in self.conn.execute(
+                f"SELECT pt.paper_id, t.name FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id "
+                f"WHERE pt.paper_id IN ({marks}) ORDER BY t.name COLLATE NOCASE",
+                chunk,
+            ):
+                found[paper_id].tags.append(name)
+            for paper_id, field in self.conn.execute(
+                f"SELECT paper_id, field FROM paper_edits WHERE paper_id IN ({marks})", chunk
+            ):
+                found[paper_id].edited_fields.append(field)
+            for key, paper_id in self.conn.execute(
+                f"SELECT key, paper_id FROM citekey_aliases WHERE paper_id IN ({marks}) ORDER BY rowid", chunk
+            ):
+                found[paper_id].key_aliases.append(key)
+        return [found[i] for i in ids if i in found]
+
+    def _fill_authors(self, found: dict[int, Paper], chunk: list[int], marks: str) -> None:
+        for paper_id, author_id, as_written, name, given, family in self.conn.execute(
+            f"SELECT s.paper_id, s.author_id, s.as_written, a.display_name, a.given, a.family "
+            f"FROM authorships s JOIN authors a ON a.id = s.author_id WHERE s.paper_id IN ({marks}) "
+            f"ORDER BY s.paper_id, s.position",
+            chunk,
+        ):
+            found[paper_id].authors.append(AuthorRef(author_id, name, as_written, given, family))
+        for paper_id, author_id, name, given, family in self.conn.execute(
+            f"SELECT DISTINCT i.paper_id, i.author_id, a.display_name, a.given, a.family "
+            f"FROM implied_authors i JOIN authors a ON a.id = i.author_id WHERE i.paper_id IN ({marks}) "
+            f"AND i.author_id NOT IN (SELECT author_id FROM authorships WHERE paper_id = i.paper_id)",
+            chunk,
+        ):
+            found[paper_id].extra_authors.append(AuthorRef(author_id, name, name, given, family))
+
+    def get_paper(self, paper_id: int) -> Paper:
+        """One paper with its provenance: which sources listed it and what each said."""
+        papers = self.get_papers([paper_id])
+        if not papers:
+            raise LibraryError(f"there is no paper with id {paper_id}")
+        paper = papers[0]
+        paper.sources = [
+            SourceClaim(source_id, file, fmt, line, json.loads(record), imported_at)
+            for source_id, file, fmt, line, record, imported_at in self.conn.execute(
+                "SELECT s.id, s.file, s.format, c.line, c.record, s.imported_at FROM claims c "
+                "JOIN sources s ON s.id = c.source_id WHERE c.paper_id = ? ORDER BY c.id",
+                (paper_id,),
+            )
+        ]
+        return paper
+
+    def list_papers(self, **filters: Any) -> list[Paper]:
+        """Papers matching the same filters as `paper_ids`, with authors and tags (no provenance)."""
+        ids = filters.pop("ids", None)
+        if ids is not None:
+            return self.get_papers(list(ids))
+        return self.get_papers(self.paper_ids(**filters))
+
+    def iter_papers(self, ids: Sequence[int], batch: int = 2000) -> Iterator[Paper]:
+        for start in range(0, len(ids), batch):
+            yield from self.get_papers(ids[start : start + batch])
+
+    def paper_by_key(self, key: str) -> Paper | None:
+        row = self.conn.execute(
+            "SELECT id FROM papers WHERE citekey = ? UNION SELECT paper_id FROM citekey_aliases WHERE key = ?",
+            (key, key),
+        ).fetchone()
+        return self.get_paper(row[0]) if row else None
+
+    def find_paper_by_identifier(self, *, arxiv_id: str | None = None, doi: str | None = None) -> int | None:
+        if arxiv_id:
+            row = self.conn.execute(
+                "SELECT id FROM papers WHERE arxiv_id = ? AND merged_into IS NULL ORDER BY deleted_at IS NOT NULL",
+                (arxiv_id,),
+            ).fetchone()
+            if row:
+                return row[0]
+        if doi:
+            row = self.conn.execute(
+                "SELECT id FROM papers WHERE doi = ? COLLATE NOCASE AND merged_into IS NULL", (doi,)
+            ).fetchone()
+            if row:
+                return row[0]
+        return None
+
+    # ------------------------------------------------------------------ authors: reading
+    def list_authors(self, query: str | None = None, *, order_by: str = "name") -> list[Author]:
+        """Authors with their paper counts; `query` matches any of their names (prefix, accent-blind)."""
+        params: list[Any] = []
+        where = "a.merged_into IS NULL"
+        if query and query.strip():
+            from papershelf.model.search import author_match_expression
+
+            expression = author_match_expression(query)
+            if expression:
+                where += " AND a.id IN (SELECT rowid FROM authors_fts WHERE authors_fts MATCH ?)"
+                params.append(expression)
+        order = (
+            "paper_count DESC, a.family COLLATE NOCASE"
+            if order_by == "papers"
+            else ("a.family COLLATE NOCASE, a.given COLLATE NOCASE")
+        )
+        rows = self.conn.execute(
+            f"""SELECT a.id, a.display_name, a.given, a.family, a.note,
+                (SELECT count(*) FROM (SELECT s.paper_id FROM authorships s JOIN papers p ON p.id = s.paper_id
+                   WHERE s.author_id = a.id AND p.deleted_at IS NULL AND p.merged_into IS NULL
+                 UNION SELECT i.paper_id FROM implied_authors i JOIN papers p ON p.id = i.paper_id
+                   WHERE i.author_id = a.id AND p.deleted_at IS NULL AND p.merged_into IS NULL)) AS paper_count
+                FROM authors a WHERE {where} ORDER BY {order}""",
+            params,
+        ).fetchall()
+        authors = {row[0]: Author(row[0], row[1], row[2], row[3], [], row[5], row[4]) for row in rows}
+        if authors:
+            for author_id, name in self.conn.execute(
+                "SELECT author_id, name FROM author_variants ORDER BY author_id, rowid"
+            ):
+                author = authors.get(author_id)
+                if author and name != author.name and name not in author.variants:
+                    author.variants.append(name)
+        return [authors[row[0]] for row in rows]
+
+    def get_author(self, author_id: int) -> Author:
+        author_id = self.resolve_author(author_id)
+        row = self.conn.execute(
+            "SELECT id, display_name, given, family, note FROM authors WHERE id = ?", (author_id,)
+        ).fetchone()
+        if not row:
+            raise LibraryError(f"there is no author with id {author_id}")
+        author = Author(row[0], row[1], row[2], row[3], note=row[4])
+        author.variants = [
+            name
+            for (name,) in self.conn.execute(
+                "SELECT name FROM author_variants WHERE author_id = ? ORDER BY rowid", (author_id,)
+            )
+            if name != author.name
+        ]
+        author.paper_count = len(self.paper_ids(author_id=author_id))
+        author.profiles = [
+            ProfileInfo(
+                source_id=r[0],
+                file=r[1],
+                position=r[2],
+                affiliation=r[3],
+                bio=r[4],
+                interests=tuple(json.loads(r[5])),
+                email=r[6],
+                address=r[7],
+                h_index=r[8],
+                citation_count=r[9],
+                paper_count=r[10],
+                links=tuple(json.loads(r[11])),
+            )
+            for r in self.conn.execute(
+                "SELECT s.id, s.file, p.position, p.affiliation, p.bio, p.interests, p.email, p.address, "
+                "p.h_index, p.citation_count, p.paper_count, p.links FROM profiles p "
+                "JOIN sources s ON s.id = p.source_id WHERE p.author_id = ? ORDER BY s.imported_at",
+                (author_id,),
+            )
+        ]
+        return author
+
+    def resolve_author(self, author_id: int) -> int:
+        """Follow merges: the id that now stands for a possibly merged author."""
+        seen = set()
+        while author_id not in seen:
+            seen.add(author_id)
+            row = self.conn.execute("SELECT merged_into FROM authors WHERE id = ?", (author_id,)).fetchone()
+            if not row or row[0] is None:
+                return author_id
+            author_id = row[0]
+        return author_id
+
+    def find_authors(self, name: str) -> list[Author]:
+        """Authors any of whose names folds to the same key as `name`, or whose names contain it."""
+        from papershelf.model.names import parse_name
+
+        key = parse_name(name).key
+        ids = [
+            row[0]
+            for row in self.conn.execute(
+                "SELECT DISTINCT v.author_id FROM author_variants v JOIN authors a ON a.id = v.author_id "
+                "WHERE (v.name_key = ? OR v.name = ? COLLATE NOCASE) AND a.merged_into IS NULL",
+                (key, name),
+            )
+        ]
+        if not ids:
+            return self.list_authors(name)
+        return [self.get_author(i) for i in ids]
+
+    def coauthors(self, author_id: int) -> list[tuple[Author, int]]:
+        """People who share papers with this author, most shared first."""
+        rows = self.conn.execute(
+            """WITH mine AS (SELECT paper_id FROM authorships WHERE author_id = :a
+                             UNION SELECT paper_id FROM implied_authors WHERE author_id = :a),
+               live AS (SELECT m.paper_id FROM mine m JOIN papers p ON p.id = m.paper_id
+                        WHERE p.deleted_at IS NULL AND p.merged_into IS NULL),
+               theirs AS (SELECT s.author_id, s.paper_id FROM authorships s JOIN live USING (paper_id)
+                          UNION SELECT i.author_id, i.paper_id FROM implied_authors i JOIN live USING (paper_id))
+               SELECT author_id, count(*) AS shared FROM theirs WHERE author_id != :a
+               GROUP BY author_id ORDER BY shared DESC, author_id""",
+            {"a": author_id},
+        ).fetchall()
+        names = (
+            {
+                r[0]: r
+                for r in self.conn.execute(
+                    "SELECT id, display_name, given, family FROM authors WHERE id IN "
+                    f"({','.join(str(int(r[0])) for r in rows)})"
+                )
+            }
+            if rows
+            else {}
+        )
+        return [(Author(a, names[a][1], names[a][2], names[a][3], paper_count=n), n) for a, n in rows if a in names]
+
+    def papers_per_year(self, author_id: int) -> list[tuple[int, int]]:
+        ids = self.paper_ids(author_id=author_id)
+        if not ids:
+            return []
+        marks = ",".join(str(int(i)) for i in ids)
+        return [
+            (year, count)
+            for year, count in self.conn.execute(
+                f"SELECT year, count(*) FROM papers WHERE id IN ({marks}) AND year IS NOT NULL "
+                "GROUP BY year ORDER BY year"
+            )
+        ]
+
+    # ------------------------------------------------------------------ sources and tags: reading
+    def list_sources(self) -> list[Source]:
+        return [
+            Source(*row)
+            for row in self.conn.execute(
+                """SELECT s.id, s.file, s.path, s.sha256, s.format, s.owner_id, a.display_name, s.imported_at,
+                   (SELECT count(DISTINCT c.paper_id) FROM claims c JOIN papers p ON p.id = c.paper_id
+                    WHERE c.source_id = s.id AND p.deleted_at IS NULL AND p.merged_into IS NULL), s.claimed_count
+                   FROM sources s LEFT JOIN authors a ON a.id = s.owner_id ORDER BY s.imported_at, s.id"""
+            )
+        ]
+
+    def list_tags(self) -> list[Tag]:
+        return [
+            Tag(*row)
+            for row in self.conn.execute(
+                """SELECT t.id, t.name, t.colour, (SELECT count(*) FROM paper_tags pt JOIN papers p
+                   ON p.id = pt.paper_id WHERE pt.tag_id = t.id AND p.deleted_at IS NULL
+                   AND p.merged_into IS NULL) FROM tags t ORDER BY t.name COLLATE NOCASE"""
+            )
+        ]
+
+    # ------------------------------------------------------------------ tags: writing
+    def _tag_id(self, name: str, create: bool = True) -> int | None:
+        name = name.strip()
+        if not name:
+            raise LibraryError("a tag needs a name")
+        row = self.conn.execute("SELECT id FROM tags WHERE name = ?", (name,)).fetchone()
+        if row:
+            return row[0]
+        if not create:
+            return None
+        count = self.conn.execute("SELECT count(*) FROM tags").fetchone()[0]
+        cursor = self.conn.execute(
+            "INSERT INTO tags(name, colour, created_at) VALUES (?, ?, ?)",
+            (name, _TAG_COLOURS[count % len(_TAG_COLOURS)], now()),
+        )
+        return cursor.lastrowid
+
+    def add_tag(self, paper_ids: Iterable[int], tag: str) -> Change:
+        ids = sorted(set(paper_ids))
+        with self.transaction() as conn:
+            tag_id = self._tag_id(tag)
+            changed = [
+                pid
+                for pid in ids
+                if conn.execute("INSERT OR IGNORE INTO paper_tags VALUES (?, ?)", (pid, tag_id)).rowcount
+            ]
+            self._touch(changed)
+            self.refresh_search(changed)
+            return self.record_change(Change("tags", frozenset(changed), description=f"tag {tag!r} added"))
+
+    def remove_tag(self, paper_ids: Iterable[int], tag: str) -> Change:
+        ids = sorted(set(paper_ids))
+        with self.transaction() as conn:
+            tag_id = self._tag_id(tag, create=False)
+            changed = []
+            if tag_id is not None:
+                changed = [
+                    pid
+                    for pid in ids
+                    if conn.execute("DELETE FROM paper_tags WHERE paper_id=? AND tag_id=?", (pid, tag_id)).rowcount
+                ]
+            self._touch(changed)
+            self.refresh_search(changed)
+            return self.record_change(Change("tags", frozenset(changed), description=f"tag {tag!r} removed"))
+
+    def _tagged(self, tag_id: int) -> list[int]:
+        return [r[0] for r in self.conn.execute("SELECT paper_id FROM paper_tags WHERE tag_id = ?", (tag_id,))]
+
+    def rename_tag(self, old: str, new: str) -> Change:
+        new = new.strip()
+        with self.transaction() as conn:
+            tag_id = self._tag_id(old, create=False)
+            if tag_id is None:
+                raise LibraryError(f"there is no tag {old!r}")
+            existing = self._tag_id(new, create=False) if new.lower() != old.lower() else None
+            if existing is not None:
+                return self.merge_tags([old], new)
+            conn.execute("UPDATE tags SET name = ? WHERE id = ?", (new, tag_id))
+            ids = self._tagged(tag_id)
+            self.refresh_search(ids)
+            return self.record_change(Change("tags", frozenset(ids), description=f"tag {old!r} renamed {new!r}"))
+
+    def recolour_tag(self, name: str, colour: str) -> Change:
+        with self.transaction() as conn:
+            if not conn.execute("UPDATE tags SET colour = ? WHERE name = ?", (colour, name)).rowcount:
+                raise LibraryError(f"there is no tag {name!r}")
+            return self.record_change(Change("tags", description=f"tag {name!r} recoloured"))
+
+    def merge_tags(self, sources: Sequence[str], target: str) -> Change:
+        with self.transaction() as conn:
+            target_id = self._tag_id(target)
+            changed: set[int] = set()
+            for name in sources:
+                tag_id = self._tag_id(name, create=False)
+                if tag_id is None or tag_id == target_id:
+                    continue
+                ids = self._tagged(tag_id)
+                changed.update(ids)
+                conn.executemany("INSERT OR IGNORE INTO paper_tags VALUES (?, ?)", [(i, target_id) for i in ids])
+                conn.execute("DELETE FROM paper_tags WHERE tag_id = ?", (tag_id,))
+                conn.execute("DELETE FROM tags WHERE id = ?", (tag_id,))
+            self.refresh_search(sorted(changed))
+            return self.record_change(Change("tags", frozenset(changed), description=f"tags merged into {target!r}"))
+
+    def delete_tag(self, name: str) -> Change:
+        with self.transaction() as conn:
+            tag_id = self._tag_id(name, create=False)
+            if tag_id is None:
+                raise LibraryError(f"there is no tag {name!r}")
+            ids = self._tagged(tag_id)
+            conn.execute("DELETE FROM paper_tags WHERE tag_id = ?", (tag_id,))
+            conn.execute("DELETE FROM tags WHERE id = ?", (tag_id,))
+            self.refresh_search(ids)
+            return self.record_change(Change("tags", frozenset(ids), description=f"tag {name!r} deleted"))
+
+    # ------------------------------------------------------------------ notes, edits, trash
+    def set_note(self, paper_id: int, text: str) -> Change:
+        with self.transaction() as conn:
+            conn.execute("UPDATE papers SET note = ?, updated_at = ? WHERE id = ?", (text, now(), paper_id))
+            self.refresh_search([paper_id])
+            return self.record_change(Change("papers", frozenset([paper_id]), description="note changed"))
+
+    def set_author_note(self, author_id: int, text: str) -> Change:
+        with self.transaction() as conn:
+            conn.execute("UPDATE authors SET note = ? WHERE id = ?", (text, author_id))
+            return self.record_change(Change("authors", author_ids=frozenset([author_id]), description="note"))
+
+    def edit_paper(self, paper_id: int, **fields: Any) -> Change:
+        """Set fields as the user's own edits: they win over every source, now and on every re-import.
+
+        A value of None clears the user's edit, giving the field back to the sources.
+        """
+        unknown = set(fields) - set(EDITABLE_FIELDS)
+        if unknown:
+            raise LibraryError(f"these fields cannot be edited: {', '.join(sorted(unknown))}")
+        from papershelf.model.store import recompute_paper
+
+        with self.transaction() as conn:
+            for field, value in fields.items():
+                if value is None:
+                    conn.execute("DELETE FROM paper_edits WHERE paper_id = ? AND field = ?", (paper_id, field))
+                    continue
+                if field == "year":
+                    value = int(value)
+                conn.execute(
+                    "INSERT INTO paper_edits(paper_id, field, value, edited_at) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT(paper_id, field) DO UPDATE SET value = excluded.value, edited_at = excluded.edited_at",
+                    (paper_id, field, json.dumps(value), now()),
+                )
+            recompute_paper(self, paper_id, force=True)
+            return self.record_change(
+                Change("papers", frozenset([paper_id]), description="edited " + ", ".join(sorted(fields)))
+            )
+
+    def delete_papers(self, paper_ids: Iterable[int]) -> Change:
+        """Move papers to the trash; tags, notes and provenance stay so `restore_papers` brings all back."""
+        ids = sorted(set(paper_ids))
+        with self.transaction() as conn:
+            stamp = now()
+            conn.executemany(
+                "UPDATE papers SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL", [(stamp, i) for i in ids]
+            )
+            self.refresh_search(ids)
+            return self.record_change(Change("papers", frozenset(ids), description=f"{len(ids)} moved to trash"))
+
+    def restore_papers(self, paper_ids: Iterable[int]) -> Change:
+        ids = sorted(set(paper_ids))
+        with self.transaction() as conn:
+            conn.executemany("UPDATE papers SET deleted_at = NULL WHERE id = ?", [(i,) for i in ids])
+            self.refresh_search(ids)
+            return self.record_change(Change("papers", frozenset(ids), description=f"{len(ids)} restored"))
+
+    def empty_trash(self) -> Change:
+        from papershelf.model.store import purge_papers
+
+        with self.transaction() as conn:
+            ids = [r[0] for r in conn.execute("SELECT id FROM papers WHERE deleted_at IS NOT NULL")]
+            purge_papers(self, ids)
+            return self.record_change(Change("papers", frozenset(ids), description="trash emptied"))
+
+    def _touch(self, paper_ids: Iterable[int]) -> None:
+        stamp = now()
+        self.conn.executemany("UPDATE papers SET updated_at = ? WHERE id = ?", [(stamp, i) for i in paper_ids])
+
+    # ------------------------------------------------------------------ citation keys
+    def set_citekey(self, paper_id: int, key: str) -> Change:
+        """Give a paper a new key; the old one stays as an alias so documents citing it still resolve."""
+        from papershelf.model.citekeys import is_legal_key
+
+        if not is_legal_key(key):
+            raise LibraryError(f"{key!r} is not a legal BibTeX key (no spaces, commas, braces, quotes or %)")
+        with self.transaction() as conn:
+            owner = self.paper_by_key(key)
+            if owner is not None and owner.id != paper_id:
+                raise LibraryError(f"the key {key!r} is already used by paper {owner.id}")
+            old = conn.execute("SELECT citekey FROM papers WHERE id = ?", (paper_id,)).fetchone()
+            if old is None:
+                raise LibraryError(f"there is no paper with id {paper_id}")
+            if old[0] and old[0] != key:
+                conn.execute("INSERT OR REPLACE INTO citekey_aliases(key, paper_id) VALUES (?, ?)", (old[0], paper_id))
+            conn.execute("DELETE FROM citekey_aliases WHERE key = ?", (key,))
+            conn.execute("UPDATE papers SET citekey = ?, updated_at = ? WHERE id = ?", (key, now(), paper_id))
+            return self.record_change(Change("papers", frozenset([paper_id]), description=f"key {key}"))
+
+    def key_taken(self, key: str) -> bool:
+        return bool(
+            self.conn.execute(
+                "SELECT 1 FROM papers WHERE citekey = ? UNION ALL SELECT 1 FROM citekey_aliases WHERE key = ?",
+                (key, key),
+            ).fetchone()
+        )
+
+    # ------------------------------------------------------------------ search index
+    def refresh_search(self, paper_ids: Iterable[int]) -> None:
+        """Rewrite the full-text rows of these papers (deleted or merged papers leave the index)."""
+        ids = list(paper_ids)
+        if not ids:
+            return
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            self.conn.execute(f"DELETE FROM papers_fts WHERE rowid IN ({marks})", chunk)
+            self.conn.execute(
+                f"""INSERT INTO papers_fts(rowid, title, abstract, authors, tags, note, venue)
+                SELECT p.id, COALESCE(p.title, ''), COALESCE(p.abstract, ''),
+                  COALESCE((SELECT group_concat(a.display_name || ' ' || s.as_written, ' ; ') FROM authorships s
+                            JOIN authors a ON a.id = s.author_id WHERE s.paper_id = p.id), '') || ' ' ||
+                  COALESCE((SELECT group_concat(a.display_name, ' ; ') FROM implied_authors i
+                            JOIN authors a ON a.id = i.author_id WHERE i.paper_id = p.id), ''),
+                  COALESCE((SELECT group_concat(t.name, ' ') FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id
+                            WHERE pt.paper_id = p.id), ''),
+                  p.note, COALESCE(p.venue, '') || ' ' || COALESCE(p.journal_ref, '')
+                FROM papers p WHERE p.id IN ({marks}) AND p.deleted_at IS NULL AND p.merged_into IS NULL""",
+                chunk,
+            )
+
+    def refresh_author_search(self, author_ids: Iterable[int]) -> None:
+        ids = list(author_ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            self.conn.execute(f"DELETE FROM authors_fts WHERE rowid IN ({marks})", chunk)
+            self.conn.execute(
+                f"""INSERT INTO authors_fts(rowid, names) SELECT a.id, a.display_name || ' ' ||
+                COALESCE((SELECT group_concat(v.name, ' ; ') FROM author_variants v WHERE v.author_id = a.id), '')
+                FROM authors a WHERE a.id IN ({marks}) AND a.merged_into IS NULL""",
+                chunk,
+            )
+
+    def search(self, query: str, *, limit: int | None = None) -> list[int]:
+        """Paper ids matching a search string (full text plus author:, title:, tag:, venue:, year: filters)."""
+        return self.paper_ids(query=query, limit=limit, order_by="added")
+
+
+def _paper_from_row(row: Sequence[Any]) -> Paper:
+    return Paper(
+        id=row[0],
+        title=row[1],
+        year=row[2],
+        date=row[3],
+        date_inferred=bool(row[4]),
+        venue=row[5],
+        entry_type=row[6],
+        abstract=row[7],
+        arxiv_id=row[8],
+        doi=row[9],
+        comments=row[10],
+        journal_ref=row[11],
+        category=row[12],
+        url=row[13],
+        volume=row[14],
+        number=row[15],
+        pages=row[16],
+        publisher=row[17],
+        links=json.loads(row[18]),
+        authors_complete=bool(row[19]),
+        note=row[20],
+        citekey=row[21] or "",
+        added_at=row[22],
+        updated_at=row[23],
+        deleted_at=row[24],
+    )

@@ -1,0 +1,240 @@
+"""The library's schema as numbered migrations; `PRAGMA user_version` records which ones a file has had.
+
+Every released version's schema stays reachable: a migration is only ever appended, never edited.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+_V1 = """
+CREATE TABLE papers (
+    id INTEGER PRIMARY KEY,
+    title TEXT,
+    title_key TEXT,             -- normalised title for matching (lower-case ASCII words)
+    year INTEGER,
+    date TEXT,
+    date_inferred INTEGER NOT NULL DEFAULT 0,
+    venue TEXT,
+    entry_type TEXT,
+    abstract TEXT,
+    arxiv_id TEXT,
+    doi TEXT,
+    comments TEXT,
+    journal_ref TEXT,
+    category TEXT,
+    url TEXT,
+    volume TEXT,
+    number TEXT,
+    pages TEXT,
+    publisher TEXT,
+    links TEXT NOT NULL DEFAULT '[]',
+    authors_complete INTEGER NOT NULL DEFAULT 1,
+    note TEXT NOT NULL DEFAULT '',
+    citekey TEXT,
+    added_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    deleted_at TEXT,
+    merged_into INTEGER REFERENCES papers(id)
+);
+CREATE UNIQUE INDEX papers_citekey ON papers(citekey) WHERE citekey IS NOT NULL;
+CREATE INDEX papers_arxiv ON papers(arxiv_id) WHERE arxiv_id IS NOT NULL;
+CREATE INDEX papers_doi ON papers(doi) WHERE doi IS NOT NULL;
+CREATE INDEX papers_title_key ON papers(title_key) WHERE title_key IS NOT NULL;
+CREATE INDEX papers_year ON papers(year);
+CREATE INDEX papers_added ON papers(added_at);
+
+-- A user's own edits: kept apart from imported values so no re-import can overwrite them.
+CREATE TABLE paper_edits (
+    paper_id INTEGER NOT NULL REFERENCES papers(id),
+    field TEXT NOT NULL,
+    value TEXT,
+    edited_at TEXT NOT NULL,
+    PRIMARY KEY (paper_id, field)
+);
+
+CREATE TABLE citekey_aliases (
+    key TEXT PRIMARY KEY,
+    paper_id INTEGER NOT NULL REFERENCES papers(id)
+);
+
+CREATE TABLE authors (
+    id INTEGER PRIMARY KEY,
+    display_name TEXT NOT NULL,
+    given TEXT NOT NULL DEFAULT '',
+    family TEXT NOT NULL DEFAULT '',
+    name_key TEXT NOT NULL,      -- "family|given" folded, for lookups
+    note TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    merged_into INTEGER REFERENCES authors(id)
+);
+CREATE INDEX authors_name_key ON authors(name_key);
+CREATE INDEX authors_family ON authors(family COLLATE NOCASE);
+
+-- Every way a source wrote a person's name; `name_key` is its folded form for lookups.
+CREATE TABLE author_variants (
+    author_id INTEGER NOT NULL REFERENCES authors(id),
+    name TEXT NOT NULL,
+    name_key TEXT NOT NULL,
+    PRIMARY KEY (author_id, name)
+);
+CREATE INDEX author_variants_key ON author_variants(name_key);
+
+-- The ordered author list of a paper as the chosen source wrote it.
+CREATE TABLE authorships (
+    paper_id INTEGER NOT NULL REFERENCES papers(id),
+    position INTEGER NOT NULL,
+    author_id INTEGER NOT NULL REFERENCES authors(id),
+    as_written TEXT NOT NULL,
+    PRIMARY KEY (paper_id, position)
+);
+CREATE INDEX authorships_author ON authorships(author_id);
+
+-- Authors known without a place in the list: the owner of a page whose card ends in "et al.".
+CREATE TABLE implied_authors (
+    paper_id INTEGER NOT NULL REFERENCES papers(id),
+    author_id INTEGER NOT NULL REFERENCES authors(id),
+    source_id INTEGER NOT NULL REFERENCES sources(id),
+    PRIMARY KEY (paper_id, author_id, source_id)
+);
+CREATE INDEX implied_authors_author ON implied_authors(author_id);
+
+CREATE TABLE sources (
+    id INTEGER PRIMARY KEY,
+    file TEXT NOT NULL,
+    path TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    format TEXT NOT NULL,
+    owner_id INTEGER REFERENCES authors(id),
+    imported_at TEXT NOT NULL,
+    claimed_count INTEGER,
+    found_count INTEGER NOT NULL DEFAULT 0,
+    as_of TEXT
+);
+CREATE INDEX sources_sha ON sources(sha256);
+CREATE INDEX sources_file ON sources(file, format);
+
+-- What a page says about its owner, one row per page.
+CREATE TABLE profiles (
+    author_id INTEGER NOT NULL REFERENCES authors(id),
+    source_id INTEGER NOT NULL REFERENCES sources(id),
+    position TEXT, affiliation TEXT, bio TEXT, interests TEXT NOT NULL DEFAULT '[]',
+    email TEXT, address TEXT, h_index INTEGER, citation_count INTEGER, paper_count INTEGER,
+    links TEXT NOT NULL DEFAULT '[]', extra TEXT NOT NULL DEFAULT '{}',
+    PRIMARY KEY (author_id, source_id)
+);
+
+-- Provenance: each source's own record of each paper, raw, so values can be re-chosen and merges undone.
+CREATE TABLE claims (
+    id INTEGER PRIMARY KEY,
+    paper_id INTEGER NOT NULL REFERENCES papers(id),
+    source_id INTEGER NOT NULL REFERENCES sources(id),
+    entry_key TEXT NOT NULL,    -- identifies the entry within its page lineage (id, citekey or title key)
+    line INTEGER,
+    record TEXT NOT NULL,       -- JSON of the importer's record
+    record_hash TEXT NOT NULL,
+    lineage TEXT NOT NULL       -- "format|file|owner": a newer capture of the same page shares it
+);
+CREATE INDEX claims_paper ON claims(paper_id);
+CREATE INDEX claims_source ON claims(source_id);
+CREATE INDEX claims_lineage ON claims(lineage, entry_key);
+
+CREATE TABLE tags (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    colour TEXT NOT NULL DEFAULT '#808080',
+    created_at TEXT NOT NULL
+);
+CREATE TABLE paper_tags (
+    paper_id INTEGER NOT NULL REFERENCES papers(id),
+    tag_id INTEGER NOT NULL REFERENCES tags(id),
+    PRIMARY KEY (paper_id, tag_id)
+);
+CREATE INDEX paper_tags_tag ON paper_tags(tag_id);
+
+-- The review queue of possible duplicates, and the verdicts users gave ("distinct" is never proposed again).
+CREATE TABLE duplicate_candidates (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('paper', 'author')),
+    a_id INTEGER NOT NULL,
+    b_id INTEGER NOT NULL,
+    score REAL NOT NULL,
+    evidence TEXT NOT NULL DEFAULT '[]',
+    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'distinct', 'merged')),
+    created_at TEXT NOT NULL,
+    decided_at TEXT,
+    UNIQUE (kind, a_id, b_id)
+);
+
+-- Merges, with what is needed to undo them.
+CREATE TABLE merges (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('paper', 'author')),
+    kept_id INTEGER NOT NULL,
+    merged_id INTEGER NOT NULL,
+    automatic INTEGER NOT NULL DEFAULT 0,
+    evidence TEXT NOT NULL DEFAULT '[]',
+    snapshot TEXT NOT NULL DEFAULT '{}',
+    created_at TEXT NOT NULL,
+    undone_at TEXT
+);
+CREATE INDEX merges_kept ON merges(kind, kept_id);
+CREATE INDEX merges_merged ON merges(kind, merged_id);
+
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+CREATE TABLE autoexports (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE,
+    format TEXT NOT NULL,
+    tag TEXT,
+    query TEXT,
+    created_at TEXT NOT NULL,
+    last_written_at TEXT,
+    last_error TEXT
+);
+
+CREATE TABLE lookup_cache (
+    service TEXT NOT NULL,
+    identifier TEXT NOT NULL,
+    fetched_at TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (service, identifier)
+);
+
+-- Full-text index kept by the model (not by triggers), so bulk imports and re-imports stay fast and a
+-- re-import that changes nothing writes nothing here.
+CREATE VIRTUAL TABLE papers_fts USING fts5(
+    title, abstract, authors, tags, note, venue,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE VIRTUAL TABLE authors_fts USING fts5(names, tokenize = 'unicode61 remove_diacritics 2');
+"""
+
+
+def _script(sql: str) -> Migration:
+    def run(connection: sqlite3.Connection, target: int) -> None:
+        # The step and its version bump commit together: a kill midway leaves the previous version intact.
+        connection.executescript(f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {target};\nCOMMIT;")
+
+    return run
+
+
+Migration = Callable[[sqlite3.Connection, int], None]
+
+# MIGRATIONS[n] takes a library from user_version n to n + 1.
+MIGRATIONS: list[Migration] = [_script(_V1)]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(connection: sqlite3.Connection, version: int) -> None:
+    """Run every step from `version` to SCHEMA_VERSION, each in its own transaction."""
+    for target in range(version, SCHEMA_VERSION):
+        try:
+            MIGRATIONS[target](connection, target + 1)
+        except BaseException:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            raise

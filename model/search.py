@@ -1,0 +1,133 @@
+"""Search strings to SQL: free words go to the FTS5 index, `author:` `title:` `tag:` `venue:` `year:` filter.
+
+Any string a user types gives results or a QueryError with a hint; nothing reaches SQL unparameterised.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from typing import Any
+
+
+class QueryError(ValueError):
+    """A search the user must rephrase; the message is a hint, not a stack trace."""
+
+
+FIELDS = ("author", "title", "tag", "venue", "year", "abstract", "note", "key", "id")
+_TOKEN = re.compile(r"[\w]+", re.UNICODE)
+
+
+def _tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text.replace("\x00", " "))
+
+
+def _fts_phrase(text: str, prefix: bool = True) -> str | None:
+    """Words as an FTS5 expression of quoted terms (so FTS syntax in user input is inert)."""
+    words = _tokens(text)
+    if not words:
+        return None
+    quoted = ['"' + w.replace('"', '""') + '"' for w in words]
+    if prefix:
+        quoted[-1] += " *"
+    return " ".join(quoted)
+
+
+def author_match_expression(text: str) -> str | None:
+    return _fts_phrase(text)
+
+
+def split_query(query: str) -> list[tuple[str | None, str]]:
+    """Split into (field or None, value) pairs; quotes group words: title:"layer norm"."""
+    query = query.replace("\x00", " ")
+    try:
+        parts = shlex.split(query, posix=True)
+    except ValueError:
+        # An unbalanced quote: treat quotes as ordinary characters rather than refusing the search.
+        parts = query.replace('"', " ").replace("'", " ").split()
+    pairs: list[tuple[str | None, str]] = []
+    for part in parts:
+        field, sep, value = part.partition(":")
+        if sep and field.lower() in FIELDS:
+            if not value.strip():
+                raise QueryError(f"'{field}:' needs a value, e.g. {field}:{_EXAMPLES[field.lower()]}")
+            pairs.append((field.lower(), value))
+        else:
+            pairs.append((None, part))
+    return pairs
+
+
+_EXAMPLES = {
+    "author": "lin",
+    "title": "transformer",
+    "tag": "to-read",
+    "venue": "acl",
+    "year": "2019..2021",
+    "abstract": "pretraining",
+    "note": "idea",
+    "key": "lin2021m6",
+    "id": "42",
+}
+_YEAR = re.compile(r"^(\d{4})?(\.\.|-)?(\d{4})?$")
+
+
+def compile_query(query: str) -> tuple[str, list[Any]]:
+    """A WHERE clause (over `papers p`) and its parameters for a search string."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    free: list[str] = []
+    for field, value in split_query(query):
+        if field is None:
+            free.append(value)
+        elif field == "year":
+            match = _YEAR.match(value.strip())
+            if not match or not (match.group(1) or match.group(3)):
+                raise QueryError("write years as year:2020, year:2019..2021, year:..2018 or year:2020..")
+            low, dots, high = match.groups()
+            if not dots:
+                high = low
+            if low:
+                clauses.append("p.year >= ?")
+                params.append(int(low))
+            if high:
+                clauses.append("p.year <= ?")
+                params.append(int(high))
+        elif field == "tag":
+            clauses.append(
+                "p.id IN (SELECT pt.paper_id FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id "
+                "WHERE t.name LIKE ? ESCAPE '\\')"
+            )
+            params.append(_like(value, anchored=True))
+        elif field == "key":
+            clauses.append(
+                "(p.citekey LIKE ? ESCAPE '\\' OR p.id IN (SELECT paper_id FROM citekey_aliases "
+                "WHERE key LIKE ? ESCAPE '\\'))"
+            )
+            params.extend([_like(value, anchored=True)] * 2)
+        elif field == "id":
+            if not value.isdigit():
+                raise QueryError("write ids as id:42")
+            clauses.append("p.id = ?")
+            params.append(int(value))
+        else:
+            column = {"author": "authors", "title": "title", "venue": "venue", "abstract": "abstract", "note": "note"}[
+                field
+            ]
+            expression = _fts_phrase(value)
+            if expression is None:
+                raise QueryError(f"'{field}:' needs words to look for, e.g. {field}:{_EXAMPLES[field]}")
+            clauses.append("p.id IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?)")
+            params.append(f"{column} : ({expression})")
+    if free:
+        expression = _fts_phrase(" ".join(free))
+        if expression is not None:
+            clauses.append("p.id IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?)")
+            params.append(expression)
+        elif not clauses:
+            raise QueryError("type words to search for, or a filter such as author:lin or year:2019..2021")
+    return (" AND ".join(clauses) or "1"), params
+
+
+def _like(value: str, *, anchored: bool) -> str:
+    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_").replace("*", "%")
+    return escaped if anchored else f"%{escaped}%"

@@ -1,0 +1,550 @@
+"""Applies an imported page to the library: claims (provenance), papers chosen field by field, authors.
+
+Runs inside one transaction per file. Values a user set (edits, tags, notes, keys) are never written here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from papershelf.model import reconcile
+from papershelf.model.citekeys import base_key, disambiguate, is_legal_key
+from papershelf.model.library import Library, LibraryError, now
+from papershelf.model.names import parse_name
+from papershelf.model.types import Change
+
+
+class Record(Protocol):
+    """What the store reads from an importer's record (the pipeline passes importers' dataclasses through)."""
+
+    line: int
+    title: str | None
+    authors: tuple[str, ...]
+    authors_complete: bool
+
+
+# Which source to believe first for a field when sources disagree (lower wins).
+FORMAT_PRIORITY = {
+    "bibtex": 0,
+    "lookup-crossref": 1,
+    "homepage": 2,
+    "lookup-arxiv": 3,
+    "scholarly-profile": 4,
+    "aggregator": 5,
+    "arxiv-listing": 6,
+}
+_PRE_PRINT_VENUES = {"arxiv", "corr", "arxiv preprint", "biorxiv", "medrxiv", "ssrn", "preprint"}
+PAPER_FIELDS = (
+    "title",
+    "year",
+    "date",
+    "date_inferred",
+    "venue",
+    "entry_type",
+    "abstract",
+    "arxiv_id",
+    "doi",
+    "comments",
+    "journal_ref",
+    "category",
+    "url",
+    "volume",
+    "number",
+    "pages",
+    "publisher",
+    "links",
+    "authors_complete",
+)
+
+
+@dataclass
+class ImportResult:
+    source_id: int | None
+    new: list[int] = field(default_factory=list)
+    updated: list[int] = field(default_factory=list)
+    unchanged: list[int] = field(default_factory=list)
+    merged: list[tuple[int, list[str]]] = field(default_factory=list)  # (paper id, why it matched)
+    suggested: int = 0  # possible duplicates put in the review queue
+    same_file: bool = False  # the identical file was imported before: nothing was written
+
+
+def title_key(title: str | None) -> str | None:
+    if not title:
+        return None
+    from papershelf.model.citekeys import ascii_fold
+
+    words = "".join(ch if ch.isalnum() else " " for ch in ascii_fold(title).lower()).split()
+    return " ".join(words) or None
+
+
+def entry_key(record: Any) -> str:
+    """What identifies an entry across captures of the same page."""
+    if getattr(record, "arxiv_id", None):
+        return "arxiv:" + record.arxiv_id
+    if getattr(record, "doi", None):
+        return "doi:" + record.doi.lower()
+    if getattr(record, "citekey", None):
+        return "key:" + record.citekey
+    key = title_key(record.title)
+    if key:
+        return "title:" + key
+    body = (getattr(record, "abstract", None) or "") + "|" + "|".join(record.authors)
+    return "text:" + hashlib.sha1(body.encode()).hexdigest()
+
+
+def record_json(record: Any) -> dict[str, Any]:
+    data = dataclasses.asdict(record) if dataclasses.is_dataclass(record) else dict(vars(record))
+    return data
+
+
+def _hash(data: dict[str, Any]) -> str:
+    return hashlib.sha1(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------- authors
+class AuthorResolver:
+    """Turns names as written into author ids, binding the page owner's variants to the owner."""
+
+    def __init__(self, library: Library, owner_id: int | None = None, owner_names: Iterable[str] = ()) -> None:
+        self.library = library
+        self.conn = library.conn
+        self.owner_id = owner_id
+        self.owner_keys: set[str] = set()
+        for name in owner_names:
+            parsed = parse_name(name)
+            self.owner_keys.add(parsed.key)
+        self.touched: set[int] = set()
+
+    def is_owner(self, name: str) -> bool:
+        if self.owner_id is None:
+            return False
+        parsed = parse_name(name)
+        return parsed.key in self.owner_keys or parsed.swapped_key in self.owner_keys
+
+    def resolve(self, name: str, coauthor_names: Sequence[str] = ()) -> int:
+        parsed = parse_name(name)
+        if self.owner_id is not None and self.is_owner(name):
+            author_id = self.owner_id
+        else:
+            author_id = reconcile.pick_author(self.library, parsed, coauthor_names)
+            if author_id is None:
+                author_id = self.create(parsed.display or name.strip(), parsed.given, parsed.family)
+        self.add_variant(author_id, name)
+        return author_id
+
+    def create(self, display: str, given: str, family: str) -> int:
+        parsed_key = parse_name(f"{family}, {given}" if given else family).key
+        cursor = self.conn.execute(
+            "INSERT INTO authors(display_name, given, family, name_key, created_at) VALUES (?, ?, ?, ?, ?)",
+            (display, given, family, parsed_key, now()),
+        )
+        self.touched.add(cursor.lastrowid)
+        return cursor.lastrowid
+
+    def add_variant(self, author_id: int, name: str) -> None:
+        name = " ".join(name.split())
+        if not name:
+            return
+        cursor = self.conn.execute(
+            "INSERT OR IGNORE INTO author_variants(author_id, name, name_key) VALUES (?, ?, ?)",
+            (author_id, name, parse_name(name).key),
+        )
+        if cursor.rowcount:
+            self.touched.add(author_id)
+
+
+def resolve_owner(library: Library, owner: Any) -> int:
+    """The author a page is about: an existing person with the same name, or a new one."""
+    names = [owner.name, *getattr(owner, "aliases", ())]
+    parsed = parse_name(owner.name)
+    author_id = reconcile.pick_author(library, parsed, ())
+    resolver = AuthorResolver(library)
+    if author_id is None:
+        author_id = resolver.create(parsed.display or owner.name, parsed.given, parsed.family)
+    for name in names:
+        # A bare nickname ("Justin") alone is not a name of the person for matching purposes elsewhere.
+        if len(name.split()) >= 2 or name == owner.name:
+            resolver.add_variant(author_id, name)
+    library.refresh_author_search(resolver.touched | {author_id})
+    return author_id
+
+
+# ---------------------------------------------------------------------------------------------- choosing
+def _is_preprint_venue(venue: str | None) -> bool:
+    return not venue or venue.strip().lower() in _PRE_PRINT_VENUES
+
+
+def choose_fields(claims: Sequence[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+    """Pick each field from the sources that state it: a title over none, a full author list over a truncated
+    one, a conference or journal over "arXiv", the arXiv listing's id, date and abstract."""
+    ordered = sorted(claims, key=lambda c: FORMAT_PRIORITY.get(c[0], 9))
+    records = [r for _, r in ordered]
+
+    def first(name: str, records: Sequence[dict[str, Any]] = records) -> Any:
+        for record in records:
+            value = record.get(name)
+            if value not in (None, "", [], ()):
+                return value
+        return None
+
+    def extra(name: str) -> Any:
+        for record in records:
+            value = (record.get("extra") or {}).get(name)
+            if value:
+                return value
+        return None
+
+    chosen: dict[str, Any] = {}
+    chosen["title"] = first("title")
+    published = [r for r in records if not _is_preprint_venue(r.get("venue"))]
+    venue_record = published[0] if published else None
+    chosen["venue"] = venue_record["venue"] if venue_record else first("venue")
+    years = [r["year"] for r in records if r.get("year")]
+    if venue_record and venue_record.get("year"):
+        chosen["year"] = venue_record["year"]
+    else:
+        exact = [r["year"] for r in records if r.get("year") and not r.get("date_inferred")]
+        chosen["year"] = min(exact) if exact else (min(years) if years else None)
+    dated = [r for r in records if r.get("date") and (r.get("year") == chosen["year"] or not chosen["year"])]
+    dated.sort(key=lambda r: (bool(r.get("date_inferred")), -len(r["date"])))
+    chosen["date"] = dated[0]["date"] if dated else None
+    chosen["date_inferred"] = bool(dated[0].get("date_inferred")) if dated else False
+    if venue_record and venue_record.get("entry_type"):
+        chosen["entry_type"] = venue_record["entry_type"]
+    else:
+        chosen["entry_type"] = first("entry_type") or ("preprint" if first("arxiv_id") else None)
+    arxiv_records = [r for f, r in ordered if f in ("arxiv-listing", "lookup-arxiv")]
+    chosen["abstract"] = (
+        first("abstract", arxiv_records) or max((r.get("abstract") or "" for r in records), key=len) or None
+    )
+    for name in ("arxiv_id", "doi", "category"):
+        chosen[name] = first(name)
+    chosen["comments"] = first("comments", arxiv_records) or first("comments")
+    chosen["journal_ref"] = first("journal_ref")
+    chosen["url"] = extra("url")
+    for name in ("volume", "number", "pages", "publisher"):
+        chosen[name] = extra(name)
+    links: list[dict[str, str]] = []
+    for record in records:
+        for link in record.get("links") or []:
+            if link not in links:
+                links.append(link)
+    chosen["links"] = links
+    lists = [(f, r) for f, r in ordered if r.get("authors")]
+    if lists:
+        complete = [(f, r) for f, r in lists if r.get("authors_complete", True)]
+        pool = complete or lists
+        best = max(pool, key=lambda c: (len(c[1]["authors"]), -FORMAT_PRIORITY.get(c[0], 9)))
+        chosen["authors"] = list(best[1]["authors"])
+        chosen["authors_complete"] = bool(best[1].get("authors_complete", True))
+    else:
+        chosen["authors"] = []
+        chosen["authors_complete"] = False
+    return chosen
+
+
+def _edits(library: Library, paper_id: int) -> dict[str, Any]:
+    return {
+        f: json.loads(v)
+        for f, v in library.conn.execute("SELECT field, value FROM paper_edits WHERE paper_id = ?", (paper_id,))
+    }
+
+
+def _claims_of(library: Library, paper_id: int) -> list[tuple[str, dict[str, Any], int | None]]:
+    return [
+        (fmt, json.loads(record), owner_id)
+        for fmt, record, owner_id in library.conn.execute(
+            "SELECT s.format, c.record, s.owner_id FROM claims c JOIN sources s ON s.id = c.source_id "
+            "WHERE c.paper_id = ? ORDER BY c.id",
+            (paper_id,),
+        )
+    ]
+
+
+def _row_values(chosen: dict[str, Any]) -> dict[str, Any]:
+    values = {name: chosen.get(name) for name in PAPER_FIELDS}
+    values["links"] = json.dumps(values["links"] or [], ensure_ascii=False)
+    values["date_inferred"] = int(bool(values["date_inferred"]))
+    values["authors_complete"] = int(bool(values["authors_complete"]))
+    values["title_key"] = title_key(values["title"])
+    return values
+
+
+def recompute_paper(library: Library, paper_id: int, *, force: bool = False) -> bool:
+    """Re-choose a paper's fields and author list from its claims and the user's edits; True if it changed."""
+    conn = library.conn
+    claims = _claims_of(library, paper_id)
+    chosen = choose_fields([(fmt, record) for fmt, record, _ in claims])
+    edits = _edits(library, paper_id)
+    chosen.update({k: v for k, v in edits.items() if k in PAPER_FIELDS})
+    values = _row_values(chosen)
+    columns = list(values)
+    current = conn.execute(f"SELECT {', '.join(columns)} FROM papers WHERE id = ?", (paper_id,)).fetchone()
+    if current is None:
+        raise LibraryError(f"there is no paper with id {paper_id}")
+    changed = any(current[i] != values[c] for i, c in enumerate(columns))
+    if changed or force:
+        assignments = ", ".join(f"{c} = ?" for c in columns)
+        conn.execute(
+            f"UPDATE papers SET {assignments}, updated_at = ? WHERE id = ?",
+            [values[c] for c in columns] + [now(), paper_id],
+        )
+    written = [
+        r[0]
+        for r in conn.execute("SELECT as_written FROM authorships WHERE paper_id = ? ORDER BY position", (paper_id,))
+    ]
+    if written != chosen["authors"]:
+        owner_for_list = _owner_of_list(claims, chosen["authors"])
+        _write_authorships(library, paper_id, chosen["authors"], owner_for_list)
+        changed = True
+    return changed
+
+
+def _owner_of_list(claims: Sequence[tuple[str, dict[str, Any], int | None]], authors: list[str]) -> int | None:
+    for _, record, owner_id in claims:
+        if list(record.get("authors") or []) == authors and owner_id is not None:
+            return owner_id
+    return None
+
+
+def _owner_names(library: Library, owner_id: int | None) -> list[str]:
+    if owner_id is None:
+        return []
+    return [r[0] for r in library.conn.execute("SELECT name FROM author_variants WHERE author_id = ?", (owner_id,))]
+
+
+def _write_authorships(library: Library, paper_id: int, authors: Sequence[str], owner_id: int | None) -> None:
+    conn = library.conn
+    old = {
+        r[0]: r[1]
+        for r in conn.execute("SELECT as_written, author_id FROM authorships WHERE paper_id = ?", (paper_id,))
+    }
+    conn.execute("DELETE FROM authorships WHERE paper_id = ?", (paper_id,))
+    resolver = AuthorResolver(library, owner_id, _owner_names(library, owner_id))
+    rows = []
+    for position, name in enumerate(authors):
+        # A name this paper already resolved keeps its person: a user's author merge or split must hold.
+        author_id = old.get(name)
+        if author_id is None:
+            author_id = resolver.resolve(name, [n for n in authors if n != name])
+        rows.append((paper_id, position, author_id, name))
+    conn.executemany("INSERT INTO authorships(paper_id, position, author_id, as_written) VALUES (?,?,?,?)", rows)
+    library.refresh_author_search(resolver.touched)
+
+
+# ---------------------------------------------------------------------------------------------- importing
+def _new_citekey(library: Library, record: Any, chosen: dict[str, Any]) -> str:
+    wanted = getattr(record, "citekey", None)
+    if wanted and is_legal_key(wanted) and not library.key_taken(wanted):
+        return wanted
+    families = [parse_name(n).family for n in chosen["authors"]]
+    pattern = library.get_setting("citekey_pattern", None)
+    key = base_key(
+        families, chosen["year"], chosen["title"], chosen["arxiv_id"], **({"pattern": pattern} if pattern else {})
+    )
+    return disambiguate(key, library.key_taken)
+
+
+def _create_paper(library: Library, record: Any, fmt: str, owner_id: int | None) -> int:
+    data = record_json(record)
+    chosen = choose_fields([(fmt, data)])
+    values = _row_values(chosen)
+    stamp = now()
+    values.update(added_at=stamp, updated_at=stamp, note=getattr(record, "note", None) or "")
+    values["citekey"] = _new_citekey(library, record, chosen)
+    columns = list(values)
+    cursor = library.conn.execute(
+        f"INSERT INTO papers({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+        [values[c] for c in columns],
+    )
+    paper_id = cursor.lastrowid
+    _write_authorships(library, paper_id, chosen["authors"], owner_id)
+    return paper_id
+
+
+def import_records(
+    library: Library,
+    *,
+    file: str,
+    path: str,
+    sha256: str,
+    fmt: str,
+    owner: Any | None,
+    records: Sequence[Any],
+    claimed_count: int | None = None,
+    as_of: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> ImportResult:
+    """Store one file's records in one transaction; raises ImportCancelled (rolling back) when cancelled."""
+    with library.transaction() as conn:
+        same = conn.execute(
+            "SELECT id FROM sources WHERE sha256 = ? AND format = ? AND file = ?", (sha256, fmt, file)
+        ).fetchone()
+        if same:
+            result = ImportResult(source_id=same[0], same_file=True)
+            result.unchanged = sorted(
+                {r[0] for r in conn.execute("SELECT DISTINCT paper_id FROM claims WHERE source_id = ?", (same[0],))}
+            )
+            return result
+        owner_id = resolve_owner(library, owner) if owner is not None and owner.name else None
+        lineage = f"{fmt}|{file}|{owner.name if owner is not None and owner.name else ''}"
+        row = conn.execute(
+            "SELECT DISTINCT s.id FROM sources s JOIN claims c ON c.source_id = s.id WHERE c.lineage = ?",
+            (lineage,),
+        ).fetchone()
+        stamp = now()
+        if row:  # a newer capture of a page imported before: it becomes that source's current version
+            source_id = row[0]
+            conn.execute(
+                "UPDATE sources SET path=?, sha256=?, imported_at=?, claimed_count=?, owner_id=?, as_of=? WHERE id=?",
+                (path, sha256, stamp, claimed_count, owner_id, as_of, source_id),
+            )
+        else:
+            source_id = conn.execute(
+                "INSERT INTO sources(file, path, sha256, format, owner_id, imported_at, claimed_count, as_of) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (file, path, sha256, fmt, owner_id, stamp, claimed_count, as_of),
+            ).lastrowid
+        if owner is not None and owner_id is not None:
+            _store_profile(library, owner_id, source_id, owner)
+        result = ImportResult(source_id=source_id)
+        touched: set[int] = set()
+        seen_in_batch: set[int] = set()
+        total = len(records)
+        for index, record in enumerate(records):
+            if cancelled is not None and index % 50 == 0 and cancelled():
+                raise ImportCancelled(file)
+            data = record_json(record)
+            digest = _hash(data)
+            key = entry_key(record)
+            existing = conn.execute(
+                "SELECT id, paper_id, record_hash FROM claims WHERE lineage = ? AND entry_key = ?", (lineage, key)
+            ).fetchone()
+            if existing and existing[1] in seen_in_batch:
+                existing = None  # two entries of one page with one key: keep both as claims
+            if existing:
+                claim_id, paper_id, old_hash = existing
+                paper_id = _live_paper(library, paper_id)
+                if old_hash == digest:
+                    conn.execute(
+                        "UPDATE claims SET source_id = ?, line = ? WHERE id = ?", (source_id, record.line, claim_id)
+                    )
+                    result.unchanged.append(paper_id)
+                else:
+                    conn.execute(
+                        "UPDATE claims SET source_id=?, line=?, record=?, record_hash=? WHERE id=?",
+                        (source_id, record.line, json.dumps(data, ensure_ascii=False), digest, claim_id),
+                    )
+                    if recompute_paper(library, paper_id):
+                        result.updated.append(paper_id)
+                        touched.add(paper_id)
+                    else:
+                        result.unchanged.append(paper_id)
+            else:
+                match = reconcile.find_match(library, record, exclude=seen_in_batch)
+                if match is not None and match.confident:
+                    paper_id = match.paper_id
+                    _add_claim(conn, paper_id, source_id, key, record, data, digest, lineage)
+                    recompute_paper(library, paper_id)
+                    conn.execute(
+                        "INSERT INTO merges(kind, kept_id, merged_id, automatic, evidence, created_at) "
+                        "VALUES ('paper', ?, ?, 1, ?, ?)",
+                        (paper_id, paper_id, json.dumps(match.evidence), stamp),
+                    )
+                    result.merged.append((paper_id, match.evidence))
+                    touched.add(paper_id)
+                else:
+                    paper_id = _create_paper(library, record, fmt, owner_id)
+                    _add_claim(conn, paper_id, source_id, key, record, data, digest, lineage)
+                    result.new.append(paper_id)
+                    touched.add(paper_id)
+                    if match is not None:
+                        result.suggested += reconcile.suggest(library, paper_id, match)
+            seen_in_batch.add(paper_id)
+            if owner_id is not None:
+                conn.execute(
+                    "INSERT OR IGNORE INTO implied_authors(paper_id, author_id, source_id) VALUES (?,?,?)",
+                    (paper_id, owner_id, source_id),
+                )
+            if progress is not None and (index % 100 == 0 or index == total - 1):
+                progress(index + 1, total)
+        conn.execute(
+            "UPDATE sources SET found_count = (SELECT count(*) FROM claims WHERE source_id = ?) WHERE id = ?",
+            (source_id, source_id),
+        )
+        library.refresh_search(sorted(touched))
+        if touched or result.new:
+            library.record_change(Change("papers", frozenset(touched), description=f"imported {file}"))
+        library.record_change(Change("sources", description=f"imported {file}"))
+        return result
+
+
+class ImportCancelled(Exception):
+    def __init__(self, file: str) -> None:
+        super().__init__(f"the import of {file} was cancelled; nothing was written")
+
+
+def _live_paper(library: Library, paper_id: int) -> int:
+    """Follow a merge chain to the paper that now holds a claim."""
+    seen = set()
+    while paper_id not in seen:
+        seen.add(paper_id)
+        row = library.conn.execute("SELECT merged_into FROM papers WHERE id = ?", (paper_id,)).fetchone()
+        if not row or row[0] is None:
+            return paper_id
+        paper_id = row[0]
+    return paper_id
+
+
+def _add_claim(
+    conn: Any, paper_id: int, source_id: int, key: str, record: Any, data: dict[str, Any], digest: str, lineage: str
+) -> None:
+    conn.execute(
+        "INSERT INTO claims(paper_id, source_id, entry_key, line, record, record_hash, lineage) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (paper_id, source_id, key, record.line, json.dumps(data, ensure_ascii=False), digest, lineage),
+    )
+
+
+def _store_profile(library: Library, author_id: int, source_id: int, owner: Any) -> None:
+    links = [dataclasses.asdict(link) if dataclasses.is_dataclass(link) else link for link in owner.links]
+    library.conn.execute(
+        """INSERT INTO profiles(author_id, source_id, position, affiliation, bio, interests, email, address,
+           h_index, citation_count, paper_count, links, extra) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
+           ON CONFLICT(author_id, source_id) DO UPDATE SET position=excluded.position,
+           affiliation=excluded.affiliation, bio=excluded.bio, interests=excluded.interests, email=excluded.email,
+           address=excluded.address, h_index=excluded.h_index, citation_count=excluded.citation_count,
+           paper_count=excluded.paper_count, links=excluded.links, extra=excluded.extra""",
+        (
+            author_id,
+            source_id,
+            owner.position,
+            owner.affiliation,
+            owner.bio,
+            json.dumps(list(owner.interests), ensure_ascii=False),
+            owner.email,
+            owner.address,
+            owner.h_index,
+            owner.citation_count,
+            owner.paper_count,
+            json.dumps(links),
+            json.dumps(owner.extra, ensure_ascii=False),
+        ),
+    )
+
+
+def purge_papers(library: Library, paper_ids: Sequence[int]) -> None:
+    """Remove papers for good (emptying the trash); their claims go with them."""
+    conn = library.conn
+    for paper_id in paper_ids:
+        for table in ("paper_tags", "paper_edits", "citekey_aliases", "authorships", "implied_authors", "claims"):
+            conn.execute(f"DELETE FROM {table} WHERE paper_id = ?", (paper_id,))
+        conn.execute("DELETE FROM papers_fts WHERE rowid = ?", (paper_id,))
+        conn.execute("UPDATE papers SET merged_into = NULL WHERE merged_into = ?", (paper_id,))
+        conn.execute("DELETE FROM papers WHERE id = ?", (paper_id,))

@@ -1,0 +1,193 @@
+"""The one place that joins importers to the library: read -> decode -> detect -> parse -> normalize -> store.
+
+Each file is its own transaction, so one bad file never stops the others and never half-writes the library.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from papershelf.importers.base import detect, get_importer
+from papershelf.importers.encoding import MAX_BYTES, decode
+from papershelf.importers.errors import ImporterError
+from papershelf.importers.normalize import normalize_batch
+from papershelf.importers.records import OwnerProfile, ParseContext, ParseWarning
+from papershelf.model.library import Library, LibraryError
+from papershelf.model.store import ImportCancelled, import_records
+
+
+@dataclass
+class FileReport:
+    """What one file did to the library; `error` set means it was refused and nothing was written."""
+
+    file: str
+    path: str
+    format: str | None = None
+    owner: str | None = None
+    found: int = 0
+    claimed: int | None = None
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    merged: list[tuple[int, list[str]]] = field(default_factory=list)
+    suggested: int = 0
+    same_file: bool = False
+    warnings: list[ParseWarning] = field(default_factory=list)
+    error: str | None = None
+    paper_ids: list[int] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "path": self.path,
+            "format": self.format,
+            "owner": self.owner,
+            "found": self.found,
+            "claimed": self.claimed,
+            "new": self.new,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "merged": [{"paper_id": p, "evidence": e} for p, e in self.merged],
+            "suggested_duplicates": self.suggested,
+            "same_file": self.same_file,
+            "warnings": [{"line": w.line, "message": w.message} for w in self.warnings],
+            "error": self.error,
+            "paper_ids": self.paper_ids,
+        }
+
+
+Progress = Callable[[str, int, int], None]
+
+
+def parse_file(
+    path: Path,
+    *,
+    format_name: str | None = None,
+    as_of: dt.date | None = None,
+    owner: str | None = None,
+    data: bytes | None = None,
+):
+    """Read and parse one file into (format, normalized batch, sha256); raises ImporterError."""
+    name = str(path)
+    if data is None:
+        try:
+            size = path.stat().st_size
+            if size > MAX_BYTES:
+                raise ImporterError(
+                    f"the file is {size / 2**20:.0f} MB, over the {MAX_BYTES // 2**20} MB limit", source=name
+                )
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise ImporterError("no such file", source=name) from None
+        except IsADirectoryError:
+            raise ImporterError("this is a folder, not a file", source=name) from None
+        except PermissionError:
+            raise ImporterError("permission denied", source=name) from None
+        except OSError as error:
+            raise ImporterError(f"cannot be read ({error.strerror})", source=name) from None
+    text = decode(data, name)
+    if format_name:
+        importer = get_importer(format_name)
+    else:
+        detection = detect(text, path.name)
+        if detection.importer is None:
+            closest = ", ".join(f"{n} {s:.2f}" for n, s in detection.ranking[:3])
+            raise ImporterError(
+                f"not a page Papershelf recognises (closest: {closest}); name the format with --format",
+                source=name,
+            )
+        importer = detection.importer
+    if as_of is None:
+        try:
+            as_of = dt.date.fromtimestamp(path.stat().st_mtime)
+        except OSError:
+            as_of = dt.date.today()
+    context = ParseContext(source_name=name, as_of=as_of, owner=owner)
+    try:
+        batch = importer.parse(text, context)
+    except ImporterError:
+        raise
+    except RecursionError:
+        raise ImporterError("the file is nested too deeply to read", source=name) from None
+    if owner and (batch.owner is None or not batch.owner.name):
+        batch.owner = OwnerProfile(name=owner)
+    elif owner and batch.owner is not None and batch.owner.name != owner:
+        # --owner names whose list it is; the page's own name for them stays as a variant.
+        from dataclasses import replace
+
+        batch.owner = replace(batch.owner, name=owner, aliases=(*batch.owner.aliases, batch.owner.name))
+    if not batch.papers and not batch.owner:
+        raise ImporterError(f"no papers found in this {importer.label or importer.name} page", source=name)
+    return importer.name, normalize_batch(batch), hashlib.sha256(data).hexdigest(), as_of
+
+
+def import_file(
+    library: Library,
+    path: str | Path,
+    *,
+    format_name: str | None = None,
+    as_of: dt.date | None = None,
+    owner: str | None = None,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> FileReport:
+    """Import one file in one transaction; errors are reported, never raised (except cancellation)."""
+    path = Path(path)
+    report = FileReport(file=path.name, path=str(path))
+    try:
+        fmt, batch, sha, as_of = parse_file(path, format_name=format_name, as_of=as_of, owner=owner)
+    except ImporterError as error:
+        report.error = str(error)
+        return report
+    report.format = fmt
+    report.owner = batch.owner.name if batch.owner else None
+    report.found = len(batch.papers)
+    report.claimed = batch.claimed_count
+    report.warnings = list(batch.warnings)
+    try:
+        result = import_records(
+            library,
+            file=path.name,
+            path=str(path.resolve()),
+            sha256=sha,
+            fmt=fmt,
+            owner=batch.owner,
+            records=batch.papers,
+            claimed_count=batch.claimed_count,
+            as_of=as_of.isoformat(),
+            progress=(lambda done, total: progress(path.name, done, total)) if progress else None,
+            cancelled=cancelled,
+        )
+    except ImportCancelled:
+        raise
+    except LibraryError as error:
+        report.error = f"{path}: {error}"
+        return report
+    except Exception as error:  # sqlite3 errors: full disk, locked, read-only
+        import sqlite3
+
+        if isinstance(error, sqlite3.Error):
+            report.error = f"{path}: the library could not be written ({error}); nothing was imported"
+            return report
+        raise
+    report.new = len(result.new)
+    report.updated = len(result.updated)
+    report.unchanged = len(result.unchanged)
+    report.merged = result.merged
+    report.suggested = result.suggested
+    report.same_file = result.same_file
+    report.paper_ids = sorted(set(result.new + result.updated + result.unchanged + [p for p, _ in result.merged]))
+    return report
+
+
+def import_files(library: Library, paths: Sequence[str | Path], **options) -> list[FileReport]:
+    """Each file stands alone: one refused file does not stop the others."""
+    return [import_file(library, path, **options) for path in paths]
