@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlite_utils
+
 from papershelf.model import schema
 from papershelf.model.types import (
     EDITABLE_FIELDS,

@@ -1,0 +1,48 @@
+"""One QObject that carries the library's changes to every view, so no view polls or refreshes blindly.
+
+It also notices commits by other processes (a terminal import) through SQLite's data_version. No SQL here.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from papershelf.model.library import Library
+from papershelf.model.types import Change
+
+
+class LibraryHub(QObject):
+    """Owns the open Library for the interface thread and re-emits what changed."""
+
+    changed = Signal(object)  # a model.types.Change; views refresh only what it names
+    author_requested = Signal(int)  # somebody asked to show an author page
+    paper_requested = Signal(int)  # somebody asked to show a paper
+    status_message = Signal(str)
+
+    def __init__(self, library: Library, parent: QObject | None = None, *, watch_interval_ms: int = 1500) -> None:
+        super().__init__(parent)
+        self.library = library
+        self._unsubscribe = library.subscribe(self._on_change)
+        self._data_version = library.data_version()
+        self._watch = QTimer(self)
+        self._watch.setInterval(watch_interval_ms)
+        self._watch.timeout.connect(self.check_external_changes)
+        if watch_interval_ms > 0:
+            self._watch.start()
+
+    def _on_change(self, change: Change) -> None:
+        self._data_version = self.library.data_version()
+        self.changed.emit(change)
+
+    def check_external_changes(self) -> bool:
+        """Emit a library-wide change when another process committed since we last looked."""
+        version = self.library.data_version()
+        if version != self._data_version:
+            self._data_version = version
+            self.changed.emit(Change("library", description="changed by another program"))
+            return True
+        return False
+
+    def close(self) -> None:
+        self._watch.stop()
+        self._unsubscribe()
