@@ -1,0 +1,288 @@
+"""The command line as scripts and users meet it: the import report, the JSON contracts, bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ALL_SEEDS, SEED_AGGREGATOR, SEED_ARXIV, SEED_AS_OF, SEED_HOMEPAGE, SEED_SCHOLARLY
+
+from papershelf.cli.main import build_parser, main
+
+# Papers each seed lists, counted by hand from the pages.
+SEED_COUNTS = {
+    "000_f5f6b2d255113960.txt": 20,
+    "001_b8138a3e09088a1a.txt": 33,
+    "002_3e77bbf1de03bcad.txt": 9,
+    "003_536a871b23289ef2.txt": 29,
+    "004_d214b1876f62693a.txt": 10,
+}
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def dump(path: Path) -> list[tuple]:
+    """Every row of every table: what 'the library is unchanged' means."""
+    connection = sqlite3.connect(path)
+    try:
+        tables = [
+            r[0]
+            for r in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE '%fts%' ORDER BY name"
+            )
+        ]
+        rows = []
+        for table in tables:
+            rows.extend((table, *row) for row in connection.execute(f"SELECT * FROM {table} ORDER BY 1"))
+        return rows
+    finally:
+        connection.close()
+
+
+def test_import_report_counts_every_seed(capsys, library_path):
+    code, out, _ = run_cli(
+        capsys, "--library", str(library_path), "import", *map(str, ALL_SEEDS), "--as-of", SEED_AS_OF, "--json"
+    )
+    assert code == 0
+    reports = {r["file"]: r for r in json.loads(out)}
+    for name, count in SEED_COUNTS.items():
+        assert reports[name]["found"] == count, name
+        assert reports[name]["error"] is None
+    assert reports["001_b8138a3e09088a1a.txt"]["claimed"] == 33
+    assert reports["003_536a871b23289ef2.txt"]["claimed"] == 29
+    assert reports["000_f5f6b2d255113960.txt"]["owner"] == "Junyang Lin"
+    assert reports["001_b8138a3e09088a1a.txt"]["owner"] == "Jinyang Gao"
+    assert reports["003_536a871b23289ef2.txt"]["owner"] == "Li Dong"
+    assert reports["002_3e77bbf1de03bcad.txt"]["owner"] is None
+
+
+def test_papers_json_has_the_documented_fields(capsys, library_path):
+    run_cli(capsys, "--library", str(library_path), "import", str(SEED_HOMEPAGE))
+    code, out, _ = run_cli(capsys, "--library", str(library_path), "papers", "--json")
+    assert code == 0
+    papers = json.loads(out)
+    assert len(papers) == 20
+    required = {
+        "id",
+        "title",
+        "year",
+        "venue",
+        "arxiv_id",
+        "doi",
+        "authors",
+        "authors_complete",
+        "abstract",
+        "tags",
+        "note",
+        "sources",
+        "citekey",
+    }
+    for paper in papers:
+        assert required <= paper.keys()
+        assert paper["sources"] == [
+            {
+                "file": SEED_HOMEPAGE.name,
+                "format": "homepage",
+                "line": paper["sources"][0]["line"],
+                "source_id": paper["sources"][0]["source_id"],
+            }
+        ]
+    cogview = next(p for p in papers if p["title"].startswith("CogView"))
+    assert cogview["venue"] == "NeurIPS" and cogview["year"] == 2021
+    assert cogview["authors"][0] == "Ming Ding" and len(cogview["authors"]) == 11
+    assert cogview["authors_complete"] is True
+    m6 = next(p for p in papers if p["title"] == "M6: A Chinese Multimodal Pretrainer")
+    assert m6["note"].startswith("Note that this is an extension of my KDD paper")
+
+
+def test_authors_json_lists_people_with_variants_and_counts(capsys, library_path):
+    run_cli(capsys, "--library", str(library_path), "import", str(SEED_HOMEPAGE))
+    code, out, _ = run_cli(capsys, "--library", str(library_path), "authors", "--json")
+    assert code == 0
+    authors = json.loads(out)
+    assert {"id", "name", "variants", "paper_count"} <= authors[0].keys()
+    lin = [a for a in authors if a["name"] == "Junyang Lin"]
+    assert len(lin) == 1, "the page owner is one person however the page writes the name"
+    assert lin[0]["paper_count"] == 20
+    assert "Junyang (Justin) Lin" in lin[0]["variants"]
+
+
+def test_listing_without_owner_is_attributed_with_owner_option(capsys, library_path):
+    code, out, _ = run_cli(
+        capsys, "--library", str(library_path), "import", str(SEED_ARXIV), "--owner", "Junyang Lin", "--json"
+    )
+    assert code == 0 and json.loads(out)[0]["owner"] == "Junyang Lin"
+    _, out, _ = run_cli(capsys, "--library", str(library_path), "papers", "--json")
+    papers = json.loads(out)
+    assert len(papers) == 9
+    assert all(p["title"] is None for p in papers), "a listing has no titles and none may be invented"
+    assert all(p["also_by"] == ["Junyang Lin"] for p in papers)
+    _, out, _ = run_cli(capsys, "--library", str(library_path), "authors", "--json")
+    assert json.loads(out)[0]["paper_count"] == 9
+
+
+def test_reimporting_the_same_file_changes_nothing(capsys, library_path):
+    run_cli(capsys, "--library", str(library_path), "import", str(SEED_AGGREGATOR), "--as-of", SEED_AS_OF)
+    before = dump(library_path)
+    code, out, _ = run_cli(
+        capsys, "--library", str(library_path), "import", str(SEED_AGGREGATOR), "--as-of", SEED_AS_OF, "--json"
+    )
+    assert code == 0
+    report = json.loads(out)[0]
+    assert report["new"] == 0 and report["updated"] == 0 and report["same_file"]
+    assert dump(library_path) == before
+
+
+def test_newer_capture_updates_papers_and_keeps_user_work(capsys, library_path, tmp_path):
+    page = tmp_path / "homepage.txt"
+    shutil.copy(SEED_HOMEPAGE, page)
+    run_cli(capsys, "--library", str(library_path), "import", str(page))
+    _, out, _ = run_cli(capsys, "--library", str(library_path), "papers", "--json")
+    papers = {p["title"]: p for p in json.loads(out)}
+    knas = papers["KNAS: Green Neural Architecture Search"]
+    layer = papers["Understanding and Improving Layer Normalization"]
+    keys_before = {p["id"]: p["citekey"] for p in papers.values()}
+    run_cli(capsys, "--library", str(library_path), "tag", "to-read", f"{knas['id']},{layer['id']}")
+    run_cli(capsys, "--library", str(library_path), "note", str(knas["id"]), "Compare with DARTS.")
+    run_cli(capsys, "--library", str(library_path), "edit", str(layer["id"]), "venue=NeurIPS (spotlight)")
+
+    # The owner updates the page: a venue changes, the list gains a paper and loses none.
+    text = page.read_text(encoding="utf-8")
+    text = text.replace(
+        "KNAS: Green Neural Architecture Search. ICML 2021.", "KNAS: Green Neural Architecture Search. ICML 2022."
+    )
+    text = text.replace(
+        "Understanding and Improving Layer Normalization. NeurIPS 2019.",
+        "Understanding and Improving Layer Normalization. ICLR 2020.",
+    )
+    text = text.replace(
+        "Academic Activities:",
+        "Ada Lovelace, Junyang Lin. A Brand New Paper. ACL 2023. [Paper]\n\nAcademic Activities:",
+    )
+    page.write_text(text, encoding="utf-8")
+    code, out, _ = run_cli(capsys, "--library", str(library_path), "import", str(page), "--json")
+    report = json.loads(out)[0]
+    assert code == 0
+    assert report["new"] == 1 and report["updated"] >= 1
+
+    _, out, _ = run_cli(capsys, "--library", str(library_path), "papers", "--json")
+    after = {p["title"]: p for p in json.loads(out)}
+    assert len(after) == 21, "a newer capture updates its papers, never duplicates them"
+    assert after["KNAS: Green Neural Architecture Search"]["year"] == 2022
+    assert after["KNAS: Green Neural Architecture Search"]["tags"] == ["to-read"]
+    assert after["KNAS: Green Neural Architecture Search"]["note"] == "Compare with DARTS."
+    assert after["Understanding and Improving Layer Normalization"]["venue"] == "NeurIPS (spotlight)", "edits win"
+    assert after["Understanding and Improving Layer Normalization"]["tags"] == ["to-read"]
+    for paper in after.values():
+        if paper["id"] in keys_before:
+            assert paper["citekey"] == keys_before[paper["id"]], "keys never move on re-import"
+
+
+# A page cut off in the middle of a two-byte character ("í").
+TRUNCATED_UTF8 = "Publications:\n\nJ. García, A. B. Tester. A title. ACL 2020. García".encode()[:-1]
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"", "empty"),
+        (b"   \n\n  ", "empty"),
+        (bytes(range(256)) * 40, "binary"),
+        (b"Some notes about my cat.\nShe likes boxes.\n", "not a page Papershelf recognises"),
+        (TRUNCATED_UTF8, "truncated"),
+    ],
+    ids=["empty", "blank", "binary", "unrecognised", "truncated-utf8"],
+)
+def test_bad_files_are_refused_naming_file_and_reason(capsys, library_path, tmp_path, content, reason):
+    run_cli(capsys, "--library", str(library_path), "import", str(SEED_HOMEPAGE))
+    before = dump(library_path)
+    bad = tmp_path / "bad-input.txt"
+    bad.write_bytes(content)
+    code, _, err = run_cli(capsys, "--library", str(library_path), "import", str(bad))
+    assert code != 0
+    assert "bad-input.txt" in err and reason in err
+    assert dump(library_path) == before
+
+
+def test_one_bad_file_does_not_stop_the_others(capsys, library_path, tmp_path):
+    bad = tmp_path / "empty.txt"
+    bad.write_bytes(b"")
+    code, out, err = run_cli(capsys, "--library", str(library_path), "import", str(bad), str(SEED_SCHOLARLY))
+    assert code == 1
+    assert "empty.txt" in err
+    assert "1 of 2 files imported" in out
+    _, out, _ = run_cli(capsys, "--library", str(library_path), "papers", "--json")
+    assert len(json.loads(out)) == 29
+
+
+def test_unknown_format_and_missing_file_are_clear(capsys, library_path, tmp_path):
+    code, _, err = run_cli(capsys, "--library", str(library_path), "import", str(tmp_path / "nope.txt"))
+    assert code == 1 and "nope.txt" in err and "no such file" in err
+    code, _, err = run_cli(capsys, "--library", str(library_path), "import", str(SEED_HOMEPAGE), "--format", "word")
+    assert code == 1 and "unknown format 'word'" in err
+
+
+def test_encodings_are_detected(capsys, library_path, tmp_path):
+    text = SEED_HOMEPAGE.read_text(encoding="utf-8").replace("\n", "\r\n")
+    for encoding, suffix in (("utf-8-sig", "bom"), ("utf-16", "utf16"), ("latin-1", "latin1")):
+        page = tmp_path / f"homepage-{suffix}.txt"
+        data = text.encode(encoding, errors="replace") if encoding == "latin-1" else text.encode(encoding)
+        page.write_bytes(data)
+        code, out, err = run_cli(capsys, "--library", str(tmp_path / f"{suffix}.sqlite"), "import", str(page), "--json")
+        assert code == 0, err
+        assert json.loads(out)[0]["found"] == 20, suffix
+
+
+def test_library_location_from_environment(capsys, tmp_path, monkeypatch):
+    target = tmp_path / "from-env.sqlite"
+    monkeypatch.setenv("PAPERSHELF_LIBRARY", str(target))
+    code, _, _ = run_cli(capsys, "import", str(SEED_SCHOLARLY))
+    assert code == 0 and target.exists()
+
+
+def test_default_library_lives_in_the_user_data_folder(capsys):
+    import platformdirs
+
+    code, _, _ = run_cli(capsys, "import", str(SEED_SCHOLARLY))
+    assert code == 0
+    assert (Path(platformdirs.user_data_dir("Papershelf", appauthor=False)) / "library.sqlite").exists()
+
+
+def test_help_documents_every_command(capsys):
+    parser = build_parser()
+    commands = parser._subparsers._group_actions[0].choices  # argparse keeps the sub-commands here
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out, _ = capsys.readouterr()
+    for name in commands:
+        assert name in out
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    for name in commands:
+        assert f"papershelf {name}" in readme or f"`{name}`" in readme, f"README does not mention {name}"
+
+
+def test_cli_as_a_new_user_runs_it_prints_no_traceback(tmp_path):
+    bad = tmp_path / "garbage.bin"
+    bad.write_bytes(os.urandom(3000))
+    env = {**os.environ, "PAPERSHELF_LIBRARY": str(tmp_path / "lib.sqlite")}
+    result = subprocess.run(
+        [sys.executable, "-m", "papershelf", "import", str(bad), str(SEED_HOMEPAGE)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "garbage.bin" in result.stderr
+    assert "homepage" in result.stdout
