@@ -1,0 +1,98 @@
+"""The layering rules hold: importers never see the library or Qt, the model never sees Qt or importers,
+only gui/ imports PySide6, and SQL is executed in model/ only."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[1]
+PACKAGE_FOLDERS = ("importers", "model", "exporters", "gui", "cli", "lookup")
+
+
+def modules(folder: str) -> list[Path]:
+    return sorted((ROOT / folder).rglob("*.py"))
+
+
+def imported_names(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+FORBIDDEN = {
+    # Pure tables such as model.venues may be read; the library itself may not be opened.
+    "importers": (
+        "papershelf.model.library",
+        "papershelf.model.store",
+        "papershelf.model.schema",
+        "papershelf.model.reconcile",
+        "papershelf.gui",
+        "papershelf.pipeline",
+        "PySide6",
+        "sqlite3",
+        "sqlite_utils",
+    ),
+    "model": (
+        "PySide6",
+        "papershelf.gui",
+        "papershelf.importers.homepage",
+        "papershelf.importers.base",
+        "papershelf.pipeline",
+        "papershelf.cli",
+    ),
+    "exporters": ("PySide6", "papershelf.gui", "sqlite_utils"),
+    "lookup": ("PySide6", "papershelf.gui", "sqlite_utils"),
+    "cli": ("sqlite_utils",),
+}
+
+
+@pytest.mark.parametrize("folder", sorted(FORBIDDEN))
+def test_layers_import_only_what_they_may(folder):
+    for path in modules(folder):
+        for name in imported_names(path):
+            for forbidden in FORBIDDEN[folder]:
+                assert not (name == forbidden or name.startswith(forbidden + ".")), (
+                    f"{path.relative_to(ROOT)} imports {name}"
+                )
+
+
+def test_only_gui_imports_qt():
+    allowed = {ROOT / "cli" / "gui_commands.py"}
+    for folder in PACKAGE_FOLDERS:
+        if folder == "gui":
+            continue
+        for path in modules(folder):
+            if path in allowed:
+                continue
+            assert not any(n.startswith("PySide6") for n in imported_names(path)), path.relative_to(ROOT)
+
+
+def test_sql_runs_only_in_the_model():
+    folders = [f for f in PACKAGE_FOLDERS if f != "model"]
+    paths = [p for f in folders for p in modules(f)] + [ROOT / "pipeline.py", ROOT / "paths.py"]
+    for path in paths:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                assert node.func.attr not in {"execute", "executemany", "executescript"}, (
+                    f"{path.relative_to(ROOT)}:{node.lineno} runs SQL outside model/"
+                )
+
+
+def test_installed_names_stay_under_one_namespace():
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    packages = config["tool"]["setuptools"]["packages"]
+    assert all(name == "papershelf" or name.startswith("papershelf.") for name in packages)
+    mapped = config["tool"]["setuptools"]["package-dir"]
+    for folder in ("gui", "model", "importers", "resources"):
+        assert mapped[f"papershelf.{folder}"] == folder
