@@ -1,0 +1,302 @@
+"""Importer for paper-aggregator profile pages: an owner with stats, then one card per paper.
+
+The page family is a text capture of an aggregator profile: the owner's name, glued stat lines
+("h-index32", "33papers", "1,391citations", "Novelty55%"), then cards. Each card starts with a header that
+glues an arXiv-style category, a date and an optional "Code" flag ("LGSep 5, 2023Code", "CLMar 15Code"),
+followed by the title, an authors line ("A, B, C et al." with an optional "· pku" affiliation) and the
+abstract.
+
+It keeps everything as written: titles and abstracts verbatim (LaTeX and math included), names as written,
+the category as written. It must not normalise names, venues or identifiers (the pipeline does that), must
+not touch the library, and must raise nothing but ImporterError on any input.
+
+Choices worth knowing:
+- A date without a year ("Mar 15") takes the year of `context.reference_date`, or the year before when that
+  would put it after the reference date; `date_inferred` is then True.
+- The page states no venue, so `venue` is None and `entry_type` is "preprint".
+- The paper count the page claims becomes `claimed_count`; a mismatch with the cards found is a warning.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from urllib.parse import urlsplit
+
+from papershelf.importers.base import Importer, register
+from papershelf.importers.errors import ImporterError
+from papershelf.importers.homepage import is_person_name
+from papershelf.importers.records import ImportBatch, Link, OwnerProfile, PaperRecord, ParseContext, ParseWarning
+
+_MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTHS = {name: number for number, name in enumerate(_MONTH_NAMES, start=1)}
+# Card header: category glued to the date and the flags, as the page's text capture runs them together.
+# The category is 2-4 capitals, optionally with an archive prefix ("cs.LG"); separators are optional.
+_HEADER_RE = re.compile(
+    r"^(?P<cat>(?:[a-z-]{2,12}\.)?[A-Z]{2,4})\s*[·•|]?\s*"
+    r"(?P<mon>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]{0,6}\.?\s+(?P<day>\d{1,2})"
+    r"(?:,?\s+(?P<year>\d{4}))?"
+    r"(?P<flags>(?:\s*[·•|]?\s*(?:Code|Data|Demo|Video|Project|Model|Slides|PDF))*)\s*$"
+)
+_FLAG_RE = re.compile(r"Code|Data|Demo|Video|Project|Model|Slides|PDF")
+_H_INDEX_RE = re.compile(r"^h[\s-]?index\s*:?\s*(\d{1,4})$", re.IGNORECASE)
+_PAPERS_RE = re.compile(r"^(\d[\d,]{0,9})\s*(?:papers?|publications?)$", re.IGNORECASE)
+_CITATIONS_RE = re.compile(r"^(\d[\d,]{0,12})\s*citations?$", re.IGNORECASE)
+_STAT_RE = re.compile(r"^(?P<label>[A-Za-z][A-Za-z .-]{0,30}?)\s*:?\s*(?P<value>\d[\d,.]{0,12}%?)$")
+_STAT_FIRST_RE = re.compile(r"^(?P<value>\d[\d,.]{0,12}%?)\s*(?P<label>[A-Za-z][A-Za-z -]{0,30})$")
+_CATEGORY_RE = re.compile(r"^(?:[a-z-]{2,12}\.)?[A-Z]{2,4}$")
+_ET_AL_RE = re.compile(r",?\s+(?:et\.?\s*al\.?|and\s+others)\s*$", re.IGNORECASE)
+_NAME_SPLIT_RE = re.compile(r"\s*,\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+")
+# `\url{...}` first (LaTeX abstracts), then bare URLs; both bounded so a long run cannot blow up.
+_URL_RE = re.compile(r"\\url\{([^{}\s]{1,2000})\}|(https?://[^\s<>\"'{}\\]{1,2000})")
+_MAX_HEADER_CHARS = 80
+
+
+def _number(text: str) -> int:
+    return int(text.replace(",", ""))
+
+
+def _header(line: str) -> re.Match[str] | None:
+    text = line.strip()
+    if len(text) > _MAX_HEADER_CHARS:
+        return None
+    return _HEADER_RE.match(text)
+
+
+def _authors_line(line: str, *, strong: bool) -> tuple[tuple[str, ...], bool, str | None] | None:
+    """ "A, B, C et al. · pku" -> (("A", "B", "C"), False, "pku"); None when the line is not a list of names.
+
+    With `strong`, a single name is refused: a short title ("Deep Learning") looks just like one.
+    """
+    text = line.strip()
+    if not text or len(text) > 3000:
+        return None
+    affiliation = None
+    for separator in (" · ", " • "):
+        if separator in text:
+            text, affiliation = (part.strip() for part in text.rsplit(separator, 1))
+            break
+    complete = True
+    et_al = _ET_AL_RE.search(text)
+    if et_al:
+        complete = False
+        text = text[: et_al.start()].strip()
+    names = tuple(name.strip() for name in _NAME_SPLIT_RE.split(text) if name.strip())
+    if not names:
+        return None
+    # "et al." marks an authors line even when a name is unusual ("danah boyd"); keep those as written.
+    odd = any(len(name) > 60 or any(ch.isdigit() for ch in name) for name in names)
+    if not all(is_person_name(name) for name in names) and (complete or odd):
+        return None
+    if strong and len(names) == 1 and complete and affiliation is None:
+        return None
+    return names, complete, affiliation
+
+
+def _card_date(match: re.Match[str], reference: dt.date) -> tuple[str | None, int | None, bool, str | None]:
+    """(iso date, year, inferred, problem) from a header's month/day/year."""
+    month = _MONTHS[match.group("mon").lower()]
+    day = int(match.group("day"))
+    if match.group("year"):
+        year = int(match.group("year"))
+        try:
+            return dt.date(year, month, day).isoformat(), year, False, None
+        except ValueError:
+            return None, year, False, f"{match.group('mon')} {day}, {year} is not a date"
+    # No year: the capture date's year, stepping back while that lands after it (or on a missing Feb 29).
+    for year in range(reference.year, reference.year - 8, -1):
+        try:
+            date = dt.date(year, month, day)
+        except ValueError:
+            continue
+        if date <= reference:
+            return date.isoformat(), year, True, None
+    return None, None, True, f"{match.group('mon')} {day} is not a date"
+
+
+def _link_kind(url: str) -> str:
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+        path = urlsplit(url).path.lower()
+    except ValueError:
+        return "project"
+    host = host.removeprefix("www.")
+    if host in {"github.com", "gitlab.com", "bitbucket.org"}:
+        return "code"
+    if host == "huggingface.co" or host.endswith(".huggingface.co"):
+        return "data" if path.startswith("/datasets/") else "model"
+    return "project"
+
+
+def _links(abstract: str) -> tuple[Link, ...]:
+    links: list[Link] = []
+    for match in _URL_RE.finditer(abstract):
+        url = match.group(1) or match.group(2)
+        url = url.rstrip(".,;:!?'\"")
+        # A closing parenthesis is the sentence's ("(https://...)."), unless the URL opened one itself.
+        while url.endswith((")", "]")) and url.count(")") + url.count("]") > url.count("(") + url.count("["):
+            url = url[:-1].rstrip(".,;:!?")
+        if url.startswith(("http://", "https://")) and len(url) > 10 and all(link.url != url for link in links):
+            links.append(Link(_link_kind(url), url))
+    return tuple(links)
+
+
+class AggregatorProfileImporter(Importer):
+    """Aggregator profile pages: stat block plus cards headed "LGSep 5, 2023Code"."""
+
+    name = "aggregator"
+    label = "Paper-aggregator profile"
+
+    def sniff(self, text: str) -> float:
+        """High when the text has card headers; stat lines ("h-index32", "33papers") add to it."""
+        lines = text[:400_000].split("\n")
+        headers = sum(1 for line in lines[:20_000] if _header(line))
+        stats = 0
+        for line in lines[:60]:
+            stripped = line.strip()
+            if _H_INDEX_RE.match(stripped) or _PAPERS_RE.match(stripped) or _CITATIONS_RE.match(stripped):
+                stats += 1
+        if headers == 0:
+            return min(0.2, 0.07 * stats)
+        return min(1.0, 0.35 + min(0.45, 0.09 * headers) + 0.1 * min(stats, 2))
+
+    def parse(self, text: str, context: ParseContext) -> ImportBatch:
+        """The owner's stats and one PaperRecord per card."""
+        if not text.strip():
+            raise ImporterError("the page is empty", source=context.source_name)
+        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        headers = [i for i, line in enumerate(lines) if _header(line)]
+        warnings: list[ParseWarning] = []
+        end_of_profile = headers[0] if headers else len(lines)
+        owner, claimed, claim_line = self._owner(lines[:end_of_profile], context, warnings)
+        papers = []
+        for index, start in enumerate(headers):
+            stop = headers[index + 1] if index + 1 < len(headers) else len(lines)
+            record = self._card(lines, start, stop, context, warnings)
+            if record is not None:
+                papers.append(record)
+        if not headers:
+            if owner is None:
+                raise ImporterError(
+                    'no paper cards (a header like "LGSep 5, 2023") found; is this an aggregator profile?',
+                    source=context.source_name,
+                )
+            warnings.append(ParseWarning(owner.line, "the profile has no paper cards"))
+        if claimed is not None and claimed != len(papers):
+            warnings.append(
+                ParseWarning(claim_line, f"the page claims {claimed} papers but {len(papers)} cards were read")
+            )
+        return ImportBatch(format=self.name, owner=owner, papers=papers, claimed_count=claimed, warnings=warnings)
+
+    def _owner(
+        self, lines: list[str], context: ParseContext, warnings: list[ParseWarning]
+    ) -> tuple[OwnerProfile | None, int | None, int]:
+        """Name, stats and anything else above the first card; also the claimed paper count and its line."""
+        name = None
+        line_no = 0
+        h_index = citations = claimed = None
+        claim_line = 0
+        extra: dict[str, str] = {}
+        categories: list[str] = []
+        other: list[str] = []
+        for i, raw in enumerate(lines):
+            text = raw.strip()
+            if not text:
+                continue
+            if m := _H_INDEX_RE.match(text):
+                h_index = int(m.group(1))
+            elif m := _PAPERS_RE.match(text):
+                count = _number(m.group(1))
+                if claimed is None:
+                    claimed, claim_line = count, i + 1
+                elif count != claimed:
+                    warnings.append(ParseWarning(i + 1, f"the page states {count} papers here, {claimed} above"))
+            elif m := _CITATIONS_RE.match(text):
+                citations = _number(m.group(1))
+            elif _CATEGORY_RE.match(text):
+                categories.append(text)
+            elif m := _STAT_RE.match(text) or _STAT_FIRST_RE.match(text):
+                extra[m.group("label").strip()] = m.group("value")
+            elif name is None and len(text) <= 80 and not any(ch.isdigit() for ch in text):
+                name, line_no = text, i + 1
+            else:
+                other.append(text)
+        if categories:
+            extra["category"] = ", ".join(categories)
+        aliases: tuple[str, ...] = ()
+        if context.owner:
+            aliases = (name,) if name and name != context.owner else ()
+            name = context.owner
+        if name is None:
+            if h_index is None and citations is None and claimed is None and not extra:
+                return None, claimed, claim_line
+            name = ""  # stats without a name: the caller's --owner or the pipeline must supply one
+        return (
+            OwnerProfile(
+                name=name,
+                aliases=aliases,
+                bio="\n".join(other) or None,
+                h_index=h_index,
+                citation_count=citations,
+                paper_count=claimed,
+                extra=extra,
+                line=line_no,
+            ),
+            claimed,
+            claim_line,
+        )
+
+    def _card(
+        self, lines: list[str], start: int, stop: int, context: ParseContext, warnings: list[ParseWarning]
+    ) -> PaperRecord | None:
+        """One card: header at `start`, then title, authors line and abstract up to `stop`."""
+        header = _header(lines[start])
+        assert header is not None  # headers were found with the same function
+        body = [i for i in range(start + 1, stop) if lines[i].strip()]
+        raw = "\n".join(lines[start : (body[-1] + 1) if body else start + 1])
+        if not body:
+            warnings.append(ParseWarning(start + 1, "a paper card with no title"))
+            return None
+        title: str | None = lines[body[0]].strip()
+        cursor = 1
+        authors: tuple[str, ...] = ()
+        complete = False  # no authors line: the list is known to be partial (empty)
+        affiliation = None
+        if _authors_line(lines[body[0]], strong=True) is not None:
+            # The first line is the authors line: this card has no title.
+            title = None
+            cursor = 0
+            warnings.append(ParseWarning(start + 1, "a paper card with no title"))
+        if cursor < len(body):
+            got = _authors_line(lines[body[cursor]], strong=False)
+            if got is not None:
+                authors, complete, affiliation = got
+                cursor += 1
+        abstract = None
+        if cursor < len(body):
+            abstract = "\n".join(lines[body[cursor] : body[-1] + 1]).strip()
+        date, year, inferred, problem = _card_date(header, context.reference_date)
+        if problem:
+            warnings.append(ParseWarning(start + 1, problem))
+        flags = _FLAG_RE.findall(header.group("flags"))
+        return PaperRecord(
+            line=start + 1,
+            title=title,
+            authors=authors,
+            authors_complete=complete,
+            year=year,
+            date=date,
+            date_inferred=inferred,
+            venue=None,
+            entry_type="preprint",
+            abstract=abstract,
+            category=header.group("cat"),
+            links=_links(abstract) if abstract else (),
+            has_code="Code" in flags,
+            affiliation_hint=affiliation,
+            extra={"flags": ", ".join(flags)} if any(flag != "Code" for flag in flags) else {},
+            raw=raw,
+        )
+
+
+register(AggregatorProfileImporter())

@@ -1,0 +1,1036 @@
+"""Importer for personal academic homepages saved as text: who the page is about, and its list of papers.
+
+A homepage is prose written for people: a name heading, a line with the position, an "Intro"/"About" block,
+a heading such as "Selected Papers:" or "Publications", then citation-shaped entries
+("Name, Name. Title. Venue Year. [Paper] [Code]"), and often blog posts, activities or web-template filler
+after them. This module finds the owner and the entries under publication headings and splits each entry
+into its fields exactly as the page writes them.
+
+It must not normalise: names stay as written (no first/last parsing), venues keep the page's spelling (no
+canonical names), identifiers are not canonicalised; the pipeline does that after import. It must not touch
+the library, and it must raise nothing but ImporterError while staying linear on any input, however large
+or strange (the fuzz tests hold it to both).
+
+Choices worth knowing:
+- `interests` are the comma-separated items of the first sentence under "Research Interests"; any further
+  sentence there ("Notably I focus on ...") is kept in `owner.extra["interests_note"]`, not in the bio.
+- "[Paper]"/"[Code]" style tags are markers, not links: they are listed in `extra["markers"]` and "[Code]"
+  sets `has_code`. Real URLs in an entry become `links`.
+- A trailing parenthesised remark after the venue ("(Note that ...)", "(Oral)") is the entry's `note`.
+- Entries spread over several lines must be separated by a blank line or start with a number or bullet;
+  a title-first layout ("Title" / "Authors" / "Venue" on their own lines) is understood within one entry.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from papershelf.importers.base import Importer, register
+from papershelf.importers.errors import ImporterError
+from papershelf.importers.records import ImportBatch, Link, OwnerProfile, PaperRecord, ParseContext, ParseWarning
+
+# A citation is never this long; longer blocks are prose, and skipping them bounds the work per block.
+_MAX_ENTRY_CHARS = 6000
+# No single author name (or "A and B" pair) is longer than this, so the search for the end of the author
+# list never looks further into a piece; this keeps the parse linear on adversarial text.
+_MAX_NAME_SPAN = 200
+_MAX_AUTHORS = 5000
+# Sniffing looks at the start of the text only: enough to recognise a page, cheap on huge inputs.
+_SNIFF_CHARS = 200_000
+_SNIFF_BLOCKS = 300
+# The owner block sits at the top of the page; a name heading further down is something else.
+_OWNER_SCAN_LINES = 40
+
+_MARKS = "*†‡§¶#✉∗"  # equal-contribution and corresponding-author marks glued to names
+
+
+def _words(text: str) -> frozenset[str]:
+    """A vocabulary written as one whitespace-separated string (readable, and one line per many words)."""
+    return frozenset(text.split())
+
+
+_QUOTES_OPEN = "\"“'‘"
+_PARTICLES = _words("van von der den de del della di da du dos das la le ten ter bin binti ibn al el y zu")
+# Capitalised words that start titles, headings and template text but are never part of a person's name.
+_NOT_NAME_WORDS = _words(
+    """the this that these those we our it its in on for of and with using via is are to from by towards toward
+    learning deep neural network networks model models paper papers selected publications publication
+    research google scholar github email e-mail address contact about me home homepage intro introduction
+    interests interest academic academics activities blog news reviewer heading level item elements text
+    table lists default alternate buttons form actions icons preformatted blockquote unordered ordered
+    welcome department university institute school lab laboratory group professor student researcher
+    engineer scientist assistant associate lecturer postdoc code data abstract proceedings journal
+    conference workshop arxiv preprint preprints note see also page profile contents teaching talks awards
+    projects service cv resume office phone links misc miscellaneous"""
+)
+_CJK_RANGES = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF))
+
+_INITIALS_RE = re.compile(r"(?:[A-Z]\.-?){1,4}|[A-Z]")
+_ET_AL_TAIL_RE = re.compile(r"(?:^|\s)(?:et\.?\s*al\.?|and\s+others)$", re.IGNORECASE)
+_AND_SPLIT_RE = re.compile(r"\s+(?:and|&)\s+")
+_YEAR_RE = re.compile(r"(?<![\w.:/-])((?:19[5-9]|20\d)\d)[a-z]?(?!\w|\.\d)")
+_LEAD_YEAR_RE = re.compile(r"\(?((?:19[5-9]|20\d)\d)[a-z]?\)?[.,:]?(?:\s+|$)")
+_TRAILING_YEAR_RE = re.compile(r"[,(]\s*((?:19[5-9]|20\d)\d)[a-z]?\)?$")
+_MONTH_TAIL_RE = re.compile(r"[\s,]+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?$", re.IGNORECASE)
+# Entry-start markers: "[1]", "[C3]", "(2)", "3.", "4)", and bullets.
+_MARKER_RE = re.compile(r"^\s*(?:\[[A-Z]?\d{1,3}\]|\(\d{1,3}\)|\d{1,3}[.)]|[•·▪◦‣*–—-])\s+")
+# "[Paper]", "[Code]", "[PDF]" ...: short bracketed tags; numbered markers are removed before this runs.
+_TAG_RE = re.compile(r"\[([A-Za-z][\w .&/+-]{0,30})\]")
+_URL_RE = re.compile(r"https?://[^\s<>\"'{}\[\]]+")
+_ARXIV_RE = re.compile(r"(?:arXiv:\s?|arxiv\.org/(?:abs|pdf)/)(\d{4}\.\d{4,5})(v\d+)?", re.IGNORECASE)
+_DOI_RE = re.compile(r"\b(10\.\d{4,9}/[^\s,;\"'<>]+)")
+_EMAIL_RE = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
+_LABEL_RE = re.compile(r"^(e-?mail|mail|address|office)\s*:\s*(.+)$", re.IGNORECASE)
+_INTRO_RE = re.compile(
+    r"\b(?:I am|I'm|I’m|My name is)\s+((?:[^\W\d_][\w'’-]*\.?|\([^()\n]{1,40}\))"
+    r"(?:\s+(?:[^\W\d_][\w'’-]*\.?|\([^()\n]{1,40}\))){0,6})"
+)
+_PAREN_RE = re.compile(r"\s*\(([^()\n]{1,60})\)")
+_HONORIFIC_RE = re.compile(r"^(?:Dr|Prof|Professor)\.?\s+")
+
+# Heading vocabulary: a publications heading uses only these words and at least one noun of the first set.
+_PUB_NOUNS = _words("publication publications paper papers preprint preprints article articles manuscript manuscripts")
+_PUB_MODIFIERS = _words(
+    """selected recent refereed peer-reviewed peer reviewed journal journals conference conferences workshop
+    workshops other working full complete my academic research list of and in the key representative major
+    all latest new older earlier previous past current international domestic book books chapter chapters
+    technical report reports thesis theses dissertation under review submission submitted preparation
+    progress accepted published forthcoming first-author by year topic most cited highly notable some main
+    more proceedings"""
+)
+_BIO_HEADINGS = frozenset({"intro", "introduction", "about", "about me", "bio", "biography", "short bio"})
+_INTEREST_HEADING_RE = re.compile(r"^(?:my\s+)?(?:research\s+)?(?:interests?|topics|areas)\s*:\s*(.*)$", re.IGNORECASE)
+_ROLE_WORDS = _words(
+    """researcher research professor lecturer student candidate scientist engineer postdoc postdoctoral fellow
+    director head lead member intern phd ph.d. assistant associate chair principal senior staff faculty
+    reader instructor developer"""
+)
+_ORG_WORDS = _words(
+    """university institute academy lab laboratory group college school department inc inc. ltd company center
+    centre research labs corporation foundation"""
+)
+
+# Venue wording that tells the entry type; searched in the lowercased venue.
+_PREPRINT_RE = re.compile(
+    r"arxiv|corr\b|preprint|biorxiv|medrxiv|ssrn|under review|submitted|in submission|manuscript|"
+    r"working paper|openreview"
+)
+_THESIS_RE = re.compile(r"thesis|dissertation")
+_JOURNAL_RE = re.compile(
+    r"journal|transactions|\btrans\.|letters|magazine|review|\bnature\b|\bscience\b|\bj\. |"
+    r"\b(?:tpami|tacl|jmlr|tkde|tois|tnnls|ijcv|tip|pnas)\b"
+)
+_CONFERENCE_RE = re.compile(r"conference|proceedings|\bproc\.|workshop|symposium|\bconf\.|findings of")
+# Well-known conference acronyms; a venue that is one of these (plus a year) is a conference paper.
+_CONFERENCE_ACRONYMS = _words(
+    """neurips nips icml iclr acl emnlp naacl coling eacl aacl kdd aaai ijcai cvpr iccv eccv sigir www wsdm
+    cikm sigmod vldb icde ppopp sc osdi sosp nsdi mm acmmm icassp interspeech uai aistats colt chi uist
+    recsys mlsys eurosys asplos isca micro hpca sigcomm conll icdm sdm ecir"""
+)
+_VENUE_LEAD_RE = re.compile(
+    r"^(?:In\s|in\s|Proc\b|Proceedings\b|Journal\b|Transactions\b|Trans\.|IEEE\b|ACM\b|arXiv\b|CoRR\b|"
+    r"Preprint\b|Technical [Rr]eport|Tech\. [Rr]ep|Ph\.?D\.? [Tt]hesis|PhD [Dd]issertation|Master|"
+    r"Under [Rr]eview|Submitted\b|To [Aa]ppear|Accepted\b|Workshop\b|International\b|Annual\b|"
+    r"Advances in\b|Findings of\b|Companion\b)"
+)
+_LINK_PATTERNS = (("github.com", "code"), ("gitlab.com", "code"), ("huggingface.co", "model"))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Names
+
+
+def _is_cjk(text: str) -> bool:
+    return bool(text) and all(any(lo <= ord(ch) <= hi for lo, hi in _CJK_RANGES) for ch in text)
+
+
+def _token_kind(token: str) -> str | None:
+    """'initial', 'particle' or 'word' when the token can be part of a person's name, else None."""
+    tok = token.strip(_MARKS)
+    if not tok:
+        return None
+    if _INITIALS_RE.fullmatch(tok):
+        return "initial"
+    if tok in _PARTICLES:
+        return "particle"
+    if tok.lower() in _NOT_NAME_WORDS:
+        return None
+    if _is_cjk(tok):
+        return "word"
+    if not tok[0].isupper() or tok.endswith(("-", "'", "’")):
+        return None
+    body = tok[1:].replace("-", "").replace("'", "").replace("’", "")
+    if body and not body.isalpha():
+        return None
+    return "word"
+
+
+def is_person_name(text: str, *, allow_single: bool = False) -> bool:
+    """True when `text` is shaped like one person's name as pages write it ("H. V. Jagadish", "Le Jiang").
+
+    Single words are refused unless `allow_single` (a bare surname) or written in CJK script, since a lone
+    capitalised word is far more often a heading than an author.
+    """
+    text = text.strip()
+    if not text or len(text) > 80:
+        return False
+    tokens = text.split()
+    if len(tokens) > 6:
+        return False
+    kinds = []
+    for token in tokens:
+        kind = _token_kind(token)
+        if kind is None:
+            return False
+        kinds.append(kind)
+    if "word" not in kinds or kinds[-1] == "particle":
+        return False
+    if len(tokens) == 1:
+        return allow_single or (_is_cjk(tokens[0].strip(_MARKS)) and len(tokens[0]) >= 2)
+    return True
+
+
+def _is_initials_only(text: str) -> bool:
+    tokens = text.split()
+    return bool(tokens) and len(tokens) <= 4 and all(_INITIALS_RE.fullmatch(t.strip(_MARKS)) for t in tokens)
+
+
+@dataclass(frozen=True)
+class _Authors:
+    names: tuple[str, ...]
+    complete: bool
+    end: int  # where the text after the list starts
+    terminated: bool  # a terminator (". ", ": ", " (2020)", a quoted title) closed the list
+
+
+def _piece_names(text: str, start: int, stop: int, pending: int | None) -> tuple[list[str], bool] | None:
+    """The names in text[start:stop], one comma-separated piece; (names, et_al) or None when not names.
+
+    `pending` is where a bare surname started ("Smith, J." style): the piece must then begin with initials,
+    and the name is the source slice from the surname through them.
+    """
+    piece = text[start:stop]
+    lead = len(piece) - len(piece.lstrip())
+    body = piece.strip()
+    lowered = body.lower()
+    if lowered.startswith("and "):
+        lead += len(body) - len(body[4:].lstrip())
+        body = body[4:].lstrip()
+    elif body.startswith("& "):
+        lead += len(body) - len(body[2:].lstrip())
+        body = body[2:].lstrip()
+    et_al = False
+    tail = _ET_AL_TAIL_RE.search(body)
+    if tail:
+        et_al = True
+        body = body[: tail.start()].rstrip()
+    if not body:
+        return ([], True) if et_al and pending is None else None
+    parts = _AND_SPLIT_RE.split(body)
+    names: list[str] = []
+    for index, part in enumerate(parts):
+        part = part.strip()
+        if index == 0 and pending is not None:
+            if not _is_initials_only(part):
+                return None
+            names.append(text[pending : start + lead + len(part)].strip())
+            continue
+        if not is_person_name(part):
+            return None
+        names.append(part)
+    return names, et_al
+
+
+def _terminators(text: str, start: int, stop: int) -> list[tuple[int, int]]:
+    """Candidate ends of an author list inside text[start:stop], in order: (cut, resume) pairs.
+
+    A period before whitespace or the end yields two cuts, with and without the period, so that a list ending
+    in an initial keeps it ("Doe, A.") while "Hongxia Yang." loses its full stop.
+    """
+    found: list[tuple[int, int]] = []
+    n = len(text)
+    for i in range(start, stop):
+        ch = text[i]
+        if ch == "." and (i + 1 == n or text[i + 1].isspace()):
+            found.append((i + 1, i + 1))
+            found.append((i, i + 1))
+        elif ch == ":" and i + 1 < n and text[i + 1].isspace():
+            found.append((i, i + 1))
+        elif ch == "(" and _LEAD_YEAR_RE.match(text, i) and i > start:
+            found.append((i, i))
+    return found
+
+
+def _leading_authors(text: str) -> _Authors | None:
+    """The author list a citation starts with: comma-separated names up to the ". " that closes the list."""
+    names: list[str] = []
+    complete = True
+    pending: int | None = None
+    pos = 0
+    n = len(text)
+    while pos < n and len(names) < _MAX_AUTHORS:
+        comma = text.find(",", pos)
+        stop = n if comma == -1 else comma
+        for cut, resume in _terminators(text, pos, min(stop, pos + _MAX_NAME_SPAN)):
+            got = _piece_names(text, pos, cut, pending)
+            if got is not None and (got[0] or names):
+                names.extend(got[0])
+                return _Authors(tuple(names), complete and not got[1], resume, True)
+        got = _piece_names(text, pos, stop, pending) if stop - pos <= _MAX_NAME_SPAN else None
+        if got is not None:
+            names.extend(got[0])
+            complete = complete and not got[1]
+            pending = None
+        else:
+            bare = text[pos:stop].strip()
+            bare = bare[4:].lstrip() if bare.lower().startswith("and ") else bare.removeprefix("& ").lstrip()
+            if pending is not None or comma == -1 or _token_kind(bare) != "word" or " " in bare:
+                return None
+            pending = text.index(bare, pos)
+        if comma == -1:
+            pos = n
+            break
+        pos = comma + 1
+        after = text[pos:].lstrip()
+        if after[:1] in _QUOTES_OPEN and names and pending is None:
+            # IEEE style: `A. Smith and B. Jones, "Title," in ...` - the list ends at the comma before a quote.
+            return _Authors(tuple(names), complete, n - len(after), True)
+    if pending is not None or not names:
+        return None
+    return _Authors(tuple(names), complete, pos, False)
+
+
+def _whole_author_list(line: str) -> _Authors | None:
+    """The author list when `line` is nothing but one (a line of its own in a title-first entry)."""
+    got = _leading_authors(line)
+    if got is None or line[got.end :].strip(" .;"):
+        return None
+    return got
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Entries
+
+
+def _hint_for(heading: str) -> str | None:
+    """The entry type a sub-heading announces ("Journal Papers" -> article), used when the venue is silent."""
+    low = heading.lower()
+    if any(w in low for w in ("preprint", "under review", "submission", "submitted", "manuscript", "working")):
+        return "preprint"
+    if "journal" in low:
+        return "article"
+    if any(w in low for w in ("conference", "workshop", "proceedings")):
+        return "inproceedings"
+    if "thesis" in low or "theses" in low or "dissertation" in low:
+        return "thesis"
+    if "chapter" in low:
+        return "incollection"
+    if "book" in low:
+        return "book"
+    return None
+
+
+def _heading_words(line: str) -> list[str] | None:
+    text = line.strip().lstrip("#").strip().rstrip(":").strip()
+    if not text or len(text) > 60:
+        return None
+    text = re.sub(r"\([^()]{0,40}\)", " ", text)
+    if any(ch.isdigit() for ch in text):  # "33 Papers" is a count on a profile, not a section heading
+        return None
+    words = re.findall(r"[A-Za-z][A-Za-z'-]*|&", text)
+    if not words or len(words) > 6 or len(" ".join(words)) < len(text.replace(" ", "")) * 0.6:
+        return None
+    return [w.lower() for w in words]
+
+
+def _is_pub_heading(line: str) -> bool:
+    words = _heading_words(line)
+    if not words:
+        return False
+    return any(w in _PUB_NOUNS for w in words) and all(w in _PUB_NOUNS or w in _PUB_MODIFIERS for w in words)
+
+
+def _is_pub_subheading(line: str) -> bool:
+    """A year ("2021") or a type ("Journal Papers", "Under Review") splitting a publication list."""
+    text = line.strip().rstrip(":").strip()
+    if re.fullmatch(r"\(?(?:19|20)\d\d\)?(?:\s*[-–]\s*(?:(?:19|20)\d\d|present|now))?", text, re.IGNORECASE):
+        return True
+    words = _heading_words(text)
+    return bool(words) and all(w in _PUB_NOUNS or w in _PUB_MODIFIERS for w in words)
+
+
+def _heading_like(line: str) -> bool:
+    """A short line that names a section rather than saying something."""
+    text = line.strip()
+    return 0 < len(text) <= 80 and len(text.split()) <= 8 and not text.endswith((".", ",", ";"))
+
+
+def _segment_starts(text: str) -> list[int]:
+    """Where each sentence of `text` starts, splitting only at top-level ". ", "? ", "! ".
+
+    Parentheses, brackets and quotes are not split ("(Note that ... "M6: ...")"), an initial does not end a
+    sentence, and neither does a period followed by a lowercase word ("Proc. of").
+    """
+    starts = [0]
+    depth = 0
+    in_quote = False
+    count_quotes = text.count('"') % 2 == 0
+    n = len(text)
+    for i, ch in enumerate(text):
+        if ch in "([{“":
+            depth += 1
+        elif ch in ")]}”":
+            depth = max(0, depth - 1)
+        elif ch == '"' and count_quotes:
+            in_quote = not in_quote
+        elif ch in ".?!" and depth == 0 and not in_quote and i + 1 < n and text[i + 1].isspace():
+            k = i + 1
+            while k < n and text[k].isspace():
+                k += 1
+            if k >= n:
+                continue
+            word_end = k
+            while word_end < n and not text[word_end].isspace() and word_end - k < 40:
+                word_end += 1
+            if text[k:word_end].islower():  # "Proc. of", "e.g. the"; but "arXiv" does start a sentence
+                continue
+            if ch == "." and i >= 1 and text[i - 1].isupper() and (i < 2 or not text[i - 2].isalpha()):
+                continue
+            starts.append(k)
+    return starts
+
+
+def _is_acronym(word: str) -> bool:
+    word = word.strip(",.:;")
+    return 2 <= len(word) <= 12 and sum(c.isupper() for c in word) >= 2 and all(c.isalnum() or c in "-'" for c in word)
+
+
+def _starts_venue(segment: str) -> bool:
+    text = segment.strip()
+    if not text or text[0] in '([{"“':
+        return False
+    if _VENUE_LEAD_RE.match(text):
+        return True
+    words = text.split()
+    if _YEAR_RE.search(re.sub(r"\([^()]*\)", " ", text)) and len(words) <= 15:
+        return True
+    return _is_acronym(words[0]) and len(words) <= 4
+
+
+def _pop_trailing_paren(text: str) -> tuple[str, str] | None:
+    """Split "Venue 2021 (Note ...)" into ("Venue 2021", "Note ..."); None when it does not end in one."""
+    body = text.rstrip(" .,;")
+    if not body.endswith(")"):
+        return None
+    depth = 0
+    for i in range(len(body) - 1, -1, -1):
+        if body[i] == ")":
+            depth += 1
+        elif body[i] == "(":
+            depth -= 1
+            if depth == 0:
+                if i == 0 or not body[i - 1].isspace():
+                    return None
+                return body[:i].rstrip(" ,;"), body[i + 1 : -1].strip()
+    return None
+
+
+# Words that open a remark rather than a piece of title: "(Oral)", "(Note that ...)", "(Best Paper Award)".
+_NOTE_LEAD_RE = re.compile(
+    r"(?:note|oral|spotlight|best|award|accepted|to appear|invited|extended|equal|long|short|poster|highlight|"
+    r"featured|selected|nominee|finalist|see |also |extension|journal version|conference version|previously)",
+    re.IGNORECASE,
+)
+
+
+def _pop_notes(text: str, *, any_remark: bool) -> tuple[str, list[str], int | None]:
+    """Strip trailing parenthesised remarks; a bare "(2020)" is a year, other remarks are notes.
+
+    Without `any_remark` only clear remarks go (a sentence, or one starting like "Oral"/"Note"), since a
+    trailing parenthesis may belong to a title ("... Deep Learning? (Provably)").
+    """
+    notes: list[str] = []
+    year = None
+    for _ in range(4):
+        popped = _pop_trailing_paren(text)
+        if popped is None:
+            break
+        rest, inner = popped
+        if not rest:
+            break
+        if re.fullmatch(r"(?:19|20)\d\d[a-z]?", inner):
+            year = year or int(inner[:4])
+        elif not inner or inner.isdigit():
+            break
+        elif any_remark or len(inner.split()) >= 4 or _NOTE_LEAD_RE.match(inner) is not None:
+            notes.insert(0, inner)
+        else:
+            break
+        text = rest
+    return text, notes, year
+
+
+def _venue_and_year(venue: str) -> tuple[str | None, int | None]:
+    """Venue and year: "NeurIPS 2021" -> ("NeurIPS", 2021); "In Proc. of ACL 2020" -> ("Proc. of ACL", 2020)."""
+    text = venue.strip().rstrip(" .,;")
+    year = None
+    matches = list(_YEAR_RE.finditer(text))
+    if matches:
+        last = matches[-1]
+        year = int(last.group(1))
+        before, after = text[: last.start()], text[last.end() :]
+        if not after.strip(" .,;)]"):
+            text = before.rstrip(" ,(;[")
+            text = _MONTH_TAIL_RE.sub("", text)
+        elif not before.strip(" ([") and len(matches) == 1:
+            text = after.lstrip(" .,;):]")
+    text = re.sub(r"^[Ii]n\s*:?\s+", "", text).strip(" .,;:")
+    return (text or None), year
+
+
+def _entry_type(venue: str | None, hint: str | None) -> str | None:
+    if venue:
+        low = venue.lower()
+        if _PREPRINT_RE.search(low):
+            return "preprint"
+        if _THESIS_RE.search(low):
+            return "thesis"
+        words = {w.strip(".,:;()'’") for w in re.split(r"[\s/-]+", low)}
+        if _CONFERENCE_RE.search(low) or words & _CONFERENCE_ACRONYMS:
+            return "inproceedings"
+        if _JOURNAL_RE.search(low):
+            return "article"
+    return hint
+
+
+def _link_kind(url: str) -> str:
+    low = url.lower()
+    if "arxiv.org" in low or low.endswith(".pdf") or "doi.org" in low:
+        return "paper"
+    for needle, kind in _LINK_PATTERNS:
+        if f"//{needle}" in low or f".{needle}" in low:
+            return kind
+    return "other"
+
+
+def _clean_url(url: str) -> str:
+    url = url.rstrip(".,;:!?'\"")
+    while url.endswith(")") and url.count(")") > url.count("("):
+        url = url[:-1].rstrip(".,;:")
+    return url
+
+
+@dataclass
+class _Fields:
+    title: str
+    authors: _Authors
+    venue: str | None = None
+    year: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _title_venue(authors: _Authors, rest: str) -> _Fields | None:
+    """Split what follows the author list into title, venue, year and notes."""
+    year = None
+    lead = _LEAD_YEAR_RE.match(rest)
+    if lead:  # APA: "Smith, J. (2020). Title. Venue."
+        year = int(lead.group(1))
+        rest = rest[lead.end() :]
+    rest, notes, paren_year = _pop_notes(rest.strip(), any_remark=False)
+    year = year or paren_year
+    if not rest.strip(" .,;:"):
+        return None
+    starts = _segment_starts(rest)
+    venue_at = next((s for s in starts[1:] if _starts_venue(rest[s:].split(". ")[0])), None)
+    if venue_at is None and len(starts) > 1:
+        last = rest[starts[-1] :].strip()
+        if last and last[0] not in '(["“' and len(last.split()) <= 10:
+            venue_at = starts[-1]
+    title = rest if venue_at is None else rest[:venue_at]
+    title = title.strip().rstrip(" .,;").strip()
+    venue = None
+    if venue_at is not None:
+        venue_text, more_notes, paren_year = _pop_notes(rest[venue_at:].strip(), any_remark=True)
+        notes = more_notes + notes
+        venue, venue_year = _venue_and_year(venue_text)
+        year = venue_year or paren_year or year
+    elif year is None:
+        trailing = _TRAILING_YEAR_RE.search(title)
+        if trailing:
+            year = int(trailing.group(1))
+            title = title[: trailing.start()].rstrip(" ,(")
+    if len(title) >= 2 and title[0] in '"“' and title[-1] in '"”':
+        title = title[1:-1].strip().rstrip(",")
+    if not title:
+        return None
+    return _Fields(title, authors, venue, year, notes)
+
+
+def _parse_sentences(text: str) -> _Fields | None:
+    """Parse "Name, Name. Title. Venue Year" (also DBLP "Name: Title.", APA and IEEE quoted-title forms)."""
+    authors = _leading_authors(text)
+    if authors is None or not authors.terminated:
+        return None
+    return _title_venue(authors, text[authors.end :])
+
+
+def _parse_lines(lines: list[str]) -> _Fields | None:
+    """Title-first or authors-first entries laid out one field per line."""
+    if len(lines) < 2:
+        return None
+    first, second = _whole_author_list(lines[0]), _whole_author_list(lines[1])
+    if second is not None and (first is None or len(second.names) > len(first.names)):
+        title, authors = lines[0], second
+    elif first is not None:
+        title, authors = lines[1], first
+    else:
+        return None
+    title, notes, year = _pop_notes(title.strip(), any_remark=False)
+    title = title.strip().rstrip(" .,;").strip()
+    if len(title) >= 2 and title[0] in '"“' and title[-1] in '"”':
+        title = title[1:-1].strip().rstrip(",")
+    if not title:
+        return None
+    fields = _Fields(title, authors, None, year, notes)
+    if len(lines) > 2:
+        venue_text, more, paren_year = _pop_notes(" ".join(lines[2:]).strip(), any_remark=True)
+        fields.notes = notes + more
+        fields.venue, venue_year = _venue_and_year(venue_text)
+        fields.year = venue_year or paren_year or year
+    return fields
+
+
+@dataclass
+class _Block:
+    line: int  # 1-based line of the entry's first line
+    lines: list[str]
+    hint: str | None = None
+
+
+@dataclass
+class _Entry:
+    """An entry's text with markers, tags and URLs taken out, and what was taken."""
+
+    lines: list[str]
+    tags: list[str]
+    urls: list[str]
+
+
+def _prepare(block_lines: list[str]) -> _Entry:
+    lines = [line.strip() for line in block_lines if line.strip()]
+    if lines:
+        lines[0] = _MARKER_RE.sub("", lines[0], count=1)
+    tags: list[str] = []
+    urls: list[str] = []
+    cleaned = []
+    for line in lines:
+        for url in _URL_RE.findall(line):
+            urls.append(_clean_url(url))
+        line = _URL_RE.sub(" ", line)
+        tags.extend(tag.strip() for tag in _TAG_RE.findall(line))
+        line = _TAG_RE.sub(" ", line)
+        line = re.sub(r"\s+", " ", line).strip()
+        if line:
+            cleaned.append(line)
+    return _Entry(cleaned, tags, urls)
+
+
+def _parse_fields(entry: _Entry) -> _Fields | None:
+    if not entry.lines or sum(len(line) for line in entry.lines) > _MAX_ENTRY_CHARS:
+        return None
+    by_lines = None
+    if len(entry.lines) >= 2 and (
+        _whole_author_list(entry.lines[0]) is not None or _whole_author_list(entry.lines[1]) is not None
+    ):
+        by_lines = _parse_lines(entry.lines)
+    return by_lines or _parse_sentences(" ".join(entry.lines))
+
+
+def _is_citation(fields: _Fields | None) -> bool:
+    return fields is not None and (fields.year is not None or fields.venue is not None)
+
+
+def _record(block: _Block, fields: _Fields, entry: _Entry, raw: str) -> PaperRecord:
+    joined = " ".join(block.lines)
+    arxiv = _ARXIV_RE.search(joined)
+    doi = _DOI_RE.search(joined)
+    links = []
+    for url in entry.urls:
+        if url and all(link.url != url for link in links):
+            links.append(Link(_link_kind(url), url))
+    extra = {"markers": ", ".join(entry.tags)} if entry.tags else {}
+    has_code = any(t.lower() in {"code", "github", "software", "implementation"} for t in entry.tags) or any(
+        link.kind == "code" for link in links
+    )
+    return PaperRecord(
+        line=block.line,
+        title=fields.title,
+        authors=fields.authors.names,
+        authors_complete=fields.authors.complete,
+        year=fields.year,
+        venue=fields.venue,
+        entry_type=_entry_type(fields.venue, block.hint),
+        arxiv_id=arxiv.group(1) if arxiv else None,
+        arxiv_version=arxiv.group(2) if arxiv and arxiv.group(2) else None,
+        doi=doi.group(1).rstrip(".") if doi else None,
+        links=tuple(links),
+        note="; ".join(fields.notes) or None,
+        has_code=has_code,
+        extra=extra,
+        raw=raw,
+    )
+
+
+def _looks_paper_like(entry: _Entry) -> bool:
+    """Worth a warning when unreadable: a marker or year, and a comma-separated list near the start."""
+    text = " ".join(entry.lines)
+    head = text[:120]
+    first = head.split(",")[0]
+    return (bool(entry.tags) or _YEAR_RE.search(text[:_MAX_ENTRY_CHARS]) is not None) and (
+        head.count(",") >= 1 and is_person_name(first)
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Sections
+
+
+def _scan(lines: list[str], start: int, *, in_section: bool, hint: str | None = None) -> tuple[list[_Block], int]:
+    """Group lines into entry blocks from `start`; in a section, stop at the next unrelated heading.
+
+    Returns the blocks and the index where scanning stopped.
+    """
+    blocks: list[_Block] = []
+    current: _Block | None = None
+    current_fields: _Fields | None = None
+    prev_blank = True
+    i = start
+    n = len(lines)
+    while i < n:
+        text = lines[i].strip()
+        if not text:
+            prev_blank = True
+            current = None
+            i += 1
+            continue
+        marker = _MARKER_RE.match(text) is not None
+        if not marker and (_is_pub_heading(text) or _is_pub_subheading(text)):
+            hint = _hint_for(text) or (hint if _is_pub_subheading(text) else None)
+            current = None
+            prev_blank = True
+            i += 1
+            continue
+        new_entry = marker or prev_blank or current is None
+        if in_section and not marker and _heading_like(text):
+            ends_section = new_entry or text.endswith(":")
+            if ends_section and not _is_citation(_parse_fields(_prepare([text]))):
+                break
+        if not new_entry and len(text) <= _MAX_ENTRY_CHARS and _is_citation(current_fields):
+            # A line right under a complete entry: a wrapped line, or the next entry of a list without blank
+            # lines; it is the latter when it reads as a citation on its own.
+            new_entry = _is_citation(_parse_fields(_prepare([text])))
+        if new_entry or current is None:
+            current = _Block(i + 1, [lines[i]], hint)
+            blocks.append(current)
+        else:
+            current.lines.append(lines[i])
+        current_fields = _parse_fields(_prepare(current.lines)) if len(text) <= _MAX_ENTRY_CHARS else None
+        prev_blank = False
+        i += 1
+    return blocks, i
+
+
+def _papers(lines: list[str]) -> tuple[list[PaperRecord], list[ParseWarning], int | None]:
+    """Every entry under publication headings; with no such heading, strict citations anywhere.
+
+    Also returns the index of the first publication heading, which bounds the owner block.
+    """
+    papers: list[PaperRecord] = []
+    warnings: list[ParseWarning] = []
+    first_heading = None
+    i = 0
+    n = len(lines)
+    while i < n:
+        if _is_pub_heading(lines[i]):
+            if first_heading is None:
+                first_heading = i
+            blocks, i = _scan(lines, i + 1, in_section=True, hint=_hint_for(lines[i]))
+            for block in blocks:
+                entry = _prepare(block.lines)
+                fields = _parse_fields(entry)
+                if fields is not None:
+                    papers.append(_record(block, fields, entry, "\n".join(block.lines).strip()))
+                elif _looks_paper_like(entry):
+                    warnings.append(
+                        ParseWarning(block.line, "looks like a paper but its authors and title could not be told apart")
+                    )
+        else:
+            i += 1
+    if first_heading is None:
+        # No publications heading: only entries that are unmistakably citations (authors, title and a year).
+        blocks, _ = _scan(lines, 0, in_section=False)
+        for block in blocks:
+            entry = _prepare(block.lines)
+            fields = _parse_fields(entry)
+            if fields is not None and fields.year is not None and (fields.venue or len(fields.authors.names) > 1):
+                papers.append(_record(block, fields, entry, "\n".join(block.lines).strip()))
+    return papers, warnings, first_heading
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Owner
+
+
+def _plain_name(text: str) -> tuple[str, list[str]]:
+    """Plain name: "Junyang (Justin) Lin" -> ("Junyang Lin", ["Justin"]): the name without its parenthesised forms."""
+    nicknames = [m.group(1).strip() for m in _PAREN_RE.finditer(text)]
+    plain = _PAREN_RE.sub("", text)
+    plain = _HONORIFIC_RE.sub("", plain.strip())
+    plain = re.sub(r",?\s+(?:Ph\.?D\.?|M\.?D\.?)$", "", plain)
+    return " ".join(plain.split()), [n for n in nicknames if n]
+
+
+def _heading_name(lines: list[str], limit: int) -> tuple[int, str] | None:
+    """The first line near the top that is just a person's name (maybe with a nickname in parentheses)."""
+    seen = 0
+    for i in range(min(limit, len(lines))):
+        text = lines[i].strip()
+        if not text:
+            continue
+        seen += 1
+        if seen > _OWNER_SCAN_LINES:
+            break
+        if len(text) > 70 or not _heading_like(text) or _is_pub_heading(text):
+            continue
+        plain, _ = _plain_name(text)
+        if (2 <= len(plain.split()) <= 5 and is_person_name(plain)) or _is_cjk(plain.replace(" ", "")):
+            return i, text
+    return None
+
+
+def _intro_name(text: str) -> tuple[int, str] | None:
+    """Owner from the intro: "I am Junyang (Justin) Lin, ..." -> (offset, "Junyang (Justin) Lin")."""
+    for match in _INTRO_RE.finditer(text[:_SNIFF_CHARS]):
+        tokens = match.group(1).split()
+        kept: list[str] = []
+        for token in tokens:
+            if token.startswith("(") or (token[:1].isupper() and token.rstrip(".").lower() not in _ROLE_WORDS):
+                kept.append(token)
+            else:
+                break
+        if kept and not kept[-1].startswith("(") and kept[-1].endswith(".") and len(kept[-1]) > 2:
+            kept[-1] = kept[-1][:-1]  # the sentence's full stop, not an initial
+        form = " ".join(kept).strip()
+        plain, _ = _plain_name(form)
+        if plain and is_person_name(plain):
+            return match.start(1), form
+    return None
+
+
+def _block_after(lines: list[str], start: int) -> tuple[int, int] | None:
+    """The paragraphs from `start` up to the next heading-like line or publications heading: (begin, end)."""
+    i = start
+    n = len(lines)
+    while i < n and not lines[i].strip():
+        i += 1
+    begin = i
+    end = i
+    while i < n:
+        text = lines[i].strip()
+        if text:
+            if _is_pub_heading(text) or _INTEREST_HEADING_RE.match(text) or _LABEL_RE.match(text):
+                break
+            if _heading_like(text) and (i == begin or not lines[i - 1].strip()):
+                break
+            end = i + 1
+        i += 1
+    return (begin, end) if end > begin else None
+
+
+def _position_line(text: str) -> tuple[str | None, str | None]:
+    """Split "Researcher in DAMO Academy, Alibaba Group" -> ("Researcher", "DAMO Academy, Alibaba Group")."""
+    words = {w.strip(",.;:()").lower() for w in text.split()}
+    has_role = bool(words & _ROLE_WORDS)
+    match = re.match(r"^(.+?)\s+(?:at|in|@)\s+(.+)$", text) or re.match(r"^([^,]+),\s*(.+)$", text)
+    if has_role and match:
+        role_words = {w.strip(",.;:()").lower() for w in match.group(1).split()}
+        if role_words & _ROLE_WORDS:
+            return match.group(1).strip(), match.group(2).strip().rstrip(".")
+    if has_role:
+        return text.rstrip("."), None
+    if words & _ORG_WORDS:
+        return None, text.rstrip(".")
+    return None, None
+
+
+def _owner(lines: list[str], text: str, limit: int, context: ParseContext) -> OwnerProfile | None:
+    heading = _heading_name(lines, limit)
+    intro = _intro_name("\n".join(lines[:limit]))
+    forms: list[str] = []
+    nicknames: list[str] = []
+    name = None
+    line = 0
+    if heading is not None:
+        line = heading[0] + 1
+        name, nick = _plain_name(heading[1])
+        forms.append(heading[1])
+        nicknames.extend(nick)
+    if intro is not None:
+        plain, nick = _plain_name(intro[1])
+        # An "I am ..." naming someone else entirely (no shared word) is not the owner's alias.
+        if name is None or set(plain.split()) & set(name.split()):
+            forms.append(intro[1])
+            nicknames.extend(nick)
+            if name is None:
+                name = plain
+                line = "\n".join(lines[:limit])[: intro[0]].count("\n") + 1
+            elif plain != name:
+                forms.append(plain)
+    if context.owner:
+        if name and name != context.owner:
+            forms.insert(0, name)
+        name = context.owner
+    if not name:
+        return None
+    aliases: list[str] = []
+    for form in forms + nicknames:
+        if form and form != name and form not in aliases:
+            aliases.append(form)
+
+    position = affiliation = None
+    if heading is not None:
+        nxt = heading[0] + 1
+        seen = 0
+        while nxt < limit and seen < 3:
+            candidate = lines[nxt].strip()
+            nxt += 1
+            if not candidate:
+                continue
+            seen += 1
+            position, affiliation = _position_line(candidate)
+            if position or affiliation:
+                break
+
+    bio = None
+    extra: dict[str, str] = {}
+    interests: tuple[str, ...] = ()
+    email = address = None
+    owner_links: list[Link] = []
+    # Contact and interest blocks may follow the paper list, so these look at the whole page.
+    for i in range(len(lines)):
+        stripped = lines[i].strip()
+        head = stripped.rstrip(":").strip().lower()
+        if bio is None and head in _BIO_HEADINGS:
+            span = _block_after(lines, i + 1)
+            if span and len(" ".join(lines[span[0] : span[1]]).split()) >= 12:
+                bio = "\n".join(lines[span[0] : span[1]]).strip()
+        interest = _INTEREST_HEADING_RE.match(stripped)
+        if interest and not interests:
+            body = interest.group(1).strip()
+            if not body:
+                span = _block_after(lines, i + 1)
+                body = " ".join(lines[span[0] : span[1]]).strip() if span else ""
+            interests, note = _split_interests(body)
+            if note:
+                extra["interests_note"] = note
+        label = _LABEL_RE.match(stripped)
+        if label:
+            key, value = label.group(1).lower(), label.group(2).strip()
+            if key in {"email", "e-mail", "mail"} and email is None:
+                found = _EMAIL_RE.search(value)
+                email = found.group(0) if found else value
+            elif key in {"address", "office"} and address is None:
+                address = value
+        if email is None and "@" in stripped and len(stripped) < 300 and not _MARKER_RE.match(stripped):
+            found = _EMAIL_RE.search(stripped)
+            if found:
+                email = found.group(0)
+        if i < (heading[0] + 12 if heading else 12) and len(stripped) < 500:
+            for url in _URL_RE.findall(stripped):
+                url = _clean_url(url)
+                kind = "code" if _link_kind(url) == "code" else "other"
+                if all(link.url != url for link in owner_links):
+                    owner_links.append(Link(kind, url))
+    if bio is None and intro is not None:
+        joined = "\n".join(lines[:limit])
+        start = joined.rfind("\n\n", 0, intro[0])
+        end = joined.find("\n\n", intro[0])
+        bio = joined[start + 1 if start >= 0 else 0 : end if end >= 0 else len(joined)].strip() or None
+    return OwnerProfile(
+        name=name,
+        aliases=tuple(aliases),
+        position=position,
+        affiliation=affiliation,
+        bio=bio,
+        interests=interests,
+        email=email,
+        address=address,
+        links=tuple(owner_links),
+        extra=extra,
+        line=line,
+    )
+
+
+def _split_interests(body: str) -> tuple[tuple[str, ...], str | None]:
+    """Split "NLP, Multi-modality, CV. Notably ..." -> (("NLP", "Multi-modality", "CV"), "Notably ...")."""
+    if not body:
+        return (), None
+    starts = _segment_starts(body)
+    first = body[: starts[1]] if len(starts) > 1 else body
+    note = body[starts[1] :].strip() if len(starts) > 1 else None
+    items = []
+    for part in re.split(r"[,;]|\s+and\s+|\s+&\s+", first.strip().rstrip(".")):
+        part = part.strip()
+        part = part[4:].strip() if part.lower().startswith("and ") else part
+        if part:
+            items.append(part)
+    if not items or any(len(item.split()) > 8 for item in items):
+        return (), body
+    return tuple(items), note or None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Importer
+
+
+class HomepageImporter(Importer):
+    """Personal academic homepages: owner block plus "Selected Papers"/"Publications" citation lists."""
+
+    name = "homepage"
+    label = "Academic homepage"
+
+    def sniff(self, text: str) -> float:
+        """High when a publications heading is followed by citation-shaped entries."""
+        sample = text[:_SNIFF_CHARS]
+        lines = sample.split("\n")
+        heading = any(_is_pub_heading(line) for line in lines)
+        blocks, _ = _scan(lines, 0, in_section=False)
+        count = 0
+        for block in blocks[:_SNIFF_BLOCKS]:
+            fields = _parse_fields(_prepare(block.lines))
+            if _is_citation(fields) and fields is not None and (fields.year or len(fields.authors.names) > 1):
+                count += 1
+        if count == 0:
+            return 0.1 if heading else 0.0
+        return min(1.0, 0.2 + 0.11 * min(count, 5) + (0.25 if heading else 0.0))
+
+    def parse(self, text: str, context: ParseContext) -> ImportBatch:
+        """The owner and every entry under the page's publication headings."""
+        if not text.strip():
+            raise ImporterError("the page is empty", source=context.source_name)
+        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        papers, warnings, first_heading = _papers(lines)
+        limit = first_heading if first_heading is not None else len(lines)
+        owner = _owner(lines, text, limit, context)
+        if owner is None and not papers:
+            raise ImporterError(
+                "no publications heading or citation-shaped entries found; is this an academic homepage?",
+                source=context.source_name,
+            )
+        if not papers:
+            warnings.append(ParseWarning(owner.line if owner else 1, "the page lists no papers that could be read"))
+        return ImportBatch(format=self.name, owner=owner, papers=papers, warnings=warnings)
+
+
+register(HomepageImporter())
