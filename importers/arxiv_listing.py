@@ -49,9 +49,7 @@ _COMMENT_MARKERS = re.compile(
     re.IGNORECASE,
 )
 # "NeurIPS 2019", "ACL-IJCNLP 2021", "ICLR'21": an acronym-like word followed by a year.
-_VENUE_YEAR = re.compile(
-    r"(?<![\w-])(?P<venue>[A-Za-z][\w&+-]{1,30})[ \t]?(?P<year>(?:19|20)\d{2}|['’]\d{2})(?!\w)"
-)
+_VENUE_YEAR = re.compile(r"(?<![\w-])(?P<venue>[A-Za-z][\w&+-]{1,30})[ \t]?(?P<year>(?:19|20)\d{2}|['’]\d{2})(?!\w)")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _SENTENCE_END = re.compile(r"[.!?][\"')\]]?(?:\s|$)")
 
@@ -312,9 +310,7 @@ def _build_record(
         if date is None:
             warnings.append(ParseWarning(index + 1, f"arXiv:{arxiv_id}: cannot read the date {value[:40]!r}"))
     else:
-        warnings.append(
-            ParseWarning(anchor + 1, f"arXiv:{arxiv_id} has no Created line; its date is unknown")
-        )
+        warnings.append(ParseWarning(anchor + 1, f"arXiv:{arxiv_id} has no Created line; its date is unknown"))
     # Without a date the id itself says when the first version was submitted (YYMM): a safe year.
     year = int(date[:4]) if date else _year_from_id(arxiv_id)
 
