@@ -54,6 +54,9 @@ SORT_COLUMNS = {
     "updated": "p.updated_at",
     "authors": "(SELECT as_written FROM authorships a WHERE a.paper_id = p.id AND a.position = 0) COLLATE NOCASE",
     "citekey": "p.citekey",
+    # Untagged papers last: the first tag name, '~' for none (sorts after letters and digits).
+    "tags": "COALESCE((SELECT min(t.name) FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id"
+    " WHERE pt.paper_id = p.id), '~') COLLATE NOCASE",
     "id": "p.id",
 }
 
