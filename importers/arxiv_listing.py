@@ -38,14 +38,19 @@ _LABEL = re.compile(
 )
 _DATE_LABELS = frozenset({"created", "submitted", "updated", "published"})
 _TRAILER_LABELS = _DATE_LABELS | {"doi", "category"}
-_SEPARATOR = re.compile(r"^[ \t]*[-=*_~#·•]{3,}[ \t]*$")
+_SEPARATOR = re.compile(r"^[ \t]*(?:[-=*_~#·•][ \t]*){3,}$")  # "-----", "* * *"
 
-# Shape of a comments line: page/figure counts or publication-status words are what authors put there.
-_COMMENT_MARKERS = re.compile(
+# Shape of a comments line. Strong markers (page and figure counts, publication status) are what authors
+# put there and almost never what an abstract says; weak ones only count right under an abstract.
+_STRONG_MARKERS = re.compile(
     r"\b\d+\s*(?:pages?|pp\.?|figures?|figs?\.?|tables?)\b"
-    r"|\b(?:accepted|accept|to appear|appeared|appears|published|submitted|camera[- ]ready|under review"
-    r"|in press|presented|oral|poster|spotlight|workshop|technical report|tech\. report|extended version"
-    r"|revised|preprint|version|proceedings|journal|conference|symposium)\b",
+    r"|\b(?:accepted|accept|to appear|appeared|camera[- ]ready|under review|in press|technical report"
+    r"|tech\. report|extended version|submitted to|published (?:in|at|by))\b",
+    re.IGNORECASE,
+)
+_WEAK_MARKERS = re.compile(
+    r"\b(?:appears|published|submitted|presented|oral|poster|spotlight|workshop|revised|preprint|version"
+    r"|proceedings|journal|conference|symposium)\b",
     re.IGNORECASE,
 )
 # "NeurIPS 2019", "ACL-IJCNLP 2021", "ICLR'21": an acronym-like word followed by a year.
@@ -236,15 +241,20 @@ def _drop_page_heading(body: _Body) -> None:
 def _is_comments(text: str, *, bare_ok: bool = False) -> bool:
     """Whether one line reads like an arXiv comments line rather than a piece of abstract.
 
-    Markers (page counts, "accepted", "NeurIPS 2019") decide; without them only a short line with at most
-    one sentence qualifies, and only where the caller knows an abstract precedes it (`bare_ok`).
+    `bare_ok` says an abstract precedes the line, so weaker evidence will do: weak markers, or a short line
+    of at most one sentence that does not end like prose. Alone, a line needs a strong marker or a
+    "VENUE YEAR", since a short abstract is likelier than a missing one.
     """
     if len(text) > _MAX_COMMENTS_LEN:
         return False
     sentences = len(_SENTENCE_END.findall(text))
-    if _COMMENT_MARKERS.search(text) or _venue_year(text):
+    if _STRONG_MARKERS.search(text) or _venue_year(text):
         return sentences <= 3
-    return bare_ok and len(text) <= _MAX_BARE_COMMENTS_LEN and sentences <= 1 and not text.endswith(".")
+    if not bare_ok:
+        return False
+    if _WEAK_MARKERS.search(text):
+        return sentences <= 2
+    return len(text) <= _MAX_BARE_COMMENTS_LEN and sentences <= 1 and not text.endswith(".")
 
 
 def _take_comments(body: _Body, header_first: bool) -> tuple[str | None, int | None]:
@@ -257,7 +267,7 @@ def _take_comments(body: _Body, header_first: bool) -> tuple[str | None, int | N
         body.paragraphs.pop()
         return last[0].text.strip(), last[0].index
     # A comments line glued under a hard-wrapped abstract: the abstract's last sentence ends the line above.
-    if len(last) > 1 and _COMMENT_MARKERS.search(last[-1].text) and len(last[-1].text.strip()) <= 200:
+    if len(last) > 1 and _STRONG_MARKERS.search(last[-1].text) and len(last[-1].text.strip()) <= 200:
         above = last[-2].text.rstrip()
         if above.endswith((".", "!", "?")):
             line = last.pop()

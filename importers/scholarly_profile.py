@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from papershelf.importers.arxiv_listing import links_in_text
 from papershelf.importers.base import Importer, register
@@ -31,7 +30,8 @@ _STATUS = re.compile(r"(?P<status>(?:open|not open|closed) to collaborat\w*)\s*$
 _NO_AFFILIATION = re.compile(r"affiliation not imported", re.IGNORECASE)
 _TRUST = re.compile(r"^\s*trust\s+\d", re.IGNORECASE)
 # A glued word boundary: "EmergingVerification", "L1Unclaimed", "ResearcherAffiliation".
-_GLUE = re.compile(r"(?<=[a-z0-9)])(?=[A-Z][a-z])")
+# A lowercase run of three letters keeps "PhD" whole but splits "StudentETH Zürich".
+_GLUE = re.compile(r"(?<=[a-z]{3})(?=[A-Z])|(?<=[0-9)])(?=[A-Z][a-z])")
 # Site footers: copyright notices and legal links end the list of works.
 _FOOTER = re.compile(r"^\s*(?:©|\(c\)|copyright\b|all rights reserved|privacy|terms\b|cookie)", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?][\"')\]]?(?:\s|$)")
@@ -47,13 +47,6 @@ _TYPE_MAP = {
     "proceedings": "inproceedings",
     "proceedings article": "inproceedings",
 }
-
-
-@dataclass
-class _Para:
-    start: int  # 0-based index of the paragraph's first line
-    end: int  # 0-based index of its last line
-    text: str
 
 
 class ScholarlyProfileImporter(Importer):
@@ -85,22 +78,20 @@ class ScholarlyProfileImporter(Importer):
 
     def parse(self, text: str, context: ParseContext) -> ImportBatch:
         lines = text.split("\n")
-        paras = _paragraphs(lines)
-        if not paras:
+        if not text.strip():
             raise ImporterError("the page is empty", source=context.source_name)
-        first_work = next((i for i, line in enumerate(lines) if _is_work_header(line)), None)
-        marker = next((p for p in paras if _PROFILE_MARKER.match(p.text)), None)
+        first_work = next((i for i, line in enumerate(lines) if _WORK_HEADER.match(line)), None)
+        marker = next((i for i, line in enumerate(lines) if _PROFILE_MARKER.match(line)), None)
         if first_work is None and marker is None:
             raise ImporterError(
                 "neither a 'Researcher profile' heading nor a work card such as 'article2021Nature' was found",
                 source=context.source_name,
             )
-        works_heading = next((p.start for p in paras if _WORKS_HEADING.match(p.text)), None)
+        works_heading = next((i for i, line in enumerate(lines) if _WORKS_HEADING.match(line)), None)
         head_end = min(i for i in (first_work, works_heading, len(lines)) if i is not None)
 
         batch = ImportBatch(format=self.name)
-        head = [p for p in paras if p.end < head_end]
-        owner, claimed, items = _read_owner(head, marker, context)
+        owner, claimed, items = _read_owner(lines, marker, head_end, context)
         batch.owner = owner
         works_start = first_work if first_work is not None else len(lines)
         if items is None:
@@ -136,107 +127,90 @@ def _is_paper_stat(line: str) -> bool:
     return bool(stat) and " ".join(stat.group("label").split()).lower() in _PAPER_LABELS
 
 
-def _paragraphs(lines: list[str]) -> list[_Para]:
-    paras: list[_Para] = []
-    start = None
-    for i, line in enumerate([*lines, ""]):
-        if line.strip():
-            if start is None:
-                start = i
-        elif start is not None:
-            paras.append(_Para(start, i - 1, "\n".join(ln.strip() for ln in lines[start:i])))
-            start = None
-    return paras
-
-
-def _is_work_header(text: str) -> bool:
-    return "\n" not in text and bool(_WORK_HEADER.match(text))
-
-
 def _count(text: str) -> int:
     return int(text.replace(",", ""))
 
 
 def _read_owner(
-    head: list[_Para], marker: _Para | None, context: ParseContext
+    lines: list[str], marker: int | None, head_end: int, context: ParseContext
 ) -> tuple[OwnerProfile | None, int | None, int | None]:
     """The owner block: name, role line, bio, stats. Returns the owner, the claimed works and "published items".
 
-    Only the paragraphs right under the name can be a bio or the role line; from the first heading-like
-    line on ("Trust snapshot", "Actions", ...) the head is chrome, apart from the stats lines.
+    The name is the first line under "Researcher profile". Only the lines right under it can be a bio or the
+    role line; from the first heading-like line on ("Trust snapshot", "Actions", ...) the head is chrome,
+    apart from the stats lines, which are read wherever they stand.
     """
-    after_marker = [p for p in head if marker is None or p.start > marker.end]
+    start = marker + 1 if marker is not None else 0
+    name_index = next((i for i in range(start, head_end) if lines[i].strip()), None)
     page_name = None
-    if after_marker and "\n" not in after_marker[0].text and len(after_marker[0].text) <= 120:
-        page_name = after_marker[0].text.strip()
-        after_marker = after_marker[1:]
+    if name_index is not None and len(lines[name_index].strip()) <= 120:
+        page_name = " ".join(lines[name_index].split())
     name = context.owner or page_name
     if not name:
         return None, None, None
 
-    position = affiliation = bio = None
+    position = affiliation = None
+    bio_lines: list[int] = []
     extra: dict[str, str] = {}
     claimed = items = h_index = citations = None
     role_seen = False
-    profile_block = True  # still in the paragraphs that describe the person
-    for para in after_marker:
-        has_stats = False
-        for line in para.text.split("\n"):
-            stat = _STAT_LABEL_FIRST.match(line) or _STAT.match(line)
-            if stat:
-                has_stats = True
-                label = " ".join(stat.group("label").split()).lower()
-                value = _count(stat.group("n"))
-                if label in _PAPER_LABELS:
-                    claimed = value
-                elif label.startswith("citation"):
-                    citations = value
-                elif label == "h-index":
-                    h_index = value
-                elif re.fullmatch(r"published item(?:\(s\)|s)?", label):
-                    items = value
-                else:
-                    extra[label] = str(value)
-            elif _TRUST.match(line):
-                has_stats = True
-                extra.update(_trust_fields(line))
-        if not profile_block:
+    profile_block = True  # still in the lines that describe the person
+    first = name_index + 1 if page_name and name_index is not None else start
+    for i in range(first, head_end):
+        line = " ".join(lines[i].split())
+        if not line:
             continue
-        text = para.text
-        if has_stats:
+        stat = _STAT_LABEL_FIRST.match(line) or _STAT.match(line)
+        if stat:
             profile_block = False
-        elif page_name and _is_tagline(text, page_name):
+            label = " ".join(stat.group("label").split()).lower()
+            value = _count(stat.group("n"))
+            if label in _PAPER_LABELS:
+                claimed = value
+            elif label.startswith("citation"):
+                citations = value
+            elif label == "h-index":
+                h_index = value
+            elif re.fullmatch(r"published item(?:\(s\)|s)?", label):
+                items = value
+            else:
+                extra[label] = str(value)
+        elif _TRUST.match(line):
+            profile_block = False
+            extra.update(_trust_fields(line))
+        elif not profile_block:
+            continue
+        elif page_name and _is_tagline(line, page_name):
             continue  # "<Name> contributes to research discovery ...": the site's filler, not a bio
-        elif not role_seen and _looks_like_role(text):
-            position, affiliation, status = _split_role(text)
+        elif not role_seen and _looks_like_role(line):
+            position, affiliation, status = _split_role(line)
             if status:
                 extra["collaboration"] = status
             role_seen = True
-        elif bio is None and len(text) > 60 and _SENTENCE_END.search(text):
-            bio = " ".join(text.split())
+        elif len(line) > 60 and _SENTENCE_END.search(line):
+            bio_lines.append(i)
         else:
             profile_block = False
 
     aliases = (page_name,) if page_name and context.owner and page_name != context.owner else ()
-    name_line = next((p.start + 1 for p in head if p.text == page_name), 0) if page_name else 0
     owner = OwnerProfile(
         name=name,
         aliases=aliases,
         position=position,
         affiliation=affiliation,
-        bio=bio,
+        bio=_join_lines(lines, bio_lines) or None,
         h_index=h_index,
         citation_count=citations,
         paper_count=claimed,
         extra=extra,
-        line=name_line,
+        line=name_index + 1 if page_name and name_index is not None else 0,
     )
     return owner, claimed, items
 
 
 def _looks_like_role(text: str) -> bool:
     """The role line: "ResearcherAffiliation not importedOpen to collaborate", "Professor · University X"."""
-    if "\n" in text or len(text) > 200:
+    if len(text) > 200:
         return False
     if _STATUS.search(text) or _NO_AFFILIATION.search(text):
         return True
@@ -244,7 +218,7 @@ def _looks_like_role(text: str) -> bool:
 
 
 def _is_tagline(text: str, name: str) -> bool:
-    return text.startswith(name + " contributes to ") and len(text) <= 200 and "\n" not in text
+    return text.startswith(name + " contributes to ") and len(text) <= 200
 
 
 def _split_role(text: str) -> tuple[str | None, str | None, str | None]:
@@ -294,7 +268,7 @@ def _read_works(lines: list[str], start: int) -> tuple[list[PaperRecord], list[P
     """
     papers: list[PaperRecord] = []
     warnings: list[ParseWarning] = []
-    headers = [i for i in range(start, len(lines)) if _is_work_header(lines[i])]
+    headers = [i for i in range(start, len(lines)) if _WORK_HEADER.match(lines[i])]
     for n, h in enumerate(headers):
         stop = headers[n + 1] if n + 1 < len(headers) else len(lines)
         body = [i for i in range(h + 1, stop) if lines[i].strip()]

@@ -379,6 +379,18 @@ def test_listing_with_the_id_above_the_abstract():
     assert batch.papers[1].abstract.startswith("Tokenizers split rare words")
 
 
+def test_a_short_lone_paragraph_is_an_abstract_unless_it_reads_like_comments():
+    text = (
+        "A new version of our solver for sparse systems.\n\narXiv:2101.00001\nCreated: 2021-01-02\n\n"
+        "* * *\n\n"
+        "15 pages, 4 figures\n\narXiv:2101.00002\nCreated: 2021-01-03\n"
+    )
+    short, comments_only = IMPORTER.parse(text, ParseContext()).papers
+    assert (short.abstract, short.comments) == ("A new version of our solver for sparse systems.", None)
+    assert (comments_only.abstract, comments_only.comments) == (None, "15 pages, 4 figures")
+    assert comments_only.line == 8  # the "* * *" separator belongs to no entry
+
+
 def test_an_unreadable_date_is_a_warning_with_its_line():
     text = "An abstract sentence that is long enough to be prose.\n\narXiv:2101.00001\nCreated: someday\n"
     batch = IMPORTER.parse(text, ParseContext())

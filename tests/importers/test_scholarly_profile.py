@@ -389,6 +389,25 @@ def test_profile_with_bio_and_cards_without_blank_lines():
     assert batch.warnings == []
 
 
+def test_profile_without_any_blank_lines():
+    text = (
+        "Researcher profile\nMira Chen\nMira Chen contributes to research discovery and scholarly infrastructure.\n"
+        "PhD StudentETH ZürichOpen to collaborate\nTrust snapshot\n2works\n5followers\nPublished work\n"
+        "article2024Science\nA Title\nAn abstract sentence.\nconference2023ICML\nAnother Title\n"
+    )
+    batch = IMPORTER.parse(text, ParseContext())
+    owner = batch.owner
+    assert (owner.name, owner.line, owner.position, owner.affiliation) == ("Mira Chen", 2, "PhD Student", "ETH Zürich")
+    assert owner.bio is None
+    assert owner.extra["followers"] == "5"
+    got = [(p.line, p.entry_type, p.year, p.venue, p.title, p.abstract) for p in batch.papers]
+    assert got == [
+        (9, "article", 2024, "Science", "A Title", "An abstract sentence."),
+        (12, "inproceedings", 2023, "ICML", "Another Title", None),
+    ]
+    assert batch.warnings == []
+
+
 def test_a_page_without_profile_or_work_cards_is_refused():
     with pytest.raises(ImporterError):
         IMPORTER.parse("Some Person\n\nA homepage with prose only.\n", ParseContext())
