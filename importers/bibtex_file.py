@@ -3,8 +3,8 @@
 Each entry becomes one plain record with its citation key, LaTeX turned into Unicode in text fields and
 identifiers (url, doi, eprint) kept verbatim. Authors stay exactly as the .bib writes them, one string per
 person: name parsing and every other canonicalisation happen later in the pipeline, never here. A broken
-entry becomes a warning with its line while the rest of the file imports; only bibtexparser's own
-exceptions are caught and turned into ImporterError, never swallowed silently.
+entry becomes a warning with its line while the rest of the file imports. It must raise nothing but
+ImporterError: bibtexparser's and pylatexenc's internal exceptions become an ImporterError or a warning.
 """
 
 from __future__ import annotations
@@ -200,12 +200,19 @@ class BibtexImporter(Importer):
                 _collect(block, macros, batch.warnings, parsed, line)
             # Comments, preambles and text between entries carry no bibliographic data.
 
-        by_key = {p.entry.key.lower(): p for p in parsed}
+        # BibTeX compares keys case-insensitively ("Smith2020" repeats "smith2020"); bibtexparser does not.
+        by_key: dict[str, _Parsed] = {}
         for item in parsed:
+            folded = item.entry.key.strip().lower()
+            if folded in by_key:
+                batch.warnings.append(
+                    ParseWarning(item.line, f"duplicate citation key {item.entry.key!r}; the later entry was skipped")
+                )
+            else:
+                by_key[folded] = item
+        for item in by_key.values():
             _inherit(item, by_key, batch.warnings)
-            record = _to_record(item, batch.warnings)
-            if record is not None:
-                batch.papers.append(record)
+            batch.papers.append(_to_record(item, batch.warnings))
 
         if not batch.papers:
             if batch.warnings:
@@ -235,7 +242,7 @@ def _collect(
 ) -> None:
     key = entry.key.strip()
     if not key or any(ch in key for ch in ' \t\n{}"=,'):
-        warnings.append(ParseWarning(line, f"@{entry.entry_type} entry without a citation key skipped"))
+        warnings.append(ParseWarning(line, f"@{entry.entry_type} entry without a usable citation key skipped"))
         return
     fields: dict[str, str] = {}
     for fld in entry.fields:
@@ -317,7 +324,7 @@ def _inherit(item: _Parsed, by_key: dict[str, _Parsed], warnings: list[ParseWarn
         item.fields["booktitle"] = parent.fields["title"]
 
 
-def _to_record(item: _Parsed, warnings: list[ParseWarning]) -> PaperRecord | None:
+def _to_record(item: _Parsed, warnings: list[ParseWarning]) -> PaperRecord:
     fields = item.fields
     entry = item.entry
     text = _Latex(warnings, item.line)

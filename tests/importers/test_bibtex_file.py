@@ -151,6 +151,12 @@ def test_duplicate_fields_keep_the_first_value_and_warn():
     assert [w.line for w in batch.warnings] == [1]
 
 
+def test_keys_differing_only_in_case_are_duplicates():
+    batch = _parse_text("@misc{Smith2020,\n title = {A}}\n\n@misc{smith2020,\n title = {B}}\n")
+    assert [p.title for p in batch.papers] == ["A"]
+    assert [w.line for w in batch.warnings] == [4]
+
+
 # --- detection ---------------------------------------------------------------------------------------------
 
 
