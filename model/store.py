@@ -380,8 +380,13 @@ def import_records(
     as_of: str | None = None,
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    targets: Sequence[int | None] | None = None,
 ) -> ImportResult:
-    """Store one file's records in one transaction; raises ImportCancelled (rolling back) when cancelled."""
+    """Store one file's records in one transaction; raises ImportCancelled (rolling back) when cancelled.
+
+    `targets`, parallel to `records`, names the paper a record is known to describe (a lookup made for that
+    paper); None there, or no `targets`, lets matching find it.
+    """
     with library.transaction() as conn:
         same = conn.execute(
             "SELECT id FROM sources WHERE sha256 = ? AND format = ? AND file = ?", (sha256, fmt, file)
@@ -428,6 +433,9 @@ def import_records(
             ).fetchone()
             if existing and existing[1] in seen_in_batch:
                 existing = None  # two entries of one page with one key: keep both as claims
+            target = targets[index] if targets is not None else None
+            if existing and target is not None and _live_paper(library, existing[1]) != target:
+                existing = None  # the caller knows which paper this record describes
             if existing:
                 claim_id, paper_id, old_hash = existing
                 paper_id = _live_paper(library, paper_id)
@@ -447,7 +455,11 @@ def import_records(
                     else:
                         result.unchanged.append(paper_id)
             else:
-                match = reconcile.find_match(library, record, exclude=seen_in_batch)
+                match = (
+                    reconcile.Match(target, 1.0, ["looked up for this paper"])
+                    if target is not None
+                    else reconcile.find_match(library, record, exclude=seen_in_batch)
+                )
                 if match is not None and match.confident:
                     paper_id = match.paper_id
                     _add_claim(conn, paper_id, source_id, key, record, data, digest, lineage)
