@@ -14,6 +14,8 @@ Choices worth knowing:
 - A date without a year ("Mar 15") takes the year of `context.reference_date`, or the year before when that
   would put it after the reference date; `date_inferred` is then True.
 - The page states no venue, so `venue` is None and `entry_type` is "preprint".
+- `has_code` mirrors the card's own "Code" flag; code URLs in the abstract are `links` of kind "code".
+- A card without an authors line has no authors and `authors_complete=False` (the list is unknown).
 - The paper count the page claims becomes `claimed_count`; a mismatch with the cards found is a warning.
 """
 

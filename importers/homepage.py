@@ -16,7 +16,9 @@ Choices worth knowing:
   sentence there ("Notably I focus on ...") is kept in `owner.extra["interests_note"]`, not in the bio.
 - "[Paper]"/"[Code]" style tags are markers, not links: they are listed in `extra["markers"]` and "[Code]"
   sets `has_code`. Real URLs in an entry become `links`.
-- A trailing parenthesised remark after the venue ("(Note that ...)", "(Oral)") is the entry's `note`.
+- A trailing parenthesised remark after the venue ("(Note that ...)", "(Oral)") is the entry's `note`;
+  volume, number and pages trailing a venue ("45(3):2201-2215", "pp. 1-9") go to `extra`, not the venue.
+- Without any publications heading, only unmistakable citations (authors, title and a year) are taken.
 - Entries spread over several lines must be separated by a blank line or start with a number or bullet;
   a title-first layout ("Title" / "Authors" / "Venue" on their own lines) is understood within one entry.
 """
@@ -72,6 +74,14 @@ _AND_SPLIT_RE = re.compile(r"\s+(?:and|&)\s+")
 _YEAR_RE = re.compile(r"(?<![\w.:/-])((?:19[5-9]|20\d)\d)[a-z]?(?!\w|\.\d)")
 _LEAD_YEAR_RE = re.compile(r"\(?((?:19[5-9]|20\d)\d)[a-z]?\)?[.,:]?(?:\s+|$)")
 _TRAILING_YEAR_RE = re.compile(r"[,(]\s*((?:19[5-9]|20\d)\d)[a-z]?\)?$")
+# Volume, number and pages after a venue: "45(3):2201-2215", "16(8), 1980-1992", "pages 12-20", "vol. 9".
+_DETAILS_TAIL_RE = re.compile(
+    r"[,\s]\s*(?:(?:vol\.?|volume)\s*(?P<volume>\d{1,5})(?:\s*\((?P<number>\d{1,5})\))?"
+    r"(?:\s*[:,]\s*(?:pp?\.\s*)?(?P<pages>\d{1,6}(?:\s*[-–]{1,2}\s*\d{1,6})?))?"
+    r"|(?!(?:19|20)\d\d\b)(?P<vol2>\d{1,5})\s*(?:\((?P<num2>\d{1,5})\))?\s*[:,]\s*(?P<pages2>\d{1,6}\s*[-–]{1,2}\s*\d{1,6})"
+    r"|(?:pages|pp?\.)\s*(?P<pages3>\d{1,6}(?:\s*[-–]{1,2}\s*\d{1,6})?))$",
+    re.IGNORECASE,
+)
 _MONTH_TAIL_RE = re.compile(r"[\s,]+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?$", re.IGNORECASE)
 # Entry-start markers: "[1]", "[C3]", "(2)", "3.", "4)", and bullets.
 _MARKER_RE = re.compile(r"^\s*(?:\[[A-Z]?\d{1,3}\]|\(\d{1,3}\)|\d{1,3}[.)]|[•·▪◦‣*–—-])\s+")
@@ -471,22 +481,47 @@ def _pop_notes(text: str, *, any_remark: bool) -> tuple[str, list[str], int | No
     return text, notes, year
 
 
-def _venue_and_year(venue: str) -> tuple[str | None, int | None]:
-    """Venue and year: "NeurIPS 2021" -> ("NeurIPS", 2021); "In Proc. of ACL 2020" -> ("Proc. of ACL", 2020)."""
+def _venue_and_year(venue: str) -> tuple[str | None, int | None, dict[str, str]]:
+    """Venue, year and volume/number/pages: "NeurIPS 2021" -> ("NeurIPS", 2021, {}).
+
+    "In Proceedings of ACL 2020" gives "Proceedings of ACL": the "In" joins the citation, it is not the venue's.
+    Volume and pages trailing the venue ("45(3):2201-2215", "pages 12-20") go to the details.
+    """
     text = venue.strip().rstrip(" .,;")
     year = None
-    matches = list(_YEAR_RE.finditer(text))
-    if matches:
-        last = matches[-1]
-        year = int(last.group(1))
-        before, after = text[: last.start()], text[last.end() :]
-        if not after.strip(" .,;)]"):
-            text = before.rstrip(" ,(;[")
-            text = _MONTH_TAIL_RE.sub("", text)
-        elif not before.strip(" ([") and len(matches) == 1:
-            text = after.lstrip(" .,;):]")
+    details: dict[str, str] = {}
+    for _ in range(3):  # the year and the details may come in either order: "X, 9:1-24, 2021", "X 2022, pp. 1-9"
+        changed = False
+        matches = list(_YEAR_RE.finditer(text))
+        if matches and year is None:
+            last = matches[-1]
+            before, after = text[: last.start()], text[last.end() :]
+            if not after.strip(" .,;)]"):
+                year = int(last.group(1))
+                text = _MONTH_TAIL_RE.sub("", before.rstrip(" ,(;[")).rstrip(" ,;")
+                changed = True
+        detail = _DETAILS_TAIL_RE.search(text)
+        if detail and detail.start() > 0:
+            for key, groups in (("volume", ("volume", "vol2")), ("number", ("number", "num2"))):
+                found = next((detail.group(g) for g in groups if detail.group(g)), None)
+                if found:
+                    details[key] = found
+            pages = detail.group("pages") or detail.group("pages2") or detail.group("pages3")
+            if pages:
+                details["pages"] = pages
+            text = text[: detail.start()].rstrip(" ,;.")
+            changed = True
+        if not changed:
+            break
+    if year is None:
+        matches = list(_YEAR_RE.finditer(text))
+        if matches:
+            year = int(matches[-1].group(1))  # inside the venue ("ACL 2020 Workshop on X"): keep it there too
+            before = text[: matches[0].start()]
+            if len(matches) == 1 and not before.strip(" (["):  # "2020. NeurIPS"
+                text = text[matches[0].end() :].lstrip(" .,;):]")
     text = re.sub(r"^[Ii]n\s*:?\s+", "", text).strip(" .,;:")
-    return (text or None), year
+    return (text or None), year, details
 
 
 def _entry_type(venue: str | None, hint: str | None) -> str | None:
@@ -528,15 +563,23 @@ class _Fields:
     venue: str | None = None
     year: int | None = None
     notes: list[str] = field(default_factory=list)
+    details: dict[str, str] = field(default_factory=dict)  # volume, number, pages
 
 
 def _title_venue(authors: _Authors, rest: str) -> _Fields | None:
     """Split what follows the author list into title, venue, year and notes."""
     year = None
+    rest = rest.lstrip()
     lead = _LEAD_YEAR_RE.match(rest)
     if lead:  # APA: "Smith, J. (2020). Title. Venue."
         year = int(lead.group(1))
         rest = rest[lead.end() :]
+    quoted = _quoted_title(rest)
+    if quoted is not None:  # IEEE: `"Title," in Proc. of X, 2020, pp. 1-9.`
+        title, after = quoted
+        venue_text, notes, paren_year = _pop_notes(after, any_remark=True)
+        venue, venue_year, details = _venue_and_year(venue_text) if venue_text.strip(" .,;") else (None, None, {})
+        return _Fields(title, authors, venue, venue_year or paren_year or year, notes, details)
     rest, notes, paren_year = _pop_notes(rest.strip(), any_remark=False)
     year = year or paren_year
     if not rest.strip(" .,;:"):
@@ -550,10 +593,11 @@ def _title_venue(authors: _Authors, rest: str) -> _Fields | None:
     title = rest if venue_at is None else rest[:venue_at]
     title = title.strip().rstrip(" .,;").strip()
     venue = None
+    details: dict[str, str] = {}
     if venue_at is not None:
         venue_text, more_notes, paren_year = _pop_notes(rest[venue_at:].strip(), any_remark=True)
         notes = more_notes + notes
-        venue, venue_year = _venue_and_year(venue_text)
+        venue, venue_year, details = _venue_and_year(venue_text)
         year = venue_year or paren_year or year
     elif year is None:
         trailing = _TRAILING_YEAR_RE.search(title)
@@ -564,7 +608,20 @@ def _title_venue(authors: _Authors, rest: str) -> _Fields | None:
         title = title[1:-1].strip().rstrip(",")
     if not title:
         return None
-    return _Fields(title, authors, venue, year, notes)
+    return _Fields(title, authors, venue, year, notes, details)
+
+
+def _quoted_title(rest: str) -> tuple[str, str] | None:
+    """("Title", "in Proc. ...") when `rest` opens with a quoted title; None otherwise."""
+    if not rest or rest[0] not in '"“':
+        return None
+    close = rest.find("”" if rest[0] == "“" else '"', 1)
+    if close <= 1:
+        return None
+    title = rest[1:close].strip().rstrip(",.").strip()
+    if not title:
+        return None
+    return title, rest[close + 1 :].lstrip(" ,.")
 
 
 def _parse_sentences(text: str) -> _Fields | None:
@@ -586,18 +643,17 @@ def _parse_lines(lines: list[str]) -> _Fields | None:
         title, authors = lines[1], first
     else:
         return None
-    title, notes, year = _pop_notes(title.strip(), any_remark=False)
+    # The title line is the title as written, parentheses and all ("... (Extended Abstract)").
     title = title.strip().rstrip(" .,;").strip()
     if len(title) >= 2 and title[0] in '"“' and title[-1] in '"”':
         title = title[1:-1].strip().rstrip(",")
     if not title:
         return None
-    fields = _Fields(title, authors, None, year, notes)
+    fields = _Fields(title, authors)
     if len(lines) > 2:
-        venue_text, more, paren_year = _pop_notes(" ".join(lines[2:]).strip(), any_remark=True)
-        fields.notes = notes + more
-        fields.venue, venue_year = _venue_and_year(venue_text)
-        fields.year = venue_year or paren_year or year
+        venue_text, fields.notes, paren_year = _pop_notes(" ".join(lines[2:]).strip(), any_remark=True)
+        fields.venue, venue_year, fields.details = _venue_and_year(venue_text)
+        fields.year = venue_year or paren_year
     return fields
 
 
@@ -659,7 +715,9 @@ def _record(block: _Block, fields: _Fields, entry: _Entry, raw: str) -> PaperRec
     for url in entry.urls:
         if url and all(link.url != url for link in links):
             links.append(Link(_link_kind(url), url))
-    extra = {"markers": ", ".join(entry.tags)} if entry.tags else {}
+    extra = dict(fields.details)
+    if entry.tags:
+        extra["markers"] = ", ".join(entry.tags)
     has_code = any(t.lower() in {"code", "github", "software", "implementation"} for t in entry.tags) or any(
         link.kind == "code" for link in links
     )
@@ -703,7 +761,6 @@ def _scan(lines: list[str], start: int, *, in_section: bool, hint: str | None = 
     """
     blocks: list[_Block] = []
     current: _Block | None = None
-    current_fields: _Fields | None = None
     prev_blank = True
     i = start
     n = len(lines)
@@ -726,16 +783,20 @@ def _scan(lines: list[str], start: int, *, in_section: bool, hint: str | None = 
             ends_section = new_entry or text.endswith(":")
             if ends_section and not _is_citation(_parse_fields(_prepare([text]))):
                 break
-        if not new_entry and len(text) <= _MAX_ENTRY_CHARS and _is_citation(current_fields):
-            # A line right under a complete entry: a wrapped line, or the next entry of a list without blank
-            # lines; it is the latter when it reads as a citation on its own.
-            new_entry = _is_citation(_parse_fields(_prepare([text])))
+        if not new_entry and len(text) <= _MAX_ENTRY_CHARS and current is not None:
+            # A line right under another: a wrapped line, or the next entry of a list without blank lines. It
+            # is the next entry when it opens with its own author list (or looks like a citation), unless the
+            # line above clearly runs on ("Alice Smith, Bob Jones," / "... and").
+            above = current.lines[-1].rstrip()
+            runs_on = above.endswith((",", "&", "-", "–")) or above.lower().endswith(" and")
+            if not runs_on:
+                alone = _prepare([text])
+                new_entry = _parse_fields(alone) is not None or _looks_paper_like(alone)
         if new_entry or current is None:
             current = _Block(i + 1, [lines[i]], hint)
             blocks.append(current)
         else:
             current.lines.append(lines[i])
-        current_fields = _parse_fields(_prepare(current.lines)) if len(text) <= _MAX_ENTRY_CHARS else None
         prev_blank = False
         i += 1
     return blocks, i
@@ -864,7 +925,7 @@ def _position_line(text: str) -> tuple[str | None, str | None]:
     return None, None
 
 
-def _owner(lines: list[str], text: str, limit: int, context: ParseContext) -> OwnerProfile | None:
+def _owner(lines: list[str], limit: int, context: ParseContext) -> OwnerProfile | None:
     heading = _heading_name(lines, limit)
     intro = _intro_name("\n".join(lines[:limit]))
     forms: list[str] = []
@@ -1022,7 +1083,7 @@ class HomepageImporter(Importer):
         lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         papers, warnings, first_heading = _papers(lines)
         limit = first_heading if first_heading is not None else len(lines)
-        owner = _owner(lines, text, limit, context)
+        owner = _owner(lines, limit, context)
         if owner is None and not papers:
             raise ImporterError(
                 "no publications heading or citation-shaped entries found; is this an academic homepage?",
