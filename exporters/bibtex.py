@@ -1,0 +1,200 @@
+"""BibTeX (ASCII, for pdflatex + bibtex) and biblatex (UTF-8, for biber) entries from library papers.
+
+Every entry stands on its own: biber drops a whole bibliography for one bad entry, so each value is escaped
+for its flavour (exporters/latex_escape.py), each entry type gets the fields its styles require (or becomes
+@misc), and verbatim fields are checked rather than trusted. Reads Paper dataclasses; never SQL, never files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from papershelf.exporters import classify as kinds
+from papershelf.exporters.latex_escape import (
+    FLAVOURS,
+    Encoded,
+    LatexEscaper,
+    verbatim_doi,
+    verbatim_identifier,
+    verbatim_url,
+)
+from papershelf.exporters.report import ENGINE_ONLY, REPLACED, ExportReport
+from papershelf.model.citekeys import is_legal_key
+from papershelf.model.types import Paper
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+class _Entry:
+    """Fields of one entry in the order they are written, with the report kept as values are escaped."""
+
+    def __init__(self, key: str, escaper: LatexEscaper, report: ExportReport) -> None:
+        self.key = key
+        self.escaper = escaper
+        self.report = report
+        self.fields: list[tuple[str, str, bool]] = []  # (name, value, braced)
+
+    def _record(self, name: str, encoded: Encoded) -> str:
+        self.report.add_characters(self.key, name, encoded.replaced, REPLACED)
+        self.report.add_characters(self.key, name, encoded.engine_only, ENGINE_ONLY)
+        return encoded.latex
+
+    def text(self, name: str, value: str | None, *, protect: bool = False) -> None:
+        if value and value.strip():
+            latex = self._record(name, self.escaper.text(value, protect=protect))
+            if latex.strip():
+                self.fields.append((name, latex, True))
+
+    def raw(self, name: str, value: str | None, *, braced: bool = True) -> None:
+        if value:
+            self.fields.append((name, value, braced))
+
+    def names(self, name: str, latex: str) -> None:
+        self.fields.append((name, latex, True))
+
+    def render(self, entry_type: str) -> str:
+        lines = [f"@{entry_type}{{{self.key},"]
+        for name, value, braced in self.fields:
+            lines.append(f"  {name} = {{{value}}}," if braced else f"  {name} = {value},")
+        lines.append("}")
+        return "\n".join(lines)
+
+
+def _authors(paper: Paper, entry: _Entry) -> str | None:
+    """`Family, Given and ...`, ending in `and others` only for a list known to be cut short."""
+    if not paper.authors:
+        return None
+    names = []
+    for ref in paper.authors:
+        parts = kinds.name_parts(ref)
+        family = entry._record("author", entry.escaper.name_part(parts.family))
+        given = entry._record("author", entry.escaper.name_part(parts.given)) if parts.given else ""
+        suffix = entry._record("author", entry.escaper.name_part(parts.suffix)) if parts.suffix else ""
+        if suffix:
+            names.append(f"{family}, {suffix}, {given}")
+        elif given:
+            names.append(f"{family}, {given}")
+        else:
+            names.append(family)
+    if not paper.authors_complete:
+        names.append("others")
+    return " and ".join(names)
+
+
+def entry_for(paper: Paper, flavour: str, report: ExportReport, *, abstracts: bool = True) -> str:
+    """One paper as a complete, self-contained entry of the given flavour."""
+    if flavour not in FLAVOURS:
+        raise ValueError(f"unknown flavour {flavour!r}")
+    key = paper.citekey if paper.citekey and is_legal_key(paper.citekey) else f"paper{paper.id}"
+    if key != paper.citekey:
+        report.note(key, f"paper {paper.id} has no usable citation key; exported as {key}")
+    entry = _Entry(key, LatexEscaper(flavour), report)
+    kind = kinds.classify(paper)
+    year, month, day = kinds.year_month_day(paper)
+    authors = _authors(paper, entry)
+
+    entry_type = "misc"
+    container_field = None
+    if kind.kind == kinds.CONFERENCE and kind.container:
+        entry_type, container_field = "inproceedings", "booktitle"
+    elif kind.kind == kinds.JOURNAL and kind.container:
+        entry_type, container_field = "article", "journal"
+    elif kind.kind == kinds.PREPRINT and flavour == "biblatex":
+        entry_type = "online"
+    if entry_type in ("inproceedings", "article") and (not authors or not year):
+        # Styles require author and year for these types (plain warns, biber's checks fail): @misc needs neither.
+        report.note(key, f"exported as @misc: @{entry_type} needs authors and a year, which are not known")
+        entry_type, container_field = "misc", None
+
+    notes = []
+    if paper.title:
+        entry.text("title", paper.title, protect=True)
+    else:
+        entry.text("title", kinds.fallback_title(paper), protect=True)
+        notes.append(kinds.UNTITLED_NOTE)
+        report.note(key, f"no title; exported with {kinds.fallback_title(paper)!r} in its place and a note")
+    if authors:
+        entry.names("author", authors)
+    if container_field:
+        entry.text(container_field, kind.container, protect=True)
+    elif kind.kind == kinds.PREPRINT and flavour == "bibtex" and paper.arxiv_id:
+        # plain and most BibTeX styles ignore eprint: this is how the preprint shows in the bibliography.
+        entry.text("howpublished", f"arXiv preprint arXiv:{paper.arxiv_id}")
+    elif kind.kind == kinds.OTHER and kind.container:
+        entry.text("howpublished", kind.container, protect=True)
+    if year:
+        if flavour == "biblatex" and month:
+            date = f"{year:04d}-{month:02d}" + (f"-{day:02d}" if day else "")
+            entry.raw("date", date)
+        else:
+            entry.raw("year", str(year))
+            if month:
+                entry.raw("month", _MONTHS[month - 1], braced=False)
+    if entry_type == "article" or flavour == "biblatex":
+        entry.text("volume", paper.volume)
+        entry.text("number", paper.number)
+    elif paper.volume:
+        # plain warns on volume together with number (or number without series) in proceedings.
+        entry.text("volume", paper.volume)
+    pages = kinds.page_range(paper.pages)
+    if pages:
+        entry.raw("pages", f"{pages[0]}--{pages[1]}" if pages[1] else pages[0])
+    else:
+        entry.text("pages", paper.pages)
+    entry.text("publisher", paper.publisher)
+    if paper.doi:
+        doi = verbatim_doi(paper.doi, flavour)
+        if doi:
+            entry.raw("doi", doi)
+        else:
+            report.note(key, f"the DOI {paper.doi!r} is not well-formed and was left out")
+    if paper.url:
+        url = verbatim_url(paper.url, flavour)
+        if url:
+            entry.raw("url", url)
+        else:
+            report.note(key, f"the URL {paper.url!r} is not a web address and was left out")
+    arxiv = verbatim_identifier(paper.arxiv_id) if paper.arxiv_id else None
+    if arxiv:
+        entry.raw("eprint", arxiv)
+        entry.raw("archivePrefix", "arXiv")
+        primary = kinds.arxiv_class(paper)
+        if primary:
+            entry.raw("primaryClass", primary)
+    if paper.tags:
+        entry.text("keywords", ", ".join(paper.tags))
+    if abstracts:
+        entry.text("abstract", paper.abstract)
+    if paper.note and paper.note.strip():
+        notes.append(paper.note.strip())
+    if notes:
+        entry.text("note", "; ".join(notes))
+    if flavour == "biblatex":
+        aliases = [a for a in paper.key_aliases if is_legal_key(a) and a != key]
+        if aliases:
+            entry.raw("ids", ", ".join(aliases))
+    if not authors and flavour == "bibtex":
+        # plain sorts by author, else by `key`: without one it warns "to sort, need author or key".
+        sort_key = paper.title or kinds.fallback_title(paper)
+        entry.text("key", sort_key)
+    return entry.render(entry_type)
+
+
+def _order(papers: Iterable[Paper]) -> list[Paper]:
+    """By citation key, so a rewritten file differs only where entries changed."""
+    return sorted(papers, key=lambda p: (p.citekey.lower(), p.citekey, p.id))
+
+
+def export_bib(papers: Iterable[Paper], flavour: str = "bibtex", *, abstracts: bool = True) -> tuple[str, ExportReport]:
+    """The text of a .bib file for these papers, and what it could not carry."""
+    report = ExportReport(format=flavour)
+    header = (
+        "% Encoding: UTF-8\n% biblatex entries for biber, written by Papershelf\n"
+        if flavour == "biblatex"
+        else "% BibTeX entries (ASCII) for pdflatex and bibtex, written by Papershelf\n"
+    )
+    chunks = [header]
+    for paper in _order(papers):
+        chunks.append(entry_for(paper, flavour, report, abstracts=abstracts))
+        report.entries += 1
+    return "\n".join(chunks).rstrip("\n") + "\n", report

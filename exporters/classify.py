@@ -1,0 +1,129 @@
+"""What kind of publication a paper is and the facts every export format shares (names, dates, fallbacks).
+
+Reads Paper dataclasses and the venue table only; knows nothing of any output syntax.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from papershelf.model.names import parse_name
+from papershelf.model.types import AuthorRef, Paper
+from papershelf.model.venues import Venue, canonical_venue
+
+CONFERENCE = "conference"
+JOURNAL = "journal"
+PREPRINT = "preprint"
+OTHER = "other"
+
+_CONFERENCE_TYPES = {"inproceedings", "conference", "paper-conference", "proceedings-article", "conference paper"}
+_JOURNAL_TYPES = {"article", "journal-article", "journal", "journal article"}
+_CONFERENCE_WORDS = re.compile(r"\b(proceedings|conference|workshop|symposium|congress|meeting)\b", re.I)
+_JOURNAL_WORDS = re.compile(r"\b(journal|transactions|letters|review|magazine|bulletin)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Kind:
+    kind: str  # conference | journal | preprint | other
+    container: str | None  # the proceedings or journal name to print
+    venue: Venue | None  # the table's entry, when the venue is known
+
+
+def classify(paper: Paper) -> Kind:
+    """Conference, journal or preprint from the venue table first, then the stated type, then the venue's words."""
+    venue = canonical_venue(paper.venue) if paper.venue else None
+    stated = (paper.entry_type or "").strip().lower()
+    if venue is not None:
+        if venue.kind == PREPRINT:
+            return Kind(PREPRINT, None, venue)
+        return Kind(venue.kind, venue.full, venue)
+    if paper.venue:
+        if stated in _CONFERENCE_TYPES:
+            return Kind(CONFERENCE, paper.venue, None)
+        if stated in _JOURNAL_TYPES:
+            return Kind(JOURNAL, paper.venue, None)
+        if _CONFERENCE_WORDS.search(paper.venue):
+            return Kind(CONFERENCE, paper.venue, None)
+        if _JOURNAL_WORDS.search(paper.venue):
+            return Kind(JOURNAL, paper.venue, None)
+        return Kind(OTHER, paper.venue, None)
+    if paper.arxiv_id or stated == "preprint":
+        return Kind(PREPRINT, None, None)
+    return Kind(OTHER, None, None)
+
+
+def fallback_title(paper: Paper) -> str:
+    """What stands in the title field of a paper whose title nobody has stated."""
+    if paper.arxiv_id:
+        return f"arXiv:{paper.arxiv_id}"
+    if paper.doi:
+        return f"doi:{paper.doi}"
+    return f"Untitled paper {paper.id}"
+
+
+UNTITLED_NOTE = "Title not known; the identifier stands in for it"
+
+
+@dataclass(frozen=True)
+class NameParts:
+    family: str
+    given: str
+    suffix: str
+
+
+def name_parts(ref: AuthorRef) -> NameParts:
+    """The name as this paper wrote it, split; falls back to the person's stored parts."""
+    parsed = parse_name(ref.as_written or ref.name)
+    if parsed.family:
+        return NameParts(parsed.family, parsed.given, parsed.suffix)
+    return NameParts(ref.family or ref.name, ref.given, "")
+
+
+def year_month_day(paper: Paper) -> tuple[int | None, int | None, int | None]:
+    """The year, and month and day only when a source stated them (not a capture date stood in for them)."""
+    year = paper.year
+    if not paper.date or paper.date_inferred:
+        return year, None, None
+    match = re.match(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", paper.date)
+    if not match or (year is not None and int(match.group(1)) != year):
+        return year, None, None
+    month = int(match.group(2)) if match.group(2) else None
+    day = int(match.group(3)) if match.group(3) and month else None
+    if month is not None and not 1 <= month <= 12:
+        return year or int(match.group(1)), None, None
+    return year or int(match.group(1)), month, day
+
+
+def page_range(pages: str | None) -> tuple[str, str] | None:
+    """("12", "20") from "12-20", "12–20" or "12--20"; None when the pages are not a plain range."""
+    if not pages:
+        return None
+    match = re.fullmatch(r"\s*([A-Za-z]?\d+)\s*(?:-+|–|—)\s*([A-Za-z]?\d+)\s*", pages)
+    if match:
+        return match.group(1), match.group(2)
+    match = re.fullmatch(r"\s*([A-Za-z]?\d+)\s*", pages)
+    return (match.group(1), "") if match else None
+
+
+def arxiv_class(paper: Paper) -> str | None:
+    """A full arXiv class ("cs.LG", "hep-th"); an aggregator's bare "LG" is ambiguous and left out."""
+    category = (paper.category or "").strip()
+    if re.fullmatch(r"[a-z\-]+(?:\.[A-Za-z\-]{2,})?", category) and (
+        "." in category or category in _ARCHIVES_WITHOUT_SUBJECTS
+    ):
+        return category
+    return None
+
+
+_ARCHIVES_WITHOUT_SUBJECTS = {
+    "hep-th",
+    "hep-ph",
+    "hep-ex",
+    "hep-lat",
+    "gr-qc",
+    "quant-ph",
+    "nucl-th",
+    "nucl-ex",
+    "math-ph",
+}

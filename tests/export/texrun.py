@@ -1,0 +1,102 @@
+"""Run the real pdflatex + bibtex and pdflatex + biber on an exported .bib and collect what they complained of.
+
+Test helper only. Fonts TeX generates on first use are cached in one folder under the system temp dir, so the
+isolated HOME of each test does not make every run regenerate them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+TOOLS = ("pdflatex", "bibtex", "biber", "lualatex")
+
+
+def missing_tools(*names: str) -> list[str]:
+    return [name for name in names if shutil.which(name) is None]
+
+
+def require(*names: str) -> None:
+    missing = missing_tools(*names)
+    if missing:
+        pytest.skip(
+            f"{', '.join(missing)} not installed (Debian: texlive-binaries texlive-latex-base "
+            "texlive-latex-recommended texlive-bibtex-extra biber; .ci/run installs them)"
+        )
+
+
+@dataclass
+class Run:
+    log: str  # the final LaTeX .log
+    blg: str  # bibtex's or biber's .blg
+    bbl: str
+
+    def problems(self) -> list[str]:
+        """Every error, warning and missing character the tools reported."""
+        found = []
+        for line in self.log.splitlines():
+            if line.startswith("!") or "Warning" in line or "Missing character" in line or "Undefined" in line:
+                found.append("log: " + line)
+        for line in self.blg.splitlines():
+            if re.search(r"Warning--|error message|WARN|ERROR|I was expecting|I'm skipping", line):
+                found.append("blg: " + line)
+        return found
+
+
+def _env(folder: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["TEXMFVAR"] = str(Path(tempfile.gettempdir()) / "papershelf-texmfvar")
+    env["max_print_line"] = "10000"  # whole lines in the log, so a problem is never split over two
+    env["HOME"] = str(folder)
+    return env
+
+
+def _run(command: list[str], folder: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        command, cwd=folder, env=_env(folder), capture_output=True, text=True, errors="replace", timeout=300
+    )
+
+
+def _read(path: Path) -> str:
+    return path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
+
+
+def compile_bibtex(bib: str, folder: Path, *, style: str = "plain", preamble: str = "") -> Run:
+    """`\\nocite{*}` every entry of `bib` with `style` through pdflatex, bibtex, pdflatex, pdflatex."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "refs.bib").write_text(bib, encoding="utf-8")
+    (folder / "doc.tex").write_text(
+        "\\documentclass{article}\n" + preamble + "\n\\begin{document}\nText.\\nocite{*}\n"
+        f"\\bibliographystyle{{{style}}}\n\\bibliography{{refs}}\n\\end{{document}}\n",
+        encoding="utf-8",
+    )
+    latex = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"]
+    _run(latex, folder)
+    _run(["bibtex", "doc"], folder)
+    _run(latex, folder)
+    _run(latex, folder)
+    return Run(_read(folder / "doc.log"), _read(folder / "doc.blg"), _read(folder / "doc.bbl"))
+
+
+def compile_biber(bib: str, folder: Path, *, engine: str = "pdflatex", preamble: str = "") -> Run:
+    """`\\nocite{*}` every entry of `bib` with biblatex through ENGINE, biber, ENGINE."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "refs.bib").write_text(bib, encoding="utf-8")
+    (folder / "doc.tex").write_text(
+        "\\documentclass{article}\n" + preamble + "\n\\usepackage[backend=biber]{biblatex}\n"
+        "\\addbibresource{refs.bib}\n\\begin{document}\nText.\\nocite{*}\n\\printbibliography\n\\end{document}\n",
+        encoding="utf-8",
+    )
+    latex = [engine, "-interaction=nonstopmode", "-halt-on-error", "doc.tex"]
+    _run(latex, folder)
+    _run(["biber", "doc"], folder)
+    _run(latex, folder)
+    _run(latex, folder)
+    return Run(_read(folder / "doc.log"), _read(folder / "doc.blg"), _read(folder / "doc.bbl"))
