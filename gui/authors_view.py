@@ -1,0 +1,294 @@
+"""Author browsing: a searchable list of everyone in the library beside the selected person's page.
+
+The list is a table model over `Library.list_authors(query)`; it hands rows to the view in batches so tens of
+thousands of authors open at once. No SQL here, and nothing is written except through the author page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from papershelf.gui.author_page import AuthorPage
+from papershelf.gui.hub import LibraryHub
+from papershelf.model.search import QueryError
+from papershelf.model.types import Author, Change
+
+_INDEX = QModelIndex | QPersistentModelIndex
+_RELEVANT_KINDS = frozenset({"papers", "authors", "sources", "duplicates", "library"})
+
+
+class AuthorListModel(QAbstractTableModel):
+    """Authors with their other spellings and paper counts; rows reach the view a batch at a time."""
+
+    HEADERS = ("Name", "Also written as", "Papers")
+    AUTHOR_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+    BATCH = 2000
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._authors: list[Author] = []
+        self._loaded = 0
+        self._sort = (0, Qt.SortOrder.AscendingOrder)
+
+    # ------------------------------------------------------------------ content
+    def set_authors(self, authors: list[Author]) -> None:
+        self.beginResetModel()
+        self._authors = list(authors)
+        self._apply_sort()
+        self._loaded = min(len(self._authors), self.BATCH)
+        self.endResetModel()
+
+    def total(self) -> int:
+        """How many authors match, loaded into the view or not."""
+        return len(self._authors)
+
+    def author_at(self, row: int) -> Author:
+        return self._authors[row]
+
+    def row_of(self, author_id: int) -> int | None:
+        """The row of an author, loading batches up to it so the view can select it."""
+        for row, author in enumerate(self._authors):
+            if author.id == author_id:
+                if row >= self._loaded:
+                    self._load_up_to(row + 1)
+                return row
+        return None
+
+    def _load_up_to(self, count: int) -> None:
+        count = min(count, len(self._authors))
+        if count > self._loaded:
+            self.beginInsertRows(QModelIndex(), self._loaded, count - 1)
+            self._loaded = count
+            self.endInsertRows()
+
+    # ------------------------------------------------------------------ lazy loading
+    def canFetchMore(self, parent: _INDEX = QModelIndex()) -> bool:  # noqa: B008 - Qt's signature
+        return not parent.isValid() and self._loaded < len(self._authors)
+
+    def fetchMore(self, parent: _INDEX = QModelIndex()) -> None:  # noqa: B008 - Qt's signature
+        if not parent.isValid():
+            self._load_up_to(self._loaded + self.BATCH)
+
+    # ------------------------------------------------------------------ QAbstractTableModel
+    def rowCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else self._loaded
+
+    def columnCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def data(self, index: _INDEX, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < self._loaded):
+            return None
+        author = self._authors[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return author.name
+            if column == 1:
+                return "; ".join(author.variants)
+            return author.paper_count
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == 1 and author.variants:
+                return "\n".join(author.variants)
+            return author.name
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == 2:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == self.AUTHOR_ID_ROLE:
+            return author.id
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section] if 0 <= section < len(self.HEADERS) else None
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.layoutAboutToBeChanged.emit()
+        self._sort = (column, order)
+        self._apply_sort()
+        self.layoutChanged.emit()
+
+    def _apply_sort(self) -> None:
+        column, order = self._sort
+        reverse = order == Qt.SortOrder.DescendingOrder
+        if column == 2:
+            # Most papers first reads naturally; ties fall back to the name.
+            self._authors.sort(key=lambda a: (a.family.casefold(), a.given.casefold()))
+            self._authors.sort(key=lambda a: a.paper_count, reverse=reverse)
+        elif column == 1:
+            self._authors.sort(key=lambda a: ("; ".join(a.variants).casefold(), a.name.casefold()), reverse=reverse)
+        else:
+            self._authors.sort(key=lambda a: ((a.family or a.name).casefold(), a.given.casefold()), reverse=reverse)
+
+
+class AuthorsView(QWidget):
+    """The Authors screen: type to filter the list, pick a person, read their page."""
+
+    SEARCH_DELAY_MS = 150
+
+    def __init__(self, hub: LibraryHub, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.hub = hub
+        self.library = hub.library
+        self._query = ""
+        self._syncing = False
+
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText("Search authors by any spelling of their name…")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Search authors")
+        self.count_label = QLabel(self)
+        self.count_label.setEnabled(False)
+
+        self.model = AuthorListModel(self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.resizeSection(0, 160)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+
+        self.page = AuthorPage(hub, self)
+        self.page.author_shown.connect(self._page_shows)
+
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.search)
+        left_layout.addWidget(self.table, 1)
+        left_layout.addWidget(self.count_label)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(left)
+        splitter.addWidget(self.page)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([400, 880])
+        self.splitter = splitter
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(self.SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self._apply_search)
+        self.search.textChanged.connect(self._search_timer.start)
+        self.search.returnPressed.connect(self._apply_search)
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(100)
+        self._refresh_timer.timeout.connect(self.refresh)
+        hub.changed.connect(self._on_change)
+        self.refresh()
+
+    # ------------------------------------------------------------------ list
+    def refresh(self) -> None:
+        """Re-query the list for the current search, keeping the selected author selected."""
+        selected = self.page.author.id if self.page.author is not None else None
+        try:
+            authors = self.library.list_authors(self._query or None)
+        except QueryError as error:
+            self.count_label.setText(f"Cannot search for that: {error}")
+            return
+        self._syncing = True
+        try:
+            self.model.set_authors(authors)
+            if selected is not None:
+                self._select_row(selected)
+        finally:
+            self._syncing = False
+        total = self.model.total()
+        noun = "author" if total == 1 else "authors"
+        self.count_label.setText(f"{total:,} {noun}" + (f" matching “{self._query}”" if self._query else ""))
+
+    def set_query(self, text: str) -> None:
+        """Filter the list now, as typing would after its short pause."""
+        self.search.setText(text)
+        self._apply_search()
+
+    def _apply_search(self) -> None:
+        self._search_timer.stop()
+        query = self.search.text().strip()
+        if query == self._query and self.model.total():
+            return
+        self._query = query
+        self.refresh()
+
+    def _select_row(self, author_id: int) -> bool:
+        row = self.model.row_of(author_id)
+        if row is None:
+            self.table.selectionModel().clearSelection()
+            return False
+        index = self.model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.table.scrollTo(index)
+        return True
+
+    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._syncing or not current.isValid():
+            return
+        author = self.model.author_at(current.row())
+        if self.page.author is None or self.page.author.id != author.id:
+            self.page.show_author(author.id)
+
+    def _page_shows(self, author_id: int) -> None:
+        # A co-author click or Back changed the page: follow it in the list without re-opening the page.
+        self._syncing = True
+        try:
+            self._select_row(author_id)
+        finally:
+            self._syncing = False
+
+    # ------------------------------------------------------------------ public
+    def show_author(self, author_id: int) -> bool:
+        """Select an author in the list (clearing a search that hides them) and open their page."""
+        author_id = self.library.resolve_author(author_id)
+        if self.model.row_of(author_id) is None and self._query:
+            self.search.blockSignals(True)
+            self.search.clear()
+            self.search.blockSignals(False)
+            self._query = ""
+            self.refresh()
+        if not self.page.show_author(author_id):
+            return False
+        self._page_shows(author_id)
+        return True
+
+    def selected_author_id(self) -> int | None:
+        return self.page.author.id if self.page.author is not None else None
+
+    def _on_change(self, change: Change) -> None:
+        if change.kind in _RELEVANT_KINDS and not self.page.saving_note:
+            self._refresh_timer.start()
