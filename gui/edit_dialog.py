@@ -211,7 +211,7 @@ class EditPaperDialog(QDialog):
             row = _FieldRow(field, label, body)
             row.set_text(self.initial[field])
             row.revert.clicked.connect(lambda _=False, f=field: self.revert_field(f))
-            row.on_edit(lambda f=field: self._edited(f))
+            row.on_edit(lambda *_args, f=field: self._edited(f))
             line = QHBoxLayout()
             line.setSpacing(2)
             line.addWidget(row.editor, 1)
