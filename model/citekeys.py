@@ -90,14 +90,6 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[A-Za-z0-9]+", ascii_fold(text))
 
 
-def _auth(families: Sequence[str]) -> str:
-    for family in families:
-        words = _words(family)
-        if words:
-            return "".join(words)
-    return ""
-
-
 def _shorttitle(title: str | None, count: int = 1) -> str:
     if not title:
         return ""
@@ -105,7 +97,59 @@ def _shorttitle(title: str | None, count: int = 1) -> str:
     return "".join(words[:count])
 
 
-_TOKEN = re.compile(r"\[([a-z]+)(?::([a-z]+))?\]")
+# `[name]`, `[nameN]` (a count: `[authors2]`, `[shorttitle3]`) and modifiers `:lower` / `:upper`.
+_TOKEN = re.compile(r"\[([a-z]+)(\d*)((?::[a-z]+)*)\]")
+TOKENS = ("auth", "authors", "authorsalpha", "year", "shortyear", "shorttitle", "veryshorttitle", "title", "firstpage")
+MODIFIERS = ("lower", "upper", "capitalize")
+
+
+class PatternError(ValueError):
+    """A key pattern names a token or modifier that does not exist."""
+
+
+def check_pattern(pattern: str) -> None:
+    """Raise PatternError unless every `[...]` in `pattern` is a known token with known modifiers."""
+    if not pattern or not pattern.strip():
+        raise PatternError("a key pattern cannot be empty")
+    for match in re.finditer(r"\[[^\]]*\]", pattern):
+        token = _TOKEN.fullmatch(match.group(0))
+        if token is None or token.group(1) not in TOKENS:
+            raise PatternError(f"unknown token {match.group(0)} in {pattern!r}; known: {', '.join(TOKENS)}")
+        for modifier in filter(None, token.group(3).split(":")):
+            if modifier not in MODIFIERS:
+                raise PatternError(f"unknown modifier :{modifier} in {pattern!r}; known: {', '.join(MODIFIERS)}")
+    if _TOKEN.sub("", pattern) and _KEY_ILLEGAL.search(_TOKEN.sub("", pattern)):
+        raise PatternError(f"the literal text of {pattern!r} has characters a BibTeX key cannot hold")
+
+
+def _families(families: Sequence[str]) -> list[str]:
+    return [word for word in ("".join(_words(f)) for f in families) if word]
+
+
+def _token_value(token: str, count: str, families: Sequence[str], year: int | None, title: str | None) -> str:
+    names = _families(families)
+    number = int(count) if count else None
+    if token == "auth":
+        return names[0] if names else ""
+    if token == "authors":
+        # Better BibTeX: the first N family names, "EtAl" when there are more.
+        limit = number or len(names)
+        return "".join(names[:limit]) + ("EtAl" if len(names) > limit else "")
+    if token == "authorsalpha":
+        if len(names) == 1:
+            return names[0][:3]
+        return "".join(n[0] for n in names[:4]) + ("+" if len(names) > 4 else "")
+    if token == "year":
+        return str(year) if year else ""
+    if token == "shortyear":
+        return f"{year % 100:02d}" if year else ""
+    if token == "shorttitle":
+        return _shorttitle(title, number or 1)
+    if token == "veryshorttitle":
+        return _shorttitle(title, 1)
+    if token == "title":
+        return "".join(w[:1].upper() + w[1:] for w in _words(title or ""))
+    return ""
 
 
 def base_key(
@@ -115,27 +159,28 @@ def base_key(
     arxiv_id: str | None = None,
     pattern: str = DEFAULT_PATTERN,
 ) -> str:
-    """The key a paper would get before disambiguation, e.g. `lin2021m6`."""
+    """The key a paper would get before disambiguation, e.g. `lin2021m6`.
+
+    Tokens: [auth] first author's family name, [authorsN] the first N family names (+ "EtAl"),
+    [authorsalpha] initials in the alpha style, [year], [shortyear], [shorttitleN] the first N words of the title
+    that are not function words (one by default), [veryshorttitle], [title]; modifiers :lower, :upper,
+    :capitalize. Every name is transliterated to ASCII the same way every time ("Żółć" -> "Zolc").
+    """
 
     def render(match: re.Match[str]) -> str:
-        token, modifier = match.group(1), match.group(2)
-        value = {
-            "auth": _auth(families),
-            "year": str(year) if year else "",
-            "shorttitle": _shorttitle(title),
-            "title": "".join(_words(title or "")),
-            "veryshorttitle": _shorttitle(title),
-        }.get(token, "")
-        if modifier == "lower":
-            value = value.lower()
-        elif modifier == "upper":
-            value = value.upper()
+        token, count, modifiers = match.group(1), match.group(2), match.group(3)
+        value = _token_value(token, count, families, year, title)
+        for modifier in filter(None, modifiers.split(":")):
+            if modifier == "lower":
+                value = value.lower()
+            elif modifier == "upper":
+                value = value.upper()
+            elif modifier == "capitalize":
+                value = value[:1].upper() + value[1:]
         return value
 
     key = _TOKEN.sub(render, pattern)
     key = _KEY_ILLEGAL.sub("", ascii_fold(key))
-    if not _TOKEN.search(pattern) and not key:
-        key = ""
     if not re.search(r"[A-Za-z]", key):
         # No author and no title (a bare arXiv listing entry): the identifier is the most stable key.
         ident = re.sub(r"[^0-9A-Za-z]", "", arxiv_id or "")

@@ -100,3 +100,14 @@ def compile_biber(bib: str, folder: Path, *, engine: str = "pdflatex", preamble:
     _run(latex, folder)
     _run(latex, folder)
     return Run(_read(folder / "doc.log"), _read(folder / "doc.blg"), _read(folder / "doc.bbl"))
+
+
+def write_document(lines: list[str], folder: Path, *, preamble: str = "") -> str:
+    """Typeset `lines` (LaTeX) in one pdflatex run; returns the log."""
+    folder.mkdir(parents=True, exist_ok=True)
+    body = "\n".join(lines)
+    (folder / "doc.tex").write_text(
+        f"\\documentclass{{article}}\n{preamble}\n\\begin{{document}}\n{body}\n\\end{{document}}\n", encoding="utf-8"
+    )
+    _run(["pdflatex", "-interaction=nonstopmode", "doc.tex"], folder)
+    return _read(folder / "doc.log")
