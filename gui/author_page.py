@@ -154,7 +154,8 @@ class AuthorPage(QWidget):
         self._reload_timer = QTimer(self)
         self._reload_timer.setSingleShot(True)
         self._reload_timer.setInterval(50)
-        self._reload_timer.timeout.connect(self.reload)
+        self._reload_timer.timeout.connect(self._reload_when_visible)
+        self._stale = False
         hub.changed.connect(self._on_change)
         self._show_empty()
 
@@ -377,6 +378,19 @@ class AuthorPage(QWidget):
             self._saving_note = False
 
     # ------------------------------------------------------------------ changes
+    def _reload_when_visible(self) -> None:
+        # A hidden screen (another view is showing, or the window closed) catches up when it is shown again.
+        if self.isVisible():
+            self.reload()
+        else:
+            self._stale = True
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
+            self.reload()
+
     def _on_change(self, change: Change) -> None:
         if self.author is None or self._saving_note or change.kind not in _RELEVANT_KINDS:
             return

@@ -207,7 +207,8 @@ class AuthorsView(QWidget):
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(100)
-        self._refresh_timer.timeout.connect(self.refresh)
+        self._refresh_timer.timeout.connect(self._refresh_when_visible)
+        self._stale = False
         hub.changed.connect(self._on_change)
         self.refresh()
 
@@ -288,6 +289,19 @@ class AuthorsView(QWidget):
 
     def selected_author_id(self) -> int | None:
         return self.page.author.id if self.page.author is not None else None
+
+    def _refresh_when_visible(self) -> None:
+        # A hidden screen (another view is showing, or the window closed) catches up when it is shown again.
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
+            self.refresh()
 
     def _on_change(self, change: Change) -> None:
         if change.kind in _RELEVANT_KINDS and not self.page.saving_note:
