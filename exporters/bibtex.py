@@ -104,7 +104,7 @@ def entry_for(paper: Paper, flavour: str, report: ExportReport, *, abstracts: bo
     if entry_type in ("inproceedings", "article") and (not authors or not year):
         # Styles require author and year for these types (plain warns, biber's checks fail): @misc needs neither.
         report.note(key, f"exported as @misc: @{entry_type} needs authors and a year, which are not known")
-        entry_type, container_field = "misc", None
+        entry_type = "misc"  # the container field stays (readers take the venue from it), howpublished shows it
 
     notes = []
     if paper.title:
@@ -117,6 +117,8 @@ def entry_for(paper: Paper, flavour: str, report: ExportReport, *, abstracts: bo
         entry.names("author", authors)
     if container_field:
         entry.text(container_field, kind.container, protect=True)
+        if entry_type == "misc":
+            entry.text("howpublished", kind.container, protect=True)
     elif kind.kind == kinds.PREPRINT and flavour == "bibtex" and paper.arxiv_id:
         # plain and most BibTeX styles ignore eprint: this is how the preprint shows in the bibliography.
         entry.text("howpublished", f"arXiv preprint arXiv:{paper.arxiv_id}")

@@ -48,7 +48,7 @@ def classify(paper: Paper) -> Kind:
         if _JOURNAL_WORDS.search(paper.venue):
             return Kind(JOURNAL, paper.venue, None)
         return Kind(OTHER, paper.venue, None)
-    if paper.arxiv_id or stated == "preprint":
+    if paper.arxiv_id or stated in ("preprint", "online", "unpublished"):
         return Kind(PREPRINT, None, None)
     return Kind(OTHER, None, None)
 

@@ -10,7 +10,8 @@ Flavours:
   else (CJK, emoji) stays UTF-8 and is reported as needing lualatex/xelatex with a font that has it.
 
 Page text is untrusted: nothing in it reaches LaTeX as a command. ``\\ { } $ & % # _ ~ ^ < > |`` are escaped
-(a lone brace as ``{\\textbraceleft}``, which both bibtex and biber accept where ``\\{`` breaks them); only a
+(a brace with a partner as ``\\{``/``\\}``; a lone one as ``{\\textbraceleft}``, which bibtex and biber
+accept where a lone ``\\{`` breaks them); only a
 ``$...$`` span that is well-formed mathematics built from an allow-list of commands is kept as math, so
 ``$\\beta$`` stays math while ``$5`` and ``$\\input{x}$`` are text. This module never touches files or the
 library.
@@ -323,11 +324,16 @@ class LatexEscaper:
         """Text outside math, word by word: protected words get braces, ligature pairs a {} between."""
         out: list[str] = []
         previous = ""
+        paired = _paired_braces(text)
         for match in re.finditer(r"[^\W_]+|[\W_]", text):
             token = match.group(0)
             if previous + token[0] in _LIGATURE_PAIRS:
                 out.append("{}")
-            encoded = "".join(self._char(ch, result) for ch in token)
+            if match.start() in paired:
+                # A matched pair balances for bibtex and biber as \{ \}, which every BibTeX reader decodes.
+                encoded = "\\" + token
+            else:
+                encoded = "".join(self._char(ch, result) for ch in token)
             if protect and _needs_protection(token):
                 encoded = "{" + encoded + "}"
             out.append(encoded)
@@ -370,6 +376,18 @@ class LatexEscaper:
                 out.append(self._run(token, result, False))
         result.latex = "".join(out)
         return result
+
+
+def _paired_braces(text: str) -> set[int]:
+    """Positions of the braces in `text` that have a partner; a lone one is written {\\textbraceleft}."""
+    stack: list[int] = []
+    paired: set[int] = set()
+    for index, ch in enumerate(text):
+        if ch == "{":
+            stack.append(index)
+        elif ch == "}" and stack:
+            paired.update((stack.pop(), index))
+    return paired
 
 
 def _needs_protection(word: str) -> bool:
