@@ -2,14 +2,40 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import shutil
+
 import pytest
+from conftest import ALL_SEEDS, SEED_AS_OF
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 
 from papershelf.gui.authors_view import AuthorListModel, AuthorsView
 from papershelf.gui.hub import LibraryHub
 from papershelf.importers.records import OwnerProfile, PaperRecord
+from papershelf.model import Library
 from papershelf.model.store import import_records
+from papershelf.pipeline import import_file
+
+
+@pytest.fixture(scope="module")
+def seed_file(tmp_path_factory):
+    """The seed pages imported once for this module (as the `seed_library` fixture does); tests get copies."""
+    path = tmp_path_factory.mktemp("seeds") / "seed.sqlite"
+    library = Library.open(path)
+    for seed in ALL_SEEDS:
+        assert import_file(library, seed, as_of=dt.date.fromisoformat(SEED_AS_OF)).ok
+    library.close()
+    return path
+
+
+@pytest.fixture
+def seed_library(seed_file, tmp_path):
+    copy = tmp_path / "library.sqlite"
+    shutil.copy(seed_file, copy)
+    library = Library.open(copy)
+    yield library
+    library.close()
 
 
 @pytest.fixture
