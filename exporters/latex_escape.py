@@ -329,11 +329,9 @@ class LatexEscaper:
             token = match.group(0)
             if previous + token[0] in _LIGATURE_PAIRS:
                 out.append("{}")
-            if match.start() in paired:
-                # A matched pair balances for bibtex and biber as \{ \}, which every BibTeX reader decodes.
-                encoded = "\\" + token
-            else:
-                encoded = "".join(self._char(ch, result) for ch in token)
+            # A matched brace pair balances for bibtex and biber as \{ \}, which every BibTeX reader decodes.
+            paired_brace = match.start() in paired
+            encoded = "\\" + token if paired_brace else "".join(self._char(ch, result) for ch in token)
             if protect and _needs_protection(token):
                 encoded = "{" + encoded + "}"
             out.append(encoded)

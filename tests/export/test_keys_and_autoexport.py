@@ -1,0 +1,164 @@
+"""Citation keys never move on their own (re-import, edit, export), rekey is previewed and keeps aliases, and
+auto-exported files follow the library atomically and only when their text changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+from papershelf.exporters import autoexport
+from papershelf.exporters.formats import export_papers
+from papershelf.model.citekeys import base_key, check_pattern, is_legal_key
+from papershelf.model.keys import apply_rekey, preview_rekey
+from papershelf.pipeline import import_file
+
+from .conftest import add_records, record
+
+SEED_HOMEPAGE = Path(__file__).parents[1] / "fixtures" / "seeds" / "000_f5f6b2d255113960.txt"
+SEED_AS_OF = "2025-11-20"
+
+
+def _keys(library) -> dict[int, str]:
+    return {p.id: p.citekey for p in library.get_papers(library.paper_ids(view="all"))}
+
+
+def test_keys_survive_reimport_of_a_changed_page_edits_and_export(library, tmp_path):
+    page = tmp_path / "homepage.txt"
+    page.write_text(SEED_HOMEPAGE.read_text(encoding="utf-8"), encoding="utf-8")
+    as_of = dt.date.fromisoformat(SEED_AS_OF)
+    assert import_file(library, page, as_of=as_of).ok
+    before = _keys(library)
+    assert before and all(is_legal_key(k) for k in before.values())
+    # The page changes (a paper moves to another year and venue); the file is captured again.
+    text = page.read_text(encoding="utf-8").replace(
+        "Global Encoding for Abstractive Summarization. ACL 2018",
+        "Global Encoding for Abstractive Summarization. EMNLP 2019",
+    )
+    assert text != page.read_text(encoding="utf-8")
+    page.write_text(text, encoding="utf-8")
+    report = import_file(library, page, as_of=as_of)
+    assert report.ok and report.updated
+    # The user edits a title; the library is exported in every format.
+    first = next(iter(before))
+    library.edit_paper(first, title="A Completely Different Title", year=1999)
+    for fmt in ("bibtex", "biblatex", "csl-json", "ris"):
+        export_papers(library.get_papers(library.paper_ids()), fmt)
+    assert _keys(library) == before
+
+
+def test_duplicate_keys_get_suffixes_in_the_order_papers_were_added(library):
+    add_records(library, [record(1, title="M6 one", authors=("Junyang Lin",), year=2021)])
+    add_records(library, [record(1, title="M6 two", authors=("Junyang Lin",), year=2021)])
+    add_records(library, [record(1, title="M6 three", authors=("Junyang Lin",), year=2021)])
+    papers = library.get_papers(library.paper_ids(order_by="added"))
+    assert [p.citekey for p in papers] == ["lin2021m6", "lin2021m6a", "lin2021m6b"]
+
+
+def test_transliteration_is_the_same_every_time():
+    assert base_key(["Żółć"], 2020, "Żółć Über Alles") == "zolc2020zolc"
+    assert base_key(["Ødegård"], 2019, "Ł tests") == "odegard2019l"
+
+
+def test_key_patterns_have_better_bibtex_tokens():
+    families = ["Lin", "Men", "Yang"]
+    assert base_key(families, 2021, "M6: Multi-Modality Pretraining", pattern="[authors2][year]") == "LinMenEtAl2021"
+    assert base_key(families, 2021, "M6: Multi-Modality Pretraining", pattern="[auth:lower][shorttitle3]") == (
+        "linM6MultiModalityPretraining"
+    )
+    assert base_key(families, 2021, "The Veryshort Title", pattern="[auth][veryshorttitle:lower]") == "Linveryshort"
+    for bad in ("[nonsense]", "[auth:sideways]", "key with space[year]"):
+        try:
+            check_pattern(bad)
+        except ValueError:
+            continue
+        raise AssertionError(f"{bad!r} accepted")
+
+
+def test_rekey_previews_then_applies_keeping_old_keys_as_aliases(library):
+    add_records(
+        library,
+        [
+            record(1, title="Alpha Paper", authors=("Ada Lovelace", "Alan Turing"), year=2020),
+            record(2, title="Beta Paper", authors=("Ada Lovelace", "Alan Turing"), year=2020),
+        ],
+    )
+    before = _keys(library)
+    changes = preview_rekey(library, pattern="[authors2][year]")
+    assert _keys(library) == before  # a preview writes nothing
+    assert [c.new for c in changes] == ["LovelaceTuring2020", "LovelaceTuring2020a"]
+    apply_rekey(library, changes)
+    after = library.get_papers(library.paper_ids(order_by="added"))
+    assert [p.citekey for p in after] == ["LovelaceTuring2020", "LovelaceTuring2020a"]
+    assert [p.key_aliases for p in after] == [[before[after[0].id]], [before[after[1].id]]]
+    # Old keys still find their papers, and biblatex carries them as ids.
+    assert library.paper_by_key(before[after[0].id]).id == after[0].id
+    assert f"ids = {{{before[after[0].id]}}}" in export_papers(after, "biblatex").text
+    # Rekeying again with the same pattern changes nothing.
+    assert preview_rekey(library, pattern="[authors2][year]") == []
+
+
+def test_rekey_never_takes_a_key_another_paper_holds(library):
+    add_records(library, [record(1, title="Alpha", authors=("Ada Lovelace",), year=2020)])
+    add_records(library, [record(1, title="Beta", authors=("Bob Smith",), year=2020)])
+    first, second = library.get_papers(library.paper_ids(order_by="added"))
+    library.set_citekey(second.id, "lovelace2020")  # the second paper took what the first would get
+    changes = preview_rekey(library, [first.id], pattern="[auth:lower][year]")
+    assert [c.new for c in changes] == ["lovelace2020a"]
+
+
+def test_autoexport_rewrites_atomically_and_only_when_the_text_changes(library, tmp_path, monkeypatch):
+    add_records(library, [record(1, title="First Paper", authors=("Ada Lovelace",), year=2020)])
+    target = tmp_path / "refs.bib"
+    result = autoexport.add(library, target)
+    assert result.written and target.read_text().count("@misc") == 1
+    autoexport.install(library)
+    replaced: list[str] = []
+    real_replace = os.replace
+    monkeypatch.setattr(os, "replace", lambda a, b: (replaced.append(str(b)), real_replace(a, b))[1])
+    add_records(library, [record(1, title="Second Paper", authors=("Alan Turing",), year=2021)])
+    assert replaced == [str(target)]  # written through a temporary file and a rename
+    assert target.read_text().count("@misc") == 2
+    stamp = target.stat().st_mtime_ns
+    paper_id = library.paper_ids()[0]
+    library.set_note(paper_id, "")  # a change that does not alter the export
+    assert replaced == [str(target)] and target.stat().st_mtime_ns == stamp
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_autoexport_follows_a_tag_in_a_deterministic_order(library, tmp_path):
+    add_records(
+        library,
+        [record(i, title=f"Paper {name}", authors=(f"Ann {name}",), year=2020) for i, name in enumerate("CAB", 1)],
+    )
+    target = tmp_path / "tagged.bib"
+    autoexport.add(library, target, tag="cite-me")
+    autoexport.install(library)
+    assert "@" not in target.read_text().split("\n", 1)[1]
+    ids = library.paper_ids()
+    library.add_tag(ids, "cite-me")
+    keys = [line.split("{")[1].rstrip(",") for line in target.read_text().splitlines() if line.startswith("@")]
+    assert keys == sorted(keys) and len(keys) == 3
+    library.remove_tag([ids[0]], "cite-me")
+    assert target.read_text().count("@misc") == 2
+    assert autoexport.remove(library, target)
+    assert autoexport.list_autoexports(library) == []
+
+
+def test_the_gui_path_marks_pending_and_syncs_on_a_worker_connection(library, library_path, tmp_path):
+    add_records(library, [record(1, title="Only Paper", authors=("Ada Lovelace",), year=2020)])
+    target = tmp_path / "gui.bib"
+    autoexport.add(library, target, fmt="biblatex")
+    autoexport.install(library, immediate=False)
+    add_records(library, [record(1, title="Another Paper", authors=("Alan Turing",), year=2021)])
+    assert target.read_text().count("@misc") == 1  # nothing ran on the "interface thread"
+    assert autoexport.is_pending(library_path)
+    import threading
+
+    results = []
+    worker = threading.Thread(target=lambda: results.extend(autoexport.run_pending(library_path)))
+    worker.start()
+    worker.join()
+    assert [r.written for r in results] == [True]
+    assert target.read_text().count("@misc") == 2
+    assert autoexport.run_pending(library_path) == []
