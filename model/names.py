@@ -1,11 +1,14 @@
 """Person names: split into given and family parts, fold into lookup keys. Pure functions, no SQL.
 
-The name as written is never replaced by what this module computes; callers keep both.
+The name as written is never replaced by what this module computes; callers keep both. Where the order of a
+name is ambiguous (East Asian names are often written family-first without a comma), both orders' keys are
+offered and the caller decides from evidence, never from the name alone.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from papershelf.model.citekeys import ascii_fold
@@ -36,11 +39,21 @@ _PARTICLES = frozenset(
         "el",
         "y",
         "zu",
+        "st",
+        "st.",
     ]
 )
-_SUFFIXES = frozenset(["jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "phd", "ph.d."])
-_ALIAS = re.compile(r"\s*\(([^()]*)\)\s*")
+_SUFFIXES = frozenset(["jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "phd", "ph.d.", "ph.d"])
+_ALIAS = re.compile(r"\s*[(\[]([^()\[\]]*)[)\]]\s*")
+_QUOTED_ALIAS = re.compile(r"\s*[\"“]([^\"“”]+)[\"”]\s*")
 _SPACES = re.compile(r"\s+")
+# Footnote marks pages put after names: equal contribution, corresponding author, affiliation numbers.
+_MARKS = re.compile(r"[*†‡§¶#✉]+|(?<=[^\W\d])\d{1,2}(?:,\d{1,2})*(?=\s|,|$)")
+_INITIAL = re.compile(r"^[^\W\d_]\.?$|^(?:[^\W\d_]\.){2,}$|^[^\W\d_]\.-[^\W\d_]\.?$")
+
+
+def _is_cjk(text: str) -> bool:
+    return any("CJK" in unicodedata.name(ch, "") or "HANGUL" in unicodedata.name(ch, "") for ch in text if ch.isalpha())
 
 
 @dataclass(frozen=True)
@@ -53,7 +66,9 @@ class ParsedName:
 
     @property
     def display(self) -> str:
-        """Given then family, the way most pages write names."""
+        """Given then family, the way most pages write names (family first for names in CJK script)."""
+        if _is_cjk(self.family + self.given):
+            return f"{self.family}{self.given}"
         name = f"{self.given} {self.family}".strip()
         return f"{name}, {self.suffix}" if self.suffix else name
 
@@ -70,35 +85,108 @@ class ParsedName:
         """The key if the page wrote the family name first without a comma ("Wang Xue" for Xue Wang)."""
         return name_key(self.family, self.given)
 
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """Both orders' keys: which one is right is for the evidence to say."""
+        return (self.key, self.swapped_key) if self.given else (self.key,)
 
-def _fold(part: str) -> str:
-    return re.sub(r"[^a-z]", "", ascii_fold(part).lower())
+    @property
+    def given_parts(self) -> tuple[str, ...]:
+        """Given names one by one, initials split ("H.V." -> ("H.", "V."))."""
+        parts: list[str] = []
+        for word in self.given.replace("-", " - ").split():
+            if word == "-":
+                continue
+            dotted = re.findall(r"[^\W\d_]\.", word)
+            if len(dotted) >= 2 and "".join(dotted) == word:
+                parts.extend(dotted)
+            else:
+                parts.append(word)
+        return tuple(parts)
+
+    @property
+    def is_initials(self) -> bool:
+        """True when every given name is an initial ("H. V. Jagadish", "J Lin")."""
+        parts = self.given_parts
+        return bool(parts) and all(is_initial(p) for p in parts)
+
+
+def is_initial(word: str) -> bool:
+    return bool(_INITIAL.match(word)) and not _is_cjk(word)
+
+
+def fold(part: str) -> str:
+    """Lower-case letters and digits only, accents removed; scripts without an ASCII form are kept as they are."""
+    text = part.translate(str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ß": "ss"}))
+    decomposed = unicodedata.normalize("NFKD", text)
+    kept = []
+    for ch in decomposed:
+        if unicodedata.combining(ch):
+            continue
+        if ord(ch) < 128:
+            if ch.isalnum():
+                kept.append(ch.lower())
+        elif ch.isalpha():
+            folded = ascii_fold(ch)
+            kept.append(folded.lower() if folded else ch)
+    return "".join(kept)
 
 
 def name_key(given: str, family: str) -> str:
     """A folded key that ignores case, accents, hyphens, dots and spacing: 'Yi-Fan Li' == 'Yifan Li'."""
-    return f"{_fold(family)}|{_fold(given)}"
+    return f"{fold(family)}|{fold(given)}"
 
 
 def initial_key(given: str, family: str) -> str:
     """Family name plus the first initial: 'H. V. Jagadish' and 'Hosagrahar V. Jagadish' share it."""
-    folded = _fold(given)
-    return f"{_fold(family)}|{folded[:1]}"
+    folded = fold(given)
+    return f"{fold(family)}|{folded[:1]}"
+
+
+def initials_compatible(a: ParsedName, b: ParsedName) -> bool:
+    """Could these be one person written with and without initials? Same family, and each given name of the
+    shorter form is the longer form's name or its initial, in order ("H. V." ~ "Hosagrahar V.")."""
+    if fold(a.family) != fold(b.family) or not a.given or not b.given:
+        return False
+    left, right = a.given_parts, b.given_parts
+    if len(left) > len(right):
+        left, right = right, left
+    if not left:
+        return False
+    for short, long in zip(left, right, strict=False):
+        short_folded, long_folded = fold(short), fold(long)
+        if not short_folded or not long_folded:
+            return False
+        if is_initial(short) or is_initial(long):
+            if short_folded[0] != long_folded[0]:
+                return False
+        elif short_folded != long_folded:
+            return False
+    return True
+
+
+def clean_name(text: str) -> str:
+    """The name without BibTeX braces, footnote marks and doubled spaces; what a person would type."""
+    text = text.replace("{", "").replace("}", "").replace("~", " ")
+    text = _MARKS.sub("", text)
+    return _SPACES.sub(" ", text).strip().strip(",;")
 
 
 def parse_name(text: str) -> ParsedName:
     """Split a name into given and family parts, keeping aliases and suffixes apart.
 
     Handles "Family, Given", "Given Family", initials ("H. V. Jagadish"), particles ("Ludwig van
-    Beethoven", "van Beethoven, Ludwig"), suffixes ("Martin Luther King, Jr.") and braces from BibTeX.
+    Beethoven", "van Beethoven, Ludwig"), suffixes ("Martin Luther King, Jr."), parenthesised or quoted
+    aliases ("Junyang (Justin) Lin"), family names in capitals written first ("LIN Junyang"), names in CJK
+    script ("王雪": family first), footnote marks and braces from BibTeX.
     """
     as_written = text
-    text = _SPACES.sub(" ", text.replace("{", "").replace("}", "")).strip().strip(",;")
-    aliases = tuple(a.strip() for a in _ALIAS.findall(text) if a.strip())
-    text = _SPACES.sub(" ", _ALIAS.sub(" ", text)).strip()
+    text = clean_name(text)
+    aliases = tuple(a.strip() for a in _ALIAS.findall(text) + _QUOTED_ALIAS.findall(text) if a.strip())
+    text = _SPACES.sub(" ", _QUOTED_ALIAS.sub(" ", _ALIAS.sub(" ", text))).strip().strip(",;")
     suffix = ""
     if "," in text:
-        parts = [p.strip() for p in text.split(",")]
+        parts = [p.strip() for p in text.split(",") if p.strip()]
         if len(parts) >= 2 and parts[-1].lower() in _SUFFIXES:
             suffix = parts.pop()
         if len(parts) >= 2:
@@ -107,12 +195,25 @@ def parse_name(text: str) -> ParsedName:
             else:
                 family, given = parts[0], ", ".join(parts[1:])
             return ParsedName(as_written, given.strip(), family.strip(), aliases, suffix)
-        text = parts[0]
-    words = text.split(" ")
+        text = parts[0] if parts else ""
+    words = text.split(" ") if text else []
     if words and words[-1].lower() in _SUFFIXES and len(words) > 2:
         suffix = words.pop()
+    if not words:
+        return ParsedName(as_written, "", "", aliases, suffix)
     if len(words) == 1:
-        return ParsedName(as_written, "", words[0], aliases, suffix)
+        word = words[0]
+        if _is_cjk(word) and len(word) >= 2:
+            # Chinese, Japanese and Korean names in their own script run family name first, without spaces.
+            return ParsedName(as_written, word[1:], word[:1], aliases, suffix)
+        return ParsedName(as_written, "", word, aliases, suffix)
+    if _is_cjk(text):
+        return ParsedName(as_written, " ".join(words[1:]), words[0], aliases, suffix)
+    # "LIN Junyang": a family name in capitals written first is a common convention on Asian and French pages.
+    if len(words) >= 2 and _shouting(words[0]) and not any(_shouting(w) for w in words[1:]):
+        return ParsedName(as_written, " ".join(words[1:]), words[0], aliases, suffix)
+    if len(words) >= 2 and _shouting(words[-1]) and not any(_shouting(w) for w in words[:-1]):
+        return ParsedName(as_written, " ".join(words[:-1]), words[-1], aliases, suffix)
     # The family name starts at the first lower-case particle after the given names, else it is the last word.
     start = len(words) - 1
     for index in range(1, len(words) - 1):
@@ -124,8 +225,14 @@ def parse_name(text: str) -> ParsedName:
     return ParsedName(as_written, given, family, aliases, suffix)
 
 
+def _shouting(word: str) -> bool:
+    letters = [ch for ch in word if ch.isalpha()]
+    return len(letters) >= 2 and all(ch.isupper() for ch in letters) and "." not in word
+
+
 def split_author_list(text: str) -> list[str]:
-    """Split "A, B, C and D" / "A, B, and C" into names; initials with dots stay attached."""
+    """Split "A, B, C and D" / "A, B, and C" / "A; B; C" into names; initials with dots stay attached."""
     text = text.strip().rstrip(".")
-    text = re.sub(r"\s*,?\s+and\s+", ", ", text)
-    return [part.strip() for part in text.split(",") if part.strip()]
+    text = re.sub(r"\s*,?\s+(?:and|&)\s+", ", ", text)
+    separator = ";" if ";" in text else ","
+    return [part.strip() for part in text.split(separator) if part.strip()]

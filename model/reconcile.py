@@ -1,16 +1,21 @@
 """Same paper? Same person? Matching an incoming record against the library through indexed keys.
 
-Never compares all pairs: every lookup goes through an index (arXiv id, DOI, title key, name keys).
+Never compares all pairs: every lookup goes through an index (arXiv id, DOI, title key, the `match_keys` table
+of distinctive words, name keys). Every match carries its evidence in words a user can check. This module only
+decides; moving claims and authorships is model/merge.py's job, and storing records is model/store.py's.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from papershelf.model.names import ParsedName, parse_name
+from papershelf.model.names import ParsedName, fold, initials_compatible, parse_name
 
 if TYPE_CHECKING:
     from papershelf.model.library import Library
@@ -21,6 +26,7 @@ class Match:
     paper_id: int
     score: float
     evidence: list[str] = field(default_factory=list)
+    rule: str = ""  # identifier | title | similar-title | content | abstract
 
     @property
     def confident(self) -> bool:
@@ -29,6 +35,164 @@ class Match:
 
 AUTO_MERGE_SCORE = 0.9
 SUGGEST_SCORE = 0.5
+# Two candidates closer than this are a choice for the user, not for the importer.
+AMBIGUITY_MARGIN = 0.1
+# A word in more titles than this is too common to find candidates with (it still counts when scoring).
+COMMON_WORD_POSTINGS = 200
+# At most this many postings are read to find the candidates of one record.
+CANDIDATE_BUDGET = 4000
+CANDIDATES_SCORED = 30
+VENUE_CONFLICT = -0.4
+
+
+# ---------------------------------------------------------------------------------------------- words
+def _word_list(text: str) -> list[str]:
+    return text.split()
+
+
+_STOP = frozenset(
+    _word_list(
+        """a an the of on in for to and or with via from by at as is are be been its it their our we us do does what
+    how why when where which while who this that these those can could than then more most less all any each both
+    between beyond about also into onto over under through using use used based towards toward upon within across
+    among after before during such only very just s t e g et al new novel"""
+    )
+)
+_WORD = re.compile(r"[^\W_]+(?:[-‐‑'’/][^\W_]+)*")
+_PARTS = re.compile(r"[-‐‑'’/]")
+_SUFFIXES = (
+    ("izations", "iz"),
+    ("ization", "iz"),
+    ("isations", "is"),
+    ("isation", "is"),
+    ("ations", "at"),
+    ("ation", "at"),
+    ("ities", ""),
+    ("ity", ""),
+    ("ments", ""),
+    ("ment", ""),
+    ("ness", ""),
+    ("ings", ""),
+    ("ing", ""),
+    ("ers", ""),
+    ("er", ""),
+    ("ies", "i"),
+    ("ied", "i"),
+    ("ed", ""),
+    ("es", ""),
+    ("s", ""),
+    ("ly", ""),
+    ("y", "i"),
+)
+
+
+def stem(word: str) -> str:
+    """A light English stemmer: 'pretrainer', 'pretraining' and 'pretrained' all become 'pretrain'."""
+    if len(word) <= 4 or not word.isalpha() or not word.isascii():
+        return word
+    for suffix, replacement in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            if suffix == "s" and word.endswith(("ss", "us", "is")):
+                continue
+            word = word[: len(word) - len(suffix)] + replacement
+            break
+    if word.endswith("e") and len(word) > 4:
+        word = word[:-1]
+    if len(word) > 4 and word[-1] == word[-2] and word[-1] not in "sl" and word[-1].isalpha():
+        word = word[:-1]  # "modell" -> "model", "runn" -> "run"
+    elif len(word) > 5 and word.endswith("ll"):
+        word = word[:-1]
+    return word
+
+
+# Words that say little about which paper a title names: they still count, with a quarter of the weight.
+_GENERIC = frozenset(
+    stem(word)
+    for word in _word_list(
+        """learning model network neural deep method approach framework system data task large scale
+    efficient improving understanding study analysis paper problem performance result multi exploring proposed
+    effective simple general application algorithm training representation better fast rethinking revisiting
+    case evaluation benchmark language generation towards"""
+    )
+)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One written word of a title: its stemmed parts, and the joined form for hyphenated words."""
+
+    parts: tuple[str, ...]
+    joined: str
+
+    @property
+    def generic(self) -> bool:
+        return all(p in _GENERIC for p in self.parts)
+
+    @property
+    def weight(self) -> float:
+        return 0.25 if self.generic else 1.0
+
+
+def _units(text: str | None) -> list[Unit]:
+    """The words of a text, folded and stemmed, function words left out, in order."""
+    if not text:
+        return []
+    text = re.sub(r"\$[^$]*\$|\\[a-zA-Z]+|https?://\S+", " ", text)
+    units = []
+    for match in _WORD.finditer(text):
+        raw_parts = [fold(p) for p in _PARTS.split(match.group(0))]
+        raw_parts = [p for p in raw_parts if p]
+        if not raw_parts:
+            continue
+        parts = tuple(stem(p) for p in raw_parts if p not in _STOP and (len(p) > 1 or p.isdigit()))
+        if not parts:
+            continue
+        joined = stem("".join(raw_parts)) if len(raw_parts) > 1 else parts[0]
+        units.append(Unit(parts, joined))
+    return units
+
+
+def _word_set(units: Iterable[Unit]) -> set[str]:
+    words: set[str] = set()
+    for unit in units:
+        words.update(unit.parts)
+        words.add(unit.joined)
+    return words
+
+
+def _sequence(units: Iterable[Unit]) -> list[str]:
+    return [part for unit in units for part in unit.parts]
+
+
+def _has_unit(unit: Unit, words: set[str], sequence: list[str] | None = None) -> bool:
+    """Is this word in the text: as written, or (for "multi-modal") as its parts side by side."""
+    if unit.joined in words:
+        return True
+    if len(unit.parts) == 1:
+        return False
+    if sequence is None:
+        return all(p in words for p in unit.parts)
+    return _run_found(list(unit.parts), sequence)
+
+
+def _index_words(units: Iterable[Unit]) -> set[str]:
+    """What a text is found by: its non-generic words (generic ones would give too many candidates)."""
+    words: set[str] = set()
+    for unit in units:
+        for part in unit.parts:
+            if part not in _GENERIC and (len(part) > 2 or any(ch.isdigit() for ch in part)):
+                words.add(part)
+        if len(unit.parts) > 1:
+            words.add(unit.joined)
+    return words
+
+
+def _fingerprint(abstract: str | None) -> str | None:
+    words = [fold(w) for w in re.findall(r"\w+", abstract or "")]
+    words = [w for w in words if w]
+    if len(words) < 25:
+        return None  # a short blurb is not distinctive enough to call two records one paper
+    return hashlib.sha1(" ".join(words).encode()).hexdigest()[:20]
 
 
 def _title_key(title: str | None) -> str | None:
@@ -37,63 +201,610 @@ def _title_key(title: str | None) -> str | None:
     return title_key(title)
 
 
-def _ids_conflict(row: Sequence[Any], record: Any) -> str | None:
-    arxiv_id, doi = row
-    if arxiv_id and getattr(record, "arxiv_id", None) and arxiv_id != record.arxiv_id:
-        return f"arXiv ids differ ({arxiv_id} vs {record.arxiv_id})"
-    if doi and getattr(record, "doi", None) and doi.lower() != record.doi.lower():
-        return f"DOIs differ ({doi} vs {record.doi})"
+# ---------------------------------------------------------------------------------------------- the index
+def index_paper(library: Library, paper_id: int) -> None:
+    """Rewrite one paper's lookup keys from its current row; a merged or purged paper leaves the index."""
+    conn = library.conn
+    conn.execute("DELETE FROM match_keys WHERE paper_id = ?", (paper_id,))
+    row = conn.execute("SELECT title, abstract, merged_into FROM papers WHERE id = ?", (paper_id,)).fetchone()
+    if row is None or row[2] is not None:
+        return
+    conn.executemany(
+        "INSERT OR IGNORE INTO match_keys(kind, key, paper_id) VALUES (?, ?, ?)",
+        [(kind, key, paper_id) for kind, key in _keys_of(row[0], row[1])],
+    )
+
+
+def index_papers(library: Library, paper_ids: Iterable[int]) -> None:
+    for paper_id in paper_ids:
+        index_paper(library, paper_id)
+
+
+def rebuild_index(library: Library) -> int:
+    """Recompute every live paper's lookup keys (after a bulk load); returns how many papers were indexed."""
+    conn = library.conn
+    with library.transaction():
+        conn.execute("DELETE FROM match_keys")
+        count = 0
+        batch: list[tuple[str, str, int]] = []
+        for paper_id, title, abstract in conn.execute(
+            "SELECT id, title, abstract FROM papers WHERE merged_into IS NULL"
+        ).fetchall():
+            batch.extend((kind, key, paper_id) for kind, key in _keys_of(title, abstract))
+            count += 1
+            if len(batch) > 50000:
+                conn.executemany("INSERT OR IGNORE INTO match_keys(kind, key, paper_id) VALUES (?, ?, ?)", batch)
+                batch = []
+        conn.executemany("INSERT OR IGNORE INTO match_keys(kind, key, paper_id) VALUES (?, ?, ?)", batch)
+    return count
+
+
+def _keys_of(title: str | None, abstract: str | None) -> list[tuple[str, str]]:
+    keys = [("t", word) for word in _index_words(_units(title))]
+    if not title and abstract:
+        keys += [("a", word) for word in _index_words(_units(abstract))]
+    fingerprint = _fingerprint(abstract)
+    if fingerprint:
+        keys.append(("h", fingerprint))
+    return keys
+
+
+def _postings(conn: Any, kind: str, words: Iterable[str], excluded: set[int]) -> Counter[int]:
+    """How many of `words` each paper holds, reading only the rarer words' postings (never a whole table)."""
+    frequencies = []
+    for word in words:
+        count = conn.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM match_keys WHERE kind = ? AND key = ? LIMIT ?)",
+            (kind, word, COMMON_WORD_POSTINGS),
+        ).fetchone()[0]
+        if 0 < count < COMMON_WORD_POSTINGS:
+            frequencies.append((count, word))
+    frequencies.sort()
+    hits: Counter[int] = Counter()
+    budget = CANDIDATE_BUDGET
+    for count, word in frequencies:
+        if budget - count < 0:
+            break
+        budget -= count
+        for (paper_id,) in conn.execute("SELECT paper_id FROM match_keys WHERE kind = ? AND key = ?", (kind, word)):
+            if paper_id not in excluded:
+                hits[paper_id] += 1
+    return hits
+
+
+# ---------------------------------------------------------------------------------------------- venues
+_PREPRINT_WORDS = ("arxiv", "corr", "preprint", "biorxiv", "medrxiv", "ssrn", "technical report", "tech report")
+_HINT = re.compile(
+    r"(?:accepted|appear(?:s|ing)?|published|presented|to appear)\b[^.;]{0,40}?\b(?:by|at|in|to|for)\s+"
+    r"(?:the\s+)?([A-Z][\w&\-/]*(?:\s+[A-Z][\w&\-/]*){0,3}(?:\s*['’]?\d{2,4})?)",
+    re.IGNORECASE,
+)
+_EXTENDED = re.compile(r"technical report|tech(?:nical)?\.? rep|extended version|extension of|full version", re.I)
+
+
+def _is_preprint(venue: str | None) -> bool:
+    if not venue or not venue.strip():
+        return True
+    text = venue.strip().lower()
+    return any(text.startswith(word) or text == word for word in _PREPRINT_WORDS)
+
+
+def _venue_name(text: str) -> str:
+    try:
+        from papershelf.model.venues import canonical_venue
+    except ImportError:  # the venue table is optional here: without it venues compare by their words
+        canonical_venue = None
+    if canonical_venue is not None:
+        found = canonical_venue(text)
+        if found is not None:
+            return found.short.lower()
+        # "ACL-IJCNLP 2021 main conference (Long Paper)": try the leading words alone
+        head = re.split(r"\s+(?:main|long|short|findings|workshop|poster|oral|\()", text, maxsplit=1)[0]
+        found = canonical_venue(head)
+        if found is not None:
+            return found.short.lower()
+    return ""
+
+
+_VENUE_NOISE = frozenset(
+    _word_list("proceedings of the conference international annual meeting on in main long short paper papers track")
+    + _word_list("poster oral acm ieee and for")
+)
+
+
+def venues_agree(a: str, b: str) -> bool:
+    """Do two spellings name one venue ("ACL-IJCNLP 2021" and "ACL", "ACM MM" and "ACMMM")?"""
+    name_a, name_b = _venue_name(a), _venue_name(b)
+    if name_a and name_b:
+        return name_a == name_b
+    words_a = [fold(w) for w in re.split(r"[\s\-/,()]+", a) if w and not re.fullmatch(r"['’]?\d{2,4}", w)]
+    words_b = [fold(w) for w in re.split(r"[\s\-/,()]+", b) if w and not re.fullmatch(r"['’]?\d{2,4}", w)]
+    aliases = {"nips": "neurips"}
+    set_a = {aliases.get(w, w) for w in words_a if w and w not in _VENUE_NOISE}
+    set_b = {aliases.get(w, w) for w in words_b if w and w not in _VENUE_NOISE}
+    if set_a & set_b:
+        return True
+    return bool(words_a) and "".join(words_a) == "".join(words_b)
+
+
+def venue_hint(record_or_claim: Any) -> str | None:
+    """Where an arXiv record says the work appeared: the importer's hint, the journal ref, or the comments."""
+    extra = _get(record_or_claim, "extra") or {}
+    hint = extra.get("venue_hint") if isinstance(extra, dict) else None
+    if hint:
+        return str(hint)
+    journal_ref = _get(record_or_claim, "journal_ref")
+    if journal_ref:
+        return str(journal_ref)
+    comments = _get(record_or_claim, "comments")
+    if comments:
+        match = _HINT.search(str(comments))
+        if match:
+            return match.group(1).strip()
+    return None
+
+
+def _get(obj: Any, name: str) -> Any:
+    if isinstance(obj, dict):
+        return obj.get(name)
+    return getattr(obj, name, None)
+
+
+# ---------------------------------------------------------------------------------------------- related works
+_RELATION_PREFIX = re.compile(
+    r"^(?:a\s+)?(?:preview|sneak peek|extended abstract|supplementary material|supplement|appendix|erratum|"
+    r"corrigendum|correction|comment|comments|reply|response|rejoinder|discussion|a note|poster|demo|"
+    r"demonstration|tutorial)\b[^:]*?\b(?:of|on|to|for)\b\s*",
+    re.IGNORECASE,
+)
+_RELATION_MARK = re.compile(r"\((?:extended|journal|full|long|short|conference) version\)|\bextended version\b", re.I)
+_VERSION = re.compile(r"^(?:v\d+|\d+|ii|iii|iv|plus|pp|\+\+|2|3|4|5)$")
+
+
+def _head(title: str) -> str | None:
+    """The coined name before a colon ("M6-T" in "M6-T: Exploring ..."), if it is short."""
+    if ":" not in title:
+        return None
+    head = title.split(":", 1)[0].strip()
+    return head if 0 < len(head.split()) <= 4 else None
+
+
+def related_works(title_a: str | None, title_b: str | None) -> str | None:
+    """Why two different titles name related but different works ("A Preview of X" and "X", "M6-T: ..." and
+    "M6-10T: ..."), or None when nothing says so."""
+    if not title_a or not title_b:
+        return None
+    for first, second in ((title_a, title_b), (title_b, title_a)):
+        if _RELATION_PREFIX.match(first) and not _RELATION_PREFIX.match(second):
+            return f"“{first}” is a companion work of “{second}”, not the same paper"
+        if _RELATION_MARK.search(first) and not _RELATION_MARK.search(second):
+            return f"“{first}” is another version of “{second}”"
+    head_a, head_b = _head(title_a), _head(title_b)
+    if head_a and head_b and _title_key(head_a) != _title_key(head_b):
+        return f"different names before the colon ({head_a} vs {head_b})"
+    words_a, words_b = set(_sequence(_units(title_a))), set(_sequence(_units(title_b)))
+    differing = words_a ^ words_b
+    if differing and all(_VERSION.match(w) for w in differing):
+        return f"titles differ only in a version mark ({', '.join(sorted(differing))})"
+    return None
+
+
+_QUOTED = re.compile(r"[\"“”«]([^\"“”«»]{8,})[\"“”»]")
+
+
+def _named_relatives(note: str | None) -> set[str]:
+    """Title keys a page's remark names as another work ('an extension of my KDD paper "M6: ..."')."""
+    if not note:
+        return set()
+    return {key for key in (_title_key(q) for q in _QUOTED.findall(note)) if key}
+
+
+# ---------------------------------------------------------------------------------------------- papers
+@dataclass
+class _Candidate:
+    id: int
+    title: str | None
+    year: int | None
+    venue: str | None
+    abstract: str | None
+    arxiv_id: str | None
+    doi: str | None
+    comments: str | None
+    journal_ref: str | None
+    note: str
+    title_key: str | None
+
+
+_CANDIDATE_COLUMNS = "id, title, year, venue, abstract, arxiv_id, doi, comments, journal_ref, note, title_key"
+
+
+def _load(conn: Any, ids: Iterable[int]) -> list[_Candidate]:
+    ids = list(ids)
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    rows = conn.execute(
+        f"SELECT {_CANDIDATE_COLUMNS} FROM papers WHERE id IN ({marks}) AND merged_into IS NULL", ids
+    ).fetchall()
+    return [_Candidate(*row) for row in rows]
+
+
+def _ids_conflict(candidate: _Candidate, record: Any) -> str | None:
+    arxiv_id = getattr(record, "arxiv_id", None)
+    doi = getattr(record, "doi", None)
+    if candidate.arxiv_id and arxiv_id and candidate.arxiv_id != arxiv_id:
+        return f"arXiv ids differ ({candidate.arxiv_id} vs {arxiv_id})"
+    if candidate.doi and doi and candidate.doi.lower() != doi.lower():
+        return f"DOIs differ ({candidate.doi} vs {doi})"
+    return None
+
+
+def _relatives_veto(candidate: _Candidate, record: Any) -> str | None:
+    title = getattr(record, "title", None)
+    if candidate.title_key and candidate.title_key in _named_relatives(getattr(record, "note", None)):
+        return f"the page calls “{candidate.title}” another work of this one"
+    if title and _title_key(title) in _named_relatives(candidate.note):
+        return f"the page calls “{title}” another work of paper {candidate.id}"
     return None
 
 
 def find_match(library: Library, record: Any, *, exclude: Iterable[int] = ()) -> Match | None:
-    """The best library paper this record describes, with the evidence; None when nothing is close."""
+    """The best library paper this record describes, with the evidence; None when nothing is close.
+
+    Identifiers first (arXiv id without version, DOI); then the title with year, author and venue agreement;
+    then, for records without a title (arXiv listings), their abstract against the library's titles. Conflicting
+    identifiers veto a match, and so do signs of a related but different work.
+    """
     conn = library.conn
     excluded = set(exclude)
-    live = "merged_into IS NULL"
     arxiv_id = getattr(record, "arxiv_id", None)
     if arxiv_id:
-        row = conn.execute(f"SELECT id FROM papers WHERE arxiv_id = ? AND {live}", (arxiv_id,)).fetchone()
+        row = conn.execute("SELECT id FROM papers WHERE arxiv_id = ? AND merged_into IS NULL", (arxiv_id,)).fetchone()
         if row and row[0] not in excluded:
-            return Match(row[0], 1.0, [f"same arXiv id {arxiv_id}"])
+            return Match(row[0], 1.0, [f"same arXiv id {arxiv_id}"], "identifier")
     doi = getattr(record, "doi", None)
     if doi:
-        row = conn.execute(f"SELECT id FROM papers WHERE doi = ? COLLATE NOCASE AND {live}", (doi,)).fetchone()
+        row = conn.execute(
+            "SELECT id FROM papers WHERE doi = ? COLLATE NOCASE AND merged_into IS NULL", (doi,)
+        ).fetchone()
         if row and row[0] not in excluded:
-            return Match(row[0], 1.0, [f"same DOI {doi}"])
-    key = _title_key(record.title)
-    if not key:
+            return Match(row[0], 1.0, [f"same DOI {doi}"], "identifier")
+    title = getattr(record, "title", None)
+    matches: list[Match] = []
+    if title:
+        matches += _title_matches(library, record, excluded)
+        if not any(m.confident for m in matches):
+            matches += _reverse_content_matches(library, record, excluded)
+    else:
+        matches += _abstract_matches(library, record, excluded)
+        matches += _content_matches(library, record, excluded)
+    return _best(matches)
+
+
+def _best(matches: list[Match]) -> Match | None:
+    by_paper: dict[int, Match] = {}
+    for match in sorted(matches, key=lambda m: -m.score):
+        kept = by_paper.setdefault(match.paper_id, match)
+        if kept is not match:  # several rules found the same paper: show every reason
+            kept.evidence += [e for e in match.evidence if e not in kept.evidence]
+    ranked = sorted(by_paper.values(), key=lambda m: (-m.score, m.paper_id))
+    ranked = [m for m in ranked if m.score >= SUGGEST_SCORE]
+    if not ranked:
         return None
-    best: Match | None = None
-    for paper_id, year, p_arxiv, p_doi in conn.execute(
-        f"SELECT id, year, arxiv_id, doi FROM papers WHERE title_key = ? AND {live}", (key,)
-    ):
-        if paper_id in excluded:
-            continue
-        if _ids_conflict((p_arxiv, p_doi), record):
-            continue  # conflicting identifiers veto a match
-        evidence = ["same title"]
-        score = 0.8
-        rec_year = getattr(record, "year", None)
-        if year and rec_year:
-            if abs(year - rec_year) <= 1:
-                score += 0.1
-                evidence.append(f"years agree ({year}, {rec_year})")
-            else:
-                score -= 0.3
-                evidence.append(f"years differ ({year}, {rec_year})")
-        shared = _shared_authors(library, paper_id, record.authors)
-        if shared:
-            score += 0.1
-            evidence.append("shared authors: " + ", ".join(shared[:3]))
-        elif record.authors and _has_authors(library, paper_id):
-            score -= 0.2
-            evidence.append("no author in common")
-        if best is None or score > best.score:
-            best = Match(paper_id, min(score, 1.0), evidence)
-    if best is not None and best.score < SUGGEST_SCORE:
-        return None
+    best = ranked[0]
+    best.score = round(min(best.score, 1.0), 3)
+    if best.confident and len(ranked) > 1 and ranked[1].score >= best.score - AMBIGUITY_MARGIN:
+        best.score = AUTO_MERGE_SCORE - 0.05
+        best.evidence.append(f"paper {ranked[1].paper_id} fits almost as well, so this is left to you")
     return best
+
+
+def _title_matches(library: Library, record: Any, excluded: set[int]) -> list[Match]:
+    conn = library.conn
+    title = record.title
+    key = _title_key(title)
+    units = _units(title)
+    same_key = {r[0] for r in conn.execute("SELECT id FROM papers WHERE title_key = ? AND merged_into IS NULL", (key,))}
+    hits = _postings(conn, "t", _index_words(units), excluded | same_key)
+    needed = max(2, len(_index_words(units)) // 2)
+    similar = [paper_id for paper_id, count in hits.most_common(CANDIDATES_SCORED) if count >= needed]
+    matches = []
+    record_words = _sequence(units)
+    for candidate in _load(conn, [*(same_key - excluded), *similar]):
+        veto = _ids_conflict(candidate, record) or _relatives_veto(candidate, record)
+        if veto:
+            continue  # conflicting identifiers, or the page itself says they are two works
+        if candidate.title_key == key:
+            matches.append(_score_same_title(library, candidate, record, "same title"))
+        elif (
+            len(record_words) >= 3
+            and _sequence(_units(candidate.title)) == record_words
+            and not related_works(candidate.title, title)
+        ):
+            matches.append(_score_same_title(library, candidate, record, "same title up to word forms"))
+        elif candidate.title:
+            match = _score_similar_title(library, candidate, record)
+            if match is not None:
+                matches.append(match)
+    return matches
+
+
+def _year_evidence(year_a: int | None, year_b: int | None) -> tuple[float, str | None]:
+    if not year_a or not year_b:
+        return 0.0, None
+    if abs(year_a - year_b) <= 1:
+        return 0.1, f"years agree ({year_a}, {year_b})"
+    return -0.3, f"years differ ({year_a}, {year_b})"
+
+
+def _score_same_title(library: Library, candidate: _Candidate, record: Any, why: str) -> Match:
+    evidence = [why]
+    score = 0.8
+    delta, said = _year_evidence(candidate.year, getattr(record, "year", None))
+    score += delta
+    evidence += [said] if said else []
+    shared = _shared_authors(library, candidate.id, getattr(record, "authors", ()))
+    if shared:
+        score += 0.1
+        evidence.append("shared authors: " + ", ".join(shared[:3]))
+    elif getattr(record, "authors", ()) and _has_authors(library, candidate.id):
+        score -= 0.2
+        evidence.append("no author in common")
+    venue = getattr(record, "venue", None)
+    if not _is_preprint(venue) and not _is_preprint(candidate.venue) and not venues_agree(venue, candidate.venue):
+        # two versions of one work (a conference paper and its journal extension): years already said so
+        score -= 0.2 if delta >= 0 else 0.0
+        evidence.append(f"published at different venues ({candidate.venue}, {venue})")
+    if len(_index_words(_units(record.title))) < 3 and not shared:
+        # "Introduction", "Deep Learning": a short title alone is no proof of one paper
+        score = min(score, AUTO_MERGE_SCORE - 0.05)
+        evidence.append("the title is too short to decide without shared authors")
+    return Match(candidate.id, score, evidence, "title")
+
+
+def _weighted_overlap(units_a: list[Unit], units_b: list[Unit]) -> float:
+    words_a, words_b = _word_set(units_a), _word_set(units_b)
+    total = sum(u.weight for u in units_a) + sum(u.weight for u in units_b)
+    if not total:
+        return 0.0
+    common = sum(u.weight for u in units_a if _has_unit(u, words_b)) + sum(
+        u.weight for u in units_b if _has_unit(u, words_a)
+    )
+    return common / total
+
+
+def _score_similar_title(library: Library, candidate: _Candidate, record: Any) -> Match | None:
+    """Titles that differ by a few words: at most a suggestion, never merged without the user."""
+    if related_works(candidate.title, record.title):
+        return None
+    overlap = _weighted_overlap(_units(record.title), _units(candidate.title))
+    if overlap < 0.8:
+        return None
+    evidence = [f"similar titles ({overlap:.0%} of their words shared)"]
+    score = 0.55 + (overlap - 0.8)
+    delta, said = _year_evidence(candidate.year, getattr(record, "year", None))
+    score += delta / 2
+    evidence += [said] if said else []
+    shared = _shared_authors(library, candidate.id, getattr(record, "authors", ()))
+    if shared:
+        score += 0.1
+        evidence.append("shared authors: " + ", ".join(shared[:3]))
+    elif getattr(record, "authors", ()) and _has_authors(library, candidate.id):
+        score -= 0.2
+        evidence.append("no author in common")
+    return Match(candidate.id, min(score, AUTO_MERGE_SCORE - 0.05), evidence, "similar-title")
+
+
+def _abstract_matches(library: Library, record: Any, excluded: set[int]) -> list[Match]:
+    """An untitled record whose abstract is word for word a library paper's abstract."""
+    fingerprint = _fingerprint(getattr(record, "abstract", None))
+    if not fingerprint:
+        return []
+    ids = [
+        r[0]
+        for r in library.conn.execute("SELECT paper_id FROM match_keys WHERE kind = 'h' AND key = ?", (fingerprint,))
+        if r[0] not in excluded
+    ]
+    matches = []
+    for candidate in _load(library.conn, ids):
+        if _ids_conflict(candidate, record):
+            continue
+        score, evidence = 0.95, ["identical abstracts"]
+        delta, said = _year_evidence(candidate.year, getattr(record, "year", None))
+        if delta < 0:
+            score += delta
+        evidence += [said] if said else []
+        matches.append(Match(candidate.id, score, evidence, "abstract"))
+    return matches
+
+
+@dataclass(frozen=True)
+class _Sides:
+    """A titled description and an abstract-only one of possibly the same paper."""
+
+    title: str
+    titled_venue: str | None
+    titled_year: int | None
+    authors: tuple[str, ...]
+    abstract: str
+    arxiv_year: int | None
+    hint: str | None
+    comments: str | None
+
+
+def _content_matches(library: Library, record: Any, excluded: set[int]) -> list[Match]:
+    """An untitled record (an arXiv listing entry) against the library's titles, by its abstract."""
+    abstract = getattr(record, "abstract", None)
+    if not abstract:
+        return []
+    units = _units(abstract)
+    hits = _postings(library.conn, "t", _index_words(units), excluded)
+    ids = [paper_id for paper_id, _ in hits.most_common(CANDIDATES_SCORED)]
+    matches = []
+    for candidate in _load(library.conn, ids):
+        if not candidate.title or _ids_conflict(candidate, record):
+            continue
+        authors = tuple(
+            r[0]
+            for r in library.conn.execute(
+                "SELECT as_written FROM authorships WHERE paper_id = ? ORDER BY position", (candidate.id,)
+            )
+        )
+        sides = _Sides(
+            candidate.title,
+            candidate.venue,
+            candidate.year,
+            authors,
+            abstract,
+            getattr(record, "year", None),
+            venue_hint(record) or (getattr(record, "venue", None) if not _is_preprint(record.venue) else None),
+            getattr(record, "comments", None),
+        )
+        match = _score_content(candidate.id, sides, units)
+        if match is not None:
+            matches.append(match)
+    return matches
+
+
+def _reverse_content_matches(library: Library, record: Any, excluded: set[int]) -> list[Match]:
+    """A titled record against library papers that have only an abstract (imported from arXiv listings)."""
+    units = _units(record.title)
+    hits = _postings(library.conn, "a", _index_words(units), excluded)
+    ids = [paper_id for paper_id, _ in hits.most_common(CANDIDATES_SCORED)]
+    matches = []
+    for candidate in _load(library.conn, ids):
+        if candidate.title or not candidate.abstract or _ids_conflict(candidate, record):
+            continue
+        if _relatives_veto(candidate, record):
+            continue
+        hint = None
+        for (claim,) in library.conn.execute("SELECT record FROM claims WHERE paper_id = ?", (candidate.id,)):
+            hint = hint or venue_hint(json.loads(claim))
+        if not hint and candidate.venue and not _is_preprint(candidate.venue):
+            hint = candidate.venue
+        sides = _Sides(
+            record.title,
+            getattr(record, "venue", None),
+            getattr(record, "year", None),
+            tuple(getattr(record, "authors", ())),
+            candidate.abstract,
+            candidate.year,
+            hint,
+            candidate.comments,
+        )
+        match = _score_content(candidate.id, sides, _units(candidate.abstract))
+        if match is not None:
+            matches.append(match)
+    return matches
+
+
+def _run_found(run: list[str], sequence: list[str]) -> bool:
+    if not run:
+        return False
+    width = len(run)
+    return any(sequence[i : i + width] == run for i in range(len(sequence) - width + 1))
+
+
+def _longest_run(title_sequence: list[str], abstract_sequence: list[str]) -> list[str]:
+    """The longest stretch of the title's words that the abstract says in the same order."""
+    best: list[str] = []
+    for start in range(len(title_sequence)):
+        for end in range(len(title_sequence), start + len(best), -1):
+            if _run_found(title_sequence[start:end], abstract_sequence):
+                best = title_sequence[start:end]
+                break
+    return best
+
+
+def _score_content(paper_id: int, sides: _Sides, abstract_units: list[Unit]) -> Match | None:
+    title_units = _units(sides.title)
+    if not title_units:
+        return None
+    abstract_words = _word_set(abstract_units)
+    abstract_sequence = _sequence(abstract_units)
+    found = [u for u in title_units if _has_unit(u, abstract_words, abstract_sequence)]
+    distinctive_found = [u for u in found if not u.generic]
+    head = _head(sides.title)
+    head_units = _units(head) if head else []
+    head_sequence = _sequence(head_units)
+    head_found = bool(head_units) and (
+        _run_found(head_sequence, abstract_sequence) or "".join(head_sequence) in abstract_words
+    )
+    if len(distinctive_found) < 2 and not (distinctive_found and head_found):
+        return None
+    coverage = sum(u.weight for u in found) / sum(u.weight for u in title_units)
+    if coverage < 0.7:
+        return None
+    shown = ", ".join(dict.fromkeys(u.joined for u in distinctive_found))
+    evidence = [f"the abstract uses {coverage:.0%} of the title's words ({shown})"]
+    score = 0.45 + 0.4 * coverage
+    run = _longest_run(_sequence(title_units), abstract_sequence)
+    distinctive_total = sum(1 for u in title_units if not u.generic)
+    if len(run) >= 3 or (len(run) >= 2 and len(run) >= distinctive_total):
+        score += 0.05
+        evidence.append(f"the abstract repeats the title's phrase “{' '.join(run)}”")
+    if head_units:
+        if head_found:
+            score += 0.05
+            evidence.append(f"the abstract names {head}")
+        else:
+            # A paper's abstract nearly always names its system: silence about it speaks against the match.
+            score -= 0.25
+            evidence.append(f"the abstract never names {head}")
+    if sides.titled_year and sides.arxiv_year:
+        gap = sides.titled_year - sides.arxiv_year
+        if gap in (0, 1):
+            score += 0.05
+            evidence.append(f"years agree ({sides.titled_year}, arXiv {sides.arxiv_year})")
+        elif gap == -1:
+            evidence.append(f"years close ({sides.titled_year}, arXiv {sides.arxiv_year})")
+        else:
+            score -= 0.4
+            evidence.append(f"years differ ({sides.titled_year}, arXiv {sides.arxiv_year})")
+    delta, said = _venue_evidence(sides)
+    if delta <= VENUE_CONFLICT:
+        return None  # the arXiv record says it appeared elsewhere: another version, another work
+    score += delta
+    evidence += [said] if said else []
+    named = _authors_named(sides.authors, sides.abstract)
+    if named:
+        score += 0.05
+        evidence.append("the abstract names " + ", ".join(named))
+    return Match(paper_id, score, evidence, "content")
+
+
+def _venue_evidence(sides: _Sides) -> tuple[float, str | None]:
+    published = not _is_preprint(sides.titled_venue)
+    extended = bool(sides.comments and _EXTENDED.search(sides.comments))
+    if sides.hint:
+        if not published:
+            return 0.0, f"arXiv says {sides.hint}; the other names no venue"
+        if venues_agree(sides.hint, sides.titled_venue):
+            return 0.1, f"venues agree ({sides.hint}, {sides.titled_venue})"
+        return VENUE_CONFLICT, f"venues differ ({sides.hint}, {sides.titled_venue})"
+    if published:
+        if extended:
+            return (
+                -0.15,
+                f"the arXiv record is a report or extended version, the other appeared at {sides.titled_venue}",
+            )
+        return -0.05, f"arXiv names no venue, the other appeared at {sides.titled_venue}"
+    if extended:
+        return 0.1, "both are preprints (the arXiv record is a report)"
+    return 0.05, "both are preprints"
+
+
+def _authors_named(authors: Sequence[str], abstract: str) -> list[str]:
+    """Authors whose names the abstract spells out (often in a code URL: github.com/junkangwu)."""
+    folded = fold(abstract)
+    named = []
+    for name in authors:
+        parsed = parse_name(name)
+        for form in (fold(parsed.given) + fold(parsed.family), fold(parsed.family) + fold(parsed.given)):
+            if len(form) >= 8 and fold(parsed.given) and form in folded:
+                named.append(name)
+                break
+    return named
 
 
 def _has_authors(library: Library, paper_id: int) -> bool:
@@ -101,21 +812,58 @@ def _has_authors(library: Library, paper_id: int) -> bool:
 
 
 def _shared_authors(library: Library, paper_id: int, names: Sequence[str]) -> list[str]:
+    """Names on both lists: the same folded name in either order, or an initial form ("H. V. Jagadish")."""
     if not names:
         return []
-    keys = {parse_name(n).key for n in names} | {parse_name(n).swapped_key for n in names}
+    parsed = [parse_name(n) for n in names]
+    keys = {k for p in parsed for k in p.keys}
     shared = []
     for (written,) in library.conn.execute("SELECT as_written FROM authorships WHERE paper_id = ?", (paper_id,)):
-        if parse_name(written).key in keys:
+        other = parse_name(written)
+        if other.key in keys or any(initials_compatible(other, p) for p in parsed):
             shared.append(written)
     return shared
 
 
+def suggest(library: Library, paper_id: int, match: Match) -> int:
+    """Queue a possible duplicate for review unless the user already called the pair distinct."""
+    return queue_candidate(library, "paper", paper_id, match.paper_id, match.score, match.evidence)
+
+
+def queue_candidate(library: Library, kind: str, first: int, second: int, score: float, evidence: list[str]) -> int:
+    """Put a pair in the review queue; a pair already decided (distinct or merged) is never proposed again."""
+    from papershelf.model.library import now
+
+    if first == second:
+        return 0
+    a, b = sorted((first, second))
+    cursor = library.conn.execute(
+        "INSERT INTO duplicate_candidates(kind, a_id, b_id, score, evidence, created_at) VALUES (?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT(kind, a_id, b_id) DO UPDATE SET score = excluded.score, evidence = excluded.evidence "
+        "WHERE status = 'open'",
+        (kind, a, b, round(score, 3), json.dumps(evidence, ensure_ascii=False), now()),
+    )
+    return cursor.rowcount
+
+
+def is_decided(library: Library, kind: str, first: int, second: int) -> bool:
+    a, b = sorted((first, second))
+    row = library.conn.execute(
+        "SELECT status FROM duplicate_candidates WHERE kind = ? AND a_id = ? AND b_id = ?", (kind, a, b)
+    ).fetchone()
+    return bool(row) and row[0] != "open"
+
+
+# ---------------------------------------------------------------------------------------------- authors
 def pick_author(library: Library, parsed: ParsedName, coauthor_names: Sequence[str]) -> int | None:
-    """The existing person a name most likely means, or None to create a new one."""
+    """The existing person a name most likely means, or None to create a new one.
+
+    Only the name as parsed is looked up here; order swaps and initial forms are joined later, from evidence
+    (see `reconcile_authors`).
+    """
     rows = library.conn.execute(
         "SELECT DISTINCT v.author_id FROM author_variants v JOIN authors a ON a.id = v.author_id "
-        "WHERE v.name_key = ? AND a.merged_into IS NULL",
+        "WHERE v.name_key = ? AND a.merged_into IS NULL ORDER BY v.author_id",
         (parsed.key,),
     ).fetchall()
     if not rows:
@@ -137,14 +885,197 @@ def pick_author(library: Library, parsed: ParsedName, coauthor_names: Sequence[s
     return best
 
 
-def suggest(library: Library, paper_id: int, match: Match) -> int:
-    """Queue a possible duplicate for review unless the user already called the pair distinct."""
-    from papershelf.model.library import now
+@dataclass
+class AuthorMatch:
+    """Two author records that may be one person, with what speaks for and against it."""
 
-    a, b = sorted((paper_id, match.paper_id))
-    cursor = library.conn.execute(
-        "INSERT OR IGNORE INTO duplicate_candidates(kind, a_id, b_id, score, evidence, created_at) "
-        "VALUES ('paper', ?, ?, ?, ?, ?)",
-        (a, b, match.score, json.dumps(match.evidence), now()),
-    )
-    return cursor.rowcount
+    a_id: int
+    b_id: int
+    kind: str  # "order swap" | "initials"
+    score: float
+    evidence: list[str]
+    strong: bool  # enough to join without asking
+
+
+@dataclass
+class AuthorPass:
+    merged: list[tuple[int, int, list[str]]] = field(default_factory=list)  # (kept, merged, evidence)
+    suggested: int = 0
+
+
+def _variants(conn: Any, author_id: int) -> list[str]:
+    return [r[0] for r in conn.execute("SELECT name FROM author_variants WHERE author_id = ?", (author_id,))]
+
+
+def _name_forms(parsed: ParsedName) -> list[str]:
+    """Keys an initial form of this name would have: "Hosagrahar V. Jagadish" -> jagadish|hv, jagadish|h ..."""
+    parts = [fold(p) for p in parsed.given_parts]
+    parts = [p for p in parts if p]
+    if not parts:
+        return []
+    family = fold(parsed.family)
+    forms = {
+        "".join(p[0] for p in parts),
+        parts[0][0],
+        parts[0] + "".join(p[0] for p in parts[1:]),
+        "".join(parts),
+    }
+    return [f"{family}|{form}" for form in forms]
+
+
+def _live(conn: Any, author_id: int) -> bool:
+    row = conn.execute("SELECT merged_into FROM authors WHERE id = ?", (author_id,)).fetchone()
+    return bool(row) and row[0] is None
+
+
+def author_candidates(library: Library, author_id: int) -> list[AuthorMatch]:
+    """Other people this author may be: the same name in the other order, or with initials; each judged."""
+    conn = library.conn
+    found: dict[int, str] = {}
+    for name in _variants(conn, author_id):
+        parsed = parse_name(name)
+        if not parsed.given or not parsed.family:
+            continue
+        lookups: list[tuple[str, str]] = [("order swap", parsed.swapped_key)]
+        if parsed.is_initials:
+            prefix = f"{fold(parsed.family)}|{fold(parsed.given)[:1]}"
+            rows = conn.execute(
+                "SELECT DISTINCT author_id, name FROM author_variants WHERE name_key >= ? AND name_key < ? LIMIT 100",
+                (prefix, prefix + "\uffff"),
+            ).fetchall()
+            for other_id, other_name in rows:
+                if other_id != author_id and initials_compatible(parse_name(other_name), parsed):
+                    found.setdefault(other_id, "initials")
+        else:
+            lookups += [("initials", key) for key in _name_forms(parsed) if key != parsed.key]
+        for kind, key in lookups:
+            for other_id, other_name in conn.execute(
+                "SELECT author_id, name FROM author_variants WHERE name_key = ?", (key,)
+            ):
+                if other_id == author_id:
+                    continue
+                other = parse_name(other_name)
+                if kind == "initials" and not (other.is_initials and initials_compatible(other, parsed)):
+                    continue
+                found.setdefault(other_id, kind)
+    matches = []
+    for other_id, kind in found.items():
+        if not _live(conn, other_id) or is_decided(library, "author", author_id, other_id):
+            continue
+        match = judge_authors(library, author_id, other_id, kind)
+        if match is not None:
+            matches.append(match)
+    return matches
+
+
+def judge_authors(library: Library, a_id: int, b_id: int, kind: str) -> AuthorMatch | None:
+    """Weigh the evidence that two name forms are one person; None when it says they are two."""
+    conn = library.conn
+    together = conn.execute(
+        """SELECT p.title FROM authorships s JOIN authorships o ON o.paper_id = s.paper_id
+           JOIN papers p ON p.id = s.paper_id
+           WHERE s.author_id = ? AND o.author_id = ? AND p.merged_into IS NULL LIMIT 1""",
+        (a_id, b_id),
+    ).fetchone()
+    if together:
+        return None  # both names on one author list: two people, whatever the names say
+    coauthors = """SELECT DISTINCT o.author_id FROM authorships s JOIN authorships o ON o.paper_id = s.paper_id
+                   JOIN papers p ON p.id = s.paper_id WHERE s.author_id = ? AND p.merged_into IS NULL"""
+    shared_ids = [
+        r[0]
+        for r in conn.execute(f"{coauthors} INTERSECT {coauthors}", (a_id, b_id)).fetchall()
+        if r[0] not in (a_id, b_id)
+    ]
+    pages_sql = """SELECT DISTINCT c.source_id FROM claims c JOIN authorships s ON s.paper_id = c.paper_id
+                   WHERE s.author_id = ?"""
+    pages = [r[0] for r in conn.execute(f"{pages_sql} INTERSECT {pages_sql}", (a_id, b_id)).fetchall()]
+    names_a, names_b = _variants(conn, a_id), _variants(conn, b_id)
+    evidence = [
+        f"{names_a[0] if names_a else a_id} and {names_b[0] if names_b else b_id}: "
+        + ("the same name in the other order" if kind == "order swap" else "the same name with initials")
+    ]
+    if shared_ids:
+        shown = [
+            r[0]
+            for r in conn.execute(
+                f"SELECT display_name FROM authors WHERE id IN ({','.join('?' * len(shared_ids))}) ORDER BY id",
+                shared_ids,
+            )
+        ]
+        evidence.append(
+            f"{len(shared_ids)} shared co-author{'s' if len(shared_ids) > 1 else ''}: " + ", ".join(shown[:4])
+        )
+    if pages:
+        files = [
+            r[0] for r in conn.execute(f"SELECT file FROM sources WHERE id IN ({','.join('?' * len(pages))})", pages)
+        ]
+        evidence.append("listed on the same page: " + ", ".join(files[:3]))
+    strong = len(shared_ids) >= 2 or (len(shared_ids) >= 1 and bool(pages))
+    if not strong:
+        single_initial = (
+            kind == "initials"
+            and min((len(parse_name(n).given_parts) for n in names_a + names_b if parse_name(n).is_initials), default=0)
+            <= 1
+        )
+        if not shared_ids and not pages and single_initial:
+            return None  # "J. Lin" and "Junyang Lin" with nothing else in common: too weak even to ask
+    score = 0.5 + 0.1 * min(len(shared_ids), 3) + (0.1 if pages else 0.0)
+    if strong:
+        score = max(score, AUTO_MERGE_SCORE)
+    return AuthorMatch(a_id, b_id, kind, round(min(score, 1.0), 3), evidence, strong)
+
+
+def _keep_first(library: Library, a_id: int, b_id: int) -> tuple[int, int]:
+    """Which of two records of one person to keep: a page's owner, a full name over initials, more papers."""
+    conn = library.conn
+
+    def rank(author_id: int) -> tuple[int, int, int, int]:
+        owner = conn.execute("SELECT 1 FROM profiles WHERE author_id = ? LIMIT 1", (author_id,)).fetchone()
+        display = conn.execute("SELECT display_name FROM authors WHERE id = ?", (author_id,)).fetchone()[0]
+        full = not parse_name(display).is_initials
+        papers = conn.execute("SELECT count(*) FROM authorships WHERE author_id = ?", (author_id,)).fetchone()[0]
+        return (1 if owner else 0, 1 if full else 0, papers, -author_id)
+
+    return (a_id, b_id) if rank(a_id) >= rank(b_id) else (b_id, a_id)
+
+
+def reconcile_authors(library: Library, author_ids: Iterable[int]) -> AuthorPass:
+    """Join order swaps and initial forms of these authors when the evidence is strong; propose the rest."""
+    from papershelf.model import merge
+
+    result = AuthorPass()
+    seen: set[tuple[int, int]] = set()
+    for author_id in sorted(set(author_ids)):
+        author_id = library.resolve_author(author_id)
+        if not _live(library.conn, author_id):
+            continue
+        for match in author_candidates(library, author_id):
+            pair = tuple(sorted((match.a_id, match.b_id)))
+            if pair in seen or not (_live(library.conn, match.a_id) and _live(library.conn, match.b_id)):
+                continue
+            seen.add(pair)
+            if match.strong:
+                keep, other = _keep_first(library, match.a_id, match.b_id)
+                merge.merge_authors(library, keep, [other], evidence=match.evidence, automatic=True)
+                result.merged.append((keep, other, match.evidence))
+            else:
+                result.suggested += queue_candidate(
+                    library, "author", match.a_id, match.b_id, match.score, match.evidence
+                )
+    return result
+
+
+def papers_authors(library: Library, paper_ids: Iterable[int]) -> set[int]:
+    """Everyone on these papers' author lists (the people an import may have introduced)."""
+    ids = list(paper_ids)
+    found: set[int] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        found.update(
+            r[0]
+            for r in library.conn.execute(
+                f"SELECT DISTINCT author_id FROM authorships WHERE paper_id IN ({marks})", chunk
+            )
+        )
+    return found

@@ -182,6 +182,17 @@ CREATE TABLE merges (
 CREATE INDEX merges_kept ON merges(kind, kept_id);
 CREATE INDEX merges_merged ON merges(kind, merged_id);
 
+-- Reconciliation's lookup keys, kept by model/reconcile.py: a paper's distinctive title words (kind 't'), the
+-- abstract words of papers without a title ('a') and an abstract fingerprint ('h'). Matching looks candidates up
+-- here instead of comparing every pair of papers.
+CREATE TABLE match_keys (
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    paper_id INTEGER NOT NULL,
+    PRIMARY KEY (kind, key, paper_id)
+) WITHOUT ROWID;
+CREATE INDEX match_keys_paper ON match_keys(paper_id);
+
 CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
 CREATE TABLE autoexports (

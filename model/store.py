@@ -294,6 +294,7 @@ def recompute_paper(library: Library, paper_id: int, *, force: bool = False) -> 
             f"UPDATE papers SET {assignments}, updated_at = ? WHERE id = ?",
             [values[c] for c in columns] + [now(), paper_id],
         )
+        reconcile.index_paper(library, paper_id)
     written = [
         r[0]
         for r in conn.execute("SELECT as_written FROM authorships WHERE paper_id = ? ORDER BY position", (paper_id,))
@@ -364,6 +365,7 @@ def _create_paper(library: Library, record: Any, fmt: str, owner_id: int | None)
     )
     paper_id = cursor.lastrowid
     _write_authorships(library, paper_id, chosen["authors"], owner_id)
+    reconcile.index_paper(library, paper_id)
     return paper_id
 
 
@@ -462,12 +464,13 @@ def import_records(
                 )
                 if match is not None and match.confident:
                     paper_id = match.paper_id
-                    _add_claim(conn, paper_id, source_id, key, record, data, digest, lineage)
+                    claim_id = _add_claim(conn, paper_id, source_id, key, record, data, digest, lineage)
                     recompute_paper(library, paper_id)
+                    # The snapshot names the claim that joined, so merge.unmerge_paper can make it a paper again.
                     conn.execute(
-                        "INSERT INTO merges(kind, kept_id, merged_id, automatic, evidence, created_at) "
-                        "VALUES ('paper', ?, ?, 1, ?, ?)",
-                        (paper_id, paper_id, json.dumps(match.evidence), stamp),
+                        "INSERT INTO merges(kind, kept_id, merged_id, automatic, evidence, snapshot, created_at) "
+                        "VALUES ('paper', ?, ?, 1, ?, ?, ?)",
+                        (paper_id, paper_id, json.dumps(match.evidence), json.dumps({"claim_ids": [claim_id]}), stamp),
                     )
                     result.merged.append((paper_id, match.evidence))
                     touched.add(paper_id)
@@ -490,6 +493,9 @@ def import_records(
             "UPDATE sources SET found_count = (SELECT count(*) FROM claims WHERE source_id = ?) WHERE id = ?",
             (source_id, source_id),
         )
+        # Order swaps and initial forms among this page's people: joined on strong evidence, else proposed.
+        people = reconcile.papers_authors(library, touched) | ({owner_id} if owner_id is not None else set())
+        result.suggested += reconcile.reconcile_authors(library, people).suggested
         library.refresh_search(sorted(touched))
         if touched or result.new:
             library.record_change(Change("papers", frozenset(touched), description=f"imported {file}"))
@@ -516,12 +522,12 @@ def _live_paper(library: Library, paper_id: int) -> int:
 
 def _add_claim(
     conn: Any, paper_id: int, source_id: int, key: str, record: Any, data: dict[str, Any], digest: str, lineage: str
-) -> None:
-    conn.execute(
+) -> int:
+    return conn.execute(
         "INSERT INTO claims(paper_id, source_id, entry_key, line, record, record_hash, lineage) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
         (paper_id, source_id, key, record.line, json.dumps(data, ensure_ascii=False), digest, lineage),
-    )
+    ).lastrowid
 
 
 def _store_profile(library: Library, author_id: int, source_id: int, owner: Any) -> None:
@@ -555,7 +561,15 @@ def purge_papers(library: Library, paper_ids: Sequence[int]) -> None:
     """Remove papers for good (emptying the trash); their claims go with them."""
     conn = library.conn
     for paper_id in paper_ids:
-        for table in ("paper_tags", "paper_edits", "citekey_aliases", "authorships", "implied_authors", "claims"):
+        for table in (
+            "paper_tags",
+            "paper_edits",
+            "citekey_aliases",
+            "authorships",
+            "implied_authors",
+            "claims",
+            "match_keys",
+        ):
             conn.execute(f"DELETE FROM {table} WHERE paper_id = ?", (paper_id,))
         conn.execute("DELETE FROM papers_fts WHERE rowid = ?", (paper_id,))
         conn.execute("UPDATE papers SET merged_into = NULL WHERE merged_into = ?", (paper_id,))
