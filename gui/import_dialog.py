@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from papershelf.gui.export_dialog import autoexport_runner
 from papershelf.gui.hub import LibraryHub
 from papershelf.importers.base import detect
 from papershelf.importers.encoding import MAX_BYTES, decode
@@ -548,6 +549,9 @@ class ImportController(QObject):
         self.cancelled = cancelled
         # The worker's commits came through another connection: the hub sees them by data_version.
         self.hub.check_external_changes()
+        runner = autoexport_runner(self.hub, create=False)
+        if runner is not None and any(report.ok and not report.same_file for report in reports):
+            runner.sync_soon()  # files kept updated for a tag may have gained papers
         self.hub.status_message.emit(summary_text(reports, cancelled))
         if self.show_report:
             self.report_dialog = ImportReportDialog(self.hub, reports, cancelled, self.parent_widget)

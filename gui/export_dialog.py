@@ -1,0 +1,328 @@
+"""Export the selection, a tag or an author's papers (Ctrl+E): choose the flavour, see the text, copy it or save it
+atomically, and for a tag keep the file updated from then on.
+
+The text comes from `exporters.formats.export_papers`, files are written by `write_atomic` or, when kept
+updated, by `exporters.autoexport`; this module only gathers the user's choices. No SQL here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtGui import QFontDatabase, QGuiApplication
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from papershelf.exporters import autoexport
+from papershelf.exporters.formats import EXTENSIONS, ExportResult, export_papers, write_atomic
+from papershelf.gui.hub import LibraryHub
+from papershelf.gui.settings import app_settings
+from papershelf.model.library import LibraryError
+from papershelf.model.types import Change
+
+FLAVOURS = (("bibtex", "BibTeX"), ("biblatex", "biblatex"), ("csl-json", "CSL-JSON"), ("ris", "RIS"))
+FILE_FILTERS = {
+    "bibtex": "BibTeX files (*.bib)",
+    "biblatex": "BibTeX files (*.bib)",
+    "csl-json": "CSL-JSON files (*.json)",
+    "ris": "RIS files (*.ris)",
+}
+# The preview renders at most this many entries so a whole-library export opens at once; saving writes all.
+PREVIEW_LIMIT = 200
+_LAST_FORMAT = "export/last_format"
+_LAST_FOLDER = "export/last_folder"
+
+
+class ExportDialog(QDialog):
+    """What to export is fixed by how the dialog was opened: chosen papers, a tag, or an author's papers."""
+
+    def __init__(
+        self,
+        hub: LibraryHub,
+        parent: QWidget | None = None,
+        paper_ids: Sequence[int] | None = None,
+        tag: str | None = None,
+        author_id: int | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.hub = hub
+        self.library = hub.library
+        self.tag = tag
+        self.author_id = author_id
+        self.paper_ids = self._selection(paper_ids, tag, author_id)
+        self.saved_path: Path | None = None
+        self._full: dict[tuple[str, bool], ExportResult] = {}
+        self.setWindowTitle("Export")
+        self.resize(820, 640)
+        self._build()
+        self._update_preview()
+
+    def _selection(self, paper_ids: Sequence[int] | None, tag: str | None, author_id: int | None) -> list[int]:
+        if paper_ids is not None:
+            return list(dict.fromkeys(paper_ids))
+        if tag is not None:
+            return self.library.paper_ids(tag=tag, order_by="citekey")
+        if author_id is not None:
+            return self.library.paper_ids(author_id=author_id, order_by="citekey")
+        return self.library.paper_ids(order_by="citekey")
+
+    def _what(self) -> str:
+        count = len(self.paper_ids)
+        papers = f"{count:,} {'paper' if count == 1 else 'papers'}"
+        if self.tag is not None:
+            return f"{papers} tagged “{self.tag}”"
+        if self.author_id is not None:
+            return f"{papers} by {self.library.get_author(self.author_id).name}"
+        return f"{papers} selected"
+
+    # ------------------------------------------------------------------ building
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        self.what_label = QLabel(f"Export {self._what()}.", self)
+        layout.addWidget(self.what_label)
+        options = QHBoxLayout()
+        options.addWidget(QLabel("Format:", self))
+        self.format_combo = QComboBox(self)
+        for name, label in FLAVOURS:
+            self.format_combo.addItem(label, name)
+        names = [name for name, _ in FLAVOURS]
+        last = str(app_settings().value(_LAST_FORMAT, "bibtex"))
+        self.format_combo.setCurrentIndex(names.index(last) if last in names else 0)
+        self.format_combo.setToolTip(
+            "BibTeX: ASCII with LaTeX escapes, for bibtex and natbib. biblatex: UTF-8, for biber. "
+            "CSL-JSON: for Pandoc, Zotero and citeproc. RIS: for EndNote and most reference managers."
+        )
+        self.format_combo.currentIndexChanged.connect(self._update_preview)
+        options.addWidget(self.format_combo)
+        self.abstracts_box = QCheckBox("Include abstracts", self)
+        self.abstracts_box.setChecked(True)
+        self.abstracts_box.toggled.connect(self._update_preview)
+        options.addWidget(self.abstracts_box)
+        options.addStretch(1)
+        layout.addLayout(options)
+
+        self.preview = QPlainTextEdit(self)
+        self.preview.setReadOnly(True)
+        self.preview.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.preview.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.preview.setAccessibleName("Export preview")
+        layout.addWidget(self.preview, 1)
+        self.preview_label = QLabel(self)
+        self.preview_label.setEnabled(False)
+        layout.addWidget(self.preview_label)
+        self.report_label = QLabel(self)
+        self.report_label.setWordWrap(True)
+        self.report_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.report_label)
+
+        self.keep_updated = QCheckBox("Keep this file updated: rewrite it whenever the tag's papers change", self)
+        if self.tag is None:
+            self.keep_updated.setEnabled(False)
+            self.keep_updated.setToolTip("Files are kept updated for a tag: tag these papers and export the tag.")
+        layout.addWidget(self.keep_updated)
+
+        self.buttons = QDialogButtonBox(self)
+        self.copy_button = QPushButton("Copy", self)
+        self.copy_button.setToolTip("Copy the whole export to the clipboard")
+        self.copy_button.clicked.connect(self.copy_to_clipboard)
+        self.save_button = QPushButton("Save…", self)
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self.choose_file_and_save)
+        self.buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Close).clicked.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.status_label = QLabel(self)
+        self.status_label.setWordWrap(True)
+        layout.addWidget(self.status_label)
+        has_papers = bool(self.paper_ids)
+        self.save_button.setEnabled(has_papers or self.tag is not None)
+        self.copy_button.setEnabled(has_papers)
+
+    # ------------------------------------------------------------------ text
+    @property
+    def flavour(self) -> str:
+        return self.format_combo.currentData()
+
+    def set_flavour(self, name: str) -> None:
+        self.format_combo.setCurrentIndex([n for n, _ in FLAVOURS].index(name))
+
+    def export(self) -> ExportResult:
+        """Every selected paper in the chosen flavour (computed once per flavour)."""
+        key = (self.flavour, self.abstracts_box.isChecked())
+        if key not in self._full:
+            self._full[key] = export_papers(
+                self.library.iter_papers(self.paper_ids), self.flavour, abstracts=self.abstracts_box.isChecked()
+            )
+        return self._full[key]
+
+    def _update_preview(self) -> None:
+        shown = self.paper_ids[:PREVIEW_LIMIT]
+        if len(shown) == len(self.paper_ids):
+            result = self.export()
+            self.preview_label.setText(f"{result.report.entries} entries")
+        else:
+            result = export_papers(
+                self.library.get_papers(shown), self.flavour, abstracts=self.abstracts_box.isChecked()
+            )
+            self.preview_label.setText(
+                f"Preview of the first {len(shown):,} of {len(self.paper_ids):,} entries; saving writes them all."
+            )
+        self.preview.setPlainText(result.text if self.paper_ids else "")
+        if not self.paper_ids:
+            self.preview_label.setText("Nothing to export yet." if self.tag is None else "The tag has no papers yet.")
+        lines = result.report.lines()
+        if lines:
+            shown_lines = "\n".join(lines[:4]) + (f"\n… and {len(lines) - 4} more" if len(lines) > 4 else "")
+            self.report_label.setText(f"Worth knowing about this {self.format_combo.currentText()}:\n{shown_lines}")
+        else:
+            self.report_label.setText("")
+        self.report_label.setVisible(bool(lines))
+
+    # ------------------------------------------------------------------ actions
+    def copy_to_clipboard(self) -> None:
+        QGuiApplication.clipboard().setText(self.export().text)
+        self.status_label.setText(f"{self.export().report.entries} entries copied to the clipboard.")
+
+    def suggested_file_name(self) -> str:
+        stem = self.tag or (self.library.get_author(self.author_id).name if self.author_id else "references")
+        safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in stem).strip("-") or "references"
+        return safe + EXTENSIONS[self.flavour]
+
+    def choose_file_and_save(self) -> None:
+        folder = Path(str(app_settings().value(_LAST_FOLDER, str(Path.home()))))
+        start = str(folder / self.suggested_file_name())
+        path, _filter = QFileDialog.getSaveFileName(self, "Export to", start, FILE_FILTERS[self.flavour])
+        if path:
+            self.save_to(path)
+
+    def save_to(self, path: str | Path) -> bool:
+        """Write the export to `path` atomically (and, when asked, keep it updated for the tag)."""
+        path = Path(path).expanduser()
+        if not path.suffix:
+            path = path.with_suffix(EXTENSIONS[self.flavour])
+        try:
+            if self.keep_updated.isChecked() and self.tag is not None:
+                result = autoexport.add(self.library, path, fmt=self.flavour, tag=self.tag)
+                if result.error:
+                    raise LibraryError(result.error)
+                autoexport_runner(self.hub)
+                entries = result.entries
+                kept = " It is rewritten whenever the tag's papers change."
+            else:
+                write_atomic(path, self.export().text)
+                entries = self.export().report.entries
+                kept = ""
+        except (OSError, LibraryError) as error:
+            self.status_label.setText(f"Could not write {path}: {error}")
+            return False
+        settings = app_settings()
+        settings.setValue(_LAST_FORMAT, self.flavour)
+        settings.setValue(_LAST_FOLDER, str(path.parent))
+        self.saved_path = path
+        message = f"{entries} entries written to {path}.{kept}"
+        self.status_label.setText(message)
+        self.hub.status_message.emit(message)
+        return True
+
+
+# ---------------------------------------------------------------------------------------------- auto-export
+class _Done(QObject):
+    finished = Signal(list)
+
+
+class AutoExportRunner(QObject):
+    """Keeps auto-exported files in step while the app runs: after a change settles, a pool thread syncs them
+    through a connection of its own, so a large export never blocks the interface."""
+
+    DELAY_MS = 600
+
+    def __init__(self, hub: LibraryHub) -> None:
+        super().__init__(hub)
+        self.setObjectName("papershelf-autoexport")
+        self.hub = hub
+        self.path = Path(hub.library.path)
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
+        self._done = _Done(self)
+        self._done.finished.connect(self._report)
+        self._force = False
+        self.last_results: list[autoexport.SyncResult] = []
+        # Commits through the interface's connection mark the library as pending (see exporters.autoexport).
+        self._uninstall = autoexport.install(hub.library, immediate=False)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(self.DELAY_MS)
+        self._timer.timeout.connect(self._run)
+        hub.changed.connect(self._changed)
+
+    def _changed(self, change: Change) -> None:
+        # "library" changes come from other connections (the import worker, a terminal); the command line syncs
+        # its own commits, and ImportController asks for a sync after an import through `sync_soon`.
+        if change.kind != "library":
+            self._timer.start()
+
+    def sync_soon(self) -> None:
+        """Sync every auto-exported file shortly, whether or not this connection saw a change."""
+        self._force = True
+        self._timer.start()
+
+    def _run(self) -> None:
+        if str(self.path) == ":memory:":
+            return
+        force, self._force = self._force, False
+        path, done = self.path, self._done
+
+        def work() -> None:
+            try:
+                if force:
+                    from papershelf.model.library import Library
+
+                    library = Library.open(path)
+                    try:
+                        results = autoexport.sync_all(library)
+                    finally:
+                        library.close()
+                else:
+                    results = autoexport.run_pending(path)
+            except Exception as error:  # the interface must hear of it, not a dead thread
+                results = [autoexport.SyncResult(str(path), False, error=f"{type(error).__name__}: {error}")]
+            done.finished.emit(results)
+
+        self.pool.start(work)
+
+    def _report(self, results: list[autoexport.SyncResult]) -> None:
+        self.last_results = results
+        failed = [r for r in results if r.error]
+        if failed:
+            self.hub.status_message.emit(f"Auto-export of {failed[0].path} failed: {failed[0].error}")
+        elif any(r.written for r in results):
+            written = [r for r in results if r.written]
+            self.hub.status_message.emit(f"Updated {', '.join(Path(r.path).name for r in written)}")
+
+    def stop(self) -> None:
+        """Finish a running sync and stop listening (the window is closing)."""
+        self._timer.stop()
+        self.pool.waitForDone(10000)
+        self._uninstall()
+
+
+def autoexport_runner(hub: LibraryHub, *, create: bool = True) -> AutoExportRunner | None:
+    """The hub's auto-export runner: created on first use (the app creates it at start when files are kept)."""
+    runner = hub.findChild(AutoExportRunner, "papershelf-autoexport")
+    if runner is None and create:
+        runner = AutoExportRunner(hub)
+    return runner

@@ -1,0 +1,126 @@
+"""Exporting from the window: the preview shows the selection, files are written whole, a tag's file is kept
+updated, and the clipboard gets the same text."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from PySide6.QtGui import QGuiApplication
+
+from papershelf.gui.export_dialog import ExportDialog, autoexport_runner
+from papershelf.gui.hub import LibraryHub
+from papershelf.gui.settings import use_settings_file
+from papershelf.importers.records import PaperRecord
+from papershelf.model.keys import list_autoexports
+from papershelf.model.store import import_records
+
+RECORDS = [
+    PaperRecord(line=1, title="Attention Everywhere", authors=("Ada Lovelace", "Alan Turing"), year=2019, venue="ICML"),
+    PaperRecord(line=2, title="Graphs of Things", authors=("Alan Turing",), year=2020, venue="NeurIPS"),
+    PaperRecord(line=3, title="Ranking Stuff", authors=("Grace Hopper",), year=2021, venue="ACL"),
+    PaperRecord(line=4, title="Sorting Out Sorts", authors=("Grace Hopper", "Ada Lovelace"), year=2022),
+]
+
+
+@pytest.fixture(autouse=True)
+def _own_settings(tmp_path):
+    use_settings_file(tmp_path / "settings.ini")
+    yield
+    use_settings_file(None)
+
+
+@pytest.fixture
+def hub(library):
+    import_records(library, file="refs.bib", path="/refs.bib", sha256="r", fmt="bibtex", owner=None, records=RECORDS)
+    hub = LibraryHub(library, watch_interval_ms=0)
+    yield hub
+    runner = autoexport_runner(hub, create=False)
+    if runner is not None:
+        runner.stop()
+    hub.close()
+
+
+def keys(library, ids):
+    return [paper.citekey for paper in library.get_papers(ids)]
+
+
+def open_dialog(qtbot, hub, **what) -> ExportDialog:
+    dialog = ExportDialog(hub, None, **what)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def test_the_preview_shows_the_selected_papers_in_each_flavour(qtbot, hub, library):
+    ids = library.paper_ids()
+    chosen, left_out = ids[:2], ids[2:]
+    dialog = open_dialog(qtbot, hub, paper_ids=chosen)
+    assert "2 papers selected" in dialog.what_label.text()
+    text = dialog.preview.toPlainText()
+    assert all(f"{{{key}," in text for key in keys(library, chosen))
+    assert not any(key in text for key in keys(library, left_out))
+    assert text.count("@") == 2 and "Attention Everywhere" in text
+
+    dialog.set_flavour("csl-json")
+    items = json.loads(dialog.preview.toPlainText())
+    assert sorted(item["id"] for item in items) == sorted(keys(library, chosen))
+    dialog.set_flavour("ris")
+    assert dialog.preview.toPlainText().count("TY  - ") == 2
+    dialog.abstracts_box.setChecked(False)
+    assert "2 entries" in dialog.preview_label.text()
+
+
+def test_saving_writes_the_whole_export_atomically(qtbot, hub, library, tmp_path):
+    dialog = open_dialog(qtbot, hub, paper_ids=library.paper_ids())
+    dialog.set_flavour("biblatex")
+    target = tmp_path / "out" / "refs"
+    assert dialog.save_to(target)
+    written = target.with_suffix(".bib")
+    assert written.read_text(encoding="utf-8") == dialog.preview.toPlainText()
+    assert "4 entries written" in dialog.status_label.text()
+    assert [p.name for p in written.parent.iterdir()] == ["refs.bib"]  # no temporary file left behind
+    # The next export starts from the flavour used last.
+    assert open_dialog(qtbot, hub, paper_ids=[]).flavour == "biblatex"
+
+
+def test_an_authors_papers_are_exported_under_their_name(qtbot, hub, library):
+    hopper = next(a for a in library.list_authors() if a.name == "Grace Hopper")
+    dialog = open_dialog(qtbot, hub, author_id=hopper.id)
+    assert "2 papers by Grace Hopper" in dialog.what_label.text()
+    assert dialog.suggested_file_name() == "Grace-Hopper.bib"
+    text = dialog.preview.toPlainText()
+    assert "Ranking Stuff" in text and "Sorting Out Sorts" in text and "Graphs of Things" not in text
+    assert not dialog.keep_updated.isEnabled()
+
+
+def test_copy_puts_the_export_on_the_clipboard(qtbot, hub, library):
+    dialog = open_dialog(qtbot, hub, paper_ids=library.paper_ids()[:1])
+    dialog.copy_to_clipboard()
+    assert QGuiApplication.clipboard().text() == dialog.export().text
+    assert "Attention Everywhere" in QGuiApplication.clipboard().text()
+
+
+def test_a_tag_file_is_kept_updated(qtbot, hub, library, tmp_path):
+    ids = library.paper_ids()
+    library.add_tag(ids[:2], "thesis")
+    dialog = open_dialog(qtbot, hub, tag="thesis")
+    assert "2 papers tagged “thesis”" in dialog.what_label.text()
+    dialog.keep_updated.setChecked(True)
+    target = tmp_path / "thesis.bib"
+    assert dialog.save_to(target)
+    assert [row.tag for row in list_autoexports(library)] == ["thesis"]
+    first = target.read_text(encoding="utf-8")
+    new_key = keys(library, [ids[3]])[0]
+    assert new_key not in first and all(key in first for key in keys(library, ids[:2]))
+
+    library.add_tag([ids[3]], "thesis")  # tagging later, anywhere in the app
+    qtbot.waitUntil(lambda: new_key in target.read_text(encoding="utf-8"), timeout=10000)
+
+
+def test_a_file_that_cannot_be_written_is_explained(qtbot, hub, library, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    dialog = open_dialog(qtbot, hub, paper_ids=library.paper_ids())
+    assert not dialog.save_to(blocker / "refs.bib")
+    assert "Could not write" in dialog.status_label.text()
