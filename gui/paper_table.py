@@ -62,13 +62,13 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("title", "Title", "title", 430, hideable=False),
-    Column("authors", "Authors", "authors", 200),
-    Column("year", "Year", "year", 56),
-    Column("venue", "Venue", "venue", 100),
-    Column("tags", "Tags", "tags", 150),
-    Column("added", "Added", "added", 96),
-    Column("key", "Key", "citekey", 170),
+    Column("title", "Title", "title", 340, hideable=False),
+    Column("authors", "Authors", "authors", 150),
+    Column("year", "Year", "year", 50),
+    Column("venue", "Venue", "venue", 80),
+    Column("tags", "Tags", "tags", 110),
+    Column("added", "Added", "added", 88),
+    Column("key", "Key", "citekey", 140),
 )
 COLUMN_INDEX = {column.key: number for number, column in enumerate(COLUMNS)}
 

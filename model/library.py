@@ -522,6 +522,16 @@ class Library:
             )
         ]
 
+    def count_duplicate_candidates(self) -> int:
+        """Open entries of the duplicates review queue whose two sides still exist (the sidebar's count)."""
+        return self.conn.execute(
+            """SELECT count(*) FROM duplicate_candidates d WHERE d.status = 'open' AND CASE d.kind
+               WHEN 'paper' THEN (SELECT count(*) FROM papers p WHERE p.id IN (d.a_id, d.b_id)
+                                  AND p.merged_into IS NULL AND p.deleted_at IS NULL) = 2
+               ELSE (SELECT count(*) FROM authors a WHERE a.id IN (d.a_id, d.b_id) AND a.merged_into IS NULL) = 2
+               END"""
+        ).fetchone()[0]
+
     # ------------------------------------------------------------------ tags: writing
     def _tag_id(self, name: str, create: bool = True) -> int | None:
         name = name.strip()

@@ -1,0 +1,360 @@
+"""The pane beside the table: everything about the selected paper, and tags for a multiple selection.
+
+Title, authors as links to their author pages, venue and year, identifiers and links that open in the browser,
+the abstract made readable, tags (add with completion, remove), the note, and provenance: which pages listed
+the paper and what each said. Changes go through undo commands; reads through the model API; no SQL.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QFont, QPalette
+from PySide6.QtWidgets import (
+    QFrame,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from papershelf.gui import display
+from papershelf.gui.hub import LibraryHub
+from papershelf.gui.note_editor import NoteEditor
+from papershelf.gui.tag_editor import TagEditor
+from papershelf.gui.undo import NoteCommand, add_tag_command, remove_tag_command, undo_stack
+from papershelf.model.library import LibraryError
+from papershelf.model.types import Change, Paper, SourceClaim
+
+_OPENABLE = {"http", "https"}
+# What a source said, in the order a reader checks it; the record's own keys (importers' PaperRecord fields).
+_CLAIM_FIELDS = (
+    ("title", "title"),
+    ("authors", "authors"),
+    ("year", "year"),
+    ("date", "date"),
+    ("venue", "venue"),
+    ("journal_ref", "journal"),
+    ("arxiv_id", "arXiv"),
+    ("doi", "DOI"),
+    ("comments", "comments"),
+    ("note", "remark"),
+)
+
+
+def _link(url: str, text: str | None = None) -> str:
+    return f'<a href="{html.escape(url, quote=True)}">{html.escape(text or url)}</a>'
+
+
+def _section(title: str, parent: QWidget) -> QLabel:
+    label = QLabel(title.upper(), parent)
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * 0.85)
+    font.setBold(True)
+    font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 108)
+    label.setFont(font)
+    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+    label.setContentsMargins(0, 10, 0, 0)
+    return label
+
+
+def _text_label(parent: QWidget, *, rich: bool = False) -> QLabel:
+    label = QLabel(parent)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
+    flags = Qt.TextInteractionFlag.TextSelectableByMouse
+    if rich:
+        flags |= Qt.TextInteractionFlag.LinksAccessibleByMouse | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        label.setOpenExternalLinks(False)
+    label.setTextInteractionFlags(flags)
+    label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+    return label
+
+
+def identifiers_html(paper: Paper) -> str:
+    """Key, arXiv, DOI, URL and the page's links (code, project …), each a link where it has one."""
+    rows = []
+    key = f"<code>{html.escape(paper.citekey)}</code>" if paper.citekey else "—"
+    if paper.key_aliases:
+        key += " (also " + ", ".join(f"<code>{html.escape(k)}</code>" for k in paper.key_aliases) + ")"
+    rows.append(("Key", key))
+    if paper.arxiv_id:
+        rows.append(("arXiv", _link(f"https://arxiv.org/abs/{paper.arxiv_id}", paper.arxiv_id)))
+    if paper.doi:
+        rows.append(("DOI", _link(f"https://doi.org/{paper.doi}", paper.doi)))
+    if paper.url and QUrl(paper.url).scheme() in _OPENABLE:
+        rows.append(("URL", _link(paper.url)))
+    for link in paper.links:
+        url = link.get("url", "")
+        if QUrl(url).scheme() in _OPENABLE:
+            rows.append((link.get("kind", "link").capitalize(), _link(url)))
+    body = "".join(
+        f'<tr><td style="padding-right:10px"><b>{label}</b></td><td>{value}</td></tr>' for label, value in rows
+    )
+    return f"<table cellspacing='0' cellpadding='1'>{body}</table>"
+
+
+def authors_html(paper: Paper) -> str:
+    """Each author a link `author:ID`; a partial list says so, and people known behind "et al." are named."""
+    parts = [_link(f"author:{ref.author_id}", ref.name) for ref in paper.authors]
+    text = ", ".join(parts)
+    if not paper.authors_complete:
+        text = f"{text}, et al." if text else "<i>authors not listed by the sources</i>"
+    if paper.extra_authors:
+        known = ", ".join(_link(f"author:{ref.author_id}", ref.name) for ref in paper.extra_authors)
+        text += f"<br><span>also by {known} (whose page lists it)</span>"
+    return text or "<i>no authors listed</i>"
+
+
+def _claim_value(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def provenance_html(sources: Sequence[SourceClaim]) -> str:
+    """Which pages listed the paper and what each of them said about it, as written."""
+    if not sources:
+        return "<i>Entered by hand: no imported page lists this paper.</i>"
+    blocks = []
+    for claim in sources:
+        where = f"line {claim.line}, " if claim.line else ""
+        heading = (
+            f"<b>{html.escape(claim.file)}</b> <span>({html.escape(claim.format)}, {where}"
+            f"imported {html.escape(display.short_date(claim.imported_at))})</span>"
+        )
+        rows = []
+        for key, label in _CLAIM_FIELDS:
+            value = claim.record.get(key)
+            if value in (None, "", [], ()):
+                continue
+            text = _claim_value(value)
+            if key == "authors" and claim.record.get("authors_complete") is False:
+                text += " et al."
+            if len(text) > 300:
+                text = text[:300] + "…"
+            rows.append(f"<tr><td style='padding-right:8px'><i>{label}</i></td><td>{html.escape(text)}</td></tr>")
+        blocks.append(heading + "<table cellspacing='0' cellpadding='1'>" + "".join(rows) + "</table>")
+    return "<br>".join(blocks)
+
+
+class DetailPane(QWidget):
+    """Shows one paper in full, a summary with shared tags for several, or a hint for none."""
+
+    edit_requested = Signal(int)
+
+    def __init__(self, hub: LibraryHub, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.hub = hub
+        self.library = hub.library
+        self.paper: Paper | None = None
+        self.ids: list[int] = []
+        self._note_base = ""
+        self._note_paper: int | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.stack = QStackedWidget(self)
+        layout.addWidget(self.stack)
+        self.empty = QLabel("Select a paper to see its details.", self)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.empty.setWordWrap(True)
+        self.stack.addWidget(self.empty)
+        self._build_single()
+        self._build_multiple()
+        self.stack.setCurrentWidget(self.empty)
+        hub.changed.connect(self._library_changed)
+
+    # ------------------------------------------------------------------ building
+    def _scroll_page(self) -> tuple[QScrollArea, QVBoxLayout, QWidget]:
+        scroll = QScrollArea(self.stack)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        body = QWidget(scroll)
+        column = QVBoxLayout(body)
+        column.setContentsMargins(12, 10, 12, 12)
+        column.setSpacing(4)
+        scroll.setWidget(body)
+        self.stack.addWidget(scroll)
+        return scroll, column, body
+
+    def _build_single(self) -> None:
+        self.single, column, body = self._scroll_page()
+        self.title = _text_label(body)
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.title.setFont(font)
+        column.addWidget(self.title)
+        self.title_hint = _text_label(body)
+        self.title_hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        column.addWidget(self.title_hint)
+        self.authors = _text_label(body, rich=True)
+        self.authors.linkActivated.connect(self._link)
+        column.addWidget(self.authors)
+        self.venue = _text_label(body)
+        column.addWidget(self.venue)
+        self.identifiers = _text_label(body, rich=True)
+        self.identifiers.linkActivated.connect(self._link)
+        column.addWidget(self.identifiers)
+        column.addWidget(_section("Tags", body))
+        self.tags = TagEditor(body)
+        self.tags.tag_added.connect(self.add_tag)
+        self.tags.tag_removed.connect(self.remove_tag)
+        column.addWidget(self.tags)
+        column.addWidget(_section("Note", body))
+        self.note = NoteEditor(self._save_note, body)
+        self.note.set_auto_height(True)
+        column.addWidget(self.note)
+        self.abstract_heading = _section("Abstract", body)
+        column.addWidget(self.abstract_heading)
+        self.abstract = _text_label(body)
+        column.addWidget(self.abstract)
+        self.extra = _text_label(body)
+        self.extra.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        column.addWidget(self.extra)
+        column.addWidget(_section("Listed by", body))
+        self.provenance = _text_label(body, rich=True)
+        column.addWidget(self.provenance)
+        column.addStretch(1)
+
+    def _build_multiple(self) -> None:
+        self.multiple, column, body = self._scroll_page()
+        self.summary = _text_label(body)
+        font = self.summary.font()
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        font.setBold(True)
+        self.summary.setFont(font)
+        column.addWidget(self.summary)
+        self.summary_detail = _text_label(body)
+        self.summary_detail.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        column.addWidget(self.summary_detail)
+        column.addWidget(_section("Tags of the selection", body))
+        self.multi_tags = TagEditor(body)
+        self.multi_tags.line.setPlaceholderText("Add a tag to every selected paper…")
+        self.multi_tags.tag_added.connect(self.add_tag)
+        self.multi_tags.tag_removed.connect(self.remove_tag)
+        column.addWidget(self.multi_tags)
+        column.addStretch(1)
+
+    # ------------------------------------------------------------------ showing
+    def show_papers(self, ids: Sequence[int]) -> None:
+        """Show the selection: one paper in full, several as a summary, none as a hint."""
+        ids = list(ids)
+        if ids != self.ids:
+            self.note.flush()
+        self.ids = ids
+        if len(ids) == 1:
+            self._show_one(ids[0])
+        elif ids:
+            self._show_many(ids)
+        else:
+            self.paper = None
+            self._note_paper = None
+            self.stack.setCurrentWidget(self.empty)
+
+    def _show_one(self, paper_id: int) -> None:
+        try:
+            paper = self.library.get_paper(paper_id)
+        except LibraryError:
+            self.show_papers([])
+            return
+        self.paper = paper
+        self.title.setText(display.display_title(paper))
+        self.title_hint.setVisible(not paper.title)
+        self.title_hint.setText("No source gives a title; press F2 to add one.")
+        self.authors.setText(authors_html(paper))
+        venue = display.venue_and_year(paper)
+        kind = paper.entry_type or ""
+        self.venue.setText(" · ".join(part for part in (venue, kind) if part) or "No venue or year known")
+        self.identifiers.setText(identifiers_html(paper))
+        colours, known = self._tag_info()
+        self.tags.set_tags(paper.tags, colours, known)
+        if self._note_paper != paper.id:
+            self._note_paper = paper.id
+            self.note.set_editing(False)
+        self._note_base = paper.note
+        self.note.set_text(paper.note)
+        abstract = display.readable_abstract(paper.abstract)
+        self.abstract_heading.setVisible(bool(abstract))
+        self.abstract.setVisible(bool(abstract))
+        self.abstract.setText(abstract)
+        extra = []
+        if paper.journal_ref:
+            extra.append(f"Journal reference: {paper.journal_ref}")
+        if paper.comments:
+            extra.append(f"Comments: {display.readable_latex(paper.comments)}")
+        if paper.edited_fields:
+            extra.append("Your edits: " + ", ".join(sorted(paper.edited_fields)))
+        self.extra.setText("\n".join(extra))
+        self.extra.setVisible(bool(extra))
+        self.provenance.setText(provenance_html(paper.sources))
+        self.stack.setCurrentWidget(self.single)
+
+    def _show_many(self, ids: list[int]) -> None:
+        self.paper = None
+        self._note_paper = None
+        papers = self.library.get_papers(ids[:5000])
+        self.summary.setText(display.plural(len(ids), "paper") + " selected")
+        years = display.year_range(p.year for p in papers)
+        self.summary_detail.setText(
+            (f"Published {years}. " if years else "")
+            + "Tags added here go on every selected paper; ✕ removes a tag from all of them."
+        )
+        counts: dict[str, int] = {}
+        for paper in papers:
+            for tag in paper.tags:
+                counts[tag] = counts.get(tag, 0) + 1
+        colours, known = self._tag_info()
+        labels = {tag: (tag if n == len(papers) else f"{tag} ({n}/{len(papers)})") for tag, n in counts.items()}
+        self.multi_tags.set_tags(sorted(counts, key=str.lower), colours, known, labels)
+        self.stack.setCurrentWidget(self.multiple)
+
+    def _tag_info(self) -> tuple[dict[str, str], list[str]]:
+        tags = self.library.list_tags()
+        return {tag.name: tag.colour for tag in tags}, [tag.name for tag in tags]
+
+    def refresh(self) -> None:
+        self.show_papers(self.ids)
+
+    def _library_changed(self, change: Change) -> None:
+        if not self.ids:
+            return
+        if change.paper_ids and not (change.paper_ids & set(self.ids)) and change.kind != "tags":
+            return
+        self.refresh()
+
+    # ------------------------------------------------------------------ acting
+    def add_tag(self, name: str) -> None:
+        if self.ids:
+            undo_stack(self.hub).push(add_tag_command(self.library, self.ids, name))
+            self.hub.status_message.emit(f"Tagged {display.plural(len(self.ids), 'paper')} “{name}”")
+
+    def remove_tag(self, name: str) -> None:
+        if self.ids:
+            undo_stack(self.hub).push(remove_tag_command(self.library, self.ids, name))
+
+    def _save_note(self, text: str) -> None:
+        paper_id = self._note_paper
+        if paper_id is None or text == self._note_base:
+            return
+        old, self._note_base = self._note_base, text
+        undo_stack(self.hub).push(NoteCommand(self.library, paper_id, old, text))
+
+    def _link(self, target: str) -> None:
+        if target.startswith("author:"):
+            self.hub.author_requested.emit(int(target.split(":", 1)[1]))
+            return
+        url = QUrl(target)
+        if url.scheme() in _OPENABLE:
+            QDesktopServices.openUrl(url)
+
+    def flush(self) -> None:
+        """Save a note still being typed (before closing or switching libraries)."""
+        self.note.flush()

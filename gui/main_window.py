@@ -1,0 +1,650 @@
+"""The main window: sidebar, search and paper table, detail pane, menus with shortcuts, and file drops.
+
+It wires widgets together and turns menu actions into undo commands or dialogs. The author browser, the
+duplicates review, and the import, export and edit dialogs live in their own modules and are loaded on first
+use, so a missing one only disables its feature with a clear status message. No SQL here.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from papershelf.gui import display
+from papershelf.gui.detail_pane import DetailPane
+from papershelf.gui.hub import LibraryHub
+from papershelf.gui.paper_table import PaperTable
+from papershelf.gui.search_bar import SEARCH_HELP, SearchBar
+from papershelf.gui.settings import app_settings
+from papershelf.gui.sidebar import ALL_PAPERS, NavTarget, Sidebar
+from papershelf.gui.undo import (
+    DeleteCommand,
+    EditPaperCommand,
+    RestoreCommand,
+    add_tag_command,
+    remove_tag_command,
+    undo_stack,
+)
+from papershelf.model.search import QueryError
+from papershelf.model.types import Change
+
+# Files a user may drop or pick to import; anything else dropped is still tried (detection decides).
+IMPORT_FILTER = "Publication pages and BibTeX (*.txt *.html *.htm *.bib *.md);;All files (*)"
+
+
+def _optional(module: str, name: str) -> Any | None:
+    """A class from a module that may not be part of this build yet; None when it is missing."""
+    try:
+        return getattr(importlib.import_module(module), name)
+    except ModuleNotFoundError as error:
+        if error.name != module:
+            raise
+        return None
+
+
+class MainWindow(QMainWindow):
+    """One window over one library: everything a user lives in every day."""
+
+    def __init__(self, hub: LibraryHub, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.hub = hub
+        self.library = hub.library
+        self.undo_stack = undo_stack(hub)
+        self.target: NavTarget = ALL_PAPERS
+        self._dialogs: list[QWidget] = []
+        self._import_controller = None
+        self._authors_view: QWidget | None = None
+        self._duplicates_view: QWidget | None = None
+        self.setWindowTitle(f"Papershelf — {self.library.path.name}")
+        self.setAcceptDrops(True)
+        self.resize(1400, 860)
+        self._build()
+        self._build_actions()
+        self._build_menus()
+        self._connect()
+        self._update_actions()
+        self._update_counts()
+        self._update_empty_hint()
+
+    # ------------------------------------------------------------------ layout
+    def _build(self) -> None:
+        self.sidebar = Sidebar(self.hub, self)
+        self.sidebar.setMinimumWidth(180)
+        self.stack = QStackedWidget(self)
+
+        self.papers_page = QWidget(self.stack)
+        self.search = SearchBar(self.papers_page)
+        self.table = PaperTable(self.hub, self.papers_page, settings_key="main/paper_table")
+        self.empty_hint = QLabel(
+            "<h3>Your library is empty</h3><p>Import a researcher's publication page or a .bib file with "
+            "<b>File ▸ Import…</b> (Ctrl+I), or drop files on this window.</p>",
+            self.papers_page,
+        )
+        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_hint.setWordWrap(True)
+        self.table_stack = QStackedWidget(self.papers_page)
+        self.table_stack.addWidget(self.table)
+        self.table_stack.addWidget(self.empty_hint)
+        left = QWidget(self.papers_page)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 6, 0, 0)
+        left_layout.setSpacing(4)
+        left_layout.addWidget(self.search)
+        left_layout.addWidget(self.table_stack, 1)
+        self.detail = DetailPane(self.hub, self.papers_page)
+        self.detail.setMinimumWidth(260)
+        self.papers_splitter = QSplitter(Qt.Orientation.Horizontal, self.papers_page)
+        self.papers_splitter.addWidget(left)
+        self.papers_splitter.addWidget(self.detail)
+        self.papers_splitter.setStretchFactor(0, 3)
+        self.papers_splitter.setStretchFactor(1, 2)
+        self.papers_splitter.setSizes([840, 380])
+        self.papers_splitter.setChildrenCollapsible(False)
+        page_layout = QVBoxLayout(self.papers_page)
+        page_layout.setContentsMargins(0, 0, 0, 0)
+        page_layout.addWidget(self.papers_splitter)
+        self.stack.addWidget(self.papers_page)
+
+        self.main_splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.main_splitter.addWidget(self.sidebar)
+        self.main_splitter.addWidget(self.stack)
+        self.main_splitter.setStretchFactor(1, 1)
+        self.main_splitter.setSizes([250, 1150])
+        self.main_splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.main_splitter)
+        self.count_label = QLabel(self)
+        self.statusBar().addPermanentWidget(self.count_label)
+
+    def _action(
+        self,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: str | QKeySequence | list | None = None,
+        tip: str = "",
+        *,
+        on_table: bool = False,
+    ) -> QAction:
+        action = QAction(text, self)
+        if isinstance(shortcut, list):
+            action.setShortcuts(shortcut)
+        elif shortcut is not None:
+            action.setShortcut(shortcut)
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        if on_table:
+            # Keys such as Delete and Ctrl+C mean "these papers" only while the table has the focus; in the
+            # search line or a note they keep their usual meaning.
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.table.addAction(action)
+        else:
+            self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        a = self._action
+        self.import_action = a("&Import…", self.import_files, "Ctrl+I", "Import publication pages or .bib files")
+        self.samples_action = a("Import the &sample pages", self.import_samples, None, "The bundled example pages")
+        self.export_action = a("&Export…", self.export, "Ctrl+E", "Export the selection, a tag or all to .bib")
+        self.quit_action = a("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
+        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.addAction(self.undo_action)
+        self.addAction(self.redo_action)
+        self.copy_keys_action = a(
+            "&Copy citation key", self.copy_keys, "Ctrl+C", "Copy the keys of the selected papers", on_table=True
+        )
+        self.copy_cite_action = a("Copy \\&cite{key}", self.copy_cite, "Ctrl+Shift+C", "Copy \\cite{…} for LaTeX")
+        self.copy_bibtex_action = a("Copy &BibTeX entry", self.copy_bibtex, "Ctrl+Shift+B", "Copy the BibTeX entries")
+        self.edit_action = a("&Edit paper…", self.edit_current, "F2", "Fix a title, add a DOI …")
+        self.delete_action = a(
+            "Move to &trash",
+            self.delete_selected,
+            QKeySequence.StandardKey.Delete,
+            "Restorable from Trash",
+            on_table=True,
+        )
+        self.restore_action = a("&Restore from trash", self.restore_selected, "Ctrl+Shift+R", "Bring papers back")
+        self.empty_trash_action = a("Empty trash…", self.sidebar.empty_trash)
+        self.add_tag_action = a("&Add tag…", self.ask_add_tag, "Ctrl+T", "Tag every selected paper")
+        self.remove_tag_action = a("Re&move tag…", self.ask_remove_tag, "Ctrl+Shift+T", "Untag the selection")
+        self.find_action = a("&Find", self.search.focus, QKeySequence("Ctrl+F"), "Search as you type")
+        self.view_actions = {}
+        for number, (key, label) in enumerate(
+            [
+                ("view:all", "All papers"),
+                ("view:recent", "Recently added"),
+                ("view:incomplete", "Incomplete records"),
+                ("view:trash", "Trash"),
+                ("authors:None", "Authors"),
+                ("duplicates:None", "Possible duplicates"),
+            ],
+            start=1,
+        ):
+            target = NavTarget.from_key(key)
+            self.view_actions[key] = a(label, lambda t=target: self.navigate(t), f"Ctrl+{number}")
+        self.toggle_detail_action = a("Show &details pane", self.toggle_detail, "Ctrl+D")
+        self.toggle_detail_action.setCheckable(True)
+        self.toggle_detail_action.setChecked(True)
+        self.search_help_action = a("Search syntax", self.show_search_help)
+        self.shortcuts_action = a("Keyboard shortcuts", self.show_shortcuts, QKeySequence.StandardKey.HelpContents)
+        self.about_action = a("About Papershelf", self.show_about)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        menu = bar.addMenu("&File")
+        for action in (self.import_action, self.samples_action, self.export_action):
+            menu.addAction(action)
+        menu.addSeparator()
+        menu.addAction(self.empty_trash_action)
+        menu.addSeparator()
+        menu.addAction(self.quit_action)
+        menu = bar.addMenu("&Edit")
+        menu.addAction(self.undo_action)
+        menu.addAction(self.redo_action)
+        menu.addSeparator()
+        for action in (self.copy_keys_action, self.copy_cite_action, self.copy_bibtex_action):
+            menu.addAction(action)
+        menu.addSeparator()
+        menu.addAction(self.find_action)
+        menu = bar.addMenu("&Paper")
+        for action in (self.edit_action, self.add_tag_action, self.remove_tag_action):
+            menu.addAction(action)
+        menu.addSeparator()
+        menu.addAction(self.delete_action)
+        menu.addAction(self.restore_action)
+        menu = bar.addMenu("&View")
+        for action in self.view_actions.values():
+            menu.addAction(action)
+        menu.addSeparator()
+        menu.addAction(self.toggle_detail_action)
+        columns = menu.addMenu("Table columns")
+        columns.aboutToShow.connect(lambda: self._fill_columns_menu(columns))
+        menu = bar.addMenu("&Help")
+        for action in (self.search_help_action, self.shortcuts_action, self.about_action):
+            menu.addAction(action)
+        # The table's right-click menu: the same actions as the menus, shortcuts included.
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        context = [
+            self.copy_keys_action,
+            self.copy_cite_action,
+            self.copy_bibtex_action,
+            None,
+            self.add_tag_action,
+            self.remove_tag_action,
+            None,
+            self.edit_action,
+            self.export_action,
+            None,
+            self.delete_action,
+            self.restore_action,
+        ]
+        for action in context:
+            if action is None:
+                separator = QAction(self.table)
+                separator.setSeparator(True)
+                self.table.addAction(separator)
+            elif action not in self.table.actions():
+                self.table.addAction(action)
+
+    def _fill_columns_menu(self, menu) -> None:
+        menu.clear()
+        for action in self.table.column_menu().actions():
+            action.setParent(menu)
+            menu.addAction(action)
+
+    def _connect(self) -> None:
+        self.sidebar.target_selected.connect(self.navigate)
+        self.search.search_changed.connect(self._search)
+        self.table.selection_changed.connect(self._selection_changed)
+        self.table.count_changed.connect(lambda _n: self._update_counts())
+        self.table.paper_activated.connect(lambda _pid: self.edit_current())
+        self.hub.author_requested.connect(self.show_author)
+        self.hub.paper_requested.connect(self.show_paper)
+        self.hub.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.hub.changed.connect(self._library_changed)
+
+    # ------------------------------------------------------------------ navigation
+    def navigate(self, target: NavTarget) -> None:
+        """Show a place in the library: a view, a tag or a source in the table; authors; duplicates."""
+        self.target = target
+        if target.kind == "authors":
+            view = self._authors()
+            if view is not None:
+                self.stack.setCurrentWidget(view)
+        elif target.kind == "duplicates":
+            view = self._duplicates()
+            if view is not None:
+                self.stack.setCurrentWidget(view)
+        else:
+            self.stack.setCurrentWidget(self.papers_page)
+            self._apply_filter()
+        if self.sidebar.current_target() != target:
+            self.sidebar.select(target, emit=False)
+        self._update_actions()
+        self._update_counts()
+
+    def _apply_filter(self) -> None:
+        target = self.target
+        query = self.search.text().strip() or None
+        kwargs: dict[str, Any] = {"query": query, "view": "all"}
+        if target.kind == "view":
+            kwargs["view"] = target.value
+        elif target.kind == "tag":
+            kwargs["tag"] = target.value
+        elif target.kind == "source":
+            kwargs["source_id"] = target.value
+        try:
+            self.table.set_filter(**kwargs)
+        except QueryError as error:
+            self.search.show_hint(str(error))
+            kwargs["query"] = None
+            self.table.set_filter(**kwargs)
+        self._update_empty_hint()
+
+    def _search(self, text: str) -> None:
+        if self.stack.currentWidget() is not self.papers_page:
+            self.navigate(ALL_PAPERS if self.target.kind in ("authors", "duplicates") else self.target)
+            return
+        try:
+            self.table.set_query(text or None)
+        except QueryError as error:
+            self.search.show_hint(str(error))
+        self._update_counts()
+
+    def _authors(self) -> QWidget | None:
+        if self._authors_view is None:
+            cls = _optional("papershelf.gui.authors_view", "AuthorsView")
+            if cls is None:
+                self.hub.status_message.emit("The author browser is not part of this build yet.")
+                return None
+            self._authors_view = cls(self.hub, self.stack)
+            self.stack.addWidget(self._authors_view)
+        return self._authors_view
+
+    def _duplicates(self) -> QWidget | None:
+        if self._duplicates_view is None:
+            cls = _optional("papershelf.gui.duplicates_view", "DuplicatesView")
+            if cls is None:
+                self.hub.status_message.emit("Reviewing duplicates is not part of this build yet.")
+                return None
+            self._duplicates_view = cls(self.hub, self.stack)
+            self.stack.addWidget(self._duplicates_view)
+        return self._duplicates_view
+
+    def show_author(self, author_id: int) -> None:
+        self.navigate(NavTarget("authors"))
+        view = self._authors_view
+        if view is not None and self.stack.currentWidget() is view:
+            view.show_author(author_id)
+
+    def show_paper(self, paper_id: int) -> None:
+        """Bring a paper into view: in the current list if it is there, else in All papers (or the Trash)."""
+        if self.stack.currentWidget() is self.papers_page and self.table.select_ids([paper_id], paper_id):
+            self.table.setFocus()
+            return
+        papers = self.library.get_papers([paper_id])
+        if not papers:
+            self.hub.status_message.emit(f"There is no paper #{paper_id}")
+            return
+        self.search.set_text("", apply=False)
+        self.search.show_hint(None)
+        self.navigate(NavTarget("view", "trash" if papers[0].deleted_at else "all"))
+        self.table.select_ids([paper_id], paper_id)
+        self.table.setFocus()
+
+    def toggle_detail(self) -> None:
+        self.detail.setVisible(not self.detail.isVisible())
+        self.toggle_detail_action.setChecked(self.detail.isVisible())
+
+    # ------------------------------------------------------------------ state shown
+    def _selection_changed(self, ids: list[int]) -> None:
+        self.detail.show_papers(ids)
+        self._update_actions()
+        self._update_counts()
+
+    def _library_changed(self, change: Change) -> None:
+        self._update_empty_hint()
+        self._update_actions()
+        self._update_counts()
+
+    def _update_empty_hint(self) -> None:
+        empty = (
+            self.table.count() == 0
+            and self.target == ALL_PAPERS
+            and not self.search.text().strip()
+            and self.library.count_papers("all") == 0
+        )
+        self.table_stack.setCurrentWidget(self.empty_hint if empty else self.table)
+
+    def _update_counts(self) -> None:
+        if self.stack.currentWidget() is not self.papers_page:
+            self.count_label.setText("")
+            return
+        text = display.plural(self.table.count(), "paper")
+        selected = len(self.table.selected_ids())
+        if selected > 1:
+            text += f" · {selected:,} selected"
+        self.count_label.setText(text)
+
+    def _update_actions(self) -> None:
+        in_table = self.stack.currentWidget() is self.papers_page
+        has_selection = in_table and bool(self.table.selected_ids())
+        in_trash = self.target == NavTarget("view", "trash")
+        for action in (
+            self.copy_keys_action,
+            self.copy_cite_action,
+            self.copy_bibtex_action,
+            self.add_tag_action,
+            self.remove_tag_action,
+        ):
+            action.setEnabled(has_selection)
+        self.edit_action.setEnabled(has_selection)
+        self.delete_action.setEnabled(has_selection and not in_trash)
+        self.restore_action.setEnabled(has_selection and in_trash)
+
+    # ------------------------------------------------------------------ acting on the selection
+    def selected_ids(self) -> list[int]:
+        return self.table.selected_ids() if self.stack.currentWidget() is self.papers_page else []
+
+    def _selected_papers(self):
+        ids = self.selected_ids()
+        return self.library.get_papers(ids)
+
+    def copy_keys(self) -> str:
+        keys = [paper.citekey for paper in self._selected_papers() if paper.citekey]
+        return self._copy(",".join(keys), f"Copied {display.plural(len(keys), 'key')}")
+
+    def copy_cite(self) -> str:
+        keys = [paper.citekey for paper in self._selected_papers() if paper.citekey]
+        return self._copy(f"\\cite{{{','.join(keys)}}}" if keys else "", "Copied \\cite{…}")
+
+    def copy_bibtex(self) -> str:
+        export_bib = _optional("papershelf.exporters.bibtex", "export_bib")
+        if export_bib is None:
+            self.hub.status_message.emit("BibTeX export is not part of this build yet.")
+            return ""
+        papers = self._selected_papers()
+        if not papers:
+            return ""
+        text, _report = export_bib(papers, "bibtex")
+        # Only the entries: the file header comment is noise in a clipboard.
+        body = "\n".join(line for line in text.splitlines() if not line.startswith("%")).strip() + "\n"
+        return self._copy(body, f"Copied {display.plural(len(papers), 'BibTeX entry', 'BibTeX entries')}")
+
+    def _copy(self, text: str, message: str) -> str:
+        if not text:
+            return ""
+        QGuiApplication.clipboard().setText(text)
+        self.hub.status_message.emit(message)
+        return text
+
+    def ask_add_tag(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        names = [tag.name for tag in self.library.list_tags()]
+        tag, ok = QInputDialog.getItem(
+            self, "Add tag", f"Tag for {display.plural(len(ids), 'selected paper')}:", names, 0, True
+        )
+        if ok and tag.strip():
+            self.add_tag(ids, tag.strip())
+
+    def add_tag(self, ids: list[int], tag: str) -> None:
+        self.undo_stack.push(add_tag_command(self.library, ids, tag))
+        self.hub.status_message.emit(f"Tagged {display.plural(len(ids), 'paper')} “{tag}”")
+
+    def ask_remove_tag(self) -> None:
+        ids = self.selected_ids()
+        tags = sorted({tag for paper in self.library.get_papers(ids) for tag in paper.tags}, key=str.lower)
+        if not tags:
+            self.hub.status_message.emit("The selected papers have no tags")
+            return
+        tag, ok = QInputDialog.getItem(self, "Remove tag", "Tag to remove from the selection:", tags, 0, False)
+        if ok and tag:
+            self.undo_stack.push(remove_tag_command(self.library, ids, tag))
+
+    def delete_selected(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        if self.target == NavTarget("view", "trash"):
+            self.hub.status_message.emit("These papers are in the trash already: Restore brings them back")
+            return
+        self.undo_stack.push(DeleteCommand(self.library, ids))
+        self.hub.status_message.emit(
+            f"Moved {display.plural(len(ids), 'paper')} to the trash (Ctrl+Z undoes; Trash restores)"
+        )
+
+    def restore_selected(self) -> None:
+        ids = self.selected_ids()
+        if ids:
+            self.undo_stack.push(RestoreCommand(self.library, ids))
+            self.hub.status_message.emit(f"Restored {display.plural(len(ids), 'paper')}")
+
+    def edit_current(self) -> None:
+        paper_id = self.table.current_id() if self.stack.currentWidget() is self.papers_page else None
+        if paper_id is None:
+            return
+        cls = _optional("papershelf.gui.edit_dialog", "EditPaperDialog")
+        if cls is None:
+            self.hub.status_message.emit("Editing papers is not part of this build yet.")
+            return
+        self.detail.flush()
+        dialog = cls(
+            self.hub,
+            paper_id,
+            self,
+            apply=lambda pid, changes: self.undo_stack.push(EditPaperCommand(self.library, pid, changes)),
+        )
+        self._keep(dialog)
+        dialog.open()
+
+    def export(self) -> None:
+        cls = _optional("papershelf.gui.export_dialog", "ExportDialog")
+        if cls is None:
+            self.hub.status_message.emit("Exporting from the app is not part of this build yet.")
+            return
+        ids = self.selected_ids()
+        tag = self.target.value if self.target.kind == "tag" else None
+        dialog = cls(self.hub, self, paper_ids=ids or None, tag=None if ids else tag)
+        self._keep(dialog)
+        dialog.open()
+
+    def _keep(self, dialog: QWidget) -> None:
+        # Dialogs are opened without blocking; keep a reference until they close.
+        self._dialogs.append(dialog)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.destroyed.connect(lambda *_: self._dialogs.remove(dialog) if dialog in self._dialogs else None)
+
+    # ------------------------------------------------------------------ importing
+    def import_controller(self):
+        if self._import_controller is None:
+            cls = _optional("papershelf.gui.import_dialog", "ImportController")
+            if cls is None:
+                self.hub.status_message.emit("Importing from the app is not part of this build yet.")
+                return None
+            self._import_controller = cls(self.hub, self)
+        return self._import_controller
+
+    def import_files(self, paths: list[str] | None = None) -> bool:
+        """Import these files, or ask for them; the import dialog runs it off the interface thread."""
+        if paths is None:
+            from PySide6.QtWidgets import QFileDialog
+
+            paths, _ = QFileDialog.getOpenFileNames(self, "Import publication pages", str(Path.home()), IMPORT_FILTER)
+        if not paths:
+            return False
+        controller = self.import_controller()
+        if controller is None:
+            return False
+        if not controller.start(list(paths)):
+            self.hub.status_message.emit("An import is still running; wait for it or cancel it first")
+            return False
+        return True
+
+    def import_samples(self) -> bool:
+        controller = self.import_controller()
+        return bool(controller is not None and controller.import_samples())
+
+    def dragEnterEvent(self, event) -> None:
+        if any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:
+        if any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event) -> None:
+        paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            # Let the drop finish before a dialog may open (the owner question, the progress dialog).
+            QTimer.singleShot(0, lambda: self.import_files(paths))
+
+    # ------------------------------------------------------------------ help
+    def show_search_help(self) -> None:
+        QMessageBox.information(self, "Search syntax", SEARCH_HELP)
+
+    def show_shortcuts(self) -> None:
+        rows = []
+        for action in self.findChildren(QAction):
+            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            if keys and action.text():
+                rows.append(f"<tr><td><b>{keys}</b></td><td>{action.text().replace('&', '')}</td></tr>")
+        QMessageBox.information(self, "Keyboard shortcuts", "<table>" + "".join(sorted(set(rows))) + "</table>")
+
+    def show_about(self) -> None:
+        from papershelf import __version__
+
+        QMessageBox.about(
+            self,
+            "About Papershelf",
+            f"<b>Papershelf {__version__}</b><p>A local reference manager built from researchers' publication "
+            f"pages.</p><p>Library: {self.library.path}</p>",
+        )
+
+    # ------------------------------------------------------------------ window state
+    def save_state(self) -> None:
+        """Remember geometry, splitters, the last view and the table's columns for the next start."""
+        settings = app_settings()
+        settings.setValue("main/geometry", self.saveGeometry())
+        settings.setValue("main/window_state", self.saveState())
+        settings.setValue("main/splitter", self.main_splitter.saveState())
+        settings.setValue("main/papers_splitter", self.papers_splitter.saveState())
+        settings.setValue("main/detail_visible", self.detail.isVisible())
+        settings.setValue("main/last_view", self.target.key())
+        settings.sync()
+        self.table.save_state()
+
+    def restore_state(self) -> None:
+        settings = app_settings()
+        for key, apply in (
+            ("main/geometry", self.restoreGeometry),
+            ("main/window_state", self.restoreState),
+            ("main/splitter", self.main_splitter.restoreState),
+            ("main/papers_splitter", self.papers_splitter.restoreState),
+        ):
+            value = settings.value(key)
+            if isinstance(value, QByteArray | bytes):
+                apply(value)
+        visible = settings.value("main/detail_visible")
+        if visible is not None and str(visible).lower() == "false":
+            self.detail.hide()
+            self.toggle_detail_action.setChecked(False)
+        target = NavTarget.from_key(str(settings.value("main/last_view", ALL_PAPERS.key())))
+        if target is not None and (self.sidebar.item_for(target) is not None):
+            self.navigate(target)
+        else:
+            self.navigate(ALL_PAPERS)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.detail.flush()
+        controller = self._import_controller
+        if controller is not None and controller.is_running():
+            controller.cancel()
+            controller.wait()
+        self.save_state()
+        super().closeEvent(event)

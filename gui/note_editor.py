@@ -1,0 +1,258 @@
+"""A Markdown note edited in place, shown rendered; saved as you type, so a crash loses at most a keystroke or two.
+
+Used for papers (detail pane) and authors (author page): the owner passes `save_callback(text)` and decides
+where the text goes. Rendering loads nothing: markdown-it-py runs with raw HTML disabled, images become plain
+links, and the preview's document refuses every resource (http, https, file, qrc alike). Nothing runs scripts.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from functools import lru_cache
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QKeySequence, QPalette, QShortcut, QTextDocument
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QStackedWidget,
+    QTextBrowser,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+SAVE_DELAY_MS = 400
+_OPENABLE_SCHEMES = {"http", "https", "mailto"}
+
+
+@lru_cache(maxsize=1)
+def _markdown():
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable(["table", "strikethrough"])
+
+    def image(tokens, index, options, env):
+        # An image would be a request to somebody's server: show it as a link the user may choose to open.
+        token = tokens[index]
+        source = html.escape(token.attrGet("src") or "", quote=True)
+        alt = html.escape(token.content or "image")
+        return f'<a href="{source}">[image: {alt}]</a>'
+
+    md.add_render_rule("image", image)
+    return md
+
+
+def render_markdown(text: str) -> str:
+    """The note as HTML for the preview: raw HTML in the note is shown as text, images become links."""
+    return _markdown().render(text or "")
+
+
+class SafeDocument(QTextDocument):
+    """A document that never fetches anything a note refers to; `refused` lists what it was asked for."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.refused: list[str] = []
+
+    def loadResource(self, kind: int, url: QUrl | str) -> None:
+        self.refused.append(url.toString() if isinstance(url, QUrl) else str(url))
+        return None
+
+
+class NotePreview(QTextBrowser):
+    """The rendered note. Links open in the system browser (web and mail only), nothing loads by itself."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setDocument(SafeDocument(self))
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.anchorClicked.connect(self._open)
+
+    def loadResource(self, kind: int, url: QUrl) -> None:
+        document = self.document()
+        if isinstance(document, SafeDocument):
+            document.refused.append(url.toString())
+        return None
+
+    def _open(self, url: QUrl) -> None:
+        if url.scheme().lower() in _OPENABLE_SCHEMES:
+            QDesktopServices.openUrl(url)
+
+
+class NoteEditor(QWidget):
+    """Shows a note rendered; Edit (or a double click) turns it into a text editor in the same place.
+
+    Typing is saved `SAVE_DELAY_MS` after the last keystroke through `save_callback`; `flush()` saves at once
+    (before the owner shows another paper or closes). `set_text` shows another note without saving it.
+    """
+
+    saved = Signal(str)
+    editing_changed = Signal(bool)
+
+    def __init__(
+        self,
+        save_callback: Callable[[str], object],
+        parent: QWidget | None = None,
+        *,
+        placeholder: str = "No note yet. Double-click or press Edit to write one (Markdown).",
+        delay_ms: int = SAVE_DELAY_MS,
+    ) -> None:
+        super().__init__(parent)
+        self._save_callback = save_callback
+        self._placeholder = placeholder
+        self._saved_text = ""
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        bar = QHBoxLayout()
+        self.status = QLabel("", self)
+        self.status.setObjectName("note-status")
+        bar.addWidget(self.status, 1)
+        self.edit_button = QToolButton(self)
+        self.edit_button.setText("Edit")
+        self.edit_button.setToolTip("Edit the note (Markdown); Esc or Ctrl+Return to finish")
+        self.edit_button.clicked.connect(lambda: self.set_editing(not self.is_editing()))
+        bar.addWidget(self.edit_button)
+        layout.addLayout(bar)
+        self.stack = QStackedWidget(self)
+        self.preview = NotePreview(self.stack)
+        self.preview.viewport().installEventFilter(self)
+        self.editor = QPlainTextEdit(self.stack)
+        self.editor.setPlaceholderText("Write in Markdown: **bold**, *italic*, - lists, [links](https://…)")
+        self.editor.setTabChangesFocus(True)
+        self.stack.addWidget(self.preview)
+        self.stack.addWidget(self.editor)
+        layout.addWidget(self.stack, 1)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(delay_ms)
+        self._timer.timeout.connect(self._save)
+        self.editor.textChanged.connect(self._typed)
+        for keys in ("Esc", "Ctrl+Return"):
+            shortcut = QShortcut(QKeySequence(keys), self.editor)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(lambda: self.set_editing(False))
+        self._auto_height = False
+        self._render()
+
+    def set_auto_height(self, enabled: bool) -> None:
+        """Size to the rendered note (in a scrolling pane) instead of filling the space given (in a tab)."""
+        self._auto_height = enabled
+        self._fit()
+
+    def _fit(self) -> None:
+        if not self._auto_height:
+            self.stack.setMinimumHeight(0)
+            self.stack.setMaximumHeight(16777215)
+            return
+        if self.is_editing():
+            height = 200
+        else:
+            document = self.preview.document()
+            document.setTextWidth(max(self.preview.viewport().width(), 200))
+            height = int(document.size().height()) + 2 * self.preview.frameWidth() + 4
+            height = max(44, min(height, 360))
+        self.stack.setFixedHeight(height)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    # ------------------------------------------------------------------ content
+    def text(self) -> str:
+        return self.editor.toPlainText()
+
+    def set_text(self, text: str) -> None:
+        """Show another note (saving any pending typing of the current one first)."""
+        self.flush()
+        text = text or ""
+        if text == self.editor.toPlainText():
+            self._saved_text = text
+            return
+        blocked = self.editor.blockSignals(True)
+        try:
+            self.editor.setPlainText(text)
+        finally:
+            self.editor.blockSignals(blocked)
+        self._saved_text = text
+        self.status.setText("")
+        self._render()
+
+    def flush(self) -> None:
+        """Save typing that is still waiting for its debounce."""
+        if self._timer.isActive():
+            self._timer.stop()
+        self._save()
+
+    def pending(self) -> bool:
+        return self._timer.isActive()
+
+    def _typed(self) -> None:
+        self.status.setText("editing…")
+        self._timer.start()
+
+    def _save(self) -> None:
+        text = self.editor.toPlainText()
+        if text == self._saved_text:
+            return
+        self._saved_text = text
+        self._save_callback(text)
+        self.status.setText("saved")
+        self.saved.emit(text)
+
+    # ------------------------------------------------------------------ modes
+    def is_editing(self) -> bool:
+        return self.stack.currentWidget() is self.editor
+
+    def set_editing(self, editing: bool) -> None:
+        if editing == self.is_editing():
+            return
+        if editing:
+            self.stack.setCurrentWidget(self.editor)
+            self.edit_button.setText("Done")
+            self._fit()
+            self.editor.setFocus()
+        else:
+            self.flush()
+            self._render()
+            self.stack.setCurrentWidget(self.preview)
+            self.edit_button.setText("Edit")
+            self._fit()
+        self.editing_changed.emit(editing)
+
+    def _render(self) -> None:
+        text = self.editor.toPlainText()
+        palette = self.palette()
+        muted = palette.color(QPalette.ColorRole.PlaceholderText).name()
+        link = palette.color(QPalette.ColorRole.Link).name()
+        code = palette.color(QPalette.ColorRole.AlternateBase).name()
+        document = self.preview.document()
+        document.setDefaultStyleSheet(
+            f"a {{ color: {link}; }} code, pre {{ background-color: {code}; }} p.empty {{ color: {muted}; }}"
+        )
+        if text.strip():
+            self.preview.setHtml(render_markdown(text))
+        else:
+            self.preview.setHtml(f'<p class="empty"><i>{html.escape(self._placeholder)}</i></p>')
+        if getattr(self, "_auto_height", False):
+            self._fit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.preview.viewport() and event.type() == QEvent.Type.MouseButtonDblClick:
+            self.set_editing(True)
+            return True
+        return super().eventFilter(watched, event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:
+            self._render()  # light/dark switch: the preview's colours come from the palette
+        super().changeEvent(event)
+
+    def hideEvent(self, event) -> None:
+        self.flush()
+        super().hideEvent(event)

@@ -1,0 +1,115 @@
+"""Renders the main window for one view into a PNG without showing anything on screen.
+
+Used by `papershelf screenshot` and the README's screenshot script. It opens no dialog, writes nothing to the
+library, and keeps window state in a throwaway settings file so the user's own layout is neither used nor changed.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+VIEWS = ("papers", "authors", "tags", "duplicates", "author:ID", "paper:ID")
+DEFAULT_SIZE = (1440, 900)
+
+
+class ScreenshotError(ValueError):
+    """A view or size the command cannot render; the message says what would work."""
+
+
+@dataclass(frozen=True)
+class ViewSpec:
+    kind: str  # papers | authors | tags | duplicates | author | paper
+    ident: int | None = None
+
+
+def parse_view(text: str) -> ViewSpec:
+    kind, _, ident = text.partition(":")
+    kind = kind.strip().lower()
+    if kind in ("papers", "authors", "tags", "duplicates") and not ident:
+        return ViewSpec(kind)
+    if kind in ("author", "paper") and ident.strip().isdigit():
+        return ViewSpec(kind, int(ident))
+    raise ScreenshotError(f"unknown view {text!r}; use one of: {', '.join(VIEWS)}")
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    width, sep, height = text.lower().partition("x")
+    if not sep or not width.strip().isdigit() or not height.strip().isdigit():
+        raise ScreenshotError(f"write sizes as WIDTHxHEIGHT, e.g. 1440x900, not {text!r}")
+    size = int(width), int(height)
+    if not (400 <= size[0] <= 8000 and 300 <= size[1] <= 8000):
+        raise ScreenshotError("sizes go from 400x300 to 8000x8000")
+    return size
+
+
+def _settle(app, rounds: int = 6) -> None:
+    """Let queued work (debounced refreshes, layouts, lazy row fetches) finish before grabbing."""
+    from PySide6.QtCore import QEventLoop, QThread
+
+    for _ in range(rounds):
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        QThread.msleep(30)
+    app.processEvents()
+
+
+def render_screenshot(library, out: str | Path, *, view: str = "papers", size: tuple[int, int] = DEFAULT_SIZE) -> Path:
+    """Render the window over `library` showing `view` into the PNG `out`; returns its path."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    spec = parse_view(view)
+    if QApplication.instance() is None:
+        # Nothing may appear on the user's screen: render on Qt's offscreen platform.
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from papershelf.gui.app import create_application
+    from papershelf.gui.hub import LibraryHub
+    from papershelf.gui.main_window import MainWindow
+    from papershelf.gui.paper_table import COLUMN_INDEX
+    from papershelf.gui.settings import use_settings_file
+    from papershelf.gui.sidebar import NavTarget
+
+    app = create_application()
+    with tempfile.TemporaryDirectory(prefix="papershelf-shot-") as scratch:
+        use_settings_file(Path(scratch) / "settings.ini")
+        hub = LibraryHub(library, watch_interval_ms=0)
+        window = MainWindow(hub)
+        try:
+            window.resize(*size)
+            window.show()
+            _settle(app)
+            if spec.kind == "papers":
+                window.navigate(NavTarget("view", "all"))
+                # Newest first: the picture shows what a reader looks for, not the order of import.
+                window.table.sortByColumn(COLUMN_INDEX["year"], Qt.SortOrder.DescendingOrder)
+                window.table.select_row(0)
+            elif spec.kind == "paper":
+                if not library.get_papers([spec.ident]):
+                    raise ScreenshotError(f"there is no paper with id {spec.ident}")
+                window.show_paper(spec.ident)
+            elif spec.kind == "tags":
+                tags = sorted(library.list_tags(), key=lambda tag: -tag.paper_count)
+                if not tags:
+                    raise ScreenshotError("the library has no tags to show; tag some papers first")
+                window.navigate(NavTarget("tag", tags[0].name))
+                window.table.select_row(0)
+            elif spec.kind == "authors":
+                window.navigate(NavTarget("authors"))
+            elif spec.kind == "author":
+                window.show_author(spec.ident)
+            elif spec.kind == "duplicates":
+                window.navigate(NavTarget("duplicates"))
+            _settle(app)
+            out = Path(out)
+            out.parent.mkdir(parents=True, exist_ok=True)
+            if not window.grab().save(str(out), "PNG"):
+                raise ScreenshotError(f"could not write {out}")
+        finally:
+            window.close()
+            window.deleteLater()
+            hub.close()
+            _settle(app, rounds=1)
+            use_settings_file(None)
+    return out

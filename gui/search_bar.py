@@ -1,0 +1,113 @@
+"""Search as you type: one line over everything, with `author:` `title:` `tag:` `venue:` `year:2019..2021` filters.
+
+A query the model cannot read shows its hint under the line (model.search.QueryError); it never opens a dialog
+and never reaches the table. The bar only checks and announces queries: the table runs them.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QPalette, QShortcut
+from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from papershelf.model.search import QueryError, compile_query
+
+TYPING_DELAY_MS = 180
+SEARCH_HELP = (
+    "Search titles, abstracts, authors, tags, notes and venues as you type.\n"
+    "Filters: author:lin  title:transformer  tag:to-read  venue:acl  year:2019..2021  year:2020  "
+    'year:..2018\nQuote phrases: title:"layer norm".  Esc clears.'
+)
+
+
+def check_query(text: str) -> str | None:
+    """None when the query can run, else the hint to show."""
+    if not text.strip():
+        return None
+    try:
+        compile_query(text)
+    except QueryError as error:
+        return str(error)
+    return None
+
+
+class SearchBar(QWidget):
+    """The search line and, under it, a hint when what was typed cannot be searched yet."""
+
+    search_changed = Signal(str)  # a query that can run ("" for no search)
+
+    def __init__(self, parent: QWidget | None = None, *, delay_ms: int = TYPING_DELAY_MS) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        self.line = QLineEdit(self)
+        self.line.setPlaceholderText("Search  (author:  title:  tag:  venue:  year:2019..2021)")
+        self.line.setClearButtonEnabled(True)
+        self.line.setToolTip(SEARCH_HELP)
+        layout.addWidget(self.line)
+        self.hint = QLabel(self)
+        self.hint.setObjectName("search-hint")
+        self.hint.setWordWrap(True)
+        self.hint.hide()
+        layout.addWidget(self.hint)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(delay_ms)
+        self._timer.timeout.connect(self.apply)
+        self.line.textChanged.connect(lambda _text: self._timer.start())
+        self.line.returnPressed.connect(self.apply)
+        escape = QShortcut(QKeySequence("Esc"), self.line)
+        escape.setContext(Qt.ShortcutContext.WidgetShortcut)
+        escape.activated.connect(self.clear)
+        self._last_emitted: str | None = None
+
+    def text(self) -> str:
+        return self.line.text()
+
+    def set_text(self, text: str, *, apply: bool = True) -> None:
+        self.line.setText(text)
+        if apply:
+            self.apply()
+
+    def clear(self) -> None:
+        self.line.clear()
+        self.apply()
+
+    def focus(self) -> None:
+        """Ctrl+F: put the cursor in the search line with its text selected for overtyping."""
+        self.line.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.line.selectAll()
+
+    def apply(self) -> None:
+        """Check what is typed now: announce it if it can run, else show why not."""
+        self._timer.stop()
+        text = self.line.text().strip()
+        problem = check_query(text)
+        if problem:
+            self.show_hint(problem)
+            return
+        self.show_hint(None)
+        if text != self._last_emitted:
+            self._last_emitted = text
+            self.search_changed.emit(text)
+
+    def show_hint(self, message: str | None) -> None:
+        """Show (or with None, hide) a hint under the line; also used when the table refuses a query."""
+        if not message:
+            self.hint.hide()
+            self.hint.clear()
+            return
+        # An amber that stays readable on light and on dark windows.
+        dark = self.palette().color(QPalette.ColorRole.Window).lightnessF() < 0.5
+        colour = "#f0a04b" if dark else "#a04f00"
+        self.hint.setStyleSheet(f"color: {colour};")
+        self.hint.setText(f"⚠ {message}")
+        self.hint.show()
+
+    def hint_text(self) -> str:
+        return "" if self.hint.isHidden() else self.hint.text()
+
+    def forget_last(self) -> None:
+        """Make the next apply announce the query even if it is unchanged (after the view changed)."""
+        self._last_emitted = None

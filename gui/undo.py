@@ -1,0 +1,333 @@
+"""Undo and redo for what a user does in the app: tags, notes, edits, deletes and merges.
+
+Every command does its work through the model API (never SQL) and keeps just enough of the state before it to
+put things back. All windows of one library share one QUndoStack, reached with `undo_stack(hub)`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from papershelf.gui.hub import LibraryHub
+from papershelf.model.library import Library
+from papershelf.model.types import EDITABLE_FIELDS, Change
+
+# Keystrokes saved within this many seconds of each other undo as one step, not one per debounce.
+NOTE_MERGE_SECONDS = 5.0
+_NOTE_ID = 1001
+_AUTHOR_NOTE_ID = 1002
+
+
+def undo_stack(hub: LibraryHub) -> QUndoStack:
+    """The undo stack of this library's window: created on first use, owned by the hub."""
+    stack = hub.findChild(QUndoStack, "papershelf-undo")
+    if stack is None:
+        stack = QUndoStack(hub)
+        stack.setObjectName("papershelf-undo")
+        stack.setUndoLimit(200)
+    return stack
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+# ---------------------------------------------------------------------------------------------- tags
+TagState = tuple[str, frozenset[int]] | None  # (colour, tagged paper ids) or None when the tag did not exist
+
+
+def _tag_state(library: Library, name: str) -> TagState:
+    for tag in library.list_tags():
+        if tag.name.lower() == name.strip().lower():
+            # Trashed papers keep their tags, so the snapshot must hold them too.
+            ids = library.paper_ids(tag=tag.name, view="all") + library.paper_ids(tag=tag.name, view="trash")
+            return tag.colour, frozenset(ids)
+    return None
+
+
+def _current_name(library: Library, name: str) -> str | None:
+    for tag in library.list_tags():
+        if tag.name.lower() == name.strip().lower():
+            return tag.name
+    return None
+
+
+def _restore_tag(library: Library, name: str, state: TagState) -> None:
+    existing = _current_name(library, name)
+    if state is None:
+        if existing is not None:
+            library.delete_tag(existing)
+        return
+    colour, ids = state
+    current = _tag_state(library, name)
+    tagged = current[1] if current else frozenset()
+    if existing is None or ids - tagged:
+        # add_tag with no papers still creates the tag, so a deleted empty tag comes back too.
+        library.add_tag(sorted(ids - tagged), existing or name)
+    if tagged - ids:
+        library.remove_tag(sorted(tagged - ids), existing or name)
+    library.recolour_tag(_current_name(library, name) or name, colour)
+
+
+class TagCommand(QUndoCommand):
+    """Any change to tags (add, remove, rename, recolour, merge, delete); undo restores the tags it touched."""
+
+    def __init__(
+        self,
+        library: Library,
+        text: str,
+        action: Callable[[], Change],
+        involved: Iterable[str],
+        *,
+        obsolete_if_unchanged: bool = False,
+        undo_action: Callable[[], object] | None = None,
+    ) -> None:
+        super().__init__(text)
+        self.library = library
+        self.action = action
+        self.before = {name: _tag_state(library, name) for name in dict.fromkeys(involved)}
+        self.obsolete_if_unchanged = obsolete_if_unchanged
+        self.undo_action = undo_action
+        self.change: Change | None = None
+
+    def redo(self) -> None:
+        self.change = self.action()
+        if self.obsolete_if_unchanged and not self.change.paper_ids:
+            # Adding a tag papers already have changes nothing; there is nothing to undo.
+            self.setObsolete(True)
+
+    def undo(self) -> None:
+        with self.library.transaction():
+            if self.undo_action is not None:
+                self.undo_action()
+                return
+            # Tags that did not exist before go first, so a rename's new name is free again.
+            for name, state in sorted(self.before.items(), key=lambda item: item[1] is not None):
+                _restore_tag(self.library, name, state)
+
+
+def add_tag_command(library: Library, paper_ids: Sequence[int], tag: str) -> TagCommand:
+    ids = list(paper_ids)
+    return TagCommand(
+        library,
+        f"Tag {_plural(len(ids), 'paper')} “{tag}”",
+        lambda: library.add_tag(ids, tag),
+        [tag],
+        obsolete_if_unchanged=True,
+    )
+
+
+def remove_tag_command(library: Library, paper_ids: Sequence[int], tag: str) -> TagCommand:
+    ids = list(paper_ids)
+    return TagCommand(
+        library,
+        f"Remove “{tag}” from {_plural(len(ids), 'paper')}",
+        lambda: library.remove_tag(ids, tag),
+        [tag],
+        obsolete_if_unchanged=True,
+    )
+
+
+def rename_tag_command(library: Library, old: str, new: str) -> TagCommand:
+    new = new.strip()
+    if old.lower() == new.lower():
+        # Only the spelling changes: the same tag, so undo is the reverse rename.
+        return TagCommand(
+            library,
+            f"Rename tag “{old}” to “{new}”",
+            lambda: library.rename_tag(old, new),
+            [],
+            undo_action=lambda: library.rename_tag(new, old),
+        )
+    return TagCommand(library, f"Rename tag “{old}” to “{new}”", lambda: library.rename_tag(old, new), [old, new])
+
+
+def recolour_tag_command(library: Library, tag: str, colour: str) -> TagCommand:
+    return TagCommand(library, f"Recolour tag “{tag}”", lambda: library.recolour_tag(tag, colour), [tag])
+
+
+def merge_tags_command(library: Library, sources: Sequence[str], target: str) -> TagCommand:
+    names = list(sources)
+    return TagCommand(
+        library,
+        f"Merge {', '.join(f'“{n}”' for n in names)} into “{target}”",
+        lambda: library.merge_tags(names, target),
+        [*names, target],
+    )
+
+
+def delete_tag_command(library: Library, tag: str) -> TagCommand:
+    return TagCommand(library, f"Delete tag “{tag}”", lambda: library.delete_tag(tag), [tag])
+
+
+# ---------------------------------------------------------------------------------------------- notes
+class NoteCommand(QUndoCommand):
+    """A paper's note changed; a burst of typing merges into one step."""
+
+    def __init__(self, library: Library, paper_id: int, old: str, new: str) -> None:
+        super().__init__("Edit note")
+        self.library = library
+        self.paper_id = paper_id
+        self.old = old
+        self.new = new
+        self.stamp = time.monotonic()
+
+    def id(self) -> int:
+        return _NOTE_ID
+
+    def redo(self) -> None:
+        self.library.set_note(self.paper_id, self.new)
+
+    def undo(self) -> None:
+        self.library.set_note(self.paper_id, self.old)
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, NoteCommand) or other.paper_id != self.paper_id:
+            return False
+        if other.stamp - self.stamp > NOTE_MERGE_SECONDS:
+            return False
+        self.new, self.stamp = other.new, other.stamp
+        return True
+
+
+class AuthorNoteCommand(QUndoCommand):
+    """An author's note changed; a burst of typing merges into one step."""
+
+    def __init__(self, library: Library, author_id: int, old: str, new: str) -> None:
+        super().__init__("Edit author note")
+        self.library = library
+        self.author_id = author_id
+        self.old = old
+        self.new = new
+        self.stamp = time.monotonic()
+
+    def id(self) -> int:
+        return _AUTHOR_NOTE_ID
+
+    def redo(self) -> None:
+        self.library.set_author_note(self.author_id, self.new)
+
+    def undo(self) -> None:
+        self.library.set_author_note(self.author_id, self.old)
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, AuthorNoteCommand) or other.author_id != self.author_id:
+            return False
+        if other.stamp - self.stamp > NOTE_MERGE_SECONDS:
+            return False
+        self.new, self.stamp = other.new, other.stamp
+        return True
+
+
+# ---------------------------------------------------------------------------------------------- edits
+class EditPaperCommand(QUndoCommand):
+    """The user's own field values; undo puts back their earlier edits or gives fields back to the sources."""
+
+    def __init__(self, library: Library, paper_id: int, changes: dict[str, Any]) -> None:
+        super().__init__(f"Edit {', '.join(sorted(changes))}")
+        self.library = library
+        self.paper_id = paper_id
+        self.changes = dict(changes)
+        paper = library.get_papers([paper_id])[0]
+        edited = set(paper.edited_fields)
+        # A field without an edit before goes back to None: "no edit, the sources decide".
+        self.before = {
+            field: (getattr(paper, field) if field in edited else None)
+            for field in self.changes
+            if field in EDITABLE_FIELDS
+        }
+
+    def redo(self) -> None:
+        self.library.edit_paper(self.paper_id, **self.changes)
+
+    def undo(self) -> None:
+        self.library.edit_paper(self.paper_id, **self.before)
+
+
+# ---------------------------------------------------------------------------------------------- trash
+class DeleteCommand(QUndoCommand):
+    """Move papers to the trash; undo restores the ones this command moved."""
+
+    def __init__(self, library: Library, paper_ids: Sequence[int]) -> None:
+        super().__init__(f"Move {_plural(len(paper_ids), 'paper')} to the trash")
+        self.library = library
+        live = {paper.id for paper in library.get_papers(list(paper_ids)) if paper.deleted_at is None}
+        self.ids = [pid for pid in paper_ids if pid in live]
+
+    def redo(self) -> None:
+        self.library.delete_papers(self.ids)
+
+    def undo(self) -> None:
+        self.library.restore_papers(self.ids)
+
+
+class RestoreCommand(QUndoCommand):
+    """Bring papers back from the trash; undo puts them back in it."""
+
+    def __init__(self, library: Library, paper_ids: Sequence[int]) -> None:
+        super().__init__(f"Restore {_plural(len(paper_ids), 'paper')}")
+        self.library = library
+        trashed = {paper.id for paper in library.get_papers(list(paper_ids)) if paper.deleted_at is not None}
+        self.ids = [pid for pid in paper_ids if pid in trashed]
+
+    def redo(self) -> None:
+        self.library.restore_papers(self.ids)
+
+    def undo(self) -> None:
+        self.library.delete_papers(self.ids)
+
+
+# ---------------------------------------------------------------------------------------------- merges
+class MergePapersCommand(QUndoCommand):
+    """Join papers into one (`model.merge.merge_papers`); undo splits each back out with `unmerge_paper`."""
+
+    def __init__(
+        self, library: Library, keep_id: int, other_ids: Sequence[int], evidence: Sequence[str] | None = None
+    ) -> None:
+        super().__init__(f"Merge {_plural(len(other_ids) + 1, 'paper')}")
+        self.library = library
+        self.keep_id = keep_id
+        self.other_ids = [pid for pid in dict.fromkeys(other_ids) if pid != keep_id]
+        self.evidence = list(evidence) if evidence else None
+
+    def redo(self) -> None:
+        from papershelf.model.merge import merge_papers
+
+        merge_papers(self.library, self.keep_id, self.other_ids, self.evidence)
+
+    def undo(self) -> None:
+        from papershelf.model.merge import unmerge_paper
+
+        with self.library.transaction():
+            # Newest merge first: each unmerge reverses the latest merge that involved that paper.
+            for paper_id in reversed(self.other_ids):
+                unmerge_paper(self.library, paper_id)
+
+
+class MergeAuthorsCommand(QUndoCommand):
+    """Join people into one (`model.merge.merge_authors`); undo gives each back their names and papers."""
+
+    def __init__(
+        self, library: Library, keep_id: int, other_ids: Sequence[int], evidence: Sequence[str] | None = None
+    ) -> None:
+        super().__init__(f"Merge {_plural(len(other_ids) + 1, 'author')}")
+        self.library = library
+        self.keep_id = keep_id
+        self.other_ids = [aid for aid in dict.fromkeys(other_ids) if aid != keep_id]
+        self.evidence = list(evidence) if evidence else None
+
+    def redo(self) -> None:
+        from papershelf.model.merge import merge_authors
+
+        merge_authors(self.library, self.keep_id, self.other_ids, evidence=self.evidence)
+
+    def undo(self) -> None:
+        from papershelf.model.merge import unmerge_author
+
+        with self.library.transaction():
+            for author_id in reversed(self.other_ids):
+                unmerge_author(self.library, author_id)

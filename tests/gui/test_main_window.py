@@ -1,0 +1,303 @@
+"""The main window driven as a user drives it: select, tag, copy, delete and restore, undo, search, take notes."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import SEED_HOMEPAGE
+from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QInputDialog, QMessageBox
+from shell_support import dispose, drop_on, make_records, store
+
+from papershelf.gui.hub import LibraryHub
+from papershelf.gui.main_window import MainWindow
+from papershelf.gui.paper_table import encode_paper_ids
+from papershelf.gui.settings import use_settings_file
+from papershelf.gui.sidebar import NavTarget
+from papershelf.model.library import Library
+
+
+@pytest.fixture(autouse=True)
+def _own_settings(tmp_path):
+    use_settings_file(tmp_path / "settings.ini")
+    yield
+    use_settings_file(None)
+
+
+@pytest.fixture(autouse=True)
+def _no_blocking_dialogs(monkeypatch):
+    """A message box in a test would wait forever; any that a test does not expect fails it."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"unexpected dialog: {args[1:3]}")
+
+    for name in ("critical", "warning", "information", "question"):
+        monkeypatch.setattr(QMessageBox, name, refuse)
+
+
+@pytest.fixture
+def hub(seed_library):
+    hub = LibraryHub(seed_library, watch_interval_ms=0)
+    yield hub
+    hub.close()
+
+
+@pytest.fixture
+def window(qtbot, hub):
+    win = MainWindow(hub)
+    win.resize(1400, 860)
+    win.show()
+    qtbot.waitExposed(win)
+    win.activateWindow()
+    yield win
+    dispose(win)
+
+
+def focus_table(qtbot, window):
+    window.activateWindow()
+    window.table.setFocus()
+    qtbot.waitUntil(lambda: window.table.hasFocus())
+
+
+def first_rows(window, count):
+    return [window.table.paper_model.paper_id(row) for row in range(count)]
+
+
+def answer_tag(monkeypatch, tag):
+    asked = []
+
+    def get_item(parent, title, label, items, current=0, editable=True, *args, **kwargs):
+        asked.append((title, list(items)))
+        return tag, True
+
+    monkeypatch.setattr(QInputDialog, "getItem", get_item)
+    return asked
+
+
+def test_selecting_a_paper_shows_its_details(window, seed_library):
+    paper_id = window.table.paper_model.paper_id(3)
+    window.table.select_ids([paper_id])
+    paper = seed_library.get_paper(paper_id)
+    assert window.detail.stack.currentWidget() is window.detail.single
+    assert window.detail.paper.id == paper_id
+    assert paper.citekey in window.detail.identifiers.text()
+    assert "1 paper" not in window.count_label.text() or window.table.count() == 1
+
+
+def test_tagging_several_papers_from_the_menu(qtbot, monkeypatch, window, seed_library):
+    ids = first_rows(window, 3)
+    window.table.select_ids(ids)
+    asked = answer_tag(monkeypatch, "reading")
+    paper_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Paper")
+    action = next(a for a in paper_menu.actions() if a.text() == "&Add tag…")
+    assert action.shortcut().toString() == "Ctrl+T"  # the menu shows the shortcut
+    action.trigger()
+    assert asked
+    assert set(seed_library.paper_ids(tag="reading")) == set(ids)
+    qtbot.waitUntil(lambda: window.sidebar.count_text(NavTarget("tag", "reading")) == "3")
+    assert window.detail.stack.currentWidget() is window.detail.multiple
+    assert window.detail.multi_tags.names() == ["reading"]
+
+
+def test_tagging_by_shortcut_then_undo_and_redo_by_keys(qtbot, monkeypatch, window, seed_library):
+    ids = first_rows(window, 4)
+    window.table.select_ids(ids)
+    answer_tag(monkeypatch, "to-read")
+    focus_table(qtbot, window)
+    qtbot.keyClick(window.table, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    assert set(seed_library.paper_ids(tag="to-read")) == set(ids)
+    qtbot.keyClick(window.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert seed_library.paper_ids(tag="to-read") == []
+    assert "to-read" not in [t.name for t in seed_library.list_tags()]  # the tag the command made is gone too
+    qtbot.keyClick(window.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert set(seed_library.paper_ids(tag="to-read")) == set(ids)
+
+
+def test_dropping_papers_on_a_tag_in_the_sidebar_tags_them(qtbot, window, seed_library):
+    existing = first_rows(window, 1)
+    seed_library.add_tag(existing, "favourites")
+    window.sidebar.rebuild()
+    dragged = [window.table.paper_model.paper_id(row) for row in (5, 6)]
+    centre = window.sidebar.item_rect(NavTarget("tag", "favourites")).center()
+    drop = drop_on(window.sidebar.viewport(), centre, encode_paper_ids(dragged))
+    assert drop.isAccepted()
+    assert set(seed_library.paper_ids(tag="favourites")) == set(existing + dragged)
+
+
+def test_ctrl_c_copies_the_citation_keys_of_the_selection(qtbot, window, seed_library):
+    ids = first_rows(window, 2)
+    window.table.select_ids(ids)
+    focus_table(qtbot, window)
+    QGuiApplication.clipboard().clear()
+    qtbot.keyClick(window.table, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    keys = [p.citekey for p in seed_library.get_papers(ids)]
+    assert QGuiApplication.clipboard().text() == ",".join(keys)
+    window.copy_cite_action.trigger()
+    assert QGuiApplication.clipboard().text() == "\\cite{" + ",".join(keys) + "}"
+
+
+def test_ctrl_c_in_the_search_line_copies_its_text_not_keys(qtbot, window):
+    window.table.select_ids(first_rows(window, 1))
+    window.search.line.setText("layer norm")
+    window.search.line.selectAll()
+    window.search.line.setFocus()
+    qtbot.waitUntil(lambda: window.search.line.hasFocus())
+    qtbot.keyClick(window.search.line, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.clipboard().text() == "layer norm"
+
+
+def test_the_bibtex_entry_of_the_selection_can_be_copied(window, seed_library):
+    paper_id = first_rows(window, 1)[0]
+    window.table.select_ids([paper_id])
+    text = window.copy_bibtex()
+    key = seed_library.get_paper(paper_id).citekey
+    assert text.startswith("@") and f"{{{key}," in text
+    assert QGuiApplication.clipboard().text() == text
+
+
+def test_delete_moves_to_the_trash_and_restore_brings_back(qtbot, window, seed_library):
+    ids = first_rows(window, 2)
+    total = window.table.count()
+    window.table.select_ids(ids)
+    focus_table(qtbot, window)
+    qtbot.keyClick(window.table, Qt.Key.Key_Delete)
+    assert window.table.count() == total - 2
+    assert set(seed_library.paper_ids(view="trash")) == set(ids)
+    window.navigate(NavTarget("view", "trash"))
+    assert set(window.table.paper_model.ids()) == set(ids)
+    assert window.sidebar.current_target() == NavTarget("view", "trash")
+    window.table.select_ids(ids)
+    assert window.restore_action.isEnabled() and not window.delete_action.isEnabled()
+    window.restore_action.trigger()
+    assert seed_library.paper_ids(view="trash") == []
+    assert window.table.count() == 0
+    window.undo_action.trigger()  # the restore is undone: back in the trash
+    assert set(seed_library.paper_ids(view="trash")) == set(ids)
+
+
+def test_searching_with_field_filters_as_you_type(qtbot, window, seed_library):
+    query = "author:lin year:2019..2021"
+    qtbot.keyClicks(window.search.line, query)
+    expected = set(seed_library.paper_ids(query=query))
+    assert expected
+    qtbot.waitUntil(lambda: set(window.table.paper_model.ids()) == expected)
+    assert all(2019 <= p.year <= 2021 for p in seed_library.get_papers(list(expected)))
+    assert window.search.hint_text() == ""
+
+
+def test_a_malformed_search_shows_a_hint_and_keeps_the_results(qtbot, window):
+    qtbot.keyClicks(window.search.line, "transformer")
+    qtbot.waitUntil(lambda: window.table.paper_model.filter.query == "transformer")
+    before = window.table.paper_model.ids()
+    window.search.line.setText("transformer year:soon")
+    qtbot.waitUntil(lambda: window.search.hint_text() != "")
+    assert "year:2019..2021" in window.search.hint_text()
+    assert window.table.paper_model.ids() == before  # no dialog (the fixture would fail), no crash
+    window.search.line.setText("transformer year:2019..2021")
+    qtbot.waitUntil(lambda: window.search.hint_text() == "")
+
+
+def test_ctrl_f_puts_the_cursor_in_the_search_line(qtbot, window):
+    focus_table(qtbot, window)
+    qtbot.keyClick(window.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.search.line.hasFocus())
+
+
+def test_a_note_written_in_the_detail_pane_survives_reopening_the_library(qtbot, library_path):
+    library = Library.open(library_path)
+    ids = store(library, make_records(5))
+    hub = LibraryHub(library, watch_interval_ms=0)
+    window = MainWindow(hub)
+    window.show()
+    window.table.select_ids([ids[2]])
+    note = window.detail.note
+    note.set_editing(True)
+    qtbot.keyClicks(note.editor, "Read **section 3** again")
+    qtbot.waitUntil(lambda: library.get_paper(ids[2]).note == "Read **section 3** again", timeout=3000)
+    dispose(window)
+    hub.close()
+    library.close()
+
+    reopened = Library.open(library_path)
+    hub = LibraryHub(reopened, watch_interval_ms=0)
+    window = MainWindow(hub)
+    window.table.select_ids([ids[2]])
+    assert window.detail.note.text() == "Read **section 3** again"
+    assert "<b>section 3</b>" in window.detail.note.preview.toHtml() or "section 3" in (
+        window.detail.note.preview.toPlainText()
+    )
+    dispose(window)
+    hub.close()
+    reopened.close()
+
+
+def test_following_an_author_link_opens_the_author_page(qtbot, window, seed_library):
+    paper = next(p for p in seed_library.get_papers(seed_library.paper_ids()) if p.authors)
+    window.hub.paper_requested.emit(paper.id)
+    assert window.table.current_id() == paper.id
+    author = paper.authors[0]
+    window.detail.authors.linkActivated.emit(f"author:{author.author_id}")
+    view = window._authors_view
+    assert view is not None and window.stack.currentWidget() is view
+    assert view.page.author.id == seed_library.resolve_author(author.author_id)
+    assert window.sidebar.current_target() == NavTarget("authors")
+
+
+def test_a_requested_paper_is_shown_even_outside_the_current_filter(qtbot, window, seed_library):
+    seed_library.add_tag(first_rows(window, 1), "narrow")
+    window.navigate(NavTarget("tag", "narrow"))
+    other = window.table.paper_model.ids()[0]
+    target = next(pid for pid in seed_library.paper_ids() if pid != other)
+    window.hub.paper_requested.emit(target)
+    assert window.target == NavTarget("view", "all")
+    assert window.table.selected_ids() == [target]
+
+
+def test_clicking_a_source_shows_the_papers_it_listed(qtbot, window, seed_library):
+    source = max(seed_library.list_sources(), key=lambda s: s.paper_count)
+    rect = window.sidebar.item_rect(NavTarget("source", source.id))
+    qtbot.mouseClick(window.sidebar.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.target == NavTarget("source", source.id)
+    assert set(window.table.paper_model.ids()) == set(seed_library.paper_ids(source_id=source.id))
+    assert window.sidebar.count_text(NavTarget("source", source.id)) == str(source.paper_count)
+
+
+def test_dropping_files_on_the_window_imports_them(qtbot, library, tmp_path):
+    hub = LibraryHub(library, watch_interval_ms=0)
+    window = MainWindow(hub)
+    window.show()
+    assert window.table_stack.currentWidget() is window.empty_hint
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(SEED_HOMEPAGE))])
+    drop = drop_on(window.table.viewport(), QPoint(300, 300), mime)
+    assert drop.isAccepted()
+    qtbot.waitUntil(lambda: library.count_papers("all") > 0, timeout=15000)
+    qtbot.waitUntil(lambda: window.table.count() == library.count_papers("all"), timeout=5000)
+    assert window.table_stack.currentWidget() is window.table
+    controller = window.import_controller()
+    controller.wait()
+    if controller.report_dialog is not None:
+        controller.report_dialog.close()
+    dispose(window)
+    hub.close()
+
+
+def test_the_window_remembers_its_layout_and_last_view(qtbot, hub, seed_library):
+    seed_library.add_tag(seed_library.paper_ids()[:2], "kept")
+    first = MainWindow(hub)
+    first.show()
+    first.resize(701, 503)  # within the offscreen screen (800x600), where restoreGeometry clamps
+    first.navigate(NavTarget("tag", "kept"))
+    first.main_splitter.setSizes([300, 900])
+    first.toggle_detail()
+    sizes = first.main_splitter.sizes()
+    dispose(first)
+    second = MainWindow(hub)
+    second.restore_state()
+    second.show()
+    assert second.target == NavTarget("tag", "kept")
+    assert set(second.table.paper_model.ids()) == set(seed_library.paper_ids(tag="kept"))
+    assert (second.size().width(), second.size().height()) == (701, 503)
+    assert second.main_splitter.sizes() == sizes
+    assert not second.detail.isVisible()
+    dispose(second)
