@@ -162,3 +162,15 @@ def test_the_gui_path_marks_pending_and_syncs_on_a_worker_connection(library, li
     assert [r.written for r in results] == [True]
     assert target.read_text().count("@misc") == 2
     assert autoexport.run_pending(library_path) == []
+
+
+def test_a_merge_keeps_the_cited_key_and_exports_the_other_as_an_alias(library):
+    from papershelf.model.merge import merge_papers
+
+    add_records(library, [record(1, title="Same Paper", authors=("Ada Lovelace",), year=2020)])
+    add_records(library, [record(1, title="Same Paper, Again", authors=("Ada Lovelace",), year=2020)])
+    kept, other = library.get_papers(library.paper_ids(order_by="added"))
+    merge_papers(library, kept.id, [other.id])
+    (merged,) = library.get_papers(library.paper_ids())
+    assert merged.citekey == kept.citekey
+    assert f"ids = {{{other.citekey}}}" in export_papers([merged], "biblatex").text
