@@ -37,7 +37,8 @@ from PySide6.QtWidgets import (
 from papershelf.gui.chart import YearChart
 from papershelf.gui.hub import LibraryHub
 from papershelf.gui.note_editor import NoteEditor
-from papershelf.gui.paper_table import PaperTable
+from papershelf.gui.paper_table import COLUMN_INDEX, PaperTable
+from papershelf.gui.settings import app_settings
 from papershelf.gui.undo import AuthorNoteCommand, undo_stack
 from papershelf.model.library import LibraryError
 from papershelf.model.types import Author, Change, ProfileInfo
@@ -250,7 +251,12 @@ class AuthorPage(QWidget):
         bottom.addWidget(coauthor_box)
 
         self.tabs = QTabWidget(bottom)
-        self.papers = PaperTable(self.hub, self.tabs, settings_key="author_page_papers")
+        settings_key = "author_page_papers"
+        first_time = app_settings().value(f"{settings_key}/header") is None
+        self.papers = PaperTable(self.hub, self.tabs, settings_key=settings_key)
+        if first_time:
+            # An author's page reads newest first until the user picks another order (which is remembered).
+            self.papers.sortByColumn(COLUMN_INDEX["year"], Qt.SortOrder.DescendingOrder)
         self.papers.paper_activated.connect(self.hub.paper_requested)
         self.tabs.addTab(self.papers, "Papers")
         self.note_editor = NoteEditor(

@@ -122,7 +122,9 @@ def paper_rows(a: Paper, b: Paper) -> list[FieldRow]:
     """Both papers' fields, authors and sources, in reading order."""
 
     def authors(paper: Paper) -> str:
-        names = ", ".join(ref.as_written or ref.name for ref in paper.authors)
+        # The library's names for the people, so one person written two ways reads the same on both sides.
+        people = [ref.name for ref in paper.authors]
+        names = ", ".join(people[:12]) + (f" … ({len(people)} in all)" if len(people) > 12 else "")
         if not paper.authors_complete:
             names = f"{names} et al." if names else "et al. (not listed)"
         return names
