@@ -12,6 +12,7 @@ from PySide6.QtGui import QPalette
 
 from papershelf.gui.authors_view import AuthorListModel, AuthorsView
 from papershelf.gui.hub import LibraryHub
+from papershelf.gui.undo import undo_stack
 from papershelf.importers.records import OwnerProfile, PaperRecord
 from papershelf.model import Library
 from papershelf.model.store import import_records
@@ -245,3 +246,16 @@ def test_an_author_with_only_a_profile_page_still_has_a_page(qtbot, view, seed_l
     assert "&lt;b&gt;Not markup" in page.profile_label.text()  # page text is escaped, never rendered as HTML
     assert page.chart.bars() == []
     assert "None known" in page.coauthor_label.text()
+
+
+def test_undo_takes_the_author_note_back(qtbot, view, seed_library, hub):
+    dong = author_named(seed_library, "Li Dong")
+    view.show_author(dong.id)
+    editor = view.page.note_editor
+    editor.set_editing(True)
+    qtbot.keyClicks(editor.editor, "first thoughts")
+    editor.flush()
+    assert seed_library.get_author(dong.id).note == "first thoughts"
+    undo_stack(hub).undo()
+    assert seed_library.get_author(dong.id).note == ""
+    qtbot.waitUntil(lambda: view.page.note_text() == "")
