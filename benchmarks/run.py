@@ -1,0 +1,922 @@
+"""Papershelf's speed at 1,000 and 100,000 papers, measured in one run beside the baselines users would pick.
+
+    python benchmarks/run.py                     # the full run: 1,000 and 100,000 papers (under 20 minutes)
+    python benchmarks/run.py --quick             # 1,000 papers only, for development (well under a minute)
+    python benchmarks/run.py --json out.json     # also write every figure as JSON
+    python benchmarks/run.py --update-docs       # write the table to docs/benchmarks.md and docs/benchmarks.json
+
+Inputs are synthetic and seeded (benchmarks/synthetic.py): aggregator profile pages and .bib files whose
+authors come from one shared pool. Every ratio compares the same work on both sides, measured in this run on
+this machine; docs/benchmarks.md says exactly what each side does. Nothing here is asserted: the figures are
+reported, with each goal beside them. The baselines run plain sqlite3, bibtexparser, Python's sorted(), and
+papis and pubs in their own virtual environment (created on first use; without network they are reported as
+null with the reason).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import math
+import os
+import platform
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import synthetic  # noqa: E402
+
+from papershelf import pipeline  # noqa: E402
+from papershelf.model.library import Library  # noqa: E402
+
+ROOT = HERE.parent
+AS_OF = dt.date(2025, 11, 20)
+DEFAULT_SIZES = (1_000, 100_000)
+EXTERNAL_SIZE = 10_000  # entries of the .bib papis and pubs import
+INCOMING = 1_000  # papers of the reconciling import
+EXTERNAL_TIMEOUT_S = 180.0  # a tool still importing after this is stopped; its ratio is then a lower bound
+DEFAULT_VENV = Path(tempfile.gettempdir()) / "papershelf-bench-tools"
+
+
+@dataclass(frozen=True)
+class Goal:
+    op: str  # ">=" or "<="
+    target: float
+    what: str
+
+    def met(self, value: float | None) -> bool | None:
+        if value is None:
+            return None
+        return value >= self.target if self.op == ">=" else value <= self.target
+
+
+GOALS: dict[str, Goal] = {
+    "import_vs_raw_sqlite": Goal(">=", 0.25, "papers/s storing the big page's records ÷ papers/s of plain executemany"),
+    "import_scaling": Goal("<=", 1.5, "per-paper page import time, big ÷ small"),
+    "reconcile_scaling": Goal("<=", 2.0, "importing 1,000 papers (20% duplicates) into the big ÷ the small library"),
+    "search_p95_scaling": Goal("<=", 3.0, "p95 of 50 searches, big ÷ small"),
+    "first_paint_scaling": Goal("<=", 1.5, "window construction to first rows painted, big ÷ small"),
+    "filter_p95_scaling": Goal("<=", 3.0, "p95 of a search applied in the window until repainted, big ÷ small"),
+    "import_bib_vs_parse": Goal("<=", 1.5, "importing the big .bib ÷ bibtexparser.parse_string of it"),
+    "reimport_vs_import": Goal("<=", 1.0, "re-importing the big page (a new capture, same papers) ÷ first import"),
+    "search_p95_vs_like_p50": Goal("<=", 0.5, "our search p95 ÷ median LIKE '%term%' scan of titles and abstracts"),
+    "gui_sort_vs_sorted": Goal("<=", 2.0, "sorting the table by title ÷ Python's sorted() of the titles"),
+    "export_vs_bibtexparser": Goal(">=", 1.0, "entries/s of our .bib export ÷ entries/s of bibtexparser.write_string"),
+    "import_vs_papis": Goal(">=", 10.0, "papis' time ÷ ours importing the same 10,000-entry .bib (command lines)"),
+    "import_vs_pubs": Goal(">=", 10.0, "pubs' time ÷ ours importing the same 10,000-entry .bib (command lines)"),
+    "gui_rss_growth_mb": Goal("<=", 300.0, "resident memory with the big library open minus with the small one"),
+}
+
+# 50 searches a user might type: words, phrases, prefixes, and every kind of field filter.
+QUERIES: tuple[str, ...] = (
+    "transformers",
+    "attention",
+    "diffusion",
+    "robust",
+    "graph",
+    "retrieval",
+    "benchmark",
+    "federated",
+    "quantization",
+    "segmentation",
+    "reasoning",
+    "calibration",
+    "privacy",
+    "kernels",
+    "forecasting",
+    "contrastive learning",
+    "knowledge graphs",
+    "time series",
+    "question answering",
+    "sparse attention",
+    "medical imaging",
+    "code generation",
+    "few-shot detectors",
+    "transf",
+    "segment",
+    "distil",
+    "multiling",
+    "author:wang",
+    "author:müller",
+    "author:garcia",
+    "author:kim",
+    "author:sato",
+    "author:nguyen",
+    'author:"van der berg"',
+    "author:smith",
+    "title:adaptive",
+    "title:benchmark",
+    'title:"graph classification"',
+    "title:towards",
+    "year:2020",
+    "year:2019..2021 transformers",
+    "year:..2010 retrieval",
+    "year:2023.. reasoning",
+    "venue:learning",
+    "tag:to-read",
+    "tag:important",
+    "tag:to-read attention",
+    "abstract:ablation",
+    "author:wang year:2020..",
+    "author:li title:learning",
+)
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def percentile(values: Sequence[float], share: float) -> float:
+    """The nearest-rank percentile (share in 0..1)."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def remove_library(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def fresh_library(path: Path) -> Library:
+    remove_library(path)
+    return Library.open(path)
+
+
+def copy_library(source: Path, target: Path) -> None:
+    """A consistent copy of a closed library file (its WAL was checkpointed when the last connection closed)."""
+    remove_library(target)
+    with contextlib.closing(sqlite3.connect(source)) as src, contextlib.closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
+
+
+@dataclass
+class TimedImport:
+    report: pipeline.FileReport
+    total_s: float
+    store_s: float
+    records: list[Any] | None
+
+
+def timed_import(library: Library, path: Path, *, keep_records: bool = False) -> TimedImport:
+    """pipeline.import_file, timing the whole and, inside it, the store step (import_records)."""
+    box: dict[str, Any] = {}
+    original = pipeline.import_records
+
+    def store(*args: Any, **kwargs: Any) -> Any:
+        if keep_records:
+            box["records"] = list(kwargs["records"])
+        started = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            box["store_s"] = time.perf_counter() - started
+
+    pipeline.import_records = store
+    try:
+        started = time.perf_counter()
+        report = pipeline.import_file(library, path, as_of=AS_OF)
+        total = time.perf_counter() - started
+    finally:
+        pipeline.import_records = original
+    if report.error:
+        raise RuntimeError(f"importing {path} failed: {report.error}")
+    return TimedImport(report, total, box.get("store_s", 0.0), box.get("records"))
+
+
+def digest(conn: sqlite3.Connection, sql: str) -> str:
+    """A fingerprint of a query's rows, to prove a re-import changed nothing."""
+    h = hashlib.sha1()
+    for row in conn.execute(sql):
+        h.update(repr(row).encode())
+    return h.hexdigest()
+
+
+_WATCHED = {
+    "papers": "SELECT * FROM papers ORDER BY id",
+    "authorships": "SELECT * FROM authorships ORDER BY paper_id, position",
+    "authors": "SELECT * FROM authors ORDER BY id",
+    "author_variants": "SELECT * FROM author_variants ORDER BY author_id, name",
+    # The FTS5 index's own storage: any write to the full-text index, even an identical rewrite, changes it.
+    "papers_fts_data": "SELECT * FROM papers_fts_data ORDER BY id",
+}
+
+
+def fingerprints(path: Path) -> dict[str, str]:
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+        return {name: digest(conn, sql) for name, sql in _WATCHED.items()}
+
+
+# ---------------------------------------------------------------------------------------------- baselines
+def raw_sqlite_insert(records: Sequence[Any], path: Path) -> tuple[float, dict[str, int]]:
+    """The same papers, people and authorships written with plain sqlite3.executemany in one transaction,
+    into a library file with Papershelf's schema and settings (only the inserts are timed)."""
+    fresh_library(path).close()
+    stamp = dt.datetime.now(dt.UTC).isoformat()
+    papers, authorships = [], []
+    author_ids: dict[str, int] = {}
+    for number, record in enumerate(records, start=1):
+        papers.append(
+            (
+                number,
+                record.title,
+                record.year,
+                record.date,
+                int(record.date_inferred),
+                record.venue,
+                record.entry_type,
+                record.abstract,
+                record.arxiv_id,
+                record.doi,
+                record.category,
+                json.dumps([{"kind": link.kind, "url": link.url} for link in record.links]),
+                int(record.authors_complete),
+                f"key{number}",
+                stamp,
+                stamp,
+            )
+        )
+        for position, name in enumerate(record.authors):
+            author_id = author_ids.setdefault(name, len(author_ids) + 1)
+            authorships.append((number, position, author_id, name))
+    authors = [(author_id, name, name.lower(), stamp) for name, author_id in author_ids.items()]
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    started = time.perf_counter()
+    conn.execute("BEGIN")
+    conn.executemany(
+        "INSERT INTO papers(id, title, year, date, date_inferred, venue, entry_type, abstract, arxiv_id, doi, "
+        "category, links, authors_complete, citekey, added_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        papers,
+    )
+    conn.executemany("INSERT INTO authors(id, display_name, name_key, created_at) VALUES (?,?,?,?)", authors)
+    conn.executemany("INSERT INTO authorships(paper_id, position, author_id, as_written) VALUES (?,?,?,?)", authorships)
+    conn.execute("COMMIT")
+    elapsed = time.perf_counter() - started
+    conn.close()
+    return elapsed, {"papers": len(papers), "authors": len(authors), "authorships": len(authorships)}
+
+
+_LIKE = "SELECT id FROM papers WHERE title LIKE ? OR abstract LIKE ?"
+
+
+def like_scan(path: Path, terms: Sequence[str], repeats: int) -> list[float]:
+    """A plain LIKE '%term%' scan over titles and abstracts, once per term (per repeat)."""
+    times = []
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+        for _ in range(repeats):
+            for term in terms:
+                pattern = f"%{term}%"
+                started = time.perf_counter()
+                conn.execute(_LIKE, (pattern, pattern)).fetchall()
+                times.append(time.perf_counter() - started)
+    return times
+
+
+def like_term(query: str) -> str:
+    """The word a LIKE scan looks for, for one of the QUERIES."""
+    words = [w.split(":", 1)[-1].strip('"') for w in query.split() if not w.startswith("year:")]
+    words = [w for w in words if len(w) >= 3] or ["learning"]
+    return words[-1]
+
+
+# ---------------------------------------------------------------------------------------------- measurements
+def measure_search(library: Library, repeats: int) -> list[float]:
+    for query in QUERIES:  # warm: the first run of a query compiles it and reads its pages
+        library.search(query)
+    samples = []
+    for _ in range(repeats):
+        for query in QUERIES:
+            started = time.perf_counter()
+            library.search(query)
+            samples.append(time.perf_counter() - started)
+    return samples
+
+
+def tag_some(library: Library) -> None:
+    """Tags as a user would have them: a reading list and a few important papers."""
+    ids = library.paper_ids(order_by="id")
+    library.add_tag(ids[::50], "to-read")
+    library.add_tag(ids[::97], "important")
+
+
+def recapture(page: Path, folder: Path) -> Path:
+    """The same page captured again a day later, saved under the same name: the owner's citation count moved,
+    every card is the same."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / page.name
+    text = page.read_text(encoding="utf-8")
+    head, sep, rest = text.partition("citations\n")
+    number = int(head.rsplit("\n", 1)[-1].replace(",", ""))
+    target.write_text(head.rsplit("\n", 1)[0] + f"\n{number + 7:,}" + sep + rest, encoding="utf-8")
+    return target
+
+
+def gui_probe(library_path: Path, workdir: Path, label: str) -> dict[str, Any]:
+    queries = workdir / "gui-queries.json"
+    queries.write_text(json.dumps(list(QUERIES)), encoding="utf-8")
+    config = workdir / f"gui-config-{label}"
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "XDG_CONFIG_HOME": str(config),
+        "PAPERSHELF_LIBRARY": str(library_path),
+    }
+    done = subprocess.run(
+        [sys.executable, str(HERE / "gui_probe.py"), str(library_path), "--queries", str(queries)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"the GUI probe failed: {done.stderr.strip()[-800:]}")
+    return json.loads(done.stdout)
+
+
+def measure_size(size: int, workdir: Path, *, gui: bool, incoming: Path) -> dict[str, Any]:
+    """Everything measured on one library size."""
+    figures: dict[str, Any] = {"papers": size}
+    page = workdir / f"aggregator-{size}.txt"
+    started = time.perf_counter()
+    synthetic.write(page, synthetic.aggregator_page(size))
+    figures["generate_s"] = time.perf_counter() - started
+    figures["page_mb"] = page.stat().st_size / 2**20
+
+    log(f"{size:,}: importing the aggregator page")
+    path = workdir / f"library-{size}.sqlite"
+    library = fresh_library(path)
+    first = timed_import(library, page, keep_records=True)
+    figures["import"] = {
+        "total_s": first.total_s,
+        "store_s": first.store_s,
+        "parse_s": first.total_s - first.store_s,
+        "new": first.report.new,
+        "per_paper_ms": first.total_s / size * 1000,
+        "store_per_paper_ms": first.store_s / size * 1000,
+    }
+    library.close()
+
+    log(f"{size:,}: plain sqlite3 executemany of the same rows")
+    raw_s, counts = raw_sqlite_insert(first.records or [], workdir / f"raw-{size}.sqlite")
+    remove_library(workdir / f"raw-{size}.sqlite")
+    figures["raw_sqlite"] = {"insert_s": raw_s, **counts}
+    first.records = None
+
+    log(f"{size:,}: re-importing (a new capture of the same page, and the identical file)")
+    before = fingerprints(path)
+    library = Library.open(path)
+    again = timed_import(library, recapture(page, workdir / "recaptured"))
+    identical = timed_import(library, page)
+    library.close()
+    after = fingerprints(path)
+    figures["reimport"] = {
+        "recapture_s": again.total_s,
+        "recapture_store_s": again.store_s,
+        "identical_file_s": identical.total_s,
+        "unchanged": again.report.unchanged,
+        "new": again.report.new,
+        "updated": again.report.updated,
+        "tables_changed": sorted(name for name in before if before[name] != after[name]),
+    }
+
+    log(f"{size:,}: searching")
+    library = Library.open(path)
+    tag_some(library)
+    searches = measure_search(library, repeats=5 if size <= 10_000 else 3)
+    library.close()
+    figures["search"] = {
+        "queries": len(QUERIES),
+        "samples": len(searches),
+        "p50_s": percentile(searches, 0.5),
+        "p95_s": percentile(searches, 0.95),
+        "max_s": max(searches),
+    }
+    likes = like_scan(path, [like_term(q) for q in QUERIES], repeats=3 if size <= 10_000 else 1)
+    figures["like_scan"] = {"p50_s": percentile(likes, 0.5), "p95_s": percentile(likes, 0.95)}
+
+    if gui:
+        log(f"{size:,}: the window (offscreen, in its own process)")
+        try:
+            probe = gui_probe(path, workdir, str(size))
+            with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+                titles = [
+                    row[0]
+                    for row in conn.execute(
+                        "SELECT COALESCE(title, '~') FROM papers WHERE deleted_at IS NULL AND merged_into IS NULL"
+                    )
+                ]
+            sorts = []
+            for _ in range(5):
+                started = time.perf_counter()
+                sorted(titles)
+                middle = time.perf_counter()
+                sorted(titles, reverse=True)
+                sorts.append(((middle - started) + (time.perf_counter() - middle)) / 2)
+            probe["filter_p95_s"] = percentile(probe["filter_s"], 0.95)
+            probe["filter_p50_s"] = percentile(probe["filter_s"], 0.5)
+            probe["sort_title_s"] = statistics.mean(probe["sort_s"]["title"])
+            probe["python_sorted_titles_s"] = statistics.median(sorts)
+            figures["gui"] = probe
+        except (RuntimeError, subprocess.TimeoutExpired) as error:
+            figures["gui"] = {"error": str(error)}
+
+    log(f"{size:,}: importing {INCOMING:,} papers with duplicates into a copy")
+    copy = workdir / f"library-{size}-reconcile.sqlite"
+    copy_library(path, copy)
+    library = Library.open(copy)
+    joined = timed_import(library, incoming)
+    library.close()
+    remove_library(copy)
+    figures["reconcile"] = {
+        "total_s": joined.total_s,
+        "store_s": joined.store_s,
+        "new": joined.report.new,
+        "merged": len(joined.report.merged),
+        "suggested": joined.report.suggested,
+    }
+    return figures
+
+
+def measure_bibtex(size: int, workdir: Path) -> dict[str, Any]:
+    """Importing a .bib of `size` entries against bibtexparser parsing the same text."""
+    import bibtexparser
+
+    bib = workdir / f"library-{size}.bib"
+    synthetic.write(bib, synthetic.bibtex_file(size))
+    text = bib.read_text(encoding="utf-8")
+    log(f"{size:,}: bibtexparser.parse_string on the .bib")
+    started = time.perf_counter()
+    parsed = bibtexparser.parse_string(text)
+    parse_s = time.perf_counter() - started
+    entries = len(parsed.entries)
+    del parsed
+    log(f"{size:,}: importing the .bib")
+    path = workdir / f"bib-{size}.sqlite"
+    library = fresh_library(path)
+    imported = timed_import(library, bib)
+    library.close()
+    remove_library(path)
+    return {
+        "entries": entries,
+        "bibtexparser_parse_s": parse_s,
+        "import_s": imported.total_s,
+        "store_s": imported.store_s,
+        "new": imported.report.new,
+        "warnings": len(imported.report.warnings),
+    }
+
+
+def measure_export(library_path: Path) -> dict[str, Any]:
+    """Our BibTeX export of a whole library against bibtexparser writing the same entries from memory."""
+    import bibtexparser
+
+    try:
+        from papershelf.exporters.bibtex import export_bib
+    except ImportError as error:
+        return {"error": f"the BibTeX exporter is not available ({error})"}
+    library = Library.open(library_path)
+    started = time.perf_counter()
+    papers = library.list_papers()
+    read_s = time.perf_counter() - started
+    started = time.perf_counter()
+    text, _report = export_bib(papers, "bibtex")
+    format_s = time.perf_counter() - started
+    library.close()
+    count = len(papers)
+    del papers
+    same = bibtexparser.parse_string(text)  # the very entries we wrote, in bibtexparser's memory
+    started = time.perf_counter()
+    bibtexparser.write_string(same)
+    write_s = time.perf_counter() - started
+    return {
+        "entries": count,
+        "read_s": read_s,
+        "format_s": format_s,
+        "export_s": read_s + format_s,
+        "bibtexparser_entries": len(same.entries),
+        "bibtexparser_write_s": write_s,
+    }
+
+
+# ---------------------------------------------------------------------------------------------- papis and pubs
+def tools_venv(path: Path, *, create: bool) -> tuple[Path | None, str | None]:
+    """The virtual environment holding papis and pubs; made on first use. (None, why) when unavailable."""
+    python = path / "bin" / "python"
+    if (path / "bin" / "papis").exists() and (path / "bin" / "pubs").exists():
+        return path, None
+    if not create:
+        return None, f"no papis/pubs in {path} and --no-install was given"
+    log(f"creating {path} with papis and pubs (once)")
+    try:
+        subprocess.run([sys.executable, "-m", "venv", str(path)], check=True, capture_output=True, timeout=300)
+        # pubs still imports bibtexparser 1.x's API (and pyparsing); papis works with either major version.
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "-q", "papis", "pubs", "bibtexparser<2", "pyparsing"],
+            check=True,
+            capture_output=True,
+            timeout=900,
+        )
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as error:
+        detail = getattr(error, "stderr", b"") or b""
+        detail = detail.decode(errors="replace") if isinstance(detail, bytes) else str(detail)
+        return None, f"papis and pubs could not be installed into {path}: {str(error)[:200]} {detail[-300:]}"
+    return path, None
+
+
+def _timed_command(argv: list[Any], env: dict[str, str], cwd: Path, timeout: float) -> tuple[float, bool, str]:
+    started = time.perf_counter()
+    try:
+        done = subprocess.run(argv, env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return time.perf_counter() - started, False, "timeout"
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, argv[:3]))} … failed ({done.returncode}): {done.stderr.strip()[-400:]}")
+    return elapsed, True, ""
+
+
+def measure_external(size: int, workdir: Path, venv: Path | None, why_not: str | None) -> dict[str, Any]:
+    """Our command line, papis and pubs each importing the same .bib into a new library of their own."""
+    bib = workdir / f"external-{size}.bib"
+    synthetic.write(bib, synthetic.bibtex_file(size))
+    base = workdir / "external"
+    shutil.rmtree(base, ignore_errors=True)
+    base.mkdir(parents=True)
+    home = base / "home"
+    home.mkdir()
+    env = {
+        **os.environ,
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_CACHE_HOME": str(home / ".cache"),
+        "XDG_DATA_HOME": str(home / ".local" / "share"),
+    }
+    env.pop("PAPERSHELF_LIBRARY", None)
+    figures: dict[str, Any] = {"entries": size, "timeout_s": EXTERNAL_TIMEOUT_S}
+    log(f"{size:,}: papershelf import (command line)")
+    ours = Path(sys.executable).with_name("papershelf")
+    argv = [str(ours)] if ours.exists() else [sys.executable, "-m", "papershelf"]
+    elapsed, finished, _ = _timed_command(
+        [*argv, "--library", str(base / "papershelf.sqlite"), "import", "--json", "--as-of", AS_OF.isoformat(), bib],
+        env,
+        base,
+        EXTERNAL_TIMEOUT_S * 4,
+    )
+    figures["papershelf_s"] = elapsed
+    if venv is None:
+        figures["papis_error"] = figures["pubs_error"] = why_not
+        return figures
+    tools = venv / "bin"
+    log(f"{size:,}: papis bibtex read … import (batch)")
+    papis_dir = base / "papis-library"
+    papis_dir.mkdir()
+    config = base / "papis.cfg"
+    config.write_text(f"[settings]\ndefault-library = bench\n\n[bench]\ndir = {papis_dir}\n", encoding="utf-8")
+    try:
+        elapsed, finished, _ = _timed_command(
+            [tools / "papis", "--config", config, "-l", papis_dir, "bibtex", "read", bib, "import", "--all", "--batch"],
+            env,
+            base,
+            EXTERNAL_TIMEOUT_S,
+        )
+        figures["papis_s"] = elapsed
+        figures["papis_finished"] = finished
+        figures["papis_documents"] = sum(1 for _ in papis_dir.iterdir())
+    except RuntimeError as error:
+        figures["papis_error"] = str(error)
+    log(f"{size:,}: pubs init + pubs import")
+    pubsrc = base / "pubsrc"
+    try:
+        _timed_command(
+            [str(tools / "pubs"), "--config", str(pubsrc), "init", "-p", str(base / "pubs-library")], env, base, 60
+        )
+        elapsed, finished, _ = _timed_command(
+            [str(tools / "pubs"), "--config", str(pubsrc), "import", str(bib)], env, base, EXTERNAL_TIMEOUT_S
+        )
+        figures["pubs_s"] = elapsed
+        figures["pubs_finished"] = finished
+        bibs = base / "pubs-library" / "bib"
+        figures["pubs_documents"] = sum(1 for _ in bibs.iterdir()) if bibs.is_dir() else 0
+    except RuntimeError as error:
+        figures["pubs_error"] = str(error)
+    return figures
+
+
+# ---------------------------------------------------------------------------------------------- ratios
+def compute_ratios(result: dict[str, Any]) -> tuple[dict[str, float | None], dict[str, str]]:
+    sizes = result["sizes"]
+    small, large = str(sizes[0]), str(sizes[-1])
+    by_size = result["figures"]
+    s, big = by_size[small], by_size[large]
+    ratios: dict[str, float | None] = dict.fromkeys(GOALS)
+    notes: dict[str, str] = {}
+    two_sizes = len(sizes) > 1
+    at = f"at {int(large):,} papers"
+
+    def scaling(name: str, get: Callable[[dict[str, Any]], float | None], per_paper: bool = False) -> None:
+        if not two_sizes:
+            notes[name] = "needs two library sizes (a --quick run measures one)"
+            return
+        a, b = get(s), get(big)
+        if a is None or b is None:
+            notes[name] = "not measured (see figures)"
+            return
+        ratios[name] = (b / int(large)) / (a / int(small)) if per_paper else b / a
+
+    scaling("import_scaling", lambda f: f["import"]["total_s"], per_paper=True)
+    scaling("reconcile_scaling", lambda f: f["reconcile"]["total_s"])
+    scaling("search_p95_scaling", lambda f: f["search"]["p95_s"])
+    scaling("first_paint_scaling", lambda f: f.get("gui", {}).get("first_paint_s"))
+    scaling("filter_p95_scaling", lambda f: f.get("gui", {}).get("filter_p95_s"))
+
+    ratios["import_vs_raw_sqlite"] = big["raw_sqlite"]["insert_s"] / big["import"]["store_s"]
+    notes["import_vs_raw_sqlite"] = (
+        f"{at}: storing the parsed records vs executemany of the same rows; with parsing the page the ratio is "
+        f"{big['raw_sqlite']['insert_s'] / big['import']['total_s']:.3f}"
+    )
+    ratios["reimport_vs_import"] = big["reimport"]["recapture_s"] / big["import"]["total_s"]
+    changed = big["reimport"]["tables_changed"]
+    notes["reimport_vs_import"] = (
+        f"{at}: a new capture of the page; the identical file again takes "
+        f"{big['reimport']['identical_file_s']:.3f} s; tables changed by the re-import: {', '.join(changed) or 'none'}"
+    )
+    ratios["search_p95_vs_like_p50"] = big["search"]["p95_s"] / big["like_scan"]["p50_s"]
+    notes["search_p95_vs_like_p50"] = at
+    gui_big, gui_small = big.get("gui", {}), s.get("gui", {})
+    if "sort_title_s" in gui_big:
+        ratios["gui_sort_vs_sorted"] = gui_big["sort_title_s"] / gui_big["python_sorted_titles_s"]
+        notes["gui_sort_vs_sorted"] = at
+    else:
+        notes["gui_sort_vs_sorted"] = gui_big.get("error", "the window was not measured")
+    if two_sizes and "rss_window_mb" in gui_big and "rss_window_mb" in gui_small:
+        ratios["gui_rss_growth_mb"] = gui_big["rss_window_mb"] - gui_small["rss_window_mb"]
+    elif not two_sizes:
+        notes["gui_rss_growth_mb"] = "needs two library sizes (a --quick run measures one)"
+    else:
+        notes["gui_rss_growth_mb"] = gui_big.get("error") or gui_small.get("error") or "not measured"
+    for name in ("first_paint_scaling", "filter_p95_scaling"):
+        if name not in notes and ratios[name] is None:
+            notes[name] = gui_big.get("error") or gui_small.get("error") or "not measured"
+
+    bib = result.get("bibtex")
+    if bib:
+        ratios["import_bib_vs_parse"] = bib["import_s"] / bib["bibtexparser_parse_s"]
+        notes["import_bib_vs_parse"] = f"at {bib['entries']:,} entries"
+    export = result.get("export") or {}
+    if "export_s" in export:
+        ratios["export_vs_bibtexparser"] = export["bibtexparser_write_s"] / export["export_s"]
+        notes["export_vs_bibtexparser"] = (
+            f"{at}: our export reads the library and formats it; formatting alone: "
+            f"{export['bibtexparser_write_s'] / export['format_s']:.2f}"
+        )
+    else:
+        notes["export_vs_bibtexparser"] = export.get("error", "not measured")
+    external = result.get("external") or {}
+    for tool in ("papis", "pubs"):
+        name = f"import_vs_{tool}"
+        if f"{tool}_s" in external:
+            ratios[name] = external[f"{tool}_s"] / external["papershelf_s"]
+            if external.get(f"{tool}_finished") is False:
+                notes[name] = (
+                    f"lower bound: {tool} was stopped after {external['timeout_s']:.0f} s with "
+                    f"{external.get(f'{tool}_documents', '?')} of {external['entries']:,} entries imported"
+                )
+            else:
+                notes[name] = f"{external['entries']:,} entries, each tool's command line"
+        else:
+            notes[name] = external.get(f"{tool}_error") or "not measured"
+    return ratios, notes
+
+
+# ---------------------------------------------------------------------------------------------- reporting
+def machine() -> dict[str, Any]:
+    info: dict[str, Any] = {
+        "platform": platform.platform(),
+        "machine": platform.machine(),
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+    }
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                info["cpu"] = line.split(":", 1)[1].strip()
+                break
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                info["memory_gb"] = round(int(line.split()[1]) / 2**20, 1)
+    return info
+
+
+def versions(venv: Path | None) -> dict[str, str | None]:
+    from importlib import metadata
+
+    found: dict[str, str | None] = {"sqlite": sqlite3.sqlite_version}
+    for name in ("papershelf", "bibtexparser", "PySide6-Essentials", "sqlite-utils", "pylatexenc"):
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = None
+    with contextlib.suppress(subprocess.CalledProcessError, OSError):
+        found["git"] = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+    if venv is not None:
+        for tool in ("papis", "pubs"):
+            with contextlib.suppress(subprocess.CalledProcessError, OSError):
+                found[tool] = subprocess.run(
+                    [str(venv / "bin" / "python"), "-c", f"import importlib.metadata as m; print(m.version('{tool}'))"],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                ).stdout.strip()
+    return found
+
+
+def _format(name: str, value: float | None) -> str:
+    if value is None:
+        return "—"
+    if name.endswith("_mb"):
+        return f"{value:.0f} MB"
+    return f"{value:.3g}" if value < 100 else f"{value:.0f}"
+
+
+def table(result: dict[str, Any]) -> str:
+    lines = ["| ratio | goal | measured | met | what is compared |", "| --- | --- | --- | --- | --- |"]
+    for name, goal in GOALS.items():
+        value = result["ratios"][name]
+        met = goal.met(value)
+        mark = "—" if met is None else ("yes" if met else "**no**")
+        note = result["notes"].get(name)
+        what = goal.what + (f" ({note})" if note else "")
+        target = f"{goal.op} {goal.target:g}" + (" MB" if name.endswith("_mb") else "")
+        lines.append(f"| `{name}` | {target} | {_format(name, value)} | {mark} | {what} |")
+    return "\n".join(lines)
+
+
+def figures_table(result: dict[str, Any]) -> str:
+    """The main raw figures per size, so the ratios can be checked by hand."""
+    rows = [
+        ("page import, total (s)", lambda f: f["import"]["total_s"]),
+        ("page import, store step (s)", lambda f: f["import"]["store_s"]),
+        ("plain sqlite3 executemany of the same rows (s)", lambda f: f["raw_sqlite"]["insert_s"]),
+        ("re-import of a new capture (s)", lambda f: f["reimport"]["recapture_s"]),
+        ("re-import of the identical file (s)", lambda f: f["reimport"]["identical_file_s"]),
+        ("search p50 / p95 (ms)", lambda f: f"{f['search']['p50_s'] * 1000:.2f} / {f['search']['p95_s'] * 1000:.2f}"),
+        ("LIKE scan p50 (ms)", lambda f: f["like_scan"]["p50_s"] * 1000),
+        (f"import {INCOMING:,} papers with duplicates (s)", lambda f: f["reconcile"]["total_s"]),
+        ("window: first paint (s)", lambda f: f.get("gui", {}).get("first_paint_s")),
+        ("window: filter p95 (ms)", lambda f: (f.get("gui", {}).get("filter_p95_s") or math.nan) * 1000),
+        ("window: sort by title (ms)", lambda f: (f.get("gui", {}).get("sort_title_s") or math.nan) * 1000),
+        ("window: resident memory (MB)", lambda f: f.get("gui", {}).get("rss_window_mb")),
+    ]
+    sizes = [str(s) for s in result["sizes"]]
+    lines = ["| figure | " + " | ".join(f"{int(s):,} papers" for s in sizes) + " |"]
+    lines.append("| --- |" + " --- |" * len(sizes))
+    for label, get in rows:
+        cells = []
+        for size in sizes:
+            try:
+                value = get(result["figures"][size])
+            except (KeyError, TypeError):
+                value = None
+            cells.append(
+                "—"
+                if value is None or (isinstance(value, float) and math.isnan(value))
+                else (value if isinstance(value, str) else f"{value:.3g}")
+            )
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def report_text(result: dict[str, Any]) -> str:
+    when = result["finished_at"]
+    m = result["machine"]
+    v = result["versions"]
+    head = (
+        f"Measured {when} on {m.get('cpu', m['machine'])} ({m['cpus']} CPUs, {m.get('memory_gb', '?')} GB), "
+        f"Python {m['python']}, SQLite {v['sqlite']}, Papershelf {v.get('git') or v.get('papershelf')}; "
+        f"sizes {', '.join(f'{s:,}' for s in result['sizes'])}; the run took {result['elapsed_s'] / 60:.1f} minutes."
+    )
+    return f"{head}\n\n{table(result)}\n\n{figures_table(result)}\n"
+
+
+def update_docs(result: dict[str, Any]) -> None:
+    docs = ROOT / "docs" / "benchmarks.md"
+    start, end = "<!-- results:start -->", "<!-- results:end -->"
+    text = docs.read_text(encoding="utf-8") if docs.exists() else f"# Benchmarks\n\n{start}\n{end}\n"
+    if start not in text or end not in text:
+        text = text.rstrip("\n") + f"\n\n{start}\n{end}\n"
+    before, rest = text.split(start, 1)
+    _, after = rest.split(end, 1)
+    docs.write_text(f"{before}{start}\n{report_text(result)}{end}{after}", encoding="utf-8")
+    (ROOT / "docs" / "benchmarks.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------------- main
+@contextlib.contextmanager
+def working_folder(path: Path | None, keep: bool) -> Iterator[Path]:
+    if path is not None:
+        path.mkdir(parents=True, exist_ok=True)
+        yield path
+        return
+    folder = Path(tempfile.mkdtemp(prefix="papershelf-bench-"))
+    try:
+        yield folder
+    finally:
+        if not keep:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description="Measure Papershelf at two library sizes beside plain SQLite, bibtexparser, papis and pubs."
+    )
+    parser.add_argument("--quick", action="store_true", help="only the small size (1,000 papers), for development")
+    parser.add_argument("--sizes", help="library sizes to measure, smallest first, e.g. 1000,100000 (tests use tiny)")
+    parser.add_argument("--external-size", type=int, default=EXTERNAL_SIZE, help="entries for papis/pubs")
+    parser.add_argument("--incoming", type=int, default=INCOMING, help="papers of the reconciling import")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="write every figure and ratio as JSON")
+    parser.add_argument("--update-docs", action="store_true", help="write docs/benchmarks.md's table and .json")
+    parser.add_argument(
+        "--tools-venv",
+        "--papis-venv",
+        type=Path,
+        default=DEFAULT_VENV,
+        dest="tools_venv",
+        help=f"virtual environment with papis and pubs (created if missing; default {DEFAULT_VENV})",
+    )
+    parser.add_argument("--no-install", action="store_true", help="never create the papis/pubs environment")
+    parser.add_argument("--no-external", action="store_true", help="skip papis and pubs (their ratios are null)")
+    parser.add_argument("--no-gui", action="store_true", help="skip the window measurements")
+    parser.add_argument("--workdir", type=Path, help="keep inputs and libraries here (default: a temporary folder)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    args = parser.parse_args(argv)
+    if args.sizes:
+        args.sizes = sorted(int(s.replace("_", "")) for s in args.sizes.split(","))
+    else:
+        args.sizes = list(DEFAULT_SIZES[:1] if args.quick else DEFAULT_SIZES)
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    began = time.perf_counter()
+    sizes = args.sizes
+    result: dict[str, Any] = {
+        "started_at": dt.datetime.now().isoformat(timespec="seconds"),
+        "quick": bool(args.quick),
+        "sizes": sizes,
+        "goals": {name: {"op": goal.op, "target": goal.target, "what": goal.what} for name, goal in GOALS.items()},
+        "figures": {},
+    }
+    with working_folder(args.workdir, args.keep) as workdir:
+        log(f"working in {workdir}")
+        incoming = synthetic.write(
+            workdir / f"incoming-{args.incoming}.bib",
+            synthetic.incoming_bibtex(args.incoming, duplicates_of=sizes[0]),
+        )
+        for size in sizes:
+            result["figures"][str(size)] = measure_size(size, workdir, gui=not args.no_gui, incoming=incoming)
+        largest = sizes[-1]
+        log(f"{largest:,}: BibTeX export")
+        result["export"] = measure_export(workdir / f"library-{largest}.sqlite")
+        result["bibtex"] = measure_bibtex(largest, workdir)
+        venv = None
+        if args.no_external:
+            result["external"] = {"papis_error": "skipped (--no-external)", "pubs_error": "skipped (--no-external)"}
+        else:
+            venv, why_not = tools_venv(args.tools_venv, create=not args.no_install)
+            result["external"] = measure_external(min(args.external_size, largest), workdir, venv, why_not)
+        result["machine"] = machine()
+        result["versions"] = versions(venv)
+    result["ratios"], result["notes"] = compute_ratios(result)
+    result["met"] = {name: GOALS[name].met(value) for name, value in result["ratios"].items()}
+    result["finished_at"] = dt.datetime.now().isoformat(timespec="seconds")
+    result["elapsed_s"] = time.perf_counter() - began
+    print(report_text(result))
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    if args.update_docs:
+        update_docs(result)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
