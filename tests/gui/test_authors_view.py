@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from pathlib import Path
 
 import pytest
-from conftest import ALL_SEEDS, SEED_AS_OF
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 
@@ -17,6 +17,11 @@ from papershelf.importers.records import OwnerProfile, PaperRecord
 from papershelf.model import Library
 from papershelf.model.store import import_records
 from papershelf.pipeline import import_file
+
+# The five seed pages and their capture date, as tests/conftest.py's `seed_library` imports them (imported from
+# there, `conftest` can resolve to another folder's conftest.py when the whole suite runs).
+ALL_SEEDS = sorted((Path(__file__).resolve().parents[1] / "fixtures" / "seeds").glob("*.txt"))
+SEED_AS_OF = "2025-11-20"
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import SEED_AGGREGATOR, SEED_ARXIV, SEED_HOMEPAGE
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QPushButton, QWidget
 
@@ -18,6 +17,13 @@ from papershelf.gui.import_dialog import (
     report_status,
 )
 from papershelf.paths import sample_pages
+
+# The seed pages (as tests/conftest.py names them; imported from there, `conftest` can resolve to another
+# folder's conftest.py when the whole suite runs).
+SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
+SEED_HOMEPAGE = SEEDS / "000_f5f6b2d255113960.txt"
+SEED_AGGREGATOR = SEEDS / "001_b8138a3e09088a1a.txt"
+SEED_ARXIV = SEEDS / "002_3e77bbf1de03bcad.txt"
 
 BIB_WITH_BROKEN_ENTRY = """@article{smith2020,
   title = {A Study of Things},
