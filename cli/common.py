@@ -26,9 +26,17 @@ def open_library(args: argparse.Namespace, *, read_only: bool = False) -> Librar
             file=sys.stderr,
         )
     try:
-        return Library.open(path, read_only=read_only)
+        library = Library.open(path, read_only=read_only)
     except LibraryError as error:
         raise CommandError(str(error)) from None
+    for notice in library.notices:  # read-only because the file cannot be written, a failed automatic backup
+        print(f"note: {notice}", file=sys.stderr)
+    if not library.read_only:
+        from papershelf.exporters.autoexport import install
+
+        # Files the user asked to keep updated follow every change a command commits.
+        install(library)
+    return library
 
 
 def run(func):

@@ -68,6 +68,8 @@ class Library:
         self.conn = connection
         self.path = path
         self.read_only = read_only
+        self.read_only_reason: str | None = None  # set when the file or folder is not writable
+        self.notices: list[str] = []  # what the user should be told about this opening (read-only, backup failed)
         self.db = sqlite_utils.Database(connection)
         self._listeners: list[Callable[[Change], None]] = []
         self._pending: list[Change] = []
@@ -81,15 +83,29 @@ class Library:
         path = Path(path).expanduser()
         if path.exists() and path.is_dir():
             raise LibraryError(f"{path} is a folder, not a library file")
+        from papershelf.model import integrity
+
+        reason = None
         if not path.exists():
             if read_only or not create:
                 raise LibraryError(f"there is no library at {path}")
+            integrity.refuse_silent_restart(path)
             path.parent.mkdir(parents=True, exist_ok=True)
+        else:
+            # Checked read-only before any writing connection exists: a damaged file is moved aside, a file of
+            # another program or of a newer Papershelf is refused with its bytes untouched.
+            state = integrity.check_on_open(path, move_damaged=not read_only)
+            if state.version > schema.SCHEMA_VERSION:
+                raise LibraryError(
+                    f"{path} was written by a newer Papershelf (library version {state.version}, this one knows up "
+                    f"to {schema.SCHEMA_VERSION}); it was not changed. Please update Papershelf to open it."
+                )
+            reason = state.read_only_reason
+            read_only = read_only or reason is not None
         try:
             if read_only:
-                connection = sqlite3.connect(
-                    f"file:{path}?mode=ro", uri=True, timeout=30, isolation_level=None, check_same_thread=False
-                )
+                connection = integrity.connect_read_only(path)
+                connection.isolation_level = None
             else:
                 connection = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
             connection.execute("PRAGMA busy_timeout = 30000")
@@ -103,13 +119,18 @@ class Library:
                 f"{schema.SCHEMA_VERSION}); it was not changed. Please update Papershelf to open it."
             )
         library = cls(connection, path, read_only=read_only)
+        if reason:
+            library.read_only_reason = reason
+            library.notices.append(f"the library {path} is open read-only: {reason}; nothing can be changed")
         if not read_only:
             with contextlib.suppress(sqlite3.OperationalError):
                 connection.execute("PRAGMA journal_mode = WAL")
             connection.execute("PRAGMA synchronous = NORMAL")
             connection.execute("PRAGMA foreign_keys = ON")
             library._migrate(version)
+            library._backup_if_due()
         elif version < schema.SCHEMA_VERSION:
+            connection.close()
             raise LibraryError(f"{path} needs an upgrade, which a read-only library cannot have")
         return library
 
@@ -125,11 +146,35 @@ class Library:
     def _migrate(self, version: int) -> None:
         if version == schema.SCHEMA_VERSION:
             return
+        saved = None
         if version > 0 and self.path.name != ":memory:":
             from papershelf.model.backup import backup_before_migration
 
-            backup_before_migration(self, version)
-        schema.migrate(self.conn, version)
+            try:
+                saved = backup_before_migration(self, version)
+            except (LibraryError, sqlite3.Error, OSError) as error:
+                self.close()
+                raise LibraryError(
+                    f"{self.path} needs an upgrade but could not be backed up first ({error}); it was not changed"
+                ) from None
+        try:
+            schema.migrate(self.conn, version)
+        except sqlite3.Error as error:
+            self.close()
+            kept = f"; a copy from before the upgrade is at {saved}" if saved else ""
+            raise LibraryError(
+                f"upgrading {self.path} from library version {version} failed ({error}); it was left at version "
+                f"{version}{kept}"
+            ) from None
+
+    def _backup_if_due(self) -> None:
+        """The rolling automatic backup (at most once a day); a failure is told, never fatal to opening."""
+        from papershelf.model.backup import backup_if_due
+
+        try:
+            backup_if_due(self)
+        except (LibraryError, sqlite3.Error, OSError) as error:
+            self.notices.append(f"the automatic backup of {self.path} failed: {error}")
 
     @property
     def schema_version(self) -> int:
@@ -150,27 +195,53 @@ class Library:
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction (nested calls join the outer one); listeners hear of changes after commit."""
         if self.read_only:
-            raise LibraryError(f"{self.path} is open read-only; nothing can be changed")
+            why = f" ({self.read_only_reason})" if self.read_only_reason else ""
+            raise LibraryError(f"{self.path} is open read-only{why}; nothing can be changed")
         with self._lock:
             outer = self._depth == 0
             if outer:
-                self.conn.execute("BEGIN IMMEDIATE")
+                try:
+                    self.conn.execute("BEGIN IMMEDIATE")
+                except sqlite3.Error as error:
+                    self._raise_storage_error(error)
             self._depth += 1
             try:
                 yield self.conn
-            except BaseException:
+            except BaseException as error:
                 self._depth -= 1
                 if outer:
-                    self.conn.execute("ROLLBACK")
-                    self._pending.clear()
+                    self._abandon()
+                    if isinstance(error, sqlite3.Error):
+                        self._raise_storage_error(error)
                 raise
             self._depth -= 1
             if outer:
-                self.conn.execute("COMMIT")
+                try:
+                    self.conn.execute("COMMIT")
+                except sqlite3.Error as error:
+                    self._abandon()
+                    self._raise_storage_error(error)
                 pending, self._pending = self._pending, []
         if outer:
             for change in pending:
                 self._notify(change)
+
+    def _abandon(self) -> None:
+        # SQLite already rolls back by itself after some errors (disk full, I/O): a second ROLLBACK would fail
+        # and hide the real error, so roll back only what is still open.
+        self._pending.clear()
+        if self.conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.execute("ROLLBACK")
+
+    def _raise_storage_error(self, error: sqlite3.Error) -> None:
+        """Disk full, busy, read-only, I/O: a LibraryError the user can act on. Other errors are bugs: re-raised."""
+        from papershelf.model.integrity import explain_storage_error
+
+        message = explain_storage_error(error)
+        if message is None:
+            raise error
+        raise LibraryError(f"the library {self.path} could not be written: {message}; the change was not saved")
 
     def subscribe(self, listener: Callable[[Change], None]) -> Callable[[], None]:
         """Call `listener` with every committed Change; returns a function that unsubscribes."""
