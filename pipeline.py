@@ -84,7 +84,9 @@ def parse_file(
                 raise ImporterError(
                     f"the file is {size / 2**20:.0f} MB, over the {MAX_BYTES // 2**20} MB limit", source=name
                 )
-            data = path.read_bytes()
+            # Never more than the limit is read: a pipe or device has no size to check beforehand.
+            with path.open("rb") as handle:
+                data = handle.read(MAX_BYTES + 1)
         except FileNotFoundError:
             raise ImporterError("no such file", source=name) from None
         except IsADirectoryError:

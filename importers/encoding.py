@@ -1,8 +1,13 @@
-"""Turns a file's bytes into text: UTF-8 (with or without BOM), UTF-16, else Latin-1; refuses binary data."""
+"""Turns a file's bytes into text: UTF-8 (with or without BOM), UTF-16 (with or without BOM), else Windows-1252 /
+Latin-1; refuses binary data and HTML source (the page importers read the text a browser shows, not its markup).
+
+Every refusal is an ImporterError naming the file and the reason; nothing here raises anything else.
+"""
 
 from __future__ import annotations
 
 import codecs
+import re
 
 from papershelf.importers.errors import ImporterError
 
@@ -21,6 +26,12 @@ def decode(data: bytes, source: str = "<bytes>") -> str:
     text = _decode(data, source)
     if "\x00" in text or _control_ratio(text) > 0.02:
         raise ImporterError("the file is binary, not text", source=source)
+    if looks_like_html(text):
+        raise ImporterError(
+            "this is a web page's HTML source, not its text; open the page in a browser, select all, copy, and "
+            "save the text as a .txt file to import",
+            source=source,
+        )
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -36,13 +47,41 @@ def _decode(data: bytes, source: str) -> str:
     except UnicodeDecodeError as error:
         if b"\x00" in data:
             raise ImporterError("the file is binary, not text", source=source) from None
-        if error.start >= len(data) - 3 and error.reason == "unexpected end of data":
+        cut_short = error.start >= len(data) - 3 and error.reason == "unexpected end of data"
+        # A lone lead byte at the very end of an otherwise ASCII file is as likely a Latin-1 letter ("café").
+        if cut_short and (len(data) - error.start > 1 or _UTF8_MULTIBYTE.search(data)):
             line = data[: error.start].count(b"\n") + 1
             raise ImporterError(
                 f"the file is truncated in the middle of a UTF-8 character (line {line})", source=source
             ) from None
-        # Not UTF-8: Latin-1 decodes any byte, so it is the honest last resort for old Western pages.
-        return data.decode("latin-1")
+        if _UTF8_MULTIBYTE.search(data):
+            # Mostly UTF-8 with some stray bytes: .bib files pasted together from several sources mix encodings.
+            return data.decode("utf-8", errors=_MIXED)
+        # Not UTF-8: Windows-1252 (what browsers read "Latin-1" as) with Latin-1 for its five undefined bytes.
+        return data.decode("cp1252", errors=_MIXED)
+
+
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_MIXED = "papershelf-cp1252-fallback"
+
+
+def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:
+    """Decode the bytes a codec rejected one by one as Windows-1252, else Latin-1 (which decodes any byte)."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    chunk = error.object[error.start : error.end]
+    text = "".join(_one_byte(bytes([b])) for b in chunk)
+    return text, error.end
+
+
+def _one_byte(byte: bytes) -> str:
+    try:
+        return byte.decode("cp1252")
+    except UnicodeDecodeError:
+        return byte.decode("latin-1")
+
+
+codecs.register_error(_MIXED, _cp1252_fallback)
 
 
 def _strict(data: bytes, encoding: str, source: str) -> str:
@@ -67,3 +106,21 @@ def _control_ratio(text: str) -> float:
         return 0.0
     bad = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f")
     return bad / len(sample)
+
+
+_HTML_START = re.compile(
+    r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html[\s>]|<head[\s>])", re.I | re.S
+)
+_HTML_TAG = re.compile(
+    r"</?(?:html|head|body|div|span|p|a|li|ul|ol|td|tr|th|table|br|script|style|meta|link|img|h[1-6])\b[^>]{0,500}>",
+    re.I,
+)
+
+
+def looks_like_html(text: str) -> bool:
+    """True for an HTML document or a dump of markup; a page's text with a stray tag in an abstract is not."""
+    sample = text[:50000]
+    if _HTML_START.match(sample):
+        return True
+    tags = _HTML_TAG.findall(sample)
+    return len(tags) >= 30 and sum(map(len, tags)) >= 0.05 * len(sample)
