@@ -1,0 +1,160 @@
+"""Helpers for the reliability suite: run the real command line as a child process, dump a library, make big
+pages on the fly, find out when another process is inside a write transaction. Test code only."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import sqlite3
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+# The shared fixtures (named here rather than imported from conftest: several test folders have a conftest).
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+SEEDS = FIXTURES / "seeds"
+SEED_HOMEPAGE = SEEDS / "000_f5f6b2d255113960.txt"
+SEED_ARXIV = SEEDS / "002_3e77bbf1de03bcad.txt"
+SEED_SCHOLARLY = SEEDS / "003_536a871b23289ef2.txt"
+ALL_SEEDS = tuple(sorted(SEEDS.glob("*.txt")))
+SEED_AS_OF = "2025-11-20"
+
+# Words for generated abstracts: every entry draws its own, so no two generated papers look alike.
+_VOCABULARY = (
+    "graph attention sparse kernel bayesian retrieval protein lattice spectral causal reward sampler token "
+    "adversarial manifold quantum federated molecular symbolic contrastive diffusion recurrent ontology tensor "
+    "stochastic variational boosting pruning latent semantic hashing topology robust streaming convex entropy"
+)
+_WORDS = tuple(_VOCABULARY.split())
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+    seconds: float
+
+
+def papershelf(library: Path, *args: str, timeout: float = 120, env: dict[str, str] | None = None) -> Run:
+    """Run `python -m papershelf --library LIBRARY ARGS...` as the user would, in a child process."""
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "papershelf", "--library", str(library), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+    )
+    return Run(done.returncode, done.stdout, done.stderr, time.monotonic() - started)
+
+
+def spawn_papershelf(library: Path, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "papershelf", "--library", str(library), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def assert_no_traceback(run: Run | str) -> None:
+    text = run if isinstance(run, str) else run.err + run.out
+    assert "Traceback" not in text, text
+    assert "database is locked" not in text, text
+
+
+def dump(path: Path) -> list[tuple]:
+    """Every row of every table (full-text shadow tables included): what 'the library is unchanged' means."""
+    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return list(connection.iterdump())
+    finally:
+        connection.close()
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def integrity(path: Path) -> list[str]:
+    connection = sqlite3.connect(path)
+    try:
+        return [row[0] for row in connection.execute("PRAGMA integrity_check")]
+    finally:
+        connection.close()
+
+
+def count(path: Path, sql: str, params: tuple = ()) -> int:
+    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return connection.execute(sql, params).fetchone()[0]
+    finally:
+        connection.close()
+
+
+def arxiv_listing(n: int, *, start: int = 0, seed: int = 7) -> str:
+    """A listing page of `n` entries in the arXiv-listing layout, each with its own abstract and id."""
+    rng = random.Random(seed + start)
+    entries = []
+    for i in range(start, start + n):
+        words = " ".join(rng.choice(_WORDS) for _ in range(18))
+        entries.append(
+            f"We study {words} in setting {i} and report results for case w{i}x.\n\n"
+            f"arXiv:{arxiv_id(i)}\nCreated: 2021-03-01\n"
+        )
+    return "\n".join(entries)
+
+
+def arxiv_id(i: int) -> str:
+    return f"{2101 + i // 90000:04d}.{10000 + i % 90000:05d}"
+
+
+def bib_file(n: int) -> str:
+    entries = []
+    for i in range(n):
+        entries.append(
+            f"@article{{gen{i},\n  title = {{Generated Study Number {i} of Sparse Kernels}},\n"
+            f"  author = {{Smith, Jane and Doe, John{i % 40}}},\n  year = {{{2000 + i % 25}}},\n"
+            f"  journal = {{Journal of Generated Results {i % 50}}}\n}}\n"
+        )
+    return "\n".join(entries)
+
+
+def write_lock_held(path: Path) -> bool:
+    """True while another connection holds the library's write lock (is inside a write transaction)."""
+    probe = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        probe.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        if "locked" in str(error) or "busy" in str(error):
+            return True
+        raise
+    else:
+        probe.execute("ROLLBACK")
+        return False
+    finally:
+        probe.close()
+
+
+def wait_inside_transaction(process: subprocess.Popen[str], library: Path, *, wal_bytes: int, limit: float) -> bool:
+    """Wait until `process` is inside its write transaction and has written `wal_bytes` of it to the -wal file.
+
+    False when the process ended (or `limit` seconds passed) first.
+    """
+    wal = library.with_name(library.name + "-wal")
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline and process.poll() is None:
+        if wal.exists() and wal.stat().st_size >= wal_bytes and write_lock_held(library):
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def kill(process: subprocess.Popen[str]) -> None:
+    if process.poll() is None:
+        os.kill(process.pid, 9)
+    process.wait(timeout=30)

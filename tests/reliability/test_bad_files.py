@@ -1,0 +1,243 @@
+"""Files that are not what they claim: each is imported correctly or refused with a message naming the file and
+the reason, within seconds, without a traceback, with a non-zero exit and the library unchanged.
+
+How: the real command line in a child process, and a dump of every row before and after.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import json
+import random
+from pathlib import Path
+
+import pytest
+from reliability_support import (
+    SEED_AS_OF,
+    SEED_HOMEPAGE,
+    arxiv_listing,
+    assert_no_traceback,
+    bib_file,
+    dump,
+    papershelf,
+)
+
+from papershelf.importers.encoding import MAX_BYTES
+from papershelf.model import Library
+from papershelf.pipeline import import_file
+
+FAST = 15  # seconds, including the child Python's start
+
+# The homepage seed with accented names, in characters every tested encoding can hold.
+ACCENTED = (
+    SEED_HOMEPAGE.read_text(encoding="utf-8")
+    .replace("•", "-")
+    .replace("Chang Zhou", "Chang Zhöu")
+    .replace("Hongxia Yang", "Hóngxia Yäng")
+)
+# Windows-1252's own characters (curly quotes, en dash) that Latin-1 lacks.
+WINDOWS_1252 = ACCENTED.replace("Global Encoding for Abstractive", "Global “Encoding” – for Abstractive")
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Path:
+    path = tmp_path / "library.sqlite"
+    with Library.open(path) as opened:
+        assert import_file(opened, SEED_HOMEPAGE, as_of=dt.date.fromisoformat(SEED_AS_OF)).ok
+    return path
+
+
+def _refused(library: Path, bad: Path, reason: str) -> None:
+    before = dump(library)
+    run = papershelf(library, "import", str(bad))
+    assert_no_traceback(run)
+    assert run.code != 0, run.out
+    assert run.seconds < FAST
+    lines = [line for line in run.err.splitlines() if line.startswith("error:")]
+    assert len(lines) == 1, run.err
+    assert bad.name in lines[0] and reason in lines[0], lines[0]
+    assert dump(library) == before
+
+
+def _papers(library: Path) -> list[tuple]:
+    with Library.open(library, read_only=True) as opened:
+        return sorted(
+            (p.title or "", tuple(p.author_names()), p.venue or "", p.year or 0) for p in opened.list_papers()
+        )
+
+
+BAD = {
+    "empty": (b"", "empty"),
+    "blank": (b" \n\n\t\n", "empty"),
+    "binary": (b"\x89PNG\r\n\x1a\n" + random.Random(1).randbytes(6000), "binary"),
+    "truncated-utf8": ((ACCENTED + "\nMore by José").encode("utf-8")[:-1], "truncated"),
+    "html": (
+        (
+            "<!DOCTYPE html>\n<html><head><title>Publications</title></head><body>\n"
+            + "\n".join(f"<p>{line}</p>" for line in ACCENTED.splitlines() if line.strip())
+            + "\n</body></html>\n"
+        ).encode(),
+        "HTML",
+    ),
+    "html-fragment": (
+        "".join(f'<div class="pub"><span>{line}</span><br></div>\n' for line in ACCENTED.splitlines()).encode(),
+        "HTML",
+    ),
+    "bib-unclosed": (b"@article{x,\n title={Unclosed {{ title,\n author={A. Person},\n year={2020}\n", "BibTeX"),
+    "utf16-odd-length": (ACCENTED.encode("utf-16")[:-1], "UTF-16"),
+}
+
+
+@pytest.mark.parametrize("name", list(BAD))
+def test_bad_file_is_refused_with_the_reason(library: Path, tmp_path: Path, name: str) -> None:
+    content, reason = BAD[name]
+    bad = tmp_path / (f"{name}.bib" if name.startswith("bib") else f"{name}.txt")
+    bad.write_bytes(content)
+    _refused(library, bad, reason)
+
+
+def test_missing_file_and_folder_are_refused(library: Path, tmp_path: Path) -> None:
+    _refused(library, tmp_path / "not-there.txt", "no such file")
+    folder = tmp_path / "a-folder.txt"
+    folder.mkdir()
+    _refused(library, folder, "folder")
+
+
+def test_file_over_the_size_limit_is_refused_without_being_read(library: Path, tmp_path: Path) -> None:
+    # Sparse files: instant to make, and reading even the smaller one would take far longer than allowed here.
+    for size in (MAX_BYTES + 1, 64 * MAX_BYTES):
+        huge = tmp_path / f"huge-{size}.txt"
+        with huge.open("wb") as handle:
+            handle.truncate(size)
+        _refused(library, huge, "MB limit")
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_endless_device_is_refused_after_reading_at_most_the_limit(library: Path) -> None:
+    before = dump(library)
+    run = papershelf(library, "import", "/dev/zero")
+    assert_no_traceback(run)
+    assert run.code != 0 and "zero" in run.err and "limit" in run.err, run.err
+    assert run.seconds < FAST
+    assert dump(library) == before
+
+
+ENCODINGS = {
+    "utf-8-bom": codecs.BOM_UTF8 + ACCENTED.encode("utf-8"),
+    "utf-16-bom": ACCENTED.encode("utf-16"),
+    "utf-16-be-bom": codecs.BOM_UTF16_BE + ACCENTED.encode("utf-16-be"),
+    "utf-16-le-no-bom": ACCENTED.encode("utf-16-le"),
+    "utf-16-be-no-bom": ACCENTED.encode("utf-16-be"),
+    "latin-1": ACCENTED.encode("latin-1"),
+    "crlf": ACCENTED.replace("\n", "\r\n").encode("utf-8"),
+}
+
+
+@pytest.mark.parametrize("name", list(ENCODINGS))
+def test_other_encodings_import_exactly_as_utf8(tmp_path: Path, name: str) -> None:
+    expected = tmp_path / "utf8.sqlite"
+    plain = tmp_path / "utf8" / "page.txt"
+    plain.parent.mkdir()
+    plain.write_bytes(ACCENTED.encode("utf-8"))
+    assert papershelf(expected, "import", str(plain), "--as-of", SEED_AS_OF).code == 0
+
+    other = tmp_path / name / "page.txt"
+    other.parent.mkdir()
+    other.write_bytes(ENCODINGS[name])
+    library = tmp_path / f"{name}.sqlite"
+    run = papershelf(library, "import", str(other), "--as-of", SEED_AS_OF)
+    assert_no_traceback(run)
+    assert run.code == 0, run.err
+    papers = _papers(library)
+    assert papers == _papers(expected)
+    assert any("Chang Zhöu" in p[1] for p in papers)
+
+
+def test_windows_1252_is_read_with_its_own_characters(tmp_path: Path) -> None:
+    page = tmp_path / "page.txt"
+    page.write_bytes(WINDOWS_1252.encode("cp1252"))
+    library = tmp_path / "library.sqlite"
+    run = papershelf(library, "import", str(page), "--as-of", SEED_AS_OF)
+    assert run.code == 0, run.err
+    titles = [p[0] for p in _papers(library)]
+    assert any("“Encoding” – for" in t for t in titles), titles
+
+
+def test_stray_latin1_bytes_in_a_utf8_file_do_not_garble_the_rest(tmp_path: Path) -> None:
+    """A .bib pasted together from two sources: mostly UTF-8, one entry written in Latin-1."""
+    text = bib_file(3) + "\n@article{mixed,\n title={Café Society},\n author={Müller, Hans},\n year={2001}\n}\n"
+    data = text.encode("utf-8").replace("Café".encode(), "Café".encode("latin-1"))
+    page = tmp_path / "mixed.bib"
+    page.write_bytes(data)
+    library = tmp_path / "library.sqlite"
+    run = papershelf(library, "import", str(page))
+    assert run.code == 0, run.err
+    papers = _papers(library)
+    assert ("Café Society", ("Hans Müller",), "", 2001) in papers
+
+
+def test_bib_with_one_unbalanced_entry_imports_the_others_and_names_the_broken_one(library: Path, tmp_path: Path):
+    page = tmp_path / "refs.bib"
+    broken_line = 8
+    page.write_text(
+        "@article{good1,\n title={A Good Paper},\n author={Ada Lovelace},\n year={2020},\n journal={J. Good}\n}\n\n"
+        "@article{broken,\n title={Missing {brace here},\n author={Bob Broken},\n year={2021}\n}\n\n"
+        "@inproceedings{good2,\n title={Another Good One},\n author={Alan Turing},\n year={2019},\n"
+        " booktitle={Proc. Good}\n}\n",
+        encoding="utf-8",
+    )
+    run = papershelf(library, "import", str(page), "--json")
+    assert_no_traceback(run)
+    assert run.code == 0, run.err
+    [report] = json.loads(run.out)
+    assert report["new"] == 2
+    assert [w["line"] for w in report["warnings"]] == [broken_line]
+    titles = [p[0] for p in _papers(library)]
+    assert "A Good Paper" in titles and "Another Good One" in titles
+    assert not any("brace here" in t for t in titles)
+
+
+def test_one_bad_file_does_not_stop_the_others(library: Path, tmp_path: Path) -> None:
+    first, bad, last = tmp_path / "first.txt", tmp_path / "bad.txt", tmp_path / "last.txt"
+    first.write_text(arxiv_listing(5, start=0), encoding="utf-8")
+    bad.write_bytes(BAD["binary"][0])
+    last.write_text(arxiv_listing(5, start=100), encoding="utf-8")
+    run = papershelf(library, "import", str(first), str(bad), str(last))
+    assert_no_traceback(run)
+    assert run.code == 1
+    assert "bad.txt" in run.err and "binary" in run.err
+    assert "2 of 3 files imported" in run.out
+    with Library.open(library, read_only=True) as opened:
+        assert len(opened.search("setting")) == 10
+
+
+@pytest.mark.slow
+def test_page_with_tens_of_thousands_of_entries_imports_completely(tmp_path: Path) -> None:
+    entries = 20000
+    page = tmp_path / "listing.txt"
+    page.write_text(arxiv_listing(entries), encoding="utf-8")
+    library = tmp_path / "library.sqlite"
+    run = papershelf(library, "import", str(page), "--json", timeout=600)
+    assert_no_traceback(run)
+    assert run.code == 0, run.err
+    [report] = json.loads(run.out)
+    assert (report["found"], report["new"], report["error"]) == (entries, entries, None)
+    with Library.open(library, read_only=True) as opened:
+        assert opened.count_papers() == entries
+        assert len(opened.search("w19999x")) == 1
+
+
+@pytest.mark.slow
+def test_bib_with_thousands_of_entries_imports_completely(tmp_path: Path) -> None:
+    entries = 4000
+    page = tmp_path / "big.bib"
+    page.write_text(bib_file(entries), encoding="utf-8")
+    library = tmp_path / "library.sqlite"
+    run = papershelf(library, "import", str(page), "--json", timeout=600)
+    assert run.code == 0, run.err
+    [report] = json.loads(run.out)
+    assert (report["found"], report["new"]) == (entries, entries)
+    with Library.open(library, read_only=True) as opened:
+        assert opened.count_papers() == entries
+        assert opened.paper_by_key("gen3999") is not None

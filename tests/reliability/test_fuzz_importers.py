@@ -1,0 +1,150 @@
+"""Every registered importer, the detector and the whole parse step against arbitrary input: the only exception
+allowed out is ImporterError with a message. The importers' authors fuzz their own formats; this one is the
+cross-cutting net: each importer is also fed the other formats' pages, pieces of them, and noise."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from reliability_support import FIXTURES, SEEDS
+
+from papershelf.importers.base import Detection, detect, importers
+from papershelf.importers.errors import ImporterError
+from papershelf.importers.records import ImportBatch, ParseContext
+from papershelf.pipeline import parse_file
+
+_PAGES = [p.read_text(encoding="utf-8") for p in sorted([*SEEDS.glob("*"), *(FIXTURES / "variants").glob("*")])]
+_LINES = sorted({line for page in _PAGES for line in page.splitlines() if len(line) < 400})
+# Structure every format keys on, and the characters that break naive parsers.
+_TOKENS = [
+    "@article{",
+    "@inproceedings{key,",
+    "@string{x = ",
+    "@comment{",
+    "}",
+    "{",
+    "{{",
+    '"',
+    "\\",
+    "\\'",
+    "$",
+    "%",
+    "#",
+    "=",
+    ",",
+    "title = {",
+    "author = {",
+    " and others",
+    "crossref = {key}",
+    "arXiv:2101.00001v3",
+    "arXiv:hep-th/9901001",
+    "arXiv:",
+    "Created: 2021-02-30",
+    "Created: 9999-99-99",
+    "Comments: 12 pages",
+    "et al.",
+    "h-index",
+    "99999999999999999999 citations",
+    "papers",
+    "Publications",
+    "Selected Papers:",
+    "[Paper] [Code]",
+    "NeurIPS 2021",
+    "Jan 32, 2024",
+    "Feb 29",
+    "preprint2026arXiv",
+    "•",
+    "·",
+    "—",
+    "\u200b",
+    "\ufeff",
+    "\x00",
+    "\r",
+    "\t",
+    "\n\n",
+    "Ä\u0308",
+    "😀",
+    "\U0010ffff",
+]
+_PIECE = st.one_of(st.sampled_from(_LINES), st.sampled_from(_TOKENS), st.text(max_size=30))
+PAGE_TEXT = st.one_of(
+    st.text(max_size=300),
+    st.lists(_PIECE, max_size=60).map("\n".join),
+    st.lists(_PIECE, max_size=60).map("".join),
+    # A real page with a slice cut out or repeated: the shape is right, the content breaks off.
+    st.tuples(
+        st.sampled_from(_PAGES), st.integers(0, 60000), st.integers(0, 4000), st.sampled_from(["", "}", "\n"])
+    ).map(lambda t: t[0][: t[1]] + t[3] + t[0][t[1] + t[2] :]),
+)
+# PAPERSHELF_FUZZ_EXAMPLES=5000 for a deeper hunt than CI's.
+FUZZ = settings(
+    max_examples=int(os.environ.get("PAPERSHELF_FUZZ_EXAMPLES", "120")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+CONTEXT = ParseContext(source_name="fuzz.txt", as_of=dt.date(2025, 11, 20))
+
+NAMES = sorted(importer.name for importer in importers())
+
+
+def test_every_expected_importer_is_registered() -> None:
+    """The fuzz below runs over the registry: an importer missing from it would escape unnoticed."""
+    assert {"homepage", "aggregator", "arxiv-listing", "scholarly-profile", "bibtex"} <= set(NAMES)
+
+
+def _check_error(error: ImporterError) -> None:
+    assert str(error).strip() and error.message.strip()
+
+
+@pytest.mark.parametrize("name", NAMES)
+@FUZZ
+@given(text=PAGE_TEXT)
+def test_importer_returns_a_batch_or_an_importer_error(name: str, text: str) -> None:
+    [importer] = [i for i in importers() if i.name == name]
+    score = importer.sniff(text)
+    assert 0.0 <= float(score) <= 1.0
+    try:
+        batch = importer.parse(text, CONTEXT)
+    except ImporterError as error:
+        _check_error(error)
+        return
+    assert isinstance(batch, ImportBatch)
+    for record in batch.papers:
+        assert isinstance(record.line, int)
+        assert all(isinstance(author, str) for author in record.authors)
+
+
+@FUZZ
+@given(text=PAGE_TEXT, filename=st.sampled_from(["", "page.txt", "refs.bib", "x.BIB", "noext"]))
+def test_detect_always_answers(text: str, filename: str) -> None:
+    detection = detect(text, filename)
+    assert isinstance(detection, Detection)
+    assert {name for name, _ in detection.ranking} == set(NAMES)
+
+
+_BYTES = st.one_of(
+    st.binary(max_size=3000),
+    PAGE_TEXT.map(lambda t: t.encode("utf-8", "surrogatepass")),
+    PAGE_TEXT.map(lambda t: t.encode("utf-16", "surrogatepass")),
+    PAGE_TEXT.map(lambda t: t.encode("utf-16-be", "surrogatepass")),
+    PAGE_TEXT.map(lambda t: t.encode("latin-1", "replace")),
+    st.tuples(PAGE_TEXT, st.binary(max_size=20)).map(lambda t: t[0].encode("utf-8", "surrogatepass") + t[1]),
+)
+
+
+@FUZZ
+@given(data=_BYTES, name=st.sampled_from(["page.txt", "refs.bib", "page.html"]))
+def test_parse_file_on_any_bytes(data: bytes, name: str) -> None:
+    try:
+        fmt, batch, sha, _ = parse_file(Path(name), data=data, as_of=dt.date(2025, 11, 20))
+    except ImporterError as error:
+        _check_error(error)
+        return
+    assert fmt in NAMES
+    assert len(sha) == 64
+    assert batch.papers or batch.owner
