@@ -31,7 +31,8 @@ class LibraryHub(QObject):
             self._watch.start()
 
     def _on_change(self, change: Change) -> None:
-        self._data_version = self.library.data_version()
+        # data_version never moves for this connection's own commits, so it must not be re-read here: doing so
+        # would take another process's commit made just before ours as already seen.
         self.changed.emit(change)
 
     def check_external_changes(self) -> bool:

@@ -357,6 +357,9 @@ def _to_record(item: _Parsed, warnings: list[ParseWarning]) -> PaperRecord:
             extra[name] = " ".join(value.split()) if name in _VERBATIM else text(value)
     if "month" in fields and date is None:
         extra["month"] = text(fields["month"])
+    if fields.get("url", "").strip():
+        # Also a link; as a field it is what an export writes back as `url`, so export -> import round-trips.
+        extra["url"] = fields["url"].strip()
 
     return PaperRecord(
         line=item.line,
@@ -544,6 +547,13 @@ def _text_context() -> macrospec.LatexContextDb:
             MacroTextSpec("TeX", "TeX"),
             MacroTextSpec("LaTeX", "LaTeX"),
             MacroTextSpec("BibTeX", "BibTeX"),
+            # What exporters write for characters BibTeX cannot take literally; a round trip must restore them.
+            MacroTextSpec("textbraceleft", "{"),
+            MacroTextSpec("textbraceright", "}"),
+            MacroTextSpec("textless", "<"),
+            MacroTextSpec("textgreater", ">"),
+            MacroTextSpec("textbar", "|"),
+            MacroTextSpec("textbackslash", "\\"),
         ],
     )
     return db

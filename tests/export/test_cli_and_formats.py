@@ -59,10 +59,11 @@ def test_autoexport_commands(cli_library, capsys, tmp_path):
     assert "@" not in target.read_text().split("\n", 1)[1]
     assert main(["--library", str(cli_library), "key", "1", "--set", "mykey2019"]) == 0
     assert main(["--library", str(cli_library), "tag", "thesis", "1"]) == 0
+    # The tag command itself brought the file up to date: every command that changes the library does.
+    assert "@inproceedings{mykey2019," in target.read_text()
     capsys.readouterr()
     assert main(["--library", str(cli_library), "autoexport", "sync"]) == 0
-    assert "written (1 entries)" in capsys.readouterr().out
-    assert "@inproceedings{mykey2019," in target.read_text()
+    assert "unchanged (1 entries)" in capsys.readouterr().out
     assert main(["--library", str(cli_library), "autoexport", "list", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert [(r["path"], r["format"], r["tag"]) for r in rows] == [(str(target.resolve()), "bibtex", "thesis")]

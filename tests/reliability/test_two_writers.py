@@ -87,12 +87,6 @@ def test_open_window_sees_a_terminal_import(shared: Path, qapp) -> None:
     app.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="gui/hub.py LibraryHub._on_change re-reads data_version after the app's own commit, so a terminal "
-    "commit made just before it is taken as seen and the window never refreshes (own commits never change "
-    "data_version: _on_change should leave _data_version alone)",
-)
 def test_open_window_sees_a_terminal_import_even_when_it_saved_right_after(shared: Path, qapp) -> None:
     app = Library.open(shared)
     hub, heard = _hub(app)
