@@ -77,13 +77,11 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self._connect()
-        self._update_actions()
-        self._update_counts()
-        self._update_empty_hint()
+        self.navigate(ALL_PAPERS)
 
     # ------------------------------------------------------------------ layout
     def _build(self) -> None:
-        self.sidebar = Sidebar(self.hub, self)
+        self.sidebar = Sidebar(self.hub, self, deferred=True)
         self.sidebar.setMinimumWidth(180)
         self.stack = QStackedWidget(self)
 
@@ -635,10 +633,12 @@ class MainWindow(QMainWindow):
             self.detail.hide()
             self.toggle_detail_action.setChecked(False)
         target = NavTarget.from_key(str(settings.value("main/last_view", ALL_PAPERS.key())))
-        if target is not None and (self.sidebar.item_for(target) is not None):
-            self.navigate(target)
-        else:
-            self.navigate(ALL_PAPERS)
+        if target is not None and target.kind in ("tag", "source"):
+            # Only the sidebar knows whether that tag or source still exists: count now rather than later.
+            self.sidebar.rebuild()
+            if self.sidebar.item_for(target) is None:
+                target = None
+        self.navigate(target or ALL_PAPERS)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.detail.flush()

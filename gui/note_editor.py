@@ -8,6 +8,7 @@ links, and the preview's document refuses every resource (http, https, file, qrc
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 SAVE_DELAY_MS = 400
+_IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _OPENABLE_SCHEMES = {"http", "https", "mailto"}
 
 
@@ -35,7 +37,7 @@ def _markdown():
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
 
-    def image(tokens, index, options, env):
+    def image(renderer, tokens, index, options, env):
         # An image would be a request to somebody's server: show it as a link the user may choose to open.
         token = tokens[index]
         source = html.escape(token.attrGet("src") or "", quote=True)
@@ -72,6 +74,11 @@ class NotePreview(QTextBrowser):
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.anchorClicked.connect(self._open)
+
+    def setHtml(self, text: str) -> None:
+        # Qt's image handler reads local image files itself when loadResource gives nothing, so no <img> may
+        # reach the document at all (the Markdown renderer makes none; this guards any other caller).
+        super().setHtml(_IMG_TAG.sub("", text))
 
     def loadResource(self, kind: int, url: QUrl) -> None:
         document = self.document()
@@ -234,6 +241,7 @@ class NoteEditor(QWidget):
         document = self.preview.document()
         document.setDefaultStyleSheet(
             f"a {{ color: {link}; }} code, pre {{ background-color: {code}; }} p.empty {{ color: {muted}; }}"
+            " h1 { font-size: x-large; } h2 { font-size: large; } h3, h4 { font-size: medium; }"
         )
         if text.strip():
             self.preview.setHtml(render_markdown(text))

@@ -123,6 +123,7 @@ class PaperTableModel(QAbstractTableModel):
         *,
         page_size: int = 150,
         cache_size: int = 3000,
+        load: bool = True,
     ) -> None:
         super().__init__(parent)
         self.library = library
@@ -136,7 +137,9 @@ class PaperTableModel(QAbstractTableModel):
         self._row_of: dict[int, int] | None = None
         self._tag_colours: dict[str, str] | None = None
         self.fetches = 0  # how many pages were read; lets tests see that rows are fetched lazily
-        self._ids = self._query(self._filter, self._sort_column, self._sort_order)
+        self.loaded = False
+        if load:
+            self.reload()
 
     # ------------------------------------------------------------------ what is shown
     @property
@@ -187,6 +190,16 @@ class PaperTableModel(QAbstractTableModel):
         ids = self._query(paper_filter, self._sort_column, self._sort_order)
         self._filter = paper_filter
         self._replace_ids(ids)
+
+    def set_sort(self, column: int, order: Qt.SortOrder) -> None:
+        """Choose the order for the next query without running one (restoring a saved header)."""
+        if 0 <= column < len(COLUMNS) and COLUMNS[column].sort_key is not None:
+            self._sort_column, self._sort_order = column, order
+
+    def reload(self) -> None:
+        """Run the current query (the first time, or to start over)."""
+        self._rows.clear()
+        self._replace_ids(self._query(self._filter, self._sort_column, self._sort_order))
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS) or COLUMNS[column].sort_key is None:
@@ -239,6 +252,7 @@ class PaperTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._ids = ids
         self._row_of = None
+        self.loaded = True
         self.endResetModel()
 
     # ------------------------------------------------------------------ fetching rows
@@ -423,7 +437,8 @@ class PaperTable(QTableView):
         super().__init__(parent)
         self.hub = hub
         self.settings_key = settings_key
-        self.paper_model = PaperTableModel(hub.library, self)
+        # Loaded once, after the saved sort is known: on a large library each query is a noticeable wait.
+        self.paper_model = PaperTableModel(hub.library, self, load=False)
         self.setModel(self.paper_model)
         self.setItemDelegateForColumn(COLUMN_INDEX["tags"], TagChipDelegate(self))
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -457,6 +472,7 @@ class PaperTable(QTableView):
         self._save_timer.setInterval(400)
         self._save_timer.timeout.connect(self.save_state)
         self.restore_state()
+        self.paper_model.reload()
         self.setSortingEnabled(True)
         header.sectionResized.connect(self._state_changed)
         header.sectionMoved.connect(self._state_changed)
@@ -477,6 +493,10 @@ class PaperTable(QTableView):
         """Show the papers matching all the given criteria. A malformed `query` raises QueryError with a hint
         for the user, and the table keeps showing what it showed."""
         new = PaperFilter(query or None, tag, author_id, source_id, view)
+        if new == self.paper_model.filter and self.paper_model.loaded:
+            # Already shown, and kept up to date through the hub: no need to query again.
+            self.count_changed.emit(self.paper_model.rowCount())
+            return
         selected, current = self.selected_ids(), self.current_id()
         self.paper_model.set_filter(new)
         self._restore_selection(selected, current)
@@ -561,7 +581,7 @@ class PaperTable(QTableView):
             selection_model.blockSignals(blocker)
         self.viewport().update()
         if scroll and current_row is not None:
-            self.scrollTo(model.index(current_row, 0))
+            self.scrollTo(model.index(current_row, 0), QAbstractItemView.ScrollHint.PositionAtCenter)
         self._emit_selection()
         return bool(rows)
 
@@ -625,8 +645,10 @@ class PaperTable(QTableView):
         if not header.restoreState(state):
             return False
         column, order = header.sortIndicatorSection(), header.sortIndicatorOrder()
-        if 0 <= column < len(COLUMNS):
+        if self.paper_model.loaded:
             self.paper_model.sort(column, order)
+        else:
+            self.paper_model.set_sort(column, order)
         return True
 
     def hideEvent(self, event) -> None:

@@ -71,7 +71,8 @@ def render_screenshot(library, out: str | Path, *, view: str = "papers", size: t
     from papershelf.gui.settings import use_settings_file
     from papershelf.gui.sidebar import NavTarget
 
-    app = create_application()
+    # A running app (the test suite's) keeps its own style; the command line makes a fresh one.
+    app = QApplication.instance() or create_application()
     with tempfile.TemporaryDirectory(prefix="papershelf-shot-") as scratch:
         use_settings_file(Path(scratch) / "settings.ini")
         hub = LibraryHub(library, watch_interval_ms=0)

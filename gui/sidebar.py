@@ -110,7 +110,8 @@ class Sidebar(QTreeView):
 
     target_selected = Signal(object)  # a NavTarget
 
-    def __init__(self, hub: LibraryHub, parent: QWidget | None = None) -> None:
+    def __init__(self, hub: LibraryHub, parent: QWidget | None = None, *, deferred: bool = False) -> None:
+        """`deferred` fills the counts once the event loop runs, so a window paints its table first."""
         super().__init__(parent)
         self.hub = hub
         self.library = hub.library
@@ -143,8 +144,12 @@ class Sidebar(QTreeView):
         self._rebuild_timer.setSingleShot(True)
         self._rebuild_timer.setInterval(REBUILD_DELAY_MS)
         self._rebuild_timer.timeout.connect(self.rebuild)
-        self.rebuild()
-        self.select(ALL_PAPERS)
+        self._wanted: NavTarget | None = ALL_PAPERS  # a place chosen before the items exist
+        if deferred:
+            self._rebuild_timer.setInterval(0)
+            self._rebuild_timer.start()
+        else:
+            self.rebuild()
         hub.changed.connect(self._library_changed)
 
     # ------------------------------------------------------------------ building
@@ -190,8 +195,10 @@ class Sidebar(QTreeView):
 
     def rebuild(self) -> None:
         """Re-read every count and list, keeping the current place and which sections are folded."""
+        self._rebuild_timer.setInterval(REBUILD_DELAY_MS)
         self._rebuild_timer.stop()
-        current = self.current_target()
+        current = self._wanted or self.current_target()
+        self._wanted = None
         for key, section in self._sections.items():
             if section.rowCount():
                 if self.isExpanded(section.index()):
@@ -286,6 +293,9 @@ class Sidebar(QTreeView):
         return self.visualRect(item.index()) if item is not None else None
 
     def select(self, target: NavTarget, *, emit: bool = True) -> bool:
+        if not self._items and self._rebuild_timer.isActive():
+            self._wanted = target  # the counts are still to come; select it when they are in
+            return True
         item = self.item_for(target)
         if item is None:
             return False

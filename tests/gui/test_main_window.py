@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from seedfiles import SEED_HOMEPAGE
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QInputDialog, QMessageBox
+from seedfiles import SEED_HOMEPAGE
 from shell_support import dispose, drop_on, make_records, store
 
 from papershelf.gui.hub import LibraryHub

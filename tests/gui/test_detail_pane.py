@@ -1,0 +1,137 @@
+"""The detail pane: everything about the selected paper, links that go where they say, tags and provenance."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QDesktopServices
+from shell_support import dispose, make_records, store
+
+from papershelf.gui.detail_pane import DetailPane
+from papershelf.gui.hub import LibraryHub
+from papershelf.gui.undo import undo_stack
+from papershelf.importers.records import Link, PaperRecord
+
+ABSTRACT = "We tune $\\beta$ and gain 5% over \\textbf{DPO}."
+
+
+@pytest.fixture
+def paper_id(library):
+    record = PaperRecord(
+        line=3,
+        title="$\\beta$-DPO: Direct Preference Optimization",
+        authors=("Junkang Wu", "Yuexiang Xie", "Zhengyi Yang"),
+        year=2024,
+        venue="NeurIPS",
+        arxiv_id="2407.08639",
+        doi="10.5555/beta.dpo",
+        abstract=ABSTRACT,
+        links=(Link("code", "https://github.com/junkangwu/beta-DPO"),),
+    )
+    first = store(library, [record], file="wu.bib")
+    listing = PaperRecord(line=40, arxiv_id="2407.08639", abstract=ABSTRACT, authors_complete=False)
+    store(library, [listing], file="listing.txt", fmt="arxiv-listing")
+    store(library, make_records(3))
+    return first[0]
+
+
+@pytest.fixture
+def hub(library, paper_id):
+    hub = LibraryHub(library, watch_interval_ms=0)
+    yield hub
+    hub.close()
+
+
+@pytest.fixture
+def pane(qtbot, hub):
+    widget = DetailPane(hub)
+    widget.resize(420, 900)
+    widget.show()
+    yield widget
+    dispose(widget)
+
+
+def test_the_paper_is_shown_readably(pane, paper_id):
+    pane.show_papers([paper_id])
+    assert pane.title.text() == "β-DPO: Direct Preference Optimization"
+    assert pane.venue.text().startswith("NeurIPS 2024")
+    assert pane.abstract.text() == "We tune β and gain 5% over DPO."
+    identifiers = pane.identifiers.text()
+    assert 'href="https://arxiv.org/abs/2407.08639"' in identifiers
+    assert 'href="https://doi.org/10.5555/beta.dpo"' in identifiers
+    assert 'href="https://github.com/junkangwu/beta-DPO"' in identifiers
+
+
+def test_authors_are_links_to_their_pages(qtbot, pane, hub, library, paper_id):
+    pane.show_papers([paper_id])
+    paper = library.get_paper(paper_id)
+    text = pane.authors.text()
+    for ref in paper.authors:
+        assert f'href="author:{ref.author_id}"' in text and ref.name in text
+    with qtbot.waitSignal(hub.author_requested) as signal:
+        pane.authors.linkActivated.emit(f"author:{paper.authors[1].author_id}")
+    assert signal.args == [paper.authors[1].author_id]
+
+
+def test_links_open_in_the_browser_and_nothing_else_does(monkeypatch, pane, paper_id):
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toString()))
+    pane.show_papers([paper_id])
+    pane.identifiers.linkActivated.emit("https://arxiv.org/abs/2407.08639")
+    pane.identifiers.linkActivated.emit("file:///etc/passwd")
+    assert opened == ["https://arxiv.org/abs/2407.08639"]
+
+
+def test_provenance_says_which_pages_listed_the_paper_and_what_each_said(pane, paper_id):
+    pane.show_papers([paper_id])
+    text = pane.provenance.text()
+    assert "wu.bib" in text and "listing.txt" in text
+    assert "line 3" in text and "line 40" in text
+    assert "Junkang Wu, Yuexiang Xie, Zhengyi Yang" in text  # as the .bib wrote it
+    assert "arxiv-listing" in text
+
+
+def test_tags_are_added_with_completion_and_removed_with_their_chip(qtbot, pane, library, paper_id):
+    other = library.paper_ids()[-1]
+    library.add_tag([other], "preference-learning")
+    pane.show_papers([paper_id])
+    assert "preference-learning" in pane.tags.completer.model().stringList()
+    qtbot.keyClicks(pane.tags.line, "preference-learning")
+    qtbot.keyClick(pane.tags.line, Qt.Key.Key_Return)
+    assert "preference-learning" in library.get_paper(paper_id).tags
+    assert pane.tags.names() == ["preference-learning"]
+    qtbot.mouseClick(pane.tags.chips[0].remove_button, Qt.MouseButton.LeftButton)
+    assert library.get_paper(paper_id).tags == []
+    undo_stack(pane.hub).undo()
+    assert library.get_paper(paper_id).tags == ["preference-learning"]
+
+
+def test_a_multiple_selection_shows_shared_tags_and_tags_them_all(qtbot, pane, library):
+    ids = library.paper_ids()[:3]
+    library.add_tag(ids[:1], "partial")
+    pane.show_papers(ids)
+    assert pane.stack.currentWidget() is pane.multiple
+    assert pane.summary.text() == "3 papers selected"
+    assert [chip.label.text() for chip in pane.multi_tags.chips] == ["partial (1/3)"]
+    qtbot.keyClicks(pane.multi_tags.line, "batch")
+    qtbot.keyClick(pane.multi_tags.line, Qt.Key.Key_Return)
+    assert set(library.paper_ids(tag="batch")) == set(ids)
+
+
+def test_the_note_is_saved_for_the_paper_it_was_typed_for(qtbot, pane, library, paper_id):
+    other = library.paper_ids()[-1]
+    pane.show_papers([paper_id])
+    pane.note.set_editing(True)
+    qtbot.keyClicks(pane.note.editor, "check eq. 7")
+    pane.show_papers([other])  # switching before the debounce fires must not lose or misplace it
+    assert library.get_paper(paper_id).note == "check eq. 7"
+    assert library.get_paper(other).note == ""
+    assert pane.note.text() == ""
+
+
+def test_an_untitled_paper_explains_itself(pane, library):
+    untitled = store(library, [PaperRecord(line=1, arxiv_id="2101.00001", authors_complete=False)], file="l2.txt")
+    pane.show_papers(untitled)
+    assert pane.title.text() == "[untitled] arXiv:2101.00001"
+    assert not pane.title_hint.isHidden()
+    assert "authors not listed" in pane.authors.text()
