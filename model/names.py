@@ -7,6 +7,7 @@ offered and the caller decides from evidence, never from the name alone.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -115,8 +116,18 @@ def is_initial(word: str) -> bool:
     return bool(_INITIAL.match(word)) and not _is_cjk(word)
 
 
+_NOT_ASCII_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
 def fold(part: str) -> str:
     """Lower-case letters and digits only, accents removed; scripts without an ASCII form are kept as they are."""
+    if part.isascii():
+        return _NOT_ASCII_ALNUM.sub("", part.lower())
+    return _fold_unicode(part)
+
+
+@functools.lru_cache(maxsize=65536)
+def _fold_unicode(part: str) -> str:
     text = part.translate(str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ß": "ss"}))
     decomposed = unicodedata.normalize("NFKD", text)
     kept = []

@@ -7,11 +7,11 @@ decides; moving claims and authorships is model/merge.py's job, and storing reco
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -86,6 +86,7 @@ _SUFFIXES = (
 )
 
 
+@functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A light English stemmer: 'pretrainer', 'pretraining' and 'pretrained' all become 'pretrain'."""
     if len(word) <= 4 or not word.isalpha() or not word.isascii():
@@ -124,19 +125,44 @@ class Unit:
     parts: tuple[str, ...]
     joined: str
 
-    @property
+    @functools.cached_property
     def generic(self) -> bool:
         return all(p in _GENERIC for p in self.parts)
 
-    @property
+    @functools.cached_property
     def weight(self) -> float:
         return 0.25 if self.generic else 1.0
+
+
+@dataclass(frozen=True)
+class _Text:
+    """A text analysed once: its words in order, as a set, and folded whole (for names spelled in URLs)."""
+
+    units: tuple[Unit, ...]
+    words: frozenset[str]
+    joined: str  # " w1 w2 ... ": a run of words is found by one substring search
+    folded: str
+
+
+@functools.lru_cache(maxsize=256)
+def _analyse(text: str) -> _Text:
+    units = tuple(_units(text))
+    return _Text(units, frozenset(_word_set(units)), _joined(_sequence(units)), fold(text))
+
+
+def _joined(sequence: Iterable[str]) -> str:
+    return " " + " ".join(sequence) + " "
 
 
 def _units(text: str | None) -> list[Unit]:
     """The words of a text, folded and stemmed, function words left out, in order."""
     if not text:
         return []
+    return list(_cached_units(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached_units(text: str) -> tuple[Unit, ...]:
     text = re.sub(r"\$[^$]*\$|\\[a-zA-Z]+|https?://\S+", " ", text)
     units = []
     for match in _WORD.finditer(text):
@@ -149,7 +175,7 @@ def _units(text: str | None) -> list[Unit]:
             continue
         joined = stem("".join(raw_parts)) if len(raw_parts) > 1 else parts[0]
         units.append(Unit(parts, joined))
-    return units
+    return tuple(units)
 
 
 def _word_set(units: Iterable[Unit]) -> set[str]:
@@ -164,15 +190,15 @@ def _sequence(units: Iterable[Unit]) -> list[str]:
     return [part for unit in units for part in unit.parts]
 
 
-def _has_unit(unit: Unit, words: set[str], sequence: list[str] | None = None) -> bool:
+def _has_unit(unit: Unit, words: Set[str], joined: str | None = None) -> bool:
     """Is this word in the text: as written, or (for "multi-modal") as its parts side by side."""
     if unit.joined in words:
         return True
     if len(unit.parts) == 1:
         return False
-    if sequence is None:
+    if joined is None:
         return all(p in words for p in unit.parts)
-    return _run_found(list(unit.parts), sequence)
+    return _run_found(unit.parts, joined)
 
 
 def _index_words(units: Iterable[Unit]) -> set[str]:
@@ -188,7 +214,7 @@ def _index_words(units: Iterable[Unit]) -> set[str]:
 
 
 def _fingerprint(abstract: str | None) -> str | None:
-    words = [fold(w) for w in re.findall(r"\w+", abstract or "")]
+    words = [w if w.isascii() else fold(w) for w in re.findall(r"[^\W_]+", (abstract or "").lower())]
     words = [w for w in words if w]
     if len(words) < 25:
         return None  # a short blurb is not distinctive enough to call two records one paper
@@ -249,8 +275,9 @@ def _keys_of(title: str | None, abstract: str | None) -> list[tuple[str, str]]:
     return keys
 
 
-def _postings(conn: Any, kind: str, words: Iterable[str], excluded: set[int]) -> Counter[int]:
-    """How many of `words` each paper holds, reading only the rarer words' postings (never a whole table)."""
+def _postings(conn: Any, kind: str, words: Iterable[str], excluded: set[int], min_hits: int = 2) -> list[int]:
+    """The papers holding at least `min_hits` of `words`, most first, reading only the rarer words' postings
+    (never a whole table); at most CANDIDATES_SCORED of them."""
     frequencies = []
     for word in words:
         count = conn.execute(
@@ -260,16 +287,22 @@ def _postings(conn: Any, kind: str, words: Iterable[str], excluded: set[int]) ->
         if 0 < count < COMMON_WORD_POSTINGS:
             frequencies.append((count, word))
     frequencies.sort()
-    hits: Counter[int] = Counter()
+    chosen: list[str] = []
     budget = CANDIDATE_BUDGET
     for count, word in frequencies:
         if budget - count < 0:
             break
         budget -= count
-        for (paper_id,) in conn.execute("SELECT paper_id FROM match_keys WHERE kind = ? AND key = ?", (kind, word)):
-            if paper_id not in excluded:
-                hits[paper_id] += 1
-    return hits
+        chosen.append(word)
+    if len(chosen) < min_hits:
+        return []
+    marks = ",".join("?" * len(chosen))
+    rows = conn.execute(
+        f"SELECT paper_id, count(*) AS hits FROM match_keys WHERE kind = ? AND key IN ({marks}) "
+        "GROUP BY paper_id HAVING hits >= ? ORDER BY hits DESC, paper_id LIMIT ?",
+        [kind, *chosen, min_hits, CANDIDATES_SCORED + len(excluded)],
+    ).fetchall()
+    return [paper_id for paper_id, _ in rows if paper_id not in excluded][:CANDIDATES_SCORED]
 
 
 # ---------------------------------------------------------------------------------------------- venues
@@ -505,9 +538,8 @@ def _title_matches(library: Library, record: Any, excluded: set[int]) -> list[Ma
     key = _title_key(title)
     units = _units(title)
     same_key = {r[0] for r in conn.execute("SELECT id FROM papers WHERE title_key = ? AND merged_into IS NULL", (key,))}
-    hits = _postings(conn, "t", _index_words(units), excluded | same_key)
     needed = max(2, len(_index_words(units)) // 2)
-    similar = [paper_id for paper_id, count in hits.most_common(CANDIDATES_SCORED) if count >= needed]
+    similar = _postings(conn, "t", _index_words(units), excluded | same_key, needed)
     matches = []
     record_words = _sequence(units)
     for candidate in _load(conn, [*(same_key - excluded), *similar]):
@@ -626,7 +658,6 @@ class _Sides:
     titled_venue: str | None
     titled_year: int | None
     authors: tuple[str, ...]
-    abstract: str
     arxiv_year: int | None
     hint: str | None
     comments: str | None
@@ -637,9 +668,8 @@ def _content_matches(library: Library, record: Any, excluded: set[int]) -> list[
     abstract = getattr(record, "abstract", None)
     if not abstract:
         return []
-    units = _units(abstract)
-    hits = _postings(library.conn, "t", _index_words(units), excluded)
-    ids = [paper_id for paper_id, _ in hits.most_common(CANDIDATES_SCORED)]
+    text = _analyse(abstract)
+    ids = _postings(library.conn, "t", _index_words(text.units), excluded)
     matches = []
     for candidate in _load(library.conn, ids):
         if not candidate.title or _ids_conflict(candidate, record):
@@ -655,12 +685,11 @@ def _content_matches(library: Library, record: Any, excluded: set[int]) -> list[
             candidate.venue,
             candidate.year,
             authors,
-            abstract,
             getattr(record, "year", None),
             venue_hint(record) or (getattr(record, "venue", None) if not _is_preprint(record.venue) else None),
             getattr(record, "comments", None),
         )
-        match = _score_content(candidate.id, sides, units)
+        match = _score_content(candidate.id, sides, text)
         if match is not None:
             matches.append(match)
     return matches
@@ -669,8 +698,7 @@ def _content_matches(library: Library, record: Any, excluded: set[int]) -> list[
 def _reverse_content_matches(library: Library, record: Any, excluded: set[int]) -> list[Match]:
     """A titled record against library papers that have only an abstract (imported from arXiv listings)."""
     units = _units(record.title)
-    hits = _postings(library.conn, "a", _index_words(units), excluded)
-    ids = [paper_id for paper_id, _ in hits.most_common(CANDIDATES_SCORED)]
+    ids = _postings(library.conn, "a", _index_words(units), excluded)
     matches = []
     for candidate in _load(library.conn, ids):
         if candidate.title or not candidate.abstract or _ids_conflict(candidate, record):
@@ -687,48 +715,44 @@ def _reverse_content_matches(library: Library, record: Any, excluded: set[int]) 
             getattr(record, "venue", None),
             getattr(record, "year", None),
             tuple(getattr(record, "authors", ())),
-            candidate.abstract,
             candidate.year,
             hint,
             candidate.comments,
         )
-        match = _score_content(candidate.id, sides, _units(candidate.abstract))
+        match = _score_content(candidate.id, sides, _analyse(candidate.abstract))
         if match is not None:
             matches.append(match)
     return matches
 
 
-def _run_found(run: list[str], sequence: list[str]) -> bool:
-    if not run:
-        return False
-    width = len(run)
-    return any(sequence[i : i + width] == run for i in range(len(sequence) - width + 1))
+def _run_found(run: Sequence[str], joined: str) -> bool:
+    """Does the text (as `_joined` words) say these words side by side, in this order?"""
+    return bool(run) and _joined(run) in joined
 
 
-def _longest_run(title_sequence: list[str], abstract_sequence: list[str]) -> list[str]:
+def _longest_run(title_sequence: list[str], joined: str) -> list[str]:
     """The longest stretch of the title's words that the abstract says in the same order."""
     best: list[str] = []
     for start in range(len(title_sequence)):
         for end in range(len(title_sequence), start + len(best), -1):
-            if _run_found(title_sequence[start:end], abstract_sequence):
+            if _run_found(title_sequence[start:end], joined):
                 best = title_sequence[start:end]
                 break
     return best
 
 
-def _score_content(paper_id: int, sides: _Sides, abstract_units: list[Unit]) -> Match | None:
+def _score_content(paper_id: int, sides: _Sides, abstract: _Text) -> Match | None:
     title_units = _units(sides.title)
     if not title_units:
         return None
-    abstract_words = _word_set(abstract_units)
-    abstract_sequence = _sequence(abstract_units)
-    found = [u for u in title_units if _has_unit(u, abstract_words, abstract_sequence)]
+    abstract_words = abstract.words
+    found = [u for u in title_units if _has_unit(u, abstract_words, abstract.joined)]
     distinctive_found = [u for u in found if not u.generic]
     head = _head(sides.title)
     head_units = _units(head) if head else []
     head_sequence = _sequence(head_units)
     head_found = bool(head_units) and (
-        _run_found(head_sequence, abstract_sequence) or "".join(head_sequence) in abstract_words
+        _run_found(head_sequence, abstract.joined) or "".join(head_sequence) in abstract_words
     )
     if len(distinctive_found) < 2 and not (distinctive_found and head_found):
         return None
@@ -738,7 +762,7 @@ def _score_content(paper_id: int, sides: _Sides, abstract_units: list[Unit]) -> 
     shown = ", ".join(dict.fromkeys(u.joined for u in distinctive_found))
     evidence = [f"the abstract uses {coverage:.0%} of the title's words ({shown})"]
     score = 0.45 + 0.4 * coverage
-    run = _longest_run(_sequence(title_units), abstract_sequence)
+    run = _longest_run(_sequence(title_units), abstract.joined)
     distinctive_total = sum(1 for u in title_units if not u.generic)
     if len(run) >= 3 or (len(run) >= 2 and len(run) >= distinctive_total):
         score += 0.05
@@ -766,7 +790,7 @@ def _score_content(paper_id: int, sides: _Sides, abstract_units: list[Unit]) -> 
         return None  # the arXiv record says it appeared elsewhere: another version, another work
     score += delta
     evidence += [said] if said else []
-    named = _authors_named(sides.authors, sides.abstract)
+    named = _authors_named(sides.authors, abstract.folded)
     if named:
         score += 0.05
         evidence.append("the abstract names " + ", ".join(named))
@@ -794,9 +818,8 @@ def _venue_evidence(sides: _Sides) -> tuple[float, str | None]:
     return 0.05, "both are preprints"
 
 
-def _authors_named(authors: Sequence[str], abstract: str) -> list[str]:
-    """Authors whose names the abstract spells out (often in a code URL: github.com/junkangwu)."""
-    folded = fold(abstract)
+def _authors_named(authors: Sequence[str], folded: str) -> list[str]:
+    """Authors whose names the (folded) abstract spells out, often in a code URL: github.com/junkangwu."""
     named = []
     for name in authors:
         parsed = parse_name(name)
