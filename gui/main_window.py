@@ -111,7 +111,7 @@ class MainWindow(QMainWindow):
         self.papers_splitter.addWidget(self.detail)
         self.papers_splitter.setStretchFactor(0, 3)
         self.papers_splitter.setStretchFactor(1, 2)
-        self.papers_splitter.setSizes([840, 380])
+        self.papers_splitter.setSizes([860, 340])
         self.papers_splitter.setChildrenCollapsible(False)
         page_layout = QVBoxLayout(self.papers_page)
         page_layout.setContentsMargins(0, 0, 0, 0)

@@ -62,13 +62,13 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("title", "Title", "title", 340, hideable=False),
-    Column("authors", "Authors", "authors", 150),
-    Column("year", "Year", "year", 50),
-    Column("venue", "Venue", "venue", 80),
-    Column("tags", "Tags", "tags", 110),
-    Column("added", "Added", "added", 88),
-    Column("key", "Key", "citekey", 140),
+    Column("title", "Title", "title", 290, hideable=False),
+    Column("authors", "Authors", "authors", 140),
+    Column("year", "Year", "year", 48),
+    Column("venue", "Venue", "venue", 72),
+    Column("tags", "Tags", "tags", 104),
+    Column("added", "Added", "added", 84),
+    Column("key", "Key", "citekey", 120),
 )
 COLUMN_INDEX = {column.key: number for number, column in enumerate(COLUMNS)}
 
@@ -405,11 +405,16 @@ class TagChipDelegate(QStyledItemDelegate):
         x = option.rect.x() + 4
         y = option.rect.y() + (option.rect.height() - height) // 2
         right = option.rect.right() - 2
-        for name, colour in chips:
+        for number, (name, colour) in enumerate(chips):
             width = metrics.horizontalAdvance(name) + 12
+            if number == 0 and x + width > right:
+                # A first tag wider than the column is shortened rather than hidden behind "…".
+                name = metrics.elidedText(name, Qt.TextElideMode.ElideRight, max(right - x - 12, 0))
+                width = metrics.horizontalAdvance(name) + 12
             if x + width > right:
-                painter.setPen(option.palette.color(QPalette.ColorRole.Text))
-                painter.drawText(QRect(x, y, right - x, height), Qt.AlignmentFlag.AlignVCenter, "…")
+                if right - x >= metrics.horizontalAdvance("…"):
+                    painter.setPen(option.palette.color(QPalette.ColorRole.Text))
+                    painter.drawText(QRect(x, y, right - x, height), Qt.AlignmentFlag.AlignVCenter, "…")
                 break
             background = QColor(colour)
             painter.setPen(Qt.PenStyle.NoPen)

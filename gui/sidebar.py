@@ -19,6 +19,7 @@ from PySide6.QtGui import (
     QIcon,
     QPainter,
     QPalette,
+    QPen,
     QPixmap,
     QStandardItem,
     QStandardItemModel,
@@ -98,7 +99,8 @@ def colour_icon(colour: str, size: int = 12) -> QIcon:
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(Qt.PenStyle.NoPen)
+    # A light ring keeps the dot visible on the selection highlight, whatever the tag's colour.
+    painter.setPen(QPen(QColor(255, 255, 255, 190), 1))
     painter.setBrush(QColor(colour))
     painter.drawEllipse(1, 1, size - 2, size - 2)
     painter.end()

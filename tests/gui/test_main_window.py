@@ -301,3 +301,47 @@ def test_the_window_remembers_its_layout_and_last_view(qtbot, hub, seed_library)
     assert second.main_splitter.sizes() == sizes
     assert not second.detail.isVisible()
     dispose(second)
+
+
+def test_f2_edits_the_current_paper_and_ctrl_z_undoes_the_edit(qtbot, window, seed_library):
+    paper_id = first_rows(window, 1)[0]
+    original = seed_library.get_paper(paper_id).title
+    window.table.select_ids([paper_id])
+    focus_table(qtbot, window)
+    qtbot.keyClick(window.table, Qt.Key.Key_F2)
+    dialog = next(d for d in window._dialogs if d.isVisible())
+    dialog.set_field("title", "A title I fixed")
+    dialog.accept()
+    assert seed_library.get_paper(paper_id).title == "A title I fixed"
+    assert window.detail.title.text() == "A title I fixed"
+    focus_table(qtbot, window)
+    qtbot.keyClick(window.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert seed_library.get_paper(paper_id).title == original
+
+
+def test_ctrl_e_exports_the_selection_and_a_tag_view_exports_the_tag(qtbot, window, seed_library):
+    ids = first_rows(window, 2)
+    window.table.select_ids(ids)
+    focus_table(qtbot, window)
+    qtbot.keyClick(window.table, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    dialog = window._dialogs[-1]
+    assert sorted(dialog.paper_ids) == sorted(ids)
+    dialog.close()
+    seed_library.add_tag(ids[:1], "cite-me")
+    window.navigate(NavTarget("tag", "cite-me"))
+    window.table.select_ids([])
+    window.export_action.trigger()
+    assert window._dialogs[-1].tag == "cite-me"
+    window._dialogs[-1].close()
+
+
+def test_ctrl_i_asks_for_files_and_imports_them(qtbot, monkeypatch, window, seed_library):
+    from PySide6.QtWidgets import QFileDialog
+
+    started = []
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(SEED_HOMEPAGE)], ""))
+    controller = window.import_controller()
+    monkeypatch.setattr(controller, "start", lambda paths, **kw: started.append(paths) or True)
+    focus_table(qtbot, window)
+    qtbot.keyClick(window.table, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    assert started == [[str(SEED_HOMEPAGE)]]
