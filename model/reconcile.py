@@ -657,7 +657,6 @@ class _Sides:
     title: str
     titled_venue: str | None
     titled_year: int | None
-    authors: tuple[str, ...]
     arxiv_year: int | None
     hint: str | None
     comments: str | None
@@ -674,24 +673,21 @@ def _content_matches(library: Library, record: Any, excluded: set[int]) -> list[
     for candidate in _load(library.conn, ids):
         if not candidate.title or _ids_conflict(candidate, record):
             continue
-        authors = tuple(
-            r[0]
-            for r in library.conn.execute(
-                "SELECT as_written FROM authorships WHERE paper_id = ? ORDER BY position", (candidate.id,)
-            )
-        )
         sides = _Sides(
             candidate.title,
             candidate.venue,
             candidate.year,
-            authors,
             getattr(record, "year", None),
             venue_hint(record) or (getattr(record, "venue", None) if not _is_preprint(record.venue) else None),
             getattr(record, "comments", None),
         )
         match = _score_content(candidate.id, sides, text)
         if match is not None:
-            matches.append(match)
+            authors = [
+                r[0]
+                for r in library.conn.execute("SELECT as_written FROM authorships WHERE paper_id = ?", (candidate.id,))
+            ]
+            matches.append(_with_named_authors(match, authors, text))
     return matches
 
 
@@ -714,14 +710,14 @@ def _reverse_content_matches(library: Library, record: Any, excluded: set[int]) 
             record.title,
             getattr(record, "venue", None),
             getattr(record, "year", None),
-            tuple(getattr(record, "authors", ())),
             candidate.year,
             hint,
             candidate.comments,
         )
-        match = _score_content(candidate.id, sides, _analyse(candidate.abstract))
+        text = _analyse(candidate.abstract)
+        match = _score_content(candidate.id, sides, text)
         if match is not None:
-            matches.append(match)
+            matches.append(_with_named_authors(match, getattr(record, "authors", ()), text))
     return matches
 
 
@@ -790,11 +786,15 @@ def _score_content(paper_id: int, sides: _Sides, abstract: _Text) -> Match | Non
         return None  # the arXiv record says it appeared elsewhere: another version, another work
     score += delta
     evidence += [said] if said else []
-    named = _authors_named(sides.authors, abstract.folded)
-    if named:
-        score += 0.05
-        evidence.append("the abstract names " + ", ".join(named))
     return Match(paper_id, score, evidence, "content")
+
+
+def _with_named_authors(match: Match, authors: Sequence[str], abstract: _Text) -> Match:
+    named = _authors_named(authors, abstract.folded)
+    if named:
+        match.score += 0.05
+        match.evidence.append("the abstract names " + ", ".join(named))
+    return match
 
 
 def _venue_evidence(sides: _Sides) -> tuple[float, str | None]:

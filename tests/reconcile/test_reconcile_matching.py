@@ -365,3 +365,36 @@ def test_candidate_lookups_go_through_indexes(memory_library, add_page, seed_abs
             }:
                 scans.append((detail, sql))
     assert not scans
+
+
+def test_author_names_spelled_in_the_abstract_count_as_evidence(memory_library, add_page):
+    add_page(
+        memory_library,
+        "homepage",
+        [
+            rec(
+                title="AlphaDPO: Adaptive Reward Margin for Direct Preference Optimization",
+                year=2024,
+                authors=("Junkang Wu", "Xue Wang", "Zhengyi Yang"),
+            )
+        ],
+    )
+    abstract = (
+        "Aligning large language models with human values is crucial. We propose AlphaDPO, an adaptive preference "
+        "optimization algorithm with a dynamic reward margin for direct preference optimization, and show it "
+        "outperforms DPO and SimPO. The code is available at https://github.com/junkangwu/alpha-DPO"
+    )
+    result = add_page(memory_library, "arxiv-listing", [rec(arxiv_id="2410.10148", year=2024, abstract=abstract)])
+    assert len(result.merged) == 1
+    assert "the abstract names Junkang Wu" in result.merged[0][1]
+
+
+def test_venue_hints_are_read_from_comments_and_journal_refs():
+    assert (
+        reconcile.venue_hint(rec(comments="Accepted as a poster in ICLR 2021 (submitted 28 Sep 2020)")) == "ICLR 2021"
+    )
+    assert reconcile.venue_hint(rec(journal_ref="ACMMM 2020")) == "ACMMM 2020"
+    assert reconcile.venue_hint(rec(comments="12 pages, technical report")) is None
+    assert reconcile.venues_agree("ACL-IJCNLP 2021", "ACL")
+    assert reconcile.venues_agree("NIPS 2019", "NeurIPS")
+    assert not reconcile.venues_agree("ICLR 2020", "NeurIPS")
