@@ -150,11 +150,12 @@ def run_app(library_path: str | Path) -> int:
         return 2
     window = open_window(library)
     window.show()
+    notices = list(getattr(library, "notices", []))  # read-only opening, a failed backup …
     cloud = cloud_sync_folder(path)
     if cloud:
-        window.statusBar().showMessage(
-            f"Warning: the library is inside a cloud-sync folder ({cloud}); syncing can damage it.", 20000
-        )
+        notices.append(f"the library is inside a cloud-sync folder ({cloud}); syncing can damage it")
+    if notices:
+        window.statusBar().showMessage("Warning: " + "; ".join(notices), 30000)
     QTimer.singleShot(0, lambda: offer_samples(window))
     try:
         return int(app.exec())

@@ -27,7 +27,7 @@ from papershelf.gui import display
 from papershelf.gui.hub import LibraryHub
 from papershelf.gui.note_editor import NoteEditor
 from papershelf.gui.tag_editor import TagEditor
-from papershelf.gui.undo import NoteCommand, add_tag_command, remove_tag_command, undo_stack
+from papershelf.gui.undo import NoteCommand, add_tag_command, push_command, remove_tag_command
 from papershelf.model.library import LibraryError
 from papershelf.model.types import Change, Paper, SourceClaim
 
@@ -333,19 +333,19 @@ class DetailPane(QWidget):
     # ------------------------------------------------------------------ acting
     def add_tag(self, name: str) -> None:
         if self.ids:
-            undo_stack(self.hub).push(add_tag_command(self.library, self.ids, name))
+            push_command(self.hub, add_tag_command(self.library, self.ids, name))
             self.hub.status_message.emit(f"Tagged {display.plural(len(self.ids), 'paper')} “{name}”")
 
     def remove_tag(self, name: str) -> None:
         if self.ids:
-            undo_stack(self.hub).push(remove_tag_command(self.library, self.ids, name))
+            push_command(self.hub, remove_tag_command(self.library, self.ids, name))
 
     def _save_note(self, text: str) -> None:
         paper_id = self._note_paper
         if paper_id is None or text == self._note_base:
             return
         old, self._note_base = self._note_base, text
-        undo_stack(self.hub).push(NoteCommand(self.library, paper_id, old, text))
+        push_command(self.hub, NoteCommand(self.library, paper_id, old, text))
 
     def _link(self, target: str) -> None:
         if target.startswith("author:"):

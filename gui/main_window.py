@@ -37,6 +37,7 @@ from papershelf.gui.undo import (
     EditPaperCommand,
     RestoreCommand,
     add_tag_command,
+    push_command,
     remove_tag_command,
     undo_stack,
 )
@@ -184,7 +185,7 @@ class MainWindow(QMainWindow):
         self.empty_trash_action = a("Empty trash…", self.sidebar.empty_trash)
         self.add_tag_action = a("&Add tag…", self.ask_add_tag, "Ctrl+T", "Tag every selected paper")
         self.remove_tag_action = a("Re&move tag…", self.ask_remove_tag, "Ctrl+Shift+T", "Untag the selection")
-        self.find_action = a("&Find", self.search.focus, QKeySequence("Ctrl+F"), "Search as you type")
+        self.find_action = a("&Find", self.focus_search, QKeySequence("Ctrl+F"), "Search as you type")
         self.view_actions = {}
         for number, (key, label) in enumerate(
             [
@@ -369,6 +370,12 @@ class MainWindow(QMainWindow):
         self.table.select_ids([paper_id], paper_id)
         self.table.setFocus()
 
+    def focus_search(self) -> None:
+        """Ctrl+F: the search line of the paper list, coming back to it from the author or duplicates view."""
+        if self.stack.currentWidget() is not self.papers_page:
+            self.navigate(ALL_PAPERS)
+        self.search.focus()
+
     def toggle_detail(self) -> None:
         self.detail.setVisible(not self.detail.isVisible())
         self.toggle_detail_action.setChecked(self.detail.isVisible())
@@ -467,8 +474,8 @@ class MainWindow(QMainWindow):
             self.add_tag(ids, tag.strip())
 
     def add_tag(self, ids: list[int], tag: str) -> None:
-        self.undo_stack.push(add_tag_command(self.library, ids, tag))
-        self.hub.status_message.emit(f"Tagged {display.plural(len(ids), 'paper')} “{tag}”")
+        if push_command(self.hub, add_tag_command(self.library, ids, tag)):
+            self.hub.status_message.emit(f"Tagged {display.plural(len(ids), 'paper')} “{tag}”")
 
     def ask_remove_tag(self) -> None:
         ids = self.selected_ids()
@@ -478,7 +485,7 @@ class MainWindow(QMainWindow):
             return
         tag, ok = QInputDialog.getItem(self, "Remove tag", "Tag to remove from the selection:", tags, 0, False)
         if ok and tag:
-            self.undo_stack.push(remove_tag_command(self.library, ids, tag))
+            push_command(self.hub, remove_tag_command(self.library, ids, tag))
 
     def delete_selected(self) -> None:
         ids = self.selected_ids()
@@ -487,15 +494,14 @@ class MainWindow(QMainWindow):
         if self.target == NavTarget("view", "trash"):
             self.hub.status_message.emit("These papers are in the trash already: Restore brings them back")
             return
-        self.undo_stack.push(DeleteCommand(self.library, ids))
-        self.hub.status_message.emit(
-            f"Moved {display.plural(len(ids), 'paper')} to the trash (Ctrl+Z undoes; Trash restores)"
-        )
+        if push_command(self.hub, DeleteCommand(self.library, ids)):
+            self.hub.status_message.emit(
+                f"Moved {display.plural(len(ids), 'paper')} to the trash (Ctrl+Z undoes; Trash restores)"
+            )
 
     def restore_selected(self) -> None:
         ids = self.selected_ids()
-        if ids:
-            self.undo_stack.push(RestoreCommand(self.library, ids))
+        if ids and push_command(self.hub, RestoreCommand(self.library, ids)):
             self.hub.status_message.emit(f"Restored {display.plural(len(ids), 'paper')}")
 
     def edit_current(self) -> None:
@@ -511,7 +517,7 @@ class MainWindow(QMainWindow):
             self.hub,
             paper_id,
             self,
-            apply=lambda pid, changes: self.undo_stack.push(EditPaperCommand(self.library, pid, changes)),
+            apply=lambda pid, changes: push_command(self.hub, EditPaperCommand(self.library, pid, changes)),
         )
         self._keep(dialog)
         dialog.open()

@@ -7,6 +7,7 @@ reads counts through the model API and reports the chosen place as a `NavTarget`
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +43,7 @@ from papershelf.gui.undo import (
     add_tag_command,
     delete_tag_command,
     merge_tags_command,
+    push_command,
     recolour_tag_command,
     rename_tag_command,
     undo_stack,
@@ -329,34 +331,30 @@ class Sidebar(QTreeView):
 
     # ------------------------------------------------------------------ tags: actions
     def tag_papers(self, paper_ids: list[int], tag: str) -> None:
-        if paper_ids:
-            undo_stack(self.hub).push(add_tag_command(self.library, paper_ids, tag))
+        if paper_ids and push_command(self.hub, add_tag_command(self.library, paper_ids, tag)):
             self.hub.status_message.emit(f"Tagged {display.plural(len(paper_ids), 'paper')} “{tag}”")
 
     def rename_tag(self, old: str, new: str) -> bool:
         new = new.strip()
         if not new or new == old:
             return False
-        try:
-            undo_stack(self.hub).push(rename_tag_command(self.library, old, new))
-        except LibraryError as error:
-            self.hub.status_message.emit(str(error))
+        if not push_command(self.hub, rename_tag_command(self.library, old, new)):
             return False
         self.rebuild()  # now, so the renamed tag can stay selected
         self.select(NavTarget("tag", new))
         return True
 
     def recolour_tag(self, name: str, colour: str) -> None:
-        undo_stack(self.hub).push(recolour_tag_command(self.library, name, colour))
+        push_command(self.hub, recolour_tag_command(self.library, name, colour))
 
     def merge_tags(self, sources: list[str], target: str) -> None:
-        undo_stack(self.hub).push(merge_tags_command(self.library, sources, target))
+        push_command(self.hub, merge_tags_command(self.library, sources, target))
         self.rebuild()
         self.select(NavTarget("tag", target))
 
     def delete_tag(self, name: str) -> None:
-        undo_stack(self.hub).push(delete_tag_command(self.library, name))
-        self.hub.status_message.emit(f"Deleted the tag “{name}” (Ctrl+Z brings it back)")
+        if push_command(self.hub, delete_tag_command(self.library, name)):
+            self.hub.status_message.emit(f"Deleted the tag “{name}” (Ctrl+Z brings it back)")
 
     def tag_menu(self, name: str) -> QMenu:
         """The context menu of one tag; each entry asks what it needs and then acts (undoable)."""
@@ -418,7 +416,11 @@ class Sidebar(QTreeView):
             f"Delete the {display.plural(count, 'paper')} in the trash for good? This cannot be undone.",
         )
         if answer == QMessageBox.StandardButton.Yes:
-            self.library.empty_trash()
+            try:
+                self.library.empty_trash()
+            except (LibraryError, sqlite3.Error) as error:
+                self.hub.status_message.emit(f"The trash was not emptied: {error}")
+                return
             undo_stack(self.hub).clear()  # commands about purged papers cannot be replayed
             self.hub.status_message.emit("Trash emptied")
 

@@ -6,6 +6,7 @@ put things back. All windows of one library share one QUndoStack, reached with `
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -13,7 +14,7 @@ from typing import Any
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from papershelf.gui.hub import LibraryHub
-from papershelf.model.library import Library
+from papershelf.model.library import Library, LibraryError
 from papershelf.model.types import EDITABLE_FIELDS, Change
 
 # Keystrokes saved within this many seconds of each other undo as one step, not one per debounce.
@@ -30,6 +31,54 @@ def undo_stack(hub: LibraryHub) -> QUndoStack:
         stack.setObjectName("papershelf-undo")
         stack.setUndoLimit(200)
     return stack
+
+
+class LibraryCommand(QUndoCommand):
+    """A change to the library that can be undone; a refusal (read-only file, locked database, a paper gone
+    meanwhile) becomes a status message instead of an exception inside Qt."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        # A list shared with push_command, which reads it even after Qt has deleted a command that failed.
+        self.failure: list[str] = []
+        self.report: Callable[[str], object] | None = None
+
+    def apply(self) -> None:
+        raise NotImplementedError
+
+    def revert(self) -> None:
+        raise NotImplementedError
+
+    def redo(self) -> None:
+        try:
+            self.apply()
+        except (LibraryError, sqlite3.Error) as error:
+            self.failure.append(str(error))
+            self.setObsolete(True)  # pushed but failed: Qt drops it instead of keeping a step that did nothing
+
+    def undo(self) -> None:
+        try:
+            self.revert()
+        except (LibraryError, sqlite3.Error) as error:
+            self.failure.append(str(error))
+            if self.report is not None:
+                self.report(f"Could not undo “{self.text()}”: {error}")
+
+
+def push_command(hub: LibraryHub, command: LibraryCommand) -> bool:
+    """Do a command and put it on the undo stack; False (with a status message) when the library refused it."""
+    library = hub.library
+    if library.read_only:
+        reason = getattr(library, "read_only_reason", None) or "the library is open read-only"
+        hub.status_message.emit(f"Nothing was changed: {reason}")
+        return False
+    failure = command.failure
+    command.report = hub.status_message.emit
+    undo_stack(hub).push(command)
+    if failure:
+        hub.status_message.emit(f"Nothing was changed: {failure[0]}")
+        return False
+    return True
 
 
 def _plural(count: int, word: str) -> str:
@@ -73,7 +122,7 @@ def _restore_tag(library: Library, name: str, state: TagState) -> None:
     library.recolour_tag(_current_name(library, name) or name, colour)
 
 
-class TagCommand(QUndoCommand):
+class TagCommand(LibraryCommand):
     """Any change to tags (add, remove, rename, recolour, merge, delete); undo restores the tags it touched."""
 
     def __init__(
@@ -94,13 +143,13 @@ class TagCommand(QUndoCommand):
         self.undo_action = undo_action
         self.change: Change | None = None
 
-    def redo(self) -> None:
+    def apply(self) -> None:
         self.change = self.action()
         if self.obsolete_if_unchanged and not self.change.paper_ids:
             # Adding a tag papers already have changes nothing; there is nothing to undo.
             self.setObsolete(True)
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         with self.library.transaction():
             if self.undo_action is not None:
                 self.undo_action()
@@ -165,7 +214,7 @@ def delete_tag_command(library: Library, tag: str) -> TagCommand:
 
 
 # ---------------------------------------------------------------------------------------------- notes
-class NoteCommand(QUndoCommand):
+class NoteCommand(LibraryCommand):
     """A paper's note changed; a burst of typing merges into one step."""
 
     def __init__(self, library: Library, paper_id: int, old: str, new: str) -> None:
@@ -179,10 +228,10 @@ class NoteCommand(QUndoCommand):
     def id(self) -> int:
         return _NOTE_ID
 
-    def redo(self) -> None:
+    def apply(self) -> None:
         self.library.set_note(self.paper_id, self.new)
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         self.library.set_note(self.paper_id, self.old)
 
     def mergeWith(self, other: QUndoCommand) -> bool:
@@ -194,7 +243,7 @@ class NoteCommand(QUndoCommand):
         return True
 
 
-class AuthorNoteCommand(QUndoCommand):
+class AuthorNoteCommand(LibraryCommand):
     """An author's note changed; a burst of typing merges into one step."""
 
     def __init__(self, library: Library, author_id: int, old: str, new: str) -> None:
@@ -208,10 +257,10 @@ class AuthorNoteCommand(QUndoCommand):
     def id(self) -> int:
         return _AUTHOR_NOTE_ID
 
-    def redo(self) -> None:
+    def apply(self) -> None:
         self.library.set_author_note(self.author_id, self.new)
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         self.library.set_author_note(self.author_id, self.old)
 
     def mergeWith(self, other: QUndoCommand) -> bool:
@@ -224,7 +273,7 @@ class AuthorNoteCommand(QUndoCommand):
 
 
 # ---------------------------------------------------------------------------------------------- edits
-class EditPaperCommand(QUndoCommand):
+class EditPaperCommand(LibraryCommand):
     """The user's own field values; undo puts back their earlier edits or gives fields back to the sources."""
 
     def __init__(self, library: Library, paper_id: int, changes: dict[str, Any]) -> None:
@@ -241,15 +290,15 @@ class EditPaperCommand(QUndoCommand):
             if field in EDITABLE_FIELDS
         }
 
-    def redo(self) -> None:
+    def apply(self) -> None:
         self.library.edit_paper(self.paper_id, **self.changes)
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         self.library.edit_paper(self.paper_id, **self.before)
 
 
 # ---------------------------------------------------------------------------------------------- trash
-class DeleteCommand(QUndoCommand):
+class DeleteCommand(LibraryCommand):
     """Move papers to the trash; undo restores the ones this command moved."""
 
     def __init__(self, library: Library, paper_ids: Sequence[int]) -> None:
@@ -258,14 +307,14 @@ class DeleteCommand(QUndoCommand):
         live = {paper.id for paper in library.get_papers(list(paper_ids)) if paper.deleted_at is None}
         self.ids = [pid for pid in paper_ids if pid in live]
 
-    def redo(self) -> None:
+    def apply(self) -> None:
         self.library.delete_papers(self.ids)
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         self.library.restore_papers(self.ids)
 
 
-class RestoreCommand(QUndoCommand):
+class RestoreCommand(LibraryCommand):
     """Bring papers back from the trash; undo puts them back in it."""
 
     def __init__(self, library: Library, paper_ids: Sequence[int]) -> None:
@@ -274,15 +323,15 @@ class RestoreCommand(QUndoCommand):
         trashed = {paper.id for paper in library.get_papers(list(paper_ids)) if paper.deleted_at is not None}
         self.ids = [pid for pid in paper_ids if pid in trashed]
 
-    def redo(self) -> None:
+    def apply(self) -> None:
         self.library.restore_papers(self.ids)
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         self.library.delete_papers(self.ids)
 
 
 # ---------------------------------------------------------------------------------------------- merges
-class MergePapersCommand(QUndoCommand):
+class MergePapersCommand(LibraryCommand):
     """Join papers into one (`model.merge.merge_papers`); undo splits each back out with `unmerge_paper`."""
 
     def __init__(
@@ -294,12 +343,12 @@ class MergePapersCommand(QUndoCommand):
         self.other_ids = [pid for pid in dict.fromkeys(other_ids) if pid != keep_id]
         self.evidence = list(evidence) if evidence else None
 
-    def redo(self) -> None:
+    def apply(self) -> None:
         from papershelf.model.merge import merge_papers
 
         merge_papers(self.library, self.keep_id, self.other_ids, self.evidence)
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         from papershelf.model.merge import unmerge_paper
 
         with self.library.transaction():
@@ -308,7 +357,7 @@ class MergePapersCommand(QUndoCommand):
                 unmerge_paper(self.library, paper_id)
 
 
-class MergeAuthorsCommand(QUndoCommand):
+class MergeAuthorsCommand(LibraryCommand):
     """Join people into one (`model.merge.merge_authors`); undo gives each back their names and papers."""
 
     def __init__(
@@ -320,12 +369,12 @@ class MergeAuthorsCommand(QUndoCommand):
         self.other_ids = [aid for aid in dict.fromkeys(other_ids) if aid != keep_id]
         self.evidence = list(evidence) if evidence else None
 
-    def redo(self) -> None:
+    def apply(self) -> None:
         from papershelf.model.merge import merge_authors
 
         merge_authors(self.library, self.keep_id, self.other_ids, evidence=self.evidence)
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         from papershelf.model.merge import unmerge_author
 
         with self.library.transaction():

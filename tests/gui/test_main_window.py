@@ -345,3 +345,52 @@ def test_ctrl_i_asks_for_files_and_imports_them(qtbot, monkeypatch, window, seed
     focus_table(qtbot, window)
     qtbot.keyClick(window.table, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
     assert started == [[str(SEED_HOMEPAGE)]]
+
+
+def test_a_read_only_library_refuses_changes_with_a_message_not_an_error(qtbot, monkeypatch, library_path):
+    writable = Library.open(library_path)
+    store(writable, make_records(3))
+    writable.close()
+    library = Library.open(library_path, read_only=True)
+    hub = LibraryHub(library, watch_interval_ms=0)
+    window = MainWindow(hub)
+    window.show()
+    messages = []
+    hub.status_message.connect(messages.append)
+    window.table.select_row(0)
+    answer_tag(monkeypatch, "x")
+    window.add_tag_action.trigger()
+    window.delete_action.trigger()
+    assert any("read-only" in m for m in messages)
+    assert library.list_tags() == [] and library.count_papers("trash") == 0
+    assert window.undo_stack.count() == 0
+    dispose(window)
+    hub.close()
+    library.close()
+
+
+def test_ctrl_f_from_the_author_view_comes_back_to_the_paper_search(qtbot, window):
+    window.navigate(NavTarget("authors"))
+    window.find_action.trigger()
+    assert window.stack.currentWidget() is window.papers_page
+    qtbot.waitUntil(lambda: window.search.line.hasFocus())
+
+
+def test_notes_and_tags_do_not_rerun_the_query_when_they_cannot_move_rows(qtbot, monkeypatch, window, seed_library):
+    calls = []
+    original = seed_library.paper_ids
+    monkeypatch.setattr(seed_library, "paper_ids", lambda **kw: calls.append(kw) or original(**kw))
+    paper_id = first_rows(window, 1)[0]
+    window.table.select_ids([paper_id])
+    window.detail.note.set_editing(True)
+    qtbot.keyClicks(window.detail.note.editor, "typed")
+    window.detail.note.flush()
+    window.add_tag([paper_id], "quick")
+    assert calls == []  # the rows only changed their text
+    assert "quick" in window.table.paper_model.index(0, 4).data()
+    window.navigate(NavTarget("tag", "quick"))
+    calls.clear()
+    window.add_tag([first_rows(window, 1)[0]], "quick-2")
+    window.undo_stack.undo()
+    seed_library.remove_tag([paper_id], "quick")  # leaves this tag's list: the query must run
+    assert calls and window.table.count() == 0
