@@ -280,7 +280,10 @@ class Library:
     def _view_clause(self, view: str) -> str:
         return {
             "all": "p.deleted_at IS NULL AND p.merged_into IS NULL",
-            "recent": "p.deleted_at IS NULL AND p.merged_into IS NULL",
+            # The 200 newest, whichever order they are then shown in (a LIMIT after ORDER BY title would give
+            # the first 200 titles instead).
+            "recent": "p.deleted_at IS NULL AND p.merged_into IS NULL AND p.id IN (SELECT id FROM papers WHERE"
+            " deleted_at IS NULL AND merged_into IS NULL ORDER BY added_at DESC, id DESC LIMIT 200)",
             "incomplete": "p.deleted_at IS NULL AND p.merged_into IS NULL AND (p.title IS NULL OR"
             " p.authors_complete = 0 OR p.year IS NULL)",
             "trash": "p.deleted_at IS NOT NULL AND p.merged_into IS NULL",
@@ -328,8 +331,6 @@ class Library:
         sql = f"SELECT p.id FROM papers p WHERE {' AND '.join(where)} ORDER BY {order} {direction}, p.id {direction}"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
-        elif view == "recent":
-            sql += " LIMIT 200"
         return [row[0] for row in self.conn.execute(sql, params)]
 
     def count_papers(self, view: str = "all") -> int:

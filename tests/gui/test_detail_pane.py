@@ -91,11 +91,12 @@ def test_provenance_says_which_pages_listed_the_paper_and_what_each_said(pane, p
     assert "arxiv-listing" in text
 
 
-def test_tags_are_added_with_completion_and_removed_with_their_chip(qtbot, pane, library, paper_id):
+def test_tags_are_added_with_completion_and_removed_with_their_chip(qtbot, qtmodeltester, pane, library, paper_id):
     other = library.paper_ids()[-1]
     library.add_tag([other], "preference-learning")
     pane.show_papers([paper_id])
     assert "preference-learning" in pane.tags.completer.model().stringList()
+    qtmodeltester.check(pane.tags.completer.model())
     qtbot.keyClicks(pane.tags.line, "preference-learning")
     qtbot.keyClick(pane.tags.line, Qt.Key.Key_Return)
     assert "preference-learning" in library.get_paper(paper_id).tags

@@ -289,6 +289,8 @@ def test_the_window_remembers_its_layout_and_last_view(qtbot, hub, seed_library)
     first.resize(701, 503)  # within the offscreen screen (800x600), where restoreGeometry clamps
     first.navigate(NavTarget("tag", "kept"))
     first.main_splitter.setSizes([300, 900])
+    first.table.horizontalHeader().resizeSection(1, 222)  # the authors column
+    first.table.set_column_visible(6, False)  # no key column
     first.toggle_detail()
     sizes = first.main_splitter.sizes()
     dispose(first)
@@ -300,6 +302,8 @@ def test_the_window_remembers_its_layout_and_last_view(qtbot, hub, seed_library)
     assert (second.size().width(), second.size().height()) == (701, 503)
     assert second.main_splitter.sizes() == sizes
     assert not second.detail.isVisible()
+    assert second.table.horizontalHeader().sectionSize(1) == 222
+    assert second.table.horizontalHeader().isSectionHidden(6)
     dispose(second)
 
 

@@ -167,3 +167,12 @@ def test_dragging_rows_carries_their_ids_and_keys(table, library):
     assert decode_paper_ids(mime) == [model.paper_id(0), model.paper_id(4)]
     keys = [p.citekey for p in library.get_papers([model.paper_id(0), model.paper_id(4)])]
     assert mime.text() == ",".join(keys)
+
+
+def test_recently_added_keeps_the_newest_papers_whatever_the_sort(table, library, ids):
+    newer = store(library, make_records(190, start=1000, title="Newer"), file="newer.bib")
+    table.set_filter(view="recent")
+    shown = set(table.paper_model.ids())
+    assert len(shown) == 200 and set(newer) <= shown
+    table.sortByColumn(COLUMN_INDEX["title"], Qt.SortOrder.AscendingOrder)
+    assert set(table.paper_model.ids()) == shown  # not the first 200 titles of the whole library
