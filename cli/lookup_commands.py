@@ -1,0 +1,211 @@
+"""Commands that go online, and only when typed: `add` (papers from arXiv ids and DOIs) and `complete`
+(fill incomplete records from arXiv and Crossref). The work is lookup/service.py's; this module parses
+arguments and prints what happened. Exit status: 0 done, 1 some id or paper failed, 2 a usage or library error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from papershelf.cli.common import CommandError, open_library, parse_ids, print_json, run
+from papershelf.lookup.identifiers import split_identifiers
+from papershelf.lookup.service import (
+    ENV_ARXIV_API,
+    ENV_CONTACT,
+    ENV_CROSSREF_API,
+    LookupReport,
+    LookupSettings,
+    PaperLookup,
+    add_identifiers,
+    complete_records,
+)
+from papershelf.model.lookups import FieldChange
+
+_NETWORK_NOTE = (
+    f"Endpoints: ${ENV_ARXIV_API} and ${ENV_CROSSREF_API} (or the library settings lookup.arxiv_api and "
+    f"lookup.crossref_api); Crossref is told who asks through ${ENV_CONTACT}. arXiv is asked at most once every "
+    "3 seconds; answers are cached in the library, so an id is asked once."
+)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "add",
+        help="add papers by arXiv id or DOI (asks arXiv / Crossref)",
+        description="Create papers from arXiv ids (2112.07327, hep-th/9901001, arxiv.org links) and DOIs "
+        "(10.1145/…, doi.org links). An id already in the library gives that paper instead of a duplicate. "
+        + _NETWORK_NOTE,
+    )
+    p.add_argument("identifiers", nargs="+", metavar="ID", help="arXiv ids, DOIs or their URLs")
+    p.add_argument("--refresh", action="store_true", help="ask again even if the cache has an answer")
+    p.add_argument("--timeout", type=float, metavar="SECONDS", help="give up on a server after this long")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(func=run(cmd_add))
+
+    p = subparsers.add_parser(
+        "complete",
+        help="fill incomplete records from arXiv and Crossref",
+        description="Look up papers that miss a title, a full author list, a year or a published venue (or the "
+        "papers given with --ids) and store what arXiv and Crossref say as one more source of each. A value the "
+        "paper already has is never replaced unless --accept-changes is given; your own edits always stay. "
+        + _NETWORK_NOTE,
+    )
+    p.add_argument("--ids", metavar="ID,ID", help="only these papers (default: every incomplete paper)")
+    p.add_argument("--dry-run", action="store_true", help="show what each paper would gain; write nothing")
+    p.add_argument(
+        "--accept-changes",
+        action="store_true",
+        help="also take looked-up values that differ from the library's (the usual source order then decides)",
+    )
+    p.add_argument("--refresh", action="store_true", help="ask again even if the cache has an answer")
+    p.add_argument("--timeout", type=float, metavar="SECONDS", help="give up on a server after this long")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(func=run(cmd_complete))
+
+
+def _settings(library: Any, args: argparse.Namespace) -> LookupSettings:
+    if args.timeout is not None and args.timeout <= 0:
+        raise CommandError("--timeout needs a number of seconds above 0")
+    return LookupSettings.resolve(library, timeout=args.timeout, refresh=args.refresh or None)
+
+
+def _progress(quiet: bool):
+    if quiet or not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int, message: str) -> None:
+        sys.stderr.write(f"\r\033[K[{done}/{total}] {message[:70]}")
+        sys.stderr.flush()
+        if done == total:
+            sys.stderr.write("\r\033[K")
+
+    return show
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    texts = [part for text in args.identifiers for part in split_identifiers(text)]
+    if not texts:
+        raise CommandError("give at least one arXiv id or DOI")
+    with open_library(args) as library:
+        report = add_identifiers(library, texts, settings=_settings(library, args), progress=_progress(args.json))
+    if args.json:
+        print_json(report.as_dict())
+    else:
+        for outcome in report.papers:
+            _print_added(outcome, report)
+        _print_totals(report, "identifier")
+    if report.error:
+        print(f"papershelf: {report.error}", file=sys.stderr)
+        return 1
+    return 0 if all(p.status in ("added", "existing", "matched") for p in report.papers) else 1
+
+
+def cmd_complete(args: argparse.Namespace) -> int:
+    ids = parse_ids(args.ids) if args.ids else None
+    with open_library(args) as library:
+        report = complete_records(
+            library,
+            ids,
+            dry_run=args.dry_run,
+            accept=args.accept_changes,
+            settings=_settings(library, args),
+            progress=_progress(args.json),
+        )
+    if args.json:
+        print_json(report.as_dict())
+    else:
+        if not report.papers:
+            print("no incomplete papers: nothing to look up" if ids is None else "nothing to look up")
+        for outcome in report.papers:
+            _print_completed(outcome, report)
+        _print_totals(report, "paper")
+        if report.dry_run:
+            print("dry run: nothing was written (run again without --dry-run to store it)")
+    if report.error:
+        print(f"papershelf: {report.error}", file=sys.stderr)
+        return 1
+    return 1 if report.failures or report.cancelled else 0
+
+
+# ---------------------------------------------------------------------------------------------- printing
+def _value(value: Any, limit: int = 90) -> str:
+    is_list = isinstance(value, list | tuple)
+    text = "; ".join(str(v) for v in value) + f" ({len(value)})" if is_list else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _change_lines(changes: list[FieldChange], mark: str) -> list[str]:
+    lines = []
+    for change in changes:
+        if change.old in (None, "", [], ()):
+            lines.append(f"    {mark} {change.field}: {_value(change.new)}")
+        else:
+            lines.append(f"    {mark} {change.field}: {_value(change.old, 40)} -> {_value(change.new, 60)}")
+    return lines
+
+
+def _message(outcome: PaperLookup, report: LookupReport) -> str:
+    """A failure that is a whole service being unreachable is told once, at the end, not for every paper."""
+    for service, reason in report.unreachable.items():
+        if outcome.message == reason:
+            return f"not looked up: {service} did not answer (see below)"
+    return outcome.message
+
+
+def _print_added(outcome: PaperLookup, report: LookupReport) -> None:
+    where = f"#{outcome.paper_id}" if outcome.paper_id is not None else "-"
+    words = {
+        "added": "added",
+        "existing": "in library",
+        "matched": "in library",
+        "not-found": "not found",
+        "error": "failed",
+        "invalid": "invalid",
+        "skipped": "skipped",
+    }
+    line = f"{words.get(outcome.status, outcome.status):<10} {where:<6} {outcome.identifier}"
+    if outcome.paper_id is not None:
+        line += f"  {outcome.label}"
+    print(line)
+    if outcome.message:
+        stream = sys.stderr if outcome.status in ("error", "invalid", "not-found") else sys.stdout
+        print(f"    {_message(outcome, report)}", file=stream)
+
+
+def _print_completed(outcome: PaperLookup, report: LookupReport) -> None:
+    gained = "would gain" if report.dry_run else "gained"
+    asked = f"  [{', '.join(outcome.asked)}]" if outcome.asked else ""
+    print(f"#{outcome.paper_id} {outcome.label}{asked}")
+    lines = _change_lines(outcome.gained, "+") + _change_lines(outcome.replaced, "~")
+    if lines:
+        print(f"  {gained}:")
+        print("\n".join(lines))
+    elif outcome.status == "unchanged":
+        print("  nothing new")
+    if outcome.withheld:
+        print("  kept (the lookup says otherwise; --accept-changes takes it):")
+        print("\n".join(_change_lines(outcome.withheld, "=")))
+    if outcome.message and outcome.status in ("error", "not-found", "skipped"):
+        stream = sys.stderr if outcome.status == "error" else sys.stdout
+        print(f"  {outcome.status}: {_message(outcome, report)}", file=stream)
+    elif outcome.message:
+        print(f"  note: {_message(outcome, report)}")
+
+
+def _print_totals(report: LookupReport, noun: str) -> None:
+    counts = {}
+    for outcome in report.papers:
+        counts[outcome.status] = counts.get(outcome.status, 0) + 1
+    parts = ", ".join(f"{n} {status}" for status, n in counts.items())
+    plural = "s" if len(report.papers) != 1 else ""
+    print(
+        f"{len(report.papers)} {noun}{plural}: {parts or 'none'}; {report.requests} network request"
+        f"{'s' if report.requests != 1 else ''}, {report.cached} answer{'s' if report.cached != 1 else ''} "
+        "from the cache"
+    )
+    if report.cancelled:
+        print("cancelled: nothing was written")
+    for reason in report.unreachable.values():
+        print(f"papershelf: {reason}", file=sys.stderr)
