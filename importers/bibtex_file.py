@@ -279,14 +279,20 @@ def _evaluate(value: str, macros: dict[str, str], warnings: list[ParseWarning], 
     return "".join(out)
 
 
+_CONCATENATION_MARKS = re.compile(r'[{}"#]')
+
+
 def _split_concatenation(value: str) -> list[str]:
     """Split `a # "b" # {c}` at the `#` outside braces and quotes."""
     parts = []
     depth = 0
     quoted = False
     start = 0
-    previous = ""
-    for i, ch in enumerate(value):
+    # Only these four characters matter: visiting just them keeps long abstracts cheap.
+    for match in _CONCATENATION_MARKS.finditer(value):
+        i = match.start()
+        ch = value[i]
+        previous = value[i - 1] if i else ""
         if ch == "{" and previous != "\\":
             depth += 1
         elif ch == "}" and previous != "\\":
@@ -298,7 +304,6 @@ def _split_concatenation(value: str) -> list[str]:
         elif ch == "#" and depth == 0 and not quoted:
             parts.append(value[start:i])
             start = i + 1
-        previous = ch
     if depth != 0 or quoted:
         raise _ValueError("unbalanced braces or quotes")
     parts.append(value[start:])
@@ -438,6 +443,10 @@ class _Latex:
     def __call__(self, value: str, keep_paragraphs: bool = False) -> str:
         if not value:
             return ""
+        if not _LATEX_AT_WORK.search(value):
+            # Nothing LaTeX would change (most titles, names and abstracts): pylatexenc, the slowest step of a
+            # large import, would give the text back as it is, so only its spaces are tidied the same way.
+            return _tidy(value.replace("\u00a0", " "), keep_paragraphs)
         urls: list[str] = []
         prepared = _prepare_latex(value, urls)
         try:
@@ -449,10 +458,19 @@ class _Latex:
             return " ".join(value.split()) if not keep_paragraphs else value.strip()
         out = out.replace("\u00a0", " ")  # `~` is a typesetting tie, not part of the text
         out = _URL_SLOT.sub(lambda m: urls[int(m.group(1))] if int(m.group(1)) < len(urls) else "", out)
-        if keep_paragraphs:
-            paragraphs = re.split(r"\n[ \t]*\n", out)
-            return "\n\n".join(" ".join(p.split()) for p in paragraphs if p.strip())
-        return " ".join(out.split())
+        return _tidy(out, keep_paragraphs)
+
+
+def _tidy(out: str, keep_paragraphs: bool) -> str:
+    if keep_paragraphs:
+        paragraphs = re.split(r"\n[ \t]*\n", out)
+        return "\n\n".join(" ".join(p.split()) for p in paragraphs if p.strip())
+    return " ".join(out.split())
+
+
+# What pylatexenc would change in a value: macros, groups, math, ties, dash and quote ligatures (and the
+# private-use marks _prepare_latex uses). `%` and `&` are escaped before pylatexenc and come back unchanged.
+_LATEX_AT_WORK = re.compile("[\\\\{}$~`\ue000\ue001]|--|''")
 
 
 _URL_MACRO = re.compile(r"\\url\s*\{([^{}]*)\}")

@@ -81,6 +81,8 @@ _KEY_ILLEGAL = re.compile(r"[^A-Za-z0-9_:\-]")
 
 def ascii_fold(text: str) -> str:
     """Transliterate to ASCII the same way every time ("Żółć" -> "Zolc"); unmappable characters vanish."""
+    if text.isascii():
+        return text  # nothing to transliterate (most titles and names): skip the per-character walk
     text = text.translate(_TRANSLITERATION)
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if ord(ch) < 128 and not unicodedata.combining(ch))

@@ -246,6 +246,15 @@ def index_papers(library: Library, paper_ids: Iterable[int]) -> None:
         index_paper(library, paper_id)
 
 
+def index_new_papers(library: Library, papers: Iterable[tuple[int, str | None, str | None]]) -> None:
+    """Write the lookup keys of papers just created (so without any yet) in one statement: (id, title, abstract)
+    as stored. An import calls this once at its end."""
+    library.conn.executemany(
+        "INSERT OR IGNORE INTO match_keys(kind, key, paper_id) VALUES (?, ?, ?)",
+        ((kind, key, paper_id) for paper_id, title, abstract in papers for kind, key in _keys_of(title, abstract)),
+    )
+
+
 def rebuild_index(library: Library) -> int:
     """Recompute every live paper's lookup keys (after a bulk load); returns how many papers were indexed."""
     conn = library.conn

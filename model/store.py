@@ -5,7 +5,9 @@ Runs inside one transaction per file. Values a user set (edits, tags, notes, key
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import functools
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Sequence
@@ -73,6 +75,7 @@ class ImportResult:
     same_file: bool = False  # the identical file was imported before: nothing was written
 
 
+@functools.lru_cache(maxsize=4096)  # one record asks for its title's key several times
 def title_key(title: str | None) -> str | None:
     if not title:
         return None
@@ -98,8 +101,26 @@ def entry_key(record: Any) -> str:
 
 
 def record_json(record: Any) -> dict[str, Any]:
-    data = dataclasses.asdict(record) if dataclasses.is_dataclass(record) else dict(vars(record))
-    return data
+    """The record as plain data, exactly as dataclasses.asdict gives it (claims store and hash this)."""
+    return _plain(record) if dataclasses.is_dataclass(record) else dict(vars(record))
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+def _plain(value: Any) -> Any:
+    # asdict's walk without its deep copies of strings and numbers: an import converts every record.
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {name: _plain(getattr(value, name)) for name in _field_names(type(value))}
+    if isinstance(value, list | tuple) and not hasattr(value, "_fields"):
+        return type(value)(_plain(item) for item in value)
+    if isinstance(value, dict):
+        return type(value)((_plain(k), _plain(v)) for k, v in value.items())
+    return copy.deepcopy(value)
 
 
 def _hash(data: dict[str, Any]) -> str:
@@ -107,38 +128,80 @@ def _hash(data: dict[str, Any]) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- authors
+# The same spellings recur on every page of a library: each is parsed once (parse_name is a pure function).
+_parse_name = functools.lru_cache(maxsize=1 << 16)(parse_name)
+
+
+@dataclass
+class _Batch:
+    """What one import remembers from record to record, so that no name is looked up or written twice.
+
+    `created` maps a name key to the person this import created for it: no one else had that key then, so a
+    later lookup could only find that person. People whose names changed are refreshed in the author search
+    once, at the end of the import.
+    """
+
+    created: dict[str, int] = field(default_factory=dict)
+    variants: set[tuple[int, str]] = field(default_factory=set)
+    touched_authors: set[int] = field(default_factory=set)
+    resolvers: dict[int | None, AuthorResolver] = field(default_factory=dict)
+    # Papers created by this import, indexed for matching at its end: matching never proposes them within it.
+    unindexed: list[tuple[int, str | None, str | None]] = field(default_factory=list)
+    citekey_pattern: Any = None
+    pattern_read: bool = False
+
+    def resolver(self, library: Library, owner_id: int | None) -> AuthorResolver:
+        found = self.resolvers.get(owner_id)
+        if found is None:
+            found = AuthorResolver(library, owner_id, _owner_names(library, owner_id), batch=self)
+            self.resolvers[owner_id] = found
+        return found
+
+
 class AuthorResolver:
     """Turns names as written into author ids, binding the page owner's variants to the owner."""
 
-    def __init__(self, library: Library, owner_id: int | None = None, owner_names: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        library: Library,
+        owner_id: int | None = None,
+        owner_names: Iterable[str] = (),
+        *,
+        batch: _Batch | None = None,
+    ) -> None:
         self.library = library
         self.conn = library.conn
         self.owner_id = owner_id
         self.owner_keys: set[str] = set()
         for name in owner_names:
-            parsed = parse_name(name)
+            parsed = _parse_name(name)
             self.owner_keys.add(parsed.key)
-        self.touched: set[int] = set()
+        self.batch = batch
+        self.touched: set[int] = batch.touched_authors if batch is not None else set()
 
     def is_owner(self, name: str) -> bool:
         if self.owner_id is None:
             return False
-        parsed = parse_name(name)
+        parsed = _parse_name(name)
         return parsed.key in self.owner_keys or parsed.swapped_key in self.owner_keys
 
     def resolve(self, name: str, coauthor_names: Sequence[str] = ()) -> int:
-        parsed = parse_name(name)
+        parsed = _parse_name(name)
         if self.owner_id is not None and self.is_owner(name):
             author_id = self.owner_id
         else:
-            author_id = reconcile.pick_author(self.library, parsed, coauthor_names)
+            author_id = self.batch.created.get(parsed.key) if self.batch is not None else None
+            if author_id is None:
+                author_id = reconcile.pick_author(self.library, parsed, coauthor_names)
             if author_id is None:
                 author_id = self.create(parsed.display or name.strip(), parsed.given, parsed.family)
+                if self.batch is not None:
+                    self.batch.created[parsed.key] = author_id
         self.add_variant(author_id, name)
         return author_id
 
     def create(self, display: str, given: str, family: str) -> int:
-        parsed_key = parse_name(f"{family}, {given}" if given else family).key
+        parsed_key = _parse_name(f"{family}, {given}" if given else family).key
         cursor = self.conn.execute(
             "INSERT INTO authors(display_name, given, family, name_key, created_at) VALUES (?, ?, ?, ?, ?)",
             (display, given, family, parsed_key, now()),
@@ -150,9 +213,13 @@ class AuthorResolver:
         name = " ".join(name.split())
         if not name:
             return
+        if self.batch is not None:
+            if (author_id, name) in self.batch.variants:
+                return  # written (or found present) earlier in this import
+            self.batch.variants.add((author_id, name))
         cursor = self.conn.execute(
             "INSERT OR IGNORE INTO author_variants(author_id, name, name_key) VALUES (?, ?, ?)",
-            (author_id, name, parse_name(name).key),
+            (author_id, name, _parse_name(name).key),
         )
         if cursor.rowcount:
             self.touched.add(author_id)
@@ -161,7 +228,7 @@ class AuthorResolver:
 def resolve_owner(library: Library, owner: Any) -> int:
     """The author a page is about: an existing person with the same name, or a new one."""
     names = [owner.name, *getattr(owner, "aliases", ())]
-    parsed = parse_name(owner.name)
+    parsed = _parse_name(owner.name)
     author_id = reconcile.pick_author(library, parsed, ())
     resolver = AuthorResolver(library)
     if author_id is None:
@@ -170,7 +237,8 @@ def resolve_owner(library: Library, owner: Any) -> int:
         # A bare nickname ("Justin") alone is not a name of the person for matching purposes elsewhere.
         if len(name.split()) >= 2 or name == owner.name:
             resolver.add_variant(author_id, name)
-    library.refresh_author_search(resolver.touched | {author_id})
+    # Only a new person or a new name changes the author search: a re-import writes nothing there.
+    library.refresh_author_search(resolver.touched)
     return author_id
 
 
@@ -275,7 +343,7 @@ def _row_values(chosen: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def recompute_paper(library: Library, paper_id: int, *, force: bool = False) -> bool:
+def recompute_paper(library: Library, paper_id: int, *, force: bool = False, batch: _Batch | None = None) -> bool:
     """Re-choose a paper's fields and author list from its claims and the user's edits; True if it changed."""
     conn = library.conn
     claims = _claims_of(library, paper_id)
@@ -301,7 +369,7 @@ def recompute_paper(library: Library, paper_id: int, *, force: bool = False) -> 
     ]
     if written != chosen["authors"]:
         owner_for_list = _owner_of_list(claims, chosen["authors"])
-        _write_authorships(library, paper_id, chosen["authors"], owner_for_list)
+        _write_authorships(library, paper_id, chosen["authors"], owner_for_list, batch=batch)
         changed = True
     return changed
 
@@ -319,14 +387,28 @@ def _owner_names(library: Library, owner_id: int | None) -> list[str]:
     return [r[0] for r in library.conn.execute("SELECT name FROM author_variants WHERE author_id = ?", (owner_id,))]
 
 
-def _write_authorships(library: Library, paper_id: int, authors: Sequence[str], owner_id: int | None) -> None:
+def _write_authorships(
+    library: Library,
+    paper_id: int,
+    authors: Sequence[str],
+    owner_id: int | None,
+    *,
+    batch: _Batch | None = None,
+    new: bool = False,
+) -> None:
+    """The paper's author list, each name resolved to a person; `new` papers have no list to replace."""
     conn = library.conn
-    old = {
-        r[0]: r[1]
-        for r in conn.execute("SELECT as_written, author_id FROM authorships WHERE paper_id = ?", (paper_id,))
-    }
-    conn.execute("DELETE FROM authorships WHERE paper_id = ?", (paper_id,))
-    resolver = AuthorResolver(library, owner_id, _owner_names(library, owner_id))
+    old: dict[str, int] = {}
+    if not new:
+        old = {
+            r[0]: r[1]
+            for r in conn.execute("SELECT as_written, author_id FROM authorships WHERE paper_id = ?", (paper_id,))
+        }
+        conn.execute("DELETE FROM authorships WHERE paper_id = ?", (paper_id,))
+    if batch is not None:
+        resolver = batch.resolver(library, owner_id)
+    else:
+        resolver = AuthorResolver(library, owner_id, _owner_names(library, owner_id))
     rows = []
     for position, name in enumerate(authors):
         # A name this paper already resolved keeps its person: a user's author merge or split must hold.
@@ -335,37 +417,54 @@ def _write_authorships(library: Library, paper_id: int, authors: Sequence[str], 
             author_id = resolver.resolve(name, [n for n in authors if n != name])
         rows.append((paper_id, position, author_id, name))
     conn.executemany("INSERT INTO authorships(paper_id, position, author_id, as_written) VALUES (?,?,?,?)", rows)
-    library.refresh_author_search(resolver.touched)
+    if batch is None:  # an import refreshes the author search once, at its end
+        library.refresh_author_search(resolver.touched)
 
 
 # ---------------------------------------------------------------------------------------------- importing
-def _new_citekey(library: Library, record: Any, chosen: dict[str, Any]) -> str:
+def _new_citekey(library: Library, record: Any, chosen: dict[str, Any], batch: _Batch | None = None) -> str:
     wanted = getattr(record, "citekey", None)
     if wanted and is_legal_key(wanted) and not library.key_taken(wanted):
         return wanted
-    families = [parse_name(n).family for n in chosen["authors"]]
-    pattern = library.get_setting("citekey_pattern", None)
+    families = [_parse_name(n).family for n in chosen["authors"]]
+    if batch is None or not batch.pattern_read:
+        pattern = library.get_setting("citekey_pattern", None)
+        if batch is not None:
+            batch.citekey_pattern, batch.pattern_read = pattern, True
+    else:
+        pattern = batch.citekey_pattern
     key = base_key(
         families, chosen["year"], chosen["title"], chosen["arxiv_id"], **({"pattern": pattern} if pattern else {})
     )
     return disambiguate(key, library.key_taken)
 
 
-def _create_paper(library: Library, record: Any, fmt: str, owner_id: int | None) -> int:
-    data = record_json(record)
+def _create_paper(
+    library: Library,
+    record: Any,
+    fmt: str,
+    owner_id: int | None,
+    *,
+    data: dict[str, Any] | None = None,
+    batch: _Batch | None = None,
+) -> int:
+    data = data if data is not None else record_json(record)
     chosen = choose_fields([(fmt, data)])
     values = _row_values(chosen)
     stamp = now()
     values.update(added_at=stamp, updated_at=stamp, note=getattr(record, "note", None) or "")
-    values["citekey"] = _new_citekey(library, record, chosen)
+    values["citekey"] = _new_citekey(library, record, chosen, batch)
     columns = list(values)
     cursor = library.conn.execute(
         f"INSERT INTO papers({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
         [values[c] for c in columns],
     )
     paper_id = cursor.lastrowid
-    _write_authorships(library, paper_id, chosen["authors"], owner_id)
-    reconcile.index_paper(library, paper_id)
+    _write_authorships(library, paper_id, chosen["authors"], owner_id, batch=batch, new=True)
+    if batch is not None:
+        batch.unindexed.append((paper_id, values["title"], values["abstract"]))
+    else:
+        reconcile.index_paper(library, paper_id)
     return paper_id
 
 
@@ -424,34 +523,49 @@ def import_records(
         touched: set[int] = set()
         seen_in_batch: set[int] = set()
         total = len(records)
+        batch = _Batch()
+        # The page's earlier claims and the merge chains, read once instead of once per record.
+        earlier: dict[str, tuple[int, int, str, int, int | None]] = {}
+        for claim_id, claim_key, claim_paper, claim_hash, claim_source, claim_line in conn.execute(
+            "SELECT id, entry_key, paper_id, record_hash, source_id, line FROM claims WHERE lineage = ? ORDER BY id",
+            (lineage,),
+        ):
+            earlier.setdefault(claim_key, (claim_id, claim_paper, claim_hash, claim_source, claim_line))
+        merged_into = dict(conn.execute("SELECT id, merged_into FROM papers WHERE merged_into IS NOT NULL"))
+        # A first import has nothing to match against: find_match only proposes papers that are not this
+        # import's own (trashed papers count, they can be matched).
+        nothing_to_match = conn.execute("SELECT 1 FROM papers WHERE merged_into IS NULL LIMIT 1").fetchone() is None
+        moved_claims: list[tuple[int, int, int]] = []
+        implied: list[tuple[int, int, int]] = []
         for index, record in enumerate(records):
             if cancelled is not None and index % 50 == 0 and cancelled():
                 raise ImportCancelled(file)
             data = record_json(record)
             digest = _hash(data)
             key = entry_key(record)
-            existing = conn.execute(
-                "SELECT id, paper_id, record_hash FROM claims WHERE lineage = ? AND entry_key = ?", (lineage, key)
-            ).fetchone()
+            existing = earlier.get(key)
             if existing and existing[1] in seen_in_batch:
                 existing = None  # two entries of one page with one key: keep both as claims
             target = targets[index] if targets is not None else None
-            if existing and target is not None and _live_paper(library, existing[1]) != target:
+            if existing and target is not None and _follow(merged_into, existing[1]) != target:
                 existing = None  # the caller knows which paper this record describes
             if existing:
-                claim_id, paper_id, old_hash = existing
-                paper_id = _live_paper(library, paper_id)
+                claim_id, paper_id, old_hash, old_source, old_line = existing
+                paper_id = _follow(merged_into, paper_id)
                 if old_hash == digest:
-                    conn.execute(
-                        "UPDATE claims SET source_id = ?, line = ? WHERE id = ?", (source_id, record.line, claim_id)
-                    )
+                    if old_source != source_id:  # read back by recompute_paper (through its source): now
+                        conn.execute(
+                            "UPDATE claims SET source_id = ?, line = ? WHERE id = ?", (source_id, record.line, claim_id)
+                        )
+                    elif old_line != record.line:
+                        moved_claims.append((source_id, record.line, claim_id))
                     result.unchanged.append(paper_id)
                 else:
                     conn.execute(
                         "UPDATE claims SET source_id=?, line=?, record=?, record_hash=? WHERE id=?",
                         (source_id, record.line, json.dumps(data, ensure_ascii=False), digest, claim_id),
                     )
-                    if recompute_paper(library, paper_id):
+                    if recompute_paper(library, paper_id, batch=batch):
                         result.updated.append(paper_id)
                         touched.add(paper_id)
                     else:
@@ -460,12 +574,14 @@ def import_records(
                 match = (
                     reconcile.Match(target, 1.0, ["looked up for this paper"])
                     if target is not None
+                    else None
+                    if nothing_to_match
                     else reconcile.find_match(library, record, exclude=seen_in_batch)
                 )
                 if match is not None and match.confident:
                     paper_id = match.paper_id
                     claim_id = _add_claim(conn, paper_id, source_id, key, record, data, digest, lineage)
-                    recompute_paper(library, paper_id)
+                    recompute_paper(library, paper_id, batch=batch)
                     # The snapshot names the claim that joined, so merge.unmerge_paper can make it a paper again.
                     conn.execute(
                         "INSERT INTO merges(kind, kept_id, merged_id, automatic, evidence, snapshot, created_at) "
@@ -475,7 +591,7 @@ def import_records(
                     result.merged.append((paper_id, match.evidence))
                     touched.add(paper_id)
                 else:
-                    paper_id = _create_paper(library, record, fmt, owner_id)
+                    paper_id = _create_paper(library, record, fmt, owner_id, data=data, batch=batch)
                     _add_claim(conn, paper_id, source_id, key, record, data, digest, lineage)
                     result.new.append(paper_id)
                     touched.add(paper_id)
@@ -483,12 +599,16 @@ def import_records(
                         result.suggested += reconcile.suggest(library, paper_id, match)
             seen_in_batch.add(paper_id)
             if owner_id is not None:
-                conn.execute(
-                    "INSERT OR IGNORE INTO implied_authors(paper_id, author_id, source_id) VALUES (?,?,?)",
-                    (paper_id, owner_id, source_id),
-                )
+                implied.append((paper_id, owner_id, source_id))
             if progress is not None and (index % 100 == 0 or index == total - 1):
                 progress(index + 1, total)
+        # Written together after the loop, which never reads them back; an unchanged claim is not rewritten.
+        conn.executemany("UPDATE claims SET source_id = ?, line = ? WHERE id = ?", moved_claims)
+        conn.executemany(
+            "INSERT OR IGNORE INTO implied_authors(paper_id, author_id, source_id) VALUES (?,?,?)", implied
+        )
+        library.refresh_author_search(sorted(batch.touched_authors))
+        reconcile.index_new_papers(library, batch.unindexed)
         conn.execute(
             "UPDATE sources SET found_count = (SELECT count(*) FROM claims WHERE source_id = ?) WHERE id = ?",
             (source_id, source_id),
@@ -506,6 +626,15 @@ def import_records(
 class ImportCancelled(Exception):
     def __init__(self, file: str) -> None:
         super().__init__(f"the import of {file} was cancelled; nothing was written")
+
+
+def _follow(merged_into: dict[int, int], paper_id: int) -> int:
+    """`_live_paper` over a preloaded map of merged papers."""
+    seen = set()
+    while paper_id in merged_into and paper_id not in seen:
+        seen.add(paper_id)
+        paper_id = merged_into[paper_id]
+    return paper_id
 
 
 def _live_paper(library: Library, paper_id: int) -> int:

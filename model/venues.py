@@ -7,7 +7,9 @@ Pure lookups: no SQL, no network; an unknown venue is simply not found (callers 
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -33,6 +35,7 @@ _ORDINAL = re.compile(r"\b\d+(?:st|nd|rd|th)\b", re.I)
 _LEADING = re.compile(r"^(?:in\s+)?(?:proceedings\s+of\s+(?:the\s+)?|proc\.\s+(?:of\s+)?(?:the\s+)?)?(?:the\s+)?", re.I)
 
 
+@functools.lru_cache(maxsize=8192)  # an import or export asks for the same few venues again and again
 def venue_key(text: str) -> str:
     """What two spellings of one venue share: lower-case letters and digits, without year, ordinal or
     "Proceedings of the" ("ACL-IJCNLP 2021" -> "aclijcnlp", "ACM MM" and "ACMMM" -> "acmmm")."""
@@ -109,9 +112,19 @@ def load_table(user_file: Path | None = None) -> VenueTable:
     return VenueTable(entries)
 
 
+# The environment variables platformdirs reads to place the user's config folder.
+_PATH_ENVIRONMENT = ("XDG_CONFIG_HOME", "HOME", "APPDATA", "LOCALAPPDATA", "USERPROFILE")
+
+
+@functools.lru_cache(maxsize=8)
+def _user_path(environment: tuple[str | None, ...]) -> Path:
+    return user_venues_path()
+
+
 def _table() -> VenueTable:
     global _cache
-    path = user_venues_path()
+    # Asked once per record of an import and per entry of an export: platformdirs is asked once per environment.
+    path = _user_path(tuple(os.environ.get(name) for name in _PATH_ENVIRONMENT))
     try:
         stamp: float | None = path.stat().st_mtime
     except OSError:
