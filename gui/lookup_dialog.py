@@ -126,6 +126,7 @@ class _LookupDialog(QDialog):
         self.summary = QTreeWidget(self)
         self.summary.setColumnCount(2)
         self.summary.setHeaderLabels(["Paper", "Result"])
+        self.summary.header().setStretchLastSection(False)
         self.summary.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.summary.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.summary.setAlternatingRowColors(True)
@@ -246,8 +247,10 @@ class _LookupDialog(QDialog):
     def _show_report(self, report: LookupReport) -> None:
         self.summary.clear()
         for outcome in report.papers:
-            self.summary.addTopLevelItem(self._paper_item(outcome, report))
-        self.summary.expandAll()
+            item = self._paper_item(outcome, report)
+            self.summary.addTopLevelItem(item)
+            # What changed (or failed) is shown open; "not found" and "skipped" stay folded, one line each.
+            item.setExpanded(outcome.status not in ("not-found", "skipped", "existing", "unchanged"))
         parts = []
         for status in ("added", "completed", "matched", "existing", "unchanged", "not-found", "error", "invalid"):
             count = report.count(status)
@@ -282,7 +285,7 @@ class _LookupDialog(QDialog):
         for change in outcome.replaced:
             item.addChild(_change_item(f"~ {change.field}", change, "replaced"))
         for change in outcome.withheld:
-            child = _change_item(f"= {change.field}", change, "kept yours")
+            child = _change_item(f"= {change.field}", change, "kept")
             if self._withheld_checkable(change):
                 child.setFlags(child.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                 child.setCheckState(0, Qt.CheckState.Unchecked)
@@ -314,7 +317,7 @@ def _short(value: Any, limit: int = 80) -> str:
 
 
 def _change_item(head: str, change: FieldChange, verb: str) -> QTreeWidgetItem:
-    if verb == "kept yours":
+    if verb == "kept":
         text = f"{head}: kept “{_short(change.old, 40)}”; the lookup says “{_short(change.new, 60)}”"
     elif change.old in (None, "", [], ()):
         text = f"{head}: {_short(change.new)}"

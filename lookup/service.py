@@ -193,6 +193,27 @@ class LookupService:
                 self._down[service] = failure.message
             raise
 
+    def _search(
+        self, cache_key: str, key: str, service: str, url: str, accept: str, interval: float, parse: Callable
+    ) -> tuple[Any, bool]:
+        """A title search's parsed answer and whether the cache gave it; a failure raises LookupFailure. An
+        answer is parsed before it is cached, so a malformed one is never kept."""
+        cached = self._cached(cache_key, key)
+        if cached is not None:
+            try:
+                parsed = parse(cached[1].encode())
+            except LookupFailure:
+                pass  # a damaged cache row: ask again
+            else:
+                self.cache_hits += 1
+                return parsed, True
+        response = self._get(service, url, accept, interval)
+        if response.status != 200:
+            raise LookupFailure("http", f"{service} answered HTTP {response.status} to a title search")
+        parsed = parse(response.body)
+        self._remember(cache_key, key, 200, response.text())
+        return parsed, False
+
     # ------------------------------------------------------------------ arXiv
     def arxiv(self, arxiv_ids: Sequence[str], progress: Callable[[str], None] | None = None) -> dict[str, Answer]:
         """Answers for these ids, asking arXiv for many ids per request (the cache answers the rest)."""
@@ -256,35 +277,29 @@ class LookupService:
                 answers[arxiv_id] = Answer(arxiv_api.SERVICE, arxiv_id, unknown=_arxiv_unknown(arxiv_id))
         return answers
 
-    def arxiv_title(self, title: str, authors: Sequence[str] = (), year: int | None = None) -> Answer:
+    def arxiv_title(self, title: str, authors: Sequence[str] = ()) -> Answer:
         """The arXiv paper with exactly this title (and, when authors are known, one of them)."""
         key = title_key(title) or title
-        cached = self._cached("arxiv-search", key)
-        body: str | None = None
-        if cached is not None:
-            self.cache_hits += 1
-            body = cached[1]
-        else:
-            url = arxiv_api.search_url(self.settings.arxiv_api, title)
-            try:
-                response = self._get(arxiv_api.SERVICE, url, "application/atom+xml", self.settings.arxiv_interval)
-                if response.status != 200:
-                    raise LookupFailure("http", f"arXiv answered HTTP {response.status} to a title search")
-                arxiv_api.parse_feed(response.body)  # refuse a malformed answer before caching it
-            except LookupFailure as failure:
-                if failure.kind == "cancelled":
-                    raise
-                return Answer(arxiv_api.SERVICE, _quoted(title), error=failure.message)
-            body = response.text()
-            self._remember("arxiv-search", key, 200, body)
-        feed = arxiv_api.parse_feed(body.encode())
+        url = arxiv_api.search_url(self.settings.arxiv_api, title)
+        try:
+            feed, cached = self._search(
+                "arxiv-search",
+                key,
+                arxiv_api.SERVICE,
+                url,
+                "application/atom+xml",
+                self.settings.arxiv_interval,
+                arxiv_api.parse_feed,
+            )
+        except LookupFailure as failure:
+            if failure.kind == "cancelled":
+                raise
+            return Answer(arxiv_api.SERVICE, _quoted(title), error=failure.message)
         for entry in feed.entries:
             if title_key(entry.title) == key and _authors_agree(authors, entry.authors):
                 record = _normal(arxiv_api.entry_to_record(entry))
-                return Answer(arxiv_api.SERVICE, entry.arxiv_id, record=record, cached=cached is not None)
-        return Answer(
-            arxiv_api.SERVICE, _quoted(title), unknown="arXiv has no paper with this title", cached=cached is not None
-        )
+                return Answer(arxiv_api.SERVICE, entry.arxiv_id, record=record, cached=cached)
+        return Answer(arxiv_api.SERVICE, _quoted(title), unknown="arXiv has no paper with this title", cached=cached)
 
     # ------------------------------------------------------------------ Crossref
     def crossref(self, doi: str) -> Answer:
@@ -327,32 +342,28 @@ class LookupService:
         """The Crossref work with exactly this title (with or without its subtitle), agreeing on authors and,
         within a year, on the year."""
         key = title_key(title) or title
-        cached = self._cached("crossref-search", key)
-        if cached is not None:
-            self.cache_hits += 1
-            body = cached[1]
-        else:
-            url = crossref.search_url(self.settings.crossref_api, title)
-            try:
-                response = self._get(crossref.SERVICE, url, "application/json", self.settings.crossref_interval)
-                if response.status != 200:
-                    raise LookupFailure("http", f"Crossref answered HTTP {response.status} to a title search")
-                crossref.parse_work_list(response.body)
-            except LookupFailure as failure:
-                if failure.kind == "cancelled":
-                    raise
-                return Answer(crossref.SERVICE, _quoted(title), error=failure.message)
-            body = response.text()
-            self._remember("crossref-search", key, 200, body)
-        for message in crossref.parse_work_list(body.encode()):
+        url = crossref.search_url(self.settings.crossref_api, title)
+        try:
+            works, cached = self._search(
+                "crossref-search",
+                key,
+                crossref.SERVICE,
+                url,
+                "application/json",
+                self.settings.crossref_interval,
+                crossref.parse_work_list,
+            )
+        except LookupFailure as failure:
+            if failure.kind == "cancelled":
+                raise
+            return Answer(crossref.SERVICE, _quoted(title), error=failure.message)
+        for message in works:
             record = crossref.work_to_record(message)
             titles = {title_key(record.title), title_key(_first_text(message.get("title")))}
             year_ok = not (year and record.year) or abs(year - record.year) <= 1
             if key in titles and year_ok and _authors_agree(authors, record.authors):
-                return Answer(crossref.SERVICE, record.doi or "", record=_normal(record), cached=cached is not None)
-        return Answer(
-            crossref.SERVICE, _quoted(title), unknown="Crossref has no work with this title", cached=cached is not None
-        )
+                return Answer(crossref.SERVICE, record.doi or "", record=_normal(record), cached=cached)
+        return Answer(crossref.SERVICE, _quoted(title), unknown="Crossref has no work with this title", cached=cached)
 
 
 def _normal(record: PaperRecord) -> PaperRecord:
@@ -538,7 +549,7 @@ def _answers_for(service: LookupService, target: lookups.LookupTarget, by_id: Ma
     if target.arxiv_id:
         arxiv_answer = by_id[target.arxiv_id]
     elif not target.doi and target.title:
-        arxiv_answer = service.arxiv_title(target.title, target.authors, target.year)
+        arxiv_answer = service.arxiv_title(target.title, target.authors)
     if arxiv_answer is not None:
         answers.append(arxiv_answer)
     found_doi = arxiv_answer.record.doi if arxiv_answer is not None and arxiv_answer.record else None
