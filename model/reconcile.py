@@ -687,7 +687,7 @@ def _content_matches(library: Library, record: Any, excluded: set[int]) -> list[
             candidate.venue,
             candidate.year,
             getattr(record, "year", None),
-            venue_hint(record) or (getattr(record, "venue", None) if not _is_preprint(record.venue) else None),
+            venue_hint(record) or _published_venue(record),
             getattr(record, "comments", None),
         )
         match = _score_content(candidate.id, sides, text)
@@ -698,6 +698,11 @@ def _content_matches(library: Library, record: Any, excluded: set[int]) -> list[
             ]
             matches.append(_with_named_authors(match, authors, text))
     return matches
+
+
+def _published_venue(record: Any) -> str | None:
+    venue = getattr(record, "venue", None)
+    return None if _is_preprint(venue) else venue
 
 
 def _reverse_content_matches(library: Library, record: Any, excluded: set[int]) -> list[Match]:

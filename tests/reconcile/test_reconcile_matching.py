@@ -398,3 +398,13 @@ def test_venue_hints_are_read_from_comments_and_journal_refs():
     assert reconcile.venues_agree("ACL-IJCNLP 2021", "ACL")
     assert reconcile.venues_agree("NIPS 2019", "NeurIPS")
     assert not reconcile.venues_agree("ICLR 2020", "NeurIPS")
+
+
+def test_any_object_with_some_record_fields_can_be_matched(memory_library, add_page, seed_abstract):
+    """Callers outside the importers (lookups) match plain objects that carry only some of a record's fields."""
+    from types import SimpleNamespace
+
+    add_page(memory_library, "homepage", m6_homepage(), owner="Junyang Lin")
+    probe = SimpleNamespace(title=None, abstract=seed_abstract("2103.00823"), arxiv_id=None, line=0)
+    match = reconcile.find_match(memory_library, probe)
+    assert match is not None and memory_library.get_paper(match.paper_id).title.startswith("M6: A Chinese")
