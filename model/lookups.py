@@ -100,10 +100,6 @@ def cache_put(library: Library, service: str, identifier: str, status: int, body
         )
 
 
-def cache_size(library: Library) -> int:
-    return library.conn.execute("SELECT count(*) FROM lookup_cache").fetchone()[0]
-
-
 # ---------------------------------------------------------------------------------------------- targets
 @dataclass(frozen=True)
 class LookupTarget:
