@@ -255,7 +255,7 @@ def explain_storage_error(error: sqlite3.Error) -> str | None:
     if name.startswith("SQLITE_READONLY"):
         return "the library file, its folder or its disk is read-only"
     if name.startswith("SQLITE_IOERR") or name.startswith("SQLITE_CANTOPEN"):
-        return f"the disk reported an error ({error})"
+        return f"the disk refused the write ({error}); it may be full, unplugged or failing"
     if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
         return "the library file is damaged; run `papershelf check` for the way out"
     return None

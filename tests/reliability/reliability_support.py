@@ -13,14 +13,15 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-# The shared fixtures (named here rather than imported from conftest: several test folders have a conftest).
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-SEEDS = FIXTURES / "seeds"
-SEED_HOMEPAGE = SEEDS / "000_f5f6b2d255113960.txt"
-SEED_ARXIV = SEEDS / "002_3e77bbf1de03bcad.txt"
-SEED_SCHOLARLY = SEEDS / "003_536a871b23289ef2.txt"
-ALL_SEEDS = tuple(sorted(SEEDS.glob("*.txt")))
-SEED_AS_OF = "2025-11-20"
+from seedfiles import (  # noqa: F401  (re-exported for the suite's modules)
+    ALL_SEEDS,
+    FIXTURES,
+    SEED_ARXIV,
+    SEED_AS_OF,
+    SEED_HOMEPAGE,
+    SEED_SCHOLARLY,
+    SEEDS,
+)
 
 # Words for generated abstracts: every entry draws its own, so no two generated papers look alike.
 _VOCABULARY = (

@@ -1,0 +1,178 @@
+"""Upgrades: a library made by every earlier version opens at the current one with the user's rows intact; it
+is backed up first; a failed step leaves the old version readable; a newer library is refused, byte for byte
+unchanged.
+
+The fixture libraries are made by this test from the migrations themselves (MIGRATIONS[:v] on an empty file),
+so there is no binary fixture to go stale, and a new migration is tested the day it is added.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from reliability_support import SEED_ARXIV, SEED_AS_OF, assert_no_traceback, digest, integrity, papershelf
+
+from papershelf.model import Library, LibraryError, schema
+from papershelf.pipeline import import_file
+
+
+def _v1_sample(connection: sqlite3.Connection) -> None:
+    """User data as a version-1 library holds it, written with version-1 SQL."""
+    stamp = "2024-01-02T03:04:05+00:00"
+    connection.executescript(
+        f"""
+        INSERT INTO papers(id, title, year, venue, note, citekey, added_at, updated_at)
+            VALUES (1, 'Attention Is Old News', 2017, 'NeurIPS', 'my note', 'vaswani2017attention', '{stamp}',
+                    '{stamp}');
+        INSERT INTO papers(id, title, year, note, added_at, updated_at, deleted_at)
+            VALUES (2, 'In The Trash', 2019, '', '{stamp}', '{stamp}', '{stamp}');
+        INSERT INTO paper_edits(paper_id, field, value, edited_at) VALUES (1, 'title', '"Attention Is Old News"',
+            '{stamp}');
+        INSERT INTO citekey_aliases(key, paper_id) VALUES ('old-key', 1);
+        INSERT INTO authors(id, display_name, given, family, name_key, note, created_at)
+            VALUES (1, 'Ashish Vaswani', 'Ashish', 'Vaswani', 'vaswani|ashish', 'author note', '{stamp}');
+        INSERT INTO authorships(paper_id, position, author_id, as_written) VALUES (1, 0, 1, 'A. Vaswani');
+        INSERT INTO tags(id, name, colour, created_at) VALUES (1, 'to-read', '#4e79a7', '{stamp}');
+        INSERT INTO paper_tags VALUES (1, 1), (2, 1);
+        INSERT INTO settings(key, value) VALUES ('sort', '"year"');
+        INSERT INTO papers_fts(rowid, title, abstract, authors, tags, note, venue)
+            VALUES (1, 'Attention Is Old News', '', 'Ashish Vaswani', 'to-read', 'my note', 'NeurIPS');
+        """
+    )
+
+
+# SAMPLES[v] fills a library at version v with user data. A version that is no longer the newest needs one, so
+# that its upgrade is tested on real rows: the test below fails for an earlier version without a sample.
+SAMPLES: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_sample}
+USER_TABLES = ("papers", "paper_edits", "citekey_aliases", "authors", "authorships", "tags", "paper_tags", "settings")
+
+
+def make_library_at(path: Path, version: int) -> None:
+    """A library file exactly as the Papershelf that knew `version` migrations left it."""
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.execute("PRAGMA journal_mode = WAL")
+    for step in range(version):
+        schema.MIGRATIONS[step](connection, step + 1)
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == version
+    if version in SAMPLES:
+        SAMPLES[version](connection)
+    connection.close()
+
+
+def _rows(path: Path, tables: tuple[str, ...]) -> dict[str, int]:
+    connection = sqlite3.connect(path)
+    try:
+        present = {r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        return {t: connection.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables if t in present}
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize("version", range(schema.SCHEMA_VERSION + 1))
+def test_library_made_at_each_version_opens_at_the_current_one(tmp_path: Path, version: int) -> None:
+    if 0 < version < schema.SCHEMA_VERSION:
+        assert version in SAMPLES, f"add SAMPLES[{version}]: user data as version {version} stored it"
+    path = tmp_path / "library.sqlite"
+    make_library_at(path, version)
+    before = _rows(path, USER_TABLES)
+
+    with Library.open(path) as library:
+        assert library.schema_version == schema.SCHEMA_VERSION
+        assert library.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        if version in SAMPLES:
+            paper = library.get_paper(1)
+            assert (paper.title, paper.note, paper.tags, paper.citekey) == (
+                "Attention Is Old News",
+                "my note",
+                ["to-read"],
+                "vaswani2017attention",
+            )
+            assert paper.key_aliases == ["old-key"] and paper.edited_fields == ["title"]
+            assert library.paper_ids(view="trash") == [2]
+            assert library.search("old news") == [1]
+    assert integrity(path) == ["ok"]
+    after = _rows(path, USER_TABLES)
+    assert {t: after[t] for t in before} == before  # no user row lost on the way up
+
+    upgraded = sorted((tmp_path / "backups").glob("library-*-before-upgrade-from-v*.sqlite"))
+    if 0 < version < schema.SCHEMA_VERSION:
+        assert len(upgraded) == 1 and _rows(upgraded[0], USER_TABLES) == before
+    else:
+        assert upgraded == []  # nothing to keep from an empty file, nothing to do at the current version
+
+
+def make_current_library(path: Path) -> int:
+    """A library at the current version with a paper carrying a note; returns that paper's id."""
+    with Library.open(path) as library:
+        assert import_file(library, SEED_ARXIV, as_of=dt.date.fromisoformat(SEED_AS_OF)).ok
+        paper_id = library.paper_ids()[0]
+        library.set_note(paper_id, "my note")
+        return paper_id
+
+
+def _with_extra_step(monkeypatch: pytest.MonkeyPatch, step) -> int:
+    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, step])
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", len(schema.MIGRATIONS))
+    return schema.SCHEMA_VERSION
+
+
+def test_an_upgrade_is_backed_up_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "library.sqlite"
+    old = schema.SCHEMA_VERSION
+    paper_id = make_current_library(path)
+    new = _with_extra_step(monkeypatch, schema._script("ALTER TABLE papers ADD COLUMN reading_status TEXT;"))
+    with Library.open(path) as library:
+        assert library.schema_version == new
+    [saved] = (tmp_path / "backups").glob(f"library-*-before-upgrade-from-v{old}.sqlite")
+    connection = sqlite3.connect(saved)
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == old
+    assert connection.execute("SELECT note FROM papers WHERE id = ?", (paper_id,)).fetchone()[0] == "my note"
+    connection.close()
+
+
+def test_a_failing_step_leaves_the_old_version_readable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "library.sqlite"
+    old = schema.SCHEMA_VERSION
+    paper_id = make_current_library(path)
+    broken = schema._script(
+        "UPDATE papers SET note = 'half-migrated';"
+        "CREATE TABLE reading_list(paper_id INTEGER);"
+        "INSERT INTO no_such_table VALUES (1);"  # the step fails after it already changed user data
+    )
+    _with_extra_step(monkeypatch, broken)
+    with pytest.raises(LibraryError, match=f"left at version {old}") as caught:
+        Library.open(path)
+    assert "before-upgrade" in str(caught.value)
+    monkeypatch.undo()  # the Papershelf that knows only `old` versions
+
+    with Library.open(path) as library:
+        assert library.schema_version == old
+        assert library.get_paper(paper_id).note == "my note"
+        assert not library.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'reading_list'").fetchall()
+    assert integrity(path) == ["ok"]
+
+
+def test_a_library_from_a_newer_papershelf_is_refused_unchanged(tmp_path: Path) -> None:
+    path = tmp_path / "library.sqlite"
+    make_current_library(path)
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION + 1}")
+    connection.close()
+    fingerprint, listing = digest(path), sorted(p.name for p in tmp_path.iterdir())
+
+    for read_only in (False, True):
+        with pytest.raises(LibraryError, match="newer Papershelf") as caught:
+            Library.open(path, read_only=read_only)
+        assert "update Papershelf" in str(caught.value) and "not changed" in str(caught.value)
+    run = papershelf(path, "import", "--samples")
+    assert_no_traceback(run)
+    assert run.code == 2 and "newer Papershelf" in run.err
+    run = papershelf(path, "papers")
+    assert run.code == 2 and "newer Papershelf" in run.err
+
+    assert digest(path) == fingerprint
+    assert sorted(p.name for p in tmp_path.iterdir()) == listing  # not even a -wal or a backup beside it
