@@ -327,6 +327,7 @@ def _duplicates(library: Library, paper_id: int, values: Mapping[str, Any]) -> t
         arxiv_id=values.get("arxiv_id"),
         doi=values.get("doi"),
         abstract=values.get("abstract"),
+        venue=values.get("venue"),
         line=0,
         authors_complete=True,
     )
