@@ -322,6 +322,10 @@ class LatexEscaper:
 
     def _run(self, text: str, result: Encoded, protect: bool) -> str:
         """Text outside math, word by word: protected words get braces, ligature pairs a {} between."""
+        if _PLAIN_TEXT.fullmatch(text) and not any(pair in text for pair in _PLAIN_LIGATURES):
+            # Only letters, digits, spaces and punctuation TeX prints as they are (most of a library's text):
+            # the same result as the walk below, which costs more than everything else an export does.
+            return _PROTECTABLE.sub(_protected, text) if protect else text
         out: list[str] = []
         previous = ""
         paired = _paired_braces(text)
@@ -331,7 +335,12 @@ class LatexEscaper:
                 out.append("{}")
             # A matched brace pair balances for bibtex and biber as \{ \}, which every BibTeX reader decodes.
             paired_brace = match.start() in paired
-            encoded = "\\" + token if paired_brace else "".join(self._char(ch, result) for ch in token)
+            if paired_brace:
+                encoded = "\\" + token
+            elif token.isascii() and token.isalnum():
+                encoded = token  # ASCII letters and digits stand for themselves: most words of every entry
+            else:
+                encoded = "".join(self._char(ch, result) for ch in token)
             if protect and _needs_protection(token):
                 encoded = "{" + encoded + "}"
             out.append(encoded)
@@ -376,6 +385,17 @@ class LatexEscaper:
         return result
 
 
+# ASCII that needs no escape and makes no ligature except these pairs (the others need a backtick).
+_PLAIN_TEXT = re.compile(r"[A-Za-z0-9 .,;:!?()\[\]'\"/+=*@-]*")
+_PLAIN_LIGATURES = ("--", "''", ",,")
+_PROTECTABLE = re.compile(r"[^\W_]+")
+
+
+def _protected(match: re.Match[str]) -> str:
+    word = match.group(0)
+    return "{" + word + "}" if _needs_protection(word) else word
+
+
 def _paired_braces(text: str) -> set[int]:
     """Positions of the braces in `text` that have a partner; a lone one is written {\\textbraceleft}."""
     stack: list[int] = []
@@ -390,6 +410,11 @@ def _paired_braces(text: str) -> set[int]:
 
 def _needs_protection(word: str) -> bool:
     """Acronyms and names a style must not lower-case: BERT, LayerNorm, M6, iPhone, GPT3."""
+    if word.isascii():  # the same answer, cheaper: asked for every word of every title
+        rest = word[1:]
+        if rest != rest.lower():
+            return True
+        return word[:1].isupper() and not rest.isalpha() and any(ch.isdigit() for ch in rest)
     letters = [ch for ch in word if ch.isalpha()]
     if not letters:
         return False

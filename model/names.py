@@ -183,6 +183,7 @@ def clean_name(text: str) -> str:
     return _SPACES.sub(" ", text).strip().strip(",;")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pure, and asked for the same spellings by every import and export
 def parse_name(text: str) -> ParsedName:
     """Split a name into given and family parts, keeping aliases and suffixes apart.
 

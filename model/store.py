@@ -129,7 +129,7 @@ def _hash(data: dict[str, Any]) -> str:
 
 # ---------------------------------------------------------------------------------------------- authors
 # The same spellings recur on every page of a library: each is parsed once (parse_name is a pure function).
-_parse_name = functools.lru_cache(maxsize=1 << 16)(parse_name)
+_parse_name = parse_name  # cached in model.names
 
 
 @dataclass
