@@ -267,8 +267,15 @@ class DetailPane(QWidget):
             return
         self.paper = paper
         self.title.setText(display.display_title(paper))
-        self.title_hint.setVisible(not paper.title)
-        self.title_hint.setText("No source gives a title; press F2 to add one.")
+        hints = []
+        if paper.deleted_at:
+            hints.append(
+                f"In the trash since {display.short_date(paper.deleted_at)}: Paper ▸ Restore from trash brings it back."
+            )
+        if not paper.title:
+            hints.append("No source gives a title; press F2 to add one.")
+        self.title_hint.setVisible(bool(hints))
+        self.title_hint.setText("\n".join(hints))
         self.authors.setText(authors_html(paper))
         venue = display.venue_and_year(paper)
         kind = paper.entry_type or ""

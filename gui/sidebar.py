@@ -271,6 +271,8 @@ class Sidebar(QTreeView):
             self.select(ALL_PAPERS)
 
     def _library_changed(self, change: Change) -> None:
+        if change.kind == "papers" and change.description == "note changed":
+            return  # no count depends on notes, and notes are saved while the user types
         # Several changes arrive together (an undo, an import): count once they have all landed.
         self._rebuild_timer.start()
 

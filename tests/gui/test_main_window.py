@@ -166,6 +166,8 @@ def test_delete_moves_to_the_trash_and_restore_brings_back(qtbot, window, seed_l
     window.navigate(NavTarget("view", "trash"))
     assert set(window.table.paper_model.ids()) == set(ids)
     assert window.sidebar.current_target() == NavTarget("view", "trash")
+    window.table.select_ids(ids[:1])
+    assert "In the trash since" in window.detail.title_hint.text()
     window.table.select_ids(ids)
     assert window.restore_action.isEnabled() and not window.delete_action.isEnabled()
     window.restore_action.trigger()

@@ -137,3 +137,15 @@ def test_a_removed_tag_falls_back_to_all_papers(qtbot, sidebar, library, ids):
     sidebar.rebuild()
     assert sidebar.current_target() == NavTarget("view", "all")
     assert chosen[-1] == NavTarget("view", "all")
+
+
+def test_saving_a_note_does_not_recount_the_library(qtbot, monkeypatch, sidebar, library, ids):
+    recounts = []
+    original = library.list_sources
+    monkeypatch.setattr(library, "list_sources", lambda: recounts.append(1) or original())
+    library.set_note(ids[0], "typed while reading")
+    qtbot.wait(300)
+    assert recounts == []
+    library.add_tag(ids[:1], "counted")
+    qtbot.waitUntil(lambda: sidebar.count_text(NavTarget("tag", "counted")) == "1")
+    assert recounts
