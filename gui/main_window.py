@@ -256,12 +256,14 @@ class MainWindow(QMainWindow):
             self.delete_action,
             self.restore_action,
         ]
+        for action in self.table.actions():
+            self.table.removeAction(action)  # re-added below in menu order (the shortcuts stay bound)
         for action in context:
             if action is None:
                 separator = QAction(self.table)
                 separator.setSeparator(True)
                 self.table.addAction(separator)
-            elif action not in self.table.actions():
+            else:
                 self.table.addAction(action)
 
     def _fill_columns_menu(self, menu) -> None:
