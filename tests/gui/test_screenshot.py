@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import ALL_SEEDS, SEED_AS_OF
 from PySide6.QtGui import QImage
+from seedfiles import ALL_SEEDS, SEED_AS_OF
 
 from papershelf.cli.main import main as cli_main
 from papershelf.gui.screenshot import ScreenshotError, parse_size, parse_view
