@@ -18,6 +18,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from papershelf.gui.hub import LibraryHub
 from papershelf.gui.settings import APPLICATION, ORGANISATION
+from papershelf.model.backup import restore
+from papershelf.model.integrity import DamagedLibraryError
 from papershelf.model.library import Library, LibraryError
 from papershelf.paths import cloud_sync_folder
 
@@ -139,14 +141,39 @@ def open_window(library: Library, *, parent: QWidget | None = None):
     return window
 
 
+def open_or_recover(path: Path) -> Library | None:
+    """Open the library; when it is damaged (already moved aside by the model) offer its newest good backup."""
+    try:
+        return Library.open(path)
+    except DamagedLibraryError as error:
+        if error.backup is None:
+            QMessageBox.critical(None, "The library is damaged", str(error))
+            return None
+        answer = QMessageBox.question(
+            None,
+            "The library is damaged",
+            f"{error}\n\nRestore the newest good backup, {error.backup.name}, now?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return None
+        try:
+            restore(error.backup, path)
+            return Library.open(path)
+        except (LibraryError, ValueError, OSError) as failure:
+            QMessageBox.critical(None, "The backup could not be restored", str(failure))
+            return None
+    except LibraryError as error:
+        QMessageBox.critical(None, "Papershelf cannot open the library", str(error))
+        return None
+
+
 def run_app(library_path: str | Path) -> int:
     """Open the app on this library file and run until the window closes; returns the exit status."""
     app = create_application()
     path = Path(library_path).expanduser()
-    try:
-        library = Library.open(path)
-    except LibraryError as error:
-        QMessageBox.critical(None, "Papershelf cannot open the library", str(error))
+    library = open_or_recover(path)
+    if library is None:
         return 2
     window = open_window(library)
     window.show()

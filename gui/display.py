@@ -20,14 +20,19 @@ _LATEX_HINT = re.compile(r"[\\$^_{}~%]")
 _BARE_PERCENT = re.compile(r"(?<!\\)%")
 
 
-def short_authors(authors: Sequence[AuthorRef], *, complete: bool = True, limit: int = 3) -> str:
+def short_authors(
+    authors: Sequence[AuthorRef], *, complete: bool = True, limit: int = 3, also: Sequence[AuthorRef] = ()
+) -> str:
     """ "Lin, Yang, Men et al." for a table cell: family names of the first `limit` people.
 
     "et al." also closes a list a page gave as partial (`complete` False), so the cell does not claim more
-    than the sources know.
+    than the sources know. `also` are people known to be authors without a place in the list (the owner of
+    the page that listed the paper): with no list at all they are what the cell can honestly show.
     """
     names = [_short_name(ref) for ref in authors]
     if not names:
+        if also:
+            return "incl. " + ", ".join(_short_name(ref) for ref in also[:limit])
         return "" if complete else "et al."
     if len(names) > limit:
         return ", ".join(names[:limit]) + " et al."
@@ -42,11 +47,13 @@ def _short_name(ref: AuthorRef) -> str:
     return ref.family or ref.name or ref.as_written
 
 
-def full_authors(authors: Sequence[AuthorRef], *, complete: bool = True) -> str:
+def full_authors(authors: Sequence[AuthorRef], *, complete: bool = True, also: Sequence[AuthorRef] = ()) -> str:
     """Every name in order, for tooltips and the detail pane's plain-text fallbacks."""
     text = ", ".join(ref.name for ref in authors)
     if not complete:
         text = f"{text} et al." if text else "et al."
+    if also:
+        text += ("; " if text else "") + "also by " + ", ".join(ref.name for ref in also)
     return text
 
 

@@ -37,6 +37,10 @@ class LibraryHub(QObject):
 
     def check_external_changes(self) -> bool:
         """Emit a library-wide change when another process committed since we last looked."""
+        if self.library.closed:
+            # A timer tick can still arrive after the window's library was closed; there is nothing to watch.
+            self._watch.stop()
+            return False
         version = self.library.data_version()
         if version != self._data_version:
             self._data_version = version

@@ -7,7 +7,6 @@ use, so a missing one only disables its feature with a clear status message. No 
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -46,16 +45,6 @@ from papershelf.model.types import Change
 
 # Files a user may drop or pick to import; anything else dropped is still tried (detection decides).
 IMPORT_FILTER = "Publication pages and BibTeX (*.txt *.html *.htm *.bib *.md);;All files (*)"
-
-
-def _optional(module: str, name: str) -> Any | None:
-    """A class from a module that may not be part of this build yet; None when it is missing."""
-    try:
-        return getattr(importlib.import_module(module), name)
-    except ModuleNotFoundError as error:
-        if error.name != module:
-            raise
-        return None
 
 
 class MainWindow(QMainWindow):
@@ -174,6 +163,18 @@ class MainWindow(QMainWindow):
         self.copy_cite_action = a("Copy \\&cite{key}", self.copy_cite, "Ctrl+Shift+C", "Copy \\cite{…} for LaTeX")
         self.copy_bibtex_action = a("Copy &BibTeX entry", self.copy_bibtex, "Ctrl+Shift+B", "Copy the BibTeX entries")
         self.edit_action = a("&Edit paper…", self.edit_current, "F2", "Fix a title, add a DOI …")
+        self.add_by_id_action = a(
+            "Add by &identifier…",
+            self.add_by_identifier,
+            "Ctrl+Shift+I",
+            "Add papers by arXiv id or DOI (asks arXiv / Crossref)",
+        )
+        self.complete_action = a(
+            "&Complete records…",
+            self.complete_records,
+            None,
+            "Fill missing titles, authors and venues of the selection (or the whole library) from arXiv and Crossref",
+        )
         self.delete_action = a(
             "Move to &trash",
             self.delete_selected,
@@ -210,7 +211,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         menu = bar.addMenu("&File")
-        for action in (self.import_action, self.samples_action, self.export_action):
+        for action in (self.import_action, self.add_by_id_action, self.samples_action, self.export_action):
             menu.addAction(action)
         menu.addSeparator()
         menu.addAction(self.empty_trash_action)
@@ -225,7 +226,7 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         menu.addAction(self.find_action)
         menu = bar.addMenu("&Paper")
-        for action in (self.edit_action, self.add_tag_action, self.remove_tag_action):
+        for action in (self.edit_action, self.complete_action, self.add_tag_action, self.remove_tag_action):
             menu.addAction(action)
         menu.addSeparator()
         menu.addAction(self.delete_action)
@@ -288,13 +289,9 @@ class MainWindow(QMainWindow):
         """Show a place in the library: a view, a tag or a source in the table; authors; duplicates."""
         self.target = target
         if target.kind == "authors":
-            view = self._authors()
-            if view is not None:
-                self.stack.setCurrentWidget(view)
+            self.stack.setCurrentWidget(self._authors())
         elif target.kind == "duplicates":
-            view = self._duplicates()
-            if view is not None:
-                self.stack.setCurrentWidget(view)
+            self.stack.setCurrentWidget(self._duplicates())
         else:
             self.stack.setCurrentWidget(self.papers_page)
             self._apply_filter()
@@ -331,23 +328,19 @@ class MainWindow(QMainWindow):
             self.search.show_hint(str(error))
         self._update_counts()
 
-    def _authors(self) -> QWidget | None:
+    def _authors(self) -> QWidget:
         if self._authors_view is None:
-            cls = _optional("papershelf.gui.authors_view", "AuthorsView")
-            if cls is None:
-                self.hub.status_message.emit("The author browser is not part of this build yet.")
-                return None
-            self._authors_view = cls(self.hub, self.stack)
+            from papershelf.gui.authors_view import AuthorsView
+
+            self._authors_view = AuthorsView(self.hub, self.stack)
             self.stack.addWidget(self._authors_view)
         return self._authors_view
 
-    def _duplicates(self) -> QWidget | None:
+    def _duplicates(self) -> QWidget:
         if self._duplicates_view is None:
-            cls = _optional("papershelf.gui.duplicates_view", "DuplicatesView")
-            if cls is None:
-                self.hub.status_message.emit("Reviewing duplicates is not part of this build yet.")
-                return None
-            self._duplicates_view = cls(self.hub, self.stack)
+            from papershelf.gui.duplicates_view import DuplicatesView
+
+            self._duplicates_view = DuplicatesView(self.hub, self.stack)
             self.stack.addWidget(self._duplicates_view)
         return self._duplicates_view
 
@@ -445,10 +438,8 @@ class MainWindow(QMainWindow):
         return self._copy(f"\\cite{{{','.join(keys)}}}" if keys else "", "Copied \\cite{…}")
 
     def copy_bibtex(self) -> str:
-        export_bib = _optional("papershelf.exporters.bibtex", "export_bib")
-        if export_bib is None:
-            self.hub.status_message.emit("BibTeX export is not part of this build yet.")
-            return ""
+        from papershelf.exporters.bibtex import export_bib
+
         papers = self._selected_papers()
         if not papers:
             return ""
@@ -510,12 +501,10 @@ class MainWindow(QMainWindow):
         paper_id = self.table.current_id() if self.stack.currentWidget() is self.papers_page else None
         if paper_id is None:
             return
-        cls = _optional("papershelf.gui.edit_dialog", "EditPaperDialog")
-        if cls is None:
-            self.hub.status_message.emit("Editing papers is not part of this build yet.")
-            return
+        from papershelf.gui.edit_dialog import EditPaperDialog
+
         self.detail.flush()
-        dialog = cls(
+        dialog = EditPaperDialog(
             self.hub,
             paper_id,
             self,
@@ -525,13 +514,26 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def export(self) -> None:
-        cls = _optional("papershelf.gui.export_dialog", "ExportDialog")
-        if cls is None:
-            self.hub.status_message.emit("Exporting from the app is not part of this build yet.")
-            return
+        from papershelf.gui.export_dialog import ExportDialog
+
         ids = self.selected_ids()
         tag = self.target.value if self.target.kind == "tag" else None
-        dialog = cls(self.hub, self, paper_ids=ids or None, tag=None if ids else tag)
+        dialog = ExportDialog(self.hub, self, paper_ids=ids or None, tag=None if ids else tag)
+        self._keep(dialog)
+        dialog.open()
+
+    def add_by_identifier(self) -> None:
+        from papershelf.gui.lookup_dialog import AddByIdentifierDialog
+
+        dialog = AddByIdentifierDialog(self.hub, self)
+        self._keep(dialog)
+        dialog.open()
+
+    def complete_records(self) -> None:
+        """Complete the selected papers, or every incomplete record when nothing is selected."""
+        from papershelf.gui.lookup_dialog import CompleteRecordsDialog
+
+        dialog = CompleteRecordsDialog(self.hub, self, paper_ids=self.selected_ids() or None)
         self._keep(dialog)
         dialog.open()
 
@@ -544,11 +546,9 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ importing
     def import_controller(self):
         if self._import_controller is None:
-            cls = _optional("papershelf.gui.import_dialog", "ImportController")
-            if cls is None:
-                self.hub.status_message.emit("Importing from the app is not part of this build yet.")
-                return None
-            self._import_controller = cls(self.hub, self)
+            from papershelf.gui.import_dialog import ImportController
+
+            self._import_controller = ImportController(self.hub, self)
         return self._import_controller
 
     def import_files(self, paths: list[str] | None = None) -> bool:

@@ -365,7 +365,7 @@ _ROLES_NEEDING_ROW = {
 def _make_row(paper: Paper) -> _Row:
     texts = {
         "title": display.display_title(paper),
-        "authors": display.short_authors(paper.authors, complete=paper.authors_complete),
+        "authors": display.short_authors(paper.authors, complete=paper.authors_complete, also=paper.extra_authors),
         "year": (f"{paper.year}?" if paper.date_inferred else str(paper.year)) if paper.year else "",
         "venue": display.readable_latex(paper.venue) if paper.venue else "",
         "tags": ", ".join(paper.tags),
@@ -380,7 +380,7 @@ def _tooltip(entry: _Row, key: str) -> str | None:
     if key == "title":
         return entry.texts[COLUMN_INDEX["title"]]
     if key == "authors":
-        names = display.full_authors(paper.authors, complete=paper.authors_complete)
+        names = display.full_authors(paper.authors, complete=paper.authors_complete, also=paper.extra_authors)
         if paper.extra_authors:
             names += "\nalso: " + ", ".join(ref.name for ref in paper.extra_authors)
         return names or None

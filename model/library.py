@@ -68,6 +68,7 @@ class Library:
         self.conn = connection
         self.path = path
         self.read_only = read_only
+        self.closed = False
         self.read_only_reason: str | None = None  # set when the file or folder is not writable
         self.notices: list[str] = []  # what the user should be told about this opening (read-only, backup failed)
         self.db = sqlite_utils.Database(connection)
@@ -181,6 +182,7 @@ class Library:
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
 
     def close(self) -> None:
+        self.closed = True
         with contextlib.suppress(sqlite3.Error):
             self.conn.close()
 

@@ -13,6 +13,7 @@ from papershelf.gui import app as gui_app
 from papershelf.gui.hub import LibraryHub
 from papershelf.gui.main_window import MainWindow
 from papershelf.gui.settings import use_settings_file
+from papershelf.model.library import Library
 
 
 @pytest.fixture(autouse=True)
@@ -118,3 +119,39 @@ def test_papershelf_without_a_command_opens_the_app_on_the_chosen_library(monkey
     assert cli_main([]) == 0
     assert cli_main(["--library", str(tmp_path / "flag.sqlite")]) == 0
     assert [p.name for p in opened] == ["env.sqlite", "flag.sqlite"]
+
+
+def test_a_damaged_library_is_recovered_from_its_newest_backup(monkeypatch, tmp_path, qapp):
+    import os
+
+    from papershelf.model import backup
+
+    path = tmp_path / "library.sqlite"
+    with Library.open(path) as opened:
+        store(opened, make_records(3))
+        opened.add_tag(opened.paper_ids(), "precious")
+        backup.backup(opened)
+    os.truncate(path, path.stat().st_size // 2)
+    asked = []
+
+    def answer_yes(parent, title, text, *args, **kwargs):
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", answer_yes)
+    library = gui_app.open_or_recover(path)
+    assert library is not None
+    try:
+        assert "Restore the newest good backup" in asked[0]
+        assert {t.name: t.paper_count for t in library.list_tags()} == {"precious": 3}
+    finally:
+        library.close()
+    assert any(p.name.startswith("library.sqlite.damaged") for p in tmp_path.iterdir()), "moved aside, not deleted"
+
+
+def test_the_hub_stops_watching_a_library_that_was_closed(qapp, tmp_path):
+    library = Library.open(tmp_path / "library.sqlite")
+    hub = LibraryHub(library, watch_interval_ms=10)
+    library.close()
+    assert hub.check_external_changes() is False  # no "closed database" error from a late timer tick
+    hub.close()

@@ -28,6 +28,12 @@ def test_a_partial_author_list_says_so():
     assert display.short_authors([]) == ""
 
 
+def test_a_paper_known_only_through_its_page_owner_names_the_owner():
+    # arXiv listings and scholarly profiles give no author list; the page's owner is still known to be one.
+    assert display.short_authors([], complete=False, also=refs("Li Dong")) == "incl. Dong"
+    assert display.full_authors([], complete=False, also=refs("Li Dong")) == "et al.; also by Li Dong"
+
+
 def test_latex_in_titles_and_abstracts_is_made_readable():
     assert (
         display.readable_latex("$\\beta$-DPO: Direct Preference Optimization")

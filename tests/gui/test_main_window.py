@@ -400,3 +400,22 @@ def test_notes_and_tags_do_not_rerun_the_query_when_they_cannot_move_rows(qtbot,
     window.undo_stack.undo()
     seed_library.remove_tag([paper_id], "quick")  # leaves this tag's list: the query must run
     assert calls and window.table.count() == 0
+
+
+def test_lookup_dialogs_open_from_the_menus(window, qtbot):
+    from papershelf.gui.lookup_dialog import AddByIdentifierDialog, CompleteRecordsDialog
+
+    file_menu = [a.text() for a in window.menuBar().actions()[0].menu().actions()]
+    paper_menu = [a.text() for a in window.menuBar().actions()[2].menu().actions()]
+    assert "Add by &identifier…" in file_menu
+    assert "&Complete records…" in paper_menu
+
+    window.add_by_id_action.trigger()
+    qtbot.waitUntil(lambda: any(isinstance(d, AddByIdentifierDialog) and d.isVisible() for d in window._dialogs))
+    paper_id = window.table.paper_model.paper_id(0)
+    window.table.select_ids([paper_id])
+    window.complete_action.trigger()
+    dialogs = [d for d in window._dialogs if isinstance(d, CompleteRecordsDialog)]
+    assert dialogs and dialogs[0].isVisible()
+    for dialog in list(window._dialogs):
+        dialog.close()
