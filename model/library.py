@@ -326,6 +326,11 @@ class Library:
         if source_id is not None:
             where.append("p.id IN (SELECT paper_id FROM claims WHERE source_id = ?)")
             params.append(source_id)
+        if len(where) > 1:
+            # A filtered list starts from its filter (the search index, a tag, a person) and sorts what it finds;
+            # only a whole view walks a sort index (schema: papers_live_*). The unary + keeps SQLite from taking
+            # the second way for the first, where it would test every paper of the library against the filter.
+            where[0] = where[0].replace("p.deleted_at", "+p.deleted_at").replace("p.merged_into", "+p.merged_into")
         if view == "recent" and order_by == "added":
             descending = True
         order = SORT_COLUMNS.get(order_by, SORT_COLUMNS["added"])
