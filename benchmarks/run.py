@@ -620,87 +620,103 @@ def measure_external(size: int, workdir: Path, venv: Path | None, why_not: str |
 
 # ---------------------------------------------------------------------------------------------- ratios
 def compute_ratios(result: dict[str, Any]) -> tuple[dict[str, float | None], dict[str, str]]:
+    """Every named ratio from the figures; a ratio whose figures are missing is None with the reason."""
     sizes = result["sizes"]
     small, large = str(sizes[0]), str(sizes[-1])
-    by_size = result["figures"]
-    s, big = by_size[small], by_size[large]
+    s, big = result["figures"].get(small, {}), result["figures"].get(large, {})
     ratios: dict[str, float | None] = dict.fromkeys(GOALS)
     notes: dict[str, str] = {}
     two_sizes = len(sizes) > 1
     at = f"at {int(large):,} papers"
+    gui_big, gui_small = big.get("gui", {}), s.get("gui", {})
+    external = result.get("external") or {}
 
-    def scaling(name: str, get: Callable[[dict[str, Any]], float | None], per_paper: bool = False) -> None:
+    def errors(*sections: dict[str, Any]) -> str | None:
+        found = [section["error"] for section in sections if isinstance(section, dict) and section.get("error")]
+        return "; ".join(found) or None
+
+    def attempt(name: str, compute: Callable[[], float], note: Callable[[], str] | None = None, why=None) -> None:
+        try:
+            ratios[name] = compute()
+        except (KeyError, TypeError, ZeroDivisionError) as error:
+            notes[name] = f"not measured: {why or errors(s, big) or repr(error)}"
+            return
+        if note is not None:
+            notes[name] = note()
+
+    def scaling(name: str, get: Callable[[dict[str, Any]], float], per_paper: bool = False, why=None) -> None:
         if not two_sizes:
             notes[name] = "needs two library sizes (a --quick run measures one)"
             return
-        a, b = get(s), get(big)
-        if a is None or b is None:
-            notes[name] = "not measured (see figures)"
-            return
-        ratios[name] = (b / int(large)) / (a / int(small)) if per_paper else b / a
+        factor = int(small) / int(large) if per_paper else 1.0
+        attempt(name, lambda: get(big) / get(s) * factor, why=why)
 
     scaling("import_scaling", lambda f: f["import"]["total_s"], per_paper=True)
     scaling("reconcile_scaling", lambda f: f["reconcile"]["total_s"])
     scaling("search_p95_scaling", lambda f: f["search"]["p95_s"])
-    scaling("first_paint_scaling", lambda f: f.get("gui", {}).get("first_paint_s"))
-    scaling("filter_p95_scaling", lambda f: f.get("gui", {}).get("filter_p95_s"))
-
-    ratios["import_vs_raw_sqlite"] = big["raw_sqlite"]["insert_s"] / big["import"]["store_s"]
-    notes["import_vs_raw_sqlite"] = (
-        f"{at}: storing the parsed records vs executemany of the same rows; with parsing the page the ratio is "
-        f"{big['raw_sqlite']['insert_s'] / big['import']['total_s']:.3f}"
-    )
-    ratios["reimport_vs_import"] = big["reimport"]["recapture_s"] / big["import"]["total_s"]
-    changed = big["reimport"]["tables_changed"]
-    notes["reimport_vs_import"] = (
-        f"{at}: a new capture of the page; the identical file again takes "
-        f"{big['reimport']['identical_file_s']:.3f} s; tables changed by the re-import: {', '.join(changed) or 'none'}"
-    )
-    ratios["search_p95_vs_like_p50"] = big["search"]["p95_s"] / big["like_scan"]["p50_s"]
-    notes["search_p95_vs_like_p50"] = at
-    gui_big, gui_small = big.get("gui", {}), s.get("gui", {})
-    if "sort_title_s" in gui_big:
-        ratios["gui_sort_vs_sorted"] = gui_big["sort_title_s"] / gui_big["python_sorted_titles_s"]
-        notes["gui_sort_vs_sorted"] = at
-    else:
-        notes["gui_sort_vs_sorted"] = gui_big.get("error", "the window was not measured")
-    if two_sizes and "rss_window_mb" in gui_big and "rss_window_mb" in gui_small:
+    gui_why = errors(gui_small, gui_big)
+    scaling("first_paint_scaling", lambda f: f["gui"]["first_paint_s"], why=gui_why)
+    scaling("filter_p95_scaling", lambda f: f["gui"]["filter_p95_s"], why=gui_why)
+    scaling("gui_rss_growth_mb", lambda f: f["gui"]["rss_window_mb"], why=gui_why)
+    if ratios["gui_rss_growth_mb"] is not None:  # a difference, not a quotient
         ratios["gui_rss_growth_mb"] = gui_big["rss_window_mb"] - gui_small["rss_window_mb"]
-    elif not two_sizes:
-        notes["gui_rss_growth_mb"] = "needs two library sizes (a --quick run measures one)"
-    else:
-        notes["gui_rss_growth_mb"] = gui_big.get("error") or gui_small.get("error") or "not measured"
-    for name in ("first_paint_scaling", "filter_p95_scaling"):
-        if name not in notes and ratios[name] is None:
-            notes[name] = gui_big.get("error") or gui_small.get("error") or "not measured"
 
-    bib = result.get("bibtex")
-    if bib:
-        ratios["import_bib_vs_parse"] = bib["import_s"] / bib["bibtexparser_parse_s"]
-        notes["import_bib_vs_parse"] = f"at {bib['entries']:,} entries"
+    attempt(
+        "import_vs_raw_sqlite",
+        lambda: big["raw_sqlite"]["insert_s"] / big["import"]["store_s"],
+        lambda: (
+            f"{at}: storing the parsed records vs executemany of the same rows; counting the parsing of the "
+            f"page too: {big['raw_sqlite']['insert_s'] / big['import']['total_s']:.3f}"
+        ),
+    )
+    attempt(
+        "reimport_vs_import",
+        lambda: big["reimport"]["recapture_s"] / big["import"]["total_s"],
+        lambda: (
+            f"{at}: a new capture of the page; the identical file again takes "
+            f"{big['reimport']['identical_file_s']:.3f} s; tables the re-import changed: "
+            f"{', '.join(big['reimport']['tables_changed']) or 'none'}"
+        ),
+    )
+    attempt("search_p95_vs_like_p50", lambda: big["search"]["p95_s"] / big["like_scan"]["p50_s"], lambda: at)
+    attempt(
+        "gui_sort_vs_sorted",
+        lambda: gui_big["sort_title_s"] / gui_big["python_sorted_titles_s"],
+        lambda: at,
+        why=errors(gui_big),
+    )
+    bib = result.get("bibtex") or {}
+    attempt(
+        "import_bib_vs_parse",
+        lambda: bib["import_s"] / bib["bibtexparser_parse_s"],
+        lambda: f"at {bib['entries']:,} entries",
+        why=errors(bib),
+    )
     export = result.get("export") or {}
-    if "export_s" in export:
-        ratios["export_vs_bibtexparser"] = export["bibtexparser_write_s"] / export["export_s"]
-        notes["export_vs_bibtexparser"] = (
+    attempt(
+        "export_vs_bibtexparser",
+        lambda: export["bibtexparser_write_s"] / export["export_s"],
+        lambda: (
             f"{at}: our export reads the library and formats it; formatting alone: "
             f"{export['bibtexparser_write_s'] / export['format_s']:.2f}"
-        )
-    else:
-        notes["export_vs_bibtexparser"] = export.get("error", "not measured")
-    external = result.get("external") or {}
+        ),
+        why=errors(export),
+    )
     for tool in ("papis", "pubs"):
         name = f"import_vs_{tool}"
-        if f"{tool}_s" in external:
-            ratios[name] = external[f"{tool}_s"] / external["papershelf_s"]
-            if external.get(f"{tool}_finished") is False:
-                notes[name] = (
-                    f"lower bound: {tool} was stopped after {external['timeout_s']:.0f} s with "
-                    f"{external.get(f'{tool}_documents', '?')} of {external['entries']:,} entries imported"
-                )
-            else:
-                notes[name] = f"{external['entries']:,} entries, each tool's command line"
+        if external.get(f"{tool}_finished") is False:
+            note = (
+                f"a lower bound: {tool} was stopped after {external['timeout_s']:.0f} s with "
+                f"{external.get(f'{tool}_documents', '?')} of {external['entries']:,} entries imported"
+            )
         else:
-            notes[name] = external.get(f"{tool}_error") or "not measured"
+            note = f"{external.get('entries', 0):,} entries, each tool's own command line"
+        attempt(
+            name,
+            lambda tool=tool: external[f"{tool}_s"] / external["papershelf_s"],
+            lambda note=note: note,
+            why=external.get(f"{tool}_error") or errors(external),
+        )
     return ratios, notes
 
 
@@ -844,6 +860,15 @@ def working_folder(path: Path | None, keep: bool) -> Iterator[Path]:
             shutil.rmtree(folder, ignore_errors=True)
 
 
+def guarded(measure: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """One part of the run; if it fails the others still run, and its ratios say why they are missing."""
+    try:
+        return measure()
+    except Exception as error:  # reported in the figures and the table, never hidden
+        log(f"failed: {error!r}")
+        return {"error": f"{type(error).__name__}: {error}"}
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description="Measure Papershelf at two library sizes beside plain SQLite, bibtexparser, papis and pubs."
@@ -893,17 +918,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             synthetic.incoming_bibtex(args.incoming, duplicates_of=sizes[0]),
         )
         for size in sizes:
-            result["figures"][str(size)] = measure_size(size, workdir, gui=not args.no_gui, incoming=incoming)
+            result["figures"][str(size)] = guarded(
+                lambda size=size: measure_size(size, workdir, gui=not args.no_gui, incoming=incoming)
+            )
         largest = sizes[-1]
         log(f"{largest:,}: BibTeX export")
-        result["export"] = measure_export(workdir / f"library-{largest}.sqlite")
-        result["bibtex"] = measure_bibtex(largest, workdir)
+        result["export"] = guarded(lambda: measure_export(workdir / f"library-{largest}.sqlite"))
+        result["bibtex"] = guarded(lambda: measure_bibtex(largest, workdir))
         venv = None
         if args.no_external:
             result["external"] = {"papis_error": "skipped (--no-external)", "pubs_error": "skipped (--no-external)"}
         else:
             venv, why_not = tools_venv(args.tools_venv, create=not args.no_install)
-            result["external"] = measure_external(min(args.external_size, largest), workdir, venv, why_not)
+            result["external"] = guarded(
+                lambda: measure_external(min(args.external_size, largest), workdir, venv, why_not)
+            )
         result["machine"] = machine()
         result["versions"] = versions(venv)
     result["ratios"], result["notes"] = compute_ratios(result)

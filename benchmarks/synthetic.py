@@ -303,8 +303,9 @@ def bibtex_entry(paper: SyntheticPaper, key: str) -> str:
         ("journal" if paper.entry_type == "article" else "booktitle", paper.venue),
         ("year", str(paper.year)),
         ("month", _MONTHS[paper.month - 1].lower()),
-        ("abstract", _bib_escape(paper.abstract)),
     ]
+    if paper.index % 2 == 0:  # as in real files, half the entries carry an abstract (DBLP's and Scholar's do not)
+        fields.append(("abstract", _bib_escape(paper.abstract)))
     if paper.entry_type == "article":
         fields += [("volume", str(1 + paper.year % 40)), ("pages", f"{paper.day * 10}--{paper.day * 10 + 12}")]
     if paper.doi:
