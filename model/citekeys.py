@@ -129,10 +129,11 @@ def _families(families: Sequence[str]) -> list[str]:
 
 
 def _token_value(token: str, count: str, families: Sequence[str], year: int | None, title: str | None) -> str:
-    names = _families(families)
     number = int(count) if count else None
-    if token == "auth":
-        return names[0] if names else ""
+    if token == "auth":  # the first usable family name, without folding the others
+        return next((word for word in ("".join(_words(f)) for f in families) if word), "")
+    if token in ("authors", "authorsalpha"):
+        names = _families(families)  # only the name tokens need them (a key is made for every imported paper)
     if token == "authors":
         # Better BibTeX: the first N family names, "EtAl" when there are more.
         limit = number or len(names)
