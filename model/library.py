@@ -590,12 +590,13 @@ class Library:
 
     # ------------------------------------------------------------------ sources and tags: reading
     def list_sources(self) -> list[Source]:
+        # Live papers counted as "not trashed or merged" from narrow indexes: the sidebar asks this on opening.
         return [
             Source(*row)
             for row in self.conn.execute(
                 """SELECT s.id, s.file, s.path, s.sha256, s.format, s.owner_id, a.display_name, s.imported_at,
-                   (SELECT count(DISTINCT c.paper_id) FROM claims c JOIN papers p ON p.id = c.paper_id
-                    WHERE c.source_id = s.id AND p.deleted_at IS NULL AND p.merged_into IS NULL), s.claimed_count
+                   (SELECT count(DISTINCT c.paper_id) FROM claims c WHERE c.source_id = s.id AND c.paper_id NOT IN
+                    (SELECT id FROM papers WHERE deleted_at IS NOT NULL OR merged_into IS NOT NULL)), s.claimed_count
                    FROM sources s LEFT JOIN authors a ON a.id = s.owner_id ORDER BY s.imported_at, s.id"""
             )
         ]
