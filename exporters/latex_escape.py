@@ -369,6 +369,11 @@ class LatexEscaper:
 
     def name_part(self, value: str) -> Encoded:
         """One part of a person's name: `and` and commas are braced so BibTeX does not split on them."""
+        # The same few thousand names fill a whole library's export: each is encoded once per flavour.
+        latex, replaced, engine_only = _name_part(self.flavour, value)
+        return Encoded(latex, list(replaced), list(engine_only))
+
+    def _name_part(self, value: str) -> Encoded:
         result = Encoded("")
         tokens = re.split(r"(\s+|,)", value.strip())
         out = []
@@ -394,6 +399,12 @@ _PROTECTABLE = re.compile(r"[^\W_]+")
 def _protected(match: re.Match[str]) -> str:
     word = match.group(0)
     return "{" + word + "}" if _needs_protection(word) else word
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _name_part(flavour: str, value: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    encoded = LatexEscaper(flavour)._name_part(value)
+    return encoded.latex, tuple(encoded.replaced), tuple(encoded.engine_only)
 
 
 def _paired_braces(text: str) -> set[int]:
