@@ -213,6 +213,7 @@ _WATCHED = {
     "author_variants": "SELECT * FROM author_variants ORDER BY author_id, name",
     # The FTS5 index's own storage: any write to the full-text index, even an identical rewrite, changes it.
     "papers_fts_data": "SELECT * FROM papers_fts_data ORDER BY id",
+    "authors_fts_data": "SELECT * FROM authors_fts_data ORDER BY id",
 }
 
 
