@@ -1,7 +1,7 @@
 """Papershelf's speed at 1,000 and 100,000 papers, measured in one run beside the baselines users would pick.
 
     python benchmarks/run.py                     # the full run: 1,000 and 100,000 papers (under 20 minutes)
-    python benchmarks/run.py --quick             # 1,000 papers only, for development (well under a minute)
+    python benchmarks/run.py --quick             # 1,000 papers only, no papis/pubs: seconds, for development
     python benchmarks/run.py --json out.json     # also write every figure as JSON
     python benchmarks/run.py --update-docs       # write the table to docs/benchmarks.md and docs/benchmarks.json
 
@@ -874,7 +874,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description="Measure Papershelf at two library sizes beside plain SQLite, bibtexparser, papis and pubs."
     )
-    parser.add_argument("--quick", action="store_true", help="only the small size (1,000 papers), for development")
+    parser.add_argument(
+        "--quick", action="store_true", help="only the small size (1,000 papers) and no papis/pubs, for development"
+    )
     parser.add_argument("--sizes", help="library sizes to measure, smallest first, e.g. 1000,100000 (tests use tiny)")
     parser.add_argument("--external-size", type=int, default=EXTERNAL_SIZE, help="entries for papis/pubs")
     parser.add_argument("--incoming", type=int, default=INCOMING, help="papers of the reconciling import")
@@ -927,8 +929,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         result["export"] = guarded(lambda: measure_export(workdir / f"library-{largest}.sqlite"))
         result["bibtex"] = guarded(lambda: measure_bibtex(largest, workdir))
         venv = None
-        if args.no_external:
-            result["external"] = {"papis_error": "skipped (--no-external)", "pubs_error": "skipped (--no-external)"}
+        if args.no_external or args.quick:
+            # papis alone needs minutes for a few thousand entries: a --quick run leaves both tools out.
+            why = "skipped (--no-external)" if args.no_external else "skipped (--quick)"
+            result["external"] = {"papis_error": why, "pubs_error": why}
         else:
             venv, why_not = tools_venv(args.tools_venv, create=not args.no_install)
             result["external"] = guarded(
