@@ -44,16 +44,6 @@ CREATE INDEX papers_doi ON papers(doi) WHERE doi IS NOT NULL;
 CREATE INDEX papers_title_key ON papers(title_key) WHERE title_key IS NOT NULL;
 CREATE INDEX papers_year ON papers(year);
 CREATE INDEX papers_added ON papers(added_at);
--- A view's whole list (the live papers in a sort order) and its count read only these narrow indexes, never
--- the wide rows: at 100,000 papers that is the difference between a window that opens at once and one that
--- does not. The expressions are model.library.SORT_COLUMNS'.
-CREATE INDEX papers_live_added ON papers(deleted_at, merged_into, added_at);
-CREATE INDEX papers_live_title ON papers(deleted_at, merged_into, COALESCE(title, '~') COLLATE NOCASE);
-CREATE INDEX papers_live_year ON papers(deleted_at, merged_into, year);
-CREATE INDEX papers_live_venue ON papers(deleted_at, merged_into, venue COLLATE NOCASE);
-CREATE INDEX papers_live_citekey ON papers(deleted_at, merged_into, citekey);
-CREATE INDEX papers_incomplete ON papers(deleted_at, merged_into, added_at)
-    WHERE deleted_at IS NULL AND merged_into IS NULL AND (title IS NULL OR authors_complete = 0 OR year IS NULL);
 
 -- A user's own edits: kept apart from imported values so no re-import can overwrite them.
 CREATE TABLE paper_edits (
@@ -147,7 +137,7 @@ CREATE TABLE claims (
     lineage TEXT NOT NULL       -- "format|file|owner": a newer capture of the same page shares it
 );
 CREATE INDEX claims_paper ON claims(paper_id);
-CREATE INDEX claims_source ON claims(source_id, paper_id);  -- covering: a source's papers without its records
+CREATE INDEX claims_source ON claims(source_id);
 CREATE INDEX claims_lineage ON claims(lineage, entry_key);
 
 CREATE TABLE tags (
@@ -192,17 +182,6 @@ CREATE TABLE merges (
 CREATE INDEX merges_kept ON merges(kind, kept_id);
 CREATE INDEX merges_merged ON merges(kind, merged_id);
 
--- Reconciliation's lookup keys, kept by model/reconcile.py: a paper's distinctive title words (kind 't'), the
--- abstract words of papers without a title ('a') and an abstract fingerprint ('h'). Matching looks candidates up
--- here instead of comparing every pair of papers.
-CREATE TABLE match_keys (
-    kind TEXT NOT NULL,
-    key TEXT NOT NULL,
-    paper_id INTEGER NOT NULL,
-    PRIMARY KEY (kind, key, paper_id)
-) WITHOUT ROWID;
-CREATE INDEX match_keys_paper ON match_keys(paper_id);
-
 CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
 CREATE TABLE autoexports (
@@ -245,8 +224,60 @@ def _script(sql: str) -> Migration:
 
 Migration = Callable[[sqlite3.Connection, int], None]
 
-# MIGRATIONS[n] takes a library from user_version n to n + 1.
-MIGRATIONS: list[Migration] = [_script(_V1)]
+# Reconciliation's lookup keys, kept by model/reconcile.py: a paper's distinctive title words (kind 't'), the
+# abstract words of papers without a title ('a') and an abstract fingerprint ('h'). Matching looks candidates up
+# here instead of comparing every pair of papers. Builds between the first release and this step already made
+# the table while calling themselves version 1, so every statement here may find its object present.
+_V2_MATCH_KEYS = """
+CREATE TABLE IF NOT EXISTS match_keys (
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    paper_id INTEGER NOT NULL,
+    PRIMARY KEY (kind, key, paper_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS match_keys_paper ON match_keys(paper_id);
+"""
+
+
+def _v2_match_keys(connection: sqlite3.Connection, target: int) -> None:
+    """The match index, filled from the papers a library already holds so they can be matched at once."""
+    # The current matcher's keys: the index must agree with the code that reads it.
+    from papershelf.model.reconcile import _keys_of as keys_of
+
+    connection.execute("BEGIN IMMEDIATE")
+    had_table = connection.execute("SELECT 1 FROM sqlite_master WHERE name = 'match_keys'").fetchone()
+    for statement in _V2_MATCH_KEYS.split(";"):
+        if statement.strip():
+            connection.execute(statement)
+    if not had_table:
+        rows = connection.execute("SELECT id, title, abstract FROM papers WHERE merged_into IS NULL").fetchall()
+        connection.executemany(
+            "INSERT OR IGNORE INTO match_keys(kind, key, paper_id) VALUES (?, ?, ?)",
+            ((kind, key, paper_id) for paper_id, title, abstract in rows for kind, key in keys_of(title, abstract)),
+        )
+    connection.execute(f"PRAGMA user_version = {target}")
+    connection.execute("COMMIT")
+
+
+# A view's whole list (the live papers in a sort order) and its count read only these narrow indexes, never the
+# wide rows: at 100,000 papers that is the difference between a window that opens at once and one that does not.
+# The expressions are model.library.SORT_COLUMNS'. claims_source becomes covering: a source's papers are counted
+# without reading its records.
+_V3_NARROW_INDEXES = """
+CREATE INDEX IF NOT EXISTS papers_live_added ON papers(deleted_at, merged_into, added_at);
+CREATE INDEX IF NOT EXISTS papers_live_title ON papers(deleted_at, merged_into, COALESCE(title, '~') COLLATE NOCASE);
+CREATE INDEX IF NOT EXISTS papers_live_year ON papers(deleted_at, merged_into, year);
+CREATE INDEX IF NOT EXISTS papers_live_venue ON papers(deleted_at, merged_into, venue COLLATE NOCASE);
+CREATE INDEX IF NOT EXISTS papers_live_citekey ON papers(deleted_at, merged_into, citekey);
+CREATE INDEX IF NOT EXISTS papers_incomplete ON papers(deleted_at, merged_into, added_at)
+    WHERE deleted_at IS NULL AND merged_into IS NULL AND (title IS NULL OR authors_complete = 0 OR year IS NULL);
+DROP INDEX IF EXISTS claims_source;
+CREATE INDEX claims_source ON claims(source_id, paper_id);
+"""
+
+# MIGRATIONS[n] takes a library from user_version n to n + 1. Version 1 is the first release's schema exactly;
+# everything added since is a step of its own.
+MIGRATIONS: list[Migration] = [_script(_V1), _v2_match_keys, _script(_V3_NARROW_INDEXES)]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

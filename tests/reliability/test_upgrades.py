@@ -2,8 +2,10 @@
 is backed up first; a failed step leaves the old version readable; a newer library is refused, byte for byte
 unchanged.
 
-The fixture libraries are made by this test from the migrations themselves (MIGRATIONS[:v] on an empty file),
-so there is no binary fixture to go stale, and a new migration is tested the day it is added.
+Two kinds of old library are tested. Libraries made by this test from the migrations themselves
+(MIGRATIONS[:v] on an empty file), so a new migration is tested the day it is added; and libraries that earlier
+builds of Papershelf really wrote (tests/fixtures/libraries/, see its README), which is what catches a schema
+edited in place instead of migrated.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from reliability_support import SEED_ARXIV, SEED_AS_OF, assert_no_traceback, digest, integrity, papershelf
+from seedfiles import FIXTURES, SEED_AGGREGATOR
 
 from papershelf.model import Library, LibraryError, schema
 from papershelf.pipeline import import_file
@@ -47,7 +50,8 @@ def _v1_sample(connection: sqlite3.Connection) -> None:
 
 # SAMPLES[v] fills a library at version v with user data. A version that is no longer the newest needs one, so
 # that its upgrade is tested on real rows: the test below fails for an earlier version without a sample.
-SAMPLES: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_sample}
+# Version 2 added only the match index, which the upgrade fills itself: its user data is version 1's.
+SAMPLES: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_sample, 2: _v1_sample}
 USER_TABLES = ("papers", "paper_edits", "citekey_aliases", "authors", "authorships", "tags", "paper_tags", "settings")
 
 
@@ -103,6 +107,40 @@ def test_library_made_at_each_version_opens_at_the_current_one(tmp_path: Path, v
         assert len(upgraded) == 1 and _rows(upgraded[0], USER_TABLES) == before
     else:
         assert upgraded == []  # nothing to keep from an empty file, nothing to do at the current version
+
+
+RELEASED = sorted((FIXTURES / "libraries").glob("made-by-*.sqlite"))
+
+
+@pytest.mark.parametrize("made_by", RELEASED, ids=[p.stem for p in RELEASED])
+def test_a_library_written_by_an_earlier_build_upgrades_and_takes_imports(tmp_path: Path, made_by: Path) -> None:
+    """Each fixture holds seeds 000 and 002 imported by that build, papers 1-3 tagged to-read, a note on paper 2,
+    a DOI edit on paper 3 and the key mykey2020 set on paper 4 (tests/fixtures/libraries/README.md)."""
+    path = tmp_path / "library.sqlite"
+    path.write_bytes(made_by.read_bytes())
+    before = _rows(path, USER_TABLES)
+    with Library.open(path) as library:
+        assert library.schema_version == schema.SCHEMA_VERSION
+        assert library.paper_ids(tag="to-read") == library.paper_ids(query="tag:to-read") != []
+        assert sorted(library.paper_ids(tag="to-read")) == [1, 2, 3]
+        assert library.get_paper(2).note == "my note on two"
+        assert library.get_paper(3).doi == "10.1000/old-edit" and "doi" in library.get_paper(3).edited_fields
+        assert library.get_paper(4).citekey == "mykey2020"
+        report = import_file(library, SEED_AGGREGATOR, as_of=dt.date.fromisoformat(SEED_AS_OF))
+        assert report.ok, report.error
+        assert report.new + len(report.merged) == report.found
+        # The upgraded match index finds what the old library already held: re-reading a page it holds
+        # under another name merges every entry instead of duplicating it.
+        copy = tmp_path / SEED_ARXIV.name.replace(".txt", "-again.txt")
+        copy.write_bytes(SEED_ARXIV.read_bytes())
+        again = import_file(library, copy, as_of=dt.date.fromisoformat(SEED_AS_OF))
+        assert again.ok and again.new == 0, again.as_dict()
+        assert library.get_paper(2).note == "my note on two"
+    after = _rows(path, USER_TABLES)
+    assert all(after[t] >= before[t] for t in before)  # the import only added
+    assert integrity(path) == ["ok"]
+    run = papershelf(path, "check")
+    assert run.code == 0, run.err
 
 
 def make_current_library(path: Path) -> int:
