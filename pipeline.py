@@ -11,11 +11,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from papershelf.importers.base import detect, get_importer
+from papershelf.importers.base import Importer, detect, get_importer
 from papershelf.importers.encoding import MAX_BYTES, decode
 from papershelf.importers.errors import ImporterError
 from papershelf.importers.normalize import normalize_batch
-from papershelf.importers.records import OwnerProfile, ParseContext, ParseWarning
+from papershelf.importers.records import ImportBatch, OwnerProfile, ParseContext, ParseWarning
 from papershelf.model.library import Library, LibraryError
 from papershelf.model.store import ImportCancelled, import_records
 
@@ -97,7 +97,10 @@ def parse_file(
             raise ImporterError(f"cannot be read ({error.strerror})", source=name) from None
     text = decode(data, name)
     if format_name:
-        importer = get_importer(format_name)
+        try:
+            importer = get_importer(format_name)
+        except ImporterError as error:  # the registry knows no file; the user needs to see which one
+            raise ImporterError(error.message, source=name) from None
     else:
         detection = detect(text, path.name)
         if detection.importer is None:
@@ -126,9 +129,29 @@ def parse_file(
         from dataclasses import replace
 
         batch.owner = replace(batch.owner, name=owner, aliases=(*batch.owner.aliases, batch.owner.name))
-    if not batch.papers and not batch.owner:
-        raise ImporterError(f"no papers found in this {importer.label or importer.name} page", source=name)
+    if not batch.papers:
+        # An owner and a source with no papers is junk in the library: most often the wrong --format.
+        raise ImporterError(_no_papers(importer, text, path, batch, forced=bool(format_name)), source=name)
     return importer.name, normalize_batch(batch), hashlib.sha256(data).hexdigest(), as_of
+
+
+def _no_papers(importer: Importer, text: str, path: Path, batch: ImportBatch, *, forced: bool) -> str:
+    """Why a page gave no papers, with the way out: the format that fits, or the importer's first warning."""
+    label = importer.label or importer.name
+    message = f"no papers found reading it as {_article(label)} {label} (format {importer.name})"
+    if forced:
+        detection = detect(text, path.name)
+        if detection.importer is not None and detection.importer.name != importer.name:
+            better = detection.importer.label or detection.importer.name
+            return f"{message}; it looks like {_article(better)} {better}: import it without --format"
+    if batch.warnings:
+        first = batch.warnings[0]
+        return f"{message}; line {first.line}: {first.message}" if first.line else f"{message}; {first.message}"
+    return message
+
+
+def _article(label: str) -> str:
+    return "an" if label[:1].lower() in "aeiou" else "a"
 
 
 def import_file(

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from papershelf.importers.base import Importer, register
 from papershelf.importers.errors import ImporterError
+from papershelf.importers.homepage import is_person_name
 from papershelf.importers.records import (
     ImportBatch,
     Link,
@@ -23,6 +24,7 @@ from papershelf.importers.records import (
     ParseContext,
     ParseWarning,
 )
+from papershelf.importers.truncation import cut_entry, ends_mid_sentence, maybe_cut
 
 # New-style ids (YYMM.NNNN[N]) and old-style archive ids ("hep-th/9901001", "math.GT/0309136").
 _ID = r"(?P<id>\d{4}\.\d{4,5}|[A-Za-z][A-Za-z-]{0,20}(?:\.[A-Za-z]{2})?/\d{7})(?P<version>v\d{1,3})?"
@@ -36,8 +38,15 @@ _LABEL = re.compile(
     r"[ \t]*:[ \t]*(?P<value>.*)$",
     re.IGNORECASE,
 )
+# A listing's own title naming its owner: "Papers by Jane Doe on arXiv", "Preprints of Wei Zhang".
+_OWNER_HEADING = re.compile(
+    r"^(?:(?:recent|all|latest)\s+)?(?:arxiv\s+)?(?:papers|preprints|articles|publications|submissions)\s+"
+    r"(?:by|of|from)\s+(?P<name>[^\W\d_][\w.'’ -]{1,60}?)(?:\s+(?:on|at|in)\s+arxiv)?\s*:?$",
+    re.IGNORECASE,
+)
 _DATE_LABELS = frozenset({"created", "submitted", "updated", "published"})
 _TRAILER_LABELS = _DATE_LABELS | {"doi", "category"}
+_LEADING_LABELS = frozenset({"comments", "journal-ref"})  # before the id on arXiv; some listings put them after
 _SEPARATOR = re.compile(r"^[ \t]*(?:[-=*_~#·•][ \t]*){3,}$")  # "-----", "* * *"
 
 # Shape of a comments line. Strong markers (page and figure counts, publication status) are what authors
@@ -111,6 +120,8 @@ class ArxivListingImporter(Importer):
         return min(score, 1.0)
 
     def parse(self, text: str, context: ParseContext) -> ImportBatch:
+        # The pipeline hands over "\n" only; a caller with Windows text gets the same result.
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
         lines = [_classify(i, line) for i, line in enumerate(text.split("\n"))]
         anchors = [ln.index for ln in lines if ln.kind == "anchor"]
         if not anchors:
@@ -118,11 +129,28 @@ class ArxivListingImporter(Importer):
                 "no `arXiv:ID` line found; this is not an arXiv-style listing", source=context.source_name
             )
 
-        trailer_ends = [_trailer_end(lines, a) for a in anchors]
+        trailers = [_trailer_end(lines, a) for a in anchors]
+        if any(glued for _, glued in trailers[:-1]):
+            trailers[-1] = _trailer_end(lines, anchors[-1], glued_at_end=True)
+        trailer_ends = [end for end, _ in trailers]
         header_first = _is_header_first(lines, anchors[0], trailer_ends[-1])
         batch = ImportBatch(format=self.name)
+        heading_owner = _owner_from_heading(lines, anchors[0])
         if context.owner:
-            batch.owner = OwnerProfile(name=context.owner)
+            aliases = (heading_owner[0],) if heading_owner and heading_owner[0] != context.owner else ()
+            batch.owner = OwnerProfile(name=context.owner, aliases=aliases)
+        elif heading_owner:
+            batch.owner = OwnerProfile(name=heading_owner[0], line=heading_owner[1])
+        if not header_first and len(anchors) > 1 and all(ln.kind == "gap" for ln in lines[: anchors[0]]):
+            # Read as abstract-above-id, the first entry has no abstract; read as id-above-abstract, the page
+            # lost the last abstract. Both cannot be told apart, so the user hears of it.
+            batch.warnings.append(
+                ParseWarning(
+                    anchors[0] + 1,
+                    "the listing opens with an id and has no abstract above it: each abstract was taken as the "
+                    "one above its id; if this listing puts ids above abstracts, it was cut off after its last id",
+                )
+            )
 
         for n, anchor in enumerate(anchors):
             if header_first:
@@ -135,8 +163,16 @@ class ArxivListingImporter(Importer):
             if not header_first and n == 0:
                 _drop_page_heading(body)
             record, warnings = _build_record(lines, anchor, trailer_ends[n], body, header_first)
-            batch.papers.append(record)
+            if _short_id(record.arxiv_id or ""):
+                if n + 1 == len(anchors) and all(ln.kind == "gap" for ln in lines[anchor + 1 :]):
+                    # The page stops inside the id: a wrong id would merge this entry with another paper.
+                    batch.warnings.append(cut_entry(anchor + 1, f"its id arXiv:{record.arxiv_id} stops short"))
+                    continue
+                warnings.append(
+                    ParseWarning(anchor + 1, f"arXiv:{record.arxiv_id} is too short: ids from 2015 on have five digits")
+                )
             batch.warnings.extend(warnings)
+            batch.papers.append(record)
 
         if not header_first:
             leftover = [ln for ln in lines[trailer_ends[-1] :] if ln.kind != "gap"]
@@ -144,7 +180,51 @@ class ArxivListingImporter(Importer):
                 batch.warnings.append(
                     ParseWarning(leftover[0].index + 1, "text after the last arXiv entry was ignored")
                 )
+        elif batch.papers and _stops_mid_sentence(lines, batch.papers[-1], open_end=bool(text.split("\n")[-1].strip())):
+            batch.warnings.append(maybe_cut(batch.papers[-1].line, "the last entry's text stops mid-sentence"))
+        if batch.owner is None and batch.papers:
+            # A listing names nobody: its papers would belong to no one unless the user says whose list it is.
+            batch.warnings.insert(
+                0,
+                ParseWarning(
+                    1,
+                    "the listing does not name its owner, so its papers are attributed to nobody; "
+                    "import it again with --owner NAME to say whose papers they are",
+                ),
+            )
         return batch
+
+
+def _owner_from_heading(lines: list[_Line], first_anchor: int) -> tuple[str, int] | None:
+    """(name, line) from a page title that names whose listing it is: "Papers by Jane Doe on arXiv"."""
+    first = next((ln for ln in lines[:first_anchor] if ln.kind != "gap"), None)
+    if first is None or first.kind != "text":
+        return None
+    match = _OWNER_HEADING.match(first.text.strip())
+    if match is None or not is_person_name(match.group("name")):
+        return None
+    return match.group("name"), first.index + 1
+
+
+def _short_id(arxiv_id: str) -> bool:
+    """A new-style id with four digits after the dot although its YYMM is 1501 or later (when five began)."""
+    head, _, tail = arxiv_id.partition(".")
+    return head.isdigit() and len(head) == 4 and int(head) >= 1501 and len(tail) == 4
+
+
+def _stops_mid_sentence(lines: list[_Line], record: PaperRecord, *, open_end: bool) -> bool:
+    """In the id-first layout, whether the page stops mid-sentence in the last entry's abstract or comments.
+
+    A comments line often ends without a full stop ("Accepted by CVPR 2024"), so for it the page must also
+    stop inside that line (`open_end`: no final line break).
+    """
+    last_text = next((ln for ln in reversed(lines) if ln.kind != "gap"), None)
+    if last_text is None or last_text.kind != "text":
+        return False
+    line = last_text.text.strip()
+    if record.comments == line:
+        return open_end and ends_mid_sentence(line, prose=True)
+    return bool(record.abstract) and record.abstract.endswith(line) and ends_mid_sentence(line, prose=True)
 
 
 def _classify(index: int, text: str) -> _Line:
@@ -176,11 +256,17 @@ def _is_date_label(text: str) -> bool:
     return bool(match) and match.group("label").lower() in _DATE_LABELS
 
 
-def _trailer_end(lines: list[_Line], anchor: int) -> int:
+def _trailer_end(lines: list[_Line], anchor: int, *, glued_at_end: bool = False) -> tuple[int, bool]:
     """Index just past the labelled lines that belong to the anchor (its `Created:` line and the like).
 
     On arXiv a comments line and a journal ref come before the id and the dates after it, so a `Comments:`
-    or `Journal-ref:` line below an anchor opens the next entry. A date label may follow blank lines.
+    or `Journal-ref:` line below an anchor opens the next entry. A date label may follow blank lines. Some
+    listings put those labels right under the dates instead: labels glued to the dates (no blank line) that
+    are followed by an abstract, or by nothing, are this entry's; read as the next entry's, every comment and
+    journal ref on the page would land one paper too late. At the page's end nothing tells the two layouts
+    apart, so there only `glued_at_end` (the page showed the habit above) takes them.
+
+    Returns the end and whether labels glued under the dates were taken.
     """
     end = anchor + 1
     has_date = False
@@ -193,7 +279,16 @@ def _trailer_end(lines: list[_Line], anchor: int) -> int:
             probe += 1
         if probe < len(lines) and lines[probe].kind == "label" and _label_name(lines[probe]) in _DATE_LABELS:
             end = probe + 1
-    return end
+    glued = end
+    while glued < len(lines) and lines[glued].kind == "label" and _label_name(lines[glued]) in _LEADING_LABELS:
+        glued += 1
+    if glued > end:
+        after = glued
+        while after < len(lines) and lines[after].kind == "gap":
+            after += 1
+        if (after < len(lines) and lines[after].kind == "text") or (after == len(lines) and glued_at_end):
+            return glued, True
+    return end, False
 
 
 def _is_header_first(lines: list[_Line], first_anchor: int, last_trailer_end: int) -> bool:
@@ -457,6 +552,10 @@ _MODEL_HOSTS = ("huggingface.co", "hf.co")
 def links_in_text(text: str, default_kind: str = "project") -> tuple[Link, ...]:
     """Every URL in a text, in order and once each, classified by host (code, model, data, `default_kind`)."""
     found: list[Link] = []
+    # Most abstracts have no URL; a plain substring test skips the case-insensitive regex scan over them.
+    lowered = text.lower()
+    if "://" not in text and "www." not in lowered:
+        return ()
     seen: set[str] = set()
     for match in _URL.finditer(text):
         url = _trim_url(match.group(0))

@@ -25,12 +25,14 @@ Choices worth knowing:
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
 from papershelf.importers.base import Importer, register
 from papershelf.importers.errors import ImporterError
 from papershelf.importers.records import ImportBatch, Link, OwnerProfile, PaperRecord, ParseContext, ParseWarning
+from papershelf.importers.truncation import cut_entry, ends_mid_sentence, maybe_cut, usual
 
 # A citation is never this long; longer blocks are prose, and skipping them bounds the work per block.
 _MAX_ENTRY_CHARS = 6000
@@ -38,6 +40,8 @@ _MAX_ENTRY_CHARS = 6000
 # list never looks further into a piece; this keeps the parse linear on adversarial text.
 _MAX_NAME_SPAN = 200
 _MAX_AUTHORS = 5000
+# A marker or remark ("[Code]", "(Oral)") is short; a longer open bracket at a cut is the entry's own text.
+_MAX_OPEN_TAIL = 40
 # Sniffing looks at the start of the text only: enough to recognise a page, cheap on huge inputs.
 _SNIFF_CHARS = 200_000
 _SNIFF_BLOCKS = 300
@@ -67,6 +71,13 @@ _NOT_NAME_WORDS = _words(
     projects service cv resume office phone links misc miscellaneous"""
 )
 _CJK_RANGES = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF))
+_CJK_RE = re.compile("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in _CJK_RANGES) + "]+")
+# Site chrome that can stand where an owner's name goes ("Sign in", "Trust snapshot", "Follow"); only the
+# owner-name test uses it, so no author's name is refused for containing one of these words.
+_CHROME_WORDS = _words(
+    """sign log login logout follow following followers share menu search settings account dashboard explore
+    trending overview snapshot feed notifications claim claimed"""
+)
 
 _INITIALS_RE = re.compile(r"(?:[A-Z]\.-?){1,4}|[A-Z]")
 _ET_AL_TAIL_RE = re.compile(r"(?:^|\s)(?:et\.?\s*al\.?|and\s+others)$", re.IGNORECASE)
@@ -82,10 +93,20 @@ _DETAILS_TAIL_RE = re.compile(
     r"|(?:pages|pp?\.)\s*(?P<pages3>\d{1,6}(?:\s*[-–]{1,2}\s*\d{1,6})?))$",
     re.IGNORECASE,
 )
+_PAGES_RE = re.compile(r"(?:pages|pp?\.)\s*\d{1,6}(?:\s*[-–]{1,2}\s*\d{1,6})?", re.IGNORECASE)
+# DBLP puts the pages after the year: "AAAI 2023: 1123-1131".
+_DBLP_PAGES_RE = re.compile(r"(?<=\d)\s*:\s*(\d{1,6}\s*[-–]{1,2}\s*\d{1,6})$")
 _MONTH_TAIL_RE = re.compile(r"[\s,]+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?$", re.IGNORECASE)
 # Entry-start markers: "[1]", "[C3]", "(2)", "3.", "4)", and bullets.
-_MARKER_RE = re.compile(r"^\s*(?:\[[A-Z]?\d{1,3}\]|\(\d{1,3}\)|\d{1,3}[.)]|[•·▪◦‣*–—-])\s+")
+# A marker alone on a line (the page cut right after "[6]") still starts an entry.
+_MARKER_RE = re.compile(r"^\s*(?:\[[A-Z]?\d{1,3}\]|\(\d{1,3}\)|\d{1,3}[.)]|[•·▪◦‣*–—-])(?:\s+|$)")
 # "[Paper]", "[Code]", "[PDF]" ...: short bracketed tags; numbered markers are removed before this runs.
+# A list's legend for its marks: "(* denotes equal contribution)", "† corresponding author".
+_LEGEND_RE = re.compile(
+    r"^\(?\s*(?:[*†‡§#✉∗]+\s*)?(?:denotes|indicates|=|:)?\s*(?:equal(?:ly)? contribut\w*|co-first|corresponding)"
+    r"[^()]{0,60}\)?$|^\(\s*[*†‡§#✉∗]+[^()]{0,80}\)$",
+    re.IGNORECASE,
+)
 _TAG_RE = re.compile(r"\[([A-Za-z][\w .&/+-]{0,30})\]")
 _URL_RE = re.compile(r"https?://[^\s<>\"'{}\[\]]+")
 _ARXIV_RE = re.compile(r"(?:arXiv:\s?|arxiv\.org/(?:abs|pdf)/)(\d{4}\.\d{4,5})(v\d+)?", re.IGNORECASE)
@@ -152,9 +173,12 @@ _LINK_PATTERNS = (("github.com", "code"), ("gitlab.com", "code"), ("huggingface.
 
 
 def _is_cjk(text: str) -> bool:
-    return bool(text) and all(any(lo <= ord(ch) <= hi for lo, hi in _CJK_RANGES) for ch in text)
+    # One compiled character class: this runs for every token of every candidate name on the page.
+    return _CJK_RE.fullmatch(text) is not None
 
 
+# Names and title words repeat across a page's entries, so each token is judged once (pages of 30,000 cards).
+@functools.lru_cache(maxsize=1 << 16)
 def _token_kind(token: str) -> str | None:
     """'initial', 'particle' or 'word' when the token can be part of a person's name, else None."""
     tok = token.strip(_MARKS)
@@ -199,6 +223,20 @@ def is_person_name(text: str, *, allow_single: bool = False) -> bool:
     if len(tokens) == 1:
         return allow_single or (_is_cjk(tokens[0].strip(_MARKS)) and len(tokens[0]) >= 2)
     return True
+
+
+def looks_like_name_line(text: str) -> bool:
+    """True when a line can be a page owner's name: shaped like a person's name, or 2-6 lowercase words
+    ("danah boyd"), and free of heading and chrome words, so "Researcher profile" or "About Me" never is."""
+    plain = " ".join(text.replace("(", " ").replace(")", " ").split())
+    tokens = plain.split()
+    if not tokens or len(plain) > 80 or plain.endswith((".", ":", "!", "?", ",")):
+        return False
+    if any(t.strip(_MARKS).lower() in _NOT_NAME_WORDS or t.lower() in _CHROME_WORDS for t in tokens):
+        return False
+    if is_person_name(plain):
+        return True
+    return 2 <= len(tokens) <= 6 and all(t.isalpha() and t.islower() for t in tokens)
 
 
 def _is_initials_only(text: str) -> bool:
@@ -471,6 +509,9 @@ def _pop_notes(text: str, *, any_remark: bool) -> tuple[str, list[str], int | No
             break
         if re.fullmatch(r"(?:19|20)\d\d[a-z]?", inner):
             year = year or int(inner[:4])
+        elif _PAGES_RE.fullmatch(inner):
+            text = f"{rest}, {inner}"  # APA "(pp. 455-467)": pages, read with the venue's other details
+            break
         elif not inner or inner.isdigit():
             break
         elif any_remark or len(inner.split()) >= 4 or _NOTE_LEAD_RE.match(inner) is not None:
@@ -490,6 +531,10 @@ def _venue_and_year(venue: str) -> tuple[str | None, int | None, dict[str, str]]
     text = venue.strip().rstrip(" .,;")
     year = None
     details: dict[str, str] = {}
+    dblp = _DBLP_PAGES_RE.search(text)
+    if dblp and _YEAR_RE.search(text[: dblp.start()]):
+        details["pages"] = dblp.group(1)
+        text = text[: dblp.start()]
     for _ in range(3):  # the year and the details may come in either order: "X, 9:1-24, 2021", "X 2022, pp. 1-9"
         changed = False
         matches = list(_YEAR_RE.finditer(text))
@@ -612,16 +657,36 @@ def _title_venue(authors: _Authors, rest: str) -> _Fields | None:
 
 
 def _quoted_title(rest: str) -> tuple[str, str] | None:
-    """("Title", "in Proc. ...") when `rest` opens with a quoted title; None otherwise."""
+    """("Title", "in Proc. ...") when `rest` opens with a quoted title; None otherwise.
+
+    A quote can also open only the first phrase of a title (`"Why Should I Trust You?": Explaining ...`): a
+    closing quote ends the title only when the citation's punctuation or its venue follows it, or when the
+    punctuation sits inside it (IEEE `"Title," in ...`). A title that merely starts with a quoted phrase is
+    left to the sentence parser, quotes and all.
+    """
     if not rest or rest[0] not in '"“':
         return None
-    close = rest.find("”" if rest[0] == "“" else '"', 1)
-    if close <= 1:
-        return None
-    title = rest[1:close].strip().rstrip(",.").strip()
-    if not title:
-        return None
-    return title, rest[close + 1 :].lstrip(" ,.")
+    closer = "”" if rest[0] == "“" else '"'
+    close = rest.find(closer, 1)
+    while close > 1:
+        inner = rest[1:close]
+        after = rest[close + 1 :]
+        if inner.rstrip().endswith((",", ".")) or _ends_quoted_title(after):
+            # An earlier closing quote inside means the opening quote was the title's own phrase's.
+            title = (rest[:close] if closer in inner else inner).strip().rstrip(",.").strip()
+            return (title, after.lstrip(" ,.")) if title.strip('"“”') else None
+        close = rest.find(closer, close + 1)
+    return None
+
+
+def _ends_quoted_title(after: str) -> bool:
+    """Whether what follows a closing quote shows the title ended there: the end, punctuation, or a venue."""
+    text = after.lstrip()
+    if not text or text[0] in ",.;":
+        return True
+    if text[0] in ":–—-" or after[:1] not in " \t":
+        return False  # `"Phrase": rest of the title`, or a quote glued to more title
+    return text[:3].lower() == "in " or _starts_venue(text.split(". ")[0])
 
 
 def _parse_sentences(text: str) -> _Fields | None:
@@ -638,6 +703,9 @@ def _parse_lines(lines: list[str]) -> _Fields | None:
         return None
     first, second = _whole_author_list(lines[0]), _whole_author_list(lines[1])
     if second is not None and (first is None or len(second.names) > len(first.names)):
+        title, authors = lines[0], second
+    elif first is not None and second is not None and len(lines[0].split()) > len(lines[1].split()):
+        # Both read as one name ("Physics-Informed Load Forecasting" / "Sofia Lindqvist"): titles are longer.
         title, authors = lines[0], second
     elif first is not None:
         title, authors = lines[1], first
@@ -778,11 +846,18 @@ def _scan(lines: list[str], start: int, *, in_section: bool, hint: str | None = 
             prev_blank = True
             i += 1
             continue
+        if in_section and prev_blank and _LEGEND_RE.match(text):
+            # "(* denotes equal contribution)" explains the list's marks; it neither ends the list nor is a paper.
+            current = None
+            i += 1
+            continue
         new_entry = marker or prev_blank or current is None
         if in_section and not marker and _heading_like(text):
             ends_section = new_entry or text.endswith(":")
-            if ends_section and not _is_citation(_parse_fields(_prepare([text]))):
-                break
+            # A short names-first line that ends the page is an entry cut off, not the next section's heading.
+            cut_off = ends_section and _starts_with_names(text) and _nothing_after(lines, i)
+            if ends_section and not cut_off and not _is_citation(_parse_fields(_prepare(_paragraph(lines, i)))):
+                break  # a heading, unless its paragraph is a citation (a title-first entry opens like one)
         if not new_entry and len(text) <= _MAX_ENTRY_CHARS and current is not None:
             # A line right under another: a wrapped line, or the next entry of a list without blank lines. It
             # is the next entry when it opens with its own author list (or looks like a citation), unless the
@@ -792,6 +867,9 @@ def _scan(lines: list[str], start: int, *, in_section: bool, hint: str | None = 
             if not runs_on:
                 alone = _prepare([text])
                 new_entry = _parse_fields(alone) is not None or _looks_paper_like(alone)
+                # The page's last line, opening with names under a finished entry: the next entry, cut off.
+                if not new_entry and not ends_mid_sentence(above) and _starts_with_names(text):
+                    new_entry = _nothing_after(lines, i)
         if new_entry or current is None:
             current = _Block(i + 1, [lines[i]], hint)
             blocks.append(current)
@@ -810,6 +888,8 @@ def _papers(lines: list[str]) -> tuple[list[PaperRecord], list[ParseWarning], in
     papers: list[PaperRecord] = []
     warnings: list[ParseWarning] = []
     first_heading = None
+    last_text = next((k for k in range(len(lines) - 1, -1, -1) if lines[k].strip()), -1)
+    final: tuple[_Block, _Entry, PaperRecord | None] | None = None  # a section entry the page ends in
     i = 0
     n = len(lines)
     while i < n:
@@ -820,14 +900,26 @@ def _papers(lines: list[str]) -> tuple[list[PaperRecord], list[ParseWarning], in
             for block in blocks:
                 entry = _prepare(block.lines)
                 fields = _parse_fields(entry)
-                if fields is not None:
-                    papers.append(_record(block, fields, entry, "\n".join(block.lines).strip()))
+                record = _record(block, fields, entry, "\n".join(block.lines).strip()) if fields else None
+                if block.line + len(block.lines) - 2 == last_text:
+                    final = (block, entry, record)  # judged below, against the other entries
+                elif record is not None:
+                    papers.append(record)
                 elif _looks_paper_like(entry):
                     warnings.append(
                         ParseWarning(block.line, "looks like a paper but its authors and title could not be told apart")
                     )
         else:
             i += 1
+    if final is not None:
+        block, entry, record = final
+        trimmed = _without_open_tail(block)
+        if trimmed is not None and (fields := _parse_fields(_prepare(trimmed.lines))) is not None:
+            # Cut inside a trailing "[Code]" or "(Note ...)": the citation before it is whole.
+            warnings.append(maybe_cut(block.line, "its last marker or remark is cut short"))
+            papers.append(_record(trimmed, fields, _prepare(trimmed.lines), "\n".join(trimmed.lines).strip()))
+        else:
+            papers.extend(_unless_cut(block, entry, record, papers, warnings))
     if first_heading is None:
         # No publications heading: only entries that are unmistakably citations (authors, title and a year).
         blocks, _ = _scan(lines, 0, in_section=False)
@@ -837,6 +929,70 @@ def _papers(lines: list[str]) -> tuple[list[PaperRecord], list[ParseWarning], in
             if fields is not None and fields.year is not None and (fields.venue or len(fields.authors.names) > 1):
                 papers.append(_record(block, fields, entry, "\n".join(block.lines).strip()))
     return papers, warnings, first_heading
+
+
+def _paragraph(lines: list[str], index: int, limit: int = 8) -> list[str]:
+    """The line at `index` and the non-blank lines right under it (a few at most: an entry is short)."""
+    out = []
+    for k in range(index, min(len(lines), index + limit)):
+        if not lines[k].strip():
+            break
+        out.append(lines[k])
+    return out
+
+
+def _nothing_after(lines: list[str], index: int) -> bool:
+    """True when no line after `index` has text; stops at the first that has (callers go on from there)."""
+    return not any(lines[k].strip() for k in range(index + 1, len(lines)))
+
+
+def _starts_with_names(text: str) -> bool:
+    """ "Junyang Lin, Xu Sun, ...", "[3] Smith, J., ...", "Wei Zhang. On": text that opens with an author list."""
+    body = _MARKER_RE.sub("", text, count=1)
+    first = body.split(",")[0]
+    if "," in body and is_person_name(first, allow_single=True):
+        return True
+    name, stop, _ = body.partition(". ")
+    return bool(stop or body.endswith(".")) and is_person_name(name.rstrip("."))
+
+
+def _without_open_tail(block: _Block) -> _Block | None:
+    """The block without a short bracket group left open at its very end ("... 2018. [Paper] [Co"), if any."""
+    last = block.lines[-1].rstrip()
+    opening = max(last.rfind("["), last.rfind("("))
+    if opening <= 0 or any(ch in last[opening:] for ch in ")]") or len(last) - opening > _MAX_OPEN_TAIL:
+        return None
+    head = last[:opening].rstrip()
+    return _Block(block.line, [*block.lines[:-1], head] if head else block.lines[:-1], block.hint)
+
+
+def _unless_cut(
+    block: _Block, entry: _Entry, record: PaperRecord | None, others: list[PaperRecord], warnings: list[ParseWarning]
+) -> list[PaperRecord]:
+    """The page's last entry as a paper, unless the page stops inside it (see `truncation`).
+
+    An entry that opens with an author list but cannot be read, or that stops mid-sentence where the page's
+    other entries all end on punctuation or a marker ("... 2021. [Paper]"), is a half record.
+    """
+    text = " ".join(block.lines).strip()
+    if record is None:
+        if not entry.lines:
+            warnings.append(cut_entry(block.line, "only its number or bullet is there"))
+        elif _starts_with_names(text):
+            warnings.append(cut_entry(block.line, "it stops before its title and venue are complete"))
+        elif _looks_paper_like(entry):
+            warnings.append(
+                ParseWarning(block.line, "looks like a paper but its authors and title could not be told apart")
+            )
+        return []
+    if ends_mid_sentence(text):
+        closed = [not ends_mid_sentence(p.raw) for p in others]
+        if usual(closed, share=0.8, at_least=2):
+            warnings.append(cut_entry(block.line, "it stops mid-sentence, unlike the entries above it"))
+            return []
+        if usual(closed, share=0.8, at_least=1):  # too little to leave it out on, enough to say so
+            warnings.append(maybe_cut(block.line, "the last entry stops mid-sentence"))
+    return [record]
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -865,7 +1021,9 @@ def _heading_name(lines: list[str], limit: int) -> tuple[int, str] | None:
         if len(text) > 70 or not _heading_like(text) or _is_pub_heading(text):
             continue
         plain, _ = _plain_name(text)
-        if (2 <= len(plain.split()) <= 5 and is_person_name(plain)) or _is_cjk(plain.replace(" ", "")):
+        # looks_like_name_line also refuses site chrome shaped like a name ("Sign In", "Trust Snapshot").
+        named = is_person_name(plain) and looks_like_name_line(plain)
+        if (2 <= len(plain.split()) <= 5 and named) or _is_cjk(plain.replace(" ", "")):
             return i, text
     return None
 
@@ -909,6 +1067,11 @@ def _block_after(lines: list[str], start: int) -> tuple[int, int] | None:
     return (begin, end) if end > begin else None
 
 
+def position_line(text: str) -> tuple[str | None, str | None]:
+    """(position, affiliation) of a line under a name, "Researcher in X" or "Kyoto University"; else Nones."""
+    return _position_line(text)
+
+
 def _position_line(text: str) -> tuple[str | None, str | None]:
     """Split "Researcher in DAMO Academy, Alibaba Group" -> ("Researcher", "DAMO Academy, Alibaba Group")."""
     words = {w.strip(",.;:()").lower() for w in text.split()}
@@ -917,7 +1080,8 @@ def _position_line(text: str) -> tuple[str | None, str | None]:
     if has_role and match:
         role_words = {w.strip(",.;:()").lower() for w in match.group(1).split()}
         if role_words & _ROLE_WORDS:
-            return match.group(1).strip(), match.group(2).strip().rstrip(".")
+            # "at the Energy Systems Lab": the article belongs to the sentence, not to the lab's name.
+            return match.group(1).strip(), re.sub(r"^the\s+", "", match.group(2).strip().rstrip("."))
     if has_role:
         return text.rstrip("."), None
     if words & _ORG_WORDS:

@@ -14,7 +14,6 @@ from papershelf.importers.records import ImportBatch, PaperRecord
 _ARXIV_NEW = re.compile(r"(?:arxiv:)?\s*(\d{4}\.\d{4,5})(v\d+)?", re.IGNORECASE)
 _ARXIV_OLD = re.compile(r"(?:arxiv:)?\s*([a-z\-]+(?:\.[A-Z]{2})?/\d{7})(v\d+)?", re.IGNORECASE)
 _DOI = re.compile(r"(10\.\d{4,9}/\S+)", re.IGNORECASE)
-_SPACES = re.compile(r"\s+")
 
 
 def arxiv_id(text: str | None) -> tuple[str | None, str | None]:
@@ -40,8 +39,11 @@ def doi(text: str | None) -> str | None:
 def clean_text(text: str | None) -> str | None:
     if text is None:
         return None
-    text = unicodedata.normalize("NFC", text)
-    text = _SPACES.sub(" ", text).strip()
+    if not unicodedata.is_normalized("NFC", text):  # the check is far cheaper than normalising every abstract
+        text = unicodedata.normalize("NFC", text)
+    # str.split() splits on exactly the whitespace `\s` matches; it is many times faster than a regex
+    # substitution, which was the slowest step of importing a large listing.
+    text = " ".join(text.split())
     return text or None
 
 

@@ -14,7 +14,9 @@ from collections.abc import Callable
 from papershelf.importers.arxiv_listing import links_in_text
 from papershelf.importers.base import Importer, register
 from papershelf.importers.errors import ImporterError
+from papershelf.importers.homepage import looks_like_name_line
 from papershelf.importers.records import ImportBatch, OwnerProfile, PaperRecord, ParseContext, ParseWarning
+from papershelf.importers.truncation import cut_entry, ends_mid_sentence, maybe_cut, usual, usually_whole
 
 _PROFILE_MARKER = re.compile(r"^\s*researcher profile\s*$", re.IGNORECASE)
 # "preprint2026arXiv", "book chapter2019Springer", "conference2020NeurIPS": lowercase type, year, venue.
@@ -35,6 +37,9 @@ _GLUE = re.compile(r"(?<=[a-z]{3})(?=[A-Z])|(?<=[0-9)])(?=[A-Z][a-z])")
 # Site footers: copyright notices and legal links end the list of works.
 _FOOTER = re.compile(r"^\s*(?:©|\(c\)|copyright\b|all rights reserved|privacy|terms\b|cookie)", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?][\"')\]]?(?:\s|$)")
+
+# Footers are a few words ("Load more works"); a longer unpunctuated last line is an abstract cut short.
+_MIN_CUT_ABSTRACT_WORDS = 4
 
 _PAPER_LABELS = frozenset({"works", "work", "papers", "paper", "publications", "publication"})
 _TYPE_MAP = {
@@ -77,7 +82,8 @@ class ScholarlyProfileImporter(Importer):
         return min(score, 1.0)
 
     def parse(self, text: str, context: ParseContext) -> ImportBatch:
-        lines = text.split("\n")
+        # The pipeline hands over "\n" only; a caller with Windows text gets the same result.
+        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         if not text.strip():
             raise ImporterError("the page is empty", source=context.source_name)
         first_work = next((i for i, line in enumerate(lines) if _WORK_HEADER.match(line)), None)
@@ -143,11 +149,10 @@ def _read_owner(
     start = marker + 1 if marker is not None else 0
     name_index = next((i for i in range(start, head_end) if lines[i].strip()), None)
     page_name = None
-    if name_index is not None and len(lines[name_index].strip()) <= 120:
+    # A page without its name line must not make the role line or the chrome under it ("Trust snapshot") the owner.
+    if name_index is not None and looks_like_name_line(lines[name_index]):
         page_name = " ".join(lines[name_index].split())
     name = context.owner or page_name
-    if not name:
-        return None, None, None
 
     position = affiliation = None
     bio_lines: list[int] = []
@@ -192,6 +197,8 @@ def _read_owner(
         else:
             profile_block = False
 
+    if not name:
+        return None, claimed, items  # the stats still say how many works the page claims
     aliases = (page_name,) if page_name and context.owner and page_name != context.owner else ()
     owner = OwnerProfile(
         name=name,
@@ -232,7 +239,7 @@ def _split_role(text: str) -> tuple[str | None, str | None, str | None]:
     match = _STATUS.search(text)
     if match:
         status = match.group("status")
-        text = text[: match.start()].strip()
+        text = text[: match.start()].strip().rstrip("·|•-– ").strip()  # "... Institute · Open to collaborate"
     parts = [p.strip() for p in re.split(r"\s+[·|•]\s+|\s+-\s+", text) if p.strip()]
     if len(parts) == 1:
         glued = _GLUE.split(text, maxsplit=1)
@@ -269,6 +276,7 @@ def _read_works(lines: list[str], start: int) -> tuple[list[PaperRecord], list[P
     papers: list[PaperRecord] = []
     warnings: list[ParseWarning] = []
     headers = [i for i in range(start, len(lines)) if _WORK_HEADER.match(lines[i])]
+    ends_in_card = False  # the page's last text belongs to the last card: no footer or chrome after it
     for n, h in enumerate(headers):
         stop = headers[n + 1] if n + 1 < len(headers) else len(lines)
         body = [i for i in range(h + 1, stop) if lines[i].strip()]
@@ -277,16 +285,36 @@ def _read_works(lines: list[str], start: int) -> tuple[list[PaperRecord], list[P
             body = body[:footer]
         match = _WORK_HEADER.match(lines[h])
         assert match is not None
+        last_card = n + 1 == len(headers)
+        if last_card:
+            ends_in_card = footer is None
         title = None
         if body:
             title = " ".join(lines[body[0]].split())
             body = body[1:]
+        elif last_card and ends_in_card:
+            warnings.append(cut_entry(h + 1, "the card stops after its header"))
+            break
         else:
             warnings.append(ParseWarning(h + 1, "work card without a title"))
-        if n + 1 == len(headers):
+        if last_card:
             # After the last card only prose continues the abstract; the first short unpunctuated line
             # ("Load more works", a site name) starts the footer.
             cut = next((k for k, i in enumerate(body) if _is_chrome(lines[i])), len(body))
+            open_end = bool(lines[-1].strip())  # the text stops inside its last line, with no line break
+            if (
+                cut == 0
+                and len(body) == 1
+                and ends_in_card
+                and (open_end or usual(p.abstract is not None for p in papers))
+            ):
+                # One short line under the last title ends the page, which stops there or whose works all have
+                # abstracts: an abstract cut short (kept when it has some words to it), or a footer.
+                if len(lines[body[0]].split()) >= _MIN_CUT_ABSTRACT_WORDS:
+                    cut = 1
+                else:
+                    warnings.append(maybe_cut(h + 1, "the last work's abstract is missing or cut short"))
+            ends_in_card = ends_in_card and cut == len(body)
             body = body[:cut]
         else:
             body = [i for i in body if not _is_chrome(lines[i])]
@@ -310,7 +338,33 @@ def _read_works(lines: list[str], start: int) -> tuple[list[PaperRecord], list[P
                 raw="\n".join(lines[h : last + 1]),
             )
         )
+    if ends_in_card and papers and papers[-1].line == headers[-1] + 1:
+        # A page whose text stops without a final line break stops inside its last line.
+        papers = _unless_cut(papers, warnings, open_end=bool(lines[-1].strip()))
     return papers, warnings
+
+
+def _unless_cut(papers: list[PaperRecord], warnings: list[ParseWarning], *, open_end: bool) -> list[PaperRecord]:
+    """The works, without a last card the page cut off before it became a paper (see `truncation`).
+
+    A work without an abstract is common, so a last card with only a title is a paper when its line ends
+    (a line break follows it). When the page stops on the title itself (`open_end`), the title may be cut
+    mid-word: where every other work has an abstract that card is left out, else kept with a warning.
+    """
+    *others, last = papers
+    if last.title and last.abstract is None and open_end:
+        if usual(p.abstract is not None for p in others):
+            warnings.append(cut_entry(last.line, "the page stops in its title; the other works all have abstracts"))
+            return others
+        warnings.append(maybe_cut(last.line, "the page stops right after this title, which may be cut short"))
+        return papers
+    if (
+        last.abstract
+        and ends_mid_sentence(last.abstract, prose=True)
+        and usually_whole(p.abstract for p in others if p.abstract)
+    ):
+        warnings.append(maybe_cut(last.line, "the last abstract stops mid-sentence"))
+    return papers
 
 
 def _next_text(lines: list[str], index: int) -> int:

@@ -16,6 +16,8 @@ import pytest
 from reliability_support import (
     SEED_AS_OF,
     SEED_HOMEPAGE,
+    SEED_SCHOLARLY,
+    SEEDS,
     arxiv_listing,
     assert_no_traceback,
     bib_file,
@@ -196,6 +198,44 @@ def test_bib_with_one_unbalanced_entry_imports_the_others_and_names_the_broken_o
     titles = [p[0] for p in _papers(library)]
     assert "A Good Paper" in titles and "Another Good One" in titles
     assert not any("brace here" in t for t in titles)
+
+
+def test_a_page_read_as_the_wrong_format_is_refused_and_stores_nothing(library: Path) -> None:
+    """A scholarly profile read as an aggregator page once stored its chrome as an owner and 0 papers."""
+    before = dump(library)
+    run = papershelf(library, "import", "--format", "aggregator", str(SEED_SCHOLARLY))
+    assert_no_traceback(run)
+    assert run.code != 0, run.out
+    assert SEED_SCHOLARLY.name in run.err and "no papers found" in run.err and "without --format" in run.err
+    assert "Researcher profile" not in run.out + run.err
+    assert dump(library) == before
+
+
+def test_an_unknown_format_names_the_file(library: Path) -> None:
+    run = papershelf(library, "import", "--format", "nope", str(SEED_SCHOLARLY))
+    assert_no_traceback(run)
+    assert run.code != 0
+    assert SEED_SCHOLARLY.name in run.err and "<text>" not in run.err
+
+
+def test_a_page_cut_off_mid_card_reports_it_and_stores_no_half_paper(tmp_path: Path) -> None:
+    text = (SEEDS / "001_b8138a3e09088a1a.txt").read_text(encoding="utf-8")
+    page = tmp_path / "profile.txt"
+    page.write_text(text[: text.index("Active Sampler: Ligh") + len("Active Sampler: Ligh")], encoding="utf-8")
+    library = tmp_path / "library.sqlite"
+    run = papershelf(library, "import", str(page), "--as-of", SEED_AS_OF)
+    assert_no_traceback(run)
+    assert run.code == 0, run.err
+    assert "32 papers found (the page claims 33)" in run.out
+    assert "line 236: the page ends in the middle of this entry" in run.out
+    titles = [p[0] for p in _papers(library)]
+    assert len(titles) == 32 and not any(t.startswith("Active Sampler") for t in titles)
+
+
+def test_an_arxiv_listing_without_owner_prints_how_to_name_one(tmp_path: Path) -> None:
+    run = papershelf(tmp_path / "library.sqlite", "import", str(SEEDS / "002_3e77bbf1de03bcad.txt"))
+    assert run.code == 0, run.err
+    assert "line 1: the listing does not name its owner" in run.out and "--owner NAME" in run.out
 
 
 def test_one_bad_file_does_not_stop_the_others(library: Path, tmp_path: Path) -> None:

@@ -147,4 +147,4 @@ def test_parse_file_on_any_bytes(data: bytes, name: str) -> None:
         return
     assert fmt in NAMES
     assert len(sha) == 64
-    assert batch.papers or batch.owner
+    assert batch.papers  # a page with no papers is refused, never stored as an owner alone
