@@ -124,7 +124,8 @@ def test_sigkill_of_a_migration_leaves_the_old_version_readable(tmp_path: Path) 
         assert not [p for p in reopened.list_papers() if p.note == "half-migrated"]
         assert not reopened.conn.execute("SELECT name FROM sqlite_master WHERE name = 'upgrade_probe'").fetchall()
     # The upgrade was backed up before it started, from the version it had.
-    backups = list((tmp_path / "backups").glob("library-*-before-upgrade-from-v1.sqlite"))
+    current = schema.SCHEMA_VERSION
+    backups = list((tmp_path / "backups").glob(f"library-*-before-upgrade-from-v{current}.sqlite"))
     assert len(backups) == 1
     assert count(backups[0], "SELECT count(*) FROM papers") == before
 
