@@ -59,8 +59,11 @@ def print_json(value: Any) -> None:
     sys.stdout.write("\n")
 
 
-def paper_json(paper: Paper) -> dict[str, Any]:
-    return {
+def paper_json(paper: Paper, *, records: bool = False) -> dict[str, Any]:
+    """A paper as the stable JSON scripts read (fields are only ever added). `records` adds to each source the
+    values it stated (`record`, the importer's record as stored) and when it was imported: `show --json` gives
+    them; lists leave them out, as every record would double their size."""
+    data = {
         "id": paper.id,
         "title": paper.title,
         "display_title": paper.display_title,
@@ -92,6 +95,11 @@ def paper_json(paper: Paper) -> dict[str, Any]:
             for claim in paper.sources
         ],
     }
+    if records:
+        for entry, claim in zip(data["sources"], paper.sources, strict=True):
+            entry["record"] = claim.record
+            entry["imported_at"] = claim.imported_at
+    return data
 
 
 def author_json(author: Author) -> dict[str, Any]:

@@ -8,7 +8,15 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from papershelf.cli.common import CommandError, author_json, open_library, paper_json, print_json, run
+from papershelf.cli.common import (
+    CommandError,
+    author_json,
+    open_library,
+    paper_json,
+    parse_ids,
+    print_json,
+    run,
+)
 from papershelf.model import merge
 from papershelf.model.types import Author, Paper
 
@@ -62,6 +70,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run(cmd_distinct))
 
     p = subparsers.add_parser(
+        "split",
+        help="move some of an author's papers to a new person",
+        description="Split an author in two: the places written with the given names (--names), or every place "
+        "on the given papers (--papers), including papers the author is known on only as a page's owner behind "
+        '"et al.", move to a new person. The two are then remembered as distinct. Undo with '
+        "`papershelf merge --authors`.",
+    )
+    p.add_argument("id", type=int, metavar="AUTHOR_ID")
+    p.add_argument("--names", nargs="+", default=[], metavar="NAME", help="the names as written that move")
+    p.add_argument("--papers", metavar="ID,...", help="only (or all) places on these papers, comma-separated")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=run(cmd_split))
+
+    p = subparsers.add_parser(
         "why",
         help="why a paper's (or --authors) records were merged",
         description="Show every merge into (or out of) a paper: when, whether it was automatic, which files' "
@@ -85,7 +107,8 @@ def _describe(side: Paper | Author) -> str:
             f"arXiv:{side.arxiv_id}" if side.arxiv_id else "",
         ]
         detail = ", ".join(b for b in bits if b)
-        authors = ", ".join(side.author_names()[:3]) + (" et al." if len(side.authors) > 3 else "")
+        cut = len(side.authors) > 3 or (bool(side.authors) and not side.authors_complete)
+        authors = ", ".join(side.author_names()[:3]) + (" et al." if cut else "")
         files = ", ".join(dict.fromkeys(claim.file for claim in side.sources))
         return (
             f"[{side.id}] {side.display_title}"
@@ -157,6 +180,11 @@ def cmd_merge(args: argparse.Namespace) -> int:
         print(f"  {_describe(paper)}")
         if paper.key_aliases:
             print(f"  key {paper.citekey} (still valid: {', '.join(paper.key_aliases)})")
+            # Plain BibTeX knows one key per entry: say so now, not when a document stops compiling.
+            print(
+                f"  with biblatex the other keys keep working (exported as `ids`); with plain BibTeX cite "
+                f"{paper.citekey}, or run `papershelf key {keep} --set OLDKEY` to keep citing an older one"
+            )
     return 0
 
 
@@ -182,6 +210,24 @@ def cmd_distinct(args: argparse.Namespace) -> int:
     kind = "author" if args.authors else "paper"
     merge.mark_distinct(library, kind, args.ids[0], args.ids[1])
     print(f"{kind.capitalize()}s {args.ids[0]} and {args.ids[1]} are distinct; they will not be proposed again.")
+    return 0
+
+
+def cmd_split(args: argparse.Namespace) -> int:
+    papers = parse_ids(args.papers) if args.papers else None
+    if not args.names and not papers:
+        raise CommandError("name the variants (--names) or the papers (--papers) that belong to another person")
+    library = open_library(args)
+    library.get_author(args.id)
+    new_id = merge.split_author(library, args.id, args.names, papers)
+    old, new = library.get_author(args.id), library.get_author(new_id)
+    if args.json:
+        print_json([author_json(old), author_json(new)])
+        return 0
+    print(f"Split author {old.id}: the moved places now belong to a new person.")
+    print(f"  {_describe(old)}")
+    print(f"  {_describe(new)}")
+    print(f"  undo: papershelf merge --authors {old.id} {new.id}")
     return 0
 
 

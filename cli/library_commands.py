@@ -95,6 +95,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="edit a paper's fields; edits survive re-imports",
         description="Edit fields: "
         + ", ".join(EDITABLE_FIELDS)
+        + ', authors (BibTeX style: authors="Lin, Junyang and Yang, An"), authors_complete (yes/no)'
         + ". FIELD= (empty) gives the field back to the sources.",
     )
     p.add_argument("id", type=int)
@@ -272,10 +273,10 @@ def cmd_show(args: argparse.Namespace) -> int:
     library = open_library(args)
     paper = library.get_paper(args.id)
     if args.json:
-        print_json(paper_json(paper))
+        print_json(paper_json(paper, records=True))
         return 0
     print(paper.display_title)
-    print(", ".join(ref.name for ref in paper.authors) + ("" if paper.authors_complete else " et al."))
+    print(_shorten_authors(paper, limit=len(paper.authors)))
     if paper.extra_authors:
         print("also by: " + ", ".join(ref.name for ref in paper.extra_authors))
     for label, value in (
@@ -378,16 +379,27 @@ def cmd_note(args: argparse.Namespace) -> int:
 
 def cmd_edit(args: argparse.Namespace) -> int:
     library = open_library(args)
+    editable = (*EDITABLE_FIELDS, "authors", "authors_complete")
     fields: dict[str, object] = {}
     for assignment in args.assignments:
         name, sep, value = assignment.partition("=")
         if not sep:
             raise CommandError(f"write edits as FIELD=VALUE, not {assignment!r}")
-        if name not in EDITABLE_FIELDS:
-            raise CommandError(f"{name!r} cannot be edited; fields: {', '.join(EDITABLE_FIELDS)}")
+        if name not in editable:
+            raise CommandError(f"{name!r} cannot be edited; fields: {', '.join(editable)}")
         if name == "year" and value and not value.isdigit():
             raise CommandError(f"year must be a number, not {value!r}")
-        fields[name] = value if value != "" else None
+        if value == "":
+            fields[name] = None
+        elif name == "authors":
+            # BibTeX's own way of writing a list: "Lin, Junyang and Yang, An".
+            fields[name] = [n.strip() for n in " ".join(value.split()).split(" and ") if n.strip()]
+        elif name == "authors_complete":
+            if value.lower() not in ("yes", "no", "true", "false", "1", "0"):
+                raise CommandError(f"authors_complete is yes or no, not {value!r}")
+            fields[name] = value.lower() in ("yes", "true", "1")
+        else:
+            fields[name] = value
     library.get_paper(args.id)
     library.edit_paper(args.id, **fields)
     return 0

@@ -731,26 +731,39 @@ class Library:
     def edit_paper(self, paper_id: int, **fields: Any) -> Change:
         """Set fields as the user's own edits: they win over every source, now and on every re-import.
 
-        A value of None clears the user's edit, giving the field back to the sources.
+        A value of None clears the user's edit, giving the field back to the sources. `authors` is the whole
+        author list as names (["Lin, Junyang", "An Yang"]), resolved to people like any list: a person in the
+        same place keeps it, so their papers stay theirs. A list typed out is taken as complete unless
+        `authors_complete=False` says it is cut short.
         """
-        unknown = set(fields) - set(EDITABLE_FIELDS)
+        unknown = set(fields) - set(EDITABLE_FIELDS) - {"authors", "authors_complete"}
         if unknown:
             raise LibraryError(f"these fields cannot be edited: {', '.join(sorted(unknown))}")
         from papershelf.model.store import recompute_paper
 
         with self.transaction() as conn:
+            if conn.execute("SELECT 1 FROM papers WHERE id = ?", (paper_id,)).fetchone() is None:
+                raise LibraryError(f"there is no paper with id {paper_id}")
             for field, value in fields.items():
                 if value is None:
                     conn.execute("DELETE FROM paper_edits WHERE paper_id = ? AND field = ?", (paper_id, field))
                     continue
                 if field == "year":
                     value = int(value)
+                elif field == "authors":
+                    if isinstance(value, str) or not all(isinstance(n, str) for n in value):
+                        raise LibraryError("authors must be a list of names")
+                    value = [" ".join(n.split()) for n in value if n.strip()]
+                elif field == "authors_complete":
+                    value = bool(value)
                 conn.execute(
                     "INSERT INTO paper_edits(paper_id, field, value, edited_at) VALUES (?, ?, ?, ?) "
                     "ON CONFLICT(paper_id, field) DO UPDATE SET value = excluded.value, edited_at = excluded.edited_at",
-                    (paper_id, field, json.dumps(value), now()),
+                    (paper_id, field, json.dumps(value, ensure_ascii=False), now()),
                 )
             recompute_paper(self, paper_id, force=True)
+            if "authors" in fields:
+                self.refresh_search([paper_id])  # the authors' names are searchable
             return self.record_change(
                 Change("papers", frozenset([paper_id]), description="edited " + ", ".join(sorted(fields)))
             )
@@ -853,6 +866,11 @@ class Library:
     def search(self, query: str, *, limit: int | None = None) -> list[int]:
         """Paper ids matching a search string (full text plus author:, title:, tag:, venue:, year: filters)."""
         return self.paper_ids(query=query, limit=limit, order_by="added")
+
+    def count_authors(self) -> int:
+        """People in the library, each once however many spellings were merged into them (the sidebar's count;
+        one index read, unlike `list_authors`, which counts every person's papers)."""
+        return self.conn.execute("SELECT count(*) FROM authors WHERE merged_into IS NULL").fetchone()[0]
 
 
 def _paper_from_row(row: Sequence[Any]) -> Paper:

@@ -113,6 +113,56 @@ def _set_verdict(library: Library, kind: str, a: int, b: int, status: str, evide
     )
 
 
+def _queue_state(library: Library, kind: str, a: int, b: int) -> dict[str, Any] | None:
+    """The review queue's row for a pair before a decision, so undoing the decision can put it back."""
+    low, high = sorted((a, b))
+    row = library.conn.execute(
+        "SELECT status, decided_at FROM duplicate_candidates WHERE kind = ? AND a_id = ? AND b_id = ?",
+        (kind, low, high),
+    ).fetchone()
+    return {"status": row[0], "decided_at": row[1]} if row else None
+
+
+def _restore_queue(library: Library, kind: str, a: int, b: int, state: dict[str, Any] | None) -> None:
+    """Put a pair's queue row back as it was: proposed again (its score and evidence were kept), or no row."""
+    low, high = sorted((a, b))
+    if state is None:
+        library.conn.execute(
+            "DELETE FROM duplicate_candidates WHERE kind = ? AND a_id = ? AND b_id = ?", (kind, low, high)
+        )
+    else:
+        library.conn.execute(
+            "UPDATE duplicate_candidates SET status = ?, decided_at = ? WHERE kind = ? AND a_id = ? AND b_id = ?",
+            (state["status"], state["decided_at"], kind, low, high),
+        )
+
+
+def undistinct(library: Library, kind: str, a: int, b: int) -> Change:
+    """Take back a "distinct" verdict (the undo of `mark_distinct`): a pair the review queue had proposed is
+    proposed again, with its score and evidence; a pair that was never proposed is simply undecided again."""
+    if kind not in ("paper", "author"):
+        raise LibraryError(f"kind must be 'paper' or 'author', not {kind!r}")
+    low, high = sorted((a, b))
+    with library.transaction() as conn:
+        row = conn.execute(
+            "SELECT status, score FROM duplicate_candidates WHERE kind = ? AND a_id = ? AND b_id = ?",
+            (kind, low, high),
+        ).fetchone()
+        if row is None or row[0] != "distinct":
+            raise LibraryError(f"{kind}s {a} and {b} are not marked distinct")
+        # Only the queue scores a pair (0.5 and up); a verdict given to a pair never proposed is stored at 0.
+        proposed = row[1] > 0
+        _restore_queue(library, kind, a, b, {"status": "open", "decided_at": None} if proposed else None)
+        return library.record_change(
+            Change(
+                "duplicates",
+                paper_ids=frozenset([a, b]) if kind == "paper" else frozenset(),
+                author_ids=frozenset([a, b]) if kind == "author" else frozenset(),
+                description=f"{kind}s {a} and {b} no longer marked distinct",
+            )
+        )
+
+
 def _require(library: Library, kind: str, ids: Iterable[int]) -> None:
     table = "papers" if kind == "paper" else "authors"
     for item in ids:
@@ -239,6 +289,7 @@ def merge_papers(
                 [(k, keep_id) for k in moved_keys],
             )
             snapshot = {
+                "queue": _queue_state(library, "paper", keep_id, other),
                 "kept": kept_state,
                 "other": other_state,
                 "added_tags": added_tags,
@@ -267,23 +318,35 @@ def merge_papers(
         )
 
 
-def unmerge_paper(library: Library, paper_id: int, merge_id: int | None = None) -> Change:
+def unmerge_paper(
+    library: Library, paper_id: int, merge_id: int | None = None, *, restore_queue: bool = False
+) -> Change:
     """Undo a merge: the paper that was merged away (or, for a merge made at import, the record that joined)
-    becomes its own paper again with its own sources, tags, notes, edits and key. The pair is then remembered
-    as distinct. `paper_id` may name either side; without `merge_id` the latest merge involving it is undone."""
+    becomes its own paper again with its own sources, tags, notes, edits and key. `paper_id` may name either
+    side; without `merge_id` the latest merge involving it is undone.
+
+    The pair is then remembered as distinct (the user said the merge was wrong), unless `restore_queue`: an undo
+    (Ctrl+Z) puts the pair back as it was before the merge, in the review queue if it came from there."""
     conn = library.conn
     with library.transaction():
         row = _merge_row(library, "paper", paper_id, merge_id)
         row_id, kept, merged, automatic, snapshot_text = row
         snapshot = json.loads(snapshot_text or "{}")
         if automatic and kept == merged:
-            restored = _split_claims(library, kept, snapshot.get("claim_ids") or [])
+            restored = _split_claims(
+                library, kept, snapshot.get("claim_ids") or [], aliases=snapshot.get("aliases") or []
+            )
             live_kept = kept
         else:
             restored = merged
             live_kept = _restore_paper(library, kept, merged, snapshot)
         conn.execute("UPDATE merges SET undone_at = ? WHERE id = ?", (now(), row_id))
-        _set_verdict(library, "paper", live_kept, restored, "distinct", ["unmerged by the user"])
+        if restore_queue and kept != merged:
+            _restore_queue(library, "paper", live_kept, restored, snapshot.get("queue"))
+        elif restore_queue:
+            _restore_queue(library, "paper", live_kept, restored, None)
+        else:
+            _set_verdict(library, "paper", live_kept, restored, "distinct", ["unmerged by the user"])
         return library.record_change(
             Change("papers", frozenset([live_kept, restored]), description=f"paper {restored} split from {live_kept}")
         )
@@ -362,14 +425,17 @@ def _restore_paper(library: Library, kept: int, merged: int, snapshot: dict[str,
     return live_kept
 
 
-def _split_claims(library: Library, kept: int, claim_ids: Sequence[int]) -> int:
-    """Undo a merge made at import: the claims that joined become a paper of their own; returns its id."""
+def _split_claims(library: Library, kept: int, claim_ids: Sequence[int], aliases: Sequence[str] = ()) -> int:
+    """Undo a merge made at import: the claims that joined become a paper of their own; returns its id. The
+    .bib key the record brought (an alias of the paper since) goes with it and is its key again."""
     from papershelf.model.store import _create_paper, _live_paper, recompute_paper
 
     conn = library.conn
     if not claim_ids:
         raise LibraryError(f"the merge into paper {kept} does not say which record joined it; it cannot be undone")
     live_kept = _live_paper(library, kept)
+    for key in aliases:
+        conn.execute("DELETE FROM citekey_aliases WHERE key = ? AND paper_id = ?", (key, live_kept))
     marks = ",".join("?" * len(claim_ids))
     claims = conn.execute(
         f"SELECT c.id, c.record, c.source_id, s.format, s.owner_id FROM claims c JOIN sources s ON s.id = c.source_id "
@@ -478,6 +544,7 @@ def merge_authors(
             conn.execute("UPDATE authors SET note = ? WHERE id = ?", (note, keep_id))
             conn.execute("UPDATE authors SET merged_into = ? WHERE id = ?", (keep_id, other))
             snapshot = {
+                "queue": _queue_state(library, "author", keep_id, other),
                 "kept_note": kept_state["note"],
                 "combined_note": note,
                 "other": state,
@@ -504,9 +571,12 @@ def merge_authors(
         )
 
 
-def unmerge_author(library: Library, author_id: int, merge_id: int | None = None) -> Change:
+def unmerge_author(
+    library: Library, author_id: int, merge_id: int | None = None, *, restore_queue: bool = False
+) -> Change:
     """Undo an author merge: the merged person gets back their names, papers, "et al." links and profiles,
-    and the pair is remembered as two people."""
+    and the pair is remembered as two people; with `restore_queue` (an undo) the pair is put back as it was
+    before the merge instead, in the review queue if it came from there."""
     conn = library.conn
     with library.transaction():
         row_id, kept, merged, _automatic, snapshot_text = _merge_row(library, "author", author_id, merge_id)
@@ -554,7 +624,10 @@ def unmerge_author(library: Library, author_id: int, merge_id: int | None = None
             conn.execute("UPDATE authors SET note = ? WHERE id = ?", (snapshot["kept_note"], live_kept))
         conn.execute("UPDATE authors SET merged_into = NULL WHERE id = ?", (merged,))
         conn.execute("UPDATE merges SET undone_at = ? WHERE id = ?", (now(), row_id))
-        _set_verdict(library, "author", live_kept, merged, "distinct", ["unmerged by the user"])
+        if restore_queue:
+            _restore_queue(library, "author", live_kept, merged, snapshot.get("queue"))
+        else:
+            _set_verdict(library, "author", live_kept, merged, "distinct", ["unmerged by the user"])
         library.refresh_author_search([live_kept, merged])
         library.refresh_search(sorted(papers))
         return library.record_change(
@@ -565,53 +638,91 @@ def unmerge_author(library: Library, author_id: int, merge_id: int | None = None
 def split_author(
     library: Library, author_id: int, variant_names: Sequence[str], paper_ids: Iterable[int] | None = None
 ) -> int:
-    """Move the places written with these names (optionally only on these papers) to a new person, who is
-    then remembered as distinct from this one; returns the new author's id."""
+    """Move some of a person's places to a new person, who is then remembered as distinct from this one;
+    returns the new author's id.
+
+    With names, the places written with them move (only on `paper_ids` when given); with `paper_ids`, every
+    place on those papers moves, including the "et al." links of a page owner known only through the page
+    (those have no written name). A page's later re-import leaves a moved link with the new person.
+    """
     conn = library.conn
     author_id = library.resolve_author(author_id)
     wanted = {" ".join(n.split()) for n in variant_names if n.strip()}
-    if not wanted:
-        raise LibraryError("name the variants that belong to another person")
-    keys = {parse_name(n).key for n in wanted}
     only = set(paper_ids) if paper_ids is not None else None
+    if not wanted and not only:
+        raise LibraryError("name the variants or the papers that belong to another person")
+    keys = {parse_name(n).key for n in wanted}
     with library.transaction():
         _require(library, "author", [author_id])
         rows = conn.execute(
             "SELECT paper_id, position, as_written FROM authorships WHERE author_id = ?", (author_id,)
         ).fetchall()
         moving = [
-            (paper_id, position)
+            (paper_id, position, as_written)
             for paper_id, position, as_written in rows
-            if (" ".join(as_written.split()) in wanted or parse_name(as_written).key in keys)
+            if (not wanted or " ".join(as_written.split()) in wanted or parse_name(as_written).key in keys)
             and (only is None or paper_id in only)
         ]
-        if not moving:
-            raise LibraryError(f"author {author_id} has no paper written as {', '.join(sorted(wanted))}")
-        first = parse_name(sorted(wanted)[0])
+        links = (
+            conn.execute(
+                f"SELECT paper_id, source_id FROM implied_authors WHERE author_id = ? "
+                f"AND paper_id IN ({','.join('?' * len(only))})",
+                [author_id, *sorted(only)],
+            ).fetchall()
+            if only
+            else []
+        )
+        if not moving and not links:
+            what = ", ".join(sorted(wanted)) if wanted else "paper " + ", ".join(map(str, sorted(only or ())))
+            raise LibraryError(f"author {author_id} has no place to move ({what})")
+        names = sorted(wanted) or sorted({" ".join(w.split()) for _, _, w in moving})
+        if not names:
+            names = [conn.execute("SELECT display_name FROM authors WHERE id = ?", (author_id,)).fetchone()[0]]
+        first = parse_name(names[0])
         new_id = conn.execute(
             "INSERT INTO authors(display_name, given, family, name_key, created_at) VALUES (?, ?, ?, ?, ?)",
-            (first.display or sorted(wanted)[0], first.given, first.family, first.key, now()),
+            (first.display or names[0], first.given, first.family, first.key, now()),
         ).lastrowid
         conn.executemany(
             "UPDATE authorships SET author_id = ? WHERE paper_id = ? AND position = ?",
-            [(new_id, p, pos) for p, pos in moving],
+            [(new_id, p, pos) for p, pos, _ in moving],
         )
-        variants = conn.execute(
-            "SELECT name, name_key FROM author_variants WHERE author_id = ?", (author_id,)
-        ).fetchall()
+        conn.executemany(
+            "UPDATE implied_authors SET author_id = ? WHERE paper_id = ? AND source_id = ? AND author_id = ?",
+            [(new_id, p, source, author_id) for p, source in links],
+        )
+        moved_names = set(names) | {" ".join(w.split()) for _, _, w in moving}
         still_used = {
             " ".join(r[0].split())
             for r in conn.execute("SELECT as_written FROM authorships WHERE author_id = ?", (author_id,))
         }
-        for name, key in variants:
-            if (name in wanted or key in keys) and name not in still_used:
+        display = conn.execute("SELECT display_name FROM authors WHERE id = ?", (author_id,)).fetchone()[0]
+        # A name stays with the person while a place is still written with it, or while it is their own name
+        # (a page owner split in two keeps "Li Dong" on both sides).
+        for name, key in conn.execute(
+            "SELECT name, name_key FROM author_variants WHERE author_id = ?", (author_id,)
+        ).fetchall():
+            if (name in moved_names or key in keys) and name not in still_used and name != display:
                 conn.execute("DELETE FROM author_variants WHERE author_id = ? AND name = ?", (author_id, name))
         conn.executemany(
             "INSERT OR IGNORE INTO author_variants(author_id, name, name_key) VALUES (?, ?, ?)",
-            [(new_id, n, parse_name(n).key) for n in wanted],
+            [(new_id, n, parse_name(n).key) for n in sorted(moved_names)],
         )
+        # A page all of whose owner links moved is the new person's page now.
+        for source_id in sorted({source for _, source in links}):
+            left = conn.execute(
+                "SELECT 1 FROM implied_authors WHERE source_id = ? AND author_id = ? LIMIT 1", (source_id, author_id)
+            ).fetchone()
+            if not left:
+                conn.execute(
+                    "UPDATE sources SET owner_id = ? WHERE id = ? AND owner_id = ?", (new_id, source_id, author_id)
+                )
+                conn.execute(
+                    "UPDATE profiles SET author_id = ? WHERE source_id = ? AND author_id = ?",
+                    (new_id, source_id, author_id),
+                )
         _set_verdict(library, "author", author_id, new_id, "distinct", ["split by the user"])
-        papers = sorted({p for p, _ in moving})
+        papers = sorted({p for p, _, _ in moving} | {p for p, _ in links})
         library.refresh_author_search([author_id, new_id])
         library.refresh_search(papers)
         library.record_change(

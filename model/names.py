@@ -176,6 +176,21 @@ def initials_compatible(a: ParsedName, b: ParsedName) -> bool:
     return True
 
 
+def names_relation(a: ParsedName, b: ParsedName) -> str | None:
+    """How two written names can be one person's: "same" (one folded name), "order swap" ("Wang Xue" and
+    "Xue Wang"), "initials" ("H. V. Jagadish" and "Hosagrahar V. Jagadish"), or None. A possibility, not a
+    proof: callers weigh it with where the names were written."""
+    if not a.family or not b.family:
+        return None
+    if a.key == b.key:
+        return "same"
+    if a.given and b.given and a.key == b.swapped_key:
+        return "order swap"
+    if initials_compatible(a, b):
+        return "initials"
+    return None
+
+
 def clean_name(text: str) -> str:
     """The name without BibTeX braces, footnote marks and doubled spaces; what a person would type."""
     text = text.replace("{", "").replace("}", "").replace("~", " ")
@@ -206,7 +221,8 @@ def parse_name(text: str) -> ParsedName:
                 family, suffix, given = parts
             else:
                 family, given = parts[0], ", ".join(parts[1:])
-            return ParsedName(as_written, given.strip(), family.strip(), aliases, suffix)
+            given, family = _trailing_particles(given.strip(), family.strip())
+            return ParsedName(as_written, given, family, aliases, suffix)
         text = parts[0] if parts else ""
     words = text.split(" ") if text else []
     if words and words[-1].lower() in _SUFFIXES and len(words) > 2:
@@ -232,9 +248,48 @@ def parse_name(text: str) -> ParsedName:
         if words[index].lower() in _PARTICLES and words[index][:1].islower():
             start = index
             break
+    else:
+        start = _capitalised_particles(words, start)
     given = " ".join(words[:start])
     family = " ".join(words[start:])
     return ParsedName(as_written, given, family, aliases, suffix)
+
+
+# Particles that also start family names when capitalised ("Yann Le Cun", "Juan De La Cruz"). Left out because
+# they are common given names too: "Van" alone (Vietnamese: "Anh Van Nguyen"; "Van Der ..." still counts), "Di"
+# and "Da" (Chinese: "Yu Di Wang").
+_CAPITAL_PARTICLES = frozenset(["le", "la", "de", "del", "della", "du", "des", "von", "der", "den"])
+
+
+def _capitalised_particles(words: list[str], start: int) -> int:
+    """Where the family name starts when capitalised particles lead into the last word, else `start`.
+
+    Only a run right before the last word counts, after at least one given name: "Yann Le Cun" -> "Le Cun";
+    a particle-like given name elsewhere ("Di He", "Le Van Thanh Nguyen") is left alone.
+    """
+    index = len(words) - 1
+    while index - 1 >= 1:
+        word = words[index - 1]
+        lower = word.lower()
+        following = words[index].lower()
+        if lower in _CAPITAL_PARTICLES or (lower == "van" and following in ("der", "den", "de")):
+            index -= 1
+        else:
+            break
+    if index == len(words) - 1 or not words[index][:1].isupper():
+        return start
+    return index
+
+
+def _trailing_particles(given: str, family: str) -> tuple[str, str]:
+    """Lower-case particles after the given names belong to the family name: "Maaten, Laurens van der"."""
+    words = given.split()
+    moved = 0
+    while moved < len(words) - 1 and words[len(words) - 1 - moved] in _PARTICLES:
+        moved += 1
+    if not moved:
+        return given, family
+    return " ".join(words[: len(words) - moved]), " ".join([*words[len(words) - moved :], family])
 
 
 def _shouting(word: str) -> bool:

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from papershelf.model.names import ParsedName, fold, initials_compatible, parse_name
+from papershelf.model.names import ParsedName, fold, initials_compatible, names_relation, parse_name
 
 if TYPE_CHECKING:
     from papershelf.model.library import Library
@@ -481,11 +481,22 @@ def _ids_conflict(candidate: _Candidate, record: Any) -> str | None:
     return None
 
 
-def _relatives_veto(candidate: _Candidate, record: Any) -> str | None:
+def _page_remarks(conn: Any, paper_id: int) -> str:
+    """What the pages themselves remarked on a paper ("(Note that this is an extension of ...)"), read from the
+    stored records: the paper's `note` is the user's to edit, and erasing it must not change what matches."""
+    remarks = []
+    for (record,) in conn.execute("SELECT record FROM claims WHERE paper_id = ?", (paper_id,)):
+        remark = json.loads(record).get("note")
+        if remark:
+            remarks.append(str(remark))
+    return "\n".join(remarks)
+
+
+def _relatives_veto(conn: Any, candidate: _Candidate, record: Any) -> str | None:
     title = getattr(record, "title", None)
     if candidate.title_key and candidate.title_key in _named_relatives(getattr(record, "note", None)):
         return f"the page calls “{candidate.title}” another work of this one"
-    if title and _title_key(title) in _named_relatives(candidate.note):
+    if title and _title_key(title) in _named_relatives(_page_remarks(conn, candidate.id)):
         return f"the page calls “{title}” another work of paper {candidate.id}"
     return None
 
@@ -552,7 +563,7 @@ def _title_matches(library: Library, record: Any, excluded: set[int]) -> list[Ma
     matches = []
     record_words = _sequence(units)
     for candidate in _load(conn, [*(same_key - excluded), *similar]):
-        veto = _ids_conflict(candidate, record) or _relatives_veto(candidate, record)
+        veto = _ids_conflict(candidate, record) or _relatives_veto(conn, candidate, record)
         if veto:
             continue  # conflicting identifiers, or the page itself says they are two works
         if candidate.title_key == key:
@@ -713,7 +724,7 @@ def _reverse_content_matches(library: Library, record: Any, excluded: set[int]) 
     for candidate in _load(library.conn, ids):
         if candidate.title or not candidate.abstract or _ids_conflict(candidate, record):
             continue
-        if _relatives_veto(candidate, record):
+        if _relatives_veto(library.conn, candidate, record):
             continue
         hint = None
         for (claim,) in library.conn.execute("SELECT record FROM claims WHERE paper_id = ?", (candidate.id,)):
@@ -892,8 +903,11 @@ def is_decided(library: Library, kind: str, first: int, second: int) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------- authors
-def pick_author(library: Library, parsed: ParsedName, coauthor_names: Sequence[str]) -> int | None:
-    """The existing person a name most likely means, or None to create a new one.
+def pick_author(
+    library: Library, parsed: ParsedName, coauthor_names: Sequence[str], *, exclude: Set[int] = frozenset()
+) -> int | None:
+    """The existing person a name most likely means, or None to create a new one; never one in `exclude`
+    (people already placed on the same author list).
 
     Only the name as parsed is looked up here; order swaps and initial forms are joined later, from evidence
     (see `reconcile_authors`).
@@ -903,6 +917,7 @@ def pick_author(library: Library, parsed: ParsedName, coauthor_names: Sequence[s
         "WHERE v.name_key = ? AND a.merged_into IS NULL ORDER BY v.author_id",
         (parsed.key,),
     ).fetchall()
+    rows = [r for r in rows if r[0] not in exclude]
     if not rows:
         return None
     if len(rows) == 1 or not coauthor_names:
@@ -1005,8 +1020,105 @@ def author_candidates(library: Library, author_id: int) -> list[AuthorMatch]:
     return matches
 
 
+def _places(conn: Any, author_id: int) -> set[int]:
+    """The live papers a person is on: a place in the list, or as a page's owner behind "et al."."""
+    return {
+        r[0]
+        for r in conn.execute(
+            """SELECT s.paper_id FROM authorships s JOIN papers p ON p.id = s.paper_id
+               WHERE s.author_id = ? AND p.merged_into IS NULL
+               UNION SELECT i.paper_id FROM implied_authors i JOIN papers p ON p.id = i.paper_id
+               WHERE i.author_id = ? AND p.merged_into IS NULL""",
+            (author_id, author_id),
+        )
+    }
+
+
+def _people_on(conn: Any, paper_ids: Iterable[int]) -> set[int]:
+    ids = list(paper_ids)
+    found: set[int] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        found.update(
+            r[0]
+            for r in conn.execute(
+                f"SELECT author_id FROM authorships WHERE paper_id IN ({marks}) "
+                f"UNION SELECT author_id FROM implied_authors WHERE paper_id IN ({marks})",
+                chunk + chunk,
+            )
+        )
+    return found
+
+
+def has_places(library: Library, author_id: int) -> bool:
+    """Does anything still name this person: a place on a list, an "et al." link, a page they own?"""
+    return bool(
+        library.conn.execute(
+            "SELECT 1 FROM authorships WHERE author_id = :a "
+            "UNION ALL SELECT 1 FROM implied_authors WHERE author_id = :a "
+            "UNION ALL SELECT 1 FROM profiles WHERE author_id = :a "
+            "UNION ALL SELECT 1 FROM sources WHERE owner_id = :a LIMIT 1",
+            {"a": author_id},
+        ).fetchone()
+    )
+
+
+# The papers read for same-place evidence, at most: a prolific author's whole record is not needed to decide.
+SAME_PLACE_PAPERS = 200
+
+
+def _same_place(conn: Any, a_id: int, b_id: int) -> str | None:
+    """Evidence that two name forms are one person from one paper's records: two sources writing them in the
+    same place of the list ("H. V. Jagadish" / "Jagadish, Hosagrahar V."), or one of them the page owner behind
+    "et al." and the other the one form of the owner's name in another source's full list."""
+    names = {a_id: _variants(conn, a_id), b_id: _variants(conn, b_id)}
+    keys = {author: {parse_name(n).key for n in found} for author, found in names.items()}
+    papers = sorted(_places(conn, a_id) | _places(conn, b_id))[:SAME_PLACE_PAPERS]
+    for paper_id in papers:
+        claims = [
+            (source_id, file, json.loads(record).get("authors") or [])
+            for source_id, file, record in conn.execute(
+                "SELECT c.source_id, s.file, c.record FROM claims c JOIN sources s ON s.id = c.source_id "
+                "WHERE c.paper_id = ? ORDER BY c.id",
+                (paper_id,),
+            )
+        ]
+        for source_x, file_x, list_x in claims:
+            for source_y, file_y, list_y in claims:
+                if source_x == source_y:
+                    continue
+                for name_x, name_y in zip(list_x, list_y, strict=False):
+                    parsed_x, parsed_y = parse_name(name_x), parse_name(name_y)
+                    if (
+                        parsed_x.key in keys[a_id]
+                        and parsed_y.key in keys[b_id]
+                        and parsed_x.key != parsed_y.key
+                        and names_relation(parsed_x, parsed_y)
+                    ):
+                        return f"one paper, one place: {file_x} writes {name_x}, {file_y} writes {name_y}"
+        for owner, source_id in conn.execute(
+            "SELECT author_id, source_id FROM implied_authors WHERE paper_id = ? AND author_id IN (?, ?)",
+            (paper_id, a_id, b_id),
+        ).fetchall():
+            other = b_id if owner == a_id else a_id
+            forms = [parse_name(n) for n in names[owner]]
+            for source_x, file_x, list_x in claims:
+                if source_x == source_id:
+                    continue
+                fits = [n for n in list_x if any(names_relation(parse_name(n), f) for f in forms)]
+                if len(fits) == 1 and parse_name(fits[0]).key in keys[other]:
+                    return f"the page owner behind “et al.” on a paper is written {fits[0]} in {file_x}'s full list"
+    return None
+
+
 def judge_authors(library: Library, a_id: int, b_id: int, kind: str) -> AuthorMatch | None:
-    """Weigh the evidence that two name forms are one person; None when it says they are two."""
+    """Weigh the evidence that two name forms are one person; None when it says they are two.
+
+    Both names on one author list: two people. For one person: shared co-authors, the same pages, and the
+    strongest, one paper whose sources write the two forms in the same place. A page owner known only behind
+    "et al." counts as on that paper.
+    """
     conn = library.conn
     together = conn.execute(
         """SELECT p.title FROM authorships s JOIN authorships o ON o.paper_id = s.paper_id
@@ -1016,21 +1128,17 @@ def judge_authors(library: Library, a_id: int, b_id: int, kind: str) -> AuthorMa
     ).fetchone()
     if together:
         return None  # both names on one author list: two people, whatever the names say
-    coauthors = """SELECT DISTINCT o.author_id FROM authorships s JOIN authorships o ON o.paper_id = s.paper_id
-                   JOIN papers p ON p.id = s.paper_id WHERE s.author_id = ? AND p.merged_into IS NULL"""
-    shared_ids = [
-        r[0]
-        for r in conn.execute(f"{coauthors} INTERSECT {coauthors}", (a_id, b_id)).fetchall()
-        if r[0] not in (a_id, b_id)
-    ]
-    pages_sql = """SELECT DISTINCT c.source_id FROM claims c JOIN authorships s ON s.paper_id = c.paper_id
-                   WHERE s.author_id = ?"""
-    pages = [r[0] for r in conn.execute(f"{pages_sql} INTERSECT {pages_sql}", (a_id, b_id)).fetchall()]
+    papers_a, papers_b = _places(conn, a_id), _places(conn, b_id)
+    shared_ids = sorted((_people_on(conn, papers_a) & _people_on(conn, papers_b)) - {a_id, b_id})
+    pages = sorted(_sources_of(conn, papers_a) & _sources_of(conn, papers_b))
+    same_place = _same_place(conn, a_id, b_id)
     names_a, names_b = _variants(conn, a_id), _variants(conn, b_id)
     evidence = [
         f"{names_a[0] if names_a else a_id} and {names_b[0] if names_b else b_id}: "
         + ("the same name in the other order" if kind == "order swap" else "the same name with initials")
     ]
+    if same_place:
+        evidence.append(same_place)
     if shared_ids:
         shown = [
             r[0]
@@ -1047,7 +1155,7 @@ def judge_authors(library: Library, a_id: int, b_id: int, kind: str) -> AuthorMa
             r[0] for r in conn.execute(f"SELECT file FROM sources WHERE id IN ({','.join('?' * len(pages))})", pages)
         ]
         evidence.append("listed on the same page: " + ", ".join(files[:3]))
-    strong = len(shared_ids) >= 2 or (len(shared_ids) >= 1 and bool(pages))
+    strong = bool(same_place) or len(shared_ids) >= 2 or (len(shared_ids) >= 1 and bool(pages))
     if not strong:
         single_initial = (
             kind == "initials"
@@ -1062,8 +1170,24 @@ def judge_authors(library: Library, a_id: int, b_id: int, kind: str) -> AuthorMa
     return AuthorMatch(a_id, b_id, kind, round(min(score, 1.0), 3), evidence, strong)
 
 
-def _keep_first(library: Library, a_id: int, b_id: int) -> tuple[int, int]:
+def _sources_of(conn: Any, paper_ids: Iterable[int]) -> set[int]:
+    ids = list(paper_ids)
+    found: set[int] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        found.update(
+            r[0] for r in conn.execute(f"SELECT DISTINCT source_id FROM claims WHERE paper_id IN ({marks})", chunk)
+        )
+    return found
+
+
+def keep_first(library: Library, a_id: int, b_id: int) -> tuple[int, int]:
     """Which of two records of one person to keep: a page's owner, a full name over initials, more papers."""
+    return _keep_first(library, a_id, b_id)
+
+
+def _keep_first(library: Library, a_id: int, b_id: int) -> tuple[int, int]:
     conn = library.conn
 
     def rank(author_id: int) -> tuple[int, int, int, int]:
@@ -1074,6 +1198,126 @@ def _keep_first(library: Library, a_id: int, b_id: int) -> tuple[int, int]:
         return (1 if owner else 0, 1 if full else 0, papers, -author_id)
 
     return (a_id, b_id) if rank(a_id) >= rank(b_id) else (b_id, a_id)
+
+
+def settle_name_order(library: Library, author_id: int) -> bool:
+    """After "Wang Xue" and "Xue Wang" are joined, make the person's given and family names the order the pages
+    prove: a comma form ("Wang, Xue") decides, else most places as written. True if the record was turned round.
+    Exports and keys read the person's record, never a re-parse of a page's swapped form."""
+    conn = library.conn
+    row = conn.execute("SELECT given, family FROM authors WHERE id = ?", (author_id,)).fetchone()
+    if row is None or not row[0] or not row[1]:
+        return False
+    record_key, swapped_key = parse_name(f"{row[1]}, {row[0]}").key, parse_name(f"{row[0]}, {row[1]}").key
+    votes = {"kept": 0, "turned": 0}
+    for (written,) in conn.execute("SELECT as_written FROM authorships WHERE author_id = ?", (author_id,)):
+        parsed = parse_name(written)
+        weight = 5 if "," in written else 1  # a comma says which part is the family name
+        if parsed.key == record_key:
+            votes["kept"] += weight
+        elif parsed.key == swapped_key:
+            votes["turned"] += weight
+    if votes["turned"] <= votes["kept"]:
+        return False
+    turned = parse_name(f"{row[0]}, {row[1]}")
+    conn.execute(
+        "UPDATE authors SET display_name = ?, given = ?, family = ?, name_key = ? WHERE id = ?",
+        (turned.display, turned.given, turned.family, turned.key, author_id),
+    )
+    return True
+
+
+# ---------------------------------------------------------------------------------------------- page owners
+# Things a page and a same-named person must share before the page is taken to be theirs: papers it lists that
+# are theirs, or their co-authors on it.
+OWNER_EVIDENCE_NEEDED = 2
+
+
+def namesakes(library: Library, parsed: ParsedName) -> list[int]:
+    """Live people with a name that folds to this one."""
+    return [
+        r[0]
+        for r in library.conn.execute(
+            "SELECT DISTINCT v.author_id FROM author_variants v JOIN authors a ON a.id = v.author_id "
+            "WHERE v.name_key = ? AND a.merged_into IS NULL ORDER BY v.author_id",
+            (parsed.key,),
+        )
+    ]
+
+
+def _identified_papers(conn: Any, record: Any) -> set[int]:
+    """Library papers a record names by arXiv id, DOI or exact title (index look-ups only)."""
+    found: set[int] = set()
+    arxiv_id, doi, key = getattr(record, "arxiv_id", None), getattr(record, "doi", None), None
+    if arxiv_id:
+        found.update(r[0] for r in conn.execute("SELECT id FROM papers WHERE arxiv_id = ?", (arxiv_id,)))
+    if doi:
+        found.update(r[0] for r in conn.execute("SELECT id FROM papers WHERE doi = ? COLLATE NOCASE", (doi,)))
+    key = _title_key(getattr(record, "title", None))
+    if key:
+        found.update(r[0] for r in conn.execute("SELECT id FROM papers WHERE title_key = ?", (key,)))
+    return found
+
+
+def _coauthor_keys(conn: Any, papers: Iterable[int], exclude: Set[int]) -> dict[str, int]:
+    """Name key -> person for everyone on these papers but `exclude`."""
+    keys: dict[str, int] = {}
+    for person in _people_on(conn, papers) - set(exclude):
+        for (key,) in conn.execute("SELECT name_key FROM author_variants WHERE author_id = ?", (person,)):
+            keys.setdefault(key, person)
+    return keys
+
+
+def owner_evidence(library: Library, candidate: int, owner_name: ParsedName, records: Sequence[Any]) -> list[str]:
+    """What a page about to be imported shares with a same-named person: papers of theirs it lists, and their
+    co-authors named on its other papers. One line per thing shared."""
+    conn = library.conn
+    theirs = _places(conn, candidate)
+    if not theirs:
+        return []
+    evidence: list[str] = []
+    listed: set[str] = set()
+    for record in records:
+        shared = _identified_papers(conn, record) & theirs
+        if shared:
+            title = getattr(record, "title", None) or getattr(record, "arxiv_id", None) or "a paper"
+            evidence.append(f"the page lists {title}, one of their papers")
+            continue
+        for name in getattr(record, "authors", ()) or ():
+            parsed = parse_name(name)
+            if parsed.key != owner_name.key:
+                listed.add(parsed.key)
+    coauthors = _coauthor_keys(conn, theirs, {candidate})
+    people = {coauthors[key] for key in listed if key in coauthors}
+    evidence += [f"co-author {_display(conn, person)} is on the page" for person in sorted(people)]
+    return evidence
+
+
+def page_owner_evidence(library: Library, owner_id: int, namesake: int, source_id: int) -> list[str]:
+    """After a page is stored: which of its papers are the namesake's, and which of the namesake's co-authors
+    are on its other papers. One line per thing shared."""
+    conn = library.conn
+    page = {r[0] for r in conn.execute("SELECT DISTINCT paper_id FROM claims WHERE source_id = ?", (source_id,))}
+    theirs = _places(conn, namesake)
+    shared = sorted(page & theirs)
+    evidence = [f"the page lists “{_title(conn, paper_id)}”, one of their papers" for paper_id in shared]
+    # Co-authors count only on papers not already counted: a shared paper's authors would count it again.
+    on_page = _people_on(conn, page - theirs) - {owner_id, namesake}
+    theirs_people = _people_on(conn, theirs) - {owner_id, namesake}
+    evidence += [f"co-author {_display(conn, person)} is on the page" for person in sorted(on_page & theirs_people)]
+    return evidence
+
+
+def _display(conn: Any, author_id: int) -> str:
+    row = conn.execute("SELECT display_name FROM authors WHERE id = ?", (author_id,)).fetchone()
+    return row[0] if row else str(author_id)
+
+
+def _title(conn: Any, paper_id: int) -> str:
+    row = conn.execute("SELECT title, arxiv_id FROM papers WHERE id = ?", (paper_id,)).fetchone()
+    if not row:
+        return f"paper {paper_id}"
+    return row[0] or (f"arXiv:{row[1]}" if row[1] else f"paper {paper_id}")
 
 
 def reconcile_authors(library: Library, author_ids: Iterable[int]) -> AuthorPass:
@@ -1094,6 +1338,8 @@ def reconcile_authors(library: Library, author_ids: Iterable[int]) -> AuthorPass
             if match.strong:
                 keep, other = _keep_first(library, match.a_id, match.b_id)
                 merge.merge_authors(library, keep, [other], evidence=match.evidence, automatic=True)
+                if match.kind == "order swap":
+                    settle_name_order(library, keep)
                 result.merged.append((keep, other, match.evidence))
             else:
                 result.suggested += queue_candidate(

@@ -10,14 +10,14 @@ import dataclasses
 import functools
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from papershelf.model import reconcile
 from papershelf.model.citekeys import base_key, disambiguate, is_legal_key
 from papershelf.model.library import Library, LibraryError, now
-from papershelf.model.names import parse_name
+from papershelf.model.names import names_relation, parse_name
 from papershelf.model.types import Change
 
 
@@ -185,18 +185,22 @@ class AuthorResolver:
         parsed = _parse_name(name)
         return parsed.key in self.owner_keys or parsed.swapped_key in self.owner_keys
 
-    def resolve(self, name: str, coauthor_names: Sequence[str] = ()) -> int:
+    def resolve(self, name: str, coauthor_names: Sequence[str] = (), exclude: Set[int] = frozenset()) -> int:
+        """The person this name means; never one in `exclude` (the people already placed on the same list:
+        two places of one author list are two people, whatever their names)."""
         parsed = _parse_name(name)
-        if self.owner_id is not None and self.is_owner(name):
+        if self.owner_id is not None and self.owner_id not in exclude and self.is_owner(name):
             author_id = self.owner_id
         else:
             author_id = self.batch.created.get(parsed.key) if self.batch is not None else None
+            if author_id in exclude:
+                author_id = None
             if author_id is None:
-                author_id = reconcile.pick_author(self.library, parsed, coauthor_names)
+                author_id = reconcile.pick_author(self.library, parsed, coauthor_names, exclude=exclude)
             if author_id is None:
                 author_id = self.create(parsed.display or name.strip(), parsed.given, parsed.family)
                 if self.batch is not None:
-                    self.batch.created[parsed.key] = author_id
+                    self.batch.created.setdefault(parsed.key, author_id)
         self.add_variant(author_id, name)
         return author_id
 
@@ -225,12 +229,35 @@ class AuthorResolver:
             self.touched.add(author_id)
 
 
-def resolve_owner(library: Library, owner: Any) -> int:
-    """The author a page is about: an existing person with the same name, or a new one."""
+def resolve_owner(
+    library: Library, owner: Any, records: Sequence[Any] = (), *, previous: int | None = None
+) -> tuple[int, list[int]]:
+    """The author a page is about, and the namesakes it was not bound to (to be checked again after the import).
+
+    `previous` is the person an earlier import of this page was attributed to: a page keeps its owner while the
+    owner's name stays the same. Otherwise an existing person with the same name is the owner only on evidence
+    (the page lists their papers or their co-authors, see `reconcile.owner_evidence`); a name alone proves
+    nothing ("Wei Lin" is many people), so without evidence the page gets a new person and the namesakes are
+    returned, to be joined or proposed once the page's papers are in the library.
+    """
     names = [owner.name, *getattr(owner, "aliases", ())]
     parsed = _parse_name(owner.name)
-    author_id = reconcile.pick_author(library, parsed, ())
     resolver = AuthorResolver(library)
+    author_id: int | None = None
+    namesakes: list[int] = []
+    if previous is not None:
+        previous = library.resolve_author(previous)
+        if parsed.key in {_parse_name(n).key for n in _owner_names(library, previous)}:
+            author_id = previous
+    if author_id is None:
+        best: tuple[int, int] | None = None
+        for candidate in reconcile.namesakes(library, parsed):
+            weight = len(reconcile.owner_evidence(library, candidate, parsed, records))
+            if weight >= reconcile.OWNER_EVIDENCE_NEEDED and (best is None or weight > best[0]):
+                best = (weight, candidate)
+            namesakes.append(candidate)
+        if best is not None:
+            author_id, namesakes = best[1], []
     if author_id is None:
         author_id = resolver.create(parsed.display or owner.name, parsed.given, parsed.family)
     for name in names:
@@ -239,7 +266,68 @@ def resolve_owner(library: Library, owner: Any) -> int:
             resolver.add_variant(author_id, name)
     # Only a new person or a new name changes the author search: a re-import writes nothing there.
     library.refresh_author_search(resolver.touched)
-    return author_id
+    return author_id, namesakes
+
+
+def _settle_namesakes(library: Library, owner_id: int, namesakes: Sequence[int], source_id: int) -> int:
+    """After a page is stored: join its new owner to a same-named person the page now proves them to be (the
+    page's papers are theirs), else propose the pair for review. Returns how many pairs were proposed."""
+    from papershelf.model import merge
+
+    proposed = 0
+    for namesake in namesakes:
+        namesake = library.resolve_author(namesake)
+        owner_id = library.resolve_author(owner_id)
+        if namesake == owner_id or reconcile.is_decided(library, "author", owner_id, namesake):
+            continue
+        evidence = reconcile.page_owner_evidence(library, owner_id, namesake, source_id)
+        name = library.conn.execute("SELECT display_name FROM authors WHERE id = ?", (owner_id,)).fetchone()[0]
+        said = [f"the page's owner and author {namesake} are both called {name}", *evidence]
+        if len(evidence) >= reconcile.OWNER_EVIDENCE_NEEDED:
+            keep, other = reconcile.keep_first(library, namesake, owner_id)
+            merge.merge_authors(library, keep, [other], evidence=said, automatic=True)
+        else:
+            score = 0.5 + 0.1 * len(evidence)
+            proposed += reconcile.queue_candidate(library, "author", owner_id, namesake, score, said)
+    return proposed
+
+
+def _bind_owner(library: Library, paper_id: int, owner_id: int, resolver: AuthorResolver) -> bool:
+    """Put a page's owner in the one place of a paper's list written with one of their names ("Gao Jinyang" for
+    Jinyang Gao), when they are not on it yet; the person who held the place, left with nothing, joins them."""
+    from papershelf.model import merge
+
+    conn = library.conn
+    rows = conn.execute(
+        "SELECT position, author_id, as_written FROM authorships WHERE paper_id = ? ORDER BY position", (paper_id,)
+    ).fetchall()
+    if any(author_id == owner_id for _, author_id, _ in rows):
+        return False
+    place = _owner_place([written for _, _, written in rows], _owner_names(library, owner_id), set())
+    if place is None:
+        return False
+    position, held_by, written = rows[place]
+    conn.execute(
+        "UPDATE authorships SET author_id = ? WHERE paper_id = ? AND position = ?", (owner_id, paper_id, position)
+    )
+    resolver.add_variant(owner_id, written)
+    resolver.touched.update([owner_id, held_by])
+    if not reconcile.has_places(library, held_by):
+        evidence = [f"“{written}” on paper {paper_id} is the page's owner"]
+        merge.merge_authors(library, owner_id, [held_by], evidence=evidence, automatic=True)
+    return True
+
+
+def _owner_place(written: Sequence[str], owner_names: Sequence[str], taken: Set[int]) -> int | None:
+    """The one position (not in `taken`) written with a form of the owner's names: the same name, the other
+    order, initials. None when no place or several places fit: a guess would give one person two places."""
+    forms = [_parse_name(n) for n in owner_names]
+    fits = [
+        position
+        for position, name in enumerate(written)
+        if position not in taken and any(names_relation(_parse_name(name), form) for form in forms)
+    ]
+    return fits[0] if len(fits) == 1 else None
 
 
 # ---------------------------------------------------------------------------------------------- choosing
@@ -247,10 +335,19 @@ def _is_preprint_venue(venue: str | None) -> bool:
     return not venue or venue.strip().lower() in _PRE_PRINT_VENUES
 
 
-def choose_fields(claims: Sequence[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+def choose_fields(
+    claims: Sequence[tuple[str, dict[str, Any]]], precedence: Sequence[int] | None = None
+) -> dict[str, Any]:
     """Pick each field from the sources that state it: a title over none, a full author list over a truncated
-    one, a conference or journal over "arXiv", the arXiv listing's id, date and abstract."""
-    ordered = sorted(claims, key=lambda c: FORMAT_PRIORITY.get(c[0], 9))
+    one, a conference or journal over "arXiv", the arXiv listing's id, date and abstract.
+
+    `precedence`, parallel to `claims`, ranks them before the sources' formats do (lower first): a paper the
+    user kept in a merge keeps its own values (rank 0) over those merged into it.
+    """
+    ranks = list(precedence) if precedence is not None else [0] * len(claims)
+    order = sorted(range(len(claims)), key=lambda i: (ranks[i], FORMAT_PRIORITY.get(claims[i][0], 9)))
+    ordered = [claims[i] for i in order]
+    rank_of = [ranks[i] for i in order]
     records = [r for _, r in ordered]
 
     def first(name: str, records: Sequence[dict[str, Any]] = records) -> Any:
@@ -267,28 +364,39 @@ def choose_fields(claims: Sequence[tuple[str, dict[str, Any]]]) -> dict[str, Any
                 return value
         return None
 
+    def best_ranked(keep: Callable[[dict[str, Any]], bool]) -> list[dict[str, Any]]:
+        """The records that pass `keep`, only those of the best rank among them."""
+        kept = [(rank, r) for rank, r in zip(rank_of, records, strict=True) if keep(r)]
+        top = min((rank for rank, _ in kept), default=0)
+        return [r for rank, r in kept if rank == top]
+
     chosen: dict[str, Any] = {}
     chosen["title"] = first("title")
     published = [r for r in records if not _is_preprint_venue(r.get("venue"))]
     venue_record = published[0] if published else None
     chosen["venue"] = venue_record["venue"] if venue_record else first("venue")
-    years = [r["year"] for r in records if r.get("year")]
     if venue_record and venue_record.get("year"):
         chosen["year"] = venue_record["year"]
     else:
-        exact = [r["year"] for r in records if r.get("year") and not r.get("date_inferred")]
+        years = [r["year"] for r in best_ranked(lambda r: bool(r.get("year")))]
+        exact = [r["year"] for r in best_ranked(lambda r: bool(r.get("year")) and not r.get("date_inferred"))]
         chosen["year"] = min(exact) if exact else (min(years) if years else None)
-    dated = [r for r in records if r.get("date") and (r.get("year") == chosen["year"] or not chosen["year"])]
-    dated.sort(key=lambda r: (bool(r.get("date_inferred")), -len(r["date"])))
-    chosen["date"] = dated[0]["date"] if dated else None
-    chosen["date_inferred"] = bool(dated[0].get("date_inferred")) if dated else False
+    dated = [
+        (rank, r)
+        for rank, r in zip(rank_of, records, strict=True)
+        if r.get("date") and (r.get("year") == chosen["year"] or not chosen["year"])
+    ]
+    dated.sort(key=lambda c: (bool(c[1].get("date_inferred")), c[0], -len(c[1]["date"])))
+    chosen["date"] = dated[0][1]["date"] if dated else None
+    chosen["date_inferred"] = bool(dated[0][1].get("date_inferred")) if dated else False
     if venue_record and venue_record.get("entry_type"):
         chosen["entry_type"] = venue_record["entry_type"]
     else:
         chosen["entry_type"] = first("entry_type") or ("preprint" if first("arxiv_id") else None)
     arxiv_records = [r for f, r in ordered if f in ("arxiv-listing", "lookup-arxiv")]
-    chosen["abstract"] = (
-        first("abstract", arxiv_records) or max((r.get("abstract") or "" for r in records), key=len) or None
+    abstracts = best_ranked(lambda r: bool(r.get("abstract")))
+    chosen["abstract"] = first("abstract", arxiv_records) or max(
+        (r["abstract"] for r in abstracts), key=len, default=None
     )
     for name in ("arxiv_id", "doi", "category"):
         chosen[name] = first(name)
@@ -303,13 +411,13 @@ def choose_fields(claims: Sequence[tuple[str, dict[str, Any]]]) -> dict[str, Any
             if link not in links:
                 links.append(link)
     chosen["links"] = links
-    lists = [(f, r) for f, r in ordered if r.get("authors")]
+    lists = [(rank, f, r) for rank, (f, r) in zip(rank_of, ordered, strict=True) if r.get("authors")]
     if lists:
-        complete = [(f, r) for f, r in lists if r.get("authors_complete", True)]
+        complete = [c for c in lists if c[2].get("authors_complete", True)]
         pool = complete or lists
-        best = max(pool, key=lambda c: (len(c[1]["authors"]), -FORMAT_PRIORITY.get(c[0], 9)))
-        chosen["authors"] = list(best[1]["authors"])
-        chosen["authors_complete"] = bool(best[1].get("authors_complete", True))
+        best = max(pool, key=lambda c: (-c[0], len(c[2]["authors"]), -FORMAT_PRIORITY.get(c[1], 9)))
+        chosen["authors"] = list(best[2]["authors"])
+        chosen["authors_complete"] = bool(best[2].get("authors_complete", True))
     else:
         chosen["authors"] = []
         chosen["authors_complete"] = False
@@ -323,15 +431,40 @@ def _edits(library: Library, paper_id: int) -> dict[str, Any]:
     }
 
 
-def _claims_of(library: Library, paper_id: int) -> list[tuple[str, dict[str, Any], int | None]]:
+def _claims_of(library: Library, paper_id: int) -> list[tuple[str, dict[str, Any], int | None, int]]:
+    """(format, record, page owner, claim id) of each claim on the paper, oldest first."""
     return [
-        (fmt, json.loads(record), owner_id)
-        for fmt, record, owner_id in library.conn.execute(
-            "SELECT s.format, c.record, s.owner_id FROM claims c JOIN sources s ON s.id = c.source_id "
+        (fmt, json.loads(record), owner_id, claim_id)
+        for fmt, record, owner_id, claim_id in library.conn.execute(
+            "SELECT s.format, c.record, s.owner_id, c.id FROM claims c JOIN sources s ON s.id = c.source_id "
             "WHERE c.paper_id = ? ORDER BY c.id",
             (paper_id,),
         )
     ]
+
+
+def _merged_in(library: Library, paper_id: int) -> dict[int, int]:
+    """Claim id -> how many merges by the user it came through into this paper (absent: the paper's own).
+
+    The merges table remembers which claims each merged paper brought, so the kept paper's own values keep
+    winning on every later re-choice (a re-import, an edit), not just right after the merge.
+    """
+    conn = library.conn
+    active = "m.kind = 'paper' AND m.automatic = 0 AND m.undone_at IS NULL AND m.kept_id != m.merged_id"
+    if not conn.execute(
+        "SELECT 1 FROM merges m WHERE m.kept_id = ? AND " + active + " LIMIT 1", (paper_id,)
+    ).fetchone():
+        return {}  # nearly every paper: one indexed look-up
+    depth: dict[int, int] = {}
+    for (snapshot,) in conn.execute(
+        f"""WITH RECURSIVE tree(id) AS (SELECT ? UNION SELECT m.merged_id FROM merges m JOIN tree t
+            ON m.kept_id = t.id WHERE {active})
+            SELECT m.snapshot FROM merges m JOIN tree t ON m.kept_id = t.id WHERE {active}""",
+        (paper_id,),
+    ):
+        for claim_id in (json.loads(snapshot or "{}").get("other") or {}).get("claim_ids") or []:
+            depth[claim_id] = depth.get(claim_id, 0) + 1
+    return depth
 
 
 def _row_values(chosen: dict[str, Any]) -> dict[str, Any]:
@@ -347,9 +480,18 @@ def recompute_paper(library: Library, paper_id: int, *, force: bool = False, bat
     """Re-choose a paper's fields and author list from its claims and the user's edits; True if it changed."""
     conn = library.conn
     claims = _claims_of(library, paper_id)
-    chosen = choose_fields([(fmt, record) for fmt, record, _ in claims])
+    merged_in = _merged_in(library, paper_id)
+    chosen = choose_fields(
+        [(fmt, record) for fmt, record, _, _ in claims],
+        [merged_in.get(claim_id, 0) for *_, claim_id in claims] if merged_in else None,
+    )
     edits = _edits(library, paper_id)
     chosen.update({k: v for k, v in edits.items() if k in PAPER_FIELDS})
+    if isinstance(edits.get("authors"), list):
+        # The user's own list, like any other edit, wins over every source; typed out, it is whole unless the
+        # user says it is not.
+        chosen["authors"] = [" ".join(str(n).split()) for n in edits["authors"] if str(n).strip()]
+        chosen["authors_complete"] = bool(edits.get("authors_complete", True))
     values = _row_values(chosen)
     columns = list(values)
     current = conn.execute(f"SELECT {', '.join(columns)} FROM papers WHERE id = ?", (paper_id,)).fetchone()
@@ -369,13 +511,19 @@ def recompute_paper(library: Library, paper_id: int, *, force: bool = False, bat
     ]
     if written != chosen["authors"]:
         owner_for_list = _owner_of_list(claims, chosen["authors"])
-        _write_authorships(library, paper_id, chosen["authors"], owner_for_list, batch=batch)
+        implied = [
+            r[0]
+            for r in conn.execute(
+                "SELECT DISTINCT author_id FROM implied_authors WHERE paper_id = ? ORDER BY author_id", (paper_id,)
+            )
+        ]
+        _write_authorships(library, paper_id, chosen["authors"], owner_for_list, batch=batch, implied=implied)
         changed = True
     return changed
 
 
-def _owner_of_list(claims: Sequence[tuple[str, dict[str, Any], int | None]], authors: list[str]) -> int | None:
-    for _, record, owner_id in claims:
+def _owner_of_list(claims: Sequence[tuple[str, dict[str, Any], int | None, int]], authors: list[str]) -> int | None:
+    for _, record, owner_id, _ in claims:
         if list(record.get("authors") or []) == authors and owner_id is not None:
             return owner_id
     return None
@@ -395,30 +543,129 @@ def _write_authorships(
     *,
     batch: _Batch | None = None,
     new: bool = False,
+    implied: Sequence[int] = (),
 ) -> None:
-    """The paper's author list, each name resolved to a person; `new` papers have no list to replace."""
+    """The paper's author list, each name resolved to a person; `new` papers have no list to replace.
+
+    A list that replaces another keeps its people: each place is first lined up with the old list (the same
+    name, or the same place written in a compatible form: "Jagadish, Hosagrahar V." where "H. V. Jagadish"
+    stood), so a person keeps their papers and gains the new way of writing them. `implied` people (a page's
+    owner behind "et al.") take the one place written with a form of their name. No person gets two places.
+    """
     conn = library.conn
-    old: dict[str, int] = {}
+    old: list[tuple[int, str]] = []
     if not new:
-        old = {
-            r[0]: r[1]
-            for r in conn.execute("SELECT as_written, author_id FROM authorships WHERE paper_id = ?", (paper_id,))
-        }
+        old = [
+            (r[0], " ".join(r[1].split()))
+            for r in conn.execute(
+                "SELECT author_id, as_written FROM authorships WHERE paper_id = ? ORDER BY position", (paper_id,)
+            )
+        ]
         conn.execute("DELETE FROM authorships WHERE paper_id = ?", (paper_id,))
     if batch is not None:
         resolver = batch.resolver(library, owner_id)
     else:
         resolver = AuthorResolver(library, owner_id, _owner_names(library, owner_id))
+    names = [" ".join(n.split()) for n in authors]
+    bound = _line_up(library, names, old, resolver, implied)
+    used = set(bound.values())
     rows = []
     for position, name in enumerate(authors):
-        # A name this paper already resolved keeps its person: a user's author merge or split must hold.
-        author_id = old.get(name)
+        author_id = bound.get(position)
         if author_id is None:
-            author_id = resolver.resolve(name, [n for n in authors if n != name])
+            author_id = resolver.resolve(name, [n for n in authors if n != name], exclude=used)
+            used.add(author_id)
+        else:
+            resolver.add_variant(author_id, name)
         rows.append((paper_id, position, author_id, name))
     conn.executemany("INSERT INTO authorships(paper_id, position, author_id, as_written) VALUES (?,?,?,?)", rows)
     if batch is None:  # an import refreshes the author search once, at its end
         library.refresh_author_search(resolver.touched)
+
+
+def _line_up(
+    library: Library,
+    names: Sequence[str],
+    old: Sequence[tuple[int, str]],
+    resolver: AuthorResolver,
+    implied: Sequence[int],
+) -> dict[int, int]:
+    """Position -> person for the places of a new list that an old list or an implied owner already settles."""
+    bound: dict[int, int] = {}
+    used: set[int] = set()
+    free_old = set(range(len(old)))
+
+    def bind(position: int, author_id: int, old_index: int | None = None) -> None:
+        bound[position] = author_id
+        used.add(author_id)
+        if old_index is not None:
+            free_old.discard(old_index)
+
+    # 1. The same name as before keeps its person: a user's author merge or split must hold. Its own place first.
+    for position, name in enumerate(names):
+        candidates = ([position] if position < len(old) else []) + sorted(free_old)
+        for index in candidates:
+            if index in free_old and old[index][1] == name and old[index][0] not in used:
+                bind(position, old[index][0], index)
+                break
+    # 2. The page owner's own names on the owner's list.
+    if resolver.owner_id is not None and resolver.owner_id not in used:
+        for position, name in enumerate(names):
+            if position not in bound and resolver.is_owner(name):
+                bind(position, resolver.owner_id)
+                break
+    # 3. The same place written in a compatible form ("Gao, Jinyang" / "Jinyang Gao", initials, order swaps).
+    for position, name in enumerate(names):
+        if position in bound or position not in free_old or old[position][0] in used:
+            continue
+        kind = names_relation(_parse_name(name), _parse_name(old[position][1]))
+        if kind:
+            bind(position, old[position][0], position)
+            _prefer_full_name(library, old[position][0], name, kind, resolver)
+    # ... or in another place, when exactly one old name and one new place fit each other.
+    for index in sorted(free_old):
+        author_id, written = old[index]
+        if author_id in used:
+            continue
+        fits = [
+            p
+            for p, name in enumerate(names)
+            if p not in bound and names_relation(_parse_name(name), _parse_name(written))
+        ]
+        if len(fits) == 1:
+            rivals = [
+                i
+                for i in free_old
+                if i != index and names_relation(_parse_name(names[fits[0]]), _parse_name(old[i][1]))
+            ]
+            if not rivals:
+                bind(fits[0], author_id, index)
+                kind = names_relation(_parse_name(names[fits[0]]), _parse_name(written)) or ""
+                _prefer_full_name(library, author_id, names[fits[0]], kind, resolver)
+    # 4. A page owner known to be behind "et al." takes the one place written with a form of their name.
+    for owner in implied:
+        owner = library.resolve_author(owner)
+        if owner in used:
+            continue
+        place = _owner_place(names, _owner_names(library, owner), set(bound))
+        if place is not None:
+            bind(place, owner)
+    return bound
+
+
+def _prefer_full_name(library: Library, author_id: int, name: str, kind: str, resolver: AuthorResolver) -> None:
+    """A person known only by initials ("H. V. Jagadish") takes the full form a source gives for the same place."""
+    if kind != "initials":
+        return
+    parsed = _parse_name(name)
+    row = library.conn.execute("SELECT display_name FROM authors WHERE id = ?", (author_id,)).fetchone()
+    if row is None or parsed.is_initials or not _parse_name(row[0]).is_initials:
+        return
+    library.conn.execute(
+        "UPDATE authors SET display_name = ?, given = ?, family = ?, name_key = ? WHERE id = ?",
+        (parsed.display or name, parsed.given, parsed.family, parsed.key, author_id),
+    )
+    resolver.touched.add(author_id)
 
 
 # ---------------------------------------------------------------------------------------------- importing
@@ -489,35 +736,76 @@ def import_records(
     paper); None there, or no `targets`, lets matching find it.
     """
     with library.transaction() as conn:
+        named = owner is not None and bool(owner.name)
         same = conn.execute(
-            "SELECT id FROM sources WHERE sha256 = ? AND format = ? AND file = ?", (sha256, fmt, file)
+            "SELECT id, owner_id, as_of FROM sources WHERE sha256 = ? AND format = ? AND file = ?", (sha256, fmt, file)
         ).fetchone()
+        lineage = f"{fmt}|{file}|{owner.name if named else ''}"
+        previous_owner: int | None = None
         if same:
-            result = ImportResult(source_id=same[0], same_file=True)
-            result.unchanged = sorted(
-                {r[0] for r in conn.execute("SELECT DISTINCT paper_id FROM claims WHERE source_id = ?", (same[0],))}
+            earlier_owner = library.resolve_author(same[1]) if same[1] is not None else None
+            # A file that names no owner keeps the one it was attributed to; naming one that differs (or an
+            # other capture date) is a change to apply, not the identical import it looks like.
+            owner_kept = not named or (
+                earlier_owner is not None
+                and _parse_name(owner.name).key in {_parse_name(n).key for n in _owner_names(library, earlier_owner)}
             )
-            return result
-        owner_id = resolve_owner(library, owner) if owner is not None and owner.name else None
-        lineage = f"{fmt}|{file}|{owner.name if owner is not None and owner.name else ''}"
+            if owner_kept and (as_of is None or as_of == same[2]):
+                result = ImportResult(source_id=same[0], same_file=True)
+                result.unchanged = sorted(
+                    {r[0] for r in conn.execute("SELECT DISTINCT paper_id FROM claims WHERE source_id = ?", (same[0],))}
+                )
+                return result
+            earlier_claim = conn.execute(
+                "SELECT lineage FROM claims WHERE source_id = ? LIMIT 1", (same[0],)
+            ).fetchone()
+            if earlier_claim and not named:
+                lineage = earlier_claim[0]
+            elif (
+                earlier_claim
+                and earlier_claim[0] != lineage
+                and not conn.execute("SELECT 1 FROM claims WHERE lineage = ? LIMIT 1", (lineage,)).fetchone()
+            ):
+                # The same page, now said to be someone else's: its claims follow it, so it is updated in place
+                # (not imported again as another page whose records would all "merge" with themselves).
+                conn.execute("UPDATE claims SET lineage = ? WHERE lineage = ?", (lineage, earlier_claim[0]))
+            if not named:
+                previous_owner = earlier_owner
         row = conn.execute(
-            "SELECT DISTINCT s.id FROM sources s JOIN claims c ON c.source_id = s.id WHERE c.lineage = ?",
+            "SELECT s.id, s.owner_id FROM sources s JOIN claims c ON c.source_id = s.id WHERE c.lineage = ? LIMIT 1",
             (lineage,),
         ).fetchone()
+        if row and row[1] is not None:
+            previous_owner = library.resolve_author(row[1])
+        namesakes: list[int] = []
+        if named:
+            owner_id, namesakes = resolve_owner(library, owner, records, previous=previous_owner)
+        else:
+            owner_id = previous_owner
         stamp = now()
+        reattributed = False
         if row:  # a newer capture of a page imported before: it becomes that source's current version
             source_id = row[0]
             conn.execute(
                 "UPDATE sources SET path=?, sha256=?, imported_at=?, claimed_count=?, owner_id=?, as_of=? WHERE id=?",
                 (path, sha256, stamp, claimed_count, owner_id, as_of, source_id),
             )
+            if owner_id != previous_owner:
+                reattributed = owner_id is not None
+                if previous_owner is not None:  # the page is no longer theirs
+                    conn.execute(
+                        "DELETE FROM implied_authors WHERE source_id = ? AND author_id = ?", (source_id, previous_owner)
+                    )
+                    conn.execute(
+                        "DELETE FROM profiles WHERE source_id = ? AND author_id = ?", (source_id, previous_owner)
+                    )
         else:
             source_id = conn.execute(
                 "INSERT INTO sources(file, path, sha256, format, owner_id, imported_at, claimed_count, as_of) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (file, path, sha256, fmt, owner_id, stamp, claimed_count, as_of),
             ).lastrowid
-        if owner is not None and owner_id is not None:
+        if named and owner_id is not None:
             _store_profile(library, owner_id, source_id, owner)
         result = ImportResult(source_id=source_id)
         touched: set[int] = set()
@@ -582,11 +870,13 @@ def import_records(
                     paper_id = match.paper_id
                     claim_id = _add_claim(conn, paper_id, source_id, key, record, data, digest, lineage)
                     recompute_paper(library, paper_id, batch=batch)
-                    # The snapshot names the claim that joined, so merge.unmerge_paper can make it a paper again.
+                    # The snapshot names the claim that joined, so merge.unmerge_paper can make it a paper again,
+                    # and the .bib key it brought, which now names this paper too.
+                    snapshot = {"claim_ids": [claim_id], "aliases": _keep_cited_key(library, paper_id, record)}
                     conn.execute(
                         "INSERT INTO merges(kind, kept_id, merged_id, automatic, evidence, snapshot, created_at) "
                         "VALUES ('paper', ?, ?, 1, ?, ?, ?)",
-                        (paper_id, paper_id, json.dumps(match.evidence), json.dumps({"claim_ids": [claim_id]}), stamp),
+                        (paper_id, paper_id, json.dumps(match.evidence), json.dumps(snapshot), stamp),
                     )
                     result.merged.append((paper_id, match.evidence))
                     touched.add(paper_id)
@@ -604,23 +894,89 @@ def import_records(
                 progress(index + 1, total)
         # Written together after the loop, which never reads them back; an unchanged claim is not rewritten.
         conn.executemany("UPDATE claims SET source_id = ?, line = ? WHERE id = ?", moved_claims)
+        if owner_id is not None:
+            # A paper of this page whose owner link the user split off to another person stays theirs.
+            split_off = {
+                r[0]
+                for r in conn.execute(
+                    "SELECT paper_id FROM implied_authors WHERE source_id = ? AND author_id != ?", (source_id, owner_id)
+                )
+            }
+            implied = [i for i in implied if i[0] not in split_off]
         conn.executemany(
             "INSERT OR IGNORE INTO implied_authors(paper_id, author_id, source_id) VALUES (?,?,?)", implied
         )
+        if reattributed and owner_id is not None:
+            # As if the page had come with this owner: they take the places written with their names.
+            resolver = AuthorResolver(library, batch=batch)
+            for paper_id in sorted({p for p, _, _ in implied}):
+                if _bind_owner(library, paper_id, owner_id, resolver):
+                    touched.add(paper_id)
         library.refresh_author_search(sorted(batch.touched_authors))
         reconcile.index_new_papers(library, batch.unindexed)
         conn.execute(
             "UPDATE sources SET found_count = (SELECT count(*) FROM claims WHERE source_id = ?) WHERE id = ?",
             (source_id, source_id),
         )
+        if owner_id is not None and namesakes:
+            result.suggested += _settle_namesakes(library, owner_id, namesakes, source_id)
         # Order swaps and initial forms among this page's people: joined on strong evidence, else proposed.
         people = reconcile.papers_authors(library, touched) | ({owner_id} if owner_id is not None else set())
-        result.suggested += reconcile.reconcile_authors(library, people).suggested
+        joined = reconcile.reconcile_authors(library, people)
+        result.suggested += joined.suggested
+        if joined.merged and result.new:
+            _rekey_new_papers(library, result.new, {kept for kept, _, _ in joined.merged}, batch)
         library.refresh_search(sorted(touched))
         if touched or result.new:
             library.record_change(Change("papers", frozenset(touched), description=f"imported {file}"))
         library.record_change(Change("sources", description=f"imported {file}"))
         return result
+
+
+def _keep_cited_key(library: Library, paper_id: int, record: Any) -> list[str]:
+    """A .bib record joining a paper brings the key the user's documents cite: it becomes one of the paper's
+    keys (an alias; the key the paper already had stays, see docs/bibtex.md). Returns the aliases added."""
+    wanted = getattr(record, "citekey", None)
+    if not wanted or not is_legal_key(wanted) or library.key_taken(wanted):
+        return []
+    library.conn.execute("INSERT INTO citekey_aliases(key, paper_id) VALUES (?, ?)", (wanted, paper_id))
+    return [wanted]
+
+
+def _rekey_new_papers(library: Library, paper_ids: Sequence[int], joined: Set[int], batch: _Batch) -> None:
+    """Keys made during this import from a name its end proved to be written the other way round ("Wang Xue"
+    for Xue Wang gave `xue2023card`): made again from the people's proven names. Nobody has seen these keys
+    yet (the import is one transaction), so no alias is kept; older keys never change on their own."""
+    conn = library.conn
+    for paper_id in paper_ids:
+        rows = conn.execute(
+            "SELECT s.as_written, s.author_id, a.family FROM authorships s JOIN authors a ON a.id = s.author_id "
+            "WHERE s.paper_id = ? ORDER BY s.position",
+            (paper_id,),
+        ).fetchall()
+        if not any(author_id in joined for _, author_id, _ in rows):
+            continue
+        written = [_parse_name(w).family for w, _, _ in rows]
+        proven = [family or _parse_name(w).family for w, _, family in rows]
+        if written == proven:
+            continue
+        key, title, year, arxiv_id = conn.execute(
+            "SELECT citekey, title, year, arxiv_id FROM papers WHERE id = ?", (paper_id,)
+        ).fetchone()
+        pattern = batch.citekey_pattern if batch.pattern_read else library.get_setting("citekey_pattern", None)
+        options = {"pattern": pattern} if pattern else {}
+        if key != base_key(written, year, title, arxiv_id, **options) and not key.startswith(
+            base_key(written, year, title, arxiv_id, **options)
+        ):
+            continue  # a key the source gave (a .bib's own), not one made from the names
+        wanted = base_key(proven, year, title, arxiv_id, **options)
+        new_key = disambiguate(wanted, functools.partial(_taken_by_other, library, key))
+        if new_key != key:
+            conn.execute("UPDATE papers SET citekey = ? WHERE id = ?", (new_key, paper_id))
+
+
+def _taken_by_other(library: Library, own: str, key: str) -> bool:
+    return key != own and library.key_taken(key)
 
 
 class ImportCancelled(Exception):

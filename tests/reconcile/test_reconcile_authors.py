@@ -44,6 +44,15 @@ def people(library, name):
         ("Jingjing Xu*", "Jingjing", "Xu"),
         ("Xu Sun1,2", "Xu", "Sun"),
         ("{\\'E}mile Zola", "\\'Emile", "Zola"),
+        # particles after the given names in the comma form, and capitalised particles before the last word
+        ("Maaten, Laurens van der", "Laurens", "van der Maaten"),
+        ("Yann Le Cun", "Yann", "Le Cun"),
+        ("Juan Carlos De La Cruz", "Juan Carlos", "De La Cruz"),
+        # given names that look like particles stay given names
+        ("Anh Van Nguyen", "Anh Van", "Nguyen"),
+        ("Yu Di Wang", "Yu Di", "Wang"),
+        ("Quoc V. Le", "Quoc V.", "Le"),
+        ("Nguyen, Thanh Van", "Thanh Van", "Nguyen"),
     ],
 )
 def test_names_are_split_into_given_and_family(written, given, family):
@@ -60,6 +69,12 @@ def test_parsing_keeps_aliases_suffixes_and_both_orders_keys():
     assert parse_name("Yi-Fan Li").key == parse_name("Yifan Li").key == parse_name("Li, Yifan").key
     # names in scripts without an ASCII form keep distinct keys instead of all folding to nothing
     assert parse_name("王雪").key != parse_name("李娜").key
+
+
+def test_particle_forms_share_one_key():
+    assert parse_name("Maaten, Laurens van der").key == parse_name("Laurens van der Maaten").key
+    assert parse_name("Maaten, Laurens van der").key == parse_name("van der Maaten, Laurens").key
+    assert parse_name("Yann Le Cun").key == parse_name("Le Cun, Yann").key == parse_name("Yann LeCun").key
 
 
 def test_initial_forms_are_recognised():
