@@ -11,6 +11,8 @@ from papershelf.exporters import autoexport
 from papershelf.exporters.formats import FORMATS, export_papers, write_atomic
 from papershelf.model.citekeys import PatternError
 from papershelf.model.keys import apply_rekey, key_pattern, preview_rekey, set_key_pattern
+from papershelf.model.library import Library
+from papershelf.model.merge import merge_history
 from papershelf.model.search import QueryError
 
 
@@ -74,10 +76,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     a.set_defaults(func=run(cmd_autoexport_sync))
 
 
-def _selected_ids(library, args: argparse.Namespace) -> list[int]:
+def _selected_ids(library: Library, args: argparse.Namespace) -> list[int]:
     if args.ids:
-        return parse_ids(args.ids)
+        return _explicit_ids(library, parse_ids(args.ids))
     try:
+        if args.tag is not None and args.tag not in {tag.name for tag in library.list_tags()}:
+            # An empty file with exit status 0 would look like a tag without papers; this is a typo.
+            raise CommandError(f"there is no tag {args.tag!r} (papershelf tags lists them)")
         if args.author:
             found = library.find_authors(args.author)
             if not found:
@@ -93,16 +98,51 @@ def _selected_ids(library, args: argparse.Namespace) -> list[int]:
         raise CommandError(f"search: {error}") from None
 
 
+def _explicit_ids(library: Library, wanted: list[int]) -> list[int]:
+    """--ids as given, each once; a paper merged into another stands for the paper that holds it now (the one
+    whose key documents cite), with a note on standard error."""
+    shown = set(library.paper_ids()) | set(library.paper_ids(view="trash"))
+    ids: list[int] = []
+    missing: list[int] = []
+    for paper_id in dict.fromkeys(wanted):
+        target = paper_id if paper_id in shown else _merged_into(library, paper_id, shown)
+        if target is None:
+            missing.append(paper_id)
+            continue
+        if target != paper_id:
+            print(f"note: paper {paper_id} was merged into paper {target}; exporting {target}", file=sys.stderr)
+        if target not in ids:
+            ids.append(target)
+    if missing:
+        raise CommandError(f"no paper with id {', '.join(map(str, missing))}")
+    return ids
+
+
+def _merged_into(library: Library, paper_id: int, shown: set[int]) -> int | None:
+    """The live paper a merged-away paper went into, following merges of merges; None if there is none."""
+    seen = {paper_id}
+    current = paper_id
+    while True:
+        merges = [m for m in merge_history(library, "paper", current) if m.merged_id == current and not m.undone_at]
+        if not merges:
+            return current if current in shown else None
+        current = merges[-1].kept_id
+        if current in seen:
+            return None
+        seen.add(current)
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     library = open_library(args, read_only=bool(args.output is None))
     ids = _selected_ids(library, args)
     papers = library.get_papers(ids)
-    if args.ids and len(papers) != len(set(ids)):
-        missing = sorted(set(ids) - {p.id for p in papers})
-        raise CommandError(f"no paper with id {', '.join(map(str, missing))}")
     result = export_papers(papers, args.format, abstracts=not args.no_abstracts)
     if args.output:
-        write_atomic(Path(args.output).expanduser(), result.text)
+        target = Path(args.output).expanduser()
+        try:
+            write_atomic(target, result.text)
+        except OSError as error:
+            raise CommandError(f"cannot write {target}: {error.strerror or error}") from None
         print(f"{result.report.entries} entries written to {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(result.text)

@@ -10,16 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from papershelf.exporters import classify as kinds
-from papershelf.exporters.latex_escape import (
-    FLAVOURS,
-    Encoded,
-    LatexEscaper,
-    verbatim_doi,
-    verbatim_identifier,
-    verbatim_url,
-)
+from papershelf.exporters.latex_escape import FLAVOURS, Encoded, LatexEscaper
 from papershelf.exporters.report import ENGINE_ONLY, REPLACED, ExportReport
-from papershelf.model.citekeys import is_legal_key
+from papershelf.exporters.verbatim import URL_FALLBACK_PREAMBLE, verbatim_doi, verbatim_identifier, verbatim_url
+from papershelf.model.citekeys import ascii_key, is_legal_key
 from papershelf.model.types import Paper
 
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -39,9 +33,9 @@ class _Entry:
         self.report.add_characters(self.key, name, encoded.engine_only, ENGINE_ONLY)
         return encoded.latex
 
-    def text(self, name: str, value: str | None, *, protect: bool = False) -> None:
+    def text(self, name: str, value: str | None, *, protect: bool = False, lines: bool = False) -> None:
         if value and value.strip():
-            latex = self._record(name, self.escaper.text(value, protect=protect))
+            latex = self._record(name, self.escaper.text(value, protect=protect, lines=lines))
             if latex.strip():
                 self.fields.append((name, latex, True))
 
@@ -81,13 +75,30 @@ def _authors(paper: Paper, entry: _Entry) -> str | None:
     return " and ".join(names)
 
 
+def _key(paper: Paper, flavour: str, report: ExportReport) -> str:
+    """The paper's own key; a key bibtex cannot use (a non-ASCII one from before keys had to be ASCII) is
+    transliterated for the bibtex flavour, and a paper without a usable key gets `paper<ID>`."""
+    key = paper.citekey
+    if key and is_legal_key(key, ascii_only=flavour == "bibtex"):
+        return key
+    folded = ascii_key(key) if key and flavour == "bibtex" and is_legal_key(key, ascii_only=False) else None
+    if folded:
+        report.note(
+            folded,
+            f"the key {key!r} is not ASCII, which bibtex cannot find; exported as {folded!r} "
+            f"(`papershelf key {paper.id} --set {folded}` makes it the paper's key)",
+        )
+        return folded
+    fallback = f"paper{paper.id}"
+    report.note(fallback, f"paper {paper.id} has no usable citation key; exported as {fallback}")
+    return fallback
+
+
 def entry_for(paper: Paper, flavour: str, report: ExportReport, *, abstracts: bool = True) -> str:
     """One paper as a complete, self-contained entry of the given flavour."""
     if flavour not in FLAVOURS:
         raise ValueError(f"unknown flavour {flavour!r}")
-    key = paper.citekey if paper.citekey and is_legal_key(paper.citekey) else f"paper{paper.id}"
-    if key != paper.citekey:
-        report.note(key, f"paper {paper.id} has no usable citation key; exported as {key}")
+    key = _key(paper, flavour, report)
     entry = _Entry(key, LatexEscaper(flavour), report)
     kind = kinds.classify(paper)
     year, month, day = kinds.year_month_day(paper)
@@ -99,7 +110,7 @@ def entry_for(paper: Paper, flavour: str, report: ExportReport, *, abstracts: bo
         entry_type, container_field = "inproceedings", "booktitle"
     elif kind.kind == kinds.JOURNAL and kind.container:
         entry_type, container_field = "article", "journal"
-    elif kind.kind == kinds.PREPRINT and flavour == "biblatex":
+    elif kind.kind == kinds.PREPRINT and flavour == "biblatex" and paper.arxiv_id:
         entry_type = "online"
     if entry_type in ("inproceedings", "article") and (not authors or not year):
         # Styles require author and year for these types (plain warns, biber's checks fail): @misc needs neither.
@@ -122,6 +133,9 @@ def entry_for(paper: Paper, flavour: str, report: ExportReport, *, abstracts: bo
     elif kind.kind == kinds.PREPRINT and flavour == "bibtex" and paper.arxiv_id:
         # plain and most BibTeX styles ignore eprint: this is how the preprint shows in the bibliography.
         entry.text("howpublished", f"arXiv preprint arXiv:{paper.arxiv_id}")
+    elif kind.kind == kinds.PREPRINT and not paper.arxiv_id:
+        # Known only as a preprint (an aggregator card, a profile's "arXiv" venue): the server is all there is.
+        entry.text("howpublished", f"{kind.venue.short} preprint" if kind.venue else "Preprint")
     elif kind.kind == kinds.OTHER and kind.container:
         entry.text("howpublished", kind.container, protect=True)
     if year:
@@ -145,13 +159,13 @@ def entry_for(paper: Paper, flavour: str, report: ExportReport, *, abstracts: bo
         entry.text("pages", paper.pages)
     entry.text("publisher", paper.publisher)
     if paper.doi:
-        doi = verbatim_doi(paper.doi, flavour)
+        doi = verbatim_doi(paper.doi)
         if doi:
             entry.raw("doi", doi)
         else:
             report.note(key, f"the DOI {paper.doi!r} is not well-formed and was left out")
     if paper.url:
-        url = verbatim_url(paper.url, flavour)
+        url = verbatim_url(paper.url)
         if url:
             entry.raw("url", url)
         else:
@@ -164,15 +178,17 @@ def entry_for(paper: Paper, flavour: str, report: ExportReport, *, abstracts: bo
         if primary:
             entry.raw("primaryClass", primary)
     if paper.tags:
-        entry.text("keywords", ", ".join(paper.tags))
+        entry.raw("keywords", _keywords(paper.tags, entry))
     if abstracts:
         entry.text("abstract", paper.abstract)
-    if paper.note and paper.note.strip():
-        notes.append(paper.note.strip())
     if notes:
+        # Printed by every style: only remarks about the reference itself (the title fallback).
         entry.text("note", "; ".join(notes))
+    if paper.note and paper.note.strip():
+        # The user's private Markdown note: a field styles do not print, which JabRef and Zotero read as a note.
+        entry.text("annotation" if flavour == "biblatex" else "annote", paper.note, lines=True)
     if flavour == "biblatex":
-        aliases = [a for a in paper.key_aliases if is_legal_key(a) and a != key]
+        aliases = [a for a in paper.key_aliases if is_legal_key(a, ascii_only=False) and a != key]
         if aliases:
             entry.raw("ids", ", ".join(aliases))
     if not authors and flavour == "bibtex":
@@ -182,19 +198,41 @@ def entry_for(paper: Paper, flavour: str, report: ExportReport, *, abstracts: bo
     return entry.render(entry_type)
 
 
+def _keywords(tags: list[str], entry: _Entry) -> str:
+    """Tags, comma-separated as every reader splits `keywords`; a tag holding a comma or semicolon is braced,
+    which the importer reads as one tag."""
+    out = []
+    for tag in tags:
+        latex = entry._record("keywords", entry.escaper.text(tag))
+        if latex:
+            out.append("{" + latex + "}" if any(ch in tag for ch in ",;") else latex)
+    return ", ".join(out)
+
+
 def _order(papers: Iterable[Paper]) -> list[Paper]:
     """By citation key, so a rewritten file differs only where entries changed."""
     return sorted(papers, key=lambda p: (p.citekey.lower(), p.citekey, p.id))
 
 
-def export_bib(papers: Iterable[Paper], flavour: str = "bibtex", *, abstracts: bool = True) -> tuple[str, ExportReport]:
-    """The text of a .bib file for these papers, and what it could not carry."""
+def export_bib(
+    papers: Iterable[Paper], flavour: str = "bibtex", *, abstracts: bool = True, preamble: bool = False
+) -> tuple[str, ExportReport]:
+    """The text of a .bib file for these papers, and what it could not carry.
+
+    `preamble` (a whole file, not entries copied into another one) adds, in the bibtex flavour, the \\url
+    fallback for documents without url.sty or hyperref (exporters/verbatim.py).
+    """
     report = ExportReport(format=flavour)
-    header = (
-        "% Encoding: UTF-8\n% biblatex entries for biber, written by Papershelf\n"
-        if flavour == "biblatex"
-        else "% BibTeX entries (ASCII) for pdflatex and bibtex, written by Papershelf\n"
-    )
+    if flavour == "biblatex":
+        header = "% Encoding: UTF-8\n% biblatex entries for biber, written by Papershelf\n"
+    else:
+        header = "% BibTeX entries (ASCII) for pdflatex and bibtex, written by Papershelf\n"
+        if preamble:
+            header += (
+                # No at-sign in the comment: bibtex reads one anywhere outside an entry as an entry's start.
+                "% The preamble gives documents without url.sty or hyperref a \\url that prints addresses as "
+                "written.\n" + URL_FALLBACK_PREAMBLE + "\n"
+            )
     chunks = [header]
     for paper in _order(papers):
         chunks.append(entry_for(paper, flavour, report, abstracts=abstracts))

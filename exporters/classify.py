@@ -80,8 +80,23 @@ def name_parts(ref: AuthorRef) -> NameParts:
     return NameParts(ref.family or ref.name, ref.given, "")
 
 
+def year_inferred(paper: Paper) -> bool:
+    """Whether the paper's year is only a guess: a page gave "Mar 15" and the capture date supplied the year.
+
+    Such a year is not exported as fact (a citation would print the capture year). The model may say so
+    itself with `year_inferred`; until it does, a date marked inferred that the user did not edit means it.
+    """
+    stated = getattr(paper, "year_inferred", None)
+    if stated is not None:
+        return bool(stated)
+    return paper.date_inferred and not {"year", "date"} & set(paper.edited_fields)
+
+
 def year_month_day(paper: Paper) -> tuple[int | None, int | None, int | None]:
-    """The year, and month and day only when a source stated them (not a capture date stood in for them)."""
+    """The year, and month and day, only as far as a source stated them (never a year guessed from a capture
+    date, nor a month and day whose year is not known)."""
+    if year_inferred(paper):
+        return None, None, None
     year = paper.year
     if not paper.date or paper.date_inferred:
         return year, None, None

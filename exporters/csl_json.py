@@ -1,5 +1,8 @@
 """CSL-JSON (what Zotero, pandoc and citeproc read) from library papers: Unicode text, no LaTeX.
 
+`note` holds only remarks about the reference (a title fallback, a cut-short author list); the user's own
+note is not exported here (RIS and the .bib flavours carry it, in fields no style prints).
+
 Reads Paper dataclasses; never SQL, never files.
 """
 
@@ -62,8 +65,8 @@ def item_for(paper: Paper, report: ExportReport, *, abstracts: bool = True) -> d
         item["keyword"] = ", ".join(paper.tags)
     if abstracts and paper.abstract:
         item["abstract"] = paper.abstract
-    if paper.note and paper.note.strip():
-        notes.append(paper.note.strip())
+    # The paper's own Markdown note stays out: citeproc styles print `note`, and CSL-JSON is what a document's
+    # bibliography is made from (pandoc, Zotero's citations), so a private note would reach the reader.
     if notes:
         item["note"] = "; ".join(notes)
     return item

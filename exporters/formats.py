@@ -32,7 +32,7 @@ def export_papers(papers: Iterable[Paper], fmt: str = "bibtex", *, abstracts: bo
     if fmt in ("bibtex", "biblatex"):
         from papershelf.exporters.bibtex import export_bib
 
-        return ExportResult(*export_bib(papers, fmt, abstracts=abstracts))
+        return ExportResult(*export_bib(papers, fmt, abstracts=abstracts, preamble=True))
     if fmt == "csl-json":
         from papershelf.exporters.csl_json import export_csl_json
 
@@ -46,13 +46,18 @@ def export_papers(papers: Iterable[Paper], fmt: str = "bibtex", *, abstracts: bo
 
 def write_atomic(path: str | os.PathLike[str], text: str) -> bool:
     """Write `text` to `path` through a temporary file and a rename, so a reader (a LaTeX editor, git) never
-    sees half a file; returns False without touching the file when it already holds exactly this text."""
+    sees half a file; returns False without touching the file when it already holds exactly this text.
+
+    The folder must exist: a folder that was removed (a project moved away) is an error the caller reports
+    (auto-export records it), never silently made again. Raises FileNotFoundError then.
+    """
     path = Path(path)
     data = text.encode("utf-8")
     with contextlib.suppress(OSError):
         if path.read_bytes() == data:
             return False
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.is_dir():
+        raise FileNotFoundError(f"the folder {path.parent} does not exist")
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream:

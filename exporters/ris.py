@@ -70,6 +70,7 @@ def record_for(paper: Paper, report: ExportReport, *, abstracts: bool = True) ->
     if abstracts and paper.abstract:
         lines.append(_line("AB", paper.abstract))
     if paper.note and paper.note.strip():
+        # N1 is "notes": readers (Zotero, EndNote, Mendeley) keep it as the record's note, styles do not print it.
         notes.append(paper.note.strip())
     if notes:
         lines.append(_line("N1", "; ".join(notes)))

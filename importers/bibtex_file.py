@@ -1,10 +1,14 @@
 """Importer for BibTeX files: bibtexparser 2.x splits the file into blocks, this module reads the fields.
 
 Each entry becomes one plain record with its citation key, LaTeX turned into Unicode in text fields and
-identifiers (url, doi, eprint) kept verbatim. Authors stay exactly as the .bib writes them, one string per
-person: name parsing and every other canonicalisation happen later in the pipeline, never here. A broken
-entry becomes a warning with its line while the rest of the file imports. It must raise nothing but
-ImporterError: bibtexparser's and pylatexenc's internal exceptions become an ImporterError or a warning.
+identifiers (url, doi, eprint) kept verbatim. LaTeX is decoded by the exporters' own decoder
+(exporters/latex_decode.py), so what Papershelf exports comes back exactly as it was: export -> import ->
+export is a fixed point and the papers match the ones they came from. Authors stay exactly as the .bib
+writes them, one string per person: name parsing and every other canonicalisation happen later in the
+pipeline, never here. Nothing is dropped in silence: a broken entry becomes a warning with its line while the
+rest of the file imports, and an entry whose key is repeated, illegal or missing is imported with another
+key and a warning. It must raise nothing but ImporterError: bibtexparser's and pylatexenc's internal
+exceptions become an ImporterError or a warning.
 """
 
 from __future__ import annotations
@@ -16,13 +20,15 @@ from dataclasses import dataclass
 
 import bibtexparser
 from bibtexparser import model as bib
-from pylatexenc import latexwalker, macrospec
-from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
+from papershelf.exporters.classify import UNTITLED_NOTE
+from papershelf.exporters.latex_decode import LatexDecodeError, decode
+from papershelf.exporters.verbatim import read_verbatim
 from papershelf.importers.arxiv_listing import classify_url
 from papershelf.importers.base import Importer, register
 from papershelf.importers.errors import ImporterError
 from papershelf.importers.records import ImportBatch, Link, PaperRecord, ParseContext, ParseWarning
+from papershelf.model.citekeys import ascii_key, disambiguate, is_legal_key
 
 _KNOWN_TYPES = frozenset(
     [
@@ -102,6 +108,8 @@ _MAPPED = frozenset(
         "abstract",
         "keywords",
         "note",
+        "annote",
+        "annotation",
     ]
 )
 # BibTeX's month macros are English whatever the user's locale, so `calendar`'s names are not used.
@@ -139,6 +147,13 @@ class _Parsed:
     entry: bib.Entry
     fields: dict[str, str]
     line: int
+    key: str | None = None  # the key it is imported with; None: the library makes one from its pattern
+
+
+# Fields that make an entry a paper worth importing even when it has no key.
+_IDENTIFYING = frozenset(["title", "author", "doi", "eprint", "url", "arxiv"])
+# What the exporters write for a paper nobody gave a title (exporters/classify.fallback_title).
+_FALLBACK_TITLE = re.compile(r"arXiv:\S+|doi:\S+|Untitled paper \d+")
 
 
 class BibtexImporter(Importer):
@@ -183,10 +198,9 @@ class BibtexImporter(Importer):
                         macros[block.key.strip().lower()] = _evaluate(duplicate.value, macros, batch.warnings, line)
                     except _ValueError as error:
                         batch.warnings.append(ParseWarning(line, f"@string {block.key!r}: {error}"))
-                else:
-                    batch.warnings.append(
-                        ParseWarning(line, f"duplicate citation key {block.key!r}; the later entry was skipped")
-                    )
+                elif isinstance(duplicate, bib.Entry):
+                    # Another paper under the same key: imported under a key of its own (see _assign_keys).
+                    _collect(duplicate, macros, batch.warnings, parsed, line)
             elif isinstance(block, bib.DuplicateFieldKeyBlock):
                 entry = block.ignore_error_block
                 keys = ", ".join(sorted(block.duplicate_keys))
@@ -200,17 +214,12 @@ class BibtexImporter(Importer):
                 _collect(block, macros, batch.warnings, parsed, line)
             # Comments, preambles and text between entries carry no bibliographic data.
 
-        # BibTeX compares keys case-insensitively ("Smith2020" repeats "smith2020"); bibtexparser does not.
+        _assign_keys(parsed, batch.warnings)
+        # A crossref names the key as the file wrote it; the first entry with that key is the one meant.
         by_key: dict[str, _Parsed] = {}
         for item in parsed:
-            folded = item.entry.key.strip().lower()
-            if folded in by_key:
-                batch.warnings.append(
-                    ParseWarning(item.line, f"duplicate citation key {item.entry.key!r}; the later entry was skipped")
-                )
-            else:
-                by_key[folded] = item
-        for item in by_key.values():
+            by_key.setdefault(item.entry.key.strip().lower(), item)
+        for item in parsed:
             _inherit(item, by_key, batch.warnings)
             batch.papers.append(_to_record(item, batch.warnings))
 
@@ -241,9 +250,6 @@ def _collect(
     entry: bib.Entry, macros: dict[str, str], warnings: list[ParseWarning], parsed: list[_Parsed], line: int
 ) -> None:
     key = entry.key.strip()
-    if not key or any(ch in key for ch in ' \t\n{}"=,'):
-        warnings.append(ParseWarning(line, f"@{entry.entry_type} entry without a usable citation key skipped"))
-        return
     fields: dict[str, str] = {}
     for fld in entry.fields:
         name = fld.key.strip().lower()
@@ -254,6 +260,56 @@ def _collect(
         except _ValueError as error:
             warnings.append(ParseWarning((fld.start_line or 0) + 1, f"entry {key!r}, field {name!r}: {error}"))
     parsed.append(_Parsed(entry, fields, line))
+
+
+def _assign_keys(parsed: list[_Parsed], warnings: list[ParseWarning]) -> None:
+    """The key each entry is imported with: its own when bibtex can use it, else another, with a warning.
+
+    A non-ASCII key (bibtex cannot find `Müller2020`) is transliterated; an illegal or missing one is left for
+    the library to make from its key pattern; a repeated one (BibTeX compares keys ignoring case) gets the
+    next free suffix, so a second paper under the same key is not lost.
+    """
+    used: set[str] = set()
+    kept: list[_Parsed] = []
+    for item in parsed:
+        written = item.entry.key.strip()
+        key: str | None = written
+        if not written and not _IDENTIFYING.intersection(item.fields):
+            warnings.append(
+                ParseWarning(item.line, f"@{item.entry.entry_type} entry with neither a key nor data skipped")
+            )
+            continue
+        if not written:
+            warnings.append(
+                ParseWarning(
+                    item.line,
+                    f"@{item.entry.entry_type} entry without a citation key: "
+                    "imported with a key made from its authors, year and title",
+                )
+            )
+            key = None
+        elif not is_legal_key(written):
+            folded = ascii_key(written) if is_legal_key(written, ascii_only=False) else None
+            if folded:
+                message = f"citation key {written!r} is not ASCII, which bibtex cannot find; imported as {folded!r}"
+            else:
+                message = (
+                    f"{written!r} is not a legal citation key (spaces, commas, braces, quotes, % or # are "
+                    "not allowed): imported with a key made from its authors, year and title"
+                )
+            warnings.append(ParseWarning(item.line, message))
+            key = folded
+        if key is not None and key.lower() in used:
+            unique = disambiguate(key, lambda k: k.lower() in used)
+            warnings.append(
+                ParseWarning(item.line, f"duplicate citation key {written!r}: this entry imported as {unique!r}")
+            )
+            key = unique
+        if key is not None:
+            used.add(key.lower())
+        item.key = key
+        kept.append(item)
+    parsed[:] = kept
 
 
 def _evaluate(value: str, macros: dict[str, str], warnings: list[ParseWarning], line: int) -> str:
@@ -339,18 +395,26 @@ def _to_record(item: _Parsed, warnings: list[ParseWarning]) -> PaperRecord:
     year = _year(fields.get("year", "")) or _year(fields.get("date", ""))
     date = _date(fields, year)
     venue_raw = fields.get("journal") or fields.get("journaltitle") or fields.get("booktitle")
+    if venue_raw is None and entry.entry_type.lower() in ("misc", "online", "unpublished"):
+        venue_raw = fields.get("howpublished")  # where a @misc says it appeared (what the exporters write)
     venue = text(venue_raw) if venue_raw else None
 
     arxiv_id, arxiv_version = _arxiv(fields)
     links: list[Link] = []
     for name in ("url", "pdf"):
-        url = fields.get(name, "").strip()
+        url = read_verbatim(fields.get(name, ""))
         if url:
             links.append(Link(classify_url(url, default_kind="paper"), url))
 
-    keywords = tuple(
-        k for k in (" ".join(part.split()) for part in re.split(r"[,;]", text(fields.get("keywords", "")))) if k
-    )
+    # Remarks about the reference (`note`) and the reader's own note (`annote`, biblatex's `annotation`).
+    remark = text(fields.get("note", ""))
+    untitled = UNTITLED_NOTE in remark
+    remarks = [r for r in (part.strip() for part in remark.replace(UNTITLED_NOTE, "").split("; ")) if r]
+    if untitled and title and _FALLBACK_TITLE.fullmatch(title):
+        title = None  # the exporters' stand-in for a title nobody stated, not a title
+    annotation = fields.get("annote") or fields.get("annotation")
+    note = text(annotation, keep_lines=True) if annotation else "; ".join(remarks)
+
     extra: dict[str, str] = {}
     for name, value in fields.items():
         if name in _MAPPED:
@@ -362,9 +426,11 @@ def _to_record(item: _Parsed, warnings: list[ParseWarning]) -> PaperRecord:
             extra[name] = " ".join(value.split()) if name in _VERBATIM else text(value)
     if "month" in fields and date is None:
         extra["month"] = text(fields["month"])
+    if annotation and remarks:
+        extra["note"] = "; ".join(remarks)  # the reader's note took the record's note: the remark is kept here
     if fields.get("url", "").strip():
         # Also a link; as a field it is what an export writes back as `url`, so export -> import round-trips.
-        extra["url"] = fields["url"].strip()
+        extra["url"] = read_verbatim(fields["url"])
 
     return PaperRecord(
         line=item.line,
@@ -378,16 +444,53 @@ def _to_record(item: _Parsed, warnings: list[ParseWarning]) -> PaperRecord:
         abstract=text(fields.get("abstract", ""), keep_paragraphs=True) or None,
         arxiv_id=arxiv_id,
         arxiv_version=arxiv_version,
-        doi=" ".join(fields.get("doi", "").split()) or None,
+        doi=read_verbatim(fields.get("doi", "")) or None,
         category=(fields.get("primaryclass") or fields.get("eprintclass") or "").strip() or None,
         links=tuple(links),
-        note=text(fields.get("note", "")) or None,
+        note=note or None,
         has_code=any(link.kind == "code" for link in links),
-        citekey=entry.key.strip(),
-        keywords=keywords,
+        citekey=item.key,
+        keywords=_keywords(fields.get("keywords", ""), text),
         extra=extra,
         raw=entry.raw or "",
     )
+
+
+def _keywords(value: str, text: _Latex) -> tuple[str, ...]:
+    """`keywords = {alpha, beta; {a, b}}`: split at commas and semicolons outside braces (a braced part is one
+    keyword, as the exporters write a tag holding a comma), each decoded and tidied."""
+    parts: list[str] = []
+    depth = 0
+    start = 0
+    for i, ch in enumerate(value):
+        if ch == "{" and (i == 0 or value[i - 1] != "\\"):
+            depth += 1
+        elif ch == "}" and (i == 0 or value[i - 1] != "\\"):
+            depth -= 1
+        elif ch in ",;" and depth == 0:
+            parts.append(value[start:i])
+            start = i + 1
+    parts.append(value[start:])
+    keywords = []
+    for part in parts:
+        part = part.strip()
+        if part.startswith("{") and part.endswith("}") and _balanced(part[1:-1]):
+            part = part[1:-1]
+        keyword = text(part)
+        if keyword and keyword not in keywords:
+            keywords.append(keyword)
+    return tuple(keywords)
+
+
+def _balanced(value: str) -> bool:
+    depth = 0
+    for i, ch in enumerate(value):
+        if ch in "{}" and i and value[i - 1] == "\\":
+            continue
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def _authors(value: str, text: _Latex) -> tuple[tuple[str, ...], bool]:
@@ -434,73 +537,19 @@ def _split_and(value: str) -> list[str]:
 
 
 class _Latex:
-    """LaTeX to Unicode for text fields: accents and escapes decoded, math kept verbatim, braces dropped."""
+    """LaTeX to Unicode for text fields, with the exporters' decoder; a value it cannot read is kept as written
+    with a warning."""
 
     def __init__(self, warnings: list[ParseWarning], line: int) -> None:
         self.warnings = warnings
         self.line = line
 
-    def __call__(self, value: str, keep_paragraphs: bool = False) -> str:
-        if not value:
-            return ""
-        if not _LATEX_AT_WORK.search(value):
-            # Nothing LaTeX would change (most titles, names and abstracts): pylatexenc, the slowest step of a
-            # large import, would give the text back as it is, so only its spaces are tidied the same way.
-            return _tidy(value.replace("\u00a0", " "), keep_paragraphs)
-        urls: list[str] = []
-        prepared = _prepare_latex(value, urls)
+    def __call__(self, value: str, keep_paragraphs: bool = False, keep_lines: bool = False) -> str:
         try:
-            walker = latexwalker.LatexWalker(prepared, latex_context=_WALKER_CONTEXT, tolerant_parsing=True)
-            nodes = walker.get_latex_nodes()[0]
-            out = _TO_TEXT.nodelist_to_text(nodes)
-        except Exception:  # pylatexenc has its own bugs (e.g. deep nesting); keep the text as written instead
+            return decode(value, paragraphs=keep_paragraphs, lines=keep_lines)
+        except LatexDecodeError:
             self.warnings.append(ParseWarning(self.line, "LaTeX in a field could not be decoded; kept as written"))
-            return " ".join(value.split()) if not keep_paragraphs else value.strip()
-        out = out.replace("\u00a0", " ")  # `~` is a typesetting tie, not part of the text
-        out = _URL_SLOT.sub(lambda m: urls[int(m.group(1))] if int(m.group(1)) < len(urls) else "", out)
-        return _tidy(out, keep_paragraphs)
-
-
-def _tidy(out: str, keep_paragraphs: bool) -> str:
-    if keep_paragraphs:
-        paragraphs = re.split(r"\n[ \t]*\n", out)
-        return "\n\n".join(" ".join(p.split()) for p in paragraphs if p.strip())
-    return " ".join(out.split())
-
-
-# What pylatexenc would change in a value: macros, groups, math, ties, dash and quote ligatures (and the
-# private-use marks _prepare_latex uses). `%` and `&` are escaped before pylatexenc and come back unchanged.
-_LATEX_AT_WORK = re.compile("[\\\\{}$~`\ue000\ue001]|--|''")
-
-
-_URL_MACRO = re.compile(r"\\url\s*\{([^{}]*)\}")
-_URL_SLOT = re.compile("\ue000(\\d+)\ue001")
-_MATH = re.compile(r"(?<!\\)\$[^$]*(?<!\\)\$")
-_BARE_SPECIAL = re.compile(r"(?<!\\)([%&])")
-
-
-def _prepare_latex(value: str, urls: list[str]) -> str:
-    """Make a .bib value safe for pylatexenc without changing what it says.
-
-    A bare `%` would start a LaTeX comment and swallow the rest of the line ("5% better"), and a bare `&`
-    would vanish as an alignment tab: both are escaped outside math. `\\url{...}` contents are set aside and
-    put back verbatim, since `~` and `%` inside a URL are characters, not LaTeX.
-    """
-    value = _URL_SLOT.sub("", value)  # the private-use slot markers must not occur in the input itself
-
-    def keep_url(match: re.Match[str]) -> str:
-        urls.append(match.group(1).strip())
-        return f"\ue000{len(urls) - 1}\ue001"
-
-    value = _URL_MACRO.sub(keep_url, value)
-    out = []
-    last = 0
-    for math in _MATH.finditer(value):
-        out.append(_BARE_SPECIAL.sub(r"\\\1", value[last : math.start()]))
-        out.append(math.group(0))
-        last = math.end()
-    out.append(_BARE_SPECIAL.sub(r"\\\1", value[last:]))
-    return "".join(out)
+            return value.strip() if keep_paragraphs or keep_lines else " ".join(value.split())
 
 
 def _year(value: str) -> int | None:
@@ -542,46 +591,8 @@ def _arxiv(fields: dict[str, str]) -> tuple[str | None, str | None]:
     return None, None
 
 
-def _walker_context() -> macrospec.LatexContextDb:
-    db = latexwalker.get_default_latex_context_db()
-    db.add_context_category(
-        "papershelf-bibtex",
-        prepend=True,
-        macros=[macrospec.std_macro("href", False, 2), macrospec.std_macro("url", False, 1)],
-    )
-    return db
-
-
-def _text_context() -> macrospec.LatexContextDb:
-    db = get_default_latex_context_db()
-    db.add_context_category(
-        "papershelf-bibtex",
-        prepend=True,
-        macros=[
-            # The defaults render \url as "<...>", \href as "text <url>" and drop \mbox: keep the plain text.
-            MacroTextSpec("url", "%(1)s"),
-            MacroTextSpec("href", "%(2)s"),
-            MacroTextSpec("mbox", "%(1)s"),
-            MacroTextSpec("TeX", "TeX"),
-            MacroTextSpec("LaTeX", "LaTeX"),
-            MacroTextSpec("BibTeX", "BibTeX"),
-            # What exporters write for characters BibTeX cannot take literally; a round trip must restore them.
-            MacroTextSpec("textbraceleft", "{"),
-            MacroTextSpec("textbraceright", "}"),
-            MacroTextSpec("textless", "<"),
-            MacroTextSpec("textgreater", ">"),
-            MacroTextSpec("textbar", "|"),
-            MacroTextSpec("textbackslash", "\\"),
-        ],
-    )
-    return db
-
-
 # bibtexparser logs every broken block; each one already becomes a ParseWarning with its line, so the log
 # lines would only repeat them on stderr when the application has no logging set up.
 logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
-
-_WALKER_CONTEXT = _walker_context()
-_TO_TEXT = LatexNodes2Text(math_mode="verbatim", latex_context=_text_context())
 
 register(BibtexImporter())

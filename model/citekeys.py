@@ -1,13 +1,18 @@
 """Citation keys in the Better BibTeX style (`[auth:lower][year][shorttitle]`): made once, then never moved.
 
-This module only computes keys; storing them, and keeping them stable, is the library's job.
+This module computes keys and finds the free ones (`KeyAllocator`, one query per key base); storing them,
+and keeping them stable, is the library's job.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from papershelf.model.library import Library
 
 DEFAULT_PATTERN = "[auth:lower][year][shorttitle]"
 
@@ -80,7 +85,10 @@ _KEY_ILLEGAL = re.compile(r"[^A-Za-z0-9_:\-]")
 
 
 def ascii_fold(text: str) -> str:
-    """Transliterate to ASCII the same way every time ("Żółć" -> "Zolc"); unmappable characters vanish."""
+    """Transliterate Latin letters to ASCII the same way every time ("Żółć" -> "Zolc"); other scripts vanish.
+
+    Author and title matching keys are stored folded this way, so it must not change: keys use `key_fold`.
+    """
     if text.isascii():
         return text  # nothing to transliterate (most titles and names): skip the per-character walk
     text = text.translate(_TRANSLITERATION)
@@ -88,8 +96,49 @@ def ascii_fold(text: str) -> str:
     return "".join(ch for ch in decomposed if ord(ch) < 128 and not unicodedata.combining(ch))
 
 
+# Greek (ELOT 743, as Greek passports write names) and Cyrillic (the BGN/PCGN romanisation of Russian, with
+# the other Cyrillic letters a key meets); applied after accents are gone, so ά is α.
+def _table(letters: str, latin: str) -> dict[str, str]:
+    return dict(zip(letters, latin.split(), strict=True))
+
+
+_GREEK = _table("αβγδεζηθικλμνξοπρσςτυφχψω", "a v g d e z i th i k l m n x o p r s s t y f ch ps o")
+_CYRILLIC = _table(
+    "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґўђјљњћџѓќѕ",
+    "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch - y - e yu ya i yi ye g u dj j lj nj c dz g k dz",
+)
+_SCRIPTS = {**_GREEK, **_CYRILLIC}
+_GREEK_BASE = {
+    ch: unicodedata.normalize("NFD", ch)[0]
+    for ch in map(chr, [*range(0x0386, 0x03D0), *range(0x1F00, 0x2000)])
+    if unicodedata.normalize("NFD", ch)[0] != ch and unicodedata.normalize("NFD", ch)[0].isalpha()
+}
+# Greek "ου" is one sound, written "ou" (Παπαδόπουλος -> Papadopoulos).
+_GREEK_DIGRAPHS = (("ου", "ou"), ("Ου", "Ou"), ("ΟΥ", "OU"))
+
+
+def key_fold(text: str) -> str:
+    """Text for a citation key, in ASCII: Latin letters as `ascii_fold` gives them, Greek and Cyrillic
+    transliterated (Παπαδόπουλος -> Papadopoulos, Иванов -> Ivanov). Scripts without a fixed romanisation
+    here (CJK) vanish, so a key pattern's token falls back as for an empty value (see base_key)."""
+    if text.isascii():
+        return text
+    # Greek accents carry no letter (ό is ο); Cyrillic й, ё, ї ... are letters of their own, kept whole.
+    text = "".join(_GREEK_BASE.get(ch, ch) for ch in unicodedata.normalize("NFC", text))
+    for digraph, latin in _GREEK_DIGRAPHS:
+        text = text.replace(digraph, latin)
+    out = []
+    for ch in text:
+        latin = _SCRIPTS.get(ch.lower())
+        if latin is None:
+            out.append(ch)
+        elif latin != "-":  # hard and soft signs have no letter of their own
+            out.append(latin.capitalize() if ch.isupper() else latin)
+    return ascii_fold("".join(out))
+
+
 def _words(text: str) -> list[str]:
-    return re.findall(r"[A-Za-z0-9]+", ascii_fold(text))
+    return re.findall(r"[A-Za-z0-9]+", key_fold(text))
 
 
 def _shorttitle(title: str | None, count: int = 1) -> str:
@@ -167,7 +216,10 @@ def base_key(
     Tokens: [auth] first author's family name, [authorsN] the first N family names (+ "EtAl"),
     [authorsalpha] initials in the alpha style, [year], [shortyear], [shorttitleN] the first N words of the title
     that are not function words (one by default), [veryshorttitle], [title]; modifiers :lower, :upper,
-    :capitalize. Every name is transliterated to ASCII the same way every time ("Żółć" -> "Zolc").
+    :capitalize. Every name is transliterated to ASCII the same way every time ("Żółć" -> "Zolc", "Иванов" ->
+    "Ivanov"). A name or word with no ASCII form (王) gives nothing: [auth] takes the next author whose name
+    has one, and a token left empty adds nothing, so the key starts with the next token's value.
+    Pass year=None for a year that was only guessed (a capture date): the key then holds no year.
     """
 
     def render(match: re.Match[str]) -> str:
@@ -183,7 +235,7 @@ def base_key(
         return value
 
     key = _TOKEN.sub(render, pattern)
-    key = _KEY_ILLEGAL.sub("", ascii_fold(key))
+    key = _KEY_ILLEGAL.sub("", key_fold(key))
     if not re.search(r"[A-Za-z]", key):
         # No author and no title (a bare arXiv listing entry): the identifier is the most stable key.
         ident = re.sub(r"[^0-9A-Za-z]", "", arxiv_id or "")
@@ -191,25 +243,93 @@ def base_key(
     return key.lower() if pattern == DEFAULT_PATTERN else key
 
 
-def disambiguate(base: str, is_taken: Callable[[str], bool]) -> str:
-    """`base`, or `base` + a, b, ... z, aa, ab ... : the first one nobody holds yet."""
-    if not is_taken(base):
+def _suffix(index: int) -> str:
+    """a, b, ... z, aa, ab ...: the suffixes clashing keys get, in this order."""
+    suffix = ""
+    n = index
+    while True:
+        suffix = chr(ord("a") + n % 26) + suffix
+        n = n // 26 - 1
+        if n < 0:
+            return suffix
+
+
+def disambiguate(base: str, is_taken: Callable[[str], bool] | Container[str]) -> str:
+    """`base`, or `base` + a, b, ... z, aa, ab ... : the first one nobody holds yet.
+
+    `is_taken` is a predicate or, much faster for a library, the set of keys taken (`keys_with_base`).
+    """
+    taken = is_taken if callable(is_taken) else is_taken.__contains__
+    if not taken(base):
         return base
     index = 0
-    while True:
-        suffix = ""
-        n = index
-        while True:
-            suffix = chr(ord("a") + n % 26) + suffix
-            n = n // 26 - 1
-            if n < 0:
-                break
-        candidate = base + suffix
-        if not is_taken(candidate):
-            return candidate
+    while taken(base + _suffix(index)):
         index += 1
+    return base + _suffix(index)
 
 
-def is_legal_key(key: str) -> bool:
-    """BibTeX and biber accept the key: no spaces, commas, braces, quotes, `#`, `%`, `=` or backslash."""
-    return bool(key) and not re.search(r"[\s,{}()\"#%='\\~]", key)
+def keys_with_base(library: Library, base: str) -> set[str]:
+    """Every key (current or alias) that starts with `base`: all `disambiguate` can ask about, in one query."""
+    # Suffixes are lower-case letters, all before "{" in code-point order: one range scan on each index.
+    bounds = (base, base + "{")
+    return {
+        row[0]
+        for row in library.conn.execute(
+            "SELECT citekey FROM papers WHERE citekey >= ? AND citekey < ? "
+            "UNION SELECT key FROM citekey_aliases WHERE key >= ? AND key < ?",
+            bounds + bounds,
+        )
+    }
+
+
+class KeyAllocator:
+    """Free keys for one import (or rekey): one query per key base, then memory.
+
+    The suffix order stays the order papers are given keys in (a, b, ... by when they were added). Keys handed
+    out, and those `claim`ed (a .bib's own key kept as it is), count as taken from then on.
+    """
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        self._taken: set[str] = set()
+        self._bases: set[str] = set()
+        self._next: dict[str, int] = {}  # the first suffix index not known to be taken, per base
+
+    def _load(self, base: str) -> None:
+        if base not in self._bases:
+            self._bases.add(base)
+            self._taken |= keys_with_base(self.library, base)
+
+    def is_taken(self, key: str) -> bool:
+        self._load(key)
+        return key in self._taken
+
+    def claim(self, key: str) -> None:
+        self._taken.add(key)
+
+    def allocate(self, base: str) -> str:
+        """The key `disambiguate` would give `base` now, marked as taken."""
+        self._load(base)
+        if base in self._taken:
+            index = self._next.get(base, 0)
+            while base + _suffix(index) in self._taken:
+                index += 1
+            self._next[base] = index + 1
+            base = base + _suffix(index)
+        self._taken.add(base)
+        return base
+
+
+def is_legal_key(key: str, *, ascii_only: bool = True) -> bool:
+    """bibtex finds the key: printable ASCII without spaces, commas, braces, quotes, `#`, `%`, `=`, `~` or
+    backslash. biber also reads UTF-8 keys: `ascii_only=False` allows them (for keys made before this rule)."""
+    if not key or re.search(r"[\s,{}()\"#%='\\~]", key):
+        return False
+    return (key.isascii() and key.isprintable()) or (not ascii_only and key.isprintable())
+
+
+def ascii_key(key: str) -> str | None:
+    """A key as bibtex can use it: transliterated (`Müller2020` -> `Muller2020`), illegal characters dropped;
+    None when nothing usable is left."""
+    folded = _KEY_ILLEGAL.sub("", key_fold(key.strip()))
+    return folded if folded and re.search(r"[A-Za-z0-9]", folded) and is_legal_key(folded) else None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import bibtexparser
 import pytest
 from hypothesis import given, settings
@@ -102,7 +104,9 @@ def test_special_characters_and_commands_are_escaped_as_visible_text():
 
 def test_math_stays_math_but_money_does_not():
     escaper = LatexEscaper("bibtex")
-    assert escaper.text("$β$-DPO", protect=True).latex == "{$\\beta$}-{DPO}"
+    # A Unicode symbol is written \\ensuremath{...}, what the page typed as a command stays as typed.
+    assert escaper.text("$β$-DPO", protect=True).latex == "{$\\ensuremath{\\beta}$}-{DPO}"
+    assert escaper.text("$\\beta$-DPO", protect=True).latex == "{$\\beta$}-{DPO}"
     assert escaper.text("costs $5 and $10").latex == "costs \\$5 and \\$10"
     assert escaper.text("$O(n^2)$ time").latex == "{$O(n^2)$} time"
     # A formula that would run a command, or TeX's ^^5c (a backslash), is text.
@@ -142,7 +146,8 @@ def test_url_and_doi_are_verbatim_per_flavour(hostile_library):
     biblatex = _entries(export_papers(papers, "biblatex").text)
     journal = next(e for e in bib.values() if e.get("doi"))
     assert journal["doi"] == "10.1109/TKDE.2019.1234"
-    assert journal["url"] == "https://example.org/a_b\\%20c\\#frag"
+    # \\url reads its argument verbatim: both flavours write the address as it is (a \\% would print).
+    assert journal["url"] == "https://example.org/a_b%20c#frag"
     assert journal["pages"] == "12--20"
     raw = next(e for e in biblatex.values() if e.get("doi"))
     assert raw["url"] == "https://example.org/a_b%20c#frag"
@@ -228,3 +233,47 @@ def test_any_page_text_decodes_back_exactly_and_braces_stay_balanced(text):
         assert depth == 0
         if not encoded.replaced:
             assert latex_to_text(encoded.latex) == expected
+
+
+def test_a_year_guessed_from_the_capture_date_is_not_exported(library):
+    # An aggregator card said "Mar 15": the year is the capture year, not a fact about the paper.
+    add_records(
+        library,
+        [
+            record(1, title="Guessed", authors=("Ann Lee",), year=2026, date="2026-03-15", date_inferred=True),
+            record(2, title="Stated", authors=("Ann Lee",), year=2021, date="2021-03-15", venue="ICML"),
+        ],
+    )
+    papers = {p.title: p for p in library.get_papers(library.paper_ids())}
+    for flavour in ("bibtex", "biblatex"):
+        entries = {e["title"]: e for e in _entries(export_papers(list(papers.values()), flavour).text).values()}
+        assert not {"year", "date", "month"} & set(entries["Guessed"])
+        assert "2021" in (entries["Stated"].get("year") or entries["Stated"].get("date"))
+    items = json.loads(export_papers([papers["Guessed"]], "csl-json").text)
+    assert "issued" not in items[0]
+    assert "PY  -" not in export_papers([papers["Guessed"]], "ris").text
+    # The user stating the year makes it a fact again.
+    library.edit_paper(papers["Guessed"].id, year=2019)
+    (edited,) = library.get_papers([papers["Guessed"].id])
+    assert "year = {2019}" in export_papers([edited], "bibtex").text
+
+
+def test_a_preprint_without_an_arxiv_id_still_says_it_is_a_preprint(library):
+    add_records(library, [record(1, title="Card", authors=("Ann Lee",), year=2020, venue="arXiv")])
+    for flavour in ("bibtex", "biblatex"):
+        (entry,) = _entries(export_papers(library.get_papers(library.paper_ids()), flavour).text).values()
+        assert (entry["ENTRYTYPE"], entry["howpublished"]) == ("misc", "arXiv preprint")
+
+
+def test_a_single_capital_after_a_hyphen_is_protected():
+    escaper = LatexEscaper("bibtex")
+    assert escaper.text("M6-T, XLM-T, THE-X and Double-I vs Self-Attention", protect=True).latex == (
+        "{M6}-{T}, {XLM}-{T}, {THE}-{X} and Double-{I} vs Self-Attention"
+    )
+    assert escaper.text("Ünï-Ö and ünï-ö", protect=True).latex == '{\\"U}n{\\"\\i}-{{\\"O}} and {\\"u}n{\\"\\i}-{\\"o}'
+
+
+def test_combining_marks_are_encoded_with_their_letter():
+    bib = LatexEscaper("bibtex").text("X\u0301 and q\u0323")
+    assert bib.latex == "{\\'{X}} and {\\d{q}}" and not bib.replaced
+    assert latex_to_text(bib.latex) == "X\u0301 and q\u0323"

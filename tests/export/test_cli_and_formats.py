@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -11,6 +12,11 @@ from papershelf.exporters.formats import export_papers
 from papershelf.model.venues import canonical_venue, load_table
 
 from .conftest import add_records, record
+
+
+def _entry_count(bib: str) -> int:
+    """Entries in a .bib, not counting the bibtex flavour's @preamble."""
+    return len(re.findall(r"^@(?!preamble\b)\w+\{", bib, flags=re.M | re.I))
 
 
 @pytest.fixture
@@ -28,7 +34,7 @@ def cli_library(library, library_path):
 def test_export_to_stdout_and_to_a_file(cli_library, capsys, tmp_path):
     assert main(["--library", str(cli_library), "export"]) == 0
     out = capsys.readouterr()
-    assert out.out.count("@") == 2 and "booktitle = {Advances in Neural Information Processing Systems}" in out.out
+    assert _entry_count(out.out) == 2 and "booktitle = {Advances in Neural Information Processing Systems}" in out.out
     assert "U+4E2D" in out.err  # the report names what bibtex cannot carry
     target = tmp_path / "out.bib"
     assert main(["--library", str(cli_library), "export", "--format", "biblatex", "--output", str(target)]) == 0
@@ -56,7 +62,7 @@ def test_key_and_rekey_commands(cli_library, capsys):
 def test_autoexport_commands(cli_library, capsys, tmp_path):
     target = tmp_path / "synced.bib"
     assert main(["--library", str(cli_library), "autoexport", "add", str(target), "--tag", "thesis"]) == 0
-    assert "@" not in target.read_text().split("\n", 1)[1]
+    assert _entry_count(target.read_text()) == 0
     assert main(["--library", str(cli_library), "key", "1", "--set", "mykey2019"]) == 0
     assert main(["--library", str(cli_library), "tag", "thesis", "1"]) == 0
     # The tag command itself brought the file up to date: every command that changes the library does.
@@ -111,3 +117,42 @@ def test_venue_table_aliases_years_and_user_extension(tmp_path):
     table = load_table(user)
     assert table.lookup("MC 2024").full == "Proceedings of My Conference"
     assert table.lookup("ICLR").short == "ICLR"
+
+
+def test_export_ids_are_taken_once_and_a_merged_paper_exports_as_the_paper_it_joined(cli_library, capsys):
+    from papershelf.model import Library
+    from papershelf.model.merge import merge_papers
+
+    assert main(["--library", str(cli_library), "export", "--ids", "1,1,2"]) == 0
+    assert _entry_count(capsys.readouterr().out) == 2
+    library = Library.open(cli_library)
+    merge_papers(library, 1, [2])
+    library.close()
+    assert main(["--library", str(cli_library), "export", "--ids", "2"]) == 0
+    out = capsys.readouterr()
+    assert "@inproceedings{xu2019layer," in out.out and "paper2" not in out.out
+    assert "paper 2 was merged into paper 1" in out.err
+    assert main(["--library", str(cli_library), "export", "--ids", "1,2"]) == 0
+    assert _entry_count(capsys.readouterr().out) == 1
+
+
+def test_export_of_an_unknown_tag_is_refused(cli_library, capsys):
+    assert main(["--library", str(cli_library), "export", "--tag", "nosuchtag"]) == 2
+    out = capsys.readouterr()
+    assert out.out == "" and "nosuchtag" in out.err
+    assert main(["--library", str(cli_library), "tag", "thesis", "1"]) == 0
+    assert main(["--library", str(cli_library), "export", "--tag", "thesis"]) == 0
+    assert _entry_count(capsys.readouterr().out) == 1
+
+
+def test_export_into_a_missing_folder_fails_and_makes_no_folder(cli_library, capsys, tmp_path):
+    target = tmp_path / "gone" / "refs.bib"
+    assert main(["--library", str(cli_library), "export", "--output", str(target)]) == 2
+    assert "cannot write" in capsys.readouterr().err
+    assert not target.parent.exists()
+
+
+def test_key_set_refuses_a_key_bibtex_cannot_find(cli_library, capsys):
+    assert main(["--library", str(cli_library), "key", "1", "--set", "Ünïcode2"]) == 2
+    assert main(["--library", str(cli_library), "key", "1"]) == 0
+    assert capsys.readouterr().out.strip() == "xu2019layer"

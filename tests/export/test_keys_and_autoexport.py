@@ -134,10 +134,10 @@ def test_autoexport_follows_a_tag_in_a_deterministic_order(library, tmp_path):
     target = tmp_path / "tagged.bib"
     autoexport.add(library, target, tag="cite-me")
     autoexport.install(library)
-    assert "@" not in target.read_text().split("\n", 1)[1]
+    assert "@misc" not in target.read_text()
     ids = library.paper_ids()
     library.add_tag(ids, "cite-me")
-    keys = [line.split("{")[1].rstrip(",") for line in target.read_text().splitlines() if line.startswith("@")]
+    keys = [line.split("{")[1].rstrip(",") for line in target.read_text().splitlines() if line.startswith("@misc")]
     assert keys == sorted(keys) and len(keys) == 3
     library.remove_tag([ids[0]], "cite-me")
     assert target.read_text().count("@misc") == 2
@@ -174,3 +174,66 @@ def test_a_merge_keeps_the_cited_key_and_exports_the_other_as_an_alias(library):
     (merged,) = library.get_papers(library.paper_ids())
     assert merged.citekey == kept.citekey
     assert f"ids = {{{other.citekey}}}" in export_papers([merged], "biblatex").text
+
+
+def test_keys_must_be_ascii_for_bibtex_to_find_them(library):
+    from papershelf.model.library import LibraryError
+
+    assert not is_legal_key("Ünïcode2") and is_legal_key("Ünïcode2", ascii_only=False)
+    assert is_legal_key("lin2021m6") and not is_legal_key("a b") and not is_legal_key("x%y")
+    add_records(library, [record(1, title="Alpha", authors=("Ada Lovelace",), year=2020)])
+    try:
+        library.set_citekey(library.paper_ids()[0], "Ünïcode2")
+    except LibraryError:
+        pass
+    else:
+        raise AssertionError("a non-ASCII key was accepted")
+
+
+def test_greek_and_cyrillic_names_transliterate_and_cjk_falls_back_to_the_next_token():
+    assert base_key(["Παπαδόπουλος"], 2020, "Θεωρία Γράφων") == "papadopoulos2020theoria"
+    assert base_key(["Иванов"], 2021, "Нейронные сети") == "ivanov2021neyronnye"
+    assert base_key(["Щукин"], 2019, "Ёлка") == "shchukin2019elka"
+    # 王 has no romanisation here: [auth] takes the next author with one, else adds nothing.
+    assert base_key(["王", "Smith"], 2021, "M6 Models") == "smith2021m6"
+    assert base_key(["王"], 2021, "M6 Models") == "2021m6"
+    assert base_key(["王"], 2021, "中文") == "paper2021"
+    assert base_key(["Ødegård"], None, "Tests") == "odegardtests"  # a guessed year is passed as None
+
+
+def test_the_key_allocator_asks_the_library_once_per_base_and_keeps_the_suffix_order(library):
+    from papershelf.model.citekeys import KeyAllocator, disambiguate
+
+    add_records(library, [record(i, title="M6 paper", authors=("Junyang Lin",), year=2021) for i in range(1, 4)])
+    assert sorted(p.citekey for p in library.get_papers(library.paper_ids())) == [
+        "lin2021m6",
+        "lin2021m6a",
+        "lin2021m6b",
+    ]
+    queries: list[str] = []
+    library.conn.set_trace_callback(queries.append)
+    allocator = KeyAllocator(library)
+    given = [allocator.allocate("lin2021m6") for _ in range(30)]
+    allocator.claim("smith2020")
+    assert allocator.is_taken("smith2020") and not allocator.is_taken("smith2020x")
+    library.conn.set_trace_callback(None)
+    assert given[:3] == ["lin2021m6c", "lin2021m6d", "lin2021m6e"] and given[-1] == "lin2021m6af"
+    assert len(given) == len(set(given))
+    assert len([q for q in queries if q.lstrip().upper().startswith("SELECT")]) == 3  # one per base asked about
+    assert disambiguate("lin2021m6", {"lin2021m6", "lin2021m6a"}) == "lin2021m6b"
+    assert disambiguate("lin2021m6", library.key_taken) == "lin2021m6c"
+
+
+def test_autoexport_into_a_removed_folder_records_the_error_and_makes_no_folder(library, tmp_path):
+    add_records(library, [record(1, title="First Paper", authors=("Ada Lovelace",), year=2020)])
+    folder = tmp_path / "project"
+    folder.mkdir()
+    target = folder / "refs.bib"
+    assert autoexport.add(library, target).written
+    target.unlink()
+    folder.rmdir()  # the project moved away
+    (result,) = autoexport.sync_all(library)
+    assert result.error and "does not exist" in result.error
+    assert not folder.exists()
+    (row,) = autoexport.list_autoexports(library)
+    assert row.last_error == result.error

@@ -102,6 +102,28 @@ def compile_biber(bib: str, folder: Path, *, engine: str = "pdflatex", preamble:
     return Run(_read(folder / "doc.log"), _read(folder / "doc.blg"), _read(folder / "doc.bbl"))
 
 
+def pdf_text(folder: Path) -> str:
+    """The strings typeset in folder/doc.pdf, joined; the document must set `\\pdfcompresslevel=0`.
+
+    Enough to see what a bibliography printed (no pdftotext on the test machines): runs of characters in one
+    font come out whole, so a URL set in typewriter type reads as it was printed.
+    """
+    path = folder / "doc.pdf"
+    if not path.exists():
+        return ""
+    pdf = path.read_bytes().decode("latin-1")
+    out = []
+    for array in re.findall(r"\[((?:[^\]\\]|\\.)*)\]\s*TJ|\(((?:[^()\\]|\\.)*)\)\s*Tj", pdf):
+        text = array[0] or f"({array[1]})"
+        out.append("".join(re.findall(r"\(((?:[^()\\]|\\.)*)\)", text)))
+
+    def unescape(match: re.Match[str]) -> str:
+        code = match.group(1)
+        return chr(int(code, 8)) if code[0] in "01234567" else code
+
+    return re.sub(r"\\([0-7]{1,3}|.)", unescape, " ".join(out))
+
+
 def write_document(lines: list[str], folder: Path, *, preamble: str = "") -> str:
     """Typeset `lines` (LaTeX) in one pdflatex run; returns the log."""
     folder.mkdir(parents=True, exist_ok=True)

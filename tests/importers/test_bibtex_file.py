@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from papershelf.importers.bibtex_file import BibtexImporter
 from papershelf.importers.errors import ImporterError
 from papershelf.importers.records import Link, ParseContext
+from papershelf.model.citekeys import is_legal_key
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SEEDS = sorted((FIXTURES / "seeds").glob("*.txt"))
@@ -40,13 +41,21 @@ def test_every_valid_entry_imports_in_file_order_with_its_line():
         ("garcia2019deep", 23, "inproceedings"),
         ("acl2021", 38, "proceedings"),
         ("zhou2021child", 47, "inproceedings"),
+        ("mueller2020logica", 60, "misc"),  # a second paper under a taken key is not lost
+        (None, 65, "misc"),  # no key: the library makes one from its pattern
         ("wang2022arxiv", 69, "misc"),
     ]
     lines = LIBRARY.read_text(encoding="utf-8").split("\n")
     for paper in batch.papers:
+        if paper.citekey != _parse_key(paper.raw):
+            continue
         assert lines[paper.line - 1].startswith(f"@{paper.entry_type}{{{paper.citekey},")
         assert paper.raw.startswith(f"@{paper.entry_type}{{{paper.citekey},")
         assert paper.raw.rstrip().endswith("}")
+
+
+def _parse_key(raw: str) -> str:
+    return raw.split("{", 1)[1].split(",", 1)[0].strip()
 
 
 def test_broken_entries_become_warnings_with_their_lines():
@@ -54,8 +63,8 @@ def test_broken_entries_become_warnings_with_their_lines():
     assert [w.line for w in warnings] == [33, 60, 65]
     broken, duplicate, keyless = (w.message for w in warnings)
     assert "broken2021" in broken
-    assert "mueller2020logic" in duplicate and "duplicate" in duplicate
-    assert "citation key" in keyless
+    assert "'mueller2020logic'" in duplicate and "duplicate" in duplicate and "'mueller2020logica'" in duplicate
+    assert "without a citation key" in keyless
 
 
 def test_accents_math_and_protective_braces():
@@ -132,7 +141,7 @@ def test_parenthesised_entries_upper_case_fields_and_biblatex_dates():
 
 
 def test_a_file_without_any_valid_entry_names_the_first_problem():
-    text = "% nothing good here\n\n@article{only,\n  title = {never closed,\n  year = 2020\n\n@misc{,\n title={x}}\n"
+    text = "% nothing good here\n\n@article{only,\n  title = {never closed,\n  year = 2020\n\n@misc{}\n"
     with pytest.raises(ImporterError) as caught:
         _parse_text(text)
     assert caught.value.line == 3
@@ -151,9 +160,9 @@ def test_duplicate_fields_keep_the_first_value_and_warn():
     assert [w.line for w in batch.warnings] == [1]
 
 
-def test_keys_differing_only_in_case_are_duplicates():
+def test_keys_differing_only_in_case_are_duplicates_and_both_papers_are_kept():
     batch = _parse_text("@misc{Smith2020,\n title = {A}}\n\n@misc{smith2020,\n title = {B}}\n")
-    assert [p.title for p in batch.papers] == ["A"]
+    assert [(p.title, p.citekey) for p in batch.papers] == [("A", "Smith2020"), ("B", "smith2020a")]
     assert [w.line for w in batch.warnings] == [4]
 
 
@@ -186,4 +195,6 @@ def test_any_text_gives_a_batch_or_an_importer_error(text):
         return
     assert batch.papers
     for paper in batch.papers:
-        assert paper.citekey and paper.line >= 1
+        # No key (or an illegal one): the library makes one. A key that is kept is one bibtex can use.
+        assert paper.citekey is None or is_legal_key(paper.citekey)
+        assert paper.line >= 1

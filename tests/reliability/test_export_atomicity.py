@@ -43,7 +43,7 @@ _WRITER = textwrap.dedent(
 
 
 def _entries(text: str) -> int:
-    return len(re.findall(r"^@\w+\{", text, flags=re.M))
+    return len(re.findall(r"^@(?!preamble)\w+\{", text, flags=re.M))  # entries, not the url preamble
 
 
 def test_killed_while_writing_leaves_a_whole_file(tmp_path: Path) -> None:
