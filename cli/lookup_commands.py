@@ -24,9 +24,10 @@ from papershelf.lookup.service import (
 from papershelf.model.lookups import FieldChange
 
 _NETWORK_NOTE = (
-    f"Endpoints: ${ENV_ARXIV_API} and ${ENV_CROSSREF_API} (or the library settings lookup.arxiv_api and "
-    f"lookup.crossref_api); Crossref is told who asks through ${ENV_CONTACT}. arXiv is asked at most once every "
-    "3 seconds; answers are cached in the library, so an id is asked once."
+    f"Endpoints: ${ENV_ARXIV_API} and ${ENV_CROSSREF_API} (or `papershelf config lookup.arxiv_api URL` and "
+    "lookup.crossref_api); give Crossref your e-mail with `papershelf config lookup.contact_email ADDRESS` (or "
+    f"${ENV_CONTACT}): without one, no address is sent. arXiv is asked at most once every 3 seconds, across "
+    "every papershelf you run; answers are cached in the library, so an id is asked once."
 )
 
 
@@ -122,7 +123,7 @@ def cmd_complete(args: argparse.Namespace) -> int:
             _print_completed(outcome, report)
         _print_totals(report, "paper")
         if report.dry_run:
-            print("dry run: nothing was written (run again without --dry-run to store it)")
+            print("dry run: nothing was stored (run again without --dry-run to store it; the answers are cached)")
     if report.error:
         print(f"papershelf: {report.error}", file=sys.stderr)
         return 1

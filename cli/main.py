@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "papershelf.cli.export_commands",
     "papershelf.cli.backup_commands",
     "papershelf.cli.lookup_commands",
+    "papershelf.cli.config_commands",
     "papershelf.cli.gui_commands",
 )
 

@@ -225,6 +225,7 @@ class AuthorPage(QWidget):
 
         bottom = QSplitter(Qt.Orientation.Horizontal, splitter)
         coauthor_box = QWidget(bottom)
+        coauthor_box.setMinimumWidth(150)  # below this the names are a few letters and an ellipsis
         coauthor_layout = QVBoxLayout(coauthor_box)
         coauthor_layout.setContentsMargins(0, 0, 0, 0)
         self.coauthor_label = QLabel(coauthor_box)
@@ -257,6 +258,10 @@ class AuthorPage(QWidget):
         if first_time:
             # An author's page reads newest first until the user picks another order (which is remembered).
             self.papers.sortByColumn(COLUMN_INDEX["year"], Qt.SortOrder.DescendingOrder)
+            # Beside the co-authors there is room for title, authors, year, venue and tags, not for the date
+            # added and the key as well (they pushed the tags out of sight); the header menu brings them back.
+            for column in ("added", "key"):
+                self.papers.set_column_visible(COLUMN_INDEX[column], False)
         self.papers.paper_activated.connect(self.hub.paper_requested)
         self.tabs.addTab(self.papers, "Papers")
         self.note_editor = NoteEditor(

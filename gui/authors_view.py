@@ -10,6 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -107,8 +108,8 @@ class AuthorListModel(QAbstractTableModel):
                 return "; ".join(author.variants)
             return author.paper_count
         if role == Qt.ItemDataRole.ToolTipRole:
-            if column == 1 and author.variants:
-                return "\n".join(author.variants)
+            if author.variants:
+                return author.name + "\nalso written as:\n" + "\n".join(author.variants)
             return author.name
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -171,16 +172,21 @@ class AuthorsView(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        # Name and other spellings share what the count leaves: a fixed-width name column squeezed the other
+        # two into slivers in a 1024-pixel window.
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        header.resizeSection(0, 160)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.installEventFilter(self)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
 
         self.page = AuthorPage(hub, self)
         self.page.author_shown.connect(self._page_shows)
 
         left = QWidget(self)
+        left.setMinimumWidth(220)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.search)
@@ -211,6 +217,15 @@ class AuthorsView(QWidget):
         self._stale = False
         hub.changed.connect(self._on_change)
         self.refresh()
+
+    # Narrower than this, "Also written as" gives its width to the names (the spellings stay in each name's
+    # tooltip and on the author page): two columns of a few letters each read worse than one that fits.
+    VARIANTS_MIN_WIDTH = 330
+
+    def eventFilter(self, watched: Any, event: Any) -> bool:
+        if watched is self.table and event.type() == QEvent.Type.Resize:
+            self.table.setColumnHidden(1, event.size().width() < self.VARIANTS_MIN_WIDTH)
+        return super().eventFilter(watched, event)
 
     # ------------------------------------------------------------------ list
     def refresh(self) -> None:

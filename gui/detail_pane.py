@@ -124,9 +124,10 @@ def provenance_html(sources: Sequence[SourceClaim]) -> str:
     blocks = []
     for claim in sources:
         where = f"line {claim.line}, " if claim.line else ""
+        verb = "on" if claim.format.startswith("lookup-") else "imported"
         heading = (
-            f"<b>{html.escape(claim.file)}</b> <span>({html.escape(claim.format)}, {where}"
-            f"imported {html.escape(display.short_date(claim.imported_at))})</span>"
+            f"<b>{html.escape(claim.file)}</b> <span>({html.escape(display.format_label(claim.format))}, {where}"
+            f"{verb} {html.escape(display.short_date(claim.imported_at))})</span>"
         )
         rows = []
         for key, label in _CLAIM_FIELDS:

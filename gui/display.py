@@ -15,6 +15,9 @@ from papershelf.model.types import AuthorRef, Paper
 # A value is run through the LaTeX converter only when it contains one of these: most titles have none,
 # and the converter costs about a millisecond per string, which matters when a table page is filled.
 _LATEX_HINT = re.compile(r"[\\$^_{}~%]")
+# What an author cell says when no source names anybody (arXiv listings): readable, and shown muted like the
+# untitled fallback, instead of a bare "et al." that reads like a glitch.
+NO_AUTHORS = "authors not listed"
 # A % not already escaped: LaTeX reads it as "comment to end of line" and would eat the rest of an
 # abstract such as "improves accuracy by 5% on ...".
 _BARE_PERCENT = re.compile(r"(?<!\\)%")
@@ -33,7 +36,7 @@ def short_authors(
     if not names:
         if also:
             return "incl. " + ", ".join(_short_name(ref) for ref in also[:limit])
-        return "" if complete else "et al."
+        return NO_AUTHORS
     if len(names) > limit:
         return ", ".join(names[:limit]) + " et al."
     if not complete:
@@ -50,8 +53,10 @@ def _short_name(ref: AuthorRef) -> str:
 def full_authors(authors: Sequence[AuthorRef], *, complete: bool = True, also: Sequence[AuthorRef] = ()) -> str:
     """Every name in order, for tooltips and the detail pane's plain-text fallbacks."""
     text = ", ".join(ref.name for ref in authors)
-    if not complete:
-        text = f"{text} et al." if text else "et al."
+    if not text:
+        text = NO_AUTHORS
+    elif not complete:
+        text = f"{text} et al."
     if also:
         text += ("; " if text else "") + "also by " + ", ".join(ref.name for ref in also)
     return text
@@ -129,6 +134,25 @@ def short_date(timestamp: str | None) -> str:
     if moment.tzinfo is not None:
         moment = moment.astimezone()
     return moment.date().isoformat()
+
+
+# Source formats as a reader names them (model/store.py FORMAT_PRIORITY lists the formats).
+FORMAT_LABELS = {
+    "homepage": "homepage",
+    "aggregator": "aggregator profile",
+    "arxiv-listing": "arXiv listing",
+    "scholarly-profile": "scholarly profile",
+    "bibtex": ".bib file",
+    "lookup-arxiv": "looked up on arXiv",
+    "lookup-crossref": "looked up on Crossref",
+}
+# The lookup services are one source each; their "file" is the service's name, so they read as this instead.
+LOOKUP_SOURCE_LABELS = {"lookup-arxiv": "arXiv lookups", "lookup-crossref": "Crossref lookups"}
+
+
+def format_label(fmt: str) -> str:
+    """ "arXiv listing" for "arxiv-listing": the human name of a source's format (unknown ones as written)."""
+    return FORMAT_LABELS.get(fmt, fmt)
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:

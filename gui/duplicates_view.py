@@ -1,8 +1,9 @@
 """The review queue of possible duplicates: two papers (or two people) side by side with the evidence and score,
-differing fields highlighted; Merge (choosing which to keep) or Not duplicates (remembered for good).
+differing fields highlighted; Merge (choosing which to keep) or Not duplicates (remembered for good). Both are
+undoable, and undoing either puts the pair back in the queue.
 
-Reads the queue with `model.merge.open_suggestions`; writes only through the undo stack's merge commands (which
-call `merge_papers` / `merge_authors`) and `mark_distinct`. No SQL here.
+Reads the queue with `model.merge.open_suggestions`; writes only through the undo stack's commands (which call
+`merge_papers` / `merge_authors` and `mark_distinct`). No SQL here.
 """
 
 from __future__ import annotations
@@ -30,8 +31,8 @@ from PySide6.QtWidgets import (
 )
 
 from papershelf.gui.hub import LibraryHub
-from papershelf.gui.undo import MergeAuthorsCommand, MergePapersCommand, undo_stack
-from papershelf.model.merge import Suggestion, mark_distinct, open_suggestions
+from papershelf.gui.undo import DistinctCommand, MergeAuthorsCommand, MergePapersCommand, push_command, undo_stack
+from papershelf.model.merge import Suggestion, open_suggestions
 from papershelf.model.types import Author, Change, Paper
 
 _INDEX = QModelIndex | QPersistentModelIndex
@@ -457,12 +458,17 @@ class DuplicatesView(QWidget):
         return True
 
     def mark_current_distinct(self) -> bool:
-        """Record the shown pair as different; it is never proposed again."""
+        """Record the shown pair as different; it is never proposed again (unless the user undoes it)."""
         suggestion = self.current_suggestion()
         if suggestion is None:
             return False
-        mark_distinct(self.library, suggestion.kind, suggestion.a.id, suggestion.b.id)
-        self.hub.status_message.emit("Marked as not duplicates; this pair will not be proposed again")
+        command = DistinctCommand(self.library, suggestion.kind, suggestion.a.id, suggestion.b.id)
+        command.setText(
+            f"Not duplicates: “{_short(_label(suggestion.a), 30)}” and “{_short(_label(suggestion.b), 30)}”"
+        )
+        if not push_command(self.hub, command):
+            return False
+        self.hub.status_message.emit("Marked as not duplicates; this pair will not be proposed again (Ctrl+Z undoes)")
         self.refresh()
         return True
 

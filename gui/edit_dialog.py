@@ -1,18 +1,22 @@
 """Edit a paper's fields (F2): the user's values are stored as edits that survive every re-import.
 
 Each field shows whether it is the user's edit and what the sources say, and can go back to the sources'
-value. The dialog writes only through `Library.edit_paper`; it never touches claims or SQL.
+value. The author list is edited as names, one per line (or joined with "and", as BibTeX writes them), with
+"the list is complete" for lists a page cut short. The dialog writes only through `Library.edit_paper`; it
+never touches claims or SQL.
 """
 
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -67,6 +71,18 @@ ENTRY_TYPES = (
 )
 
 Apply = Callable[[int, dict[str, Any]], object]
+
+
+_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
+
+
+def parse_author_names(text: str) -> list[str]:
+    """Names as typed: one per line, or several joined by "and" ("Lin, Junyang and An Yang"). Commas stay
+    inside a name ("Lin, Junyang" is one person, family name first)."""
+    names: list[str] = []
+    for line in text.splitlines():
+        names.extend(" ".join(part.split()) for part in _AND.split(line.strip()) if part.strip())
+    return names
 
 
 def _text(value: Any) -> str:
@@ -177,6 +193,9 @@ class EditPaperDialog(QDialog):
         self.initial = {field: _text(getattr(self.paper, field)) for field, _ in FIELDS}
         self.edited = set(self.paper.edited_fields)
         self._reverted: set[str] = set()
+        # The list as written, so a name typed "Lin, Junyang" comes back as typed.
+        self.initial_authors = [ref.as_written for ref in self.paper.authors]
+        self.initial_complete = self.paper.authors_complete
         self.setWindowTitle(f"Edit “{self.paper.display_title[:60]}”")
         self.resize(680, 720)
         self._build()
@@ -191,11 +210,8 @@ class EditPaperDialog(QDialog):
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
-        authors = ", ".join(ref.name for ref in self.paper.authors) or "(no authors listed)"
-        if not self.paper.authors_complete:
-            authors += " et al."
         who = QLabel(
-            f"<b>Authors:</b> {html.escape(authors)}<br><b>Key:</b> {html.escape(self.paper.citekey)}"
+            f"<b>Key:</b> {html.escape(self.paper.citekey)}"
             f" &nbsp; <b>Listed by:</b> {html.escape(', '.join(sorted({c.file for c in self.paper.sources})) or '—')}",
             self,
         )
@@ -207,6 +223,7 @@ class EditPaperDialog(QDialog):
         form = QFormLayout(body)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.rows: dict[str, _FieldRow] = {}
+        self._build_authors(body, form)
         for field, label in FIELDS:
             row = _FieldRow(field, label, body)
             row.set_text(self.initial[field])
@@ -239,6 +256,106 @@ class EditPaperDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+
+    def _build_authors(self, body: QWidget, form: QFormLayout) -> None:
+        self.authors_label = QLabel("Authors", body)
+        self.authors_editor = QPlainTextEdit(body)
+        self.authors_editor.setAccessibleName("Authors")
+        self.authors_editor.setTabChangesFocus(True)
+        self.authors_editor.setFixedHeight(92)
+        self.authors_editor.setPlaceholderText("One name per line, or joined with “and”:\nLin, Junyang\nAn Yang")
+        self.authors_editor.setPlainText("\n".join(self.initial_authors))
+        self.authors_label.setBuddy(self.authors_editor)
+        self.complete_box = QCheckBox("The list is complete (the paper has no other authors)", body)
+        self.complete_box.setChecked(self.initial_complete)
+        self.complete_box.setToolTip(
+            "Untick it for a list you know is cut short: exports then end it with “and others”"
+        )
+        self.authors_revert = QToolButton(body)
+        self.authors_revert.setText("↺")
+        self.authors_revert.setAutoRaise(True)
+        self.authors_revert.clicked.connect(self.revert_authors)
+        self.authors_hint = QLabel(body)
+        self.authors_hint.setWordWrap(True)
+        self.authors_hint.setEnabled(False)
+        self.authors_editor.textChanged.connect(self._authors_edited)
+        self.complete_box.toggled.connect(self._authors_edited)
+        line = QHBoxLayout()
+        line.setSpacing(2)
+        line.addWidget(self.authors_editor, 1)
+        line.addWidget(self.authors_revert, 0, Qt.AlignmentFlag.AlignTop)
+        column = QVBoxLayout()
+        column.setSpacing(0)
+        column.addLayout(line)
+        column.addWidget(self.complete_box)
+        column.addWidget(self.authors_hint)
+        form.addRow(self.authors_label, column)
+        self._authors_reverted = False
+        self._update_authors()
+
+    # ------------------------------------------------------------------ authors
+    def _source_authors(self) -> tuple[list[str], bool]:
+        names = [str(name) for name in self.source_values.get("authors") or []]
+        return names, bool(self.source_values.get("authors_complete", True))
+
+    def authors_are_user_edit(self) -> bool:
+        """Whether the author list will be the user's own once saved."""
+        names, complete = parse_author_names(self.authors_editor.toPlainText()), self.complete_box.isChecked()
+        if self._authors_reverted:
+            return (names, complete) != self._source_authors()
+        edited = bool({"authors", "authors_complete"} & self.edited)
+        return edited or names != self.initial_authors or complete != self.initial_complete
+
+    def _update_authors(self) -> None:
+        edited = self.authors_are_user_edit()
+        font = QFont(self.authors_label.font())
+        font.setBold(edited)
+        self.authors_label.setFont(font)
+        self.authors_label.setText("✎ Authors" if edited else "Authors")
+        self.authors_revert.setEnabled(edited)
+        names, complete = self._source_authors()
+        source = "; ".join(names) + ("" if complete or not names else " et al.")
+        self.authors_revert.setToolTip(f"Go back to the sources' list: {source or 'none'}")
+        if edited:
+            shown = source if len(source) <= 160 else source[:160] + "…"
+            self.authors_hint.setText(f"Sources say: {shown}" if source else "The sources name no authors.")
+            self.authors_hint.show()
+        else:
+            self.authors_hint.hide()
+
+    def _authors_edited(self, *_args: object) -> None:
+        self._update_authors()
+        self.error_label.hide()
+
+    def set_authors(self, text: str, *, complete: bool | None = None) -> None:
+        """Type an author list (and tick or untick "complete") as a user would."""
+        self.authors_editor.setPlainText(text)
+        if complete is not None:
+            self.complete_box.setChecked(complete)
+
+    def revert_authors(self) -> None:
+        """Put the sources' list back; saving then drops the user's author edit."""
+        names, complete = self._source_authors()
+        self._authors_reverted = True
+        self.authors_editor.setPlainText("\n".join(names))
+        self.complete_box.setChecked(complete)
+        self._update_authors()
+
+    def _author_changes(self) -> dict[str, Any]:
+        """What saving passes to `edit_paper` for the author list (None gives a field back to the sources)."""
+        names, complete = parse_author_names(self.authors_editor.toPlainText()), self.complete_box.isChecked()
+        edited = sorted({"authors", "authors_complete"} & self.edited)
+        if not names or (self._authors_reverted and (names, complete) == self._source_authors()):
+            # Emptied, or put back as the sources have it: the sources decide again. An empty box never
+            # claims the paper has no authors.
+            return dict.fromkeys(edited)
+        result: dict[str, Any] = {}
+        if names != self.initial_authors:
+            result["authors"] = names
+        if complete != self.initial_complete or (not complete and "authors" in result):
+            # A typed list counts as complete unless said otherwise (Library.edit_paper).
+            result["authors_complete"] = complete
+        return result
 
     # ------------------------------------------------------------------ state
     def is_user_edit(self, field: str) -> bool:
@@ -288,7 +405,7 @@ class EditPaperDialog(QDialog):
 
     def changes(self) -> dict[str, Any]:
         """What saving would pass to `edit_paper`: new values, and None for fields given back to the sources."""
-        result: dict[str, Any] = {}
+        result: dict[str, Any] = self._author_changes()
         for field, _ in FIELDS:
             text = self.rows[field].text()
             if field in self._reverted and text.strip() == self._source_text(field).strip():

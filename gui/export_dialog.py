@@ -1,8 +1,10 @@
-"""Export the selection, a tag or an author's papers (Ctrl+E): choose the flavour, see the text, copy it or save it
-atomically, and for a tag keep the file updated from then on.
+"""Export what the user is looking at (Ctrl+E): the selection, else the list on screen (a tag, a search, an
+author's papers, a source, a view). Choose the flavour, see the text, copy it or save it atomically, and for a
+tag, a search or the whole library keep the file updated from then on.
 
 The text comes from `exporters.formats.export_papers`, files are written by `write_atomic` or, when kept
-updated, by `exporters.autoexport`; this module only gathers the user's choices. No SQL here.
+updated, by `exporters.autoexport` on a pool thread (its first write too: a large library must not freeze the
+window); this module only gathers the user's choices. No SQL here.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from papershelf.exporters import autoexport
 from papershelf.exporters.formats import EXTENSIONS, ExportResult, export_papers, write_atomic
 from papershelf.gui.hub import LibraryHub
 from papershelf.gui.settings import app_settings
+from papershelf.model.keys import add_autoexport
 from papershelf.model.library import LibraryError
 from papershelf.model.types import Change
 
@@ -46,8 +49,16 @@ _LAST_FORMAT = "export/last_format"
 _LAST_FOLDER = "export/last_folder"
 
 
+_VIEW_WORDS = {
+    "recent": ("recently added paper", "recently added papers"),
+    "incomplete": ("incomplete record", "incomplete records"),
+    "trash": ("paper in the trash", "papers in the trash"),
+}
+
+
 class ExportDialog(QDialog):
-    """What to export is fixed by how the dialog was opened: chosen papers, a tag, or an author's papers."""
+    """What to export is fixed by how the dialog was opened: chosen papers (`paper_ids`), or every paper of a
+    list as the table shows it: a tag, a search (`query`), an author, a source or a view, alone or together."""
 
     def __init__(
         self,
@@ -56,37 +67,85 @@ class ExportDialog(QDialog):
         paper_ids: Sequence[int] | None = None,
         tag: str | None = None,
         author_id: int | None = None,
+        *,
+        query: str | None = None,
+        source_id: int | None = None,
+        view: str = "all",
     ) -> None:
         super().__init__(parent)
         self.hub = hub
         self.library = hub.library
+        self.selected = paper_ids is not None
         self.tag = tag
         self.author_id = author_id
-        self.paper_ids = self._selection(paper_ids, tag, author_id)
+        self.query = (query or "").strip() or None
+        self.source_id = source_id
+        self.view = view
+        self.paper_ids = self._selection(paper_ids)
         self.saved_path: Path | None = None
         self._full: dict[tuple[str, bool], ExportResult] = {}
+        self._waiting: Path | None = None  # a kept-updated file whose first write runs on the pool thread
         self.setWindowTitle("Export")
         self.resize(820, 640)
         self._build()
         self._update_preview()
 
-    def _selection(self, paper_ids: Sequence[int] | None, tag: str | None, author_id: int | None) -> list[int]:
+    def _selection(self, paper_ids: Sequence[int] | None) -> list[int]:
         if paper_ids is not None:
             return list(dict.fromkeys(paper_ids))
-        if tag is not None:
-            return self.library.paper_ids(tag=tag, order_by="citekey")
-        if author_id is not None:
-            return self.library.paper_ids(author_id=author_id, order_by="citekey")
-        return self.library.paper_ids(order_by="citekey")
+        return self.library.paper_ids(
+            query=self.query,
+            tag=self.tag,
+            author_id=self.author_id,
+            source_id=self.source_id,
+            view=self.view,
+            order_by="citekey",
+        )
 
     def _what(self) -> str:
+        """What is exported, in the words the user sees it under: "4 papers matching “venue:ACL”"."""
         count = len(self.paper_ids)
-        papers = f"{count:,} {'paper' if count == 1 else 'papers'}"
+        if self.selected:
+            return f"{count:,} selected {'paper' if count == 1 else 'papers'}"
+        singular, plural = _VIEW_WORDS.get(self.view, ("paper", "papers"))
+        papers = f"{count:,} {singular if count == 1 else plural}"
+        parts = []
         if self.tag is not None:
-            return f"{papers} tagged “{self.tag}”"
+            parts.append(f"tagged “{self.tag}”")
         if self.author_id is not None:
-            return f"{papers} by {self.library.get_author(self.author_id).name}"
-        return f"{papers} selected"
+            parts.append(f"by {self.library.get_author(self.author_id).name}")
+        if self.source_id is not None:
+            source = next((s for s in self.library.list_sources() if s.id == self.source_id), None)
+            if source is not None:
+                parts.append(f"listed by {source.owner_name or source.file}")
+        if self.query:
+            parts.append(f"matching “{self.query}”")
+        if not parts and self.view == "all":
+            return f"all {papers} of the library"
+        return " ".join([papers, *parts])
+
+    def can_keep_updated(self) -> str | None:
+        """None when the file can be kept updated, else why not. The auto-export rows (exporters.autoexport)
+        hold a tag and a search, so an author's or a source's list, a view or a hand-picked selection cannot
+        be re-run later."""
+        if self.selected:
+            return "A selection is fixed: tag these papers and export the tag to keep a file updated."
+        if self.author_id is not None:
+            return "An author's papers cannot be kept updated yet: tag them and export the tag."
+        if self.source_id is not None:
+            return "A source's papers cannot be kept updated: tag them and export the tag."
+        if self.view != "all":
+            return "This view cannot be kept updated: export a tag, a search or the whole library."
+        return None
+
+    def _keep_updated_text(self) -> str:
+        if self.tag is not None and self.query:
+            return f"the papers tagged “{self.tag}” matching “{self.query}”"
+        if self.tag is not None:
+            return f"the papers tagged “{self.tag}”"
+        if self.query:
+            return f"the papers matching “{self.query}”"
+        return "the library"
 
     # ------------------------------------------------------------------ building
     def _build(self) -> None:
@@ -128,10 +187,16 @@ class ExportDialog(QDialog):
         self.report_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.report_label)
 
-        self.keep_updated = QCheckBox("Keep this file updated: rewrite it whenever the tag's papers change", self)
-        if self.tag is None:
+        why_not = self.can_keep_updated()
+        self.keep_updated = QCheckBox(
+            f"Keep this file updated: rewrite it whenever {self._keep_updated_text()} change", self
+        )
+        if why_not is not None:
+            self.keep_updated.setText("Keep this file updated")
             self.keep_updated.setEnabled(False)
-            self.keep_updated.setToolTip("Files are kept updated for a tag: tag these papers and export the tag.")
+            self.keep_updated.setToolTip(why_not)
+        else:
+            self.keep_updated.setToolTip("papershelf autoexport list shows the files kept updated")
         layout.addWidget(self.keep_updated)
 
         self.buttons = QDialogButtonBox(self)
@@ -149,7 +214,8 @@ class ExportDialog(QDialog):
         self.status_label.setWordWrap(True)
         layout.addWidget(self.status_label)
         has_papers = bool(self.paper_ids)
-        self.save_button.setEnabled(has_papers or self.tag is not None)
+        # An empty tag or search can still be kept updated: its file fills as papers join it.
+        self.save_button.setEnabled(has_papers or why_not is None)
         self.copy_button.setEnabled(has_papers)
 
     # ------------------------------------------------------------------ text
@@ -183,7 +249,7 @@ class ExportDialog(QDialog):
             )
         self.preview.setPlainText(result.text if self.paper_ids else "")
         if not self.paper_ids:
-            self.preview_label.setText("Nothing to export yet." if self.tag is None else "The tag has no papers yet.")
+            self.preview_label.setText("The tag has no papers yet." if self.tag is not None else "Nothing to export.")
         lines = result.report.lines()
         if lines:
             shown_lines = "\n".join(lines[:4]) + (f"\n… and {len(lines) - 4} more" if len(lines) > 4 else "")
@@ -199,6 +265,8 @@ class ExportDialog(QDialog):
 
     def suggested_file_name(self) -> str:
         stem = self.tag or (self.library.get_author(self.author_id).name if self.author_id else "references")
+        if self.query and not self.tag and not self.author_id:
+            stem = self.query
         safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in stem).strip("-") or "references"
         return safe + EXTENSIONS[self.flavour]
 
@@ -210,22 +278,20 @@ class ExportDialog(QDialog):
             self.save_to(path)
 
     def save_to(self, path: str | Path) -> bool:
-        """Write the export to `path` atomically (and, when asked, keep it updated for the tag)."""
+        """Write the export to `path` atomically. Kept updated, the file is registered at once and written by
+        the auto-export pool thread (the status line says when); False when it could not be done."""
         path = Path(path).expanduser()
         if not path.suffix:
             path = path.with_suffix(EXTENSIONS[self.flavour])
+        keep = self.keep_updated.isChecked() and self.can_keep_updated() is None
         try:
-            if self.keep_updated.isChecked() and self.tag is not None:
-                result = autoexport.add(self.library, path, fmt=self.flavour, tag=self.tag)
-                if result.error:
-                    raise LibraryError(result.error)
-                autoexport_runner(self.hub)
-                entries = result.entries
-                kept = " It is rewritten whenever the tag's papers change."
+            if keep:
+                path = path.resolve()
+                if not path.parent.is_dir():  # fail here, with the reason, not later on the pool thread
+                    raise OSError(f"the folder {path.parent} does not exist")
+                add_autoexport(self.library, str(path), self.flavour, self.tag, self.query)
             else:
                 write_atomic(path, self.export().text)
-                entries = self.export().report.entries
-                kept = ""
         except (OSError, LibraryError) as error:
             self.status_label.setText(f"Could not write {path}: {error}")
             return False
@@ -233,10 +299,38 @@ class ExportDialog(QDialog):
         settings.setValue(_LAST_FORMAT, self.flavour)
         settings.setValue(_LAST_FOLDER, str(path.parent))
         self.saved_path = path
-        message = f"{entries} entries written to {path}.{kept}"
+        if keep:
+            self._waiting = path
+            runner = autoexport_runner(self.hub)
+            assert runner is not None
+            runner.synced.connect(self._first_write_done)
+            runner.sync_soon(immediately=True)
+            self.status_label.setText(f"Writing {path}…")
+            return True
+        message = f"{self.export().report.entries} entries written to {path}."
         self.status_label.setText(message)
         self.hub.status_message.emit(message)
         return True
+
+    def _first_write_done(self, results: list[autoexport.SyncResult]) -> None:
+        waiting = self._waiting
+        result = next((r for r in results if waiting is not None and Path(r.path) == waiting), None)
+        if result is None:
+            return
+        self._waiting = None
+        if result.error:
+            self.status_label.setText(f"Could not write {result.path}: {result.error}")
+            return
+        message = (
+            f"{result.entries} entries written to {result.path}. It is rewritten whenever "
+            f"{self._keep_updated_text()} change."
+        )
+        self.status_label.setText(message)
+        self.hub.status_message.emit(message)
+
+    def is_writing(self) -> bool:
+        """True while a kept-updated file's first write is still on the pool thread."""
+        return self._waiting is not None
 
 
 # ---------------------------------------------------------------------------------------------- auto-export
@@ -249,6 +343,7 @@ class AutoExportRunner(QObject):
     through a connection of its own, so a large export never blocks the interface."""
 
     DELAY_MS = 600
+    synced = Signal(list)  # the SyncResults of one run, on the interface thread
 
     def __init__(self, hub: LibraryHub) -> None:
         super().__init__(hub)
@@ -275,10 +370,15 @@ class AutoExportRunner(QObject):
         if change.kind != "library":
             self._timer.start()
 
-    def sync_soon(self) -> None:
-        """Sync every auto-exported file shortly, whether or not this connection saw a change."""
+    def sync_soon(self, *, immediately: bool = False) -> None:
+        """Sync every auto-exported file shortly (or, `immediately`, now), whether or not this connection saw a
+        change. Either way the work runs on the pool thread."""
         self._force = True
-        self._timer.start()
+        if immediately:
+            self._timer.stop()
+            self._run()
+        else:
+            self._timer.start()
 
     def _run(self) -> None:
         if str(self.path) == ":memory:":
@@ -306,6 +406,7 @@ class AutoExportRunner(QObject):
 
     def _report(self, results: list[autoexport.SyncResult]) -> None:
         self.last_results = results
+        self.synced.emit(results)
         failed = [r for r in results if r.error]
         if failed:
             self.hub.status_message.emit(f"Auto-export of {failed[0].path} failed: {failed[0].error}")

@@ -1,12 +1,15 @@
 """The "Add by identifier" and "Complete records" dialogs: the lookups run on a worker thread with its own
 library connection, with progress and Cancel, and a summary of what each paper gained.
 
-No SQL and no network code here: lookup/service.py does the work; the interface thread hears of the commits
-through the hub. Nothing is fetched until the user presses the dialog's button.
+Cancel and closing never wait on the interface thread: the run is told to stop and let go of, and a keeper
+holds its thread until it ends (a request the server never answers is abandoned within a tenth of a second, see
+lookup/http.py); what it returns then is dropped. No SQL and no network code here: lookup/service.py does the
+work; the interface thread hears of the commits through the hub. Nothing is fetched until the user asks.
 """
 
 from __future__ import annotations
 
+import contextlib
 import html
 import sys
 import threading
@@ -15,7 +18,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -23,6 +27,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -32,14 +37,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from papershelf.gui.colours import error_colour
 from papershelf.gui.hub import LibraryHub
 from papershelf.lookup.identifiers import split_identifiers
 from papershelf.lookup.service import (
+    SETTING_CONTACT,
+    SETTINGS,
     LookupReport,
     LookupSettings,
     PaperLookup,
     add_identifiers,
     complete_records,
+    is_email,
+    setting_value,
 )
 from papershelf.model.library import Library, LibraryError
 from papershelf.model.lookups import FieldChange, incomplete_paper_ids
@@ -100,6 +110,60 @@ class LookupWorker(QObject):
         self.finished.emit(report)
 
 
+class _Background(QObject):
+    """Keeps the threads of runs that were let go of (cancelled, or their dialog closed) until they end, so
+    neither Python nor Qt deletes a running thread; a run that was storing when its dialog closed still tells
+    the window what it stored. Lives on the interface thread, one per application."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.runs: dict[int, tuple[QThread, LookupWorker, LibraryHub | None]] = {}
+
+    def keep(self, thread: QThread, worker: LookupWorker, hub: LibraryHub | None) -> None:
+        self.runs[id(thread)] = (thread, worker, hub)
+        thread.finished.connect(self._ended)
+        worker.finished.connect(self._reported)
+
+    @Slot()
+    def _ended(self) -> None:
+        entry = self.runs.pop(id(self.sender()), None)
+        if entry is not None:
+            entry[1].deleteLater()
+            entry[0].deleteLater()
+
+    @Slot(object)
+    def _reported(self, report: LookupReport) -> None:
+        hub = next((h for _t, w, h in self.runs.values() if w is self.sender()), None)
+        if hub is None or not shiboken6.isValid(hub) or hub.library.closed:
+            return
+        if report.cancelled or report.dry_run or report.error:
+            return
+        hub.check_external_changes()  # it stored on its own connection after its dialog closed
+        stored = sum(1 for p in report.papers if p.status in ("added", "completed", "matched"))
+        if stored:
+            hub.status_message.emit(f"The lookup finished in the background: {stored} papers stored")
+
+    def wait(self, timeout_ms: int) -> bool:
+        """Block until every kept run ended (the app is quitting); False if one is still running."""
+        return all(thread.wait(timeout_ms) for thread, _w, _h in list(self.runs.values()))
+
+
+def background() -> _Background:
+    """The application's keeper of let-go lookup runs."""
+    app = QCoreApplication.instance()
+    keeper = app.findChild(_Background, "papershelf-lookup-background") if app is not None else None
+    if keeper is None:
+        keeper = _Background(app)
+        keeper.setObjectName("papershelf-lookup-background")
+    return keeper
+
+
+def contact_configured(library: Library) -> bool:
+    """Whether Crossref will be told a real address (the user's, from the environment or the library)."""
+    info = next(s for s in SETTINGS if s.key == SETTING_CONTACT)
+    return setting_value(library, info)[0] is not None
+
+
 # ---------------------------------------------------------------------------------------------- base
 class _LookupDialog(QDialog):
     """Progress, Cancel, the worker thread and the summary tree shared by both dialogs."""
@@ -123,6 +187,26 @@ class _LookupDialog(QDialog):
         self.layout_.addWidget(self.intro)
         self.body = QVBoxLayout()
         self.layout_.addLayout(self.body)
+        # Crossref's polite pool wants a real address; none is made up, so ask for the user's own (once).
+        self.contact_row = QWidget(self)
+        contact_layout = QHBoxLayout(self.contact_row)
+        contact_layout.setContentsMargins(0, 0, 0, 0)
+        contact_label = QLabel("Your e-mail for Crossref (optional):", self.contact_row)
+        self.contact_edit = QLineEdit(self.contact_row)
+        self.contact_edit.setPlaceholderText("you@university.edu")
+        self.contact_edit.setAccessibleName("Your e-mail for Crossref")
+        tip = (
+            "Crossref asks programs for a contact address so it can write before blocking a misbehaving one. "
+            "It is saved in the library's settings (Edit ▸ Preferences changes it) and sent only to Crossref "
+            "and arXiv, in the User-Agent. Without one, only Papershelf's web address is sent."
+        )
+        contact_label.setToolTip(tip)
+        self.contact_edit.setToolTip(tip)
+        contact_label.setBuddy(self.contact_edit)
+        contact_layout.addWidget(contact_label)
+        contact_layout.addWidget(self.contact_edit, 1)
+        self.layout_.addWidget(self.contact_row)
+        self.contact_row.setVisible(not contact_configured(hub.library))
         self.summary = QTreeWidget(self)
         self.summary.setColumnCount(2)
         self.summary.setHeaderLabels(["Paper", "Result"])
@@ -165,79 +249,136 @@ class _LookupDialog(QDialog):
         if str(path) == ":memory:":
             self._show_error("this library lives only in memory; lookups need a library file")
             return False
+        if not self._save_contact():
+            return False
         self.status.setText(what)
+        self.totals.hide()
         self.progress.setRange(0, 0)
         self.progress.show()
         self.cancel_button.show()
         self.cancel_button.setEnabled(True)
         self._set_busy(True)
-        thread = QThread(self)
+        # No parent: a cancelled run's thread may outlive this dialog; the keeper deletes it once it ends.
+        thread = QThread()
         worker = LookupWorker(path, job)
         worker.moveToThread(thread)
         thread.started.connect(worker.run)
         worker.progress.connect(self._on_progress)
         worker.finished.connect(self._on_finished)
         worker.failed.connect(self._on_failed)
-        # Direct: the interface thread may be waiting for the thread to end (closing, tests), so the quit must
-        # not queue behind it; QThread.quit is safe from any thread.
+        # Direct: QThread.quit is safe from any thread, and must not queue behind a busy interface thread.
         worker.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
         worker.failed.connect(thread.quit, Qt.ConnectionType.DirectConnection)
+        background().keep(thread, worker, None)
         self._thread, self._worker = thread, worker
         thread.start()
         return True
 
+    def _save_contact(self) -> bool:
+        """Store the e-mail typed into the contact row (if any); False when it is not an address."""
+        if self.contact_row.isHidden():
+            return True
+        text = self.contact_edit.text().strip()
+        if not text:
+            return True  # the user may go without: Crossref is then told the project's address only
+        if not is_email(text):
+            self._show_error(f"“{text}” is not an e-mail address; correct it or leave the field empty")
+            self.contact_edit.setFocus()
+            return False
+        try:
+            self.hub.library.set_setting(SETTING_CONTACT, text)
+        except LibraryError as error:
+            self._show_error(f"the e-mail could not be saved: {error}")
+            return False
+        self.contact_row.hide()
+        return True
+
     def cancel(self) -> None:
-        if self._worker is not None:
-            self._worker.cancel()
-            self.cancel_button.setEnabled(False)
-            self.status.setText("Cancelling… nothing from this run will be stored.")
+        """Stop the run now: its thread is let go of (it ends by itself within moments) and whatever it would
+        still return is dropped, so nothing from it is stored. Never waits on the interface thread."""
+        worker = self._worker
+        if worker is None:
+            return
+        worker.cancel()
+        self._let_go(in_background=True)
+        report = LookupReport(dry_run=self._dry_run(), cancelled=True)
+        self.report = report
+        self.summary.clear()
+        self.totals.setText(
+            "Cancelled: nothing from this run was stored. Answers that had already arrived are kept in the "
+            "library's cache, so looking up again does not ask for them twice."
+        )
+        self.totals.show()
+        self.status.setText("")
+        self.run_finished.emit(report)
 
-    def wait(self, timeout_ms: int = 30000) -> bool:
-        """Block until the worker is done (tests, and closing the dialog while it runs)."""
-        thread = self._thread
-        return thread.wait(timeout_ms) if thread is not None else True
+    def _dry_run(self) -> bool:
+        return False
 
-    def _on_progress(self, done: int, total: int, text: str) -> None:
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(min(done, max(total, 1)))
-        self.progress.setFormat(f"{done}/{total}")
-        self.status.setText(text)
-
-    def _finish_thread(self) -> None:
-        if self._thread is not None:
-            self._thread.wait()
-            self._thread.deleteLater()
+    def _let_go(self, *, in_background: bool = False) -> None:
+        """Disconnect the running worker from this dialog and reset the controls; its thread is kept alive by
+        `background()` until it ends. `in_background`: the run may still be storing (the dialog closed while it
+        stored), so the keeper tells the window what it stored."""
+        worker, thread = self._worker, self._thread
         self._thread, self._worker = None, None
+        if worker is not None and shiboken6.isValid(worker):
+            for signal, slot in (
+                (worker.progress, self._on_progress),
+                (worker.finished, self._on_finished),
+                (worker.failed, self._on_failed),
+            ):
+                with contextlib.suppress(RuntimeError, TypeError):  # already disconnected
+                    signal.disconnect(slot)
+            keeper = background()
+            if in_background and thread is not None and id(thread) in keeper.runs:
+                keeper.runs[id(thread)] = (thread, worker, self.hub)
         self.progress.hide()
         self.cancel_button.hide()
         self._set_busy(False)
 
+    def wait(self, timeout_ms: int = 30000) -> bool:
+        """Block until the worker is done (tests only: the interface itself never waits on a run)."""
+        thread = self._thread
+        return thread.wait(timeout_ms) if thread is not None else True
+
+    def _on_progress(self, done: int, total: int, text: str) -> None:
+        if self.sender() is not self._worker:
+            return
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(min(done, max(total, 1)))
+        self.progress.setFormat(f"{done}/{total}")
+        self.status.setText(text)
+        if total and done >= total:
+            # Storing is one local transaction of a moment; stopping it halfway is what Cancel must never do.
+            self.cancel_button.setEnabled(False)
+
     def _on_failed(self, message: str) -> None:
-        self._finish_thread()
+        if self.sender() is not self._worker:
+            return  # a run that was let go of
+        self._let_go()
         self._show_error(message)
 
     def _on_finished(self, report: LookupReport) -> None:
-        self._finish_thread()
+        if self.sender() is not self._worker:
+            return
+        self._let_go()
         self.report = report
         self.hub.check_external_changes()  # the worker committed on its own connection
         self._show_report(report)
         self.run_finished.emit(report)
 
     def _show_error(self, message: str) -> None:
-        self.status.setText(f"<span style='color:#b00020'>{html.escape(message)}</span>")
+        colour = error_colour(self.palette())
+        self.status.setText(f"<span style='color:{colour}'>{html.escape(message)}</span>")
 
     def reject(self) -> None:
         if self.running:
-            self.cancel()
-            self.wait()
-            self._finish_thread()
+            self.cancel()  # immediate: the run ends in the background and its result is dropped
         super().reject()
 
     def closeEvent(self, event: Any) -> None:
         if self.running:
             self.cancel()
-            self.wait()
-            self._finish_thread()
         super().closeEvent(event)
 
     # ------------------------------------------------------------------ summary
@@ -256,17 +397,19 @@ class _LookupDialog(QDialog):
             count = report.count(status)
             if count:
                 parts.append(f"{count} {_STATUS_WORDS[status].lower()}")
-        text = ", ".join(parts) or "nothing to do"
+        colour = error_colour(self.palette())
+        if report.cancelled:
+            text = "Cancelled: nothing from this run was stored"
+        else:
+            text = ", ".join(parts) or "Nothing to look up"
         text += f". {report.requests} network request{'s' if report.requests != 1 else ''}"
         text += f", {report.cached} answer{'s' if report.cached != 1 else ''} from the library's cache."
-        if report.dry_run:
-            text += " This was a preview: nothing was written."
-        if report.cancelled:
-            text += " Cancelled: nothing was written."
+        if report.dry_run and not report.cancelled:
+            text += " This was a preview: nothing was stored (the answers are cached, so storing asks nothing again)."
         if report.error:
-            text += f" {report.error}"
+            text += f"<br><span style='color:{colour}'>{html.escape(report.error)}</span>"
         for reason in report.unreachable.values():
-            text += f"<br><span style='color:#b00020'>{html.escape(reason)}</span>"
+            text += f"<br><span style='color:{colour}'>{html.escape(reason)}</span>"
         self.totals.setText(text)
         self.totals.show()
         self.status.setText("")
@@ -366,8 +509,10 @@ class AddByIdentifierDialog(_LookupDialog):
         if not ids:
             return False
 
+        settings = self.settings  # read now: the worker must not touch this dialog, which may close meanwhile
+
         def job(library: Library, progress: Callable, cancelled: Callable) -> LookupReport:
-            return add_identifiers(library, ids, progress=progress, cancelled=cancelled, settings=self.settings)
+            return add_identifiers(library, ids, progress=progress, cancelled=cancelled, settings=settings)
 
         return self._start(job, f"Looking up {len(ids)} identifier{'s' if len(ids) != 1 else ''}…")
 
@@ -388,19 +533,29 @@ class CompleteRecordsDialog(_LookupDialog):
     def __init__(self, hub: LibraryHub, parent: QWidget | None = None, paper_ids: Sequence[int] | None = None) -> None:
         super().__init__(hub, parent, "Complete records")
         self.paper_ids = list(paper_ids) if paper_ids else None
+        self._running_dry = False
         count = len(self.paper_ids) if self.paper_ids is not None else len(incomplete_paper_ids(hub.library))
         if self.paper_ids is not None:
             what = f"the <b>{count}</b> selected paper{'s' if count != 1 else ''}"
         else:
-            what = f"the <b>{count}</b> incomplete paper{'s' if count != 1 else ''} of the library"
+            what = f"the <b>{count}</b> {'paper' if count == 1 else 'papers'} of the library a lookup can complete"
+            # Wider than the sidebar's "Incomplete records" (no title, a cut author list or no year): a lookup
+            # also finds the published venue of a preprint and the real year of a guessed one. Say so, so the
+            # two numbers do not look like a contradiction.
+            shown = hub.library.count_papers("incomplete")
+            if count > shown:
+                what += (
+                    f" (the {shown:,} <i>Incomplete records</i> of the sidebar, and {count - shown:,} more whose "
+                    "venue is only “arXiv” or whose year was guessed from the capture date)"
+                )
         self.count = count
         self.intro.setText(
             f"Look up {what} on arXiv and Crossref and fill in what is missing: titles, full author lists, "
-            "venues and the DOI of the published version. Each lookup is kept as one more source of the paper; "
-            "values you or your pages already gave are never replaced without asking. arXiv is asked at most "
-            "once every 3 seconds, so a large library takes a while."
+            "years, venues and the DOI of the published version. Each lookup is kept as one more source of the "
+            "paper; values you or your pages already gave are never replaced without asking. arXiv is asked at "
+            "most once every 3 seconds, so a large library takes a while."
         )
-        self.preview = QCheckBox("Preview only: show what would change, write nothing", self)
+        self.preview = QCheckBox("Preview only: show what would change, store nothing", self)
         self.body.addWidget(self.preview)
         self.start_button = self.buttons.addButton("Look up", QDialogButtonBox.ButtonRole.ActionRole)
         self.start_button.setDefault(True)
@@ -416,7 +571,9 @@ class CompleteRecordsDialog(_LookupDialog):
         self.accept_button.hide()
         self.summary.itemChanged.connect(self._update_accept)
         if count == 0:
-            self.status.setText("Nothing to look up: every paper has a title, full authors, a year and a venue.")
+            self.status.setText(
+                "Nothing to look up: every paper has a title, full authors, a sure year and a published venue."
+            )
 
     def _set_busy(self, busy: bool) -> None:
         self.start_button.setEnabled(not busy and self.count > 0)
@@ -428,6 +585,7 @@ class CompleteRecordsDialog(_LookupDialog):
         """Run the lookup on the worker thread (a preview if the box is ticked); False if one is running."""
         dry = self.preview.isChecked() if dry_run is None else dry_run
         ids = self.paper_ids if accept is None else sorted(accept)
+        settings = self.settings  # read now: the worker must not touch this dialog, which may close meanwhile
 
         def job(library: Library, progress: Callable, cancelled: Callable) -> LookupReport:
             return complete_records(
@@ -437,11 +595,17 @@ class CompleteRecordsDialog(_LookupDialog):
                 progress=progress,
                 cancelled=cancelled,
                 accept=accept or False,
-                settings=self.settings,
+                settings=settings,
             )
 
         what = "Previewing" if dry else "Completing"
-        return self._start(job, f"{what}… (arXiv is asked at most once every 3 seconds)")
+        started = self._start(job, f"{what}… (arXiv is asked at most once every 3 seconds)")
+        if started:
+            self._running_dry = dry
+        return started
+
+    def _dry_run(self) -> bool:
+        return self._running_dry
 
     def _withheld_checkable(self, change: FieldChange) -> bool:
         return True

@@ -7,6 +7,7 @@ use, so a missing one only disables its feature with a clear status message. No 
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -60,6 +61,7 @@ class MainWindow(QMainWindow):
         self._import_controller = None
         self._authors_view: QWidget | None = None
         self._duplicates_view: QWidget | None = None
+        self.table_stale = False  # the typed search cannot run: the list holds the previous one's results
         self.setWindowTitle(f"Papershelf — {self.library.path.name}")
         self.setAcceptDrops(True)
         self.resize(1400, 860)
@@ -149,8 +151,14 @@ class MainWindow(QMainWindow):
         a = self._action
         self.import_action = a("&Import…", self.import_files, "Ctrl+I", "Import publication pages or .bib files")
         self.samples_action = a("Import the &sample pages", self.import_samples, None, "The bundled example pages")
-        self.export_action = a("&Export…", self.export, "Ctrl+E", "Export the selection, a tag or all to .bib")
-        self.quit_action = a("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.export_action = a(
+            "&Export…", self.export, "Ctrl+E", "Export the selection, else the papers shown, to .bib"
+        )
+        # Spelled out: some platforms (and the offscreen one) give StandardKey.Quit no keys, so menus showed none.
+        self.quit_action = a("&Quit", self.close, "Ctrl+Q")
+        self.preferences_action = a(
+            "&Preferences…", self.show_preferences, "Ctrl+,", "Your e-mail for Crossref, lookup endpoints"
+        )
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
         self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
         self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
@@ -225,6 +233,8 @@ class MainWindow(QMainWindow):
             menu.addAction(action)
         menu.addSeparator()
         menu.addAction(self.find_action)
+        menu.addSeparator()
+        menu.addAction(self.preferences_action)
         menu = bar.addMenu("&Paper")
         for action in (self.edit_action, self.complete_action, self.add_tag_action, self.remove_tag_action):
             menu.addAction(action)
@@ -276,6 +286,7 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         self.sidebar.target_selected.connect(self.navigate)
         self.search.search_changed.connect(self._search)
+        self.search.refused.connect(self._search_refused)
         self.table.selection_changed.connect(self._selection_changed)
         self.table.count_changed.connect(lambda _n: self._update_counts())
         self.table.paper_activated.connect(lambda _pid: self.edit_current())
@@ -312,10 +323,12 @@ class MainWindow(QMainWindow):
             kwargs["source_id"] = target.value
         try:
             self.table.set_filter(**kwargs)
+            self._set_stale(False)
         except QueryError as error:
-            self.search.show_hint(str(error))
+            self.search.show_hint(f"{error} (the list shows this place without the search)")
             kwargs["query"] = None
             self.table.set_filter(**kwargs)
+            self._set_stale(False)
         self._update_empty_hint()
 
     def _search(self, text: str) -> None:
@@ -325,7 +338,22 @@ class MainWindow(QMainWindow):
         try:
             self.table.set_query(text or None)
         except QueryError as error:
-            self.search.show_hint(str(error))
+            self.search.refuse(str(error))
+            return
+        self._set_stale(False)
+        self._update_counts()
+
+    def _search_refused(self, _hint: str) -> None:
+        self._set_stale(True)
+
+    def _set_stale(self, stale: bool) -> None:
+        """While the typed search cannot run, the list still holds the last one's results: grey it out and say
+        so in the count, so nobody reads them as the answer to what is typed now."""
+        self.table_stale = stale
+        self.table.setEnabled(not stale)
+        self.table.setToolTip(
+            "These are the results of the previous search: finish or fix the one typed" if stale else ""
+        )
         self._update_counts()
 
     def _authors(self) -> QWidget:
@@ -403,6 +431,9 @@ class MainWindow(QMainWindow):
         selected = len(self.table.selected_ids())
         if selected > 1:
             text += f" · {selected:,} selected"
+        if self.table_stale:
+            previous = self.table.current_filter.query
+            text += f" for the previous search “{previous}”" if previous else " before this search"
         self.count_label.setText(text)
 
     def _update_actions(self) -> None:
@@ -514,11 +545,27 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def export(self) -> None:
+        """Ctrl+E: export what the user is looking at: the selected papers, else every paper of the list on
+        screen (a tag, a search, a source or a view in the table; an author's page; the whole library)."""
         from papershelf.gui.export_dialog import ExportDialog
 
-        ids = self.selected_ids()
-        tag = self.target.value if self.target.kind == "tag" else None
-        dialog = ExportDialog(self.hub, self, paper_ids=ids or None, tag=None if ids else tag)
+        what: dict[str, Any] = {}
+        current = self.stack.currentWidget()
+        if current is self.papers_page:
+            ids = self.table.selected_ids()
+            if ids:
+                what = {"paper_ids": ids}
+            else:
+                # The filter the list was last filled with: while a hint refuses a half-typed search, that is
+                # still what the table shows.
+                shown = self.table.current_filter
+                what = {"tag": shown.tag, "query": shown.query, "source_id": shown.source_id, "view": shown.view}
+        elif current is self._authors_view and self._authors_view is not None:
+            page = self._authors_view.page
+            if page.author is not None:
+                ids = page.papers.selected_ids()
+                what = {"paper_ids": ids} if ids else {"author_id": page.author.id}
+        dialog = ExportDialog(self.hub, self, **what)
         self._keep(dialog)
         dialog.open()
 
@@ -534,6 +581,13 @@ class MainWindow(QMainWindow):
         from papershelf.gui.lookup_dialog import CompleteRecordsDialog
 
         dialog = CompleteRecordsDialog(self.hub, self, paper_ids=self.selected_ids() or None)
+        self._keep(dialog)
+        dialog.open()
+
+    def show_preferences(self) -> None:
+        from papershelf.gui.preferences_dialog import PreferencesDialog
+
+        dialog = PreferencesDialog(self.hub, self)
         self._keep(dialog)
         dialog.open()
 
@@ -654,5 +708,13 @@ class MainWindow(QMainWindow):
         if controller is not None and controller.is_running():
             controller.cancel()
             controller.wait()
+        for dialog in list(self._dialogs):
+            if getattr(dialog, "running", False):
+                dialog.cancel()  # type: ignore[attr-defined]
+        lookups = sys.modules.get("papershelf.gui.lookup_dialog")
+        if lookups is not None:
+            # The app is quitting: give cancelled lookups their moment to end (they stop within a tenth of a
+            # second, as a hanging request is abandoned), so no running thread is destroyed on exit.
+            lookups.background().wait(3000)
         self.save_state()
         super().closeEvent(event)

@@ -30,12 +30,54 @@ _IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _OPENABLE_SCHEMES = {"http", "https", "mailto"}
 
 
+def _math_inline(state, silent: bool) -> bool:
+    """`$\\alpha$` and `$$x^2$$` as one token, so LaTeX math is shown readable (as abstracts are) instead of
+    raw, and its `_` and `*` are not taken for emphasis. "$5 and $6" stays text: a single `$` must hug its
+    content and not be followed by a digit, as in Pandoc."""
+    src, start, limit = state.src, state.pos, state.posMax
+    if src[start] != "$":
+        return False
+    delimiter = "$$" if src.startswith("$$", start) else "$"
+    begin = start + len(delimiter)
+    end = src.find(delimiter, begin, limit)
+    while end != -1 and src[end - 1] == "\\":
+        end = src.find(delimiter, end + 1, limit)
+    if end == -1 or end == begin:
+        return False
+    content = src[begin:end]
+    after = end + len(delimiter)
+    if "`" in content:
+        return False  # a code span starts inside: "$6. Code: `$x$`" is money, then code
+    if delimiter == "$" and (
+        content[0].isspace()
+        or content[-1].isspace()
+        or src[after : after + 1].isdigit()
+        or (content[0].isdigit() and any(c.isspace() for c in content))  # "$5 and 6$ more": prices
+    ):
+        return False
+    if not silent:
+        token = state.push("math_inline", "", 0)
+        token.content = content
+        token.markup = delimiter
+    state.pos = after
+    return True
+
+
+def _render_math(renderer, tokens, index, options, env) -> str:
+    from papershelf.gui.display import readable_latex
+
+    token = tokens[index]
+    return f'<span class="math">{html.escape(readable_latex(f"${token.content}$"))}</span>'
+
+
 @lru_cache(maxsize=1)
 def _markdown():
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
+    md.inline.ruler.before("escape", "math_inline", _math_inline)
+    md.add_render_rule("math_inline", _render_math)
 
     def image(renderer, tokens, index, options, env):
         # An image would be a request to somebody's server: show it as a link the user may choose to open.
@@ -48,9 +90,14 @@ def _markdown():
     return md
 
 
+_TABLE = re.compile(r"<table>")
+
+
 def render_markdown(text: str) -> str:
-    """The note as HTML for the preview: raw HTML in the note is shown as text, images become links."""
-    return _markdown().render(text or "")
+    """The note as HTML for the preview: raw HTML in the note is shown as text, images become links, math is
+    made readable, and tables get cell borders (Qt's rich text draws none by default)."""
+    rendered = _markdown().render(text or "")
+    return _TABLE.sub('<table border="1" cellspacing="0" cellpadding="4">', rendered)
 
 
 class SafeDocument(QTextDocument):
@@ -238,10 +285,13 @@ class NoteEditor(QWidget):
         muted = palette.color(QPalette.ColorRole.PlaceholderText).name()
         link = palette.color(QPalette.ColorRole.Link).name()
         code = palette.color(QPalette.ColorRole.AlternateBase).name()
+        rule = palette.color(QPalette.ColorRole.Mid).name()
         document = self.preview.document()
         document.setDefaultStyleSheet(
             f"a {{ color: {link}; }} code, pre {{ background-color: {code}; }} p.empty {{ color: {muted}; }}"
             " h1 { font-size: x-large; } h2 { font-size: large; } h3, h4 { font-size: medium; }"
+            f" table {{ border-collapse: collapse; border-color: {rule}; }}"
+            f" th, td {{ border: 1px solid {rule}; padding: 3px 6px; }} th {{ background-color: {code}; }}"
         )
         if text.strip():
             self.preview.setHtml(render_markdown(text))

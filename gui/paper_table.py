@@ -71,6 +71,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("key", "Key", "citekey", 120),
 )
 COLUMN_INDEX = {column.key: number for number, column in enumerate(COLUMNS)}
+# The title takes the width the other columns leave, but never less than this: below it, scroll sideways.
+TITLE_MIN_WIDTH = 200
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,7 @@ class _Row:
     paper: Paper
     texts: tuple[str, ...]
     untitled: bool
+    unauthored: bool  # no source names any author: the cell shows a muted fallback
 
 
 def encode_paper_ids(ids: Sequence[int], keys: Sequence[str] = ()) -> QMimeData:
@@ -321,11 +324,12 @@ class PaperTableModel(QAbstractTableModel):
             return entry.texts[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             return _tooltip(entry, key)
-        if role == Qt.ItemDataRole.FontRole and key == "title" and entry.untitled:
+        fallback = (key == "title" and entry.untitled) or (key == "authors" and entry.unauthored)
+        if role == Qt.ItemDataRole.FontRole and fallback:
             font = QFont()
             font.setItalic(True)
             return font
-        if role == Qt.ItemDataRole.ForegroundRole and key == "title" and entry.untitled:
+        if role == Qt.ItemDataRole.ForegroundRole and fallback:
             return QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText)
         if role == Qt.ItemDataRole.TextAlignmentRole and key == "year":
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -372,7 +376,12 @@ def _make_row(paper: Paper) -> _Row:
         "added": display.short_date(paper.added_at),
         "key": paper.citekey,
     }
-    return _Row(paper, tuple(texts[column.key] for column in COLUMNS), untitled=not paper.title)
+    return _Row(
+        paper,
+        tuple(texts[column.key] for column in COLUMNS),
+        untitled=not paper.title,
+        unauthored=not paper.authors and not paper.extra_authors,
+    )
 
 
 def _tooltip(entry: _Row, key: str) -> str | None:
@@ -470,7 +479,9 @@ class PaperTable(QTableView):
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         rows.setDefaultSectionSize(self.fontMetrics().height() + 10)
         header = self.horizontalHeader()
-        header.setStretchLastSection(True)
+        # The title, not the last column, takes the spare width (see `fit_title`): with the last column
+        # stretched, the default columns were wider than a 1440-pixel window and the key hid behind a scrollbar.
+        header.setStretchLastSection(False)
         header.setSectionsMovable(True)
         header.setHighlightSections(False)
         header.setSortIndicatorShown(True)
@@ -483,9 +494,11 @@ class PaperTable(QTableView):
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(400)
         self._save_timer.timeout.connect(self.save_state)
+        self._fitting = False
         self.restore_state()
         self.paper_model.reload()
         self.setSortingEnabled(True)
+        header.sectionResized.connect(self._section_resized)
         header.sectionResized.connect(self._state_changed)
         header.sectionMoved.connect(self._state_changed)
         header.sortIndicatorChanged.connect(self._state_changed)
@@ -615,9 +628,43 @@ class PaperTable(QTableView):
             selection_model.blockSignals(blocker)
         self.viewport().update()
         if scroll and current_row is not None:
+            # Centred vertically only: scrollTo also centres the title column sideways, which cut off the first
+            # letters of every title in a narrow window.
+            sideways = self.horizontalScrollBar().value()
             self.scrollTo(model.index(current_row, 0), QAbstractItemView.ScrollHint.PositionAtCenter)
+            self.horizontalScrollBar().setValue(sideways)
         self._emit_selection()
         return bool(rows)
+
+    def fit_title(self) -> None:
+        """Give the title column the width the other visible columns leave (at least TITLE_MIN_WIDTH), so the
+        default columns fit the table without a sideways scrollbar where there is room for them."""
+        if self._fitting:
+            return
+        header = self.horizontalHeader()
+        title = COLUMN_INDEX["title"]
+        others = sum(
+            header.sectionSize(number)
+            for number in range(header.count())
+            if number != title and not header.isSectionHidden(number)
+        )
+        width = max(TITLE_MIN_WIDTH, self.viewport().width() - others)
+        if header.sectionSize(title) != width:
+            self._fitting = True
+            try:
+                header.resizeSection(title, width)
+            finally:
+                self._fitting = False
+
+    def _section_resized(self, number: int, _old: int, _new: int) -> None:
+        # Another column widened or narrowed (or was hidden): the title gives or takes the difference. A title
+        # the user drags keeps the width they chose until the table itself is resized.
+        if number != COLUMN_INDEX["title"]:
+            self.fit_title()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.fit_title()
 
     def _emit_selection(self, *_args: object) -> None:
         self.selection_changed.emit(self.selected_ids())
@@ -655,6 +702,7 @@ class PaperTable(QTableView):
         if not COLUMNS[number].hideable and not shown:
             return
         self.horizontalHeader().setSectionHidden(number, not shown)
+        self.fit_title()
         self._state_changed()
 
     def _state_changed(self, *_args: object) -> None:
@@ -678,6 +726,7 @@ class PaperTable(QTableView):
         header = self.horizontalHeader()
         if not header.restoreState(state):
             return False
+        header.setStretchLastSection(False)  # a header saved before the title took the spare width had it on
         column, order = header.sortIndicatorSection(), header.sortIndicatorOrder()
         if self.paper_model.loaded:
             self.paper_model.sort(column, order)

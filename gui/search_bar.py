@@ -7,10 +7,11 @@ and never reaches the table. The bar only checks and announces queries: the tabl
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from papershelf.model.search import QueryError, compile_query
+from papershelf.gui.colours import muted_colour, warning_colour
+from papershelf.model.search import QueryError, advice, compile_query
 
 TYPING_DELAY_MS = 180
 SEARCH_HELP = (
@@ -35,6 +36,7 @@ class SearchBar(QWidget):
     """The search line and, under it, a hint when what was typed cannot be searched yet."""
 
     search_changed = Signal(str)  # a query that can run ("" for no search)
+    refused = Signal(str)  # what is typed cannot run; the hint says why (the list still shows the last search)
 
     def __init__(self, parent: QWidget | None = None, *, delay_ms: int = TYPING_DELAY_MS) -> None:
         super().__init__(parent)
@@ -85,24 +87,34 @@ class SearchBar(QWidget):
         text = self.line.text().strip()
         problem = check_query(text)
         if problem:
-            self.show_hint(problem)
+            self.refuse(problem)
             return
-        self.show_hint(None)
+        note = advice(text) if text else None
+        if note:
+            self.show_hint(note, warning=False)
+        else:
+            self.show_hint(None)
         if text != self._last_emitted:
             self._last_emitted = text
             self.search_changed.emit(text)
 
-    def show_hint(self, message: str | None) -> None:
-        """Show (or with None, hide) a hint under the line; also used when the table refuses a query."""
+    def refuse(self, message: str) -> None:
+        """Show why what is typed cannot run, and say so (the window marks the list as not matching it)."""
+        self.show_hint(message)
+        # Once the query runs again it must be announced, even if it is the one that ran before the refusal.
+        self._last_emitted = None
+        self.refused.emit(message)
+
+    def show_hint(self, message: str | None, *, warning: bool = True) -> None:
+        """Show (or with None, hide) a hint under the line; also used when the table refuses a query. A
+        warning means the query did not run; otherwise the hint is advice about results that are shown."""
         if not message:
             self.hint.hide()
             self.hint.clear()
             return
-        # An amber that stays readable on light and on dark windows.
-        dark = self.palette().color(QPalette.ColorRole.Window).lightnessF() < 0.5
-        colour = "#f0a04b" if dark else "#a04f00"
+        colour = warning_colour(self.palette()) if warning else muted_colour(self.palette())
         self.hint.setStyleSheet(f"color: {colour};")
-        self.hint.setText(f"⚠ {message}")
+        self.hint.setText(f"⚠ {message}" if warning else f"ⓘ {message}")
         self.hint.show()
 
     def hint_text(self) -> str:

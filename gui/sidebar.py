@@ -54,12 +54,12 @@ from papershelf.model.types import Change
 TargetRole = Qt.ItemDataRole.UserRole + 10
 REBUILD_DELAY_MS = 120
 
-FORMAT_LABELS = {
-    "homepage": "homepage",
-    "aggregator": "aggregator profile",
-    "arxiv-listing": "arXiv listing",
-    "scholarly-profile": "scholarly profile",
-    "bibtex": ".bib file",
+FORMAT_LABELS = display.FORMAT_LABELS
+VIEW_TIPS = {
+    "all": "Every paper of the library, outside the trash",
+    "recent": "The 200 papers added last",
+    "incomplete": "Papers without a title, without a full author list, or without a year",
+    "trash": "Papers moved to the trash: restore them, or empty the trash",
 }
 
 
@@ -217,12 +217,18 @@ class Sidebar(QTreeView):
             library = self.library
             section = self._section("library", "Library")
             for view, label in VIEW_LABELS:
-                count = None if view == "recent" else library.count_papers(view)
-                self._entry(section, NavTarget("view", view), label, count)
+                self._entry(section, NavTarget("view", view), label, library.count_papers(view), VIEW_TIPS[view])
             section = self._section("people", "People")
-            # No count here: counting people with their papers is the authors view's job, and too slow to
-            # repeat after every change in a large library.
-            self._entry(section, NavTarget("authors"), "Authors", None, "Everybody in the library, searchable")
+            # One index read (Library.count_authors), not the authors view's list with every person's papers.
+            self._entry(
+                section,
+                NavTarget("authors"),
+                "Authors",
+                library.count_authors(),
+                "Everybody in the library, searchable",
+            )
+            # Its own heading: the queue holds papers as well as people, and it is work to do, not a place.
+            section = self._section("review", "Review")
             duplicates = library.count_duplicate_candidates()
             item = self._entry(
                 section,
@@ -252,13 +258,21 @@ class Sidebar(QTreeView):
             sources = library.list_sources()
             section = self._section("sources", "Sources")
             for source in sources:
-                kind = FORMAT_LABELS.get(source.format, source.format)
-                label = f"{source.owner_name} · {kind}" if source.owner_name else f"{kind} · {source.file}"
-                tooltip = (
-                    f"{source.file}\n{kind}"
-                    + (f", the page of {source.owner_name}" if source.owner_name else "")
-                    + f"\nimported {display.short_date(source.imported_at)}\n{source.path}"
-                )
+                kind = display.format_label(source.format)
+                lookup = display.LOOKUP_SOURCE_LABELS.get(source.format)
+                if lookup is not None:
+                    label = lookup
+                    tooltip = (
+                        f"Records {kind} (Add by identifier, Complete records)\n"
+                        f"first asked {display.short_date(source.imported_at)}\n{source.path}"
+                    )
+                else:
+                    label = f"{source.owner_name} · {kind}" if source.owner_name else f"{kind} · {source.file}"
+                    tooltip = (
+                        f"{source.file}\n{kind}"
+                        + (f", the page of {source.owner_name}" if source.owner_name else "")
+                        + f"\nimported {display.short_date(source.imported_at)}\n{source.path}"
+                    )
                 self._entry(section, NavTarget("source", source.id), label, source.paper_count, tooltip)
             if not sources:
                 self._hint(section, "Import a page with Ctrl+I")
@@ -378,8 +392,25 @@ class Sidebar(QTreeView):
 
     def _ask_rename(self, name: str) -> None:
         new, ok = QInputDialog.getText(self, "Rename tag", f"New name for “{name}”:", text=name)
-        if ok:
-            self.rename_tag(name, new)
+        if not ok:
+            return
+        new = new.strip()
+        existing = next(
+            (tag for tag in self.library.list_tags() if tag.name.lower() == new.lower() and tag.name != name), None
+        )
+        if existing is not None and existing.name.lower() != name.lower():
+            # The model merges a rename onto a taken name; that is a different act, so the user says so first.
+            answer = QMessageBox.question(
+                self,
+                "Merge tags",
+                f"There is already a tag “{existing.name}” ({display.plural(existing.paper_count, 'paper')}). "
+                f"Merge “{name}” into it? Its papers get “{existing.name}” and “{name}” goes away "
+                "(Ctrl+Z separates them again).",
+            )
+            if answer == QMessageBox.StandardButton.Yes:
+                self.merge_tags([name], existing.name)
+            return
+        self.rename_tag(name, new)
 
     def _ask_colour(self, name: str) -> None:
         current = next((tag.colour for tag in self.library.list_tags() if tag.name == name), "#808080")

@@ -1,4 +1,4 @@
-"""Undo and redo for what a user does in the app: tags, notes, edits, deletes and merges.
+"""Undo and redo for what a user does in the app: tags, notes, edits, deletes, merges and "not duplicates".
 
 Every command does its work through the model API (never SQL) and keeps just enough of the state before it to
 put things back. All windows of one library share one QUndoStack, reached with `undo_stack(hub)`.
@@ -285,9 +285,9 @@ class EditPaperCommand(LibraryCommand):
         edited = set(paper.edited_fields)
         # A field without an edit before goes back to None: "no edit, the sources decide".
         self.before = {
-            field: (getattr(paper, field) if field in edited else None)
+            field: (_edited_value(paper, field) if field in edited else None)
             for field in self.changes
-            if field in EDITABLE_FIELDS
+            if field in EDITABLE_FIELDS or field in ("authors", "authors_complete")
         }
 
     def apply(self) -> None:
@@ -295,6 +295,13 @@ class EditPaperCommand(LibraryCommand):
 
     def revert(self) -> None:
         self.library.edit_paper(self.paper_id, **self.before)
+
+
+def _edited_value(paper: Any, field: str) -> Any:
+    """A field's current value in the form `Library.edit_paper` takes it (the author list as names written)."""
+    if field == "authors":
+        return [ref.as_written for ref in paper.authors]
+    return getattr(paper, field)
 
 
 # ---------------------------------------------------------------------------------------------- trash
@@ -352,9 +359,11 @@ class MergePapersCommand(LibraryCommand):
         from papershelf.model.merge import unmerge_paper
 
         with self.library.transaction():
-            # Newest merge first: each unmerge reverses the latest merge that involved that paper.
+            # Newest merge first: each unmerge reverses the latest merge that involved that paper. An undo puts
+            # the pair back as it was (in the review queue if it came from there); only a deliberate unmerge
+            # (`papershelf unmerge`) records them as distinct.
             for paper_id in reversed(self.other_ids):
-                unmerge_paper(self.library, paper_id)
+                unmerge_paper(self.library, paper_id, restore_queue=True)
 
 
 class MergeAuthorsCommand(LibraryCommand):
@@ -379,4 +388,24 @@ class MergeAuthorsCommand(LibraryCommand):
 
         with self.library.transaction():
             for author_id in reversed(self.other_ids):
-                unmerge_author(self.library, author_id)
+                unmerge_author(self.library, author_id, restore_queue=True)
+
+
+class DistinctCommand(LibraryCommand):
+    """ "Not duplicates" (`model.merge.mark_distinct`); undo takes the verdict back (`undistinct`), so the pair
+    is proposed in the review queue again."""
+
+    def __init__(self, library: Library, kind: str, a: int, b: int) -> None:
+        super().__init__("Mark as not duplicates")
+        self.library = library
+        self.kind, self.a, self.b = kind, a, b
+
+    def apply(self) -> None:
+        from papershelf.model.merge import mark_distinct
+
+        mark_distinct(self.library, self.kind, self.a, self.b)
+
+    def revert(self) -> None:
+        from papershelf.model.merge import undistinct
+
+        undistinct(self.library, self.kind, self.a, self.b)

@@ -1,26 +1,36 @@
-"""The one way Papershelf talks to the network: urllib with a timeout, a polite User-Agent naming a contact, and
-a per-host rate limiter, turning every failure into a LookupFailure whose text a user can act on.
+"""The one way Papershelf talks to the network: urllib with a timeout, a polite User-Agent, and a per-host rate
+limiter shared by every process of the user, turning every failure into a LookupFailure whose text a user can act on.
 
 It knows nothing of arXiv, Crossref or the library, and it never retries behind the user's back.
 """
 
 from __future__ import annotations
 
+import contextlib
 import http.client
+import json
+import os
+import re
 import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from papershelf import __version__
 
 DEFAULT_TIMEOUT = 20.0
-# Used when neither the library's setting nor PAPERSHELF_CONTACT_EMAIL names the user's own address.
-DEFAULT_CONTACT = "papershelf@users.noreply.github.com"
+# Said in the User-Agent so a service's operators can tell what is asking. Papershelf has no public home page
+# to name, and no address is ever invented: the only contact sent is the one the user configured.
+PRODUCT = "desktop reference manager"
 MAX_BODY = 20 * 2**20  # no metadata answer is this big; a bigger one is not what we asked for
+# How often a request waiting for its answer looks whether the user cancelled.
+CANCEL_SLICE = 0.1
+# A lock file older than this is left over from a killed process (a live holder refreshes it while it waits).
+STALE_LOCK_SECONDS = 60.0
 
 Cancelled = Callable[[], bool]
 
@@ -36,14 +46,108 @@ class LookupFailure(Exception):
         self.status = status
 
 
-def user_agent(contact: str) -> str:
-    """`Papershelf/<version> (mailto:<contact>)`: Crossref's etiquette asks for a way to reach the caller."""
-    return f"Papershelf/{__version__} (mailto:{contact})"
+def user_agent(contact: str | None) -> str:
+    """Crossref's etiquette: the tool, its version and (when the user gave one) a real address to write to.
+    No made-up address is ever sent in the user's name."""
+    if contact:
+        return f"Papershelf/{__version__} ({PRODUCT}; mailto:{contact})"
+    return f"Papershelf/{__version__} ({PRODUCT})"
+
+
+def _default_state_dir() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("Papershelf", appauthor=False)) / "rate-limits"
+
+
+# Tests point this at a folder of their own; None means the user's cache folder.
+_state_dir_override: Path | None = None
+
+
+def use_state_dir(path: str | Path | None) -> None:
+    """Keep the shared rate-limit files in this folder from now on (None: the user's cache folder)."""
+    global _state_dir_override
+    _state_dir_override = Path(path) if path is not None else None
+
+
+def state_dir() -> Path:
+    return _state_dir_override or _default_state_dir()
+
+
+class SharedSlot:
+    """The part of a rate limit that other processes see: a lock file created exclusively (one request at a time
+    across every `papershelf` of the user) and a file holding when the last request ended (wall-clock time, the
+    only clock processes share). Plain files, so it works alike on every platform without fcntl or msvcrt.
+
+    A folder that cannot be written (a read-only home) only loses the cross-process part, never a lookup.
+    """
+
+    def __init__(self, folder: Path, name: str) -> None:
+        self.folder = folder
+        self.lock_path = folder / f"{name}.lock"
+        self.stamp_path = folder / f"{name}.last"
+        self._held = False
+
+    def acquire(self, cancelled: Cancelled | None, sleep: Callable[[float], None]) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return
+        while True:
+            try:
+                handle = os.open(self.lock_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            except FileExistsError:
+                self._break_if_stale()
+            except OSError:
+                return  # cannot lock here at all: keep to this process's own limit
+            else:
+                with os.fdopen(handle, "w") as lock:
+                    lock.write(f"{os.getpid()} {time.time():.3f}\n")
+                self._held = True
+                return
+            if cancelled is not None and cancelled():
+                raise LookupFailure("cancelled", "cancelled while waiting to ask the server")
+            sleep(0.05)
+
+    def _break_if_stale(self) -> None:
+        try:
+            age = time.time() - self.lock_path.stat().st_mtime
+        except OSError:
+            return  # just released
+        if age > STALE_LOCK_SECONDS:
+            with contextlib.suppress(OSError):
+                self.lock_path.unlink()
+
+    def keep_alive(self) -> None:
+        """Tell other processes the holder is still alive (a long wait for an answer)."""
+        if self._held:
+            with contextlib.suppress(OSError):
+                os.utime(self.lock_path)
+
+    def last(self) -> float | None:
+        try:
+            return float(json.loads(self.stamp_path.read_text())["ended"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def release(self, ended: float) -> None:
+        if not self._held:
+            return
+        self._held = False
+        try:
+            temporary = self.stamp_path.with_name(f"{self.stamp_path.name}.{os.getpid()}.tmp")
+            temporary.write_text(json.dumps({"ended": ended}))
+            os.replace(temporary, self.stamp_path)
+        except OSError:
+            pass
+        with contextlib.suppress(OSError):
+            self.lock_path.unlink()
 
 
 class RateLimiter:
     """At most one request per `interval` seconds, counted from the end of the previous request so a slow
-    answer never lets the next request come sooner. Thread-safe; waiting can be cancelled."""
+    answer never lets the next request come sooner. Thread-safe; waiting can be cancelled. With a `shared`
+    slot the rule holds across processes too: two `papershelf complete` runs back to back still keep it."""
 
     def __init__(
         self,
@@ -51,8 +155,10 @@ class RateLimiter:
         *,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        shared: SharedSlot | None = None,
     ) -> None:
         self.interval = max(0.0, interval)
+        self.shared = shared
         self._clock = clock
         self._sleep = sleep
         self._lock = threading.Lock()
@@ -62,35 +168,63 @@ class RateLimiter:
         """Block until a request may start; the caller must call `release` when the request is over."""
         self._lock.acquire()
         try:
-            while self._last is not None:
-                remaining = self._last + self.interval - self._clock()
+            if self.shared is not None:
+                self.shared.acquire(cancelled, self._sleep)
+            while True:
+                remaining = self._remaining()
                 if remaining <= 0:
                     break
                 if cancelled is not None and cancelled():
                     raise LookupFailure("cancelled", "cancelled while waiting to ask the server")
-                self._sleep(min(remaining, 0.1))
+                self._sleep(min(remaining, CANCEL_SLICE))
         except BaseException:
+            if self.shared is not None:
+                self.shared.release(self._shared_last() or 0.0)
             self._lock.release()
             raise
         # Holding the lock for the whole request also keeps to one connection at a time per host.
 
+    def _shared_last(self) -> float | None:
+        return self.shared.last() if self.shared is not None else None
+
+    def _remaining(self) -> float:
+        remaining = 0.0
+        if self._last is not None:
+            remaining = self._last + self.interval - self._clock()
+        shared_last = self._shared_last()
+        if shared_last is not None:
+            # Capped at one interval: a clock set back must not stop lookups for hours.
+            remaining = max(remaining, min(shared_last + self.interval - time.time(), self.interval))
+        return remaining
+
+    def keep_alive(self) -> None:
+        if self.shared is not None:
+            self.shared.keep_alive()
+
     def release(self) -> None:
+        """The request is over (answered, failed or abandoned); safe from any thread."""
         self._last = self._clock()
+        if self.shared is not None:
+            self.shared.release(time.time())
         self._lock.release()
 
 
 _limiters: dict[str, RateLimiter] = {}
 _limiters_lock = threading.Lock()
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def limiter_for(service: str, url: str, interval: float) -> RateLimiter:
-    """The process-wide limiter of a service at a host: every window, worker and command of this process
-    shares it."""
-    key = f"{service}|{urlsplit(url).netloc.lower()}"
+    """The limiter of a service at a host: every window, worker and command of this process shares it, and
+    through a small file in the user's cache folder, every other process of the user too."""
+    host = urlsplit(url).netloc.lower()
+    folder = state_dir()
+    key = f"{service}|{host}|{folder}"
     with _limiters_lock:
         limiter = _limiters.get(key)
         if limiter is None:
-            limiter = _limiters[key] = RateLimiter(interval)
+            shared = SharedSlot(folder, _UNSAFE.sub("_", f"{service}-{host}"))
+            limiter = _limiters[key] = RateLimiter(interval, shared=shared)
         else:
             limiter.interval = max(0.0, interval)
         return limiter
@@ -111,7 +245,7 @@ class Response:
 class HttpClient:
     """GET with a timeout and a User-Agent; counts the requests it made so callers can report them."""
 
-    contact: str = DEFAULT_CONTACT
+    contact: str | None = None  # the user's own address; None sends the project URL only
     timeout: float = DEFAULT_TIMEOUT
     requests: int = 0
 
@@ -125,16 +259,50 @@ class HttpClient:
         cancelled: Cancelled | None = None,
     ) -> Response:
         """The answer to a GET; 404 comes back as a Response (the caller knows what "not found" means),
-        any other failure raises LookupFailure naming `service`."""
+        any other failure raises LookupFailure naming `service`.
+
+        With `cancelled`, the request runs on a helper thread and the caller looks every CANCEL_SLICE seconds
+        whether to give up: Cancel then returns at once instead of after the timeout. An abandoned request
+        ends by itself (its answer is dropped) and only then frees the limiter, so a service still never
+        sees two connections at a time."""
         if cancelled is not None and cancelled():
             raise LookupFailure("cancelled", "cancelled before asking the server")
         if limiter is not None:
             limiter.acquire(cancelled)
-        try:
-            return self._get(url, service, accept)
-        finally:
-            if limiter is not None:
-                limiter.release()
+        if cancelled is None:
+            try:
+                return self._get(url, service, accept)
+            finally:
+                if limiter is not None:
+                    limiter.release()
+        outcome: dict[str, object] = {}
+        done = threading.Event()
+
+        def request() -> None:
+            try:
+                outcome["response"] = self._get(url, service, accept)
+            except BaseException as error:  # handed to the caller, who raises it on its own thread
+                outcome["error"] = error
+            finally:
+                if limiter is not None:
+                    limiter.release()
+                done.set()
+
+        threading.Thread(target=request, name=f"papershelf-{service}-request", daemon=True).start()
+        waited = 0.0
+        while not done.wait(CANCEL_SLICE):
+            if cancelled():
+                raise LookupFailure("cancelled", f"cancelled while waiting for {service}")
+            waited += CANCEL_SLICE
+            if limiter is not None and waited >= 5.0:
+                waited = 0.0
+                limiter.keep_alive()
+        error = outcome.get("error")
+        if isinstance(error, BaseException):
+            raise error
+        response = outcome["response"]
+        assert isinstance(response, Response)
+        return response
 
     def _get(self, url: str, service: str, accept: str) -> Response:
         host = urlsplit(url).netloc or url

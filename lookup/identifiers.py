@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
 
 from papershelf.importers.normalize import arxiv_id as normalize_arxiv_id
 from papershelf.importers.normalize import doi as normalize_doi
@@ -64,8 +65,13 @@ def parse_identifier(text: str) -> Identifier:
         raise IdentifierError("an empty identifier: give an arXiv id such as 2112.07327 or a DOI such as 10.1145/…")
     candidate = raw.rstrip(".,;")
     if _DOI_URL.match(candidate) or _DOI_PREFIX.match(candidate) or candidate.startswith("10."):
-        bare = _DOI_PREFIX.sub("", _DOI_URL.sub("", candidate)).strip()
-        value = normalize_doi(bare)
+        if _DOI_URL.match(candidate):
+            # A link: the DOI is its path, percent-decoded; "?utm=…" or "#section" belong to the link.
+            link = urlsplit(candidate if "://" in candidate else "https://" + candidate)
+            bare = unquote(link.path).lstrip("/").strip()
+        else:
+            bare = _DOI_PREFIX.sub("", candidate).strip()
+        value = _balanced(bare, normalize_doi(bare))
         if value is None or not _DOI_SHAPE.match(value):
             raise IdentifierError(f"{raw!r} looks like a DOI but is not one (a DOI reads 10.NNNN/suffix)")
         arxiv = _ARXIV_DOI.match(value)
@@ -76,6 +82,21 @@ def parse_identifier(text: str) -> Identifier:
     if url:
         return _arxiv_identifier(url.group("id"), raw)
     return _arxiv_identifier(_ARXIV_PREFIX.sub("", candidate), raw)
+
+
+def _balanced(typed: str, value: str | None) -> str | None:
+    """Give back closing parentheses the normaliser took for prose punctuation ("(see 10.1/x)") when they
+    close one the DOI itself opened: 10.1000/xyz(1) keeps its ")"."""
+    if value is None:
+        return None
+    text = typed.strip().lower()
+    if not text.startswith(value):
+        return value
+    tail = text[len(value) :]
+    while tail.startswith(")") and value.count("(") > value.count(")"):
+        value += ")"
+        tail = tail[1:]
+    return value
 
 
 def _arxiv_identifier(body: str, raw: str) -> Identifier:

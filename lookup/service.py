@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sqlite3
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +19,6 @@ from papershelf.importers.normalize import normalize_record
 from papershelf.importers.records import PaperRecord
 from papershelf.lookup import arxiv_api, crossref
 from papershelf.lookup.http import (
-    DEFAULT_CONTACT,
     DEFAULT_TIMEOUT,
     HttpClient,
     LookupFailure,
@@ -47,6 +47,75 @@ CROSSREF_INTERVAL = 0.2
 # "Not known" answers are asked again after a day: a new arXiv id or DOI may exist tomorrow.
 NEGATIVE_CACHE_AGE = dt.timedelta(days=1)
 
+
+@dataclass(frozen=True)
+class SettingInfo:
+    """One user-settable lookup setting: its library key, the environment variable that overrides it, its
+    default (None: unset) and a sentence for `papershelf config` and the Preferences dialog."""
+
+    key: str
+    env: str
+    default: str | None
+    help: str
+
+
+SETTINGS = (
+    SettingInfo(SETTING_ARXIV_API, ENV_ARXIV_API, DEFAULT_ARXIV_API, "arXiv API query URL (a bare host: /api/query)"),
+    SettingInfo(SETTING_CROSSREF_API, ENV_CROSSREF_API, DEFAULT_CROSSREF_API, "Crossref REST base URL"),
+    SettingInfo(
+        SETTING_CONTACT,
+        ENV_CONTACT,
+        None,
+        "your e-mail, sent to Crossref as the contact in the User-Agent (its polite pool); unset: none is sent",
+    ),
+    SettingInfo(SETTING_TIMEOUT, ENV_TIMEOUT, str(int(DEFAULT_TIMEOUT)), "seconds before a server is given up on"),
+)
+
+
+class SettingError(ValueError):
+    """A setting value that cannot be used; the message says what would work."""
+
+
+def clean_setting(key: str, value: str) -> str | float:
+    """The value to store for a lookup setting, or SettingError with a hint."""
+    value = value.strip()
+    if key in (SETTING_ARXIV_API, SETTING_CROSSREF_API):
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise SettingError(f"{key} needs a web address such as https://export.arxiv.org/api/query")
+        return value
+    if key == SETTING_CONTACT:
+        if not is_email(value):
+            raise SettingError(f"{key} needs an e-mail address such as you@university.edu")
+        return value
+    if key == SETTING_TIMEOUT:
+        number = _positive(value, 0.0)
+        if number <= 0:
+            raise SettingError(f"{key} needs a number of seconds above 0, such as 20")
+        return number
+    raise SettingError(f"unknown setting {key!r}")
+
+
+def setting_value(library: Library | None, info: SettingInfo) -> tuple[str | None, str]:
+    """A setting's value in effect and where it comes from: "environment", "library", "default" or "unset"
+    (the order `LookupSettings.resolve` reads them in)."""
+    from_env = os.environ.get(info.env)
+    if from_env:
+        return from_env, "environment"
+    stored = library.get_setting(info.key, None) if library is not None else None
+    if stored not in (None, ""):
+        return (f"{stored:g}" if isinstance(stored, float) else str(stored)), "library"
+    return (info.default, "default") if info.default is not None else (None, "unset")
+
+
+def is_email(text: str | None) -> bool:
+    """A plausible address (one @, a dot in the domain, no spaces): enough to catch a typo, not to verify."""
+    if not text:
+        return False
+    local, at, domain = text.strip().rpartition("@")
+    return bool(at and local and "." in domain.strip(".") and not any(c.isspace() for c in text.strip()))
+
+
 Progress = Callable[[int, int, str], None]
 Cancelled = Callable[[], bool]
 
@@ -58,7 +127,7 @@ class LookupSettings:
 
     arxiv_api: str = DEFAULT_ARXIV_API
     crossref_api: str = DEFAULT_CROSSREF_API
-    contact: str = DEFAULT_CONTACT
+    contact: str | None = None  # the user's own e-mail; without one Crossref is told the project URL only
     timeout: float = DEFAULT_TIMEOUT
     arxiv_interval: float = ARXIV_INTERVAL
     crossref_interval: float = CROSSREF_INTERVAL
@@ -81,7 +150,7 @@ class LookupSettings:
         settings = cls(
             arxiv_api=_arxiv_endpoint(pick(ENV_ARXIV_API, SETTING_ARXIV_API, DEFAULT_ARXIV_API)),
             crossref_api=_crossref_base(pick(ENV_CROSSREF_API, SETTING_CROSSREF_API, DEFAULT_CROSSREF_API)),
-            contact=str(pick(ENV_CONTACT, SETTING_CONTACT, DEFAULT_CONTACT)).strip() or DEFAULT_CONTACT,
+            contact=str(pick(ENV_CONTACT, SETTING_CONTACT, "")).strip() or None,
             timeout=_positive(pick(ENV_TIMEOUT, SETTING_TIMEOUT, DEFAULT_TIMEOUT), DEFAULT_TIMEOUT),
         )
         for name, value in overrides.items():
@@ -174,8 +243,14 @@ class LookupService:
 
     def _remember(self, service: str, key: str, status: int, body: str) -> None:
         self._memory[(service, key)] = (status, body)
-        if not self.dry_run:  # a dry run writes nothing at all, not even the cache
+        # A dry run caches too: the cache is not the user's data, and "Store these changes" after a preview
+        # must not ask the same ids again (arXiv's 3 seconds each).
+        try:
             lookups.cache_put(self.library, service, key, status, body)
+        except (LibraryError, sqlite3.Error):
+            if not self.dry_run:
+                raise
+            # A preview of a read-only library still works; it only cannot remember the answers.
 
     def _get(self, service: str, url: str, accept: str, interval: float):
         if service in self._down:
@@ -495,8 +570,9 @@ def complete_records(
     """Look up `paper_ids` (default: every incomplete paper) and store what they gain as a new source of each.
 
     Values that differ from ones a paper already has are withheld and reported, unless `accept` names their
-    field for that paper (True: every field of every paper). A dry run reports the same and writes nothing.
-    Cancelling, or a failure while storing, writes nothing; answers already received stay cached.
+    field for that paper (True: every field of every paper). A dry run reports the same and writes nothing but
+    the lookup cache. Cancelling, or a failure while storing, writes nothing; answers already received stay
+    cached.
     """
     settings = settings or LookupSettings.resolve(library)
     report = LookupReport(dry_run=dry_run)

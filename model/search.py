@@ -43,6 +43,15 @@ def split_query(query: str) -> list[tuple[str | None, str]]:
     try:
         parts = shlex.split(query, posix=True)
     except ValueError:
+        opened = _OPEN_FIELD_QUOTE.search(query)
+        if opened:
+            # Without this the fallback below splits `title:"layer` into an empty `title:` and a word, and the
+            # hint would say the filter needs a value, which it has.
+            field = opened.group(1).lower()
+            example = f'{field}:"{_PHRASES.get(field, "two words")}"'
+            raise QueryError(
+                f"the quote after {field}: is not closed; end the phrase with a quote, e.g. {example}"
+            ) from None
         # An unbalanced quote: treat quotes as ordinary characters rather than refusing the search.
         parts = query.replace('"', " ").replace("'", " ").split()
     pairs: list[tuple[str | None, str]] = []
@@ -69,6 +78,26 @@ _EXAMPLES = {
     "id": "42",
 }
 _YEAR = re.compile(r"^(\d{4})?(\.\.|-)?(\d{4})?$")
+_OPEN_FIELD_QUOTE = re.compile(r"(?:^|\s)(" + "|".join(FIELDS) + r"):[\"']", re.IGNORECASE)
+_PHRASES = {"title": "layer norm", "author": "junyang lin", "venue": "neural information", "tag": "to read"}
+# Words people type as search operators; the search matches them as words (every word must match).
+_OPERATOR_WORDS = ("OR", "AND", "NOT", "NEAR")
+
+
+def advice(query: str) -> str | None:
+    """A hint for a query that runs but probably not as meant (it is not refused): "a OR b" finds papers
+    with the word "or" too, not either word."""
+    try:
+        pairs = split_query(query)
+    except QueryError:
+        return None
+    words = [value for field, value in pairs if field is None and value in _OPERATOR_WORDS]
+    if words:
+        return (
+            f"“{words[0]}” is searched as a word here, not as an operator: every word you type must match. "
+            "Search for one thing at a time, or narrow with filters such as author: or year:"
+        )
+    return None
 
 
 def compile_query(query: str) -> tuple[str, list[Any]]:
@@ -86,6 +115,8 @@ def compile_query(query: str) -> tuple[str, list[Any]]:
             low, dots, high = match.groups()
             if not dots:
                 high = low
+            if low and high and int(low) > int(high):
+                raise QueryError(f"the years are the wrong way round: year:{high}..{low}")
             if low:
                 clauses.append("p.year >= ?")
                 params.append(int(low))

@@ -88,7 +88,7 @@ def test_provenance_says_which_pages_listed_the_paper_and_what_each_said(pane, p
     assert "wu.bib" in text and "listing.txt" in text
     assert "line 3" in text and "line 40" in text
     assert "Junkang Wu, Yuexiang Xie, Zhengyi Yang" in text  # as the .bib wrote it
-    assert "arxiv-listing" in text
+    assert "(arXiv listing, line 40" in text  # the format as a reader names it
 
 
 def test_tags_are_added_with_completion_and_removed_with_their_chip(qtbot, qtmodeltester, pane, library, paper_id):

@@ -24,14 +24,15 @@ def test_author_lists_are_shortened_to_family_names_with_et_al():
 def test_a_partial_author_list_says_so():
     # Aggregator cards stop at three names: the cell must not pretend the list is complete.
     assert display.short_authors(refs("Junyang Lin", "An Yang"), complete=False) == "Lin, Yang et al."
-    assert display.short_authors([], complete=False) == "et al."
-    assert display.short_authors([]) == ""
+    assert display.short_authors([], complete=False) == "authors not listed"
+    assert display.short_authors([]) == "authors not listed"
+    assert display.full_authors([], complete=False) == "authors not listed"
 
 
 def test_a_paper_known_only_through_its_page_owner_names_the_owner():
     # arXiv listings and scholarly profiles give no author list; the page's owner is still known to be one.
     assert display.short_authors([], complete=False, also=refs("Li Dong")) == "incl. Dong"
-    assert display.full_authors([], complete=False, also=refs("Li Dong")) == "et al.; also by Li Dong"
+    assert display.full_authors([], complete=False, also=refs("Li Dong")) == "authors not listed; also by Li Dong"
 
 
 def test_latex_in_titles_and_abstracts_is_made_readable():

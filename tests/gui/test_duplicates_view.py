@@ -115,6 +115,37 @@ def test_merging_from_the_review_view_shrinks_the_queue_and_undo_brings_it_back(
     undo_stack(view.hub).undo()
     qtbot.waitUntil(lambda: library.count_papers() == before)
     assert {claim.file for claim in library.get_paper(suggestion.a.id).sources} == {"mine.bib"}
+    # Undo means "as before the merge": the pair waits in the queue again, not marked distinct.
+    qtbot.waitUntil(lambda: ("paper", suggestion.a.id, suggestion.b.id) in pairs(view))
+    assert view.count() == 3
+
+
+def test_undoing_a_merge_of_people_puts_the_pair_back_in_the_queue(qtbot, view, library):
+    view.kind_combo.setCurrentIndex(2)  # people only
+    suggestion = next(s for s in view.suggestions() if "Jagadish" in s.a.name)
+    view.select_row(view.model.row_of(suggestion.id))
+    qtbot.mouseClick(view.merge_button, Qt.MouseButton.LeftButton)
+    assert ("author", suggestion.a.id, suggestion.b.id) not in pairs(view)
+
+    undo_stack(view.hub).undo()
+
+    qtbot.waitUntil(lambda: ("author", suggestion.a.id, suggestion.b.id) in pairs(view))
+
+
+def test_not_duplicates_can_be_undone_and_redone(qtbot, view, library):
+    suggestion = paper_suggestion(view)
+    view.select_row(view.model.row_of(suggestion.id))
+    qtbot.mouseClick(view.distinct_button, Qt.MouseButton.LeftButton)
+    assert ("paper", suggestion.a.id, suggestion.b.id) not in pairs(view)
+    stack = undo_stack(view.hub)
+    assert stack.undoText().startswith("Not duplicates: ")
+
+    stack.undo()
+
+    qtbot.waitUntil(lambda: ("paper", suggestion.a.id, suggestion.b.id) in pairs(view))
+    assert view.count() == 3
+    stack.redo()
+    qtbot.waitUntil(lambda: ("paper", suggestion.a.id, suggestion.b.id) not in pairs(view))
 
 
 def test_merging_people_joins_their_names(qtbot, view, library):

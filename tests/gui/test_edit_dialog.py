@@ -138,3 +138,77 @@ def test_saving_without_changes_writes_nothing(qtbot, hub, library, imported):
     dialog = open_dialog(qtbot, hub, paper_id)
     save(qtbot, dialog)
     assert changes == [] and not undo_stack(hub).canUndo()
+
+
+def type_authors(qtbot, dialog, lines):
+    editor = dialog.authors_editor
+    editor.selectAll()
+    qtbot.keyClick(editor, Qt.Key.Key_Delete)
+    for number, line in enumerate(lines):
+        if number:
+            qtbot.keyClick(editor, Qt.Key.Key_Return)
+        qtbot.keyClicks(editor, line)
+
+
+def test_the_author_list_is_edited_one_name_per_line_and_undone(qtbot, hub, library, imported):
+    page, paper_id = imported
+    dialog = open_dialog(qtbot, hub, paper_id)
+    assert dialog.authors_editor.toPlainText() == "Smith, John\nDoe, Jane"
+    assert dialog.complete_box.isChecked() and not dialog.authors_are_user_edit()
+
+    type_authors(qtbot, dialog, ["Smith, John", "Doe, Jane", "Ada Lovelace and Alan Turing"])
+    assert dialog.authors_label.text() == "✎ Authors"
+    assert "Sources say: Smith, John; Doe, Jane" in dialog.authors_hint.text()
+    save(qtbot, dialog)
+
+    paper = library.get_paper(paper_id)
+    assert paper.author_names() == ["John Smith", "Jane Doe", "Ada Lovelace", "Alan Turing"]
+    assert paper.authors_complete and "authors" in paper.edited_fields
+    # The user's list survives a re-import of the page, like any edit.
+    assert import_file(library, write_page(page, "A Study of Thngs", 2021)).ok
+    assert len(library.get_paper(paper_id).authors) == 4
+
+    undo_stack(hub).undo()
+    paper = library.get_paper(paper_id)
+    assert paper.author_names() == ["John Smith", "Jane Doe"] and "authors" not in paper.edited_fields
+
+
+def test_a_list_known_to_be_cut_short_is_saved_as_incomplete_and_can_go_back(qtbot, hub, library, imported):
+    _page, paper_id = imported
+    dialog = open_dialog(qtbot, hub, paper_id)
+    type_authors(qtbot, dialog, ["Smith, John"])
+    qtbot.mouseClick(dialog.complete_box, Qt.MouseButton.LeftButton)
+    assert not dialog.complete_box.isChecked()
+    save(qtbot, dialog)
+    paper = library.get_paper(paper_id)
+    assert paper.author_names() == ["John Smith"] and not paper.authors_complete
+
+    reopened = open_dialog(qtbot, hub, paper_id)
+    assert reopened.authors_are_user_edit() and reopened.authors_revert.isEnabled()
+    qtbot.mouseClick(reopened.authors_revert, Qt.MouseButton.LeftButton)
+    assert reopened.authors_editor.toPlainText() == "Smith, John\nDoe, Jane" and reopened.complete_box.isChecked()
+    assert reopened.changes() == {"authors": None, "authors_complete": None}
+    save(qtbot, reopened)
+    paper = library.get_paper(paper_id)
+    assert paper.author_names() == ["John Smith", "Jane Doe"] and paper.authors_complete
+    assert paper.edited_fields == []
+
+
+def test_a_paper_no_source_names_authors_for_gets_them_typed_in(qtbot, hub, library):
+    from shell_support import store
+
+    from papershelf.importers.records import PaperRecord
+
+    (paper_id,) = store(
+        library,
+        [PaperRecord(line=1, arxiv_id="2112.07327", authors=(), authors_complete=False, year=2021)],
+        file="listing.txt",
+        fmt="arxiv-listing",
+    )
+    dialog = open_dialog(qtbot, hub, paper_id)
+    assert dialog.authors_editor.toPlainText() == "" and not dialog.complete_box.isChecked()
+    type_authors(qtbot, dialog, ["Shi, Jiajun and Zheng, Wei"])
+    qtbot.mouseClick(dialog.complete_box, Qt.MouseButton.LeftButton)
+    save(qtbot, dialog)
+    paper = library.get_paper(paper_id)
+    assert paper.author_names() == ["Jiajun Shi", "Wei Zheng"] and paper.authors_complete

@@ -41,6 +41,13 @@ def hub(library):
     hub.close()
 
 
+def entries(bib: str) -> int:
+    """How many entries a .bib text holds (@preamble and @string are not entries)."""
+    return sum(
+        1 for line in bib.splitlines() if line.startswith("@") and not line.lower().startswith(("@preamble", "@string"))
+    )
+
+
 def keys(library, ids):
     return [paper.citekey for paper in library.get_papers(ids)]
 
@@ -56,11 +63,11 @@ def test_the_preview_shows_the_selected_papers_in_each_flavour(qtbot, hub, libra
     ids = library.paper_ids()
     chosen, left_out = ids[:2], ids[2:]
     dialog = open_dialog(qtbot, hub, paper_ids=chosen)
-    assert "2 papers selected" in dialog.what_label.text()
+    assert dialog.what_label.text() == "Export 2 selected papers."
     text = dialog.preview.toPlainText()
     assert all(f"{{{key}," in text for key in keys(library, chosen))
     assert not any(key in text for key in keys(library, left_out))
-    assert text.count("@") == 2 and "Attention Everywhere" in text
+    assert entries(text) == 2 and "Attention Everywhere" in text
 
     dialog.set_flavour("csl-json")
     items = json.loads(dialog.preview.toPlainText())
@@ -75,6 +82,7 @@ def test_saving_writes_the_whole_export_atomically(qtbot, hub, library, tmp_path
     dialog = open_dialog(qtbot, hub, paper_ids=library.paper_ids())
     dialog.set_flavour("biblatex")
     target = tmp_path / "out" / "refs"
+    target.parent.mkdir()
     assert dialog.save_to(target)
     written = target.with_suffix(".bib")
     assert written.read_text(encoding="utf-8") == dialog.preview.toPlainText()
@@ -110,6 +118,10 @@ def test_a_tag_file_is_kept_updated(qtbot, hub, library, tmp_path):
     target = tmp_path / "thesis.bib"
     assert dialog.save_to(target)
     assert [row.tag for row in list_autoexports(library)] == ["thesis"]
+    # The first write runs on the auto-export thread, not the interface's; the status line says when it is done.
+    assert dialog.is_writing() and dialog.status_label.text().startswith("Writing ")
+    qtbot.waitUntil(lambda: not dialog.is_writing(), timeout=10000)
+    assert "2 entries written" in dialog.status_label.text()
     first = target.read_text(encoding="utf-8")
     new_key = keys(library, [ids[3]])[0]
     assert new_key not in first and all(key in first for key in keys(library, ids[:2]))
@@ -124,3 +136,39 @@ def test_a_file_that_cannot_be_written_is_explained(qtbot, hub, library, tmp_pat
     dialog = open_dialog(qtbot, hub, paper_ids=library.paper_ids())
     assert not dialog.save_to(blocker / "refs.bib")
     assert "Could not write" in dialog.status_label.text()
+
+
+def test_a_search_is_exported_as_a_search_and_can_be_kept_updated(qtbot, hub, library, tmp_path):
+    dialog = open_dialog(qtbot, hub, query="author:hopper")
+    assert dialog.what_label.text() == "Export 2 papers matching “author:hopper”."
+    assert dialog.suggested_file_name() == "author-hopper.bib"
+    assert dialog.keep_updated.isEnabled()
+    assert "whenever the papers matching “author:hopper” change" in dialog.keep_updated.text()
+    dialog.keep_updated.setChecked(True)
+    target = tmp_path / "hopper.bib"
+    assert dialog.save_to(target)
+    qtbot.waitUntil(lambda: not dialog.is_writing(), timeout=10000)
+    assert [(row.tag, row.query) for row in list_autoexports(library)] == [(None, "author:hopper")]
+    assert entries(target.read_text(encoding="utf-8")) == 2
+
+    import_records(
+        library,
+        file="more.bib",
+        path="/more.bib",
+        sha256="m",
+        fmt="bibtex",
+        owner=None,
+        records=[PaperRecord(line=1, title="Compilers Later", authors=("Grace Hopper",), year=2023)],
+    )
+    qtbot.waitUntil(lambda: "Compilers Later" in target.read_text(encoding="utf-8"), timeout=10000)
+
+
+def test_lists_that_cannot_be_re_run_say_why_they_are_not_kept_updated(qtbot, hub, library):
+    hopper = next(a for a in library.list_authors() if a.name == "Grace Hopper")
+    for what in ({"paper_ids": library.paper_ids()[:1]}, {"author_id": hopper.id}, {"view": "recent"}):
+        dialog = open_dialog(qtbot, hub, **what)
+        assert not dialog.keep_updated.isEnabled()
+        assert "tag" in dialog.keep_updated.toolTip() or "search" in dialog.keep_updated.toolTip()
+    whole = open_dialog(qtbot, hub)
+    assert whole.what_label.text() == "Export all 4 papers of the library."
+    assert whole.keep_updated.isEnabled()

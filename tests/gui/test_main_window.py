@@ -199,6 +199,69 @@ def test_a_malformed_search_shows_a_hint_and_keeps_the_results(qtbot, window):
     qtbot.waitUntil(lambda: window.search.hint_text() == "")
 
 
+@pytest.mark.parametrize(
+    ("typed", "hint"),
+    [
+        ('title:"unclosed', "the quote after title: is not closed"),
+        ("year:2021..2019", "the years are the wrong way round: year:2019..2021"),
+    ],
+)
+def test_a_search_that_cannot_run_says_why_and_marks_the_list_as_the_previous_searchs(qtbot, window, typed, hint):
+    qtbot.keyClicks(window.search.line, "venue:ACL")
+    qtbot.waitUntil(lambda: window.table.paper_model.filter.query == "venue:ACL")
+    shown = window.table.count()
+    assert window.table.isEnabled()
+
+    window.search.line.clear()
+    qtbot.keyClicks(window.search.line, typed)
+
+    qtbot.waitUntil(lambda: hint in window.search.hint_text())
+    assert not window.table.isEnabled()  # greyed: these are not the answer to what is typed
+    assert window.count_label.text() == f"{shown} papers for the previous search “venue:ACL”"
+    window.search.line.clear()
+    qtbot.keyClicks(window.search.line, "venue:ACL")  # the same search as before runs again: the list is current
+    qtbot.waitUntil(lambda: window.table.isEnabled())
+    assert window.search.hint_text() == ""
+    assert window.count_label.text() == f"{shown} papers"
+
+
+def test_operator_words_run_but_say_they_are_words(qtbot, window):
+    qtbot.keyClicks(window.search.line, "transformer OR attention")
+    qtbot.waitUntil(lambda: window.table.paper_model.filter.query == "transformer OR attention")
+    assert "“OR” is searched as a word here" in window.search.hint_text()
+    assert window.table.isEnabled()
+
+
+def test_quit_and_preferences_show_their_shortcuts_in_the_menus(window):
+    file_menu = {a.text(): a.shortcut().toString() for a in window.menuBar().actions()[0].menu().actions()}
+    edit_menu = {a.text(): a.shortcut().toString() for a in window.menuBar().actions()[1].menu().actions()}
+    assert file_menu["&Quit"] == "Ctrl+Q"
+    assert edit_menu["&Preferences…"] == "Ctrl+,"
+
+
+def test_preferences_store_the_users_email_for_crossref(qtbot, window, seed_library, monkeypatch):
+    from papershelf.gui.preferences_dialog import PreferencesDialog
+    from papershelf.lookup.service import LookupSettings
+
+    monkeypatch.delenv("PAPERSHELF_CONTACT_EMAIL", raising=False)
+    monkeypatch.setenv("PAPERSHELF_ARXIV_API", "http://127.0.0.1:9/api/query")
+    window.preferences_action.trigger()
+    dialog = next(d for d in window._dialogs if isinstance(d, PreferencesDialog))
+    assert not dialog.fields["lookup.arxiv_api"].isEnabled()  # the environment wins: shown, not editable
+    qtbot.keyClicks(dialog.fields["lookup.contact_email"], "nobody")
+    dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
+    assert "needs an e-mail address" in dialog.error_label.text() and dialog.isVisible()
+
+    dialog.fields["lookup.contact_email"].clear()
+    qtbot.keyClicks(dialog.fields["lookup.contact_email"], "me@uni.example")
+    qtbot.keyClicks(dialog.fields["lookup.timeout"], "7")
+    dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
+
+    assert not dialog.isVisible()
+    settings = LookupSettings.resolve(seed_library)
+    assert (settings.contact, settings.timeout) == ("me@uni.example", 7.0)
+
+
 def test_ctrl_f_puts_the_cursor_in_the_search_line(qtbot, window):
     focus_table(qtbot, window)
     qtbot.keyClick(window.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
@@ -338,6 +401,41 @@ def test_ctrl_e_exports_the_selection_and_a_tag_view_exports_the_tag(qtbot, wind
     window.table.select_ids([])
     window.export_action.trigger()
     assert window._dialogs[-1].tag == "cite-me"
+    assert window._dialogs[-1].what_label.text() == "Export 1 paper tagged “cite-me”."
+    window._dialogs[-1].close()
+
+
+def test_ctrl_e_with_a_search_and_no_selection_exports_what_the_search_shows(qtbot, window, seed_library):
+    window.search.set_text("venue:ACL")
+    shown = window.table.count()
+    assert 0 < shown < seed_library.count_papers()
+    window.table.select_ids([])
+    focus_table(qtbot, window)
+
+    qtbot.keyClick(window.table, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+
+    dialog = window._dialogs[-1]
+    assert sorted(dialog.paper_ids) == sorted(window.table.paper_model.ids())
+    assert dialog.what_label.text() == f"Export {shown} papers matching “venue:ACL”."
+    assert dialog.keep_updated.isEnabled()
+    dialog.close()
+
+
+def test_ctrl_e_on_an_author_page_exports_that_authors_papers(qtbot, window, seed_library):
+    author = max(seed_library.list_authors(), key=lambda a: a.paper_count)
+    window.show_author(author.id)
+    page = window._authors_view.page
+    qtbot.waitUntil(lambda: page.author is not None and page.papers.count() == author.paper_count)
+
+    qtbot.keyClick(page.papers, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+
+    dialog = window._dialogs[-1]
+    assert sorted(dialog.paper_ids) == sorted(page.papers.paper_model.ids())
+    assert dialog.what_label.text() == f"Export {author.paper_count} papers by {author.name}."
+    dialog.close()
+    page.papers.select_ids(page.papers.paper_model.ids()[:2])
+    window.export_action.trigger()
+    assert window._dialogs[-1].what_label.text() == "Export 2 selected papers."
     window._dialogs[-1].close()
 
 

@@ -108,3 +108,29 @@ def test_leaving_edit_mode_shows_the_rendered_note(qtbot, editor):
 def test_the_save_delay_is_short(monkeypatch):
     # "A crash loses at most the last keystrokes": the default debounce must stay well under a second.
     assert note_editor.SAVE_DELAY_MS <= 500
+
+
+def test_math_in_a_note_reads_as_the_abstract_does_and_prices_stay_prices(qtbot, editor):
+    editor.set_editing(True)
+    qtbot.keyClicks(editor.editor, r"Tune $\alpha$ and $\beta$ per batch; it cost $5 and $6. Code: `$x$`")
+    editor.set_editing(False)
+
+    shown = editor.preview.toPlainText()
+    assert "Tune α and β per batch" in shown
+    assert "$5 and $6" in shown and "$x$" in shown  # not math: money, and code
+    assert "\\alpha" not in shown
+
+
+def test_a_markdown_table_is_drawn_with_cell_borders(qtbot, editor):
+    editor.set_editing(True)
+    for line in ("| method | score |", "|---|---|", "| DPO | 1 |"):
+        qtbot.keyClicks(editor.editor, line)
+        qtbot.keyClick(editor.editor, Qt.Key.Key_Return)
+    editor.set_editing(False)
+
+    html = editor.preview.toHtml()
+    assert "border" in render_markdown("| a |\n|---|\n| 1 |")
+    document = editor.preview.document()
+    tables = [frame for frame in document.rootFrame().childFrames() if frame.frameFormat().isTableFormat()]
+    assert tables and tables[0].frameFormat().toTableFormat().border() >= 1
+    assert "DPO" in html

@@ -176,3 +176,27 @@ def test_recently_added_keeps_the_newest_papers_whatever_the_sort(table, library
     assert len(shown) == 200 and set(newer) <= shown
     table.sortByColumn(COLUMN_INDEX["title"], Qt.SortOrder.AscendingOrder)
     assert set(table.paper_model.ids()) == shown  # not the first 200 titles of the whole library
+
+
+def test_a_paper_no_source_names_authors_for_reads_authors_not_listed_in_muted_italics(qtbot, hub, library):
+    from PySide6.QtGui import QGuiApplication, QPalette
+
+    from papershelf.importers.records import PaperRecord
+
+    (paper_id,) = store(
+        library,
+        [PaperRecord(line=1, arxiv_id="2112.07327", authors=(), authors_complete=False, year=2021)],
+        file="listing.txt",
+        fmt="arxiv-listing",
+    )
+    table = PaperTable(hub)
+    qtbot.addWidget(table)
+    model = table.paper_model
+    row = model.row_of(paper_id)
+    cell = model.index(row, COLUMN_INDEX["authors"])
+
+    assert cell.data() == "authors not listed"  # not a bare "et al."
+    assert cell.data(Qt.ItemDataRole.FontRole).italic()
+    muted = QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText)
+    assert cell.data(Qt.ItemDataRole.ForegroundRole) == muted
+    assert cell.data(Qt.ItemDataRole.ToolTipRole) == "authors not listed"

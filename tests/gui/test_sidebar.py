@@ -105,6 +105,56 @@ def test_renaming_onto_an_existing_tag_merges_and_undo_separates_them(sidebar, l
     assert {t.name: t.colour for t in library.list_tags()}["nlp"] == colour
 
 
+def test_renaming_onto_an_existing_name_from_the_menu_asks_before_merging(monkeypatch, sidebar, library, ids):
+    from PySide6.QtWidgets import QMessageBox
+
+    library.add_tag(ids[:3], "nlp")
+    library.add_tag(ids[2:6], "NLP-papers")
+    sidebar.rebuild()
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("nlp-papers", True))
+    asked = []
+    answer = QMessageBox.StandardButton.No
+    monkeypatch.setattr(QMessageBox, "question", lambda parent, title, text, *a: asked.append(text) or answer)
+    rename = next(a for a in sidebar.tag_menu("nlp").actions() if a.text() == "Rename…")
+
+    rename.trigger()
+
+    assert "There is already a tag “NLP-papers” (4 papers). Merge “nlp” into it?" in asked[0]
+    assert tag_names(library) == {"nlp": 3, "NLP-papers": 4}  # No: nothing changed
+    answer = QMessageBox.StandardButton.Yes
+    rename.trigger()
+    assert tag_names(library) == {"NLP-papers": 6}
+    assert sidebar.current_target() == NavTarget("tag", "NLP-papers")
+
+
+def test_every_place_has_its_count_and_duplicates_have_their_own_heading(sidebar, library, ids):
+    assert sidebar.count_text(NavTarget("view", "recent")) == "17"
+    assert sidebar.count_text(NavTarget("authors")) == str(len(library.list_authors()))
+    review = sidebar.item_for(NavTarget("duplicates")).parent()
+    assert review.text() == "REVIEW"
+    assert sidebar.item_for(NavTarget("authors")).parent().text() == "PEOPLE"
+
+
+def test_lookup_sources_read_as_lookups(sidebar, library, ids):
+    from papershelf.importers.records import PaperRecord
+    from papershelf.model.store import import_records
+
+    import_records(
+        library,
+        file="arXiv API",
+        path="https://export.arxiv.org/api/query",
+        sha256="lookup",
+        fmt="lookup-arxiv",
+        owner=None,
+        records=[PaperRecord(line=0, title="Looked Up", arxiv_id="2101.00001", year=2021)],
+    )
+    sidebar.rebuild()
+    source = next(s for s in library.list_sources() if s.format == "lookup-arxiv")
+    item = sidebar.item_for(NavTarget("source", source.id))
+    assert item.text() == "arXiv lookups"
+    assert "looked up on arXiv" in item.toolTip()
+
+
 def test_recolouring_merging_and_deleting_tags(monkeypatch, sidebar, library, ids):
     library.add_tag(ids[:2], "a")
     library.add_tag(ids[5:7], "b")

@@ -1,5 +1,6 @@
 """`papershelf add` and `papershelf complete` end to end against the local stand-in services: what is printed,
-the exit status, and that a dry run leaves the library file as it was."""
+the exit status, that a dry run leaves the library as it was (only its answers are cached), and `papershelf
+config`."""
 
 from __future__ import annotations
 
@@ -18,9 +19,10 @@ def papershelf(library_path, *args) -> int:
 
 
 def dump(path: Path) -> str:
+    """The library file as SQL text, without the lookup cache (which a dry run fills: it is not user data)."""
     connection = sqlite3.connect(path)
     try:
-        return "\n".join(connection.iterdump())
+        return "\n".join(line for line in connection.iterdump() if "lookup_cache" not in line)
     finally:
         connection.close()
 
@@ -71,8 +73,13 @@ def test_complete_dry_run_shows_the_gains_and_leaves_the_file_alone(library_path
     assert "would gain:" in out
     assert "+ title: Understanding and Improving Layer Normalization" in out
     assert "+ doi: 10.5555/papershelf.acl-long.2021.0042" in out
-    assert "dry run: nothing was written" in out
+    assert "dry run: nothing was stored" in out
     assert dump(library_path) == before
+    assert len(fake_api.arxiv_requests) == 1 and len(fake_api.crossref_requests) == 1
+
+    assert papershelf(library_path, "complete") == 0  # storing it now: the answers come from the cache
+
+    assert "Understanding and Improving Layer Normalization" in capsys.readouterr().out
     assert len(fake_api.arxiv_requests) == 1 and len(fake_api.crossref_requests) == 1
 
 
@@ -118,3 +125,50 @@ def test_complete_offline_says_so_once_and_exits_1(library_path, monkeypatch, ca
     assert captured.err.count("are you offline?") == 1
     assert "not looked up: arXiv did not answer" in captured.err
     assert dump(library_path) == before
+
+
+def test_config_lists_sets_reads_and_unsets_the_documented_settings(library_path, capsys, monkeypatch):
+    for name in ("PAPERSHELF_ARXIV_API", "PAPERSHELF_CROSSREF_API", "PAPERSHELF_CONTACT_EMAIL"):
+        monkeypatch.delenv(name, raising=False)
+    assert papershelf(library_path, "config") == 0
+    listing = capsys.readouterr().out
+    assert "lookup.contact_email   (not set)" in listing
+    assert "lookup.arxiv_api       https://export.arxiv.org/api/query  [default]" in listing
+    assert "citekey.pattern" in listing and "$PAPERSHELF_CONTACT_EMAIL overrides it" in listing
+    assert papershelf(library_path, "config", "lookup.contact_email") == 1  # not set: nothing to print
+
+    assert papershelf(library_path, "config", "lookup.contact_email", "me@uni.example") == 0
+    assert papershelf(library_path, "config", "lookup.arxiv_api", "http://127.0.0.1:9") == 0
+    assert papershelf(library_path, "config", "citekey.pattern", "[auth][year]") == 0
+    capsys.readouterr()
+    assert papershelf(library_path, "config", "lookup.contact_email") == 0
+    assert capsys.readouterr().out == "me@uni.example\n"
+    from papershelf.lookup.service import LookupSettings
+    from papershelf.model import Library
+
+    with Library.open(library_path) as library:
+        settings = LookupSettings.resolve(library)
+        assert (settings.contact, settings.arxiv_api) == ("me@uni.example", "http://127.0.0.1:9/api/query")
+        assert library.get_setting("citekey_pattern") == "[auth][year]"
+
+    assert papershelf(library_path, "config", "--unset", "lookup.arxiv_api") == 0
+    assert papershelf(library_path, "config", "--json") == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert listed["lookup.arxiv_api"] == {
+        "value": "https://export.arxiv.org/api/query",
+        "from": "default",
+        "env": "PAPERSHELF_ARXIV_API",
+    }
+    monkeypatch.setenv("PAPERSHELF_CONTACT_EMAIL", "env@uni.example")
+    assert papershelf(library_path, "config", "lookup.contact_email", "--json") == 0
+    assert json.loads(capsys.readouterr().out)["from"] == "environment"
+
+
+def test_config_refuses_unknown_keys_and_bad_values(library_path, capsys):
+    assert papershelf(library_path, "config", "lookup.arxiv_url", "http://x") == 2
+    assert "unknown setting 'lookup.arxiv_url'" in capsys.readouterr().err
+    assert papershelf(library_path, "config", "lookup.contact_email", "not an address") == 2
+    assert "needs an e-mail address" in capsys.readouterr().err
+    assert papershelf(library_path, "config", "lookup.timeout", "-3") == 2
+    assert papershelf(library_path, "config", "citekey.pattern", "[nonsense]") == 2
+    assert "unknown token [nonsense]" in capsys.readouterr().err

@@ -174,17 +174,24 @@ def test_a_users_own_edit_is_never_replaced_by_a_lookup(library, quick):
     assert len(paper.authors) == 8  # what the user did not set is still filled
 
 
-def test_a_dry_run_reports_the_same_gains_and_writes_nothing(library, quick, fake_api):
+def without_cache(library) -> str:
+    return "\n".join(line for line in library.conn.iterdump() if "lookup_cache" not in line)
+
+
+def test_a_dry_run_reports_the_same_gains_and_writes_nothing_but_the_cache(library, quick, fake_api):
     imported(library, LISTING)
     paper_id = library.find_paper_by_identifier(arxiv_id="2105.13868")
-    before = "\n".join(library.conn.iterdump())
+    before = without_cache(library)
 
     preview = complete_records(library, [paper_id], dry_run=True, settings=quick)
 
-    assert "\n".join(library.conn.iterdump()) == before
+    assert without_cache(library) == before
     assert preview.dry_run and preview.papers[0].status == "completed"
+    asked = len(fake_api.seen)
     done = complete_records(library, [paper_id], settings=quick)
     assert [c.field for c in preview.papers[0].gained] == [c.field for c in done.papers[0].gained]
+    # Storing what the preview showed asks nothing again: the preview's answers were cached.
+    assert (len(fake_api.seen), done.requests, done.cached) == (asked, 0, 2)
     assert library.get_paper(paper_id).title == "Learning Relation Alignment for Calibrated Cross-modal Retrieval"
 
 

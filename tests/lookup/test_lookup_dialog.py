@@ -5,13 +5,14 @@ stops a run without writing, and the window's own library sees the result."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 
 from papershelf.gui.hub import LibraryHub
-from papershelf.gui.lookup_dialog import AddByIdentifierDialog, CompleteRecordsDialog
+from papershelf.gui.lookup_dialog import AddByIdentifierDialog, CompleteRecordsDialog, background
 from papershelf.importers.records import PaperRecord
 from papershelf.lookup.service import LookupSettings
 from papershelf.model.store import import_records
@@ -89,12 +90,13 @@ def test_add_is_not_offered_until_something_is_typed(qtbot, hub):
     assert dialog.add_button.isEnabled()
 
 
-def test_a_preview_writes_nothing_and_store_then_completes(qtbot, hub, quick):
+def test_a_preview_writes_nothing_and_store_then_completes_without_asking_again(qtbot, hub, quick, fake_api):
     assert import_file(hub.library, LISTING, as_of=dt.date(2025, 11, 20)).ok
     paper_id = hub.library.find_paper_by_identifier(arxiv_id="2105.13868")
     dialog = CompleteRecordsDialog(hub, None, paper_ids=[paper_id])
     qtbot.addWidget(dialog)
     dialog.settings = quick
+    dialog.show()
     assert "the <b>1</b> selected paper" in dialog.intro.text()
     dialog.preview.setChecked(True)
     before = hub.library.get_paper(paper_id)
@@ -107,8 +109,12 @@ def test_a_preview_writes_nothing_and_store_then_completes(qtbot, hub, quick):
     assert "  + title: Learning Relation Alignment for Calibrated Cross-modal Retrieval | would gain" in lines
     assert "preview" in dialog.totals.text()
     assert not dialog.store_button.isHidden()
+    asked = len(fake_api.seen)
 
-    run(qtbot, dialog, lambda: dialog.start(dry_run=False))
+    with qtbot.waitSignal(dialog.run_finished, timeout=20000):
+        qtbot.mouseClick(dialog.store_button, Qt.MouseButton.LeftButton)
+
+    assert len(fake_api.seen) == asked  # the preview's answers were cached: nothing is asked twice
 
     paper = hub.library.get_paper(paper_id)
     assert paper.title == "Learning Relation Alignment for Calibrated Cross-modal Retrieval"
@@ -147,21 +153,99 @@ def test_a_ticked_looked_up_value_replaces_the_pages_value(qtbot, hub, quick):
     assert hub.library.get_paper(paper_id).title == "Understanding and Improving Layer Normalization"
 
 
-def test_cancel_stops_a_slow_lookup_and_writes_nothing(qtbot, hub, fake_api, library):
+def test_cancel_stops_a_hanging_request_at_once_and_writes_nothing(qtbot, hub, fake_api, library):
     assert import_file(hub.library, LISTING, as_of=dt.date(2025, 11, 20)).ok
-    fake_api.delay = 0.5
+    fake_api.delay = 30.0  # a server that never answers in time
     ids = hub.library.paper_ids()
     dialog = CompleteRecordsDialog(hub)
     qtbot.addWidget(dialog)
-    dialog.settings = LookupSettings.resolve(library, arxiv_interval=0.0, timeout=5.0)
-    assert f"the <b>{len(ids)}</b> incomplete papers of the library" in dialog.intro.text()
+    dialog.settings = LookupSettings.resolve(library, arxiv_interval=0.0, timeout=20.0)
+    assert f"the <b>{len(ids)}</b> papers of the library a lookup can complete" in dialog.intro.text()
+    dialog.show()
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(fake_api.seen) == 1, timeout=5000)
 
-    with qtbot.waitSignal(dialog.run_finished, timeout=20000):
-        dialog.start()
-        qtbot.waitUntil(lambda: len(fake_api.seen) == 1, timeout=5000)
-        dialog.cancel()
+    started = time.monotonic()
+    with qtbot.waitSignal(dialog.run_finished, timeout=1000):
+        qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
 
-    assert dialog.report.cancelled
-    assert "Cancelled: nothing was written" in dialog.totals.text()
+    assert time.monotonic() - started < 0.5  # not the 20 s timeout
+    assert dialog.report.cancelled and not dialog.running
+    assert dialog.totals.text().startswith("Cancelled: nothing from this run was stored.")
+    assert "nothing to do" not in dialog.totals.text().lower() and "did not answer" not in dialog.totals.text()
+    assert dialog.start_button.isEnabled() and dialog.cancel_button.isHidden()
+    # The abandoned run ends by itself shortly after (its helper request is left to time out); nothing is stored.
+    qtbot.waitUntil(lambda: not background().runs, timeout=3000)
     assert all(paper.title is None for paper in hub.library.get_papers(ids))
-    assert not dialog.running
+
+
+def test_closing_the_dialog_during_a_hanging_request_does_not_block(qtbot, hub, fake_api, library):
+    assert import_file(hub.library, LISTING, as_of=dt.date(2025, 11, 20)).ok
+    fake_api.delay = 30.0
+    dialog = CompleteRecordsDialog(hub)
+    qtbot.addWidget(dialog)
+    dialog.settings = LookupSettings.resolve(library, arxiv_interval=0.0, timeout=20.0)
+    dialog.show()
+    assert dialog.start()
+    qtbot.waitUntil(lambda: len(fake_api.seen) == 1, timeout=5000)
+
+    started = time.monotonic()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+
+    assert time.monotonic() - started < 0.5
+    assert not dialog.isVisible()
+    qtbot.waitUntil(lambda: not background().runs, timeout=3000)
+    assert all(paper.title is None for paper in hub.library.get_papers(hub.library.paper_ids()))
+
+
+def test_the_dialog_asks_for_the_users_email_and_crossref_is_then_told(qtbot, hub, fake_api, monkeypatch):
+    monkeypatch.delenv("PAPERSHELF_CONTACT_EMAIL")
+    dialog = AddByIdentifierDialog(hub)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.contact_edit.isVisible()
+    dialog.editor.setPlainText("10.5555/papershelf.jtrm.2020.012")
+    qtbot.keyClicks(dialog.contact_edit, "not an address")
+    assert not dialog.start()
+    assert "is not an e-mail address" in dialog.status.text()
+
+    dialog.contact_edit.clear()
+    qtbot.keyClicks(dialog.contact_edit, "me@uni.example")
+    with qtbot.waitSignal(dialog.run_finished, timeout=20000):
+        qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+
+    assert hub.library.get_setting("lookup.contact_email") == "me@uni.example"
+    assert not dialog.contact_edit.isVisible()
+    assert {seen.headers["User-Agent"] for seen in fake_api.seen} == {
+        "Papershelf/0.1.0 (desktop reference manager; mailto:me@uni.example)"
+    }
+    again = AddByIdentifierDialog(hub)
+    qtbot.addWidget(again)
+    assert again.contact_row.isHidden()  # asked once per library
+
+
+def test_the_complete_dialog_says_how_its_count_relates_to_the_sidebars(qtbot, hub, seed_library):
+    dialog = CompleteRecordsDialog(hub)
+    qtbot.addWidget(dialog)
+    incomplete = hub.library.count_papers("incomplete")
+
+    assert dialog.count > incomplete
+    assert f"(the {incomplete} <i>Incomplete records</i> of the sidebar, and {dialog.count - incomplete} more" in (
+        dialog.intro.text()
+    )
+
+
+def test_error_text_takes_its_colour_from_the_palette(qtbot, hub, monkeypatch):
+    from papershelf.gui.app import dark_palette
+
+    monkeypatch.delenv("PAPERSHELF_CONTACT_EMAIL", raising=False)
+    dialog = AddByIdentifierDialog(hub)
+    qtbot.addWidget(dialog)
+    dialog.setPalette(dark_palette())
+    dialog.show()
+    dialog.editor.setPlainText("2112.07327")
+    qtbot.keyClicks(dialog.contact_edit, "oops")
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+
+    assert "#b00020" not in dialog.status.text()  # the light-window red is unreadable on a dark window
+    assert "#f28b82" in dialog.status.text()

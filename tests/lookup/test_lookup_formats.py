@@ -29,6 +29,12 @@ FIXTURES = Path(__file__).parents[1] / "fixtures" / "lookup"
         ("doi:10.1000/XYZ.Abc", "doi", "10.1000/xyz.abc", None),
         ("https://doi.org/10.18653/v1/2021.acl-long.42", "doi", "10.18653/v1/2021.acl-long.42", None),
         ("http://dx.doi.org/10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-0", "doi", None, None),
+        # A closing parenthesis the DOI opened is part of it; a link's query and fragment are not.
+        ("https://dx.doi.org/10.1000/xyz(1)", "doi", "10.1000/xyz(1)", None),
+        ("10.1000/xyz(1)", "doi", "10.1000/xyz(1)", None),
+        ("https://doi.org/10.1000/xyz?foo=bar", "doi", "10.1000/xyz", None),
+        ("https://doi.org/10.1000/xyz#section-2", "doi", "10.1000/xyz", None),
+        ("https://doi.org/10.1000/a%2Fb", "doi", "10.1000/a/b", None),
         # arXiv's own DataCite DOI names the preprint: it is looked up as the arXiv id.
         ("10.48550/arXiv.2112.07327", "arxiv", "2112.07327", None),
     ],

@@ -188,6 +188,48 @@ def test_arxiv_requests_are_spaced_by_the_configured_interval(library, fake_api)
     assert len(fake_api.crossref_requests) == 3  # Crossref has its own (here: no) spacing
 
 
+def test_two_processes_back_to_back_keep_arxivs_three_seconds(tmp_path, fake_api):
+    """Two `papershelf add` runs started together: one waits for the other's request to end, then 3 s more
+    (the shared lock and timestamp file in the user's cache folder; HOME is the test's own)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "papershelf", "--library", str(tmp_path / f"{n}.sqlite"), "add", arxiv_id],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for n, arxiv_id in enumerate(["2105.13868", "1911.07013"])
+    ]
+    for run in runs:
+        _out, err = run.communicate(timeout=60)
+        assert run.returncode == 0, err.decode()
+
+    arrivals = sorted(seen.at for seen in fake_api.arxiv_requests)
+    assert len(arrivals) == 2
+    assert arrivals[1] - arrivals[0] >= 2.95
+
+
+def test_cancel_interrupts_a_request_the_server_never_answers(library, listing_paper, fake_api):
+    fake_api.delay = 10.0
+    settings = LookupSettings.resolve(library, arxiv_interval=0.0, timeout=20.0)
+    before = dump(library)
+    started = time.monotonic()
+
+    report = complete_records(
+        library, [listing_paper], settings=settings, cancelled=lambda: time.monotonic() - started > 0.5
+    )
+
+    assert time.monotonic() - started < 1.5  # not the 10 s of the server nor the 20 s timeout
+    assert report.cancelled and report.papers[0].status == "skipped"
+    assert report.unreachable == {}  # cancelling is not the service failing
+    assert dump(library) == before
+
+
 def test_the_default_spacing_for_arxiv_is_three_seconds(library, fake_api):
     assert LookupSettings.resolve(library).arxiv_interval == 3.0
 
@@ -211,8 +253,19 @@ def test_crossref_and_arxiv_are_told_who_asks(library, fake_api, quick):
     add_identifiers(library, ["2105.13868"], settings=quick)
 
     agents = {seen.headers["User-Agent"] for seen in fake_api.seen}
-    assert agents == {"Papershelf/0.1.0 (mailto:tests@papershelf.invalid)"}
+    assert agents == {"Papershelf/0.1.0 (desktop reference manager; mailto:tests@papershelf.invalid)"}
     assert {seen.path for seen in fake_api.seen} == {"/api/query", "/works/10.5555/papershelf.acl-long.2021.0042"}
+
+
+def test_without_the_users_email_no_address_is_made_up(library, fake_api, monkeypatch):
+    monkeypatch.delenv("PAPERSHELF_CONTACT_EMAIL")
+    settings = LookupSettings.resolve(library, arxiv_interval=0.0, crossref_interval=0.0)
+
+    add_identifiers(library, ["2105.13868"], settings=settings)
+
+    assert settings.contact is None
+    agents = {seen.headers["User-Agent"] for seen in fake_api.seen}
+    assert agents == {"Papershelf/0.1.0 (desktop reference manager)"}
 
 
 def test_the_endpoints_and_contact_come_from_settings_when_the_environment_says_nothing(library, monkeypatch):
