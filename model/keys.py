@@ -127,13 +127,13 @@ def _now() -> str:
 def add_autoexport(library: Library, path: str, fmt: str, tag: str | None = None, query: str | None = None) -> int:
     """Remember a file to keep in sync; adding the same path again replaces its selection and format."""
     with library.transaction() as conn:
-        conn.execute(
-            "INSERT INTO autoexports(path, format, tag, query, created_at) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT(path) DO UPDATE SET format = excluded.format, tag = excluded.tag, query = excluded.query, "
-            "last_error = NULL",
-            (path, fmt, tag, query, _now()),
-        )
-        return conn.execute("SELECT id FROM autoexports WHERE path = ?", (path,)).fetchone()[0]
+        table = library.db["autoexports"]
+        row = conn.execute("SELECT id FROM autoexports WHERE path = ?", (path,)).fetchone()
+        if row:
+            table.update(row[0], {"format": fmt, "tag": tag, "query": query, "last_error": None})
+            return row[0]
+        table.insert({"path": path, "format": fmt, "tag": tag, "query": query, "created_at": _now()})
+        return table.last_rowid
 
 
 def list_autoexports(library: Library) -> list[AutoExportRow]:

@@ -71,6 +71,9 @@ class Library:
         self.closed = False
         self.read_only_reason: str | None = None  # set when the file or folder is not writable
         self.notices: list[str] = []  # what the user should be told about this opening (read-only, backup failed)
+        # sqlite-utils writes the one-row changes (settings, tags, the lookup cache, auto-exports): inside our
+        # BEGIN IMMEDIATE it nests with SAVEPOINTs, so it never commits half an operation. The bulk paths of an
+        # import stay plain executemany: insert_all measured 2.5x slower there, on the hottest loop we have.
         self.db = sqlite_utils.Database(connection)
         self._listeners: list[Callable[[Change], None]] = []
         self._pending: list[Change] = []
@@ -272,11 +275,8 @@ class Library:
         return json.loads(row[0]) if row else default
 
     def set_setting(self, key: str, value: Any) -> None:
-        with self.transaction() as conn:
-            conn.execute(
-                "INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
-                (key, json.dumps(value)),
-            )
+        with self.transaction():
+            self.db["settings"].upsert({"key": key, "value": json.dumps(value)}, pk="key")
 
     # ------------------------------------------------------------------ papers: reading
     def _view_clause(self, view: str) -> str:
@@ -632,11 +632,9 @@ class Library:
         if not create:
             return None
         count = self.conn.execute("SELECT count(*) FROM tags").fetchone()[0]
-        cursor = self.conn.execute(
-            "INSERT INTO tags(name, colour, created_at) VALUES (?, ?, ?)",
-            (name, _TAG_COLOURS[count % len(_TAG_COLOURS)], now()),
-        )
-        return cursor.lastrowid
+        table = self.db["tags"]
+        table.insert({"name": name, "colour": _TAG_COLOURS[count % len(_TAG_COLOURS)], "created_at": now()})
+        return table.last_rowid
 
     def add_tag(self, paper_ids: Iterable[int], tag: str) -> Change:
         ids = sorted(set(paper_ids))

@@ -91,12 +91,10 @@ def cache_get(
 
 
 def cache_put(library: Library, service: str, identifier: str, status: int, body: str) -> None:
-    with library.transaction() as conn:
-        conn.execute(
-            "INSERT INTO lookup_cache(service, identifier, fetched_at, status, body) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT(service, identifier) DO UPDATE SET fetched_at = excluded.fetched_at, "
-            "status = excluded.status, body = excluded.body",
-            (service, identifier, now(), status, body),
+    with library.transaction():
+        library.db["lookup_cache"].upsert(
+            {"service": service, "identifier": identifier, "fetched_at": now(), "status": status, "body": body},
+            pk=("service", "identifier"),
         )
 
 
