@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from papershelf.gui import display
 from papershelf.gui.detail_pane import DetailPane
 from papershelf.gui.hub import LibraryHub
-from papershelf.gui.paper_table import PaperTable
+from papershelf.gui.paper_table import FIRST_SCREEN_ROWS, PaperTable
 from papershelf.gui.search_bar import SEARCH_HELP, SearchBar
 from papershelf.gui.settings import app_settings
 from papershelf.gui.sidebar import ALL_PAPERS, NavTarget, Sidebar
@@ -79,7 +79,10 @@ class MainWindow(QMainWindow):
 
         self.papers_page = QWidget(self.stack)
         self.search = SearchBar(self.papers_page)
-        self.table = PaperTable(self.hub, self.papers_page, settings_key="main/paper_table")
+        # The first screen of rows now, the rest (and the sidebar's counts) just after the window first painted.
+        self.table = PaperTable(
+            self.hub, self.papers_page, settings_key="main/paper_table", first_rows=FIRST_SCREEN_ROWS
+        )
         self.empty_hint = QLabel(
             "<h3>Your library is empty</h3><p>Import a researcher's publication page or a .bib file with "
             "<b>File ▸ Import…</b> (Ctrl+I), or drop files on this window.</p>",
@@ -416,7 +419,7 @@ class MainWindow(QMainWindow):
 
     def _update_empty_hint(self) -> None:
         empty = (
-            self.table.count() == 0
+            self.table.paper_model.rowCount() == 0  # no first rows: none at all
             and self.target == ALL_PAPERS
             and not self.search.text().strip()
             and self.library.count_papers("all") == 0
@@ -426,6 +429,9 @@ class MainWindow(QMainWindow):
     def _update_counts(self) -> None:
         if self.stack.currentWidget() is not self.papers_page:
             self.count_label.setText("")
+            return
+        if not self.table.complete:
+            self.count_label.setText("")  # only the first screen is read: its row count is not the count
             return
         text = display.plural(self.table.count(), "paper")
         selected = len(self.table.selected_ids())

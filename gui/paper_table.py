@@ -2,8 +2,9 @@
 
 The model holds only the sorted ids of the current view (`Library.paper_ids`, sorted in SQL) and fetches the
 rows a view paints through `Library.get_papers` in pages, keeping a small LRU cache, so a 100,000-paper library
-opens at once and scrolls smoothly. Sorting is a new sorted id query and a model reset: no
-QSortFilterProxyModel, which would need every row in memory. No SQL here.
+opens at once and scrolls smoothly. The main window reads only the first screen of ids before it first paints
+and the rest just after (`first_rows`: reading 100,000 ids is a noticeable part of opening). Sorting is a new
+sorted id query and a model reset: no QSortFilterProxyModel, which would need every row in memory. No SQL here.
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import (
     QAbstractTableModel,
     QByteArray,
+    QEvent,
     QItemSelection,
     QItemSelectionModel,
     QMimeData,
@@ -71,6 +73,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("key", "Key", "citekey", 120),
 )
 COLUMN_INDEX = {column.key: number for number, column in enumerate(COLUMNS)}
+# Rows a window reads before it first paints (more than the tallest screen shows; one page of row texts).
+FIRST_SCREEN_ROWS = 150
 # The title takes the width the other columns leave, but never less than this: below it, scroll sideways.
 TITLE_MIN_WIDTH = 200
 
@@ -94,6 +98,34 @@ class _Row:
     texts: tuple[str, ...]
     untitled: bool
     unauthored: bool  # no source names any author: the cell shows a muted fallback
+
+
+class _AfterFirstPaint(QObject):
+    """Calls a function once, from the event loop, just after a widget first painted; see `after_first_paint`."""
+
+    def __init__(self, widget: QWidget, callback: Callable[[], object]) -> None:
+        super().__init__(widget)  # goes with the widget: never called once the widget is gone
+        self._callback = callback
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._fire)
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            self._timer.start()  # runs once this paint (and the rest of the window's) is done
+        return False
+
+    def _fire(self) -> None:
+        # No deleteLater(): it goes with its widget (deleting it from its own timer crashed a test teardown).
+        self._callback()
+
+
+def after_first_paint(widget: QWidget, callback: Callable[[], object]) -> QObject:
+    """Run `callback` once the widget has painted for the first time, so a window shows before slower work."""
+    return _AfterFirstPaint(widget, callback)
 
 
 def encode_paper_ids(ids: Sequence[int], keys: Sequence[str] = ()) -> QMimeData:
@@ -141,6 +173,8 @@ class PaperTableModel(QAbstractTableModel):
         self._tag_colours: dict[str, str] | None = None
         self.fetches = 0  # how many pages were read; lets tests see that rows are fetched lazily
         self.loaded = False
+        # False while only the first rows of the query are held (`reload(limit=…)`); `load_rest` reads the others.
+        self.complete = True
         if load:
             self.reload()
 
@@ -158,12 +192,14 @@ class PaperTableModel(QAbstractTableModel):
         return self._sort_order
 
     def ids(self) -> list[int]:
+        self.load_rest()
         return list(self._ids)
 
     def paper_id(self, row: int) -> int | None:
         return self._ids[row] if 0 <= row < len(self._ids) else None
 
     def row_of(self, paper_id: int) -> int | None:
+        self.load_rest()  # a paper past the first rows is still in the list
         if self._row_of is None:
             self._row_of = {pid: row for row, pid in enumerate(self._ids)}
         return self._row_of.get(paper_id)
@@ -172,7 +208,9 @@ class PaperTableModel(QAbstractTableModel):
         entry = self._row(row)
         return entry.paper if entry else None
 
-    def _query(self, paper_filter: PaperFilter, column: int, order: Qt.SortOrder) -> list[int]:
+    def _query(
+        self, paper_filter: PaperFilter, column: int, order: Qt.SortOrder, limit: int | None = None
+    ) -> list[int]:
         sort_key = COLUMNS[column].sort_key or "added"
         try:
             return self.library.paper_ids(
@@ -183,6 +221,7 @@ class PaperTableModel(QAbstractTableModel):
                 view=paper_filter.view,
                 order_by=sort_key,
                 descending=order == Qt.SortOrder.DescendingOrder,
+                limit=limit,
             )
         except sqlite3.OperationalError as error:
             # The search module quotes every word, so this is unexpected; still a hint, never a crash.
@@ -199,10 +238,34 @@ class PaperTableModel(QAbstractTableModel):
         if 0 <= column < len(COLUMNS) and COLUMNS[column].sort_key is not None:
             self._sort_column, self._sort_order = column, order
 
-    def reload(self) -> None:
-        """Run the current query (the first time, or to start over)."""
+    def reload(self, *, limit: int | None = None) -> None:
+        """Run the current query (the first time, or to start over). With `limit`, hold only its first rows
+        (a window's first screen; reading 100,000 ids takes a noticeable moment) until `load_rest`."""
         self._rows.clear()
-        self._replace_ids(self._query(self._filter, self._sort_column, self._sort_order))
+        ids = self._query(self._filter, self._sort_column, self._sort_order, limit)
+        self._replace_ids(ids, complete=limit is None or len(ids) < limit)
+
+    def load_rest(self) -> bool:
+        """Read the rows past the first ones `reload(limit=…)` held, appending them (the view keeps its
+        selection and scroll); returns True when the rows had to be replaced instead (the library changed)."""
+        if self.complete:
+            return False
+        try:
+            ids = self._query(self._filter, self._sort_column, self._sort_order)
+        except QueryError:
+            ids = []
+        held = len(self._ids)
+        if ids[:held] != self._ids:
+            self._replace_ids(ids)
+            return True
+        if len(ids) > held:
+            self.beginInsertRows(QModelIndex(), held, len(ids) - 1)
+            self._ids = ids
+            self._row_of = None
+            self.complete = True
+            self.endInsertRows()
+        self.complete = True
+        return False
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS) or COLUMNS[column].sort_key is None:
@@ -258,11 +321,12 @@ class PaperTableModel(QAbstractTableModel):
             column = COLUMN_INDEX["tags"]
             self.dataChanged.emit(self.index(0, column), self.index(len(self._ids) - 1, column))
 
-    def _replace_ids(self, ids: list[int]) -> None:
+    def _replace_ids(self, ids: list[int], *, complete: bool = True) -> None:
         self.beginResetModel()
         self._ids = ids
         self._row_of = None
         self.loaded = True
+        self.complete = complete
         self.endResetModel()
 
     # ------------------------------------------------------------------ fetching rows
@@ -454,7 +518,16 @@ class PaperTable(QTableView):
     paper_activated = Signal(int)  # double click or Enter on a paper
     count_changed = Signal(int)  # how many papers the current filter shows
 
-    def __init__(self, hub: LibraryHub, parent: QWidget | None = None, *, settings_key: str = "paper_table") -> None:
+    def __init__(
+        self,
+        hub: LibraryHub,
+        parent: QWidget | None = None,
+        *,
+        settings_key: str = "paper_table",
+        first_rows: int | None = None,
+    ) -> None:
+        """`first_rows` reads only that many ids at first and the rest just after the table first painted (the
+        main window, so that a 100,000-paper library shows at once); until then `count()` reads them all."""
         super().__init__(parent)
         self.hub = hub
         self.settings_key = settings_key
@@ -496,7 +569,10 @@ class PaperTable(QTableView):
         self._save_timer.timeout.connect(self.save_state)
         self._fitting = False
         self.restore_state()
-        self.paper_model.reload()
+        self.paper_model.reload(limit=first_rows)
+        self._count_untold = not self.paper_model.complete  # count_changed is owed once the rest is read
+        if self._count_untold:
+            after_first_paint(self.viewport(), self.load_rest)
         self.setSortingEnabled(True)
         header.sectionResized.connect(self._section_resized)
         header.sectionResized.connect(self._state_changed)
@@ -548,7 +624,24 @@ class PaperTable(QTableView):
         return self.paper_model.paper_id(index.row()) if index.isValid() else None
 
     def count(self) -> int:
+        """How many papers the current filter shows (reading the rest of them first if need be)."""
+        self.load_rest()
         return self.paper_model.rowCount()
+
+    @property
+    def complete(self) -> bool:
+        """False while the table holds only its first rows (see `first_rows`): its row count is not the count."""
+        return self.paper_model.complete
+
+    def load_rest(self) -> None:
+        """Read the rows past the first screen now, if they are still to come; the selection stays."""
+        if not self.paper_model.complete:
+            selected, current = self.selected_ids(), self.current_id()
+            if self.paper_model.load_rest():
+                self._restore_selection(selected, current)
+        if self._count_untold:  # also when a sort or a library change read them all in the meantime
+            self._count_untold = False
+            self.count_changed.emit(self.paper_model.rowCount())
 
     def select_ids(self, ids: Iterable[int], current: int | None = None) -> bool:
         """Select these papers (those the filter shows); returns True when at least one was selected."""
@@ -752,11 +845,13 @@ def _filter_kwargs(paper_filter: PaperFilter) -> dict[str, object]:
 
 __all__ = [
     "COLUMNS",
+    "FIRST_SCREEN_ROWS",
     "PAPER_IDS_MIME",
     "PaperFilter",
     "PaperIdRole",
     "PaperTable",
     "PaperTableModel",
+    "after_first_paint",
     "decode_paper_ids",
     "encode_paper_ids",
 ]

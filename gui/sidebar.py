@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 
 from papershelf.gui import display
 from papershelf.gui.hub import LibraryHub
-from papershelf.gui.paper_table import PAPER_IDS_MIME, decode_paper_ids
+from papershelf.gui.paper_table import PAPER_IDS_MIME, after_first_paint, decode_paper_ids
 from papershelf.gui.undo import (
     add_tag_command,
     delete_tag_command,
@@ -61,6 +61,8 @@ VIEW_TIPS = {
     "incomplete": "Papers without a title, without a full author list, or without a year",
     "trash": "Papers moved to the trash: restore them, or empty the trash",
 }
+AUTHORS_TIP = "Everybody in the library, searchable"
+DUPLICATES_TIP = "Papers and people that may be the same: review them side by side"
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,8 @@ class Sidebar(QTreeView):
     target_selected = Signal(object)  # a NavTarget
 
     def __init__(self, hub: LibraryHub, parent: QWidget | None = None, *, deferred: bool = False) -> None:
-        """`deferred` fills the counts once the event loop runs, so a window paints its table first."""
+        """`deferred` shows the places without counts, tags or sources at first and fills them in just after the
+        sidebar first painted, so a window on a large library paints at once."""
         super().__init__(parent)
         self.hub = hub
         self.library = hub.library
@@ -149,9 +152,10 @@ class Sidebar(QTreeView):
         self._rebuild_timer.setInterval(REBUILD_DELAY_MS)
         self._rebuild_timer.timeout.connect(self.rebuild)
         self._wanted: NavTarget | None = ALL_PAPERS  # a place chosen before the items exist
+        self._counted = False  # False until the first rebuild read the counts, tags and sources
         if deferred:
-            self._rebuild_timer.setInterval(0)
-            self._rebuild_timer.start()
+            self._show_uncounted()
+            after_first_paint(self.viewport(), self._first_rebuild)
         else:
             self.rebuild()
         hub.changed.connect(self._library_changed)
@@ -197,10 +201,38 @@ class Sidebar(QTreeView):
         self._items[target.key()] = item
         return item
 
+    def _show_uncounted(self) -> None:
+        """The places that are always there, without their counts, until the first rebuild (no query)."""
+        self._rebuilding = True
+        try:
+            section = self._section("library", "Library")
+            for view, label in VIEW_LABELS:
+                self._entry(section, NavTarget("view", view), label, None, VIEW_TIPS[view])
+            self._entry(self._section("people", "People"), NavTarget("authors"), "Authors", None, AUTHORS_TIP)
+            section = self._section("review", "Review")
+            self._entry(section, NavTarget("duplicates"), "Possible duplicates", None, DUPLICATES_TIP)
+            self._section("tags", "Tags")
+            self._section("sources", "Sources")
+            self.expandAll()
+        finally:
+            self._rebuilding = False
+        if self._wanted is not None:
+            self.select(self._wanted, emit=False)
+
+    @property
+    def counted(self) -> bool:
+        """Whether the counts, tags and sources are in (a deferred sidebar fills them after its first paint)."""
+        return self._counted
+
+    def _first_rebuild(self) -> None:
+        if not self._counted:
+            self.rebuild()
+
     def rebuild(self) -> None:
         """Re-read every count and list, keeping the current place and which sections are folded."""
         self._rebuild_timer.setInterval(REBUILD_DELAY_MS)
         self._rebuild_timer.stop()
+        self._counted = True
         current = self._wanted or self.current_target()
         self._wanted = None
         for key, section in self._sections.items():
@@ -225,7 +257,7 @@ class Sidebar(QTreeView):
                 NavTarget("authors"),
                 "Authors",
                 library.count_authors(),
-                "Everybody in the library, searchable",
+                AUTHORS_TIP,
             )
             # Its own heading: the queue holds papers as well as people, and it is work to do, not a place.
             section = self._section("review", "Review")
@@ -235,7 +267,7 @@ class Sidebar(QTreeView):
                 NavTarget("duplicates"),
                 "Possible duplicates",
                 duplicates,
-                "Papers and people that may be the same: review them side by side",
+                DUPLICATES_TIP,
             )
             if duplicates:
                 font = QFont(self.font())
@@ -313,9 +345,10 @@ class Sidebar(QTreeView):
         return self.visualRect(item.index()) if item is not None else None
 
     def select(self, target: NavTarget, *, emit: bool = True) -> bool:
-        if not self._items and self._rebuild_timer.isActive():
-            self._wanted = target  # the counts are still to come; select it when they are in
-            return True
+        if not self._counted:
+            self._wanted = target  # the counts, tags and sources are still to come; select it when they are in
+            if self.item_for(target) is None:
+                return True
         item = self.item_for(target)
         if item is None:
             return False
@@ -337,6 +370,8 @@ class Sidebar(QTreeView):
             return
         target = self._target_at(current)
         if target is not None:
+            if not self._counted:
+                self._wanted = target  # chosen before the counts came in: still the place once they have
             self.target_selected.emit(target)
 
     def count_text(self, target: NavTarget) -> str:

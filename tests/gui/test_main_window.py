@@ -48,6 +48,8 @@ def window(qtbot, hub):
     win.resize(1400, 860)
     win.show()
     qtbot.waitExposed(win)
+    # The sidebar's counts and the rows past the first screen come just after the first paint.
+    qtbot.waitUntil(lambda: win.sidebar.counted and win.table.complete)
     win.activateWindow()
     yield win
     dispose(win)
@@ -517,3 +519,49 @@ def test_lookup_dialogs_open_from_the_menus(window, qtbot):
     assert dialogs and dialogs[0].isVisible()
     for dialog in list(window._dialogs):
         dialog.close()
+
+
+def test_a_library_longer_than_the_first_screen_opens_at_once_and_then_shows_every_paper(qtbot, library):
+    from papershelf.gui.paper_table import COLUMN_INDEX, FIRST_SCREEN_ROWS
+
+    total = 2 * FIRST_SCREEN_ROWS + 7
+    store(library, make_records(total))
+    newest_first = library.paper_ids(order_by="added", descending=True)
+    hub = LibraryHub(library, watch_interval_ms=0)
+    window = MainWindow(hub)
+    try:
+        # Before the first paint: the first screen of rows, and no count that would read as the whole library.
+        assert window.table.paper_model.rowCount() == FIRST_SCREEN_ROWS
+        assert window.count_label.text() == ""
+        window.resize(1100, 700)
+        window.show()
+        qtbot.waitExposed(window)
+        qtbot.waitUntil(lambda: window.table.paper_model.rowCount() == total)
+        qtbot.waitUntil(lambda: window.sidebar.count_text(NavTarget("view", "all")) == f"{total:,}")
+        assert window.count_label.text() == f"{total} papers"
+        assert window.sidebar.count_text(NavTarget("view", "trash")) == "0"
+        assert window.table.paper_model.ids() == newest_first
+
+        # The last paper is reachable: the scrollbar goes all the way and Ctrl+End selects it.
+        table = window.table
+        table.setFocus()
+        qtbot.waitUntil(table.hasFocus)
+        bar = table.verticalScrollBar()
+        bar.setValue(bar.maximum())
+        last = table.paper_model.index(total - 1, COLUMN_INDEX["title"])
+        qtbot.waitUntil(lambda: table.viewport().rect().intersects(table.visualRect(last)))
+        assert last.data() == library.get_paper(newest_first[-1]).title
+        table.select_row(0)
+        qtbot.keyClick(table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+        assert table.current_id() == newest_first[-1]
+        qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualRect(last).center())
+        assert table.selected_ids() == [newest_first[-1]]
+        assert window.detail.title.text() == last.data()
+
+        # Sorting still orders every paper, not the first screen's.
+        table.sortByColumn(COLUMN_INDEX["title"], Qt.SortOrder.DescendingOrder)
+        assert table.paper_model.ids() == library.paper_ids(order_by="title", descending=True)
+        assert window.count_label.text().startswith(f"{total} papers")
+    finally:
+        dispose(window)
+        hub.close()

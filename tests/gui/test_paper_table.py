@@ -72,6 +72,41 @@ def test_rows_are_fetched_lazily_a_page_at_a_time(library):
     assert len(model._rows) <= 300  # the cache stays small however far one scrolls
 
 
+def test_the_model_stays_sound_reading_its_first_rows_then_the_rest(qtmodeltester, library, ids):
+    model = PaperTableModel(library, load=False)
+    model.reload(limit=25)
+    assert model.rowCount() == 25 and not model.complete
+    qtmodeltester.check(model)
+    assert model.load_rest() is False  # appended, not replaced
+    assert model.complete and model.ids() == library.paper_ids(order_by="added", descending=True)
+    qtmodeltester.check(model)
+
+
+def test_the_first_rows_then_the_rest_keep_the_order_and_the_selection(qtbot, hub, ids):
+    widget = PaperTable(hub, first_rows=25)
+    qtbot.addWidget(widget)
+    model = widget.paper_model
+    assert model.rowCount() == 25 and not widget.complete
+    widget.selectRow(3)
+    chosen = widget.selected_ids()
+    assert chosen == [model.paper_id(3)] and not widget.complete
+    counts = []
+    widget.count_changed.connect(counts.append)
+    widget.resize(1100, 600)
+    widget.show()
+    qtbot.waitUntil(lambda: counts == [60])  # read just after the first paint
+    assert widget.complete and model.rowCount() == 60
+    assert model.ids() == widget.hub.library.paper_ids(order_by="added", descending=True)
+    assert widget.selected_ids() == chosen
+
+
+def test_a_table_not_yet_painted_reads_the_rest_when_asked(qtbot, hub, ids):
+    widget = PaperTable(hub, first_rows=25)
+    qtbot.addWidget(widget)
+    assert widget.count() == 60 and widget.complete
+    assert widget.select_ids([ids[0]]) and widget.selected_ids() == [ids[0]]
+
+
 def test_columns_show_readable_values(table, library, ids):
     model = table.paper_model
     paper = library.get_papers([ids[0]])[0]
