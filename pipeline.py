@@ -17,7 +17,7 @@ from papershelf.importers.errors import ImporterError
 from papershelf.importers.normalize import normalize_batch
 from papershelf.importers.records import ImportBatch, OwnerProfile, ParseContext, ParseWarning
 from papershelf.model.library import Library, LibraryError
-from papershelf.model.store import ImportCancelled, import_records
+from papershelf.model.store import ImportCancelled, KnownFile, find_identical_import, import_records
 
 
 @dataclass
@@ -76,6 +76,23 @@ def parse_file(
     data: bytes | None = None,
 ):
     """Read and parse one file into (format, normalized batch, sha256); raises ImporterError."""
+    data, text, importer = read_file(path, format_name=format_name, data=data)
+    as_of = capture_date(path, as_of)
+    return parse_text(path, importer, text, data, as_of=as_of, owner=owner, forced=bool(format_name))
+
+
+def capture_date(path: Path, as_of: dt.date | None) -> dt.date:
+    """The day the page was captured: given, else the file's modification day."""
+    if as_of is None:
+        try:
+            as_of = dt.date.fromtimestamp(path.stat().st_mtime)
+        except OSError:
+            as_of = dt.date.today()
+    return as_of
+
+
+def read_file(path: Path, *, format_name: str | None = None, data: bytes | None = None) -> tuple[bytes, str, Importer]:
+    """Read, decode and detect one file (the steps before parsing): its bytes, its text and its importer."""
     name = str(path)
     if data is None:
         try:
@@ -110,11 +127,21 @@ def parse_file(
                 source=name,
             )
         importer = detection.importer
-    if as_of is None:
-        try:
-            as_of = dt.date.fromtimestamp(path.stat().st_mtime)
-        except OSError:
-            as_of = dt.date.today()
+    return data, text, importer
+
+
+def parse_text(
+    path: Path,
+    importer: Importer,
+    text: str,
+    data: bytes,
+    *,
+    as_of: dt.date,
+    owner: str | None = None,
+    forced: bool = False,
+):
+    """Parse and normalize a read file: (format, normalized batch, sha256, as_of); raises ImporterError."""
+    name = str(path)
     context = ParseContext(source_name=name, as_of=as_of, owner=owner)
     try:
         batch = importer.parse(text, context)
@@ -131,7 +158,7 @@ def parse_file(
         batch.owner = replace(batch.owner, name=owner, aliases=(*batch.owner.aliases, batch.owner.name))
     if not batch.papers:
         # An owner and a source with no papers is junk in the library: most often the wrong --format.
-        raise ImporterError(_no_papers(importer, text, path, batch, forced=bool(format_name)), source=name)
+        raise ImporterError(_no_papers(importer, text, path, batch, forced=forced), source=name)
     return importer.name, normalize_batch(batch), hashlib.sha256(data).hexdigest(), as_of
 
 
@@ -168,7 +195,23 @@ def import_file(
     path = Path(path)
     report = FileReport(file=path.name, path=str(path))
     try:
-        fmt, batch, sha, as_of = parse_file(path, format_name=format_name, as_of=as_of, owner=owner)
+        data, text, importer = read_file(path, format_name=format_name)
+        as_of = capture_date(path, as_of)
+        # A file imported before, byte for byte, changes nothing: known by its hash before it is parsed (a big
+        # page takes seconds to parse).
+        known = _known_file(library, path, importer.name, hashlib.sha256(data).hexdigest(), as_of, owner)
+        if known is not None:
+            report.format = importer.name
+            report.owner = known.owner
+            report.found = known.found
+            report.claimed = known.claimed
+            report.unchanged = len(known.result.unchanged)
+            report.same_file = True
+            report.paper_ids = list(known.result.unchanged)
+            return report
+        fmt, batch, sha, as_of = parse_text(
+            path, importer, text, data, as_of=as_of, owner=owner, forced=bool(format_name)
+        )
     except ImporterError as error:
         report.error = str(error)
         return report
@@ -211,6 +254,19 @@ def import_file(
     report.same_file = result.same_file
     report.paper_ids = sorted(set(result.new + result.updated + result.unchanged + [p for p, _ in result.merged]))
     return report
+
+
+def _known_file(
+    library: Library, path: Path, fmt: str, sha: str, as_of: dt.date, owner: str | None
+) -> KnownFile | None:
+    import sqlite3
+
+    if library.read_only:
+        return None  # refused by the import proper, with its reason
+    try:
+        return find_identical_import(library, file=path.name, sha256=sha, fmt=fmt, as_of=as_of.isoformat(), owner=owner)
+    except sqlite3.Error:
+        return None  # the import proper meets the same trouble and reports it
 
 
 def import_files(library: Library, paths: Sequence[str | Path], **options) -> list[FileReport]:

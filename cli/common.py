@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from papershelf.model import integrity
 from papershelf.model.library import Library, LibraryError
 from papershelf.model.types import Author, Paper
+from papershelf.model.venues import canonical_venue
 from papershelf.paths import cloud_sync_folder, library_path
 
 
@@ -32,11 +37,68 @@ def open_library(args: argparse.Namespace, *, read_only: bool = False) -> Librar
     for notice in library.notices:  # read-only because the file cannot be written, a failed automatic backup
         print(f"note: {notice}", file=sys.stderr)
     if not library.read_only:
+        # A command waits for another Papershelf writing the library (a window, an import in another terminal)
+        # as long as it takes, and says once what it is waiting for.
+        library.on_busy_wait = _tell_busy
         from papershelf.exporters.autoexport import install
 
         # Files the user asked to keep updated follow every change a command commits.
         install(library)
     return library
+
+
+def _tell_busy(path: Path) -> None:
+    print(f"papershelf: the library is busy (another Papershelf is writing to {path}); waiting…", file=sys.stderr)
+    sys.stderr.flush()
+
+
+@dataclass(frozen=True)
+class LibraryBefore:
+    """Whether a command's library file was there before the command opened it, and which of its folders
+    the opening will create: what `discard_if_new_and_empty` may take away again, and nothing more."""
+
+    path: Path
+    existed: bool
+    missing_folders: tuple[Path, ...]  # deepest first
+
+
+def library_before(args: argparse.Namespace) -> LibraryBefore:
+    """Look at the library's place before `open_library` creates anything there."""
+    path = library_path(getattr(args, "library", None))
+    # A leftover -wal or -shm without its library counts as a library that was there: none of it is ours.
+    existed = path.exists() or any(path.with_name(path.name + s).exists() for s in integrity.SIDE_FILES)
+    missing: list[Path] = []
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    return LibraryBefore(path, existed, tuple(missing))
+
+
+def discard_if_new_and_empty(library: Library, before: LibraryBefore) -> bool:
+    """Close and remove a library this command created and left empty (every file it imported was refused),
+    with its -wal and -shm and the folders made for it; a library that existed before is never touched."""
+    if before.existed or library.read_only or library.path != before.path:
+        return False
+    holds_something = (
+        library.count_papers("all")
+        or library.count_papers("trash")
+        or library.count_authors()
+        or library.list_sources()
+        or library.list_tags()
+    )
+    if holds_something:
+        return False
+    library.close()
+    for suffix in ("", *integrity.SIDE_FILES):
+        with contextlib.suppress(FileNotFoundError):
+            before.path.with_name(before.path.name + suffix).unlink()
+    for folder in before.missing_folders:
+        try:
+            folder.rmdir()  # only while empty: anything else put there meanwhile stays
+        except OSError:
+            break
+    return True
 
 
 def run(func):
@@ -63,6 +125,7 @@ def paper_json(paper: Paper, *, records: bool = False) -> dict[str, Any]:
     """A paper as the stable JSON scripts read (fields are only ever added). `records` adds to each source the
     values it stated (`record`, the importer's record as stored) and when it was imported: `show --json` gives
     them; lists leave them out, as every record would double their size."""
+    venue = canonical_venue(paper.venue) if paper.venue else None
     data = {
         "id": paper.id,
         "title": paper.title,
@@ -90,6 +153,18 @@ def paper_json(paper: Paper, *, records: bool = False) -> dict[str, Any]:
         "key_aliases": paper.key_aliases,
         "edited_fields": sorted(paper.edited_fields),
         "added_at": paper.added_at,
+        # Added later (keys above are unchanged): the remaining bibliographic fields, and flags a table shows.
+        "url": paper.url,
+        "volume": paper.volume,
+        "number": paper.number,
+        "pages": paper.pages,
+        "publisher": paper.publisher,
+        "venue_full": venue.full if venue else None,
+        "venue_kind": venue.kind if venue else None,
+        "also_by_ids": [ref.author_id for ref in paper.extra_authors],
+        "has_code": any(link.get("kind") == "code" for link in paper.links),
+        "has_note": bool(paper.note.strip()),
+        "updated_at": paper.updated_at,
         "sources": [
             {"file": claim.file, "format": claim.format, "line": claim.line, "source_id": claim.source_id}
             for claim in paper.sources

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -36,6 +37,25 @@ class LibraryError(Exception):
 
 def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+
+
+# How long a write waits for another connection's write transaction before it is refused (seconds). The
+# environment variable is a hook for tests, which cannot wait 30 s to see a lock outlast it.
+BUSY_TIMEOUT_ENV = "PAPERSHELF_BUSY_TIMEOUT"
+DEFAULT_BUSY_TIMEOUT = 30.0
+
+
+def busy_timeout() -> float:
+    try:
+        seconds = float(os.environ.get(BUSY_TIMEOUT_ENV, DEFAULT_BUSY_TIMEOUT))
+    except ValueError:
+        return DEFAULT_BUSY_TIMEOUT
+    return seconds if seconds >= 0 else DEFAULT_BUSY_TIMEOUT
+
+
+def _is_busy(error: sqlite3.Error) -> bool:
+    name = getattr(error, "sqlite_errorname", "") or ""
+    return name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
 
 
 _PAPER_COLUMNS = (
@@ -79,6 +99,12 @@ class Library:
         self._pending: list[Change] = []
         self._depth = 0
         self._lock = threading.RLock()
+        # Set by a caller that may wait for another writer as long as it takes (the command line): called once,
+        # with the library's path, when a write has waited `busy_notice_after` seconds for another Papershelf;
+        # the write then waits on, without bound, instead of being refused after the busy timeout. None (the
+        # window, which writes on its interface thread) keeps the bounded wait and its clear refusal.
+        self.on_busy_wait: Callable[[Path], None] | None = None
+        self.busy_notice_after = 2.0
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -111,8 +137,10 @@ class Library:
                 connection = integrity.connect_read_only(path)
                 connection.isolation_level = None
             else:
-                connection = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
-            connection.execute("PRAGMA busy_timeout = 30000")
+                connection = sqlite3.connect(
+                    path, timeout=busy_timeout(), isolation_level=None, check_same_thread=False
+                )
+            connection.execute(f"PRAGMA busy_timeout = {int(busy_timeout() * 1000)}")
             version = connection.execute("PRAGMA user_version").fetchone()[0]
         except sqlite3.DatabaseError as error:
             raise LibraryError(f"{path} is not a Papershelf library or is damaged ({error})") from None
@@ -205,10 +233,7 @@ class Library:
         with self._lock:
             outer = self._depth == 0
             if outer:
-                try:
-                    self.conn.execute("BEGIN IMMEDIATE")
-                except sqlite3.Error as error:
-                    self._raise_storage_error(error)
+                self._begin()
             self._depth += 1
             try:
                 yield self.conn
@@ -230,6 +255,36 @@ class Library:
         if outer:
             for change in pending:
                 self._notify(change)
+
+    def _begin(self) -> None:
+        """BEGIN IMMEDIATE: take the write lock, waiting for another writer (see `on_busy_wait`)."""
+        waiting = self.on_busy_wait
+        if waiting is None:
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as error:
+                self._raise_storage_error(error)
+            return
+        normal = int(busy_timeout() * 1000)
+        # A short first wait: most locks are a window saving a note. Then the user is told, once, and the
+        # write keeps waiting for the other writer (an import of a big page holds the lock for a minute).
+        self.conn.execute(f"PRAGMA busy_timeout = {int(min(self.busy_notice_after * 1000, normal))}")
+        told = False
+        try:
+            while True:
+                try:
+                    self.conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.Error as error:
+                    if not _is_busy(error):
+                        self._raise_storage_error(error)
+                if not told:
+                    told = True
+                    waiting(self.path)
+                    # Each later try waits at least a second inside SQLite: the loop never spins.
+                    self.conn.execute(f"PRAGMA busy_timeout = {max(normal, 1000)}")
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {normal}")
 
     def _abandon(self) -> None:
         # SQLite already rolls back by itself after some errors (disk full, I/O): a second ROLLBACK would fail

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from papershelf.model import reconcile
-from papershelf.model.citekeys import base_key, disambiguate, is_legal_key
+from papershelf.model.citekeys import KeyAllocator, base_key, disambiguate, is_legal_key
 from papershelf.model.library import Library, LibraryError, now
 from papershelf.model.names import names_relation, parse_name
 from papershelf.model.types import Change
@@ -149,6 +149,13 @@ class _Batch:
     unindexed: list[tuple[int, str | None, str | None]] = field(default_factory=list)
     citekey_pattern: Any = None
     pattern_read: bool = False
+    # The keys taken, read once per key base for the whole import instead of once per candidate key.
+    allocator: KeyAllocator | None = None
+
+    def keys(self, library: Library) -> KeyAllocator:
+        if self.allocator is None:
+            self.allocator = KeyAllocator(library)
+        return self.allocator
 
     def resolver(self, library: Library, owner_id: int | None) -> AuthorResolver:
         found = self.resolvers.get(owner_id)
@@ -671,7 +678,10 @@ def _prefer_full_name(library: Library, author_id: int, name: str, kind: str, re
 # ---------------------------------------------------------------------------------------------- importing
 def _new_citekey(library: Library, record: Any, chosen: dict[str, Any], batch: _Batch | None = None) -> str:
     wanted = getattr(record, "citekey", None)
-    if wanted and is_legal_key(wanted) and not library.key_taken(wanted):
+    keys = batch.keys(library) if batch is not None else None
+    if wanted and is_legal_key(wanted) and not (keys.is_taken(wanted) if keys else library.key_taken(wanted)):
+        if keys is not None:
+            keys.claim(wanted)
         return wanted
     families = [_parse_name(n).family for n in chosen["authors"]]
     if batch is None or not batch.pattern_read:
@@ -683,7 +693,7 @@ def _new_citekey(library: Library, record: Any, chosen: dict[str, Any], batch: _
     key = base_key(
         families, chosen["year"], chosen["title"], chosen["arxiv_id"], **({"pattern": pattern} if pattern else {})
     )
-    return disambiguate(key, library.key_taken)
+    return keys.allocate(key) if keys is not None else disambiguate(key, library.key_taken)
 
 
 def _create_paper(
@@ -715,6 +725,66 @@ def _create_paper(
     return paper_id
 
 
+_SAME_FILE_SQL = "SELECT id, owner_id, as_of FROM sources WHERE sha256 = ? AND format = ? AND file = ?"
+
+
+def _identical_import(
+    library: Library, same: Sequence[Any], owner_name: str | None, as_of: str | None
+) -> ImportResult | None:
+    """The result of importing again a file imported before (`same`: its source's id, owner and as-of), or
+    None when the import would change something after all."""
+    earlier_owner = library.resolve_author(same[1]) if same[1] is not None else None
+    # A file that names no owner keeps the one it was attributed to; naming one that differs (or an
+    # other capture date) is a change to apply, not the identical import it looks like.
+    owner_kept = not owner_name or (
+        earlier_owner is not None
+        and _parse_name(owner_name).key in {_parse_name(n).key for n in _owner_names(library, earlier_owner)}
+    )
+    if not owner_kept or (as_of is not None and as_of != same[2]):
+        return None
+    result = ImportResult(source_id=same[0], same_file=True)
+    result.unchanged = sorted(
+        {r[0] for r in library.conn.execute("SELECT DISTINCT paper_id FROM claims WHERE source_id = ?", (same[0],))}
+    )
+    return result
+
+
+@dataclass
+class KnownFile:
+    """A file found imported before, byte for byte: what importing it again gives, without reading it."""
+
+    result: ImportResult
+    owner: str | None  # the owner name it was imported with
+    found: int  # papers it gave
+    claimed: int | None
+
+
+def find_identical_import(
+    library: Library, *, file: str, sha256: str, fmt: str, as_of: str | None, owner: str | None = None
+) -> KnownFile | None:
+    """Before a file is parsed: the import of these exact bytes (read as `fmt`, named `file`) was made before and
+    would change nothing, so it needs no parsing. None when it must be imported (parsed and stored) as usual.
+
+    Decides as `import_records` does for an identical file. The owner it compares is `owner` (the user naming
+    whose page it is) or else the one these bytes were imported with last time (identical bytes name the same
+    owner); a source whose claims are all gone (its papers purged) is imported again.
+    """
+    conn = library.conn
+    same = conn.execute(_SAME_FILE_SQL, (sha256, fmt, file)).fetchone()
+    if same is None:
+        return None
+    lineage = conn.execute("SELECT lineage FROM claims WHERE source_id = ? LIMIT 1", (same[0],)).fetchone()
+    prefix = f"{fmt}|{file}|"
+    if lineage is None or not lineage[0].startswith(prefix):
+        return None
+    owner_name = owner or lineage[0][len(prefix) :] or None
+    result = _identical_import(library, same, owner_name, as_of)
+    if result is None:
+        return None
+    claimed, found = conn.execute("SELECT claimed_count, found_count FROM sources WHERE id = ?", (same[0],)).fetchone()
+    return KnownFile(result=result, owner=owner_name, found=found, claimed=claimed)
+
+
 def import_records(
     library: Library,
     *,
@@ -735,27 +805,24 @@ def import_records(
     `targets`, parallel to `records`, names the paper a record is known to describe (a lookup made for that
     paper); None there, or no `targets`, lets matching find it.
     """
+    # The pure per-record work (plain data, its hash, the entry key) is done before the write lock is taken:
+    # the lock is held for the writing alone, so another writer waits less.
+    prepared: list[tuple[dict[str, Any], str, str]] = []
+    for index, record in enumerate(records):
+        if cancelled is not None and index % 200 == 0 and cancelled():
+            raise ImportCancelled(file)
+        data = record_json(record)
+        prepared.append((data, _hash(data), entry_key(record)))
     with library.transaction() as conn:
         named = owner is not None and bool(owner.name)
-        same = conn.execute(
-            "SELECT id, owner_id, as_of FROM sources WHERE sha256 = ? AND format = ? AND file = ?", (sha256, fmt, file)
-        ).fetchone()
+        same = conn.execute(_SAME_FILE_SQL, (sha256, fmt, file)).fetchone()
         lineage = f"{fmt}|{file}|{owner.name if named else ''}"
         previous_owner: int | None = None
         if same:
             earlier_owner = library.resolve_author(same[1]) if same[1] is not None else None
-            # A file that names no owner keeps the one it was attributed to; naming one that differs (or an
-            # other capture date) is a change to apply, not the identical import it looks like.
-            owner_kept = not named or (
-                earlier_owner is not None
-                and _parse_name(owner.name).key in {_parse_name(n).key for n in _owner_names(library, earlier_owner)}
-            )
-            if owner_kept and (as_of is None or as_of == same[2]):
-                result = ImportResult(source_id=same[0], same_file=True)
-                result.unchanged = sorted(
-                    {r[0] for r in conn.execute("SELECT DISTINCT paper_id FROM claims WHERE source_id = ?", (same[0],))}
-                )
-                return result
+            identical = _identical_import(library, same, owner.name if named else None, as_of)
+            if identical is not None:
+                return identical
             earlier_claim = conn.execute(
                 "SELECT lineage FROM claims WHERE source_id = ? LIMIT 1", (same[0],)
             ).fetchone()
@@ -828,9 +895,7 @@ def import_records(
         for index, record in enumerate(records):
             if cancelled is not None and index % 50 == 0 and cancelled():
                 raise ImportCancelled(file)
-            data = record_json(record)
-            digest = _hash(data)
-            key = entry_key(record)
+            data, digest, key = prepared[index]
             existing = earlier.get(key)
             if existing and existing[1] in seen_in_batch:
                 existing = None  # two entries of one page with one key: keep both as claims
@@ -873,6 +938,8 @@ def import_records(
                     # The snapshot names the claim that joined, so merge.unmerge_paper can make it a paper again,
                     # and the .bib key it brought, which now names this paper too.
                     snapshot = {"claim_ids": [claim_id], "aliases": _keep_cited_key(library, paper_id, record)}
+                    for alias in snapshot["aliases"]:
+                        batch.keys(library).claim(alias)  # taken from now on, for the keys of new papers
                     conn.execute(
                         "INSERT INTO merges(kind, kept_id, merged_id, automatic, evidence, snapshot, created_at) "
                         "VALUES ('paper', ?, ?, 1, ?, ?, ?)",

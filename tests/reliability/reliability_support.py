@@ -53,12 +53,15 @@ def papershelf(library: Path, *args: str, timeout: float = 120, env: dict[str, s
     return Run(done.returncode, done.stdout, done.stderr, time.monotonic() - started)
 
 
-def spawn_papershelf(library: Path, *args: str) -> subprocess.Popen[str]:
+def spawn_papershelf(
+    library: Path, *args: str, env: dict[str, str] | None = None, stderr=None
+) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "papershelf", "--library", str(library), *args],
         stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.PIPE if stderr is None else stderr,
         text=True,
+        env=env,
     )
 
 

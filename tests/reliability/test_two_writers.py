@@ -17,6 +17,7 @@ from reliability_support import (
     assert_no_traceback,
     count,
     integrity,
+    kill,
     papershelf,
     spawn_papershelf,
     write_lock_held,
@@ -145,4 +146,81 @@ def test_a_lock_held_too_long_is_a_sentence_not_an_sqlite_error(shared: Path) ->
         holder.close()
     app.set_note(app.paper_ids()[0], "saved once the lock is free")
     assert app.get_paper(app.paper_ids()[0]).note == "saved once the lock is free"
+    app.close()
+
+
+_HOLDER = """
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("BEGIN IMMEDIATE")
+conn.execute("INSERT OR REPLACE INTO settings(key, value) VALUES ('held-by-another-process', '1')")
+print("holding", flush=True)
+sys.stdin.readline()  # the test says when this writer is done
+conn.execute("COMMIT")
+print("committed", flush=True)
+"""
+
+
+def test_terminal_import_waits_out_a_writer_longer_than_the_busy_timeout(shared: Path, tmp_path: Path) -> None:
+    """Another process keeps the write lock past the busy timeout (1 s here, 30 s for real): the import says once
+    that it waits, waits on, and succeeds when the other writer is done."""
+    import os
+    import subprocess
+    import sys
+
+    page = tmp_path / "listing.txt"
+    page.write_text(arxiv_listing(300), encoding="utf-8")
+    before = count(shared, "SELECT count(*) FROM papers")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _HOLDER, str(shared)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    errors = tmp_path / "import.err"
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        env = {**os.environ, "PAPERSHELF_BUSY_TIMEOUT": "1"}
+        with errors.open("w", encoding="utf-8") as err_file:
+            process = spawn_papershelf(shared, "import", str(page), env=env, stderr=err_file)
+            deadline = time.monotonic() + 60
+            while "busy" not in errors.read_text(encoding="utf-8") and time.monotonic() < deadline:
+                assert process.poll() is None, errors.read_text(encoding="utf-8")
+                time.sleep(0.05)
+            time.sleep(3.0)  # three busy timeouts more: the import must still be waiting, not refused
+            assert process.poll() is None, errors.read_text(encoding="utf-8")
+            assert write_lock_held(shared)
+            assert count(shared, "SELECT count(*) FROM papers") == before
+            holder.stdin.write("done\n")
+            holder.stdin.flush()
+            assert holder.stdout.readline().strip() == "committed"
+            out, _ = process.communicate(timeout=120)
+    finally:
+        kill(holder)
+        holder.wait(timeout=10)
+    err = errors.read_text(encoding="utf-8")
+    assert process.returncode == 0, err
+    assert_no_traceback(out + err)
+    assert err.count("the library is busy (another Papershelf is writing to") == 1, err
+    assert str(shared) in err
+    assert count(shared, "SELECT count(*) FROM papers") == before + 300
+    assert count(shared, "SELECT count(*) FROM settings WHERE key = 'held-by-another-process'") == 1
+    assert integrity(shared) == ["ok"]
+
+
+def test_the_window_keeps_a_bounded_wait_and_says_nothing_was_saved(shared: Path, monkeypatch) -> None:
+    """The window writes on its interface thread: it is refused after the busy timeout, told so in words."""
+    monkeypatch.setenv("PAPERSHELF_BUSY_TIMEOUT", "0.3")
+    holder = sqlite3.connect(shared, isolation_level=None)
+    app = Library.open(shared)
+    paper = app.paper_ids()[0]
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        started = time.monotonic()
+        with pytest.raises(LibraryError, match="busy") as caught:
+            app.set_note(paper, "typed while another writer held the library")
+        assert time.monotonic() - started < 10
+        assert "not saved" in str(caught.value)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    app.set_note(paper, "saved once the lock is free")
+    assert app.get_paper(paper).note == "saved once the lock is free"
     app.close()
