@@ -10,6 +10,8 @@ import textwrap
 from papershelf.cli.common import (
     CommandError,
     author_json,
+    discard_if_new_and_empty,
+    library_before,
     open_library,
     paper_json,
     parse_ids,
@@ -148,21 +150,29 @@ def cmd_import(args: argparse.Namespace) -> int:
             as_of = dt.date.fromisoformat(args.as_of)
         except ValueError:
             raise CommandError(f"--as-of wants a date like 2025-06-30, not {args.as_of!r}") from None
+    before = library_before(args)
     library = open_library(args)
     reports: list[FileReport] = []
     progress = None if args.json else _progress_printer()
-    for file in files:
-        report = import_file(
-            library, file, format_name=args.format_name, as_of=as_of, owner=args.owner, progress=progress
-        )
-        reports.append(report)
-        if not args.json:
-            _print_report(report)
+    try:
+        for file in files:
+            report = import_file(
+                library, file, format_name=args.format_name, as_of=as_of, owner=args.owner, progress=progress
+            )
+            reports.append(report)
+            if not args.json:
+                _print_report(report)
+    finally:
+        # Refused files leave no trace: not even the empty library a first import would have created.
+        discarded = not any(r.ok for r in reports) and discard_if_new_and_empty(library, before)
+    if discarded:
+        print(f"note: nothing was imported, so the new library {before.path} was not kept", file=sys.stderr)
     if args.json:
         print_json([r.as_dict() for r in reports])
     elif len(reports) > 1:
         ok = [r for r in reports if r.ok]
-        print(f"{len(ok)} of {len(reports)} files imported; the library has {library.count_papers()} papers.")
+        held = "no new library was kept" if discarded else f"the library has {library.count_papers()} papers"
+        print(f"{len(ok)} of {len(reports)} files imported; {held}.")
     return 1 if any(not r.ok for r in reports) else 0
 
 

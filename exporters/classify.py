@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from papershelf.model.names import parse_name
+from papershelf.model.names import name_key, parse_name
 from papershelf.model.types import AuthorRef, Paper
 from papershelf.model.venues import Venue, canonical_venue
 
@@ -73,8 +73,21 @@ class NameParts:
 
 
 def name_parts(ref: AuthorRef) -> NameParts:
-    """The name as this paper wrote it, split; falls back to the person's stored parts."""
+    """The name as this paper wrote it, split; falls back to the person's stored parts.
+
+    A page that wrote the family name first without a comma ("Wang Xue" for Xue Wang) parses the wrong way
+    round; when the person's stored parts are that name swapped, they say which order is right.
+    """
     parsed = parse_name(ref.as_written or ref.name)
+    if (
+        parsed.family
+        and parsed.given
+        and ref.given
+        and ref.family
+        and parsed.key != name_key(ref.given, ref.family)
+        and parsed.swapped_key == name_key(ref.given, ref.family)
+    ):
+        return NameParts(ref.family, ref.given, parsed.suffix)
     if parsed.family:
         return NameParts(parsed.family, parsed.given, parsed.suffix)
     return NameParts(ref.family or ref.name, ref.given, "")

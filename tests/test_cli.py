@@ -105,6 +105,30 @@ def test_papers_json_has_the_documented_fields(capsys, library_path):
     assert m6["note"].startswith("Note that this is an extension of my KDD paper")
 
 
+def test_papers_json_also_gives_links_venue_names_and_flags(capsys, library_path):
+    run_cli(capsys, "--library", str(library_path), "import", *map(str, ALL_SEEDS), "--as-of", SEED_AS_OF)
+    _, out, _ = run_cli(capsys, "--library", str(library_path), "papers", "--json")
+    papers = json.loads(out)
+    added = {"url", "volume", "number", "pages", "publisher", "venue_full", "venue_kind", "also_by_ids"}
+    added |= {"has_code", "has_note", "updated_at", "links", "tags", "doi", "arxiv_id", "authors_complete"}
+    for paper in papers:
+        assert added <= paper.keys()
+        assert paper["has_code"] == any(link["kind"] == "code" for link in paper["links"])
+        assert paper["has_note"] == bool(paper["note"].strip())
+        assert len(paper["also_by_ids"]) == len(paper["also_by"])
+    assert any(p["has_code"] for p in papers) and any(p["has_note"] for p in papers)
+    cogview = next(p for p in papers if (p["title"] or "").startswith("CogView"))
+    assert cogview["venue"] == "NeurIPS"
+    assert (cogview["venue_full"], cogview["venue_kind"]) == (
+        "Advances in Neural Information Processing Systems",
+        "conference",
+    )
+    assert all(p["venue_full"] is None for p in papers if not p["venue"])
+    # `show --json` gives the same fields.
+    _, out, _ = run_cli(capsys, "--library", str(library_path), "show", str(cogview["id"]), "--json")
+    assert json.loads(out)["venue_full"] == cogview["venue_full"]
+
+
 def test_authors_json_lists_people_with_variants_and_counts(capsys, library_path):
     run_cli(capsys, "--library", str(library_path), "import", str(SEED_HOMEPAGE))
     code, out, _ = run_cli(capsys, "--library", str(library_path), "authors", "--json")
