@@ -725,6 +725,35 @@ def _create_paper(
     return paper_id
 
 
+def _renamed_capture(conn: Any, fmt: str, owner_name: str, keys: Set[str]) -> str | None:
+    """The lineage of a page this one is a newer capture of, saved under another name ("page (1).txt").
+
+    Same format, same owner, and most entries shared: browsers rename a second download of one page, while two
+    different pages of one owner (a homepage and an aggregator profile) differ in format, and two listings of
+    different people share few entries. Without an owner nothing says two files are one page, so .bib files and
+    unattributed listings never qualify.
+    """
+    if not keys:
+        return None
+
+    def literal(text: str) -> str:  # LIKE's wildcards, taken as themselves
+        return "".join("\\" + c if c in "%_\\" else c for c in text)
+
+    pattern = f"{literal(fmt)}|%|{literal(owner_name)}"
+    held: dict[str, set[str]] = {}
+    for lineage, key in conn.execute(
+        "SELECT lineage, entry_key FROM claims WHERE lineage LIKE ? ESCAPE '\\'", (pattern,)
+    ):
+        if lineage.startswith(f"{fmt}|") and lineage.endswith(f"|{owner_name}"):
+            held.setdefault(lineage, set()).add(key)
+    best, best_shared = None, 0
+    for lineage, earlier in held.items():
+        shared = len(keys & earlier)
+        if shared * 2 >= min(len(keys), len(earlier)) and shared > best_shared:
+            best, best_shared = lineage, shared
+    return best
+
+
 _SAME_FILE_SQL = "SELECT id, owner_id, as_of FROM sources WHERE sha256 = ? AND format = ? AND file = ?"
 
 
@@ -838,6 +867,14 @@ def import_records(
                 conn.execute("UPDATE claims SET lineage = ? WHERE lineage = ?", (lineage, earlier_claim[0]))
             if not named:
                 previous_owner = earlier_owner
+        if (
+            named
+            and not same
+            and not conn.execute("SELECT 1 FROM claims WHERE lineage = ? LIMIT 1", (lineage,)).fetchone()
+        ):
+            renamed = _renamed_capture(conn, fmt, owner.name, {key for _, _, key in prepared})
+            if renamed is not None:  # the page it is a newer capture of follows it to its new name
+                conn.execute("UPDATE claims SET lineage = ? WHERE lineage = ?", (lineage, renamed))
         row = conn.execute(
             "SELECT s.id, s.owner_id FROM sources s JOIN claims c ON c.source_id = s.id WHERE c.lineage = ? LIMIT 1",
             (lineage,),
@@ -854,8 +891,9 @@ def import_records(
         if row:  # a newer capture of a page imported before: it becomes that source's current version
             source_id = row[0]
             conn.execute(
-                "UPDATE sources SET path=?, sha256=?, imported_at=?, claimed_count=?, owner_id=?, as_of=? WHERE id=?",
-                (path, sha256, stamp, claimed_count, owner_id, as_of, source_id),
+                "UPDATE sources SET file=?, path=?, sha256=?, imported_at=?, claimed_count=?, owner_id=?, as_of=? "
+                "WHERE id=?",
+                (file, path, sha256, stamp, claimed_count, owner_id, as_of, source_id),
             )
             if owner_id != previous_owner:
                 reattributed = owner_id is not None
