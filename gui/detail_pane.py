@@ -157,6 +157,9 @@ class DetailPane(QWidget):
         self.ids: list[int] = []
         self._note_base = ""
         self._note_paper: int | None = None
+        # Notes the library refused (busy, read-only, disk full) for papers no longer shown: paper id -> (text,
+        # reason). Shown again as not saved when their paper is, and retried whenever a note is saved.
+        self._pending_notes: dict[int, tuple[str, str]] = {}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.stack = QStackedWidget(self)
@@ -257,7 +260,7 @@ class DetailPane(QWidget):
             self._show_many(ids)
         else:
             self.paper = None
-            self._note_paper = None
+            self._release_note()
             self.stack.setCurrentWidget(self.empty)
 
     def _show_one(self, paper_id: int) -> None:
@@ -284,11 +287,17 @@ class DetailPane(QWidget):
         self.identifiers.setText(identifiers_html(paper))
         colours, known = self._tag_info()
         self.tags.set_tags(paper.tags, colours, known)
-        if self._note_paper != paper.id:
+        same = self._note_paper == paper.id
+        if not same:
+            self._release_note()
             self._note_paper = paper.id
             self.note.set_editing(False)
         self._note_base = paper.note
-        self.note.set_text(paper.note)
+        pending = self._pending_notes.pop(paper.id, None)
+        if pending is not None and pending[0] != paper.note:
+            self.note.set_text(pending[0], saved=paper.note, refusal=pending[1])
+        elif not (same and self.note.unsaved()):  # a refused text still in the editor stays there, unsaved
+            self.note.set_text(paper.note)
         abstract = display.readable_abstract(paper.abstract)
         self.abstract_heading.setVisible(bool(abstract))
         self.abstract.setVisible(bool(abstract))
@@ -307,7 +316,7 @@ class DetailPane(QWidget):
 
     def _show_many(self, ids: list[int]) -> None:
         self.paper = None
-        self._note_paper = None
+        self._release_note()
         papers = self.library.get_papers(ids[:5000])
         self.summary.setText(display.plural(len(ids), "paper") + " selected")
         years = display.year_range(p.year for p in papers)
@@ -340,20 +349,66 @@ class DetailPane(QWidget):
 
     # ------------------------------------------------------------------ acting
     def add_tag(self, name: str) -> None:
-        if self.ids:
-            push_command(self.hub, add_tag_command(self.library, self.ids, name))
+        if not self.ids:
+            return
+        if push_command(self.hub, add_tag_command(self.library, self.ids, name)):
             self.hub.status_message.emit(f"Tagged {display.plural(len(self.ids), 'paper')} “{name}”")
+        else:
+            # Refused (push_command said why in the status bar): the typed tag stays, to press Return again.
+            editor = self.tags if len(self.ids) == 1 else self.multi_tags
+            editor.line.setText(name)
 
     def remove_tag(self, name: str) -> None:
         if self.ids:
             push_command(self.hub, remove_tag_command(self.library, self.ids, name))
 
-    def _save_note(self, text: str) -> None:
+    def _write_note(self, paper_id: int, old: str, text: str) -> str | None:
+        """Save a paper's note through the undo stack; None when saved, else why the library refused it."""
+        command = NoteCommand(self.library, paper_id, old, text)
+        failure = command.failure  # kept: Qt deletes a refused command
+        if push_command(self.hub, command):
+            return None
+        return failure[0] if failure else "the library refused the change"
+
+    def _save_note(self, text: str) -> bool | str:
         paper_id = self._note_paper
         if paper_id is None or text == self._note_base:
-            return
-        old, self._note_base = self._note_base, text
-        push_command(self.hub, NoteCommand(self.library, paper_id, old, text))
+            return True
+        refusal = self._write_note(paper_id, self._note_base, text)
+        if refusal is not None:
+            return refusal  # the editor keeps the text as not saved and tries again
+        self._note_base = text
+        self._retry_pending()  # the library takes writes again: save the notes it refused for other papers
+        return True
+
+    def _release_note(self) -> None:
+        """The note stops showing `_note_paper`: a text the library refused is kept to be saved later."""
+        if self._note_paper is not None and self.note.unsaved():
+            self._pending_notes[self._note_paper] = (self.note.text(), self.note.refusal or "not saved yet")
+        self.note.discard()
+        self._note_paper = None
+
+    def _retry_pending(self) -> bool:
+        """Try again to save the notes refused for papers not shown; False when some are still not saved."""
+        for paper_id, (text, _reason) in list(self._pending_notes.items()):
+            try:
+                old = self.library.get_paper(paper_id).note
+            except LibraryError as error:
+                self._pending_notes[paper_id] = (text, str(error))
+                return False
+            refusal = None if old == text else self._write_note(paper_id, old, text)
+            if refusal is not None:
+                self._pending_notes[paper_id] = (text, refusal)
+                return False  # still refused: the others would be too
+            self._pending_notes.pop(paper_id, None)
+        return True
+
+    def unsaved_notes(self) -> dict[int, str]:
+        """Notes typed but not yet in the library (it refused them): paper id -> text, the one shown included."""
+        notes = {paper_id: text for paper_id, (text, _reason) in self._pending_notes.items()}
+        if self._note_paper is not None and self.note.unsaved():
+            notes[self._note_paper] = self.note.text()
+        return notes
 
     def _link(self, target: str) -> None:
         if target.startswith("author:"):
@@ -363,6 +418,8 @@ class DetailPane(QWidget):
         if url.scheme() in _OPENABLE:
             QDesktopServices.openUrl(url)
 
-    def flush(self) -> None:
-        """Save a note still being typed (before closing or switching libraries)."""
-        self.note.flush()
+    def flush(self) -> bool:
+        """Save a note still being typed, and notes the library refused before (before closing or switching
+        libraries); False when some note is still not saved (see `unsaved_notes`)."""
+        saved = self.note.flush()
+        return self._retry_pending() and saved

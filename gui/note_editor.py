@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+import time
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -25,7 +26,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from papershelf.gui.colours import error_colour
+
 SAVE_DELAY_MS = 400
+# A refused text is not tried again sooner than this (unless it changed): focus-out and the switch to another
+# paper come together, and each try may wait out the library's busy timeout.
+RETRY_PAUSE_S = 2.0
 _IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _OPENABLE_SCHEMES = {"http", "https", "mailto"}
 
@@ -143,6 +149,10 @@ class NoteEditor(QWidget):
 
     Typing is saved `SAVE_DELAY_MS` after the last keystroke through `save_callback`; `flush()` saves at once
     (before the owner shows another paper or closes). `set_text` shows another note without saving it.
+
+    `save_callback(text)` returns None or True when the text was saved, False (or the reason, a str) when the
+    library refused it: the text then stays in the editor as not saved, the status says so in the error colour,
+    and it is tried again on the next typing pause, when the editor loses focus, and on `flush()`.
     """
 
     saved = Signal(str)
@@ -160,12 +170,16 @@ class NoteEditor(QWidget):
         self._save_callback = save_callback
         self._placeholder = placeholder
         self._saved_text = ""
+        self._saving = False
+        self._refused: tuple[str, float] | None = None  # the text last refused, and when
+        self.refusal: str | None = None  # why the library refused the text shown, while it is not saved
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         bar = QHBoxLayout()
         self.status = QLabel("", self)
         self.status.setObjectName("note-status")
+        self.status.setWordWrap(True)
         bar.addWidget(self.status, 1)
         self.edit_button = QToolButton(self)
         self.edit_button.setText("Edit")
@@ -179,6 +193,7 @@ class NoteEditor(QWidget):
         self.editor = QPlainTextEdit(self.stack)
         self.editor.setPlaceholderText("Write in Markdown: **bold**, *italic*, - lists, [links](https://…)")
         self.editor.setTabChangesFocus(True)
+        self.editor.installEventFilter(self)
         self.stack.addWidget(self.preview)
         self.stack.addWidget(self.editor)
         layout.addWidget(self.stack, 1)
@@ -221,43 +236,89 @@ class NoteEditor(QWidget):
     def text(self) -> str:
         return self.editor.toPlainText()
 
-    def set_text(self, text: str) -> None:
-        """Show another note (saving any pending typing of the current one first)."""
+    def set_text(self, text: str, *, saved: str | None = None, refusal: str | None = None) -> None:
+        """Show another note (saving any pending typing of the current one first).
+
+        `saved` is what the library holds when `text` is not saved there yet (the library refused it earlier,
+        for `refusal`): the note is then shown as not saved and saved on the next try."""
         self.flush()
         text = text or ""
-        if text == self.editor.toPlainText():
-            self._saved_text = text
-            return
-        blocked = self.editor.blockSignals(True)
-        try:
-            self.editor.setPlainText(text)
-        finally:
-            self.editor.blockSignals(blocked)
-        self._saved_text = text
-        self.status.setText("")
-        self._render()
+        saved_text = text if saved is None else (saved or "")
+        changed = text != self.editor.toPlainText()
+        if changed:
+            blocked = self.editor.blockSignals(True)
+            try:
+                self.editor.setPlainText(text)
+            finally:
+                self.editor.blockSignals(blocked)
+        self._saved_text = saved_text
+        if text != saved_text:
+            self._show_refusal(refusal or self.refusal or "the library refused the change")
+        elif changed or self.refusal is not None:
+            self.refusal = None
+            self._set_status("")
+        if changed:
+            self._render()
 
-    def flush(self) -> None:
-        """Save typing that is still waiting for its debounce."""
+    def flush(self) -> bool:
+        """Save typing that is still waiting for its debounce, or a text the library refused before; False
+        when the text is still not saved."""
         if self._timer.isActive():
             self._timer.stop()
-        self._save()
+        return self._save()
 
     def pending(self) -> bool:
         return self._timer.isActive()
 
+    def unsaved(self) -> bool:
+        """Whether the text shown is not (yet) in the library: typing in its pause, or refused."""
+        return self.editor.toPlainText() != self._saved_text
+
+    def discard(self) -> None:
+        """Forget that the text shown is not saved (its owner has kept it to save it elsewhere or later)."""
+        self._timer.stop()
+        self._saved_text = self.editor.toPlainText()
+        self.refusal = None
+        self._set_status("")
+
     def _typed(self) -> None:
-        self.status.setText("editing…")
+        if self.refusal is None:
+            self._set_status("editing…")
         self._timer.start()
 
-    def _save(self) -> None:
+    def _set_status(self, text: str, colour: str | None = None) -> None:
+        self.status.setText(text)
+        self.status.setToolTip(text if colour else "")
+        self.status.setStyleSheet(f"color: {colour};" if colour else "")
+
+    def _show_refusal(self, reason: str) -> None:
+        self.refusal = reason
+        self._set_status(f"not saved: {reason} — it will be retried", error_colour(self.palette()))
+
+    def _save(self) -> bool:
         text = self.editor.toPlainText()
         if text == self._saved_text:
-            return
+            return True
+        if self._saving:
+            return False  # a save is under way (its change notice reached the owner): it reports for itself
+        refused = self._refused
+        if refused is not None and refused[0] == text and time.monotonic() - refused[1] < RETRY_PAUSE_S:
+            return False
+        self._saving = True
+        try:
+            result = self._save_callback(text)
+        finally:
+            self._saving = False
+        if result is False or isinstance(result, str):
+            self._refused = (text, time.monotonic())
+            self._show_refusal(result or "the library refused the change")
+            return False
+        self._refused = None
         self._saved_text = text
-        self._save_callback(text)
-        self.status.setText("saved")
+        self.refusal = None
+        self._set_status("saved")
         self.saved.emit(text)
+        return True
 
     # ------------------------------------------------------------------ modes
     def is_editing(self) -> bool:
@@ -301,6 +362,9 @@ class NoteEditor(QWidget):
             self._fit()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.editor and event.type() == QEvent.Type.FocusOut:
+            self.flush()  # leaving the note saves it now (and retries a text the library refused)
+            return False
         if watched is self.preview.viewport() and event.type() == QEvent.Type.MouseButtonDblClick:
             self.set_editing(True)
             return True

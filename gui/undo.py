@@ -70,6 +70,7 @@ def push_command(hub: LibraryHub, command: LibraryCommand) -> bool:
     library = hub.library
     if library.read_only:
         reason = getattr(library, "read_only_reason", None) or "the library is open read-only"
+        command.failure.append(reason)  # the caller may say why, as for any other refusal
         hub.status_message.emit(f"Nothing was changed: {reason}")
         return False
     failure = command.failure

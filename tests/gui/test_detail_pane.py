@@ -136,3 +136,102 @@ def test_an_untitled_paper_explains_itself(pane, library):
     assert pane.title.text() == "[untitled] arXiv:2101.00001"
     assert not pane.title_hint.isHidden()
     assert "authors not listed" in pane.authors.text()
+
+
+BUSY = "the library is busy: another program is importing (waited 30 s)"
+
+
+@pytest.fixture
+def refusing(monkeypatch, library):
+    """Make the library refuse note and tag writes as a busy, read-only or full library does; `accept()` ends it."""
+    from papershelf.gui import note_editor
+    from papershelf.model.library import LibraryError
+
+    monkeypatch.setattr(note_editor, "RETRY_PAUSE_S", 0.0, raising=False)
+    originals = {name: getattr(library, name) for name in ("set_note", "add_tag")}
+
+    def refuse(*args, **kwargs):
+        raise LibraryError(BUSY)
+
+    for name in originals:
+        monkeypatch.setattr(library, name, refuse)
+
+    class Switch:
+        def accept(self):
+            for name, original in originals.items():
+                monkeypatch.setattr(library, name, original)
+
+    return Switch()
+
+
+def test_a_refused_note_is_not_called_saved_and_is_saved_once_the_library_accepts(
+    qtbot, pane, library, paper_id, refusing
+):
+    from papershelf.gui.colours import error_colour
+
+    messages = []
+    pane.hub.status_message.connect(messages.append)
+    pane.show_papers([paper_id])
+    pane.note.set_editing(True)
+    qtbot.keyClicks(pane.note.editor, "check eq. 7")
+    qtbot.waitUntil(lambda: "not saved" in pane.note.status.text(), timeout=3000)
+    status = pane.note.status.text()
+    assert status == f"not saved: {BUSY} — it will be retried"
+    assert error_colour(pane.note.palette()) in pane.note.status.styleSheet()
+    assert any(message.startswith("Nothing was changed") for message in messages)
+    assert library.get_paper(paper_id).note == ""
+    assert pane.note.text() == "check eq. 7" and pane.note.unsaved()
+    pane.note.flush()  # still refused: still said so, text kept
+    assert "not saved" in pane.note.status.text() and pane.note.text() == "check eq. 7"
+
+    refusing.accept()
+    pane.note.flush()  # as when the editor loses focus or the user switches papers
+    assert library.get_paper(paper_id).note == "check eq. 7"
+    assert pane.note.status.text() == "saved" and pane.note.status.styleSheet() == ""
+    assert not pane.note.unsaved()
+
+
+def test_a_refused_note_retries_when_typing_goes_on(qtbot, pane, library, paper_id, refusing):
+    pane.show_papers([paper_id])
+    pane.note.set_editing(True)
+    qtbot.keyClicks(pane.note.editor, "draft")
+    qtbot.waitUntil(lambda: "not saved" in pane.note.status.text(), timeout=3000)
+    refusing.accept()
+    qtbot.keyClicks(pane.note.editor, " two")
+    qtbot.waitUntil(lambda: pane.note.status.text() == "saved", timeout=3000)
+    assert library.get_paper(paper_id).note == "draft two"
+
+
+def test_a_refused_note_survives_switching_papers_and_is_saved_later(qtbot, pane, library, paper_id, refusing):
+    other = library.paper_ids()[-1]
+    pane.show_papers([paper_id])
+    pane.note.set_editing(True)
+    qtbot.keyClicks(pane.note.editor, "check eq. 7")
+    pane.show_papers([other])  # refused while switching: kept for its paper, not written into the other one
+    assert library.get_paper(paper_id).note == "" and library.get_paper(other).note == ""
+    assert pane.note.text() == "" and not pane.note.unsaved()
+    assert pane.unsaved_notes() == {paper_id: "check eq. 7"}
+    pane.show_papers([paper_id])  # back: the text is there, marked not saved
+    assert pane.note.text() == "check eq. 7"
+    assert "not saved" in pane.note.status.text()
+    pane.show_papers([other])
+
+    refusing.accept()
+    assert pane.flush()  # closing the window (or any later note save) saves what was refused
+    assert library.get_paper(paper_id).note == "check eq. 7"
+    assert library.get_paper(other).note == ""
+    assert pane.unsaved_notes() == {}
+
+
+def test_a_refused_tag_is_not_announced_and_stays_typed(qtbot, pane, library, paper_id, refusing):
+    messages = []
+    pane.hub.status_message.connect(messages.append)
+    pane.show_papers([paper_id])
+    qtbot.keyClicks(pane.tags.line, "to-read")
+    qtbot.keyClick(pane.tags.line, Qt.Key.Key_Return)
+    assert library.get_paper(paper_id).tags == []
+    assert not any(message.startswith("Tagged") for message in messages)
+    assert pane.tags.line.text() == "to-read"
+    refusing.accept()
+    qtbot.keyClick(pane.tags.line, Qt.Key.Key_Return)
+    assert library.get_paper(paper_id).tags == ["to-read"]

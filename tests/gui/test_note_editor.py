@@ -134,3 +134,32 @@ def test_a_markdown_table_is_drawn_with_cell_borders(qtbot, editor):
     tables = [frame for frame in document.rootFrame().childFrames() if frame.frameFormat().isTableFormat()]
     assert tables and tables[0].frameFormat().toTableFormat().border() >= 1
     assert "DPO" in html
+
+
+def test_a_refused_save_is_shown_and_retried_when_the_editor_loses_focus(qtbot, monkeypatch):
+    from PySide6.QtWidgets import QLineEdit
+
+    monkeypatch.setattr(note_editor, "RETRY_PAUSE_S", 0.0, raising=False)
+    attempts, accept = [], [False]
+
+    def save(text):
+        attempts.append(text)
+        return True if accept[0] else "the library is read-only"
+
+    widget = NoteEditor(save, delay_ms=50)
+    other = QLineEdit(widget)
+    widget.resize(500, 400)
+    widget.show()
+    try:
+        widget.set_editing(True)
+        widget.editor.setFocus()
+        qtbot.keyClicks(widget.editor, "idea")
+        qtbot.waitUntil(lambda: attempts == ["idea"], timeout=2000)
+        assert widget.status.text() == "not saved: the library is read-only — it will be retried"
+        assert widget.unsaved()
+        accept[0] = True
+        other.setFocus()  # leaving the note retries it
+        qtbot.waitUntil(lambda: widget.status.text() == "saved", timeout=2000)
+        assert attempts == ["idea", "idea"] and not widget.unsaved()
+    finally:
+        dispose(widget)
