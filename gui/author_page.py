@@ -39,7 +39,7 @@ from papershelf.gui.hub import LibraryHub
 from papershelf.gui.note_editor import NoteEditor
 from papershelf.gui.paper_table import COLUMN_INDEX, PaperTable
 from papershelf.gui.settings import app_settings
-from papershelf.gui.undo import AuthorNoteCommand, undo_stack
+from papershelf.gui.undo import AuthorNoteCommand, push_command
 from papershelf.model.library import LibraryError
 from papershelf.model.types import Author, Change, ProfileInfo
 
@@ -357,7 +357,7 @@ class AuthorPage(QWidget):
             )
         self.coauthor_view.setVisible(bool(coauthors))
         self.papers.set_filter(author_id=author.id)
-        if not keep_note or not self.note_editor.pending():
+        if not keep_note or not self.note_editor.unsaved():  # a refused note stays, to be retried
             self.note_editor.set_text(author.note)
 
     # ------------------------------------------------------------------ co-authors
@@ -373,18 +373,28 @@ class AuthorPage(QWidget):
     def note_text(self) -> str:
         return self.note_editor.text()
 
-    def flush_note(self) -> None:
-        """Save a note still waiting for its typing pause (before leaving the author or closing)."""
-        self.note_editor.flush()
+    def flush_note(self) -> bool:
+        """Save a note still waiting for its typing pause (before leaving the author or closing); False when
+        the library refused it (the text stays in the editor, shown as not saved)."""
+        return self.note_editor.flush()
 
-    def _save_note(self, text: str) -> None:
+    def unsaved_note(self) -> str | None:
+        """The note typed for the shown author but not yet in the library, or None."""
+        return self.note_editor.text() if self.author is not None and self.note_editor.unsaved() else None
+
+    def _save_note(self, text: str) -> bool | str:
+        """Save the author's note; True when saved, else why the library refused it (the editor retries)."""
         if self.author is None or text == self.author.note:
-            return
+            return True
         self._saving_note = True
         try:
             # Through the shared undo stack: Ctrl+Z restores the earlier note, a burst of typing is one step.
-            undo_stack(self.hub).push(AuthorNoteCommand(self.library, self.author.id, self.author.note, text))
+            command = AuthorNoteCommand(self.library, self.author.id, self.author.note, text)
+            failure = command.failure  # kept: Qt deletes a refused command
+            if not push_command(self.hub, command):
+                return failure[0] if failure else "the library refused the change"
             self.author.note = text
+            return True
         finally:
             self._saving_note = False
 

@@ -31,8 +31,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from papershelf.gui.colours import error_colour
 from papershelf.gui.hub import LibraryHub
-from papershelf.gui.undo import EditPaperCommand, undo_stack
+from papershelf.gui.undo import EditPaperCommand, push_command
 from papershelf.importers.normalize import arxiv_id as parse_arxiv_id
 from papershelf.importers.normalize import doi as parse_doi
 from papershelf.model.store import choose_fields
@@ -247,7 +248,6 @@ class EditPaperDialog(QDialog):
 
         self.error_label = QLabel(self)
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #c0392b")
         self.error_label.hide()
         layout.addWidget(self.error_label)
         self.buttons = QDialogButtonBox(
@@ -424,16 +424,22 @@ class EditPaperDialog(QDialog):
                 raise FieldError(f"{self.rows[field].title}: {error}") from None
         return result
 
-    def _apply_with_undo(self, paper_id: int, changes: dict[str, Any]) -> None:
-        undo_stack(self.hub).push(EditPaperCommand(self.library, paper_id, changes))
+    def _apply_with_undo(self, paper_id: int, changes: dict[str, Any]) -> bool:
+        return push_command(self.hub, EditPaperCommand(self.library, paper_id, changes))
 
     def accept(self) -> None:
         try:
             changes = self.changes()
         except FieldError as error:
-            self.error_label.setText(str(error))
-            self.error_label.show()
+            self._show_error(str(error))
             return
-        if changes:
-            self._apply(self.paper_id, changes)
+        if changes and self._apply(self.paper_id, changes) is False:
+            # Refused (busy, read-only): the dialog stays open with the user's values, to save again or cancel.
+            self._show_error("Not saved: the library refused the change (see the status bar). Try Save again.")
+            return
         super().accept()
+
+    def _show_error(self, text: str) -> None:
+        self.error_label.setStyleSheet(f"color: {error_colour(self.palette())}")
+        self.error_label.setText(text)
+        self.error_label.show()

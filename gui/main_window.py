@@ -708,8 +708,47 @@ class MainWindow(QMainWindow):
                 target = None
         self.navigate(target or ALL_PAPERS)
 
-    def closeEvent(self, event: QCloseEvent) -> None:
+    def _unsaved_notes(self) -> tuple[int, str | None]:
+        """Save the notes still being typed or refused before; how many the library still refuses, and why."""
+        editors = [self.detail.note]
+        page = getattr(self._authors_view, "page", None)
+        if page is not None:
+            editors.append(page.note_editor)
+        for editor in editors:
+            editor._refused = None  # closing (or Retry) tries again now, without the pause after a refusal
         self.detail.flush()
+        count = len(self.detail.unsaved_notes())
+        if page is not None:
+            page.flush_note()
+            count += page.unsaved_note() is not None
+        reason = next((editor.refusal for editor in editors if editor.refusal), None)
+        return count, reason
+
+    def _confirm_close(self) -> bool:
+        """Nothing typed is lost silently: while the library refuses notes, ask to retry, discard or stay."""
+        count, reason = self._unsaved_notes()
+        buttons = QMessageBox.StandardButton
+        while count:
+            noun = "note was" if count == 1 else "notes were"
+            answer = QMessageBox.warning(
+                self,
+                "Notes not saved",
+                f"{count} {noun} not saved: {reason or 'the library refused the change'}.\n\n"
+                "Retry saving, discard the unsaved text and close, or cancel to keep the window open.",
+                buttons.Retry | buttons.Discard | buttons.Cancel,
+                buttons.Retry,
+            )
+            if answer == buttons.Discard:
+                return True
+            if answer != buttons.Retry:
+                return False  # Cancel, or the box closed with Escape
+            count, reason = self._unsaved_notes()
+        return True
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._confirm_close():
+            event.ignore()
+            return
         controller = self._import_controller
         if controller is not None and controller.is_running():
             controller.cancel()

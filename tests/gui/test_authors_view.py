@@ -264,3 +264,36 @@ def test_undo_takes_the_author_note_back(qtbot, view, seed_library, hub):
     undo_stack(hub).undo()
     assert seed_library.get_author(dong.id).note == ""
     qtbot.waitUntil(lambda: view.page.note_text() == "")
+
+
+def test_a_refused_author_note_is_not_called_saved_and_is_saved_once_the_library_accepts(
+    qtbot, monkeypatch, view, seed_library
+):
+    from papershelf.gui import note_editor
+    from papershelf.model.library import LibraryError
+
+    busy = "the library is busy: another program is importing (waited 30 s)"
+    monkeypatch.setattr(note_editor, "RETRY_PAUSE_S", 0.0)
+    original = seed_library.set_author_note
+
+    def refuse(*args, **kwargs):
+        raise LibraryError(busy)
+
+    monkeypatch.setattr(seed_library, "set_author_note", refuse)
+    dong = author_named(seed_library, "Li Dong")
+    view.show_author(dong.id)
+    editor = view.page.note_editor
+    editor.set_editing(True)
+    qtbot.keyClicks(editor.editor, "ask about MiniLM")
+    qtbot.waitUntil(lambda: "not saved" in editor.status.text(), timeout=3000)
+    assert editor.status.text() == f"not saved: {busy} — it will be retried"
+    assert seed_library.get_author(dong.id).note == ""
+    assert view.page.author.note == ""  # the page does not pretend the library holds it
+    assert not view.page.flush_note() and view.page.unsaved_note() == "ask about MiniLM"
+    view.page.reload()  # a library change re-reads the author: the refused text stays
+    assert editor.text() == "ask about MiniLM" and "not saved" in editor.status.text()
+
+    monkeypatch.setattr(seed_library, "set_author_note", original)
+    assert view.page.flush_note()
+    assert seed_library.get_author(dong.id).note == "ask about MiniLM"
+    assert editor.status.text() == "saved" and view.page.unsaved_note() is None

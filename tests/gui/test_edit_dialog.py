@@ -212,3 +212,29 @@ def test_a_paper_no_source_names_authors_for_gets_them_typed_in(qtbot, hub, libr
     save(qtbot, dialog)
     paper = library.get_paper(paper_id)
     assert paper.author_names() == ["Jiajun Shi", "Wei Zheng"] and paper.authors_complete
+
+
+def test_a_refused_edit_keeps_the_dialog_open_with_the_values_and_says_so(qtbot, monkeypatch, hub, library, imported):
+    from papershelf.gui.colours import error_colour
+    from papershelf.model.library import LibraryError
+
+    _page, paper_id = imported
+    original = library.edit_paper
+
+    def refuse(*args, **kwargs):
+        raise LibraryError("the library is busy: another program is importing (waited 30 s)")
+
+    monkeypatch.setattr(library, "edit_paper", refuse)
+    dialog = open_dialog(qtbot, hub, paper_id)
+    type_into(qtbot, dialog, "title", "A Study of Things")
+    save(qtbot, dialog)
+    assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
+    assert dialog.error_label.isVisible() and "Not saved" in dialog.error_label.text()
+    assert error_colour(dialog.palette()) in dialog.error_label.styleSheet()
+    assert dialog.rows["title"].text() == "A Study of Things"
+    assert library.get_paper(paper_id).title == "A Study of Thngs"
+
+    monkeypatch.setattr(library, "edit_paper", original)
+    save(qtbot, dialog)
+    assert dialog.result() == QDialog.DialogCode.Accepted and not dialog.isVisible()
+    assert library.get_paper(paper_id).title == "A Study of Things"

@@ -565,3 +565,93 @@ def test_a_library_longer_than_the_first_screen_opens_at_once_and_then_shows_eve
     finally:
         dispose(window)
         hub.close()
+
+
+def test_closing_with_a_refused_note_asks_and_cancel_keeps_the_window_and_retry_saves(
+    qtbot, monkeypatch, window, seed_library
+):
+    from papershelf.model.library import LibraryError
+
+    paper_id = window.table.paper_model.ids()[0]
+    original = seed_library.set_note
+
+    def refuse(*args, **kwargs):
+        raise LibraryError("the library is busy: another program is importing (waited 30 s)")
+
+    monkeypatch.setattr(seed_library, "set_note", refuse)
+    window.table.select_ids([paper_id])
+    note = window.detail.note
+    note.set_editing(True)
+    qtbot.keyClicks(note.editor, "keep this")
+    qtbot.waitUntil(lambda: "not saved" in note.status.text(), timeout=3000)
+
+    asked = []
+    answers = []
+
+    def answer(parent, title, text, *args, **kwargs):
+        asked.append(text)
+        return answers.pop(0)()
+
+    monkeypatch.setattr(QMessageBox, "warning", answer)
+    answers.append(lambda: QMessageBox.StandardButton.Cancel)
+    window.close()
+    assert window.isVisible() and len(asked) == 1
+    assert "1 note was not saved: the library is busy" in asked[0]
+    assert note.text() == "keep this"
+
+    def accept_then_retry():
+        monkeypatch.setattr(seed_library, "set_note", original)
+        return QMessageBox.StandardButton.Retry
+
+    answers.extend([lambda: QMessageBox.StandardButton.Retry, accept_then_retry])  # refused again, then taken
+    window.close()
+    assert len(asked) == 3 and not answers
+    assert not window.isVisible()
+    assert seed_library.get_paper(paper_id).note == "keep this"
+
+
+def test_discard_closes_the_window_without_the_refused_note(qtbot, monkeypatch, window, seed_library):
+    from papershelf.model.library import LibraryError
+
+    paper_id = window.table.paper_model.ids()[0]
+
+    def refuse(*args, **kwargs):
+        raise LibraryError("the library is open read-only")
+
+    monkeypatch.setattr(seed_library, "set_note", refuse)
+    window.table.select_ids([paper_id])
+    window.detail.note.set_editing(True)
+    qtbot.keyClicks(window.detail.note.editor, "scratch")
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args, **kwargs: QMessageBox.StandardButton.Discard)
+    window.close()
+    assert not window.isVisible()
+    assert seed_library.get_paper(paper_id).note == ""
+
+
+def test_closing_with_a_refused_author_note_asks_too(qtbot, monkeypatch, window, seed_library):
+    from papershelf.model.library import LibraryError
+
+    author = seed_library.list_authors()[0]
+    original = seed_library.set_author_note
+
+    def refuse(*args, **kwargs):
+        raise LibraryError("the library is busy: another program is importing (waited 30 s)")
+
+    monkeypatch.setattr(seed_library, "set_author_note", refuse)
+    window.show_author(author.id)
+    editor = window._authors_view.page.note_editor
+    editor.set_editing(True)
+    qtbot.keyClicks(editor.editor, "about them")
+    asked = []
+
+    def cancel(parent, title, text, *args, **kwargs):
+        asked.append(text)
+        return QMessageBox.StandardButton.Cancel
+
+    monkeypatch.setattr(QMessageBox, "warning", cancel)
+    window.close()
+    assert window.isVisible() and len(asked) == 1 and "1 note was not saved" in asked[0]
+    monkeypatch.setattr(seed_library, "set_author_note", original)
+    window.close()  # saved now: no question
+    assert len(asked) == 1 and not window.isVisible()
+    assert seed_library.get_author(author.id).note == "about them"
