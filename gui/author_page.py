@@ -283,8 +283,10 @@ class AuthorPage(QWidget):
 
     # ------------------------------------------------------------------ showing
     def show_author(self, author_id: int, *, remember: bool = True) -> bool:
-        """Show an author; the previous one goes on the Back history. False if there is no such author."""
-        self.flush_note()
+        """Show an author; the previous one goes on the Back history. False if there is no such author, or when
+        the shown author's note was refused: it stays on screen, marked not saved, instead of being replaced."""
+        if not self.flush_note() and self.author is not None and self.author.id != author_id:
+            return False
         try:
             author = self.library.get_author(author_id)
         except LibraryError:

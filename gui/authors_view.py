@@ -276,8 +276,12 @@ class AuthorsView(QWidget):
         if self._syncing or not current.isValid():
             return
         author = self.model.author_at(current.row())
-        if self.page.author is None or self.page.author.id != author.id:
-            self.page.show_author(author.id)
+        if self.page.author is not None and self.page.author.id == author.id:
+            return
+        if not self.page.show_author(author.id) and self.page.author is not None:
+            # The page kept its author (a note the library refused is still on it): the list follows it.
+            shown = self.page.author.id
+            QTimer.singleShot(0, lambda: self._page_shows(shown))
 
     def _page_shows(self, author_id: int) -> None:
         # A co-author click or Back changed the page: follow it in the list without re-opening the page.

@@ -297,3 +297,34 @@ def test_a_refused_author_note_is_not_called_saved_and_is_saved_once_the_library
     assert view.page.flush_note()
     assert seed_library.get_author(dong.id).note == "ask about MiniLM"
     assert editor.status.text() == "saved" and view.page.unsaved_note() is None
+
+
+def test_a_refused_author_note_keeps_its_author_on_screen_until_it_is_saved(qtbot, monkeypatch, view, seed_library):
+    from papershelf.gui import note_editor
+    from papershelf.model.library import LibraryError
+
+    monkeypatch.setattr(note_editor, "RETRY_PAUSE_S", 0.0)
+    original = seed_library.set_author_note
+
+    def refuse(*args, **kwargs):
+        raise LibraryError("the library is busy: another program is importing (waited 30 s)")
+
+    monkeypatch.setattr(seed_library, "set_author_note", refuse)
+    dong, gao = author_named(seed_library, "Li Dong"), author_named(seed_library, "Jinyang Gao")
+    view.show_author(dong.id)
+    editor = view.page.note_editor
+    editor.set_editing(True)
+    qtbot.keyClicks(editor.editor, "ask about MiniLM")
+    qtbot.waitUntil(lambda: "not saved" in editor.status.text(), timeout=3000)
+
+    view.show_author(gao.id)  # following a link while the note cannot be written
+    assert view.page.author.id == dong.id and editor.text() == "ask about MiniLM"
+    assert "not saved" in editor.status.text()
+    view.table.selectRow(view.model.row_of(gao.id))  # a click on another author in the list
+    qtbot.waitUntil(lambda: view.table.currentIndex().row() == view.model.row_of(dong.id), timeout=3000)
+    assert view.page.author.id == dong.id and editor.text() == "ask about MiniLM"
+
+    monkeypatch.setattr(seed_library, "set_author_note", original)
+    view.show_author(gao.id)
+    assert view.page.author.id == gao.id
+    assert seed_library.get_author(dong.id).note == "ask about MiniLM"
