@@ -690,9 +690,9 @@ def _new_citekey(library: Library, record: Any, chosen: dict[str, Any], batch: _
             batch.citekey_pattern, batch.pattern_read = pattern, True
     else:
         pattern = batch.citekey_pattern
-    key = base_key(
-        families, chosen["year"], chosen["title"], chosen["arxiv_id"], **({"pattern": pattern} if pattern else {})
-    )
+    # A year taken from the page's capture date is a guess the export leaves out; the key must not state it.
+    year = None if chosen.get("date_inferred") else chosen["year"]
+    key = base_key(families, year, chosen["title"], chosen["arxiv_id"], **({"pattern": pattern} if pattern else {}))
     return keys.allocate(key) if keys is not None else disambiguate(key, library.key_taken)
 
 

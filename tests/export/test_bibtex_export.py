@@ -255,6 +255,8 @@ def test_a_year_guessed_from_the_capture_date_is_not_exported(library):
     items = json.loads(export_papers([papers["Guessed"]], "csl-json").text)
     assert "issued" not in items[0]
     assert "PY  -" not in export_papers([papers["Guessed"]], "ris").text
+    # Nor does its citation key claim the guessed year.
+    assert (papers["Guessed"].citekey, papers["Stated"].citekey) == ("leeguessed", "lee2021stated")
     # The user stating the year makes it a fact again.
     library.edit_paper(papers["Guessed"].id, year=2019)
     (edited,) = library.get_papers([papers["Guessed"].id])
