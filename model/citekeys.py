@@ -243,7 +243,7 @@ def base_key(
     return key.lower() if pattern == DEFAULT_PATTERN else key
 
 
-def _suffix(index: int) -> str:
+def key_suffix(index: int) -> str:
     """a, b, ... z, aa, ab ...: the suffixes clashing keys get, in this order."""
     suffix = ""
     n = index
@@ -263,9 +263,9 @@ def disambiguate(base: str, is_taken: Callable[[str], bool] | Container[str]) ->
     if not taken(base):
         return base
     index = 0
-    while taken(base + _suffix(index)):
+    while taken(base + key_suffix(index)):
         index += 1
-    return base + _suffix(index)
+    return base + key_suffix(index)
 
 
 def keys_with_base(library: Library, base: str) -> set[str]:
@@ -312,10 +312,10 @@ class KeyAllocator:
         self._load(base)
         if base in self._taken:
             index = self._next.get(base, 0)
-            while base + _suffix(index) in self._taken:
+            while base + key_suffix(index) in self._taken:
                 index += 1
             self._next[base] = index + 1
-            base = base + _suffix(index)
+            base = base + key_suffix(index)
         self._taken.add(base)
         return base
 

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from papershelf.model.citekeys import DEFAULT_PATTERN, base_key, check_pattern
+from papershelf.model.citekeys import DEFAULT_PATTERN, base_key, check_pattern, key_suffix
 from papershelf.model.library import Library, LibraryError
 from papershelf.model.names import parse_name
 
@@ -74,23 +74,12 @@ def preview_rekey(
         new = base
         index = 0
         while taken(new):
-            new = base + _suffix(index)
+            new = base + key_suffix(index)
             index += 1
         given.add(new)
         if new != paper.citekey:
             changes.append(KeyChange(paper.id, paper.citekey, new))
     return changes
-
-
-def _suffix(index: int) -> str:
-    """a, b, ... z, aa, ab ...: the same sequence disambiguate() uses for new papers."""
-    suffix = ""
-    n = index
-    while True:
-        suffix = chr(ord("a") + n % 26) + suffix
-        n = n // 26 - 1
-        if n < 0:
-            return suffix
 
 
 def apply_rekey(library: Library, changes: Sequence[KeyChange]) -> int:

@@ -1034,20 +1034,17 @@ def _places(conn: Any, author_id: int) -> set[int]:
     }
 
 
-def _people_on(conn: Any, paper_ids: Iterable[int]) -> set[int]:
+def _people_on(conn: Any, paper_ids: Iterable[int], *, implied: bool = True) -> set[int]:
+    """Everyone on these papers' author lists, and (with `implied`) everyone linked to them behind "et al."."""
     ids = list(paper_ids)
     found: set[int] = set()
-    for start in range(0, len(ids), 500):
+    for start in range(0, len(ids), 500):  # SQLite's limit on bound parameters, with room to spare
         chunk = ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
-        found.update(
-            r[0]
-            for r in conn.execute(
-                f"SELECT author_id FROM authorships WHERE paper_id IN ({marks}) "
-                f"UNION SELECT author_id FROM implied_authors WHERE paper_id IN ({marks})",
-                chunk + chunk,
-            )
-        )
+        sql = f"SELECT author_id FROM authorships WHERE paper_id IN ({marks})"
+        if implied:
+            sql += f" UNION SELECT author_id FROM implied_authors WHERE paper_id IN ({marks})"
+        found.update(r[0] for r in conn.execute(sql, chunk + chunk if implied else chunk))
     return found
 
 
@@ -1350,15 +1347,4 @@ def reconcile_authors(library: Library, author_ids: Iterable[int]) -> AuthorPass
 
 def papers_authors(library: Library, paper_ids: Iterable[int]) -> set[int]:
     """Everyone on these papers' author lists (the people an import may have introduced)."""
-    ids = list(paper_ids)
-    found: set[int] = set()
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ",".join("?" * len(chunk))
-        found.update(
-            r[0]
-            for r in library.conn.execute(
-                f"SELECT DISTINCT author_id FROM authorships WHERE paper_id IN ({marks})", chunk
-            )
-        )
-    return found
+    return _people_on(library.conn, paper_ids, implied=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from papershelf.importers.records import PaperRecord
 from papershelf.model import Library
-from papershelf.model.citekeys import _suffix
+from papershelf.model.citekeys import key_suffix
 from papershelf.model.store import import_records
 
 
@@ -34,15 +34,15 @@ def test_colliding_keys_follow_the_suffix_order_with_one_query_per_base() -> Non
     library = Library.memory()
     _load(library, _records(60), "first.bib")
     # A .bib's own key, ahead in the sequence: kept as it is, then skipped by the keys made after it.
-    own = _records(1, start=500, citekey="lin2021m6" + _suffix(70))
+    own = _records(1, start=500, citekey="lin2021m6" + key_suffix(70))
     queries: list[str] = []
     library.conn.set_trace_callback(queries.append)
     _load(library, own + _records(40, start=1000), "second.bib")
     library.conn.set_trace_callback(None)
     keys = [p.citekey for p in library.get_papers(sorted(library.paper_ids()))]
-    expected = ["lin2021m6"] + [f"lin2021m6{_suffix(i)}" for i in range(60 + 40 - 1 + 1) if i != 70]
+    expected = ["lin2021m6"] + [f"lin2021m6{key_suffix(i)}" for i in range(60 + 40 - 1 + 1) if i != 70]
     assert keys[:60] == expected[:60]
-    assert keys[60] == "lin2021m6" + _suffix(70)
+    assert keys[60] == "lin2021m6" + key_suffix(70)
     assert keys[61:] == expected[60:100]
     assert len(set(keys)) == len(keys)
     key_reads = [q for q in queries if q.lstrip().upper().startswith("SELECT") and "citekey" in q.lower()]
