@@ -81,6 +81,35 @@ SORT_COLUMNS = {
 }
 
 
+def _create_whole(path: Path) -> bool:
+    """Make a new library at `path` as a whole: built and migrated under a name of its own beside it, then
+    linked into place, which never replaces a file. Another process creating the same library at the same time
+    (two imports started together) thus never sees a half-made file, and whichever links first wins; the other
+    opens the winner's library. True if this call made the library at `path`.
+
+    Where the file system has no hard links nothing is left at `path`: the caller then creates the library in
+    place, where the migration steps' own re-check under the write lock keeps two processes apart."""
+    staging = path.with_name(f".{path.name}.new-{os.getpid()}-{threading.get_ident()}")
+    try:
+        connection = sqlite3.connect(staging, isolation_level=None)
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")
+            schema.migrate(connection, 0)
+        finally:
+            connection.close()  # the last connection folds its -wal into the file and removes it
+        try:
+            os.link(staging, path)
+        except OSError:  # FileExistsError: another process was first; others: no hard links here
+            return False
+        return True
+    except sqlite3.Error as error:
+        raise LibraryError(f"a new library could not be created at {path} ({error})") from None
+    finally:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            with contextlib.suppress(OSError):
+                staging.with_name(staging.name + suffix).unlink()
+
+
 class Library:
     """An open library file. Thread-affine like sqlite3: open one per thread that needs it."""
 
@@ -90,6 +119,7 @@ class Library:
         self.read_only = read_only
         self.closed = False
         self.read_only_reason: str | None = None  # set when the file or folder is not writable
+        self.created = False  # this opening made the library (a new file, or an empty one filled with the schema)
         self.notices: list[str] = []  # what the user should be told about this opening (read-only, backup failed)
         # sqlite-utils writes the one-row changes (settings, tags, the lookup cache, auto-exports): inside our
         # BEGIN IMMEDIATE it nests with SAVEPOINTs, so it never commits half an operation. The bulk paths of an
@@ -116,12 +146,15 @@ class Library:
         from papershelf.model import integrity
 
         reason = None
+        created = False
         if not path.exists():
             if read_only or not create:
                 raise LibraryError(f"there is no library at {path}")
             integrity.refuse_silent_restart(path)
             path.parent.mkdir(parents=True, exist_ok=True)
-        else:
+            created = _create_whole(path)
+        # (Still missing after _create_whole only on a file system without hard links: made in place below.)
+        if path.exists():
             # Checked read-only before any writing connection exists: a damaged file is moved aside, a file of
             # another program or of a newer Papershelf is refused with its bytes untouched.
             state = integrity.check_on_open(path, move_damaged=not read_only)
@@ -159,7 +192,9 @@ class Library:
                 connection.execute("PRAGMA journal_mode = WAL")
             connection.execute("PRAGMA synchronous = NORMAL")
             connection.execute("PRAGMA foreign_keys = ON")
-            library._migrate(version)
+            ran = library._migrate(version)
+            # A file another process is creating at the same moment is made by whichever runs the first step.
+            library.created = created or (version == 0 and ran > 0)
             library._backup_if_due()
         elif version < schema.SCHEMA_VERSION:
             connection.close()
@@ -175,9 +210,11 @@ class Library:
         library._migrate(0)
         return library
 
-    def _migrate(self, version: int) -> None:
+    def _migrate(self, version: int) -> int:
+        """Bring the file to SCHEMA_VERSION; returns the number of steps this call ran (another process may
+        have run some)."""
         if version == schema.SCHEMA_VERSION:
-            return
+            return 0
         saved = None
         if version > 0 and self.path.name != ":memory:":
             from papershelf.model.backup import backup_before_migration
@@ -189,8 +226,16 @@ class Library:
                 raise LibraryError(
                     f"{self.path} needs an upgrade but could not be backed up first ({error}); it was not changed"
                 ) from None
+            from papershelf.model.integrity import inspect
+
+            if inspect(saved).version != version:
+                # Another Papershelf upgraded the file between our reading its version and our copy: the copy
+                # is of the upgraded library, not from before the upgrade (that process kept its own), and
+                # the steps below find their work done.
+                saved.unlink(missing_ok=True)
+                saved = None
         try:
-            schema.migrate(self.conn, version)
+            return schema.migrate(self.conn, version)
         except sqlite3.Error as error:
             self.close()
             kept = f"; a copy from before the upgrade is at {saved}" if saved else ""

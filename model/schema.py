@@ -214,15 +214,60 @@ CREATE VIRTUAL TABLE authors_fts USING fts5(names, tokenize = 'unicode61 remove_
 """
 
 
-def _script(sql: str) -> Migration:
-    def run(connection: sqlite3.Connection, target: int) -> None:
-        # The step and its version bump commit together: a kill midway leaves the previous version intact.
-        connection.executescript(f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {target};\nCOMMIT;")
+def _statements(sql: str) -> list[str]:
+    """The statements of a script, split where SQLite itself sees one end (not at a `;` inside a string, a
+    comment or a trigger body)."""
+    statements: list[str] = []
+    pending = ""
+    for piece in sql.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \t\r\n;"):
+                statements.append(pending)
+            pending = ""
+    if pending.strip(" \t\r\n;"):
+        statements.append(pending)
+    return statements
+
+
+def _step(body: Callable[[sqlite3.Connection], None]) -> Migration:
+    """A migration step that runs `body` and its version bump in one BEGIN IMMEDIATE transaction, and only if
+    the file is still at the version before it. Another process opening the same library may have run the step
+    since this one read the version: the write lock makes the re-check and the step one act, so the second
+    process finds the work done instead of failing on "table papers already exists"."""
+
+    def run(connection: sqlite3.Connection, target: int) -> bool:
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            ran = connection.execute("PRAGMA user_version").fetchone()[0] < target
+            if ran:
+                body(connection)
+                connection.execute(f"PRAGMA user_version = {target}")
+            connection.execute("COMMIT")
+            return ran
+        except BaseException:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            raise
 
     return run
 
 
-Migration = Callable[[sqlite3.Connection, int], None]
+def _script(sql: str) -> Migration:
+    statements = _statements(sql)
+
+    def body(connection: sqlite3.Connection) -> None:
+        # Statement by statement inside the step's transaction (executescript would commit it first): a kill
+        # midway leaves the previous version intact.
+        for statement in statements:
+            connection.execute(statement)
+
+    return _step(body)
+
+
+# A step takes the connection and the version it brings the file to; it answers whether it did the work (False:
+# another process had done it).
+Migration = Callable[[sqlite3.Connection, int], bool | None]
 
 # Reconciliation's lookup keys, kept by model/reconcile.py: a paper's distinctive title words (kind 't'), the
 # abstract words of papers without a title ('a') and an abstract fingerprint ('h'). Matching looks candidates up
@@ -239,24 +284,20 @@ CREATE INDEX IF NOT EXISTS match_keys_paper ON match_keys(paper_id);
 """
 
 
-def _v2_match_keys(connection: sqlite3.Connection, target: int) -> None:
+def _v2_match_keys(connection: sqlite3.Connection) -> None:
     """The match index, filled from the papers a library already holds so they can be matched at once."""
     # The current matcher's keys: the index must agree with the code that reads it.
     from papershelf.model.reconcile import _keys_of as keys_of
 
-    connection.execute("BEGIN IMMEDIATE")
     had_table = connection.execute("SELECT 1 FROM sqlite_master WHERE name = 'match_keys'").fetchone()
-    for statement in _V2_MATCH_KEYS.split(";"):
-        if statement.strip():
-            connection.execute(statement)
+    for statement in _statements(_V2_MATCH_KEYS):
+        connection.execute(statement)
     if not had_table:
         rows = connection.execute("SELECT id, title, abstract FROM papers WHERE merged_into IS NULL").fetchall()
         connection.executemany(
             "INSERT OR IGNORE INTO match_keys(kind, key, paper_id) VALUES (?, ?, ?)",
             ((kind, key, paper_id) for paper_id, title, abstract in rows for kind, key in keys_of(title, abstract)),
         )
-    connection.execute(f"PRAGMA user_version = {target}")
-    connection.execute("COMMIT")
 
 
 # A view's whole list (the live papers in a sort order) and its count read only these narrow indexes, never the
@@ -277,16 +318,20 @@ CREATE INDEX claims_source ON claims(source_id, paper_id);
 
 # MIGRATIONS[n] takes a library from user_version n to n + 1. Version 1 is the first release's schema exactly;
 # everything added since is a step of its own.
-MIGRATIONS: list[Migration] = [_script(_V1), _v2_match_keys, _script(_V3_NARROW_INDEXES)]
+MIGRATIONS: list[Migration] = [_script(_V1), _step(_v2_match_keys), _script(_V3_NARROW_INDEXES)]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def migrate(connection: sqlite3.Connection, version: int) -> None:
-    """Run every step from `version` to SCHEMA_VERSION, each in its own transaction."""
+def migrate(connection: sqlite3.Connection, version: int) -> int:
+    """Run every step from `version` to SCHEMA_VERSION, each in its own transaction; a step another process
+    has already run meanwhile is skipped (see `_step`). Returns how many steps this call ran."""
+    ran = 0
     for target in range(version, SCHEMA_VERSION):
         try:
-            MIGRATIONS[target](connection, target + 1)
+            if MIGRATIONS[target](connection, target + 1) is not False:
+                ran += 1
         except BaseException:
             if connection.in_transaction:
                 connection.execute("ROLLBACK")
             raise
+    return ran
