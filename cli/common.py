@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import json
 import sys
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,8 +22,19 @@ class CommandError(Exception):
     """A message for the user; the command exits with status 2 (1 is for per-file failures)."""
 
 
-def open_library(args: argparse.Namespace, *, read_only: bool = False) -> Library:
+def open_library(
+    args: argparse.Namespace, *, read_only: bool = False, create: bool = False, announce: bool = True
+) -> Library:
+    """Open the command's library. Only a command that puts something into the library passes `create`: any
+    other command on a path with no library (a mistyped --library) is refused, leaving no file or folder
+    behind. A library that is created is announced on standard error (unless `announce` is False: the caller
+    then says it)."""
     path = library_path(getattr(args, "library", None))
+    if not create and not path.exists():
+        raise CommandError(
+            f"there is no library at {path}; check --library (or $PAPERSHELF_LIBRARY). "
+            "`papershelf import FILE` creates a new library"
+        )
     cloud = cloud_sync_folder(path)
     if cloud and not getattr(args, "json", False):
         print(
@@ -34,6 +46,8 @@ def open_library(args: argparse.Namespace, *, read_only: bool = False) -> Librar
         library = Library.open(path, read_only=read_only)
     except LibraryError as error:
         raise CommandError(str(error)) from None
+    if library.created and announce:
+        announce_created(library)
     for notice in library.notices:  # read-only because the file cannot be written, a failed automatic backup
         print(f"note: {notice}", file=sys.stderr)
     if not library.read_only:
@@ -45,6 +59,10 @@ def open_library(args: argparse.Namespace, *, read_only: bool = False) -> Librar
         # Files the user asked to keep updated follow every change a command commits.
         install(library)
     return library
+
+
+def announce_created(library: Library) -> None:
+    print(f"Created a new library at {library.path}", file=sys.stderr)
 
 
 def _tell_busy(path: Path) -> None:
@@ -188,8 +206,107 @@ def author_json(author: Author) -> dict[str, Any]:
     }
 
 
-def parse_ids(text: str) -> list[int]:
-    try:
-        return [int(part) for part in text.replace(" ", "").split(",") if part]
-    except ValueError:
-        raise CommandError(f"ids must be numbers separated by commas, not {text!r}") from None
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    """ "1 paper", "2 papers", "0 papers"."""
+    return f"{count} {noun if count == 1 else many or noun + 's'}"
+
+
+def parse_ids(text: str | Sequence[str]) -> list[int]:
+    """Paper ids as typed: "7,14,17", "7 14 17" (one argument or several) or any mix, each id once."""
+    parts = [text] if isinstance(text, str) else list(text)
+    ids: list[int] = []
+    for part in parts:
+        for item in part.replace(",", " ").split():
+            if not item.isdigit():
+                raise CommandError(f"ids are numbers separated by commas or spaces, not {item!r}")
+            if int(item) not in ids:
+                ids.append(int(item))
+    if not ids:
+        raise CommandError("name at least one id")
+    return ids
+
+
+def ids_text(ids: Iterable[int]) -> str:
+    return ", ".join(map(str, ids))
+
+
+def check_paper_ids(library: Library, wanted: Sequence[int], *, writing: bool) -> list[int]:
+    """The papers these ids name, in the order given, each once; every id is checked before anything is done.
+
+    An id that names no paper is an error naming it (and nothing was changed). A paper merged into another
+    stands, for a command that only reads, for the paper that holds it now (with a note on standard error);
+    a command that writes is refused instead, as a tag or note put on a merged-away paper would be invisible.
+    Papers in the trash count as papers: `restore-papers` and `delete` say what they found there.
+    """
+    shown = set(library.paper_ids()) | set(library.paper_ids(view="trash"))
+    ids: list[int] = []
+    missing: list[int] = []
+    merged: list[tuple[int, int]] = []
+    for paper_id in dict.fromkeys(wanted):
+        target = paper_id if paper_id in shown else merged_into(library, paper_id, shown)
+        if target is None:
+            missing.append(paper_id)
+            continue
+        if target != paper_id:
+            if writing:
+                merged.append((paper_id, target))
+                continue
+            print(f"note: paper {paper_id} was merged into paper {target}; using {target}", file=sys.stderr)
+        if target not in ids:
+            ids.append(target)
+    problems = []
+    if missing:
+        problems.append(
+            f"there is no paper with id {missing[0]}"
+            if len(missing) == 1
+            else f"there are no papers with ids {ids_text(missing)}"
+        )
+    for old, new in merged:
+        problems.append(
+            f"paper {old} was merged into paper {new}: name {new} instead (`papershelf unmerge {old}` takes them "
+            "apart again)"
+        )
+    if problems:
+        raise CommandError("; ".join(problems) + ("; nothing was changed" if writing else ""))
+    return ids
+
+
+def merged_into(library: Library, paper_id: int, shown: set[int]) -> int | None:
+    """The live paper a merged-away paper went into, following merges of merges; None if there is none."""
+    from papershelf.model.merge import merge_history
+
+    seen = {paper_id}
+    current = paper_id
+    while True:
+        merges = [m for m in merge_history(library, "paper", current) if m.merged_id == current and not m.undone_at]
+        if not merges:
+            return current if current in shown else None
+        current = merges[-1].kept_id
+        if current in seen:
+            return None
+        seen.add(current)
+
+
+def check_query(query: str | None, prefix: str = "") -> None:
+    """A search string's mistakes are the user's typing, not the library's: told before the library is opened,
+    so they are told even where there is no library yet."""
+    if query and query.strip():
+        from papershelf.model.search import QueryError, compile_query
+
+        try:
+            compile_query(query)
+        except QueryError as error:
+            raise CommandError(f"{prefix}{error}") from None
+
+
+def choice(*values: str):
+    """An argparse `type` for a choice typed in any case (`--format BibTeX`); use with `metavar`, not `choices`."""
+
+    def convert(text: str) -> str:
+        for value in values:
+            if text.lower() == value.lower():
+                return value
+        raise argparse.ArgumentTypeError(f"{text!r} is not one of: {', '.join(values)}")
+
+    convert.__name__ = "choice"
+    return convert

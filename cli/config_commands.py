@@ -120,7 +120,8 @@ def cmd_config(args: argparse.Namespace) -> int:
         return 0
     key = _key(args.key)
     if args.unset or args.value is not None:
-        with open_library(args) as library:
+        # Storing a value may create the library; forgetting one has nothing to forget in a library not made yet.
+        with open_library(args, create=not args.unset) as library:
             if args.unset:
                 library.set_setting(key.setting, None)
             else:

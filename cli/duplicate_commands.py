@@ -11,6 +11,7 @@ from typing import Any
 from papershelf.cli.common import (
     CommandError,
     author_json,
+    check_paper_ids,
     open_library,
     paper_json,
     parse_ids,
@@ -79,7 +80,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("id", type=int, metavar="AUTHOR_ID")
     p.add_argument("--names", nargs="+", default=[], metavar="NAME", help="the names as written that move")
-    p.add_argument("--papers", metavar="ID,...", help="only (or all) places on these papers, comma-separated")
+    p.add_argument("--papers", nargs="+", metavar="ID", help="only (or all) places on these papers (7,14 or 7 14)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=run(cmd_split))
 
@@ -163,6 +164,8 @@ def cmd_merge(args: argparse.Namespace) -> int:
         raise CommandError("name the id to keep and at least one id to merge into it")
     library = open_library(args)
     keep, others = args.ids[0], args.ids[1:]
+    if not args.authors:
+        check_paper_ids(library, args.ids, writing=True)
     if args.authors:
         merge.merge_authors(library, keep, others)
         author = library.get_author(keep)
@@ -191,6 +194,8 @@ def cmd_merge(args: argparse.Namespace) -> int:
 def cmd_unmerge(args: argparse.Namespace) -> int:
     library = open_library(args)
     kind = "author" if args.authors else "paper"
+    # A merged-away id is what unmerge is for, so only an id that never named anything is refused here.
+    library.get_author(args.id) if args.authors else library.get_paper(args.id)
     unmerge = merge.unmerge_author if args.authors else merge.unmerge_paper
     change = unmerge(library, args.id, args.merge)
     ids = sorted(change.author_ids if args.authors else change.paper_ids)
@@ -208,6 +213,8 @@ def cmd_unmerge(args: argparse.Namespace) -> int:
 def cmd_distinct(args: argparse.Namespace) -> int:
     library = open_library(args)
     kind = "author" if args.authors else "paper"
+    if not args.authors:
+        check_paper_ids(library, args.ids, writing=True)
     merge.mark_distinct(library, kind, args.ids[0], args.ids[1])
     print(f"{kind.capitalize()}s {args.ids[0]} and {args.ids[1]} are distinct; they will not be proposed again.")
     return 0
@@ -219,6 +226,8 @@ def cmd_split(args: argparse.Namespace) -> int:
         raise CommandError("name the variants (--names) or the papers (--papers) that belong to another person")
     library = open_library(args)
     library.get_author(args.id)
+    if papers:
+        papers = check_paper_ids(library, papers, writing=True)
     new_id = merge.split_author(library, args.id, args.names, papers)
     old, new = library.get_author(args.id), library.get_author(new_id)
     if args.json:

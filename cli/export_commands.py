@@ -6,13 +6,22 @@ import argparse
 import sys
 from pathlib import Path
 
-from papershelf.cli.common import CommandError, open_library, parse_ids, print_json, run
+from papershelf.cli.common import (
+    CommandError,
+    check_paper_ids,
+    check_query,
+    choice,
+    open_library,
+    parse_ids,
+    plural,
+    print_json,
+    run,
+)
 from papershelf.exporters import autoexport
 from papershelf.exporters.formats import FORMATS, export_papers, write_atomic
 from papershelf.model.citekeys import PatternError
 from papershelf.model.keys import apply_rekey, key_pattern, preview_rekey, set_key_pattern
 from papershelf.model.library import Library
-from papershelf.model.merge import merge_history
 from papershelf.model.search import QueryError
 
 
@@ -24,17 +33,30 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "pdflatex + bibtex; biblatex is UTF-8 for biber. Characters a format cannot carry are listed on "
         "standard error, never dropped in silence.",
     )
-    p.add_argument("--format", "-f", default="bibtex", choices=FORMATS)
+    p.add_argument(
+        "--format", "-f", default="bibtex", type=choice(*FORMATS), metavar="{" + ",".join(FORMATS) + "}"
+    )
     p.add_argument("--tag", help="only papers with this tag")
     p.add_argument("--author", metavar="NAME", help="only papers by this person (any of their names)")
-    p.add_argument("--ids", help="only these paper ids, comma-separated")
+    p.add_argument("--ids", nargs="+", metavar="ID", help="only these paper ids (7,14,17 or 7 14 17)")
     p.add_argument("--query", "-q", help="only papers matching this search")
     p.add_argument("--output", "-o", metavar="FILE", help="write to FILE (atomically) instead of standard output")
     p.add_argument("--no-abstracts", action="store_true", help="leave abstracts out")
-    p.add_argument("--report", choices=["text", "json", "none"], default="text", help="how to show the report")
+    p.add_argument(
+        "--report",
+        type=choice("text", "json", "none"),
+        default="text",
+        metavar="{text,json,none}",
+        help="how to show the report",
+    )
     p.set_defaults(func=run(cmd_export))
 
-    p = subparsers.add_parser("key", help="print a paper's citation key (or set it with --set)")
+    p = subparsers.add_parser(
+        "key",
+        help="print a paper's citation key (or set it with --set)",
+        description="Print the citation key of paper ID. With --set KEY, give it that key instead; the old key "
+        "stays valid as an alias (biblatex `ids`), so documents citing it still resolve.",
+    )
     p.add_argument("id", type=int)
     p.add_argument("--set", metavar="KEY", help="give the paper this key; the old one stays as an alias")
     p.set_defaults(func=run(cmd_key))
@@ -47,7 +69,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "them still resolve. --preview shows the changes and writes nothing.",
     )
     p.add_argument("--preview", action="store_true", help="show what would change; change nothing")
-    p.add_argument("--ids", help="only these paper ids, comma-separated (default: every paper)")
+    p.add_argument("--ids", nargs="+", metavar="ID", help="only these paper ids (default: every paper)")
     p.add_argument("--pattern", help="the key pattern (default: the library's, else [auth:lower][year][shorttitle])")
     p.add_argument("--save-pattern", action="store_true", help="also make --pattern the pattern for new papers")
     p.add_argument("--json", action="store_true")
@@ -60,25 +82,43 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "changes and only when their text changes.",
     )
     sub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
-    a = sub.add_parser("add", help="keep FILE in sync (and write it now)")
+    a = sub.add_parser(
+        "add",
+        help="keep FILE in sync (and write it now)",
+        description="Write FILE now and rewrite it whenever the library (or the tag or search) changes.",
+    )
     a.add_argument("file")
-    a.add_argument("--format", "-f", choices=FORMATS, help="default: from the extension (.bib means bibtex)")
+    a.add_argument(
+        "--format",
+        "-f",
+        type=choice(*FORMATS),
+        metavar="{" + ",".join(FORMATS) + "}",
+        help="default: from the extension (.bib means bibtex)",
+    )
     a.add_argument("--tag", help="only papers with this tag")
     a.add_argument("--query", "-q", help="only papers matching this search")
     a.set_defaults(func=run(cmd_autoexport_add))
-    a = sub.add_parser("list", help="the files kept in sync")
+    a = sub.add_parser("list", help="the files kept in sync", description="List the files kept in sync.")
     a.add_argument("--json", action="store_true")
     a.set_defaults(func=run(cmd_autoexport_list))
-    a = sub.add_parser("remove", help="stop keeping FILE in sync (the file stays)")
+    a = sub.add_parser(
+        "remove",
+        help="stop keeping FILE in sync (the file stays)",
+        description="Stop keeping FILE in sync; the file itself stays as it is.",
+    )
     a.add_argument("file")
     a.set_defaults(func=run(cmd_autoexport_remove))
-    a = sub.add_parser("sync", help="bring every auto-exported file up to date now")
+    a = sub.add_parser(
+        "sync",
+        help="bring every auto-exported file up to date now",
+        description="Rewrite every auto-exported file whose text is out of date.",
+    )
     a.set_defaults(func=run(cmd_autoexport_sync))
 
 
 def _selected_ids(library: Library, args: argparse.Namespace) -> list[int]:
     if args.ids:
-        return _explicit_ids(library, parse_ids(args.ids))
+        return check_paper_ids(library, parse_ids(args.ids), writing=False)
     try:
         if args.tag is not None and args.tag not in {tag.name for tag in library.list_tags()}:
             # An empty file with exit status 0 would look like a tag without papers; this is a typo.
@@ -98,43 +138,17 @@ def _selected_ids(library: Library, args: argparse.Namespace) -> list[int]:
         raise CommandError(f"search: {error}") from None
 
 
-def _explicit_ids(library: Library, wanted: list[int]) -> list[int]:
-    """--ids as given, each once; a paper merged into another stands for the paper that holds it now (the one
-    whose key documents cite), with a note on standard error."""
-    shown = set(library.paper_ids()) | set(library.paper_ids(view="trash"))
-    ids: list[int] = []
-    missing: list[int] = []
-    for paper_id in dict.fromkeys(wanted):
-        target = paper_id if paper_id in shown else _merged_into(library, paper_id, shown)
-        if target is None:
-            missing.append(paper_id)
-            continue
-        if target != paper_id:
-            print(f"note: paper {paper_id} was merged into paper {target}; exporting {target}", file=sys.stderr)
-        if target not in ids:
-            ids.append(target)
-    if missing:
-        raise CommandError(f"no paper with id {', '.join(map(str, missing))}")
-    return ids
-
-
-def _merged_into(library: Library, paper_id: int, shown: set[int]) -> int | None:
-    """The live paper a merged-away paper went into, following merges of merges; None if there is none."""
-    seen = {paper_id}
-    current = paper_id
-    while True:
-        merges = [m for m in merge_history(library, "paper", current) if m.merged_id == current and not m.undone_at]
-        if not merges:
-            return current if current in shown else None
-        current = merges[-1].kept_id
-        if current in seen:
-            return None
-        seen.add(current)
-
-
 def cmd_export(args: argparse.Namespace) -> int:
+    check_query(args.query, "search: ")
     library = open_library(args, read_only=bool(args.output is None))
     ids = _selected_ids(library, args)
+    if not ids:
+        # A file with only the preamble and exit status 0 would pass for a successful export.
+        filtered = args.tag is not None or args.author or args.query
+        raise CommandError(
+            ("no papers matched" if filtered else "the library has no papers to export")
+            + ("; nothing was written" if args.output else "")
+        )
     papers = library.get_papers(ids)
     result = export_papers(papers, args.format, abstracts=not args.no_abstracts)
     if args.output:
@@ -143,7 +157,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             write_atomic(target, result.text)
         except OSError as error:
             raise CommandError(f"cannot write {target}: {error.strerror or error}") from None
-        print(f"{result.report.entries} entries written to {args.output}", file=sys.stderr)
+        print(f"{plural(result.report.entries, 'entry', 'entries')} written to {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(result.text)
         sys.stdout.flush()
@@ -159,16 +173,17 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_key(args: argparse.Namespace) -> int:
     library = open_library(args, read_only=not args.set)
+    [paper_id] = check_paper_ids(library, [args.id], writing=bool(args.set))
     if args.set:
         autoexport.install(library)
-        library.set_citekey(args.id, args.set)
-    print(library.get_paper(args.id).citekey)
+        library.set_citekey(paper_id, args.set)
+    print(library.get_paper(paper_id).citekey)
     return 0
 
 
 def cmd_rekey(args: argparse.Namespace) -> int:
     library = open_library(args, read_only=bool(args.preview and not args.save_pattern))
-    ids = parse_ids(args.ids) if args.ids else None
+    ids = check_paper_ids(library, parse_ids(args.ids), writing=not args.preview) if args.ids else None
     try:
         changes = preview_rekey(library, ids, args.pattern)
         if args.save_pattern:
@@ -184,22 +199,23 @@ def cmd_rekey(args: argparse.Namespace) -> int:
             print(f"{change.paper_id:>5}  {change.old}  ->  {change.new}")
     if args.preview:
         print(
-            f"{len(changes)} keys would change (pattern {args.pattern or key_pattern(library)}); nothing was written",
+            f"{plural(len(changes), 'key')} would change (pattern {args.pattern or key_pattern(library)}); "
+            "nothing was written",
             file=sys.stderr,
         )
         return 0
     autoexport.install(library)
     apply_rekey(library, changes)
-    print(f"{len(changes)} keys changed; the old ones stay as aliases", file=sys.stderr)
+    print(f"{plural(len(changes), 'key')} changed; the old ones stay as aliases", file=sys.stderr)
     return 0
 
 
 def cmd_autoexport_add(args: argparse.Namespace) -> int:
-    library = open_library(args)
+    library = open_library(args, create=True)
     result = autoexport.add(library, args.file, fmt=args.format, tag=args.tag, query=args.query)
     if result.error:
         raise CommandError(f"{result.path} is kept in sync but could not be written: {result.error}")
-    print(f"{result.path}: {result.entries} entries; kept in sync from now on")
+    print(f"{result.path}: {plural(result.entries, 'entry', 'entries')}; kept in sync from now on")
     return 0
 
 
@@ -225,7 +241,7 @@ def cmd_autoexport_list(args: argparse.Namespace) -> int:
         selection = ", ".join(p for p in (f"tag {row.tag}" if row.tag else "", row.query or "") if p) or "everything"
         status = f"error: {row.last_error}" if row.last_error else f"written {row.last_written_at or 'never'}"
         print(f"{row.path}  [{row.format}; {selection}]  {status}")
-    print(f"{len(rows)} auto-exported files", file=sys.stderr)
+    print(f"{plural(len(rows), 'auto-exported file')}", file=sys.stderr)
     return 0
 
 
@@ -245,5 +261,5 @@ def cmd_autoexport_sync(args: argparse.Namespace) -> int:
             print(f"error: {result.path}: {result.error}", file=sys.stderr)
         else:
             state = "written" if result.written else "unchanged"
-            print(f"{result.path}: {state} ({result.entries} entries)")
+            print(f"{result.path}: {state} ({plural(result.entries, 'entry', 'entries')})")
     return 1 if any(r.error for r in results) else 0

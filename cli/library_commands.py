@@ -9,12 +9,18 @@ import textwrap
 
 from papershelf.cli.common import (
     CommandError,
+    announce_created,
     author_json,
+    check_paper_ids,
+    check_query,
+    choice,
     discard_if_new_and_empty,
+    ids_text,
     library_before,
     open_library,
     paper_json,
     parse_ids,
+    plural,
     print_json,
     run,
 )
@@ -54,8 +60,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "year:2019..2021 key:CITEKEY."
         ),
     )
-    p.add_argument("query", nargs="+")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("query", nargs="+", help="words and filters")
+    p.add_argument("--json", action="store_true", help="a JSON array of the papers found")
     p.set_defaults(func=run(cmd_search))
 
     p = subparsers.add_parser("authors", help="list authors", description="List people with their paper counts.")
@@ -68,8 +74,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=run(cmd_show))
 
-    p = subparsers.add_parser("author", help="one author with profile, variants and papers")
-    p.add_argument("id", type=int)
+    p = subparsers.add_parser(
+        "author",
+        help="one author with profile, variants and papers",
+        description="Show one person: what the pages say about them, the names they are written under, "
+        "co-authors and papers. Give the id from `papershelf authors`, or a name: one match is shown, several "
+        "are listed.",
+    )
+    p.add_argument("person", metavar="ID_OR_NAME", help="an author id, or a name (any of the person's names)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=run(cmd_author))
 
@@ -77,19 +89,31 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=run(cmd_sources))
 
-    p = subparsers.add_parser("tags", help="list tags with counts")
+    p = subparsers.add_parser(
+        "tags", help="list tags with counts", description="List the tags with their paper counts and colours."
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=run(cmd_tags))
 
-    p = subparsers.add_parser("tag", help="add a tag to papers (or --remove it)")
-    p.add_argument("tag")
-    p.add_argument("ids", help="paper ids, comma-separated")
+    p = subparsers.add_parser(
+        "tag",
+        help="add a tag to papers (or --remove it)",
+        description='Add TAG to the papers (or take it off with --remove): papershelf tag "to read" 7 14 17. '
+        "Every id is checked first: an unknown id changes nothing.",
+    )
+    p.add_argument("tag", help="the tag (quote it if it has spaces)")
+    p.add_argument("ids", nargs="+", metavar="ID", help="paper ids: 7 14 17 or 7,14,17")
     p.add_argument("--remove", action="store_true", help="remove the tag instead")
     p.set_defaults(func=run(cmd_tag))
 
-    p = subparsers.add_parser("note", help="set a paper's note (Markdown); '-' reads standard input")
+    p = subparsers.add_parser(
+        "note",
+        help="set a paper's note (Markdown); '-' reads standard input",
+        description="Set the Markdown note of paper ID to TEXT, replacing the note it had. TEXT '-' reads the "
+        "note from standard input: papershelf note 7 - < notes.md",
+    )
     p.add_argument("id", type=int)
-    p.add_argument("text")
+    p.add_argument("text", help="the note; - reads it from standard input")
     p.set_defaults(func=run(cmd_note))
 
     p = subparsers.add_parser(
@@ -104,12 +128,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("assignments", nargs="+", metavar="FIELD=VALUE")
     p.set_defaults(func=run(cmd_edit))
 
-    p = subparsers.add_parser("delete", help="move papers to the trash")
-    p.add_argument("ids")
+    p = subparsers.add_parser(
+        "delete",
+        help="move papers to the trash",
+        description="Move papers to the trash; their tags, notes and provenance stay, and `papershelf "
+        "restore-papers` brings them back. Every id is checked first: an unknown id changes nothing.",
+    )
+    p.add_argument("ids", nargs="+", metavar="ID", help="paper ids: 7 14 17 or 7,14,17")
     p.set_defaults(func=run(cmd_delete))
 
-    p = subparsers.add_parser("restore-papers", help="bring papers back from the trash")
-    p.add_argument("ids")
+    p = subparsers.add_parser(
+        "restore-papers",
+        help="bring papers back from the trash",
+        description="Bring papers back from the trash (`papershelf papers --trash` lists it) with their tags "
+        "and notes. Every id is checked first: an unknown id changes nothing.",
+    )
+    p.add_argument("ids", nargs="+", metavar="ID", help="paper ids: 7 14 17 or 7,14,17")
     p.set_defaults(func=run(cmd_restore_papers))
 
 
@@ -117,9 +151,10 @@ def _filters(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tag", help="only papers with this tag")
     p.add_argument("--author", metavar="NAME", help="only papers by this person (any of their names)")
     p.add_argument("--query", "-q", help="a search string (see `papershelf search --help`)")
-    p.add_argument("--ids", help="only these paper ids, comma-separated")
+    p.add_argument("--ids", nargs="+", metavar="ID", help="only these paper ids (7,14,17 or 7 14 17)")
     p.add_argument("--trash", action="store_true", help="papers in the trash")
-    p.add_argument("--sort", default="added", choices=["added", "title", "year", "venue", "authors", "citekey"])
+    sorts = ("added", "title", "year", "venue", "authors", "citekey")
+    p.add_argument("--sort", default="added", type=choice(*sorts), metavar="{" + ",".join(sorts) + "}")
 
 
 def _progress_printer():
@@ -151,7 +186,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         except ValueError:
             raise CommandError(f"--as-of wants a date like 2025-06-30, not {args.as_of!r}") from None
     before = library_before(args)
-    library = open_library(args)
+    library = open_library(args, create=True, announce=False)
     reports: list[FileReport] = []
     progress = None if args.json else _progress_printer()
     try:
@@ -167,12 +202,14 @@ def cmd_import(args: argparse.Namespace) -> int:
         discarded = not any(r.ok for r in reports) and discard_if_new_and_empty(library, before)
     if discarded:
         print(f"note: nothing was imported, so the new library {before.path} was not kept", file=sys.stderr)
+    elif library.created:
+        announce_created(library)
     if args.json:
         print_json([r.as_dict() for r in reports])
     elif len(reports) > 1:
         ok = [r for r in reports if r.ok]
-        held = "no new library was kept" if discarded else f"the library has {library.count_papers()} papers"
-        print(f"{len(ok)} of {len(reports)} files imported; {held}.")
+        held = "no new library was kept" if discarded else f"the library has {plural(library.count_papers(), 'paper')}"
+        print(f"{len(ok)} of {plural(len(reports), 'file')} imported; {held}.")
     return 1 if any(not r.ok for r in reports) else 0
 
 
@@ -181,13 +218,13 @@ def _print_report(report: FileReport) -> None:
         print(f"error: {report.error}", file=sys.stderr)
         return
     if report.same_file:
-        print(f"{report.file}: already imported, nothing changed ({report.unchanged} papers).")
+        print(f"{report.file}: already imported, nothing changed ({plural(report.unchanged, 'paper')}).")
         return
     claimed = ""
     if report.claimed is not None:
         claimed = f" (the page claims {report.claimed})" if report.claimed != report.found else " (as claimed)"
     owner = f", owner {report.owner}" if report.owner else ""
-    print(f"{report.file}: {report.format}{owner}; {report.found} papers found{claimed}")
+    print(f"{report.file}: {report.format}{owner}; {plural(report.found, 'paper')} found{claimed}")
     print(
         f"  new {report.new}, merged with existing {len(report.merged)}, updated {report.updated}, "
         f"unchanged {report.unchanged}"
@@ -199,8 +236,7 @@ def _print_report(report: FileReport) -> None:
 
 def _paper_ids(library, args: argparse.Namespace) -> list[int]:
     if args.ids:
-        return parse_ids(args.ids)
-    author_id = None
+        return check_paper_ids(library, parse_ids(args.ids), writing=False)
     if args.author:
         found = library.find_authors(args.author)
         if not found:
@@ -223,6 +259,7 @@ def _paper_ids(library, args: argparse.Namespace) -> list[int]:
 
 
 def cmd_papers(args: argparse.Namespace) -> int:
+    check_query(args.query)
     library = open_library(args)
     ids = _paper_ids(library, args)
     if args.json:
@@ -230,7 +267,7 @@ def cmd_papers(args: argparse.Namespace) -> int:
         return 0
     for paper in library.iter_papers(ids):
         _print_paper_line(paper)
-    print(f"{len(ids)} papers", file=sys.stderr)
+    print(plural(len(ids), "paper"), file=sys.stderr)
     return 0
 
 
@@ -252,6 +289,7 @@ def _print_paper_line(paper) -> None:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
+    check_query(" ".join(args.query), "search: ")
     library = open_library(args)
     try:
         ids = library.search(" ".join(args.query))
@@ -262,7 +300,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         return 0
     for paper in library.iter_papers(ids):
         _print_paper_line(paper)
-    print(f"{len(ids)} papers", file=sys.stderr)
+    print(plural(len(ids), "paper"), file=sys.stderr)
     return 0
 
 
@@ -274,14 +312,16 @@ def cmd_authors(args: argparse.Namespace) -> int:
         return 0
     for author in authors:
         variants = f"  (also: {'; '.join(author.variants)})" if author.variants else ""
-        print(f"{author.id:>5}  {author.paper_count:>4} papers  {author.name}{variants}")
-    print(f"{len(authors)} authors", file=sys.stderr)
+        count = plural(author.paper_count, "paper")
+        print(f"{author.id:>5}  {count:>11}  {author.name}{variants}")
+    print(plural(len(authors), "author"), file=sys.stderr)
     return 0
 
 
 def cmd_show(args: argparse.Namespace) -> int:
     library = open_library(args)
-    paper = library.get_paper(args.id)
+    [paper_id] = check_paper_ids(library, [args.id], writing=False)
+    paper = library.get_paper(paper_id)
     if args.json:
         print_json(paper_json(paper, records=True))
         return 0
@@ -318,7 +358,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_author(args: argparse.Namespace) -> int:
     library = open_library(args)
-    author = library.get_author(args.id)
+    author = library.get_author(_one_author(library, args.person))
     if args.json:
         data = author_json(author)
         data["profiles"] = [{k: getattr(p, k) for k in p.__dataclass_fields__} for p in author.profiles]
@@ -326,7 +366,7 @@ def cmd_author(args: argparse.Namespace) -> int:
         data["papers"] = library.paper_ids(author_id=author.id)
         print_json(data)
         return 0
-    print(f"{author.name}  ({author.paper_count} papers)")
+    print(f"{author.name}  ({plural(author.paper_count, 'paper')})")
     if author.variants:
         print("also written: " + "; ".join(author.variants))
     for profile in author.profiles:
@@ -354,7 +394,8 @@ def cmd_sources(args: argparse.Namespace) -> int:
     for s in sources:
         claimed = f" of {s.claimed_count} claimed" if s.claimed_count is not None else ""
         print(
-            f"{s.id:>4}  {s.file}  [{s.format}]  owner: {s.owner_name or '-'}  {s.paper_count} papers{claimed}"
+            f"{s.id:>4}  {s.file}  [{s.format}]  owner: {s.owner_name or '-'}  {plural(s.paper_count, 'paper')}"
+            f"{claimed}"
             f"  imported {s.imported_at[:19]}"
         )
     return 0
@@ -373,22 +414,30 @@ def cmd_tags(args: argparse.Namespace) -> int:
 
 def cmd_tag(args: argparse.Namespace) -> int:
     library = open_library(args)
-    ids = parse_ids(args.ids)
-    change = library.remove_tag(ids, args.tag) if args.remove else library.add_tag(ids, args.tag)
-    print(f"{change.description} on {len(change.paper_ids)} papers")
+    ids = check_paper_ids(library, parse_ids(args.ids), writing=True)
+    if args.remove:
+        changed = library.remove_tag(ids, args.tag).paper_ids
+        print(f"tag {args.tag!r} removed from {plural(len(changed), 'paper')}", end="")
+        rest = f"; {len(ids) - len(changed)} did not have it" if len(changed) < len(ids) else ""
+    else:
+        changed = library.add_tag(ids, args.tag).paper_ids
+        print(f"tag {args.tag!r} added to {plural(len(changed), 'paper')}", end="")
+        rest = f"; {len(ids) - len(changed)} already had it" if len(changed) < len(ids) else ""
+    print(rest)
     return 0
 
 
 def cmd_note(args: argparse.Namespace) -> int:
     library = open_library(args)
+    [paper_id] = check_paper_ids(library, [args.id], writing=True)
     text = sys.stdin.read() if args.text == "-" else args.text
-    library.get_paper(args.id)
-    library.set_note(args.id, text)
+    library.set_note(paper_id, text)
     return 0
 
 
 def cmd_edit(args: argparse.Namespace) -> int:
     library = open_library(args)
+    [paper_id] = check_paper_ids(library, [args.id], writing=True)
     editable = (*EDITABLE_FIELDS, "authors", "authors_complete")
     fields: dict[str, object] = {}
     for assignment in args.assignments:
@@ -410,19 +459,52 @@ def cmd_edit(args: argparse.Namespace) -> int:
             fields[name] = value.lower() in ("yes", "true", "1")
         else:
             fields[name] = value
-    library.get_paper(args.id)
-    library.edit_paper(args.id, **fields)
+    library.edit_paper(paper_id, **fields)
     return 0
 
 
 def cmd_delete(args: argparse.Namespace) -> int:
     library = open_library(args)
-    change = library.delete_papers(parse_ids(args.ids))
-    print(change.description + " (restore with `papershelf restore-papers IDS`)")
+    ids = check_paper_ids(library, parse_ids(args.ids), writing=True)
+    trash = set(library.paper_ids(view="trash"))
+    moving = [i for i in ids if i not in trash]
+    if moving:
+        library.delete_papers(moving)
+    print(f"{plural(len(moving), 'paper')} moved to the trash (restore with `papershelf restore-papers IDS`)")
+    _say_left_alone([i for i in ids if i in trash], "already in the trash")
     return 0
 
 
 def cmd_restore_papers(args: argparse.Namespace) -> int:
     library = open_library(args)
-    print(library.restore_papers(parse_ids(args.ids)).description)
+    ids = check_paper_ids(library, parse_ids(args.ids), writing=True)
+    trash = set(library.paper_ids(view="trash"))
+    restoring = [i for i in ids if i in trash]
+    if restoring:
+        library.restore_papers(restoring)
+    print(f"{plural(len(restoring), 'paper')} restored from the trash")
+    _say_left_alone([i for i in ids if i not in trash], "not in the trash")
     return 0
+
+
+def _say_left_alone(ids: list[int], why: str) -> None:
+    if ids:
+        were = f"paper {ids[0]} was" if len(ids) == 1 else f"papers {ids_text(ids)} were"
+        print(f"{were} {why}: left as {'it was' if len(ids) == 1 else 'they were'}")
+
+
+def _one_author(library, text: str) -> int:
+    """An author id, or the one person a name finds; several people are listed for the user to choose."""
+    text = text.strip()
+    if text.isdigit():
+        return int(text)
+    found = library.find_authors(text)
+    if not found:
+        raise CommandError(f"no author called {text!r} (papershelf authors lists them)")
+    if len(found) > 1:
+        lines = "\n".join(f"{a.id:>7}  {a.name}  ({plural(a.paper_count, 'paper')})" for a in found[:20])
+        more = f"\n   … and {len(found) - 20} more" if len(found) > 20 else ""
+        raise CommandError(
+            f"{len(found)} people match {text!r}; name one by its id (papershelf author ID):\n{lines}{more}"
+        )
+    return found[0].id

@@ -6,10 +6,11 @@ arguments and prints what happened. Exit status: 0 done, 1 some id or paper fail
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from typing import Any
 
-from papershelf.cli.common import CommandError, open_library, parse_ids, print_json, run
+from papershelf.cli.common import CommandError, check_paper_ids, open_library, parse_ids, plural, print_json, run
 from papershelf.lookup.identifiers import split_identifiers
 from papershelf.lookup.service import (
     ENV_ARXIV_API,
@@ -53,7 +54,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "paper already has is never replaced unless --accept-changes is given; your own edits always stay. "
         + _NETWORK_NOTE,
     )
-    p.add_argument("--ids", metavar="ID,ID", help="only these papers (default: every incomplete paper)")
+    p.add_argument("--ids", nargs="+", metavar="ID", help="only these papers (default: every incomplete paper)")
     p.add_argument("--dry-run", action="store_true", help="show what each paper would gain; write nothing")
     p.add_argument(
         "--accept-changes",
@@ -89,7 +90,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     texts = [part for text in args.identifiers for part in split_identifiers(text)]
     if not texts:
         raise CommandError("give at least one arXiv id or DOI")
-    with open_library(args) as library:
+    with open_library(args, create=True) as library:
         report = add_identifiers(library, texts, settings=_settings(library, args), progress=_progress(args.json))
     if args.json:
         print_json(report.as_dict())
@@ -106,6 +107,8 @@ def cmd_add(args: argparse.Namespace) -> int:
 def cmd_complete(args: argparse.Namespace) -> int:
     ids = parse_ids(args.ids) if args.ids else None
     with open_library(args) as library:
+        if ids is not None:
+            ids = check_paper_ids(library, ids, writing=not args.dry_run)
         report = complete_records(
             library,
             ids,
@@ -127,7 +130,9 @@ def cmd_complete(args: argparse.Namespace) -> int:
     if report.error:
         print(f"papershelf: {report.error}", file=sys.stderr)
         return 1
-    return 1 if report.failures or report.cancelled else 0
+    # A service that did not answer left some papers without its answer: not a clean run, even if the other
+    # service's answers were stored.
+    return 1 if report.failures or report.cancelled or report.unreachable else 0
 
 
 # ---------------------------------------------------------------------------------------------- printing
@@ -200,13 +205,33 @@ def _print_totals(report: LookupReport, noun: str) -> None:
     for outcome in report.papers:
         counts[outcome.status] = counts.get(outcome.status, 0) + 1
     parts = ", ".join(f"{n} {status}" for status, n in counts.items())
-    plural = "s" if len(report.papers) != 1 else ""
     print(
-        f"{len(report.papers)} {noun}{plural}: {parts or 'none'}; {report.requests} network request"
-        f"{'s' if report.requests != 1 else ''}, {report.cached} answer{'s' if report.cached != 1 else ''} "
-        "from the cache"
+        f"{plural(len(report.papers), noun)}: {parts or 'none'}; {plural(report.requests, 'network request')}, "
+        f"{plural(report.cached, 'answer')} from the cache"
     )
     if report.cancelled:
         print("cancelled: nothing was written")
+    stored = [] if report.dry_run or report.cancelled else [p for p in report.papers if p.gained or p.replaced]
     for reason in report.unreachable.values():
+        if stored:
+            # The service's own message ends "Nothing was changed": true of its request, not of this run.
+            reason = _NOTHING_CHANGED.sub("", reason).rstrip(" ;,.")
         print(f"papershelf: {reason}", file=sys.stderr)
+    if stored and report.unreachable:
+        print(f"stored: the values gained above, for {_papers(p.paper_id for p in stored)}")
+        for service, reason in report.unreachable.items():
+            missed = [p.paper_id for p in report.papers if p.message == reason and p.paper_id is not None]
+            if missed:
+                ids = ",".join(map(str, missed))
+                print(
+                    f"not stored: anything from {service} for {_papers(missed)}, as it did not answer; "
+                    f"`papershelf complete --ids {ids}` asks it again"
+                )
+
+
+_NOTHING_CHANGED = re.compile(r"[;.]?\s*nothing was changed(, try again later)?", re.IGNORECASE)
+
+
+def _papers(ids) -> str:
+    ids = list(ids)
+    return f"paper {ids[0]}" if len(ids) == 1 else "papers " + ", ".join(map(str, ids))

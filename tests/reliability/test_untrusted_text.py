@@ -106,6 +106,7 @@ def test_each_listed_string_searches_or_hints(seeded: Library, query: str) -> No
 
 def test_search_command_turns_a_bad_query_into_a_hint(tmp_path: Path) -> None:
     path = tmp_path / "library.sqlite"
+    Library.open(path).close()  # search no longer creates a library (issue 14): the second search needs one
     run = papershelf(path, "search", "year:abc")
     assert run.code == 2 and "year:2020" in run.err and "Traceback" not in run.err
     run = papershelf(path, "search", 'NEAR("', "*", "'", "\\")
