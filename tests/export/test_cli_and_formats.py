@@ -69,7 +69,7 @@ def test_autoexport_commands(cli_library, capsys, tmp_path):
     assert "@inproceedings{mykey2019," in target.read_text()
     capsys.readouterr()
     assert main(["--library", str(cli_library), "autoexport", "sync"]) == 0
-    assert "unchanged (1 entries)" in capsys.readouterr().out
+    assert "unchanged (1 entry)" in capsys.readouterr().out
     assert main(["--library", str(cli_library), "autoexport", "list", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert [(r["path"], r["format"], r["tag"]) for r in rows] == [(str(target.resolve()), "bibtex", "thesis")]
