@@ -42,7 +42,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("files", nargs="*", metavar="FILE", help="files to import")
     p.add_argument("--samples", action="store_true", help="import the bundled sample pages")
     p.add_argument("--owner", metavar="NAME", help="whose list it is (for listings that name nobody)")
-    p.add_argument("--format", dest="format_name", metavar="NAME", help=f"skip detection; one of: {formats}")
+    # Lower-cased, not a `choices` list: an unknown name stays the per-file refusal the import report gives.
+    p.add_argument(
+        "--format", dest="format_name", metavar="NAME", type=str.lower, help=f"skip detection; one of: {formats}"
+    )
     p.add_argument("--as-of", metavar="DATE", help="the page's capture date (YYYY-MM-DD), for dates without year")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(func=run(cmd_import))

@@ -247,3 +247,10 @@ def test_note_help_mentions_standard_input(capsys):
         main(["note", "--help"])
     out = capsys.readouterr().out
     assert "- reads it from standard input" in out
+
+
+def test_import_format_in_any_case(capsys, tmp_path):
+    library = str(tmp_path / "library.sqlite")
+    code, out, err = run(capsys, "--library", library, "import", str(SEED_SCHOLARLY), "--format", "Scholarly-Profile")
+    assert code == 0, err
+    assert "scholarly-profile" in out
