@@ -33,9 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "pdflatex + bibtex; biblatex is UTF-8 for biber. Characters a format cannot carry are listed on "
         "standard error, never dropped in silence.",
     )
-    p.add_argument(
-        "--format", "-f", default="bibtex", type=choice(*FORMATS), metavar="{" + ",".join(FORMATS) + "}"
-    )
+    p.add_argument("--format", "-f", default="bibtex", type=choice(*FORMATS), metavar="{" + ",".join(FORMATS) + "}")
     p.add_argument("--tag", help="only papers with this tag")
     p.add_argument("--author", metavar="NAME", help="only papers by this person (any of their names)")
     p.add_argument("--ids", nargs="+", metavar="ID", help="only these paper ids (7,14,17 or 7 14 17)")
