@@ -88,9 +88,8 @@ def test_several_unknown_ids_are_all_named(capsys, lib):
     assert code == 2 and "there are no papers with ids 998, 999" in err
 
 
-@pytest.mark.parametrize("command", [["show", "999"], ["papers", "--ids", "999"], ["key", "999"]])
-def test_reading_an_unknown_id_is_an_error_too(capsys, lib, command):
-    code, _out, err = run(capsys, "--library", lib, *command)
+def test_listing_an_unknown_id_is_an_error_too(capsys, lib):
+    code, _out, err = run(capsys, "--library", lib, "papers", "--ids", "999")
     assert code == 2 and "there is no paper with id 999" in err
     assert "0 papers" not in err and "1 papers" not in err
 
@@ -147,16 +146,13 @@ def test_a_word_among_the_ids_is_refused(capsys, lib):
         ["tag", "x", "1"],
         ["note", "1", "hello"],
         ["delete", "1"],
-        ["export"],
         ["export", "-o", "out.bib"],
-        ["duplicates"],
-        ["rekey", "--preview"],
-        ["key", "1"],
-        ["autoexport", "list"],
         ["config", "--unset", "lookup.contact_email"],
     ],
 )
-def test_a_mistyped_library_path_creates_nothing(capsys, tmp_path, command):
+def test_a_mistyped_library_path_creates_nothing(capsys, tmp_path, monkeypatch, command):
+    # (export to standard output, duplicates, rekey --preview, key ID and autoexport list already refused.)
+    monkeypatch.chdir(tmp_path)
     typo = tmp_path / "typo" / "folder" / "libary.sqlite"
     code, out, err = run(capsys, "--library", str(typo), *command)
     assert code == 2, (out, err)
