@@ -499,6 +499,8 @@ def _say_left_alone(ids: list[int], why: str) -> None:
 def _one_author(library, text: str) -> int:
     """An author id, or the one person a name finds; several people are listed for the user to choose."""
     text = text.strip()
+    if not text:
+        raise CommandError("name an author by id or by name (papershelf authors lists them)")
     if text.isdigit():
         return int(text)
     found = library.find_authors(text)

@@ -192,6 +192,8 @@ def test_author_takes_a_name(capsys, lib):
     assert code == 0 and out.startswith("Junyang Lin  (")  # one person matches
     code, out, err = run(capsys, "--library", lib, "author", "Zzyzx Nobody")
     assert code == 2 and "no author called 'Zzyzx Nobody'" in err
+    code, out, err = run(capsys, "--library", lib, "author", " ")
+    assert code == 2 and out == "" and "name an author by id or by name" in err
 
 
 def test_author_lists_the_people_a_name_matches(capsys, lib):
