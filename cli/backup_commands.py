@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from papershelf.cli.common import CommandError, open_library, print_json, run
+from papershelf.cli.common import CommandError, open_library, plural, print_json, run
 from papershelf.model import backup as backups
 from papershelf.model import integrity
 from papershelf.model.library import Library, LibraryError
@@ -60,7 +60,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
         papers = library.count_papers()
     finally:
         library.close()
-    print(f"backed up {library.path} to {written} ({papers} papers, checked: ok)")
+    print(f"backed up {library.path} to {written} ({plural(papers, 'paper')}, checked: ok)")
     return 0
 
 
@@ -83,7 +83,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
             papers = library.count_papers()
     except LibraryError as error:
         raise CommandError(f"the backup was put in place but does not open: {error}") from None
-    print(f"restored {path} from {source} ({papers} papers)")
+    print(f"restored {path} from {source} ({plural(papers, 'paper')})")
     if restored.moved_to:
         print(f"the library it replaced was moved to {restored.moved_to} (nothing was deleted)")
     return 0
@@ -165,7 +165,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     latest = f"; newest backup {newest} ({backups.describe(newest)})" if newest else "; no backups yet"
     read_only = f"; read-only: {state.read_only_reason}" if state.read_only_reason else ""
     print(
-        f"{path}: ok, passes SQLite's integrity check (library version {state.version}, {papers} papers)"
+        f"{path}: ok, passes SQLite's integrity check (library version {state.version}, {plural(papers, 'paper')})"
         f"{latest}{read_only}"
     )
     return 0

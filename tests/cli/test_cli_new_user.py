@@ -252,3 +252,14 @@ def test_import_format_in_any_case(capsys, tmp_path):
     code, out, err = run(capsys, "--library", library, "import", str(SEED_SCHOLARLY), "--format", "Scholarly-Profile")
     assert code == 0, err
     assert "scholarly-profile" in out
+
+
+def test_backup_and_check_count_one_paper_as_one(capsys, tmp_path):
+    bib = tmp_path / "one.bib"
+    bib.write_text("@article{a, title={One Paper}, author={Doe, Jane}, year={2020}, journal={J}}\n", encoding="utf-8")
+    library = str(tmp_path / "library.sqlite")
+    assert run(capsys, "--library", library, "import", str(bib))[0] == 0
+    code, out, _ = run(capsys, "--library", library, "check")
+    assert code == 0 and ", 1 paper)" in out
+    code, out, _ = run(capsys, "--library", library, "backup")
+    assert code == 0 and "(1 paper, checked: ok)" in out
