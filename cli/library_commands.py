@@ -419,6 +419,8 @@ def cmd_tag(args: argparse.Namespace) -> int:
     library = open_library(args)
     ids = check_paper_ids(library, parse_ids(args.ids), writing=True)
     if args.remove:
+        if args.tag.strip().lower() not in {tag.name.lower() for tag in library.list_tags()}:
+            raise CommandError(f"there is no tag {args.tag!r} (papershelf tags lists them); nothing was changed")
         changed = library.remove_tag(ids, args.tag).paper_ids
         print(f"tag {args.tag!r} removed from {plural(len(changed), 'paper')}", end="")
         rest = f"; {len(ids) - len(changed)} did not have it" if len(changed) < len(ids) else ""

@@ -127,6 +127,11 @@ def test_tag_takes_ids_as_separate_arguments(capsys, lib):
     assert code == 0 and len(json.loads(out)) == 2
 
 
+def test_removing_a_tag_nobody_has_names_it(capsys, lib):
+    code, out, err = run(capsys, "--library", lib, "tag", "no such tag", "7", "--remove")
+    assert code == 2 and out == "" and "there is no tag 'no such tag'" in err
+
+
 def test_a_word_among_the_ids_is_refused(capsys, lib):
     code, _, err = run(capsys, "--library", lib, "tag", "x", "7", "seven")
     assert code == 2 and "'seven'" in err
