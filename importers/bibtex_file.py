@@ -410,6 +410,10 @@ def _to_record(item: _Parsed, warnings: list[ParseWarning]) -> PaperRecord:
     remark = text(fields.get("note", ""))
     untitled = UNTITLED_NOTE in remark
     remarks = [r for r in (part.strip() for part in remark.replace(UNTITLED_NOTE, "").split("; ")) if r]
+    # Exports name a title-less paper by its own identifier (older ones also said so in `note`).
+    doi = read_verbatim(fields.get("doi", ""))
+    stand_ins = {f"arXiv:{arxiv_id}".lower() if arxiv_id else "", f"doi:{doi}".lower() if doi else ""}
+    untitled = untitled or bool(title and title.lower() in stand_ins - {""})
     if untitled and title and _FALLBACK_TITLE.fullmatch(title):
         title = None  # the exporters' stand-in for a title nobody stated, not a title
     annotation = fields.get("annote") or fields.get("annotation")

@@ -676,7 +676,9 @@ def _prefer_full_name(library: Library, author_id: int, name: str, kind: str, re
 
 
 # ---------------------------------------------------------------------------------------------- importing
-def _new_citekey(library: Library, record: Any, chosen: dict[str, Any], batch: _Batch | None = None) -> str:
+def _new_citekey(
+    library: Library, record: Any, chosen: dict[str, Any], batch: _Batch | None = None, owner_id: int | None = None
+) -> str:
     wanted = getattr(record, "citekey", None)
     keys = batch.keys(library) if batch is not None else None
     if wanted and is_legal_key(wanted) and not (keys.is_taken(wanted) if keys else library.key_taken(wanted)):
@@ -684,6 +686,9 @@ def _new_citekey(library: Library, record: Any, chosen: dict[str, Any], batch: _
             keys.claim(wanted)
         return wanted
     families = [_parse_name(n).family for n in chosen["authors"]]
+    if not families and owner_id is not None:
+        # No list, but the page's owner is an author (exported as "Owner and others"): the key names them.
+        families = [r[0] for r in library.conn.execute("SELECT family FROM authors WHERE id = ?", (owner_id,))]
     if batch is None or not batch.pattern_read:
         pattern = library.get_setting("citekey_pattern", None)
         if batch is not None:
@@ -710,7 +715,7 @@ def _create_paper(
     values = _row_values(chosen)
     stamp = now()
     values.update(added_at=stamp, updated_at=stamp, note=getattr(record, "note", None) or "")
-    values["citekey"] = _new_citekey(library, record, chosen, batch)
+    values["citekey"] = _new_citekey(library, record, chosen, batch, owner_id)
     columns = list(values)
     cursor = library.conn.execute(
         f"INSERT INTO papers({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",

@@ -101,6 +101,25 @@ class Paper:
     def author_names(self) -> list[str]:
         return [ref.name for ref in self.authors]
 
+    @property
+    def year_inferred(self) -> bool:
+        """The year is only a guess (a page gave "Mar 15"; the capture date supplied the year) that the user
+        did not confirm by editing it: shown marked as a guess, never exported nor put in a key."""
+        return bool(self.year is not None and self.date_inferred and not {"year", "date"} & set(self.edited_fields))
+
+    @property
+    def key_year(self) -> int | None:
+        """The year a citation key states: none for a guessed one."""
+        return None if self.year_inferred else self.year
+
+    def key_families(self) -> list[str]:
+        """Family names a key is made from: the author list, else the people known to be authors without a
+        place in it (the owner of a profile page that lists no authors)."""
+        from papershelf.model.names import parse_name
+
+        refs = self.authors or self.extra_authors
+        return [parse_name(ref.as_written or ref.name).family or ref.family for ref in refs]
+
 
 @dataclass(frozen=True)
 class ProfileInfo:
