@@ -162,9 +162,11 @@ def paper_json(paper: Paper, *, records: bool = False) -> dict[str, Any]:
         "venue_full": venue.full if venue else None,
         "venue_kind": venue.kind if venue else None,
         "also_by_ids": [ref.author_id for ref in paper.extra_authors],
-        "has_code": any(link.get("kind") == "code" for link in paper.links),
+        "has_code": paper.has_code or any(link.get("kind") == "code" for link in paper.links),
         "has_note": bool(paper.note.strip()),
         "updated_at": paper.updated_at,
+        "remarks": paper.remarks,
+        "year_guessed": paper.year_inferred,
         "sources": [
             {"file": claim.file, "format": claim.format, "line": claim.line, "source_id": claim.source_id}
             for claim in paper.sources

@@ -245,9 +245,10 @@ def _shorten_authors(paper, limit: int = 3) -> str:
 
 
 def _print_paper_line(paper) -> None:
-    year = paper.year or "----"
+    # A year a page did not state (only "Mar 15" with the capture date) is marked as the guess it is.
+    year = f"{paper.year}?" if paper.year_inferred else f"{paper.year or '----'} "
     venue = f" [{paper.venue}]" if paper.venue else ""
-    print(f"{paper.id:>5}  {year}  {paper.citekey:<24} {paper.display_title}{venue}")
+    print(f"{paper.id:>5}  {year} {paper.citekey:<24} {paper.display_title}{venue}")
     print(f"       {_shorten_authors(paper)}" + (f"  #{' #'.join(paper.tags)}" if paper.tags else ""))
 
 
@@ -291,7 +292,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         print("also by: " + ", ".join(ref.name for ref in paper.extra_authors))
     for label, value in (
         ("venue", paper.venue),
-        ("year", paper.year),
+        ("year", f"{paper.year} (a guess: the page gave no year)" if paper.year_inferred else paper.year),
         ("date", paper.date),
         ("type", paper.entry_type),
         ("arXiv", paper.arxiv_id),
@@ -308,6 +309,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     if paper.abstract:
         print()
         print(textwrap.fill(paper.abstract, 100))
+    if paper.remarks:
+        print("\nthe page says:\n" + textwrap.fill(paper.remarks, 100))
     if paper.note:
         print("\nnote:\n" + paper.note)
     print("\nsources:")

@@ -193,6 +193,10 @@ def entry_for(paper: Paper, flavour: str, report: ExportReport, *, abstracts: bo
         entry.raw("keywords", _keywords(paper.tags, entry))
     if abstracts:
         entry.text("abstract", paper.abstract)
+    if paper.remarks and paper.remarks.strip():
+        # What the pages said about the paper, for the reader ("an extension of my KDD paper"): printed after
+        # the entry. Never the user's note, which stays in the field styles do not print.
+        entry.text("addendum" if flavour == "biblatex" else "note", paper.remarks)
     if paper.note and paper.note.strip():
         # The user's private Markdown note: a field styles do not print, which JabRef and Zotero read as a note.
         entry.text("annotation" if flavour == "biblatex" else "annote", paper.note, lines=True)

@@ -42,6 +42,8 @@ def item_for(paper: Paper, report: ExportReport, *, abstracts: bool = True) -> d
         item["author"] = authors
     if refs and not complete:
         notes.append("Author list incomplete (et al.)")
+    if paper.remarks and paper.remarks.strip():
+        notes.append(paper.remarks.strip())  # the pages' remark about the paper, never the user's note
     year, month, day = kinds.year_month_day(paper)
     if year:
         item["issued"] = {"date-parts": [[p for p in (year, month, day) if p]]}

@@ -37,6 +37,8 @@ def record_for(paper: Paper, report: ExportReport, *, abstracts: bool = True) ->
         lines.append(_line("AU", name))
     if refs and not complete:
         notes.append("Author list incomplete (et al.)")
+    if paper.remarks and paper.remarks.strip():
+        notes.append(paper.remarks.strip())  # the pages' remark about the paper, never the user's note
     year, month, day = kinds.year_month_day(paper)
     if year:
         lines.append(_line("PY", year))

@@ -430,8 +430,10 @@ def _to_record(item: _Parsed, warnings: list[ParseWarning]) -> PaperRecord:
             extra[name] = " ".join(value.split()) if name in _VERBATIM else text(value)
     if "month" in fields and date is None:
         extra["month"] = text(fields["month"])
-    if annotation and remarks:
-        extra["note"] = "; ".join(remarks)  # the reader's note took the record's note: the remark is kept here
+    if remarks:
+        # The entry's remark about the paper, kept apart: the library stores it as the paper's remarks, and
+        # the reader's own note (`annote`) as the user's note (model/store.py).
+        extra["note"] = "; ".join(remarks)
     if fields.get("url", "").strip():
         # Also a link; as a field it is what an export writes back as `url`, so export -> import round-trips.
         extra["url"] = read_verbatim(fields["url"])

@@ -61,7 +61,7 @@ def _is_busy(error: sqlite3.Error) -> bool:
 _PAPER_COLUMNS = (
     "id, title, year, date, date_inferred, venue, entry_type, abstract, arxiv_id, doi, comments, journal_ref,"
     " category, url, volume, number, pages, publisher, links, authors_complete, note, citekey, added_at,"
-    " updated_at, deleted_at"
+    " updated_at, deleted_at, remarks, has_code"
 )
 _TAG_COLOURS = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7")
 
@@ -953,4 +953,6 @@ def _paper_from_row(row: Sequence[Any]) -> Paper:
         added_at=row[22],
         updated_at=row[23],
         deleted_at=row[24],
+        remarks=row[25],
+        has_code=bool(row[26]),
     )

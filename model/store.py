@@ -61,6 +61,8 @@ PAPER_FIELDS = (
     "publisher",
     "links",
     "authors_complete",
+    "remarks",
+    "has_code",
 )
 
 
@@ -418,6 +420,15 @@ def choose_fields(
             if link not in links:
                 links.append(link)
     chosen["links"] = links
+    # What pages said about the paper besides its data (a .bib's `note`; its `annote` is the reader's own note).
+    remarks: list[str] = []
+    for fmt, record in ordered:
+        extra_fields = record.get("extra") or {}
+        remark = extra_fields.get("note") or extra_fields.get("addendum") if fmt == "bibtex" else record.get("note")
+        if isinstance(remark, str) and remark.strip() and remark.strip() not in remarks:
+            remarks.append(remark.strip())
+    chosen["remarks"] = "; ".join(remarks) or None
+    chosen["has_code"] = any(r.get("has_code") for r in records) or any(link.get("kind") == "code" for link in links)
     lists = [(rank, f, r) for rank, (f, r) in zip(rank_of, ordered, strict=True) if r.get("authors")]
     if lists:
         complete = [c for c in lists if c[2].get("authors_complete", True)]
@@ -479,6 +490,7 @@ def _row_values(chosen: dict[str, Any]) -> dict[str, Any]:
     values["links"] = json.dumps(values["links"] or [], ensure_ascii=False)
     values["date_inferred"] = int(bool(values["date_inferred"]))
     values["authors_complete"] = int(bool(values["authors_complete"]))
+    values["has_code"] = int(bool(values["has_code"]))
     values["title_key"] = title_key(values["title"])
     return values
 
@@ -714,7 +726,12 @@ def _create_paper(
     chosen = choose_fields([(fmt, data)])
     values = _row_values(chosen)
     stamp = now()
-    values.update(added_at=stamp, updated_at=stamp, note=getattr(record, "note", None) or "")
+    # The note is the user's alone: a page's remark goes to `remarks`. A .bib's `annote` is the reader's own
+    # (a note another manager kept), so it starts the paper's note.
+    note = ""
+    if fmt == "bibtex" and data.get("note") and data["note"] != (data.get("extra") or {}).get("note"):
+        note = data["note"]  # the entry's annote, not its remark
+    values.update(added_at=stamp, updated_at=stamp, note=note)
     values["citekey"] = _new_citekey(library, record, chosen, batch, owner_id)
     columns = list(values)
     cursor = library.conn.execute(

@@ -70,6 +70,8 @@ class Paper:
     pages: str | None = None
     publisher: str | None = None
     links: list[dict[str, str]] = field(default_factory=list)  # {"kind": "code", "url": ...}
+    remarks: str | None = None  # what pages said about the paper ("an extension of my KDD paper"); not the note
+    has_code: bool = False  # a page flagged code ("Code" badge, "[Code]") or linked to it
     authors: list[AuthorRef] = field(default_factory=list)
     authors_complete: bool = True
     # People known to be authors without a place in the visible list (a page owner behind "et al.").

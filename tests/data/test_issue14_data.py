@@ -101,3 +101,78 @@ def test_export_note_says_what_is_missing(capsys, library_path):
     _, _, err = cli(capsys, library_path, "export", "--ids", str(mm["id"]))
     assert "@inproceedings needs authors, which are not known" in err
     assert "a year" not in err
+
+
+def test_page_remark_is_its_own_field_and_never_the_users_note(capsys, library_path, tmp_path):
+    from seedfiles import SEED_HOMEPAGE
+
+    cli(capsys, library_path, "import", str(SEED_HOMEPAGE))
+    m6 = by_title(papers(capsys, library_path), "M6: A Chinese Multimodal Pretrainer")
+    assert m6["note"] == "" and m6["remarks"].startswith("Note that this is an extension of my KDD paper")
+    _, out, _ = cli(capsys, library_path, "show", str(m6["id"]))
+    assert "the page says:\nNote that this is an extension" in out and "\nnote:" not in out
+    cli(capsys, library_path, "note", str(m6["id"]), "my own reading notes")
+    # A newer capture of the page with the remark reworded: the remark follows the page, the note stays.
+    newer = tmp_path / SEED_HOMEPAGE.name
+    newer.write_text(SEED_HOMEPAGE.read_text(encoding="utf-8").replace("Note that this is", "This is"), "utf-8")
+    cli(capsys, library_path, "import", str(newer))
+    m6 = by_title(papers(capsys, library_path), "M6: A Chinese Multimodal Pretrainer")
+    assert m6["note"] == "my own reading notes"
+    assert m6["remarks"].startswith("This is an extension of my KDD paper")
+    _, out, _ = cli(capsys, library_path, "export", "--ids", str(m6["id"]))
+    assert "note = {This is an extension of my {KDD} paper" in out or "note = {This is an extension" in out
+    assert "annote = {my own reading notes}" in out
+    _, out, _ = cli(capsys, library_path, "export", "--ids", str(m6["id"]), "--format", "biblatex")
+    assert "addendum = {This is an extension" in out and "annotation = {my own reading notes}" in out
+    # Exported and imported again into a fresh library: the remark stays a remark, the note the note.
+    bib = tmp_path / "out.bib"
+    bib.write_text(out, encoding="utf-8")
+    fresh = tmp_path / "fresh.sqlite"
+    cli(capsys, fresh, "import", str(bib))
+    again = papers(capsys, fresh)[0]
+    assert again["note"] == "my own reading notes" and again["remarks"].startswith("This is an extension")
+
+
+def test_code_flags_read_from_pages_reach_the_paper(capsys, library_path):
+    for seed in ALL_SEEDS:
+        cli(capsys, library_path, "import", str(seed), "--as-of", SEED_AS_OF)
+    flagged = 0
+    for paper in papers(capsys, library_path):
+        _, out, _ = cli(capsys, library_path, "show", str(paper["id"]), "--json")
+        records = [source["record"] for source in json.loads(out)["sources"]]
+        if any(record.get("has_code") for record in records):
+            flagged += 1
+            assert paper["has_code"], paper["title"]
+    assert flagged
+
+
+def test_upgrade_hands_a_page_remark_back_from_the_note(tmp_path):
+    import sqlite3
+
+    from papershelf.model import Library, schema
+
+    path = tmp_path / "old.sqlite"
+    connection = sqlite3.connect(path, isolation_level=None)
+    for step in range(3):
+        schema.MIGRATIONS[step](connection, step + 1)
+    stamp = "2024-01-02T03:04:05+00:00"
+    remark = "Note that this extends my KDD paper"
+    record = json.dumps({"title": "Copied", "note": remark, "has_code": True})
+    mine = json.dumps({"title": "Typed", "note": remark})
+    connection.executescript(
+        f"""
+        INSERT INTO sources(id, file, path, sha256, format, imported_at) VALUES (1, 'h.txt', 'h.txt', 'x',
+            'homepage', '{stamp}');
+        INSERT INTO papers(id, title, note, citekey, added_at, updated_at)
+            VALUES (1, 'Copied', '{remark}', 'a2020copied', '{stamp}', '{stamp}'),
+                   (2, 'Typed', 'my own words', 'b2020typed', '{stamp}', '{stamp}');
+        INSERT INTO claims(paper_id, source_id, entry_key, line, record, record_hash, lineage)
+            VALUES (1, 1, 'title:copied', 1, '{record}', 'h1', 'homepage|h.txt|'),
+                   (2, 1, 'title:typed', 2, '{mine}', 'h2', 'homepage|h.txt|');
+        """
+    )
+    connection.close()
+    with Library.open(path) as library:
+        copied, typed = library.get_papers([1, 2])
+    assert (copied.note, copied.remarks, copied.has_code) == ("", remark, True)
+    assert (typed.note, typed.remarks, typed.has_code) == ("my own words", remark, False)
