@@ -193,6 +193,12 @@ def _print_report(report: FileReport) -> None:
         f"unchanged {report.unchanged}"
         + (f", possible duplicates to review {report.suggested}" if report.suggested else "")
     )
+    if report.years_guessed:
+        basis = f"the capture date {report.as_of}" if report.as_of else "the page's latest full date (no --as-of)"
+        print(
+            f"  {report.years_guessed} date(s) shown without a year: the year is a guess from {basis}, "
+            "marked with ? in `papers`"
+        )
     for warning in report.warnings:
         print(f"  warning: {report.file}, line {warning.line}: {warning.message}")
 

@@ -176,3 +176,35 @@ def test_upgrade_hands_a_page_remark_back_from_the_note(tmp_path):
         copied, typed = library.get_papers([1, 2])
     assert (copied.note, copied.remarks, copied.has_code) == ("", remark, True)
     assert (typed.note, typed.remarks, typed.has_code) == ("my own words", remark, False)
+
+
+def test_a_year_shown_without_one_is_guessed_the_same_everywhere_and_marked(capsys, tmp_path):
+    import datetime as dt
+    import os
+
+    years = []
+    for mtime in ("2024-02-01", "2026-06-01"):  # two machines, two file times
+        copy = tmp_path / mtime / SEED_AGGREGATOR.name
+        copy.parent.mkdir()
+        copy.write_bytes(SEED_AGGREGATOR.read_bytes())
+        stamp = dt.datetime.fromisoformat(mtime).timestamp()
+        os.utime(copy, (stamp, stamp))
+        library = tmp_path / mtime / "library.sqlite"
+        code, out, _ = cli(capsys, library, "import", str(copy))
+        # No --as-of: the page's own latest full date (2025-07-07) is what "Mar 15" is read against.
+        assert code == 0 and "1 date(s) shown without a year: the year is a guess from the page's latest" in out
+        years.append(by_title(papers(capsys, library), "Incentivizing Strong Reasoning")["year"])
+    assert years == [2025, 2025]
+
+    library = tmp_path / "as-of.sqlite"
+    _, out, _ = cli(capsys, library, "import", str(SEED_AGGREGATOR), "--as-of", "2026-01-10")
+    assert "the year is a guess from the capture date 2026-01-10" in out
+    paper = by_title(papers(capsys, library), "Incentivizing Strong Reasoning")
+    assert (paper["year"], paper["year_guessed"]) == (2025, True)
+    assert not by_title(papers(capsys, library), "What is Wrong with Perplexity")["year_guessed"]
+    _, out, _ = cli(capsys, library, "papers")
+    assert f"{paper['id']:>5}  2025? {paper['citekey']}" in out
+    _, out, _ = cli(capsys, library, "show", str(paper["id"]))
+    assert "year: 2025 (a guess: the page gave no year)" in out
+    _, out, _ = cli(capsys, library, "import", str(SEED_AGGREGATOR), "--as-of", "2026-01-10", "--json")
+    assert json.loads(out)[0]["as_of"] == "2026-01-10"
