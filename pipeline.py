@@ -42,6 +42,7 @@ class FileReport:
     # Dates the page showed without a year, whose year is a guess: from the capture date given (`as_of`), else
     # from the page's own latest date.
     years_guessed: int = 0
+    reowned: int = 0  # of `updated`, the papers whose people changed with the page's owner
     as_of: str | None = None
 
     @property
@@ -66,6 +67,7 @@ class FileReport:
             "error": self.error,
             "paper_ids": self.paper_ids,
             "years_guessed": self.years_guessed,
+            "owner_changed": self.reowned,
             "as_of": self.as_of,
         }
 
@@ -258,6 +260,7 @@ def import_file(
     report.merged = result.merged
     report.suggested = result.suggested
     report.same_file = result.same_file
+    report.reowned = len(result.reowned)
     if not result.same_file:  # like the parse warnings, said when the page is read, not for a known file
         report.years_guessed = sum(1 for r in batch.papers if getattr(r, "date_inferred", False) and r.year)
     report.paper_ids = sorted(set(result.new + result.updated + result.unchanged + [p for p, _ in result.merged]))

@@ -189,8 +189,9 @@ def _print_report(report: FileReport) -> None:
     owner = f", owner {report.owner}" if report.owner else ""
     print(f"{report.file}: {report.format}{owner}; {report.found} papers found{claimed}")
     print(
-        f"  new {report.new}, merged with existing {len(report.merged)}, updated {report.updated}, "
-        f"unchanged {report.unchanged}"
+        f"  new {report.new}, merged with existing {len(report.merged)}, updated {report.updated}"
+        + (f" ({report.reowned} by the change of owner)" if report.reowned else "")
+        + f", unchanged {report.unchanged}"
         + (f", possible duplicates to review {report.suggested}" if report.suggested else "")
     )
     if report.years_guessed:

@@ -75,6 +75,7 @@ class ImportResult:
     merged: list[tuple[int, list[str]]] = field(default_factory=list)  # (paper id, why it matched)
     suggested: int = 0  # possible duplicates put in the review queue
     same_file: bool = False  # the identical file was imported before: nothing was written
+    reowned: list[int] = field(default_factory=list)  # papers that gained or lost the page's owner (in updated)
 
 
 @functools.lru_cache(maxsize=4096)  # one record asks for its title's key several times
@@ -908,6 +909,12 @@ def import_records(
             owner_id, namesakes = resolve_owner(library, owner, records, previous=previous_owner)
         else:
             owner_id = previous_owner
+        # Who the page says its papers are by, before: a change of owner changes those papers (import report).
+        owned_before = _owned(conn, row[0]) if row else set()
+        people_before: dict[int, set[int]] = {}
+        if row and (row[1] is None or library.resolve_author(row[1]) != owner_id):
+            page_papers = {r[0] for r in conn.execute("SELECT paper_id FROM claims WHERE source_id = ?", (row[0],))}
+            people_before = _people(conn, page_papers | {p for p, _ in owned_before})
         stamp = now()
         reattributed = False
         if row:  # a newer capture of a page imported before: it becomes that source's current version
@@ -1033,12 +1040,26 @@ def import_records(
         conn.executemany(
             "INSERT OR IGNORE INTO implied_authors(paper_id, author_id, source_id) VALUES (?,?,?)", implied
         )
+        bound: set[int] = set()
         if reattributed and owner_id is not None:
             # As if the page had come with this owner: they take the places written with their names.
             resolver = AuthorResolver(library, batch=batch)
             for paper_id in sorted({p for p, _, _ in implied}):
                 if _bind_owner(library, paper_id, owner_id, resolver):
                     touched.add(paper_id)
+                    bound.add(paper_id)
+        owned_after = _owned(conn, source_id)
+        people_after = _people(conn, {p for p, _ in owned_before - owned_after})
+        reowned = {p for p, a in owned_after - owned_before if a not in people_before.get(p, set())}
+        reowned |= {p for p, a in owned_before - owned_after if a not in people_after.get(p, set())}
+        reowned |= bound
+        reowned -= set(result.new)
+        if reowned:
+            # Same records, another owner: the paper changed (its people did), so it is counted as updated.
+            result.updated.extend(p for p in dict.fromkeys(result.unchanged) if p in reowned)
+            result.unchanged = [p for p in result.unchanged if p not in reowned]
+            touched.update(reowned)
+            result.reowned = sorted(reowned)
         library.refresh_author_search(sorted(batch.touched_authors))
         reconcile.index_new_papers(library, batch.unindexed)
         conn.execute(
@@ -1058,6 +1079,27 @@ def import_records(
             library.record_change(Change("papers", frozenset(touched), description=f"imported {file}"))
         library.record_change(Change("sources", description=f"imported {file}"))
         return result
+
+
+def _people(conn: Any, paper_ids: Set[int]) -> dict[int, set[int]]:
+    """Paper -> everyone on it: its list and the people known to be behind "et al."."""
+    people: dict[int, set[int]] = {}
+    ids = sorted(paper_ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for paper_id, author_id in conn.execute(
+            f"SELECT paper_id, author_id FROM authorships WHERE paper_id IN ({marks}) "
+            f"UNION SELECT paper_id, author_id FROM implied_authors WHERE paper_id IN ({marks})",
+            chunk + chunk,
+        ):
+            people.setdefault(paper_id, set()).add(author_id)
+    return people
+
+
+def _owned(conn: Any, source_id: int) -> set[tuple[int, int]]:
+    """(paper, person) pairs a page makes its owner an author of."""
+    return set(conn.execute("SELECT paper_id, author_id FROM implied_authors WHERE source_id = ?", (source_id,)))
 
 
 def _keep_cited_key(library: Library, paper_id: int, record: Any) -> list[str]:

@@ -208,3 +208,20 @@ def test_a_year_shown_without_one_is_guessed_the_same_everywhere_and_marked(caps
     assert "year: 2025 (a guess: the page gave no year)" in out
     _, out, _ = cli(capsys, library, "import", str(SEED_AGGREGATOR), "--as-of", "2026-01-10", "--json")
     assert json.loads(out)[0]["as_of"] == "2026-01-10"
+
+
+def test_import_report_counts_papers_whose_owner_changed(capsys, library_path):
+    from seedfiles import SEED_ARXIV, SEED_HOMEPAGE
+
+    cli(capsys, library_path, "import", str(SEED_HOMEPAGE), str(SEED_ARXIV))
+    _, out, _ = cli(capsys, library_path, "authors", "Junyang Lin", "--json")
+    assert json.loads(out)[0]["paper_count"] == 20
+    code, out, _ = cli(capsys, library_path, "import", "--owner", "Junyang Lin", str(SEED_ARXIV), "--json")
+    report = json.loads(out)[0]
+    _, people, _ = cli(capsys, library_path, "authors", "Junyang Lin", "--json")
+    assert json.loads(people)[0]["paper_count"] == 26
+    assert (report["updated"], report["owner_changed"], report["unchanged"]) == (6, 6, 3)
+    cli(capsys, library_path, "import", "--owner", "Someone Else", str(SEED_ARXIV))
+    code, out, _ = cli(capsys, library_path, "import", "--owner", "Junyang Lin", str(SEED_ARXIV))
+    # Back from someone else: every paper lost that person, and six gained Junyang Lin.
+    assert code == 0 and "updated 9 (9 by the change of owner), unchanged 0" in out
