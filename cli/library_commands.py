@@ -366,6 +366,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
         print(
             f"{s.id:>4}  {s.file}  [{s.format}]  owner: {s.owner_name or '-'}  {s.paper_count} papers{claimed}"
             f"  imported {s.imported_at[:19]}"
+            + (f"  (earlier: {', '.join(s.earlier_files)})" if s.earlier_files else "")
         )
     return 0
 

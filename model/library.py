@@ -646,8 +646,15 @@ class Library:
     # ------------------------------------------------------------------ sources and tags: reading
     def list_sources(self) -> list[Source]:
         # Live papers counted as "not trashed or merged" from narrow indexes: the sidebar asks this on opening.
+        earlier: dict[int, list[str]] = {}
+        for source_id, file in self.conn.execute(
+            "SELECT h.source_id, h.file FROM source_history h JOIN sources s ON s.id = h.source_id "
+            "WHERE h.file != s.file ORDER BY h.rowid"
+        ):
+            if file not in earlier.setdefault(source_id, []):
+                earlier[source_id].append(file)
         return [
-            Source(*row)
+            Source(*row, earlier_files=tuple(earlier.get(row[0], ())))
             for row in self.conn.execute(
                 """SELECT s.id, s.file, s.path, s.sha256, s.format, s.owner_id, a.display_name, s.imported_at,
                    (SELECT count(DISTINCT c.paper_id) FROM claims c WHERE c.source_id = s.id AND c.paper_id NOT IN

@@ -919,6 +919,12 @@ def import_records(
         reattributed = False
         if row:  # a newer capture of a page imported before: it becomes that source's current version
             source_id = row[0]
+            # The capture it replaces stays in the source's history (with its file name, when renamed).
+            conn.execute(
+                "INSERT INTO source_history(source_id, file, path, sha256, imported_at) "
+                "SELECT id, file, path, sha256, imported_at FROM sources WHERE id = ?",
+                (source_id,),
+            )
             conn.execute(
                 "UPDATE sources SET file=?, path=?, sha256=?, imported_at=?, claimed_count=?, owner_id=?, as_of=? "
                 "WHERE id=?",

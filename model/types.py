@@ -165,6 +165,7 @@ class Source:
     imported_at: str
     paper_count: int
     claimed_count: int | None
+    earlier_files: tuple[str, ...] = ()  # other names earlier captures of this page were imported under
 
 
 @dataclass(frozen=True)
