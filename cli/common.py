@@ -121,6 +121,21 @@ def print_json(value: Any) -> None:
     sys.stdout.write("\n")
 
 
+def venue_provenance(paper: Paper) -> str | None:
+    """Where the paper's venue came from when no page gave it as a venue: the arXiv comment or journal ref that
+    says where it was published ("file, line N: comments: Accepted by NeurIPS 2021"). Needs the provenance
+    (Library.get_paper)."""
+    if not paper.venue or "venue" in paper.edited_fields:
+        return None
+    if any(claim.record.get("venue") == paper.venue for claim in paper.sources):
+        return None
+    for claim in paper.sources:
+        extra = claim.record.get("extra") or {}
+        if isinstance(extra, dict) and extra.get("venue_claim") == paper.venue:
+            return f"{claim.file}, line {claim.line}: {extra.get('venue_claim_from', '')}".rstrip(": ")
+    return None
+
+
 def paper_json(paper: Paper, *, records: bool = False) -> dict[str, Any]:
     """A paper as the stable JSON scripts read (fields are only ever added). `records` adds to each source the
     values it stated (`record`, the importer's record as stored) and when it was imported: `show --json` gives
@@ -167,6 +182,7 @@ def paper_json(paper: Paper, *, records: bool = False) -> dict[str, Any]:
         "updated_at": paper.updated_at,
         "remarks": paper.remarks,
         "year_guessed": paper.year_inferred,
+        "venue_from": venue_provenance(paper),
         "sources": [
             {"file": claim.file, "format": claim.format, "line": claim.line, "source_id": claim.source_id}
             for claim in paper.sources

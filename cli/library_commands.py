@@ -17,6 +17,7 @@ from papershelf.cli.common import (
     parse_ids,
     print_json,
     run,
+    venue_provenance,
 )
 from papershelf.importers.base import importers
 from papershelf.model.search import QueryError
@@ -299,6 +300,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         print("also by: " + ", ".join(ref.name for ref in paper.extra_authors))
     for label, value in (
         ("venue", paper.venue),
+        ("venue from", venue_provenance(paper)),
         ("year", f"{paper.year} (a guess: the page gave no year)" if paper.year_inferred else paper.year),
         ("date", paper.date),
         ("type", paper.entry_type),

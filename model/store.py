@@ -367,6 +367,10 @@ def choose_fields(
                 return value
         return None
 
+    def extra_of(record: dict[str, Any]) -> dict[str, Any]:
+        found = record.get("extra")
+        return found if isinstance(found, dict) else {}
+
     def extra(name: str) -> Any:
         for record in records:
             value = (record.get("extra") or {}).get(name)
@@ -385,6 +389,11 @@ def choose_fields(
     published = [r for r in records if not _is_preprint_venue(r.get("venue"))]
     venue_record = published[0] if published else None
     chosen["venue"] = venue_record["venue"] if venue_record else first("venue")
+    if venue_record is None:
+        # Lowest priority: where an arXiv entry's comments say it was published ("Accepted by NeurIPS 2021").
+        claimed = next((extra_of(r)["venue_claim"] for r in records if extra_of(r).get("venue_claim")), None)
+        if claimed:
+            chosen["venue"] = claimed
     if venue_record and venue_record.get("year"):
         chosen["year"] = venue_record["year"]
     else:

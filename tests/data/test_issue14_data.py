@@ -225,3 +225,28 @@ def test_import_report_counts_papers_whose_owner_changed(capsys, library_path):
     code, out, _ = cli(capsys, library_path, "import", "--owner", "Junyang Lin", str(SEED_ARXIV))
     # Back from someone else: every paper lost that person, and six gained Junyang Lin.
     assert code == 0 and "updated 9 (9 by the change of owner), unchanged 0" in out
+
+
+@pytest.mark.parametrize(
+    ("arxiv_id", "venue", "words"),
+    [
+        ("2110.04099", "NeurIPS", "comments: Accepted By NeurIPS 2021"),
+        ("2102.10801", "ICLR", "comments: Accepted as a poster in ICLR 2021"),
+        ("2008.08817", "IROS", "accepted in IROS 2020"),
+    ],
+)
+def test_arxiv_comments_saying_where_a_preprint_was_published_give_its_venue(
+    capsys, library_path, arxiv_id, venue, words
+):
+    from seedfiles import SEED_ARXIV, SEED_ARXIV_JOURNAL
+
+    cli(capsys, library_path, "import", str(SEED_ARXIV), str(SEED_ARXIV_JOURNAL))
+    paper = next(p for p in papers(capsys, library_path) if p["arxiv_id"] == arxiv_id)
+    assert paper["venue"] == venue
+    assert words in paper["venue_from"]
+    _, out, _ = cli(capsys, library_path, "show", str(paper["id"]))
+    assert f"venue: {venue}\n  venue from: " in out
+    # A page's own venue for the paper outranks the comment, and needs no provenance line.
+    _, out, _ = cli(capsys, library_path, "edit", str(paper["id"]), "venue=Somewhere Else")
+    paper = next(p for p in papers(capsys, library_path) if p["arxiv_id"] == arxiv_id)
+    assert (paper["venue"], paper["venue_from"]) == ("Somewhere Else", None)
