@@ -1144,9 +1144,10 @@ def _rekey_new_papers(library: Library, paper_ids: Sequence[int], joined: Set[in
         proven = [family or _parse_name(w).family for w, _, family in rows]
         if written == proven:
             continue
-        key, title, year, arxiv_id = conn.execute(
-            "SELECT citekey, title, year, arxiv_id FROM papers WHERE id = ?", (paper_id,)
+        key, title, year, arxiv_id, guessed = conn.execute(
+            "SELECT citekey, title, year, arxiv_id, date_inferred FROM papers WHERE id = ?", (paper_id,)
         ).fetchone()
+        year = None if guessed else year  # the key was made without a guessed year (_new_citekey)
         pattern = batch.citekey_pattern if batch.pattern_read else library.get_setting("citekey_pattern", None)
         options = {"pattern": pattern} if pattern else {}
         if key != base_key(written, year, title, arxiv_id, **options) and not key.startswith(

@@ -250,3 +250,18 @@ def test_arxiv_comments_saying_where_a_preprint_was_published_give_its_venue(
     _, out, _ = cli(capsys, library_path, "edit", str(paper["id"]), "venue=Somewhere Else")
     paper = next(p for p in papers(capsys, library_path) if p["arxiv_id"] == arxiv_id)
     assert (paper["venue"], paper["venue_from"]) == ("Somewhere Else", None)
+
+
+def test_without_a_capture_date_or_a_full_date_on_the_page_no_year_is_invented(capsys, library_path, tmp_path):
+    import re
+
+    text = SEED_AGGREGATOR.read_text(encoding="utf-8")
+    # Every card header loses its year ("LGSep 5, 2023" -> "LGSep 5"): the page then dates nothing fully.
+    header = r"(?m)^((?:[a-z-]{2,12}\.)?[A-Z]{2,4}(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{1,2}), \d{4}"
+    page = tmp_path / "yearless.txt"
+    page.write_text(re.sub(header, r"\1", text), encoding="utf-8")
+    code, out, _ = cli(capsys, library_path, "import", str(page))
+    assert code == 0
+    assert "33 cards show a date without a year and the page has no full date to read it against" in out
+    assert "import with --as-of DATE" in out
+    assert all(p["year"] is None and p["date"] is None for p in papers(capsys, library_path))
