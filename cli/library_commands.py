@@ -244,6 +244,9 @@ def cmd_papers(args: argparse.Namespace) -> int:
 
 def _shorten_authors(paper, limit: int = 3) -> str:
     names = paper.author_names()
+    if not names and paper.extra_authors:
+        # As exported ("Dong, Li and others"): the page's owner is an author, the rest of the list is unknown.
+        return ", ".join(ref.name for ref in paper.extra_authors) + " et al. (the page lists no authors)"
     if not names:
         return "(authors not listed)"
     text = ", ".join(names[:limit])

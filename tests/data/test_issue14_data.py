@@ -33,6 +33,8 @@ def test_profile_owner_is_exported_as_author_and_names_new_keys(capsys, library_
     beit = by_title(papers(capsys, library_path), "BEiT: BERT Pre-Training")
     assert beit["authors"] == [] and beit["also_by"] == ["Li Dong"]
     assert beit["citekey"] == "dong2022beit"
+    _, out, _ = cli(capsys, library_path, "papers", "--ids", str(beit["id"]))
+    assert "Li Dong et al. (the page lists no authors)" in out
     _, out, _ = cli(capsys, library_path, "export", "--ids", str(beit["id"]))
     assert "author = {Dong, Li and others}," in out
     _, out, _ = cli(capsys, library_path, "export", "--ids", str(beit["id"]), "--format", "biblatex")
