@@ -39,6 +39,11 @@ class FileReport:
     warnings: list[ParseWarning] = field(default_factory=list)
     error: str | None = None
     paper_ids: list[int] = field(default_factory=list)
+    # Dates the page showed without a year, whose year is a guess: from the capture date given (`as_of`), else
+    # from the page's own latest date.
+    years_guessed: int = 0
+    reowned: int = 0  # of `updated`, the papers whose people changed with the page's owner
+    as_of: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -61,6 +66,9 @@ class FileReport:
             "warnings": [{"line": w.line, "message": w.message} for w in self.warnings],
             "error": self.error,
             "paper_ids": self.paper_ids,
+            "years_guessed": self.years_guessed,
+            "owner_changed": self.reowned,
+            "as_of": self.as_of,
         }
 
 
@@ -81,13 +89,12 @@ def parse_file(
     return parse_text(path, importer, text, data, as_of=as_of, owner=owner, forced=bool(format_name))
 
 
-def capture_date(path: Path, as_of: dt.date | None) -> dt.date:
-    """The day the page was captured: given, else the file's modification day."""
-    if as_of is None:
-        try:
-            as_of = dt.date.fromtimestamp(path.stat().st_mtime)
-        except OSError:
-            as_of = dt.date.today()
+def capture_date(path: Path, as_of: dt.date | None) -> dt.date | None:
+    """The day the page was captured, as the user gave it (`--as-of`); None when not given.
+
+    Never the file's modification time nor today: a date shown without a year would then get a different
+    year on another machine or another day. The importers fall back on the page's own dates.
+    """
     return as_of
 
 
@@ -136,7 +143,7 @@ def parse_text(
     text: str,
     data: bytes,
     *,
-    as_of: dt.date,
+    as_of: dt.date | None,
     owner: str | None = None,
     forced: bool = False,
 ):
@@ -197,6 +204,7 @@ def import_file(
     try:
         data, text, importer = read_file(path, format_name=format_name)
         as_of = capture_date(path, as_of)
+        report.as_of = as_of.isoformat() if as_of else None
         # A file imported before, byte for byte, changes nothing: known by its hash before it is parsed (a big
         # page takes seconds to parse).
         known = _known_file(library, path, importer.name, hashlib.sha256(data).hexdigest(), as_of, owner)
@@ -230,7 +238,7 @@ def import_file(
             owner=batch.owner,
             records=batch.papers,
             claimed_count=batch.claimed_count,
-            as_of=as_of.isoformat(),
+            as_of=as_of.isoformat() if as_of else None,
             progress=(lambda done, total: progress(path.name, done, total)) if progress else None,
             cancelled=cancelled,
         )
@@ -252,19 +260,24 @@ def import_file(
     report.merged = result.merged
     report.suggested = result.suggested
     report.same_file = result.same_file
+    report.reowned = len(result.reowned)
+    if not result.same_file:  # like the parse warnings, said when the page is read, not for a known file
+        report.years_guessed = sum(1 for r in batch.papers if getattr(r, "date_inferred", False) and r.year)
     report.paper_ids = sorted(set(result.new + result.updated + result.unchanged + [p for p, _ in result.merged]))
     return report
 
 
 def _known_file(
-    library: Library, path: Path, fmt: str, sha: str, as_of: dt.date, owner: str | None
+    library: Library, path: Path, fmt: str, sha: str, as_of: dt.date | None, owner: str | None
 ) -> KnownFile | None:
     import sqlite3
 
     if library.read_only:
         return None  # refused by the import proper, with its reason
     try:
-        return find_identical_import(library, file=path.name, sha256=sha, fmt=fmt, as_of=as_of.isoformat(), owner=owner)
+        return find_identical_import(
+            library, file=path.name, sha256=sha, fmt=fmt, as_of=as_of.isoformat() if as_of else None, owner=owner
+        )
     except sqlite3.Error:
         return None  # the import proper meets the same trouble and reports it
 

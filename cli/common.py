@@ -139,6 +139,21 @@ def print_json(value: Any) -> None:
     sys.stdout.write("\n")
 
 
+def venue_provenance(paper: Paper) -> str | None:
+    """Where the paper's venue came from when no page gave it as a venue: the arXiv comment or journal ref that
+    says where it was published ("file, line N: comments: Accepted by NeurIPS 2021"). Needs the provenance
+    (Library.get_paper)."""
+    if not paper.venue or "venue" in paper.edited_fields:
+        return None
+    if any(claim.record.get("venue") == paper.venue for claim in paper.sources):
+        return None
+    for claim in paper.sources:
+        extra = claim.record.get("extra") or {}
+        if isinstance(extra, dict) and extra.get("venue_claim") == paper.venue:
+            return f"{claim.file}, line {claim.line}: {extra.get('venue_claim_from', '')}".rstrip(": ")
+    return None
+
+
 def paper_json(paper: Paper, *, records: bool = False) -> dict[str, Any]:
     """A paper as the stable JSON scripts read (fields are only ever added). `records` adds to each source the
     values it stated (`record`, the importer's record as stored) and when it was imported: `show --json` gives
@@ -180,9 +195,12 @@ def paper_json(paper: Paper, *, records: bool = False) -> dict[str, Any]:
         "venue_full": venue.full if venue else None,
         "venue_kind": venue.kind if venue else None,
         "also_by_ids": [ref.author_id for ref in paper.extra_authors],
-        "has_code": any(link.get("kind") == "code" for link in paper.links),
+        "has_code": paper.has_code or any(link.get("kind") == "code" for link in paper.links),
         "has_note": bool(paper.note.strip()),
         "updated_at": paper.updated_at,
+        "remarks": paper.remarks,
+        "year_guessed": paper.year_inferred,
+        "venue_from": venue_provenance(paper),
         "sources": [
             {"file": claim.file, "format": claim.format, "line": claim.line, "source_id": claim.source_id}
             for claim in paper.sources

@@ -23,6 +23,7 @@ from papershelf.cli.common import (
     plural,
     print_json,
     run,
+    venue_provenance,
 )
 from papershelf.importers.base import importers
 from papershelf.model.search import QueryError
@@ -229,10 +230,17 @@ def _print_report(report: FileReport) -> None:
     owner = f", owner {report.owner}" if report.owner else ""
     print(f"{report.file}: {report.format}{owner}; {plural(report.found, 'paper')} found{claimed}")
     print(
-        f"  new {report.new}, merged with existing {len(report.merged)}, updated {report.updated}, "
-        f"unchanged {report.unchanged}"
+        f"  new {report.new}, merged with existing {len(report.merged)}, updated {report.updated}"
+        + (f" ({report.reowned} by the change of owner)" if report.reowned else "")
+        + f", unchanged {report.unchanged}"
         + (f", possible duplicates to review {report.suggested}" if report.suggested else "")
     )
+    if report.years_guessed:
+        basis = f"the capture date {report.as_of}" if report.as_of else "the page's latest full date (no --as-of)"
+        print(
+            f"  {report.years_guessed} date(s) shown without a year: the year is a guess from {basis}, "
+            "marked with ? in `papers`"
+        )
     for warning in report.warnings:
         print(f"  warning: {report.file}, line {warning.line}: {warning.message}")
 
@@ -276,6 +284,9 @@ def cmd_papers(args: argparse.Namespace) -> int:
 
 def _shorten_authors(paper, limit: int = 3) -> str:
     names = paper.author_names()
+    if not names and paper.extra_authors:
+        # As exported ("Dong, Li and others"): the page's owner is an author, the rest of the list is unknown.
+        return ", ".join(ref.name for ref in paper.extra_authors) + " et al. (the page lists no authors)"
     if not names:
         return "(authors not listed)"
     text = ", ".join(names[:limit])
@@ -285,9 +296,10 @@ def _shorten_authors(paper, limit: int = 3) -> str:
 
 
 def _print_paper_line(paper) -> None:
-    year = paper.year or "----"
+    # A year a page did not state (only "Mar 15" with the capture date) is marked as the guess it is.
+    year = f"{paper.year}?" if paper.year_inferred else f"{paper.year or '----'} "
     venue = f" [{paper.venue}]" if paper.venue else ""
-    print(f"{paper.id:>5}  {year}  {paper.citekey:<24} {paper.display_title}{venue}")
+    print(f"{paper.id:>5}  {year} {paper.citekey:<24} {paper.display_title}{venue}")
     print(f"       {_shorten_authors(paper)}" + (f"  #{' #'.join(paper.tags)}" if paper.tags else ""))
 
 
@@ -334,7 +346,8 @@ def cmd_show(args: argparse.Namespace) -> int:
         print("also by: " + ", ".join(ref.name for ref in paper.extra_authors))
     for label, value in (
         ("venue", paper.venue),
-        ("year", paper.year),
+        ("venue from", venue_provenance(paper)),
+        ("year", f"{paper.year} (a guess: the page gave no year)" if paper.year_inferred else paper.year),
         ("date", paper.date),
         ("type", paper.entry_type),
         ("arXiv", paper.arxiv_id),
@@ -351,6 +364,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     if paper.abstract:
         print()
         print(textwrap.fill(paper.abstract, 100))
+    if paper.remarks:
+        print("\nthe page says:\n" + textwrap.fill(paper.remarks, 100))
     if paper.note:
         print("\nnote:\n" + paper.note)
     print("\nsources:")
@@ -400,6 +415,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
             f"{s.id:>4}  {s.file}  [{s.format}]  owner: {s.owner_name or '-'}  {plural(s.paper_count, 'paper')}"
             f"{claimed}"
             f"  imported {s.imported_at[:19]}"
+            + (f"  (earlier: {', '.join(s.earlier_files)})" if s.earlier_files else "")
         )
     return 0
 

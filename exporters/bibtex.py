@@ -56,10 +56,11 @@ class _Entry:
 
 def _authors(paper: Paper, entry: _Entry) -> str | None:
     """`Family, Given and ...`, ending in `and others` only for a list known to be cut short."""
-    if not paper.authors:
+    refs, complete = kinds.cited_authors(paper)
+    if not refs:
         return None
     names = []
-    for ref in paper.authors:
+    for ref in refs:
         parts = kinds.name_parts(ref)
         family = entry._record("author", entry.escaper.name_part(parts.family))
         given = entry._record("author", entry.escaper.name_part(parts.given)) if parts.given else ""
@@ -70,9 +71,21 @@ def _authors(paper: Paper, entry: _Entry) -> str | None:
             names.append(f"{family}, {given}")
         else:
             names.append(family)
-    if not paper.authors_complete:
+    if not complete:
         names.append("others")
     return " and ".join(names)
+
+
+def _missing(authors: str | None, year: int | None, paper: Paper) -> str:
+    """What an @inproceedings or @article lacked, as it is: no authors, no year, or a year only guessed."""
+    wanted = []
+    if not authors:
+        wanted.append("authors, which are not known")
+    if not year:
+        guessed = kinds.year_inferred(paper) and paper.year
+        known = f"a year, and {paper.year} is only guessed from the capture date" if guessed else None
+        wanted.append(known or "a year, which is not known")
+    return " and ".join(wanted)
 
 
 def _key(paper: Paper, flavour: str, report: ExportReport) -> str:
@@ -114,22 +127,21 @@ def entry_for(paper: Paper, flavour: str, report: ExportReport, *, abstracts: bo
         entry_type = "online"
     if entry_type in ("inproceedings", "article") and (not authors or not year):
         # Styles require author and year for these types (plain warns, biber's checks fail): @misc needs neither.
-        report.note(key, f"exported as @misc: @{entry_type} needs authors and a year, which are not known")
-        entry_type = "misc"  # the container field stays (readers take the venue from it), howpublished shows it
+        report.note(key, f"exported as @misc: @{entry_type} needs {_missing(authors, year, paper)}")
+        entry_type = "misc"  # howpublished shows the venue, the one field every style prints for @misc
 
-    notes = []
     if paper.title:
         entry.text("title", paper.title, protect=True)
     else:
+        # The identifier is the title the reader sees; the entry says nothing more about it (the report does).
         entry.text("title", kinds.fallback_title(paper), protect=True)
-        notes.append(kinds.UNTITLED_NOTE)
-        report.note(key, f"no title; exported with {kinds.fallback_title(paper)!r} in its place and a note")
+        report.note(key, f"no title; exported with {kinds.fallback_title(paper)!r} in its place")
     if authors:
         entry.names("author", authors)
-    if container_field:
+    if container_field and entry_type == "misc":
+        entry.text("howpublished", kind.container, protect=True)
+    elif container_field:
         entry.text(container_field, kind.container, protect=True)
-        if entry_type == "misc":
-            entry.text("howpublished", kind.container, protect=True)
     elif kind.kind == kinds.PREPRINT and flavour == "bibtex" and paper.arxiv_id:
         # plain and most BibTeX styles ignore eprint: this is how the preprint shows in the bibliography.
         entry.text("howpublished", f"arXiv preprint arXiv:{paper.arxiv_id}")
@@ -181,9 +193,10 @@ def entry_for(paper: Paper, flavour: str, report: ExportReport, *, abstracts: bo
         entry.raw("keywords", _keywords(paper.tags, entry))
     if abstracts:
         entry.text("abstract", paper.abstract)
-    if notes:
-        # Printed by every style: only remarks about the reference itself (the title fallback).
-        entry.text("note", "; ".join(notes))
+    if paper.remarks and paper.remarks.strip():
+        # What the pages said about the paper, for the reader ("an extension of my KDD paper"): printed after
+        # the entry. Never the user's note, which stays in the field styles do not print.
+        entry.text("addendum" if flavour == "biblatex" else "note", paper.remarks)
     if paper.note and paper.note.strip():
         # The user's private Markdown note: a field styles do not print, which JabRef and Zotero read as a note.
         entry.text("annotation" if flavour == "biblatex" else "annote", paper.note, lines=True)

@@ -62,7 +62,19 @@ def fallback_title(paper: Paper) -> str:
     return f"Untitled paper {paper.id}"
 
 
+# What exports before 0.9 printed in `note` for a title-less paper; the .bib importer still recognises it.
 UNTITLED_NOTE = "Title not known; the identifier stands in for it"
+
+
+def cited_authors(paper: Paper) -> tuple[list[AuthorRef], bool]:
+    """The people an export names, and whether that list is whole.
+
+    The visible list when there is one; else the people known to be authors without a place in it (the owner
+    of a profile that lists no authors): "Dong, Li and others", never an entry with no author at all.
+    """
+    if paper.authors:
+        return list(paper.authors), paper.authors_complete
+    return list(paper.extra_authors), not paper.extra_authors
 
 
 @dataclass(frozen=True)
@@ -96,13 +108,9 @@ def name_parts(ref: AuthorRef) -> NameParts:
 def year_inferred(paper: Paper) -> bool:
     """Whether the paper's year is only a guess: a page gave "Mar 15" and the capture date supplied the year.
 
-    Such a year is not exported as fact (a citation would print the capture year). The model may say so
-    itself with `year_inferred`; until it does, a date marked inferred that the user did not edit means it.
+    Such a year is not exported as fact (a citation would print the capture year); see Paper.year_inferred.
     """
-    stated = getattr(paper, "year_inferred", None)
-    if stated is not None:
-        return bool(stated)
-    return paper.date_inferred and not {"year", "date"} & set(paper.edited_fields)
+    return paper.year_inferred
 
 
 def year_month_day(paper: Paper) -> tuple[int | None, int | None, int | None]:

@@ -1,6 +1,6 @@
 """CSL-JSON (what Zotero, pandoc and citeproc read) from library papers: Unicode text, no LaTeX.
 
-`note` holds only remarks about the reference (a title fallback, a cut-short author list); the user's own
+`note` holds only remarks about the reference (a cut-short author list); the user's own
 note is not exported here (RIS and the .bib flavours carry it, in fields no style prints).
 
 Reads Paper dataclasses; never SQL, never files.
@@ -27,10 +27,10 @@ def item_for(paper: Paper, report: ExportReport, *, abstracts: bool = True) -> d
         item["title"] = paper.title
     else:
         item["title"] = kinds.fallback_title(paper)
-        notes.append(kinds.UNTITLED_NOTE)
-        report.note(item["id"], f"no title; exported with {item['title']!r} in its place and a note")
+        report.note(item["id"], f"no title; exported with {item['title']!r} in its place")
     authors = []
-    for ref in paper.authors:
+    refs, complete = kinds.cited_authors(paper)
+    for ref in refs:
         parts = kinds.name_parts(ref)
         name: dict[str, str] = {"family": parts.family}
         if parts.given:
@@ -40,8 +40,10 @@ def item_for(paper: Paper, report: ExportReport, *, abstracts: bool = True) -> d
         authors.append(name)
     if authors:
         item["author"] = authors
-    if paper.authors and not paper.authors_complete:
+    if refs and not complete:
         notes.append("Author list incomplete (et al.)")
+    if paper.remarks and paper.remarks.strip():
+        notes.append(paper.remarks.strip())  # the pages' remark about the paper, never the user's note
     year, month, day = kinds.year_month_day(paper)
     if year:
         item["issued"] = {"date-parts": [[p for p in (year, month, day) if p]]}

@@ -28,15 +28,17 @@ def record_for(paper: Paper, report: ExportReport, *, abstracts: bool = True) ->
         lines.append(_line("TI", paper.title))
     else:
         lines.append(_line("TI", kinds.fallback_title(paper)))
-        notes.append(kinds.UNTITLED_NOTE)
-        report.note(key, f"no title; exported with {kinds.fallback_title(paper)!r} in its place and a note")
-    for ref in paper.authors:
+        report.note(key, f"no title; exported with {kinds.fallback_title(paper)!r} in its place")
+    refs, complete = kinds.cited_authors(paper)
+    for ref in refs:
         parts = kinds.name_parts(ref)
         # RIS writes "Family, Given, Suffix".
         name = ", ".join(part for part in (parts.family, parts.given, parts.suffix) if part)
         lines.append(_line("AU", name))
-    if paper.authors and not paper.authors_complete:
+    if refs and not complete:
         notes.append("Author list incomplete (et al.)")
+    if paper.remarks and paper.remarks.strip():
+        notes.append(paper.remarks.strip())  # the pages' remark about the paper, never the user's note
     year, month, day = kinds.year_month_day(paper)
     if year:
         lines.append(_line("PY", year))

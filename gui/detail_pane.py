@@ -307,6 +307,8 @@ class DetailPane(QWidget):
             extra.append(f"Journal reference: {paper.journal_ref}")
         if paper.comments:
             extra.append(f"Comments: {display.readable_latex(paper.comments)}")
+        if paper.remarks:  # the pages' own remark: shown apart from the note, which is the user's alone
+            extra.append(f"The page says: {display.readable_latex(paper.remarks)}")
         if paper.edited_fields:
             extra.append("Your edits: " + ", ".join(sorted(paper.edited_fields)))
         self.extra.setText("\n".join(extra))

@@ -11,8 +11,10 @@ the category as written. It must not normalise names, venues or identifiers (the
 not touch the library, and must raise nothing but ImporterError on any input.
 
 Choices worth knowing:
-- A date without a year ("Mar 15") takes the year of `context.reference_date`, or the year before when that
-  would put it after the reference date; `date_inferred` is then True.
+- A date without a year ("Mar 15") takes the year of a reference date, or the year before when that would put
+  it after the reference: the capture date the user gave (`context.as_of`), else the page's latest full date,
+  else none (the card stays undated). `date_inferred` is then True, and one warning says how many were guessed
+  and from what. Never the file's time or today: the same page gives the same years everywhere.
 - The page states no venue, so `venue` is None and `entry_type` is "preprint".
 - `has_code` mirrors the card's own "Code" flag; code URLs in the abstract are `links` of kind "code".
 - A card without an authors line has no authors and `authors_complete=False` (the list is unknown).
@@ -115,7 +117,7 @@ def _authors_line(line: str, *, strong: bool) -> tuple[tuple[str, ...], bool, st
     return names, complete, affiliation
 
 
-def _card_date(match: re.Match[str], reference: dt.date) -> tuple[str | None, int | None, bool, str | None]:
+def _card_date(match: re.Match[str], reference: dt.date | None) -> tuple[str | None, int | None, bool, str | None]:
     """(iso date, year, inferred, problem) from a header's month/day/year."""
     month = _MONTHS[match.group("mon").lower()]
     day = int(match.group("day"))
@@ -125,7 +127,9 @@ def _card_date(match: re.Match[str], reference: dt.date) -> tuple[str | None, in
             return dt.date(year, month, day).isoformat(), year, False, None
         except ValueError:
             return None, year, False, f"{match.group('mon')} {day}, {year} is not a date"
-    # No year: the capture date's year, stepping back while that lands after it (or on a missing Feb 29).
+    if reference is None:
+        return None, None, False, None  # nothing to read the year against: undated, not guessed
+    # No year: the reference's year, stepping back while that lands after it (or on a missing Feb 29).
     for year in range(reference.year, reference.year - 8, -1):
         try:
             date = dt.date(year, month, day)
@@ -240,13 +244,15 @@ class AggregatorProfileImporter(Importer):
         end_of_cards, footer = len(lines), False
         if headers:
             end_of_cards, footer = self._end_of_cards(lines, headers[-1], warnings)
+        reference = self._reference(lines, headers, context)
         cards = []
         for index, start in enumerate(headers):
             stop = headers[index + 1] if index + 1 < len(headers) else end_of_cards
-            card = self._card(lines, start, stop, context, warnings)
+            card = self._card(lines, start, stop, reference, warnings)
             if card is not None:
                 cards.append(card)
         papers = [card.record for card in cards]
+        self._yearless(headers, lines, reference, warnings)
         if cards and not footer:
             # The page stops inside its last card (or in the header after it): judge it by the others' habits.
             open_end = end_of_cards > _last_text_line(lines) and bool(lines[-1].strip())
@@ -263,6 +269,37 @@ class AggregatorProfileImporter(Importer):
                 ParseWarning(claim_line, f"the page claims {claimed} papers but {len(papers)} cards were read")
             )
         return ImportBatch(format=self.name, owner=owner, papers=papers, claimed_count=claimed, warnings=warnings)
+
+    @staticmethod
+    def _reference(lines: list[str], headers: list[int], context: ParseContext) -> dt.date | None:
+        """The date a card's "Mar 15" is read against: the capture date given, else the page's latest one."""
+        if context.as_of is not None:
+            return context.as_of
+        dated = []
+        for start in headers:
+            header = _header(lines[start])
+            if header is not None and header.group("year"):
+                try:
+                    month = _MONTHS[header.group("mon").lower()]
+                    dated.append(dt.date(int(header.group("year")), month, int(header.group("day"))))
+                except ValueError:
+                    continue
+        return max(dated) if dated else None
+
+    @staticmethod
+    def _yearless(
+        headers: list[int], lines: list[str], reference: dt.date | None, warnings: list[ParseWarning]
+    ) -> None:
+        """A warning for cards dated without a year when nothing gives their year: they are left undated."""
+        yearless = [start for start in headers if (h := _header(lines[start])) is not None and not h.group("year")]
+        if not yearless:
+            return
+        if reference is not None:
+            return  # each guessed year is marked on its record (date_inferred); the import report counts them
+        count = "1 card shows" if len(yearless) == 1 else f"{len(yearless)} cards show"
+        message = f"{count} a date without a year and the page has no full date to read it against: left "
+        message += "undated; import with --as-of DATE (the day the page was saved) to date it"
+        warnings.append(ParseWarning(yearless[0] + 1, message))
 
     def _end_of_cards(self, lines: list[str], last_header: int, warnings: list[ParseWarning]) -> tuple[int, bool]:
         """Where the last card's text ends, and whether the site's footer follows it.
@@ -386,7 +423,7 @@ class AggregatorProfileImporter(Importer):
         )
 
     def _card(
-        self, lines: list[str], start: int, stop: int, context: ParseContext, warnings: list[ParseWarning]
+        self, lines: list[str], start: int, stop: int, reference: dt.date | None, warnings: list[ParseWarning]
     ) -> _Card | None:
         """One card: header at `start`, then title, authors line and abstract up to `stop`."""
         header = _header(lines[start])
@@ -419,7 +456,7 @@ class AggregatorProfileImporter(Importer):
         abstract = None
         if cursor < len(body):
             abstract = "\n".join(lines[body[cursor] : body[-1] + 1]).strip()
-        date, year, inferred, problem = _card_date(header, context.reference_date)
+        date, year, inferred, problem = _card_date(header, reference)
         if problem:
             warnings.append(ParseWarning(start + 1, problem))
         flags = _FLAG_RE.findall(header.group("flags"))

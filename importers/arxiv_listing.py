@@ -423,6 +423,11 @@ def _build_record(
     hint = _venue_hint(journal_ref, comments)
     if hint:
         extra["venue_hint"] = hint
+    claim = _published_in(journal_ref, comments)
+    if claim:
+        # Where the entry says the paper was published: a venue claim of lower priority than a page's own venue,
+        # with the words it was read from (model/store.py chooses it; `show` gives its provenance).
+        extra["venue_claim"], extra["venue_claim_from"] = claim
     if "date" in labels and labels["date"][2] != "created":
         extra["date_label"] = labels["date"][2]
 
@@ -526,6 +531,30 @@ def _venue_hint(journal_ref: str | None, comments: str | None) -> str | None:
             return f"{venue} {year.group(0)}" if year else venue
     if comments:
         return _venue_year(comments)
+    return None
+
+
+_PUBLISHED = re.compile(
+    r"\b(?:accepted|to appear|appear(?:s|ed)?|published|presented|camera[- ]ready)\b"
+    r"(?:\s+(?:as\s+an?\s+[\w -]{1,30}?|for\s+publication|for\s+presentation))?"
+    r"\s+(?:by|in|at|to|for)\s+(?:the\s+)?",
+    re.IGNORECASE,
+)
+
+
+def _published_in(journal_ref: str | None, comments: str | None) -> tuple[str, str] | None:
+    """(venue, the words it was read from) when the entry says where it was published: its journal ref, or a
+    comment such as "Accepted by NeurIPS 2021" or "accepted in IROS 2020". "Submitted to ..." says nothing."""
+    if journal_ref:
+        venue = _venue_from_journal_ref(journal_ref)
+        if venue:
+            return venue, f"journal ref: {journal_ref}"
+    if comments:
+        for match in _PUBLISHED.finditer(comments):
+            found = _VENUE_YEAR.match(comments, match.end())
+            venue = found.group("venue") if found else None
+            if venue and sum(ch.isupper() for ch in venue) >= 2:
+                return venue, f"comments: {comments}"
     return None
 
 

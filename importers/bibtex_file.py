@@ -410,6 +410,10 @@ def _to_record(item: _Parsed, warnings: list[ParseWarning]) -> PaperRecord:
     remark = text(fields.get("note", ""))
     untitled = UNTITLED_NOTE in remark
     remarks = [r for r in (part.strip() for part in remark.replace(UNTITLED_NOTE, "").split("; ")) if r]
+    # Exports name a title-less paper by its own identifier (older ones also said so in `note`).
+    doi = read_verbatim(fields.get("doi", ""))
+    stand_ins = {f"arXiv:{arxiv_id}".lower() if arxiv_id else "", f"doi:{doi}".lower() if doi else ""}
+    untitled = untitled or bool(title and title.lower() in stand_ins - {""})
     if untitled and title and _FALLBACK_TITLE.fullmatch(title):
         title = None  # the exporters' stand-in for a title nobody stated, not a title
     annotation = fields.get("annote") or fields.get("annotation")
@@ -426,8 +430,10 @@ def _to_record(item: _Parsed, warnings: list[ParseWarning]) -> PaperRecord:
             extra[name] = " ".join(value.split()) if name in _VERBATIM else text(value)
     if "month" in fields and date is None:
         extra["month"] = text(fields["month"])
-    if annotation and remarks:
-        extra["note"] = "; ".join(remarks)  # the reader's note took the record's note: the remark is kept here
+    if remarks:
+        # The entry's remark about the paper, kept apart: the library stores it as the paper's remarks, and
+        # the reader's own note (`annote`) as the user's note (model/store.py).
+        extra["note"] = "; ".join(remarks)
     if fields.get("url", "").strip():
         # Also a link; as a field it is what an export writes back as `url`, so export -> import round-trips.
         extra["url"] = read_verbatim(fields["url"])

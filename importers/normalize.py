@@ -89,6 +89,8 @@ def normalize_record(record: PaperRecord) -> PaperRecord:
         journal_ref=clean_text(record.journal_ref),
         note=clean_text(record.note),
     )
+    if record.extra.get("venue_claim"):  # a venue read from an arXiv comment is tidied like any venue
+        changes["extra"] = {**record.extra, "venue_claim": clean_venue(record.extra["venue_claim"])}
     if record.year is None and record.date and re.match(r"\d{4}", record.date):
         changes["year"] = int(record.date[:4])
     return dataclasses.replace(record, **changes)

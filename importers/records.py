@@ -94,5 +94,6 @@ class ParseContext:
     owner: str | None = None
 
     @property
-    def reference_date(self) -> dt.date:
-        return self.as_of or dt.date.today()
+    def reference_date(self) -> dt.date | None:
+        """The capture date the user gave; None when not given (never today: a guess must not depend on it)."""
+        return self.as_of

@@ -141,10 +141,34 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[A-Za-z0-9]+", key_fold(text))
 
 
+_GREEK_NAMES = _table(
+    "αβγδεζηθικλμνξοπρστυφχψω",
+    "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau "
+    "upsilon phi chi psi omega",
+)
+_GREEK_NAMES |= {"ς": "sigma", "ϵ": "epsilon", "ϑ": "theta", "ϕ": "phi", "ϱ": "rho", "ϖ": "pi"}
+_LONE_GREEK = re.compile(r"(?<![^\W\d_])([^\W\d_])(?![^\W\d_])|(?<![^\W\d_])([^\W\d_])(?=[A-Za-z])")
+
+
+def _title_words_text(title: str) -> str:
+    """A title as a reader says it: a Greek letter used as a symbol (`$\\beta$-DPO`, decoded to `$β$-DPO`) is
+    its name, "beta", as the LaTeX source wrote it; a Greek word (a name) stays for `key_fold` to transliterate.
+    """
+    if title.isascii():
+        return title
+
+    def named(match: re.Match[str]) -> str:
+        letter = match.group(1) or match.group(2)
+        name = _GREEK_NAMES.get(letter.lower())
+        return f" {name} " if name else letter
+
+    return _LONE_GREEK.sub(named, title)
+
+
 def _shorttitle(title: str | None, count: int = 1) -> str:
     if not title:
         return ""
-    words = [w for w in _words(title.replace("-", "")) if w.lower() not in _FUNCTION_WORDS]
+    words = [w for w in _words(_title_words_text(title).replace("-", "")) if w.lower() not in _FUNCTION_WORDS]
     return "".join(words[:count])
 
 
@@ -200,7 +224,7 @@ def _token_value(token: str, count: str, families: Sequence[str], year: int | No
     if token == "veryshorttitle":
         return _shorttitle(title, 1)
     if token == "title":
-        return "".join(w[:1].upper() + w[1:] for w in _words(title or ""))
+        return "".join(w[:1].upper() + w[1:] for w in _words(_title_words_text(title or "")))
     return ""
 
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from papershelf.model.citekeys import DEFAULT_PATTERN, base_key, check_pattern, key_suffix
 from papershelf.model.library import Library, LibraryError
-from papershelf.model.names import parse_name
 
 
 @dataclass(frozen=True)
@@ -62,8 +61,8 @@ def preview_rekey(
     given: set[str] = set()
     changes = []
     for paper in papers:
-        families = [parse_name(ref.as_written).family for ref in paper.authors]
-        base = base_key(families, paper.year, paper.title, paper.arxiv_id, pattern)
+        # The rule new papers' keys follow (model/store.py): the owner behind an empty list, no guessed year.
+        base = base_key(paper.key_families(), paper.key_year, paper.title, paper.arxiv_id, pattern)
 
         def taken(key: str, paper_id: int = paper.id) -> bool:
             if key in given:

@@ -61,7 +61,7 @@ def _is_busy(error: sqlite3.Error) -> bool:
 _PAPER_COLUMNS = (
     "id, title, year, date, date_inferred, venue, entry_type, abstract, arxiv_id, doi, comments, journal_ref,"
     " category, url, volume, number, pages, publisher, links, authors_complete, note, citekey, added_at,"
-    " updated_at, deleted_at"
+    " updated_at, deleted_at, remarks, has_code"
 )
 _TAG_COLOURS = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7")
 
@@ -691,8 +691,15 @@ class Library:
     # ------------------------------------------------------------------ sources and tags: reading
     def list_sources(self) -> list[Source]:
         # Live papers counted as "not trashed or merged" from narrow indexes: the sidebar asks this on opening.
+        earlier: dict[int, list[str]] = {}
+        for source_id, file in self.conn.execute(
+            "SELECT h.source_id, h.file FROM source_history h JOIN sources s ON s.id = h.source_id "
+            "WHERE h.file != s.file ORDER BY h.rowid"
+        ):
+            if file not in earlier.setdefault(source_id, []):
+                earlier[source_id].append(file)
         return [
-            Source(*row)
+            Source(*row, earlier_files=tuple(earlier.get(row[0], ())))
             for row in self.conn.execute(
                 """SELECT s.id, s.file, s.path, s.sha256, s.format, s.owner_id, a.display_name, s.imported_at,
                    (SELECT count(DISTINCT c.paper_id) FROM claims c WHERE c.source_id = s.id AND c.paper_id NOT IN
@@ -998,4 +1005,6 @@ def _paper_from_row(row: Sequence[Any]) -> Paper:
         added_at=row[22],
         updated_at=row[23],
         deleted_at=row[24],
+        remarks=row[25],
+        has_code=bool(row[26]),
     )

@@ -316,9 +316,44 @@ DROP INDEX IF EXISTS claims_source;
 CREATE INDEX claims_source ON claims(source_id, paper_id);
 """
 
+# A page's own remark about a paper ("Note that this is an extension of ...") is a field of its own, never the
+# user's note; a "Code" flag a page showed reaches the paper; a source remembers its earlier file names.
+# Earlier versions copied a new paper's remark into its note: a note still equal to what a page said is handed
+# back to the page's field.
+_V4_REMARKS_AND_CODE = """
+ALTER TABLE papers ADD COLUMN remarks TEXT;
+ALTER TABLE papers ADD COLUMN has_code INTEGER NOT NULL DEFAULT 0;
+UPDATE papers SET has_code = 1
+    WHERE id IN (SELECT paper_id FROM claims WHERE json_extract(record, '$.has_code') = 1)
+    OR links LIKE '%"kind": "code"%';
+UPDATE papers SET remarks = (
+    SELECT group_concat(remark, '; ') FROM (
+        SELECT DISTINCT json_extract(c.record, '$.note') AS remark FROM claims c JOIN sources s ON s.id = c.source_id
+        WHERE c.paper_id = papers.id AND s.format != 'bibtex' AND json_extract(c.record, '$.note') != ''
+        ORDER BY c.id));
+-- A source's earlier captures: a newer capture of a page (saved under another name too) updates the source
+-- row in place, and the file names it had before stay here.
+CREATE TABLE source_history (
+    source_id INTEGER NOT NULL REFERENCES sources(id),
+    file TEXT NOT NULL,
+    path TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    imported_at TEXT NOT NULL
+);
+CREATE INDEX source_history_source ON source_history(source_id);
+UPDATE papers SET note = '' WHERE note != '' AND note IN (
+    SELECT json_extract(c.record, '$.note') FROM claims c JOIN sources s ON s.id = c.source_id
+    WHERE c.paper_id = papers.id AND s.format != 'bibtex');
+"""
+
 # MIGRATIONS[n] takes a library from user_version n to n + 1. Version 1 is the first release's schema exactly;
 # everything added since is a step of its own.
-MIGRATIONS: list[Migration] = [_script(_V1), _step(_v2_match_keys), _script(_V3_NARROW_INDEXES)]
+MIGRATIONS: list[Migration] = [
+    _script(_V1),
+    _step(_v2_match_keys),
+    _script(_V3_NARROW_INDEXES),
+    _script(_V4_REMARKS_AND_CODE),
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -61,6 +61,8 @@ PAPER_FIELDS = (
     "publisher",
     "links",
     "authors_complete",
+    "remarks",
+    "has_code",
 )
 
 
@@ -73,6 +75,7 @@ class ImportResult:
     merged: list[tuple[int, list[str]]] = field(default_factory=list)  # (paper id, why it matched)
     suggested: int = 0  # possible duplicates put in the review queue
     same_file: bool = False  # the identical file was imported before: nothing was written
+    reowned: list[int] = field(default_factory=list)  # papers that gained or lost the page's owner (in updated)
 
 
 @functools.lru_cache(maxsize=4096)  # one record asks for its title's key several times
@@ -364,6 +367,10 @@ def choose_fields(
                 return value
         return None
 
+    def extra_of(record: dict[str, Any]) -> dict[str, Any]:
+        found = record.get("extra")
+        return found if isinstance(found, dict) else {}
+
     def extra(name: str) -> Any:
         for record in records:
             value = (record.get("extra") or {}).get(name)
@@ -382,6 +389,11 @@ def choose_fields(
     published = [r for r in records if not _is_preprint_venue(r.get("venue"))]
     venue_record = published[0] if published else None
     chosen["venue"] = venue_record["venue"] if venue_record else first("venue")
+    if venue_record is None:
+        # Lowest priority: where an arXiv entry's comments say it was published ("Accepted by NeurIPS 2021").
+        claimed = next((extra_of(r)["venue_claim"] for r in records if extra_of(r).get("venue_claim")), None)
+        if claimed:
+            chosen["venue"] = claimed
     if venue_record and venue_record.get("year"):
         chosen["year"] = venue_record["year"]
     else:
@@ -418,6 +430,15 @@ def choose_fields(
             if link not in links:
                 links.append(link)
     chosen["links"] = links
+    # What pages said about the paper besides its data (a .bib's `note`; its `annote` is the reader's own note).
+    remarks: list[str] = []
+    for fmt, record in ordered:
+        extra_fields = record.get("extra") or {}
+        remark = extra_fields.get("note") or extra_fields.get("addendum") if fmt == "bibtex" else record.get("note")
+        if isinstance(remark, str) and remark.strip() and remark.strip() not in remarks:
+            remarks.append(remark.strip())
+    chosen["remarks"] = "; ".join(remarks) or None
+    chosen["has_code"] = any(r.get("has_code") for r in records) or any(link.get("kind") == "code" for link in links)
     lists = [(rank, f, r) for rank, (f, r) in zip(rank_of, ordered, strict=True) if r.get("authors")]
     if lists:
         complete = [c for c in lists if c[2].get("authors_complete", True)]
@@ -479,6 +500,7 @@ def _row_values(chosen: dict[str, Any]) -> dict[str, Any]:
     values["links"] = json.dumps(values["links"] or [], ensure_ascii=False)
     values["date_inferred"] = int(bool(values["date_inferred"]))
     values["authors_complete"] = int(bool(values["authors_complete"]))
+    values["has_code"] = int(bool(values["has_code"]))
     values["title_key"] = title_key(values["title"])
     return values
 
@@ -676,7 +698,9 @@ def _prefer_full_name(library: Library, author_id: int, name: str, kind: str, re
 
 
 # ---------------------------------------------------------------------------------------------- importing
-def _new_citekey(library: Library, record: Any, chosen: dict[str, Any], batch: _Batch | None = None) -> str:
+def _new_citekey(
+    library: Library, record: Any, chosen: dict[str, Any], batch: _Batch | None = None, owner_id: int | None = None
+) -> str:
     wanted = getattr(record, "citekey", None)
     keys = batch.keys(library) if batch is not None else None
     if wanted and is_legal_key(wanted) and not (keys.is_taken(wanted) if keys else library.key_taken(wanted)):
@@ -684,6 +708,9 @@ def _new_citekey(library: Library, record: Any, chosen: dict[str, Any], batch: _
             keys.claim(wanted)
         return wanted
     families = [_parse_name(n).family for n in chosen["authors"]]
+    if not families and owner_id is not None:
+        # No list, but the page's owner is an author (exported as "Owner and others"): the key names them.
+        families = [r[0] for r in library.conn.execute("SELECT family FROM authors WHERE id = ?", (owner_id,))]
     if batch is None or not batch.pattern_read:
         pattern = library.get_setting("citekey_pattern", None)
         if batch is not None:
@@ -709,8 +736,13 @@ def _create_paper(
     chosen = choose_fields([(fmt, data)])
     values = _row_values(chosen)
     stamp = now()
-    values.update(added_at=stamp, updated_at=stamp, note=getattr(record, "note", None) or "")
-    values["citekey"] = _new_citekey(library, record, chosen, batch)
+    # The note is the user's alone: a page's remark goes to `remarks`. A .bib's `annote` is the reader's own
+    # (a note another manager kept), so it starts the paper's note.
+    note = ""
+    if fmt == "bibtex" and data.get("note") and data["note"] != (data.get("extra") or {}).get("note"):
+        note = data["note"]  # the entry's annote, not its remark
+    values.update(added_at=stamp, updated_at=stamp, note=note)
+    values["citekey"] = _new_citekey(library, record, chosen, batch, owner_id)
     columns = list(values)
     cursor = library.conn.execute(
         f"INSERT INTO papers({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
@@ -886,10 +918,22 @@ def import_records(
             owner_id, namesakes = resolve_owner(library, owner, records, previous=previous_owner)
         else:
             owner_id = previous_owner
+        # Who the page says its papers are by, before: a change of owner changes those papers (import report).
+        owned_before = _owned(conn, row[0]) if row else set()
+        people_before: dict[int, set[int]] = {}
+        if row and (row[1] is None or library.resolve_author(row[1]) != owner_id):
+            page_papers = {r[0] for r in conn.execute("SELECT paper_id FROM claims WHERE source_id = ?", (row[0],))}
+            people_before = _people(conn, page_papers | {p for p, _ in owned_before})
         stamp = now()
         reattributed = False
         if row:  # a newer capture of a page imported before: it becomes that source's current version
             source_id = row[0]
+            # The capture it replaces stays in the source's history (with its file name, when renamed).
+            conn.execute(
+                "INSERT INTO source_history(source_id, file, path, sha256, imported_at) "
+                "SELECT id, file, path, sha256, imported_at FROM sources WHERE id = ?",
+                (source_id,),
+            )
             conn.execute(
                 "UPDATE sources SET file=?, path=?, sha256=?, imported_at=?, claimed_count=?, owner_id=?, as_of=? "
                 "WHERE id=?",
@@ -1011,12 +1055,26 @@ def import_records(
         conn.executemany(
             "INSERT OR IGNORE INTO implied_authors(paper_id, author_id, source_id) VALUES (?,?,?)", implied
         )
+        bound: set[int] = set()
         if reattributed and owner_id is not None:
             # As if the page had come with this owner: they take the places written with their names.
             resolver = AuthorResolver(library, batch=batch)
             for paper_id in sorted({p for p, _, _ in implied}):
                 if _bind_owner(library, paper_id, owner_id, resolver):
                     touched.add(paper_id)
+                    bound.add(paper_id)
+        owned_after = _owned(conn, source_id)
+        people_after = _people(conn, {p for p, _ in owned_before - owned_after})
+        reowned = {p for p, a in owned_after - owned_before if a not in people_before.get(p, set())}
+        reowned |= {p for p, a in owned_before - owned_after if a not in people_after.get(p, set())}
+        reowned |= bound
+        reowned -= set(result.new)
+        if reowned:
+            # Same records, another owner: the paper changed (its people did), so it is counted as updated.
+            result.updated.extend(p for p in dict.fromkeys(result.unchanged) if p in reowned)
+            result.unchanged = [p for p in result.unchanged if p not in reowned]
+            touched.update(reowned)
+            result.reowned = sorted(reowned)
         library.refresh_author_search(sorted(batch.touched_authors))
         reconcile.index_new_papers(library, batch.unindexed)
         conn.execute(
@@ -1036,6 +1094,27 @@ def import_records(
             library.record_change(Change("papers", frozenset(touched), description=f"imported {file}"))
         library.record_change(Change("sources", description=f"imported {file}"))
         return result
+
+
+def _people(conn: Any, paper_ids: Set[int]) -> dict[int, set[int]]:
+    """Paper -> everyone on it: its list and the people known to be behind "et al."."""
+    people: dict[int, set[int]] = {}
+    ids = sorted(paper_ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for paper_id, author_id in conn.execute(
+            f"SELECT paper_id, author_id FROM authorships WHERE paper_id IN ({marks}) "
+            f"UNION SELECT paper_id, author_id FROM implied_authors WHERE paper_id IN ({marks})",
+            chunk + chunk,
+        ):
+            people.setdefault(paper_id, set()).add(author_id)
+    return people
+
+
+def _owned(conn: Any, source_id: int) -> set[tuple[int, int]]:
+    """(paper, person) pairs a page makes its owner an author of."""
+    return set(conn.execute("SELECT paper_id, author_id FROM implied_authors WHERE source_id = ?", (source_id,)))
 
 
 def _keep_cited_key(library: Library, paper_id: int, record: Any) -> list[str]:
@@ -1065,9 +1144,10 @@ def _rekey_new_papers(library: Library, paper_ids: Sequence[int], joined: Set[in
         proven = [family or _parse_name(w).family for w, _, family in rows]
         if written == proven:
             continue
-        key, title, year, arxiv_id = conn.execute(
-            "SELECT citekey, title, year, arxiv_id FROM papers WHERE id = ?", (paper_id,)
+        key, title, year, arxiv_id, guessed = conn.execute(
+            "SELECT citekey, title, year, arxiv_id, date_inferred FROM papers WHERE id = ?", (paper_id,)
         ).fetchone()
+        year = None if guessed else year  # the key was made without a guessed year (_new_citekey)
         pattern = batch.citekey_pattern if batch.pattern_read else library.get_setting("citekey_pattern", None)
         options = {"pattern": pattern} if pattern else {}
         if key != base_key(written, year, title, arxiv_id, **options) and not key.startswith(

@@ -70,6 +70,8 @@ class Paper:
     pages: str | None = None
     publisher: str | None = None
     links: list[dict[str, str]] = field(default_factory=list)  # {"kind": "code", "url": ...}
+    remarks: str | None = None  # what pages said about the paper ("an extension of my KDD paper"); not the note
+    has_code: bool = False  # a page flagged code ("Code" badge, "[Code]") or linked to it
     authors: list[AuthorRef] = field(default_factory=list)
     authors_complete: bool = True
     # People known to be authors without a place in the visible list (a page owner behind "et al.").
@@ -100,6 +102,25 @@ class Paper:
 
     def author_names(self) -> list[str]:
         return [ref.name for ref in self.authors]
+
+    @property
+    def year_inferred(self) -> bool:
+        """The year is only a guess (a page gave "Mar 15"; the capture date supplied the year) that the user
+        did not confirm by editing it: shown marked as a guess, never exported nor put in a key."""
+        return bool(self.year is not None and self.date_inferred and not {"year", "date"} & set(self.edited_fields))
+
+    @property
+    def key_year(self) -> int | None:
+        """The year a citation key states: none for a guessed one."""
+        return None if self.year_inferred else self.year
+
+    def key_families(self) -> list[str]:
+        """Family names a key is made from: the author list, else the people known to be authors without a
+        place in it (the owner of a profile page that lists no authors)."""
+        from papershelf.model.names import parse_name
+
+        refs = self.authors or self.extra_authors
+        return [parse_name(ref.as_written or ref.name).family or ref.family for ref in refs]
 
 
 @dataclass(frozen=True)
@@ -144,6 +165,7 @@ class Source:
     imported_at: str
     paper_count: int
     claimed_count: int | None
+    earlier_files: tuple[str, ...] = ()  # other names earlier captures of this page were imported under
 
 
 @dataclass(frozen=True)

@@ -102,7 +102,8 @@ def test_papers_json_has_the_documented_fields(capsys, library_path):
     assert cogview["authors"][0] == "Ming Ding" and len(cogview["authors"]) == 11
     assert cogview["authors_complete"] is True
     m6 = next(p for p in papers if p["title"] == "M6: A Chinese Multimodal Pretrainer")
-    assert m6["note"].startswith("Note that this is an extension of my KDD paper")
+    # Issue 14: the page's remark is the page's, in `remarks`; the note is the user's alone.
+    assert m6["remarks"].startswith("Note that this is an extension of my KDD paper") and m6["note"] == ""
 
 
 def test_papers_json_also_gives_links_venue_names_and_flags(capsys, library_path):
@@ -113,10 +114,13 @@ def test_papers_json_also_gives_links_venue_names_and_flags(capsys, library_path
     added |= {"has_code", "has_note", "updated_at", "links", "tags", "doi", "arxiv_id", "authors_complete"}
     for paper in papers:
         assert added <= paper.keys()
-        assert paper["has_code"] == any(link["kind"] == "code" for link in paper["links"])
+        # Issue 14: a "Code" flag read from a page counts too, not only a code link.
+        assert paper["has_code"] >= any(link["kind"] == "code" for link in paper["links"])
         assert paper["has_note"] == bool(paper["note"].strip())
         assert len(paper["also_by_ids"]) == len(paper["also_by"])
-    assert any(p["has_code"] for p in papers) and any(p["has_note"] for p in papers)
+    # Issue 14: nobody typed a note yet (a page's remark is in `remarks`, not the user's note).
+    assert any(p["has_code"] for p in papers) and not any(p["has_note"] for p in papers)
+    assert any(p["remarks"] for p in papers)
     cogview = next(p for p in papers if (p["title"] or "").startswith("CogView"))
     assert cogview["venue"] == "NeurIPS"
     assert (cogview["venue_full"], cogview["venue_kind"]) == (

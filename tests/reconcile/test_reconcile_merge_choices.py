@@ -226,7 +226,8 @@ def test_erasing_the_note_does_not_change_matching(memory_library, remark):
         lib, "home.txt", "homepage", PaperRecord(1, "Deep Graph Matching Networks", ("Xu Sun",), year=2020, note=note)
     )
     [paper] = lib.list_papers()
-    assert paper.note == (note or "")
+    # Issue 14: the page's remark is its own field; the user's note starts empty and is the user's alone.
+    assert (paper.note, paper.remarks) == ("", note)
     lib.set_note(paper.id, "")  # the user's note is theirs to erase; the page's remark is kept with its record
     _page(
         lib, "refs.bib", "bibtex", PaperRecord(1, "Deep Graph Matching Networks for Retrieval", ("Xu Sun",), year=2021)

@@ -51,7 +51,8 @@ def _v1_sample(connection: sqlite3.Connection) -> None:
 # SAMPLES[v] fills a library at version v with user data. A version that is no longer the newest needs one, so
 # that its upgrade is tested on real rows: the test below fails for an earlier version without a sample.
 # Version 2 added only the match index, which the upgrade fills itself: its user data is version 1's.
-SAMPLES: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_sample, 2: _v1_sample}
+# Version 3 added only indexes: its user data is version 1's too.
+SAMPLES: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_sample, 2: _v1_sample, 3: _v1_sample}
 USER_TABLES = ("papers", "paper_edits", "citekey_aliases", "authors", "authorships", "tags", "paper_tags", "settings")
 
 
