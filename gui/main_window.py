@@ -29,6 +29,7 @@ from papershelf.gui import display
 from papershelf.gui.detail_pane import DetailPane
 from papershelf.gui.hub import LibraryHub
 from papershelf.gui.paper_table import FIRST_SCREEN_ROWS, PaperTable
+from papershelf.gui.screen_fit import fit_to_screen
 from papershelf.gui.search_bar import SEARCH_HELP, SearchBar
 from papershelf.gui.settings import app_settings
 from papershelf.gui.sidebar import ALL_PAPERS, NavTarget, Sidebar
@@ -37,6 +38,7 @@ from papershelf.gui.undo import (
     EditPaperCommand,
     RestoreCommand,
     add_tag_command,
+    command_paper_ids,
     push_command,
     remove_tag_command,
     undo_stack,
@@ -64,7 +66,7 @@ class MainWindow(QMainWindow):
         self.table_stale = False  # the typed search cannot run: the list holds the previous one's results
         self.setWindowTitle(f"Papershelf — {self.library.path.name}")
         self.setAcceptDrops(True)
-        self.resize(1400, 860)
+        fit_to_screen(self, 1400, 860)
         self._build()
         self._build_actions()
         self._build_menus()
@@ -108,6 +110,10 @@ class MainWindow(QMainWindow):
         self.papers_splitter.setStretchFactor(1, 2)
         self.papers_splitter.setSizes([860, 340])
         self.papers_splitter.setChildrenCollapsible(False)
+        # The detail pane folds away when dragged past its minimum (or with Ctrl+D): in a narrow window the
+        # titles need its width more than it does.
+        self.papers_splitter.setCollapsible(1, True)
+        self.papers_splitter.splitterMoved.connect(lambda *_: self._detail_shown_changed())
         page_layout = QVBoxLayout(self.papers_page)
         page_layout.setContentsMargins(0, 0, 0, 0)
         page_layout.addWidget(self.papers_splitter)
@@ -166,6 +172,11 @@ class MainWindow(QMainWindow):
         self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
         self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        # Through the window rather than straight to the stack: it selects what came back and says what it undid.
+        self.undo_action.triggered.disconnect()
+        self.undo_action.triggered.connect(lambda _checked=False: self.undo())
+        self.redo_action.triggered.disconnect()
+        self.redo_action.triggered.connect(lambda _checked=False: self.redo())
         self.addAction(self.undo_action)
         self.addAction(self.redo_action)
         self.copy_keys_action = a(
@@ -290,6 +301,7 @@ class MainWindow(QMainWindow):
         self.sidebar.target_selected.connect(self.navigate)
         self.search.search_changed.connect(self._search)
         self.search.refused.connect(self._search_refused)
+        self.search.leave_down.connect(self._into_results)
         self.table.selection_changed.connect(self._selection_changed)
         self.table.count_changed.connect(lambda _n: self._update_counts())
         self.table.paper_activated.connect(lambda _pid: self.edit_current())
@@ -402,9 +414,29 @@ class MainWindow(QMainWindow):
             self.navigate(ALL_PAPERS)
         self.search.focus()
 
+    def _into_results(self) -> None:
+        """Down in the search line: into the list, on the first result unless a shown paper is selected."""
+        if self.stack.currentWidget() is not self.papers_page or not self.table.paper_model.rowCount():
+            return
+        if not self.table.selected_ids():
+            self.table.select_row(0)
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def toggle_detail(self) -> None:
-        self.detail.setVisible(not self.detail.isVisible())
-        self.toggle_detail_action.setChecked(self.detail.isVisible())
+        shown = self.detail_shown()
+        self.detail.setVisible(not shown)
+        if not shown and self.papers_splitter.sizes()[1] == 0:
+            # Collapsed by dragging: give it back its share rather than a zero-width pane.
+            total = sum(self.papers_splitter.sizes())
+            self.papers_splitter.setSizes([total - max(self.detail.minimumWidth(), total * 2 // 5), total * 2 // 5])
+        self._detail_shown_changed()
+
+    def detail_shown(self) -> bool:
+        """Whether the detail pane is on screen: neither hidden (Ctrl+D) nor collapsed by dragging."""
+        return self.detail.isVisible() and self.papers_splitter.sizes()[1] > 0
+
+    def _detail_shown_changed(self) -> None:
+        self.toggle_detail_action.setChecked(self.detail_shown())
 
     # ------------------------------------------------------------------ state shown
     def _selection_changed(self, ids: list[int]) -> None:
@@ -524,10 +556,46 @@ class MainWindow(QMainWindow):
         if self.target == NavTarget("view", "trash"):
             self.hub.status_message.emit("These papers are in the trash already: Restore brings them back")
             return
+        following = self._row_after(ids)
         if push_command(self.hub, DeleteCommand(self.library, ids)):
+            if following is not None:
+                # Triage by pressing Delete again and again: the next paper takes the deleted one's place.
+                self.table.select_ids([following], following)
             self.hub.status_message.emit(
                 f"Moved {display.plural(len(ids), 'paper')} to the trash (Ctrl+Z undoes; Trash restores)"
             )
+
+    def _row_after(self, ids: list[int]) -> int | None:
+        """The paper below the last of these in the table (above the first when they end the list)."""
+        model = self.table.paper_model
+        rows = sorted(row for row in (model.row_of(pid) for pid in ids) if row is not None)
+        if not rows:
+            return None
+        chosen = set(rows)
+        below = next((row for row in range(rows[-1] + 1, model.rowCount()) if row not in chosen), None)
+        above = next((row for row in range(rows[0] - 1, -1, -1) if row not in chosen), None)
+        row = below if below is not None else above
+        return model.paper_id(row) if row is not None else None
+
+    def undo(self) -> None:
+        """Ctrl+Z: undo the last change, select the papers it gave back and say what was undone."""
+        self._step(self.undo_stack.index() - 1, self.undo_stack.undo, "Undone")
+
+    def redo(self) -> None:
+        self._step(self.undo_stack.index(), self.undo_stack.redo, "Redone")
+
+    def _step(self, index: int, action: Callable[[], None], verb: str) -> None:
+        if not 0 <= index < self.undo_stack.count():
+            return
+        command = self.undo_stack.command(index)
+        text, ids = command.text(), command_paper_ids(command)
+        failures = list(getattr(command, "failure", []))
+        action()
+        if len(getattr(command, "failure", [])) > len(failures):
+            return  # the command reported its refusal itself
+        if ids and self.stack.currentWidget() is self.papers_page and self.table.select_ids(ids, ids[0]):
+            self.table.setFocus()
+        self.hub.status_message.emit(f"{verb}: {text}")
 
     def restore_selected(self) -> None:
         ids = self.selected_ids()
@@ -598,6 +666,9 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def _keep(self, dialog: QWidget) -> None:
+        # Each dialog asks for a comfortable size; on a small screen it gets what the screen has (its content
+        # scrolls), so Save and Cancel stay on screen.
+        fit_to_screen(dialog, dialog.width(), dialog.height())
         # Dialogs are opened without blocking; keep a reference until they close.
         self._dialogs.append(dialog)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
