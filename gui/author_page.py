@@ -254,7 +254,8 @@ class AuthorPage(QWidget):
         self.tabs = QTabWidget(bottom)
         settings_key = "author_page_papers"
         first_time = app_settings().value(f"{settings_key}/header") is None
-        self.papers = PaperTable(self.hub, self.tabs, settings_key=settings_key)
+        # Squeezed beside the co-authors at 1024 pixels: columns that do not fit leave, the title and year stay.
+        self.papers = PaperTable(self.hub, self.tabs, settings_key=settings_key, squeeze=True)
         if first_time:
             # An author's page reads newest first until the user picks another order (which is remembered).
             self.papers.sortByColumn(COLUMN_INDEX["year"], Qt.SortOrder.DescendingOrder)

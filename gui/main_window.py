@@ -307,6 +307,7 @@ class MainWindow(QMainWindow):
         self.table.paper_activated.connect(lambda _pid: self.edit_current())
         self.hub.author_requested.connect(self.show_author)
         self.hub.paper_requested.connect(self.show_paper)
+        self.hub.review_requested.connect(lambda: self.navigate(NavTarget("duplicates")))
         self.hub.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.hub.changed.connect(self._library_changed)
 

@@ -82,6 +82,8 @@ TITLE_MIN_WIDTH = 200
 # The share of the table the title keeps where the other columns can give up width: at 1024 pixels the fixed
 # widths left it about 30 characters, and Tags, Added and Key sat off-screen.
 TITLE_SHARE = 0.45
+# Which columns a table too narrow for all of them leaves out first; the title and the year always stay.
+SQUEEZE_ORDER = tuple(COLUMN_INDEX[key] for key in ("key", "added", "venue", "tags", "authors"))
 # A fresh table (and the author page's) lists the newest papers first: sorting by the moment of import put the
 # nine untitled arXiv rows of one import first, since every paper of it was added in the same second.
 DEFAULT_SORT = ("year", Qt.SortOrder.DescendingOrder)
@@ -556,6 +558,7 @@ class PaperTable(QTableView):
         *,
         settings_key: str = "paper_table",
         first_rows: int | None = None,
+        squeeze: bool = False,
     ) -> None:
         """`first_rows` reads only that many ids at first and the rest just after the table first painted (the
         main window, so that a 100,000-paper library shows at once); until then `count()` reads them all."""
@@ -593,6 +596,10 @@ class PaperTable(QTableView):
         header.setSortIndicatorShown(True)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._column_menu)
+        # With `squeeze` (a table sharing its page, as on the author page) chosen columns are left out for now
+        # when the table is too narrow for the title beside even their narrowest widths.
+        self.squeeze = squeeze
+        self._squeezed: set[int] = set()
         # Widths the user dragged columns to: those are kept as chosen, while the other columns narrow from their
         # default widths in a small table (see `fit_title`) and widen again when it grows.
         self._preferred: dict[int, int] = {}
@@ -775,24 +782,48 @@ class PaperTable(QTableView):
         header = self.horizontalHeader()
         title = COLUMN_INDEX["title"]
         available = self.viewport().width()
-        others = [n for n in range(header.count()) if n != title and not header.isSectionHidden(n)]
-        widths = {n: self._preferred.get(n, COLUMNS[n].width) for n in others}
-        flexible = [n for n in others if n not in self._preferred]
+        others = [
+            n for n in range(header.count()) if n != title and (n in self._squeezed or not header.isSectionHidden(n))
+        ]
         goal = max(TITLE_MIN_WIDTH, int(available * TITLE_SHARE))
-        excess = sum(widths.values()) - (available - goal)
-        if excess > 0:
-            slack = sum(widths[n] - COLUMNS[n].minimum for n in flexible)
-            ratio = min(1.0, excess / slack) if slack else 0.0
-            for n in flexible:
-                widths[n] -= round((widths[n] - COLUMNS[n].minimum) * ratio)
-        widths[title] = max(TITLE_MIN_WIDTH, available - sum(widths[n] for n in others))
+        squeezed: list[int] = []
+        while True:
+            widths = self._narrowed(others, available - goal)
+            if not self.squeeze or available - sum(widths.values()) >= TITLE_MIN_WIDTH:
+                break
+            # (a column the user gave a width stays: they asked for it)
+            victim = next((n for n in SQUEEZE_ORDER if n in others and n not in self._preferred), None)
+            if victim is None:
+                break
+            # Not even the narrowest columns leave the title readable: leave one out until the table is wider
+            # (the header menu still shows it as chosen).
+            others.remove(victim)
+            squeezed.append(victim)
+        widths[title] = max(TITLE_MIN_WIDTH, available - sum(widths.values()))
         self._fitting = True
         try:
+            for n in self._squeezed - set(squeezed):
+                header.setSectionHidden(n, False)
+            for n in squeezed:
+                header.setSectionHidden(n, True)
+            self._squeezed = set(squeezed)
             for n, width in widths.items():
                 if header.sectionSize(n) != width:
                     header.resizeSection(n, width)
         finally:
             self._fitting = False
+
+    def _narrowed(self, others: list[int], room: int) -> dict[int, int]:
+        """The widths of these columns, the flexible ones narrowed towards their minimums to fit `room`."""
+        widths = {n: self._preferred.get(n, COLUMNS[n].width) for n in others}
+        flexible = [n for n in others if n not in self._preferred]
+        excess = sum(widths.values()) - room
+        if excess > 0:
+            slack = sum(widths[n] - COLUMNS[n].minimum for n in flexible)
+            ratio = min(1.0, excess / slack) if slack else 0.0
+            for n in flexible:
+                widths[n] -= round((widths[n] - COLUMNS[n].minimum) * ratio)
+        return widths
 
     def _section_resized(self, number: int, _old: int, new: int) -> None:
         # Another column widened or narrowed (or was hidden): the title gives or takes the difference. A width
@@ -844,7 +875,7 @@ class PaperTable(QTableView):
         for number, column in enumerate(COLUMNS):
             action = QAction(column.label, menu)
             action.setCheckable(True)
-            action.setChecked(not header.isSectionHidden(number))
+            action.setChecked(number in self._squeezed or not header.isSectionHidden(number))
             action.setEnabled(column.hideable)
             action.toggled.connect(lambda shown, n=number: self.set_column_visible(n, shown))
             menu.addAction(action)
@@ -853,6 +884,7 @@ class PaperTable(QTableView):
     def set_column_visible(self, number: int, shown: bool) -> None:
         if not COLUMNS[number].hideable and not shown:
             return
+        self._squeezed.discard(number)
         self.horizontalHeader().setSectionHidden(number, not shown)
         self.fit_title()
         self._state_changed()
@@ -864,7 +896,18 @@ class PaperTable(QTableView):
         """Remember the columns (widths, order, hidden ones) and the sort for the next start."""
         self._save_timer.stop()
         settings = app_settings()
-        settings.setValue(f"{self.settings_key}/header", self.horizontalHeader().saveState())
+        header = self.horizontalHeader()
+        # Columns left out for want of room are saved as chosen: a wider window shows them again.
+        self._fitting = True
+        try:
+            for n in self._squeezed:
+                header.setSectionHidden(n, False)
+            state = header.saveState()
+            for n in self._squeezed:
+                header.setSectionHidden(n, True)
+        finally:
+            self._fitting = False
+        settings.setValue(f"{self.settings_key}/header", state)
         settings.setValue(f"{self.settings_key}/version", len(COLUMNS))
         # The widths the user chose: the header's own sizes are those of this window, possibly narrowed.
         settings.setValue(
