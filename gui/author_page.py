@@ -224,7 +224,7 @@ class AuthorPage(QWidget):
         splitter.addWidget(top)
 
         bottom = QSplitter(Qt.Orientation.Horizontal, splitter)
-        coauthor_box = QWidget(bottom)
+        coauthor_box = self.coauthor_box = QWidget(bottom)
         coauthor_box.setMinimumWidth(150)  # below this the names are a few letters and an ellipsis
         coauthor_layout = QVBoxLayout(coauthor_box)
         coauthor_layout.setContentsMargins(0, 0, 0, 0)
@@ -359,6 +359,8 @@ class AuthorPage(QWidget):
                 "<b>Co-authors</b><br>None known: the pages list this person's papers without other authors."
             )
         self.coauthor_view.setVisible(bool(coauthors))
+        # Without co-authors the column would hold one sentence: the papers take its width instead.
+        self.coauthor_box.setVisible(bool(coauthors))
         self.papers.set_filter(author_id=author.id)
         if not keep_note or not self.note_editor.unsaved():  # a refused note stays, to be retried
             self.note_editor.set_text(author.note)
