@@ -125,7 +125,25 @@ class MainWindow(QMainWindow):
         self.main_splitter.setStretchFactor(1, 1)
         self.main_splitter.setSizes([250, 1150])
         self.main_splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(self.main_splitter)
+        central = QWidget(self)
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.setSpacing(0)
+        # A library open read-only says so for as long as it is open, not in a status message that fades.
+        self.read_only_banner = QLabel(central)
+        self.read_only_banner.setObjectName("read-only-banner")
+        self.read_only_banner.setWordWrap(True)
+        self.read_only_banner.setStyleSheet("background: #fff3cd; color: #664d03; padding: 6px 10px;")
+        if self.library.read_only:
+            reason = getattr(self.library, "read_only_reason", None) or "it was opened read-only"
+            self.read_only_banner.setText(
+                f"<b>Read-only:</b> {reason}. You can search, read and export; nothing can be changed."
+            )
+        else:
+            self.read_only_banner.hide()
+        central_layout.addWidget(self.read_only_banner)
+        central_layout.addWidget(self.main_splitter, 1)
+        self.setCentralWidget(central)
         self.count_label = QLabel(self)
         self.statusBar().addPermanentWidget(self.count_label)
 
@@ -490,6 +508,21 @@ class MainWindow(QMainWindow):
         self.edit_action.setEnabled(has_selection)
         self.delete_action.setEnabled(has_selection and not in_trash)
         self.restore_action.setEnabled(has_selection and in_trash)
+        if self.library.read_only:
+            # Nothing that would change the library is offered (the banner says why); reading and export stay.
+            for action in (
+                self.add_tag_action,
+                self.remove_tag_action,
+                self.edit_action,
+                self.delete_action,
+                self.restore_action,
+                self.import_action,
+                self.samples_action,
+                self.add_by_id_action,
+                self.complete_action,
+                self.empty_trash_action,
+            ):
+                action.setEnabled(False)
 
     # ------------------------------------------------------------------ acting on the selection
     def selected_ids(self) -> list[int]:

@@ -464,9 +464,12 @@ def test_a_read_only_library_refuses_changes_with_a_message_not_an_error(qtbot, 
     messages = []
     hub.status_message.connect(messages.append)
     window.table.select_row(0)
-    answer_tag(monkeypatch, "x")
-    window.add_tag_action.trigger()
-    window.delete_action.trigger()
+    # Issue 15: a read-only library says so in a banner for as long as it is open, and offers no edits.
+    assert window.read_only_banner.isVisible() and "Read-only" in window.read_only_banner.text()
+    assert not window.add_tag_action.isEnabled() and not window.delete_action.isEnabled()
+    assert not window.edit_action.isEnabled() and not window.import_action.isEnabled()
+    assert window.copy_keys_action.isEnabled() and window.export_action.isEnabled()
+    window.add_tag(window.table.selected_ids(), "x")  # a change reaching the library anyway is refused
     assert any("read-only" in m for m in messages)
     assert library.list_tags() == [] and library.count_papers("trash") == 0
     assert window.undo_stack.count() == 0
