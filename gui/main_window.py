@@ -7,6 +7,7 @@ use, so a missing one only disables its feature with a clear status message. No 
 
 from __future__ import annotations
 
+import html
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -15,10 +16,12 @@ from typing import Any
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
+    QHBoxLayout,
     QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -85,13 +88,29 @@ class MainWindow(QMainWindow):
         self.table = PaperTable(
             self.hub, self.papers_page, settings_key="main/paper_table", first_rows=FIRST_SCREEN_ROWS
         )
-        self.empty_hint = QLabel(
-            "<h3>Your library is empty</h3><p>Import a researcher's publication page or a .bib file with "
-            "<b>File ▸ Import…</b> (Ctrl+I), or drop files on this window.</p>",
-            self.papers_page,
-        )
-        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_hint.setWordWrap(True)
+        # What an empty list says, with the one button that helps: Import or the samples for an empty library,
+        # Clear search for a search without results; an empty trash or tag just says so.
+        self.empty_hint = QWidget(self.papers_page)
+        hint_layout = QVBoxLayout(self.empty_hint)
+        hint_layout.addStretch(1)
+        self.empty_text = QLabel(self.empty_hint)
+        self.empty_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_text.setWordWrap(True)
+        hint_layout.addWidget(self.empty_text)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.empty_import_button = QPushButton("Import…", self.empty_hint)
+        self.empty_import_button.clicked.connect(lambda: self.import_files())
+        self.empty_samples_button = QPushButton("Open the samples", self.empty_hint)
+        self.empty_samples_button.clicked.connect(lambda: self.import_samples())
+        self.empty_clear_button = QPushButton("Clear search", self.empty_hint)
+        self.empty_clear_button.clicked.connect(self._clear_search)
+        for button in (self.empty_import_button, self.empty_samples_button, self.empty_clear_button):
+            buttons.addWidget(button)
+            button.hide()  # shown by `_update_empty_hint` as the case needs (hidden, they widen nothing)
+        buttons.addStretch(1)
+        hint_layout.addLayout(buttons)
+        hint_layout.addStretch(2)
         self.table_stack = QStackedWidget(self.papers_page)
         self.table_stack.addWidget(self.table)
         self.table_stack.addWidget(self.empty_hint)
@@ -375,6 +394,7 @@ class MainWindow(QMainWindow):
             self.search.refuse(str(error))
             return
         self._set_stale(False)
+        self._update_empty_hint()
         self._update_counts()
 
     def _search_refused(self, _hint: str) -> None:
@@ -469,13 +489,39 @@ class MainWindow(QMainWindow):
         self._update_counts()
 
     def _update_empty_hint(self) -> None:
-        empty = (
-            self.table.paper_model.rowCount() == 0  # no first rows: none at all
-            and self.target == ALL_PAPERS
-            and not self.search.text().strip()
-            and self.library.count_papers("all") == 0
-        )
-        self.table_stack.setCurrentWidget(self.empty_hint if empty else self.table)
+        if self.table.paper_model.rowCount():  # the first rows are there: nothing to explain
+            self.table_stack.setCurrentWidget(self.table)
+            return
+        query = self.search.text().strip()
+        target = self.target
+        buttons: tuple[QPushButton, ...] = ()
+        if query and not self.table_stale:
+            where = "" if target == ALL_PAPERS else f" in {self.sidebar.label_for(target) or 'this list'}"
+            text = f"<h3>No papers match “{html.escape(query)}”{html.escape(where)}</h3>"
+            buttons = (self.empty_clear_button,)
+        elif target == ALL_PAPERS and self.library.count_papers("all") == 0:
+            text = (
+                "<h3>Your library is empty</h3><p>Import a researcher's publication page or a .bib file "
+                "(Ctrl+I), drop files on this window, or look around in the bundled sample pages.</p>"
+            )
+            buttons = (self.empty_import_button, self.empty_samples_button)
+        elif target == NavTarget("view", "trash"):
+            text = "<h3>The trash is empty</h3><p>Papers you delete wait here until you empty it.</p>"
+        elif target.kind == "tag":
+            text = (
+                f"<h3>No papers are tagged “{html.escape(str(target.value))}”</h3>"
+                "<p>Tag papers with Ctrl+T or by dropping them on the tag in the sidebar.</p>"
+            )
+        else:
+            text = "<h3>No papers here</h3>"
+        self.empty_text.setText(text)
+        for button in (self.empty_import_button, self.empty_samples_button, self.empty_clear_button):
+            button.setVisible(button in buttons)
+        self.table_stack.setCurrentWidget(self.empty_hint)
+
+    def _clear_search(self) -> None:
+        self.search.clear()
+        self.table.setFocus()
 
     def _update_counts(self) -> None:
         if self.stack.currentWidget() is not self.papers_page:

@@ -339,6 +339,11 @@ class Sidebar(QTreeView):
     def item_for(self, target: NavTarget) -> QStandardItem | None:
         return self._items.get(target.key())
 
+    def label_for(self, target: NavTarget) -> str:
+        """The place's name as the sidebar shows it ("Trash", "Junyang Lin · homepage"), or "" if not listed."""
+        item = self.item_for(target)
+        return item.text() if item is not None else ""
+
     def item_rect(self, target: NavTarget):
         """Where a place is drawn, in viewport coordinates (for clicks and drops)."""
         item = self.item_for(target)

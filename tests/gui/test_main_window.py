@@ -658,3 +658,34 @@ def test_closing_with_a_refused_author_note_asks_too(qtbot, monkeypatch, window,
     window.close()  # saved now: no question
     assert len(asked) == 1 and not window.isVisible()
     assert seed_library.get_author(author.id).note == "about them"
+
+
+def test_empty_lists_say_why_and_offer_the_button_that_helps(qtbot, window, seed_library):
+    window.search.set_text("zzzqqqnothing")
+    assert window.table_stack.currentWidget() is window.empty_hint
+    assert "No papers match “zzzqqqnothing”" in window.empty_text.text()
+    assert window.empty_clear_button.isVisible() and not window.empty_import_button.isVisible()
+    window.empty_clear_button.click()
+    assert window.search.text() == ""
+    assert window.table_stack.currentWidget() is window.table
+    window.navigate(NavTarget("view", "trash"))
+    assert "The trash is empty" in window.empty_text.text()
+    assert window.table_stack.currentWidget() is window.empty_hint
+    assert not window.empty_clear_button.isVisible()
+
+
+def test_an_empty_library_offers_import_and_the_samples(qtbot, library):
+    hub = LibraryHub(library, watch_interval_ms=0)
+    window = MainWindow(hub)
+    try:
+        window.show()
+        qtbot.waitExposed(window)
+        assert window.table_stack.currentWidget() is window.empty_hint
+        assert "Your library is empty" in window.empty_text.text()
+        assert window.empty_import_button.isVisible() and window.empty_samples_button.isVisible()
+        with qtbot.waitSignal(window.import_controller().finished, timeout=60000):
+            window.empty_samples_button.click()
+        qtbot.waitUntil(lambda: window.table_stack.currentWidget() is window.table)
+    finally:
+        dispose(window)
+        hub.close()
