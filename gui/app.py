@@ -202,6 +202,14 @@ def start_background_backup(hub: LibraryHub) -> threading.Thread | None:
 
 def run_app(library_path: str | Path) -> int:
     """Open the app on this library file and run until the window closes; returns the exit status."""
+    if QApplication.instance() is None:
+        from papershelf.gui.platform_check import display_problem
+
+        # Qt aborts the process when its platform plugin cannot load: say what is missing instead.
+        problem = display_problem()
+        if problem:
+            print(problem, file=sys.stderr)
+            return 3
     app = create_application()
     path = Path(library_path).expanduser()
     library = open_or_recover(path)
