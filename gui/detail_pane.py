@@ -8,7 +8,7 @@ the paper and what each said. Changes go through undo commands; reads through th
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, QUrl, Signal
@@ -117,16 +117,19 @@ def _claim_value(value: Any) -> str:
     return str(value)
 
 
-def provenance_html(sources: Sequence[SourceClaim]) -> str:
-    """Which pages listed the paper and what each of them said about it, as written."""
+def provenance_html(sources: Sequence[SourceClaim], owners: Mapping[int, str | None] | None = None) -> str:
+    """Which pages listed the paper and what each of them said about it, as written. Each page is named as the
+    sidebar names it ("Junyang Lin · homepage", from `owners`: source id to page owner), its file in small."""
     if not sources:
         return "<i>Entered by hand: no imported page lists this paper.</i>"
     blocks = []
     for claim in sources:
         where = f"line {claim.line}, " if claim.line else ""
         verb = "on" if claim.format.startswith("lookup-") else "imported"
+        owner = (owners or {}).get(claim.source_id)
+        name = display.source_label(claim.format, claim.file, owner)
         heading = (
-            f"<b>{html.escape(claim.file)}</b> <span>({html.escape(display.format_label(claim.format))}, {where}"
+            f"<b>{html.escape(name)}</b> <span>({html.escape(claim.file)}, {where}"
             f"{verb} {html.escape(display.short_date(claim.imported_at))})</span>"
         )
         rows = []
@@ -311,7 +314,8 @@ class DetailPane(QWidget):
             extra.append("Your edits: " + ", ".join(sorted(paper.edited_fields)))
         self.extra.setText("\n".join(extra))
         self.extra.setVisible(bool(extra))
-        self.provenance.setText(provenance_html(paper.sources))
+        owners = {source.id: source.owner_name for source in self.library.list_sources()}
+        self.provenance.setText(provenance_html(paper.sources, owners))
         self.stack.setCurrentWidget(self.single)
 
     def _show_many(self, ids: list[int]) -> None:

@@ -299,7 +299,7 @@ class Sidebar(QTreeView):
                         f"first asked {display.short_date(source.imported_at)}\n{source.path}"
                     )
                 else:
-                    label = f"{source.owner_name} · {kind}" if source.owner_name else f"{kind} · {source.file}"
+                    label = display.source_label(source.format, source.file, source.owner_name)
                     tooltip = (
                         f"{source.file}\n{kind}"
                         + (f", the page of {source.owner_name}" if source.owner_name else "")
