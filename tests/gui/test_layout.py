@@ -223,3 +223,34 @@ def test_every_dialog_fits_the_screen_with_its_buttons_on_it(qtbot, hub, seed_li
             dialog.close()
     finally:
         dispose(window)
+
+
+def test_tags_that_do_not_fit_are_counted_as_plus_n(qapp):
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    from papershelf.gui.paper_table import fit_chips
+
+    metrics = QFontMetrics(QFont())
+    widths = [60, 60, 60, 60]
+    assert fit_chips(widths, 400, metrics) == (4, 0)
+    shown, hidden = fit_chips(widths, 130, metrics)
+    assert (shown, hidden) == (1, 3)  # "+3" needs room beside the second chip, so one chip and "+3"
+    assert fit_chips(widths, 10, metrics) == (1, 3)  # the first tag is always shown, shortened
+
+
+def test_the_detail_pane_collapses_and_ctrl_d_brings_it_back(qtbot, hub):
+    window = open_window(qtbot, hub, 1024, 640)
+    try:
+        splitter = window.papers_splitter
+        total = sum(splitter.sizes())
+        splitter.setSizes([total, 0])  # dragged past its minimum: folded away
+        splitter.splitterMoved.emit(total, 1)
+        assert splitter.sizes()[1] == 0 and not window.toggle_detail_action.isChecked()
+        title_before = window.table.horizontalHeader().sectionSize(COLUMN_INDEX["title"])
+        window.toggle_detail_action.trigger()
+        assert splitter.sizes()[1] >= window.detail.minimumWidth()
+        assert window.toggle_detail_action.isChecked()
+        qtbot.wait(20)
+        assert window.table.horizontalHeader().sectionSize(COLUMN_INDEX["title"]) < title_before
+    finally:
+        dispose(window)
