@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from papershelf.gui import display
 from papershelf.gui.chart import YearChart
 from papershelf.gui.hub import LibraryHub
 from papershelf.gui.note_editor import NoteEditor
@@ -95,8 +96,9 @@ class CoauthorModel(QAbstractTableModel):
         return {author.id: count for author, count in self._rows}
 
 
-def profile_html(profile: ProfileInfo) -> str:
-    """What one page says about its owner, escaped: page text is data, never markup."""
+def profile_html(profile: ProfileInfo, source_name: str | None = None) -> str:
+    """What one page says about its owner, escaped: page text is data, never markup. The page is named as the
+    sidebar names it (`source_name`, "Junyang Lin · homepage"), its file beside it."""
 
     def row(label: str, value: str) -> str:
         return f"<tr><td style='padding-right:10px'><b>{label}</b></td><td>{value}</td></tr>"
@@ -129,7 +131,8 @@ def profile_html(profile: ProfileInfo) -> str:
     ]
     if links:
         rows.append(row("Links", " ".join(links)))
-    parts = [f"<div style='margin-top:6px'><i>According to {e(profile.file)}</i></div>"]
+    named = f"{e(source_name)} ({e(profile.file)})" if source_name else e(profile.file)
+    parts = [f"<div style='margin-top:6px'><i>According to {named}</i></div>"]
     if rows:
         parts.append("<table cellspacing='0' cellpadding='1'>" + "".join(rows) + "</table>")
     if profile.bio:
@@ -344,7 +347,11 @@ class AuthorPage(QWidget):
         else:
             self.variants_label.setText("No other spellings of this name seen.")
         if author.profiles:
-            self.profile_label.setText("".join(profile_html(p) for p in author.profiles))
+            names = {
+                source.id: display.source_label(source.format, source.file, source.owner_name)
+                for source in self.library.list_sources()
+            }
+            self.profile_label.setText("".join(profile_html(p, names.get(p.source_id)) for p in author.profiles))
         else:
             self.profile_label.setText(
                 "<p>No imported page is about this person; they appear as a co-author in the papers below.</p>"

@@ -348,3 +348,9 @@ def test_an_author_without_co_authors_gives_the_column_to_the_papers(qtbot, view
     assert not view.page.coauthor_box.isVisible()
     view.show_author(author_named(seed_library, "Junyang Lin").id)
     assert view.page.coauthor_box.isVisible()
+
+
+def test_the_profile_names_its_page_as_the_sidebar_does(view, seed_library):
+    view.show_author(author_named(seed_library, "Junyang Lin").id)
+    text = view.page.profile_label.text()
+    assert "According to Junyang Lin · homepage (" in text
