@@ -158,6 +158,9 @@ def decode_paper_ids(mime: QMimeData) -> list[int]:
     return [int(i) for i in ids if isinstance(i, int)]
 
 
+_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
+
+
 class PaperTableModel(QAbstractTableModel):
     """Rows are the ids of one sorted query; a row's text is fetched the first time a view asks for it."""
 
@@ -413,9 +416,9 @@ class PaperTableModel(QAbstractTableModel):
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
+        # Asked once per selected cell: combining the enum members anew each time made Ctrl+A on 20,000 papers
+        # take two seconds.
+        return _ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def mimeTypes(self) -> list[str]:
         return [PAPER_IDS_MIME, "text/plain"]
