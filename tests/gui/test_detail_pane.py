@@ -245,3 +245,17 @@ def test_a_refused_tag_is_not_announced_and_stays_typed(qtbot, pane, library, pa
     refusing.accept()
     qtbot.keyClick(pane.tags.line, Qt.Key.Key_Return)
     assert library.get_paper(paper_id).tags == ["to-read"]
+
+
+def test_each_field_says_which_page_gave_it_beside_the_fields(library, hub, pane):
+    homepage = PaperRecord(line=36, title="CogView: Mastering Text-to-Image Generation", authors=("Ming Ding",))
+    [paper] = store(library, [homepage], file="000_f5f6b2d255113960.txt", fmt="homepage", owner="Junyang Lin")
+    profile = PaperRecord(
+        line=7, title="CogView: Mastering Text-to-Image Generation", authors=("Ming Ding",), year=2021, venue="NeurIPS"
+    )
+    store(library, [profile], file="scholar.txt", fmt="scholarly-profile", owner="Li Dong")
+    pane.show_papers([paper])
+    text = pane.field_sources.text()
+    assert "title, authors from Junyang Lin · homepage" in text
+    assert "year, venue from Li Dong · scholarly profile" in text
+    assert pane.field_sources.isVisible()
