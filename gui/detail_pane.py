@@ -155,12 +155,12 @@ def field_sources(paper: Paper, names: Mapping[int, str]) -> list[tuple[str, lis
 
 
 def field_sources_html(paper: Paper, names: Mapping[int, str]) -> str:
-    """ "title, authors from Junyang Lin · homepage · venue from Li Dong · scholarly profile", for under the fields."""
+    """ "title, authors from Junyang Lin · homepage; venue from Li Dong · scholarly profile", for under the fields."""
     parts = [
         f"{', '.join(fields)} {'edited by you' if name == 'you' else 'from ' + html.escape(name)}"
         for name, fields in field_sources(paper, names)
     ]
-    return " · ".join(parts)
+    return "; ".join(parts)  # not "·", which the source names use
 
 
 def provenance_html(sources: Sequence[SourceClaim], owners: Mapping[int, str | None] | None = None) -> str:

@@ -4,7 +4,7 @@
     python scripts/screenshots.py [--out docs/screenshots] [--size 1366x768]
 
 It imports the sample pages into a temporary library, tags a few papers, writes a note and imports a small
-.bib of the user's own with near-copies of three sample papers (as a user would; the review queue then holds
+.bib of the user's own with near-copies of two sample papers (as a user would; the review queue then holds
 their suggestions), then renders each view with `papershelf screenshot`, offscreen, including an import of a
 generated 3,000-entry .bib caught in progress (cancelled afterwards, so it changes nothing). The user's own
 library and settings are never touched.
@@ -35,15 +35,9 @@ Tunes **β per batch** instead of fixing it: compare with SimPO and plain DPO.
 """
 
 
-# A reading list of the user's own: the same papers as some sample pages list, written differently (a title word
-# dropped, initials, another year), so that the import queues them for review instead of merging them silently.
+# A reading list of the user's own: the same papers as some sample pages list, written differently (a word
+# added, initials, another year), so that the import queues them for review instead of merging them silently.
 MY_READING = """
-@inproceedings{ding2021cogview,
-  title={CogView: Mastering Text-to-Image Generation via Transformer},
-  author={Ding, M. and Yang, Z. and Hong, W.},
-  booktitle={Advances in Neural Information Processing Systems},
-  year={2022}
-}
 @article{lin2021m6t,
   title={M6-T: Exploring Sparse Expert Models and Beyond Anonymous},
   author={Yang, An and Lin, Junyang and Men, Rui},
@@ -53,7 +47,7 @@ MY_READING = """
 @article{wu2024betadpo,
   title={beta-DPO: Direct Preference Optimization with Dynamic beta},
   author={Wu, Junkang and Xie, Y. and Yang, Z.},
-  year={2025}
+  year={2024}
 }
 """
 
