@@ -228,7 +228,7 @@ class AuthorPage(QWidget):
 
         bottom = QSplitter(Qt.Orientation.Horizontal, splitter)
         coauthor_box = self.coauthor_box = QWidget(bottom)
-        coauthor_box.setMinimumWidth(150)  # below this the names are a few letters and an ellipsis
+        coauthor_box.setMinimumWidth(185)  # below this a name such as "Hongxia Yang" lost its last letters
         coauthor_layout = QVBoxLayout(coauthor_box)
         coauthor_layout.setContentsMargins(0, 0, 0, 0)
         self.coauthor_label = QLabel(coauthor_box)

@@ -170,7 +170,14 @@ def test_every_view_fits_the_screen_and_the_title_keeps_its_share(qtbot, hub, se
         window.show_author(author.id)
         qtbot.wait(30)
         assert window.width() == size[0] and outside(window) == []
-        papers = window._authors_view.page.papers
+        page = window._authors_view.page
+        names = page.coauthor_view
+        widest = max(
+            names.fontMetrics().horizontalAdvance(page.coauthor_model.index(row, 0).data())
+            for row in range(min(12, page.coauthor_model.rowCount()))
+        )
+        assert names.columnWidth(0) >= widest + 8, "co-author names are cut"
+        papers = page.papers
         shown = visible_columns(papers)
         assert COLUMN_INDEX["title"] in shown and COLUMN_INDEX["year"] in shown
         assert fits(papers)
