@@ -197,11 +197,17 @@ def import_file(
     owner: str | None = None,
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
+    phase: Callable[[str, str, int], object] | None = None,
 ) -> FileReport:
-    """Import one file in one transaction; errors are reported, never raised (except cancellation)."""
+    """Import one file in one transaction; errors are reported, never raised (except cancellation).
+
+    `phase(file name, step, entries)` hears of the steps `progress` does not count: "reading" and "parsing"
+    (a large .bib takes seconds), then "matching" with the number of entries found."""
     path = Path(path)
     report = FileReport(file=path.name, path=str(path))
     try:
+        if phase is not None:
+            phase(path.name, "reading", 0)
         data, text, importer = read_file(path, format_name=format_name)
         as_of = capture_date(path, as_of)
         report.as_of = as_of.isoformat() if as_of else None
@@ -217,6 +223,8 @@ def import_file(
             report.same_file = True
             report.paper_ids = list(known.result.unchanged)
             return report
+        if phase is not None:
+            phase(path.name, "parsing", 0)
         fmt, batch, sha, as_of = parse_text(
             path, importer, text, data, as_of=as_of, owner=owner, forced=bool(format_name)
         )
@@ -228,6 +236,8 @@ def import_file(
     report.found = len(batch.papers)
     report.claimed = batch.claimed_count
     report.warnings = list(batch.warnings)
+    if phase is not None:
+        phase(path.name, "matching", len(batch.papers))
     try:
         result = import_records(
             library,

@@ -8,7 +8,9 @@ to import the bundled sample pages.
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -144,7 +146,9 @@ def open_window(library: Library, *, parent: QWidget | None = None):
 def open_or_recover(path: Path) -> Library | None:
     """Open the library; when it is damaged (already moved aside by the model) offer its newest good backup."""
     try:
-        return Library.open(path)
+        # The daily backup waits until the window is on screen (`start_background_backup`): it held the first
+        # window back for over a second.
+        return Library.open(path, backup=False)
     except DamagedLibraryError as error:
         if error.backup is None:
             QMessageBox.critical(None, "The library is damaged", str(error))
@@ -159,7 +163,7 @@ def open_or_recover(path: Path) -> Library | None:
             return None
         try:
             restore(error.backup, path)
-            return Library.open(path)
+            return Library.open(path, backup=False)
         except (LibraryError, ValueError, OSError) as failure:
             QMessageBox.critical(None, "The backup could not be restored", str(failure))
             return None
@@ -168,8 +172,44 @@ def open_or_recover(path: Path) -> Library | None:
         return None
 
 
+def start_background_backup(hub: LibraryHub) -> threading.Thread | None:
+    """Make the daily automatic backup on a thread of its own, with its own connection; a failure is told in
+    the status bar. None for a library that is never backed up (read-only, in memory)."""
+    library = hub.library
+    if library.read_only or library.path.name == ":memory:":
+        return None
+    path = library.path
+
+    def run() -> None:
+        from papershelf.model.backup import backup_if_due
+
+        try:
+            own = Library.open(path, backup=False)
+        except LibraryError as error:
+            hub.status_message.emit(f"Warning: the automatic backup of {path} failed: {error}")
+            return
+        try:
+            backup_if_due(own)
+        except (LibraryError, sqlite3.Error, OSError) as error:
+            hub.status_message.emit(f"Warning: the automatic backup of {path} failed: {error}")
+        finally:
+            own.close()
+
+    thread = threading.Thread(target=run, name="papershelf-backup", daemon=False)
+    thread.start()
+    return thread
+
+
 def run_app(library_path: str | Path) -> int:
     """Open the app on this library file and run until the window closes; returns the exit status."""
+    if QApplication.instance() is None:
+        from papershelf.gui.platform_check import display_problem
+
+        # Qt aborts the process when its platform plugin cannot load: say what is missing instead.
+        problem = display_problem()
+        if problem:
+            print(problem, file=sys.stderr)
+            return 3
     app = create_application()
     path = Path(library_path).expanduser()
     library = open_or_recover(path)
@@ -184,8 +224,13 @@ def run_app(library_path: str | Path) -> int:
     if notices:
         window.statusBar().showMessage("Warning: " + "; ".join(notices), 30000)
     QTimer.singleShot(0, lambda: offer_samples(window))
+    backups: list[threading.Thread | None] = []
+    QTimer.singleShot(200, lambda: backups.append(start_background_backup(window.hub)))
     try:
         return int(app.exec())
     finally:
+        for thread in backups:
+            if thread is not None:
+                thread.join()  # a backup half-written at exit would be a file that looks like a backup
         window.hub.close()
         library.close()

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from papershelf.gui import display
 from papershelf.gui.chart import YearChart
 from papershelf.gui.hub import LibraryHub
 from papershelf.gui.note_editor import NoteEditor
@@ -95,8 +96,9 @@ class CoauthorModel(QAbstractTableModel):
         return {author.id: count for author, count in self._rows}
 
 
-def profile_html(profile: ProfileInfo) -> str:
-    """What one page says about its owner, escaped: page text is data, never markup."""
+def profile_html(profile: ProfileInfo, source_name: str | None = None) -> str:
+    """What one page says about its owner, escaped: page text is data, never markup. The page is named as the
+    sidebar names it (`source_name`, "Junyang Lin · homepage"), its file beside it."""
 
     def row(label: str, value: str) -> str:
         return f"<tr><td style='padding-right:10px'><b>{label}</b></td><td>{value}</td></tr>"
@@ -129,7 +131,8 @@ def profile_html(profile: ProfileInfo) -> str:
     ]
     if links:
         rows.append(row("Links", " ".join(links)))
-    parts = [f"<div style='margin-top:6px'><i>According to {e(profile.file)}</i></div>"]
+    named = f"{e(source_name)} ({e(profile.file)})" if source_name else e(profile.file)
+    parts = [f"<div style='margin-top:6px'><i>According to {named}</i></div>"]
     if rows:
         parts.append("<table cellspacing='0' cellpadding='1'>" + "".join(rows) + "</table>")
     if profile.bio:
@@ -224,8 +227,8 @@ class AuthorPage(QWidget):
         splitter.addWidget(top)
 
         bottom = QSplitter(Qt.Orientation.Horizontal, splitter)
-        coauthor_box = QWidget(bottom)
-        coauthor_box.setMinimumWidth(150)  # below this the names are a few letters and an ellipsis
+        coauthor_box = self.coauthor_box = QWidget(bottom)
+        coauthor_box.setMinimumWidth(185)  # below this a name such as "Hongxia Yang" lost its last letters
         coauthor_layout = QVBoxLayout(coauthor_box)
         coauthor_layout.setContentsMargins(0, 0, 0, 0)
         self.coauthor_label = QLabel(coauthor_box)
@@ -254,7 +257,8 @@ class AuthorPage(QWidget):
         self.tabs = QTabWidget(bottom)
         settings_key = "author_page_papers"
         first_time = app_settings().value(f"{settings_key}/header") is None
-        self.papers = PaperTable(self.hub, self.tabs, settings_key=settings_key)
+        # Squeezed beside the co-authors at 1024 pixels: columns that do not fit leave, the title and year stay.
+        self.papers = PaperTable(self.hub, self.tabs, settings_key=settings_key, squeeze=True)
         if first_time:
             # An author's page reads newest first until the user picks another order (which is remembered).
             self.papers.sortByColumn(COLUMN_INDEX["year"], Qt.SortOrder.DescendingOrder)
@@ -343,7 +347,11 @@ class AuthorPage(QWidget):
         else:
             self.variants_label.setText("No other spellings of this name seen.")
         if author.profiles:
-            self.profile_label.setText("".join(profile_html(p) for p in author.profiles))
+            names = {
+                source.id: display.source_label(source.format, source.file, source.owner_name)
+                for source in self.library.list_sources()
+            }
+            self.profile_label.setText("".join(profile_html(p, names.get(p.source_id)) for p in author.profiles))
         else:
             self.profile_label.setText(
                 "<p>No imported page is about this person; they appear as a co-author in the papers below.</p>"
@@ -358,6 +366,8 @@ class AuthorPage(QWidget):
                 "<b>Co-authors</b><br>None known: the pages list this person's papers without other authors."
             )
         self.coauthor_view.setVisible(bool(coauthors))
+        # Without co-authors the column would hold one sentence: the papers take its width instead.
+        self.coauthor_box.setVisible(bool(coauthors))
         self.papers.set_filter(author_id=author.id)
         if not keep_note or not self.note_editor.unsaved():  # a refused note stays, to be retried
             self.note_editor.set_text(author.note)

@@ -127,8 +127,11 @@ class YearChart(QWidget):
     def _paint_year_labels(self, painter: QPainter, plot: QRectF, metrics: QFontMetrics) -> None:
         years = self.years()
         slot = plot.width() / len(years)
-        # Label every n-th year so labels never overlap, always including the first and last.
-        step = max(1, int((metrics.horizontalAdvance("2000") + 8) // max(slot, 1)) + 1)
+        # Every year labelled where the slots allow, as "’19" when "2019" would not fit; otherwise every n-th
+        # year, always including the first and last, so labels never overlap ("2025" over "2026").
+        short = metrics.horizontalAdvance("2000") + 8 > slot >= metrics.horizontalAdvance("’00") + 6
+        width = metrics.horizontalAdvance("’00" if short else "2000") + (6 if short else 8)
+        step = 1 if width <= slot else int(width // max(slot, 1)) + 1
         for index, year in enumerate(years):
             if index % step and index != len(years) - 1:
                 continue
@@ -138,7 +141,7 @@ class YearChart(QWidget):
             painter.drawText(
                 QRectF(centre - 30, plot.bottom() + 2, 60, metrics.height()),
                 Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
-                str(year),
+                f"’{year % 100:02d}" if short else str(year),
             )
 
     def mouseMoveEvent(self, event) -> None:

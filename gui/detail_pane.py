@@ -8,7 +8,7 @@ the paper and what each said. Changes go through undo commands; reads through th
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, QUrl, Signal
@@ -117,16 +117,65 @@ def _claim_value(value: Any) -> str:
     return str(value)
 
 
-def provenance_html(sources: Sequence[SourceClaim]) -> str:
-    """Which pages listed the paper and what each of them said about it, as written."""
+_ATTRIBUTED = ("title", "authors", "year", "venue", "abstract")
+
+
+def _same(field: str, value: Any, stated: Any) -> bool:
+    if stated in (None, "", [], ()):
+        return False
+    if field == "authors":
+        return [str(name).strip().lower() for name in stated] == [str(name).strip().lower() for name in value]
+    return " ".join(str(stated).split()).lower() == " ".join(str(value).split()).lower()
+
+
+def field_sources(paper: Paper, names: Mapping[int, str]) -> list[tuple[str, list[str]]]:
+    """Which source gave each shown field: [(source name, fields)], in the order the sources come, and
+    ("you", fields) for the user's edits. A field no source states as shown (combined from several) is left out."""
+    values = {
+        "title": paper.title,
+        "authors": [ref.as_written for ref in paper.authors],
+        "year": paper.year,
+        "venue": paper.venue,
+        "abstract": paper.abstract,
+    }
+    given: dict[str, list[str]] = {}
+    edited = set(paper.edited_fields)
+    for field in _ATTRIBUTED:
+        value = values[field]
+        if value in (None, "", []):
+            continue
+        if field in edited:
+            given.setdefault("you", []).append(field)
+            continue
+        for claim in paper.sources:
+            if _same(field, value, claim.record.get(field)):
+                given.setdefault(names.get(claim.source_id) or claim.file, []).append(field)
+                break
+    return list(given.items())
+
+
+def field_sources_html(paper: Paper, names: Mapping[int, str]) -> str:
+    """ "title, authors from Junyang Lin · homepage; venue from Li Dong · scholarly profile", for under the fields."""
+    parts = [
+        f"{', '.join(fields)} {'edited by you' if name == 'you' else 'from ' + html.escape(name)}"
+        for name, fields in field_sources(paper, names)
+    ]
+    return "; ".join(parts)  # not "·", which the source names use
+
+
+def provenance_html(sources: Sequence[SourceClaim], owners: Mapping[int, str | None] | None = None) -> str:
+    """Which pages listed the paper and what each of them said about it, as written. Each page is named as the
+    sidebar names it ("Junyang Lin · homepage", from `owners`: source id to page owner), its file in small."""
     if not sources:
         return "<i>Entered by hand: no imported page lists this paper.</i>"
     blocks = []
     for claim in sources:
         where = f"line {claim.line}, " if claim.line else ""
         verb = "on" if claim.format.startswith("lookup-") else "imported"
+        owner = (owners or {}).get(claim.source_id)
+        name = display.source_label(claim.format, claim.file, owner)
         heading = (
-            f"<b>{html.escape(claim.file)}</b> <span>({html.escape(display.format_label(claim.format))}, {where}"
+            f"<b>{html.escape(name)}</b> <span>({html.escape(claim.file)}, {where}"
             f"{verb} {html.escape(display.short_date(claim.imported_at))})</span>"
         )
         rows = []
@@ -207,6 +256,10 @@ class DetailPane(QWidget):
         self.identifiers = _text_label(body, rich=True)
         self.identifiers.linkActivated.connect(self._link)
         column.addWidget(self.identifiers)
+        # Where the fields above come from, beside them (the full record of every source is under "Listed by").
+        self.field_sources = _text_label(body, rich=True)
+        self.field_sources.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        column.addWidget(self.field_sources)
         column.addWidget(_section("Tags", body))
         self.tags = TagEditor(body)
         self.tags.tag_added.connect(self.add_tag)
@@ -313,7 +366,13 @@ class DetailPane(QWidget):
             extra.append("Your edits: " + ", ".join(sorted(paper.edited_fields)))
         self.extra.setText("\n".join(extra))
         self.extra.setVisible(bool(extra))
-        self.provenance.setText(provenance_html(paper.sources))
+        sources = self.library.list_sources()
+        owners = {source.id: source.owner_name for source in sources}
+        names = {source.id: display.source_label(source.format, source.file, source.owner_name) for source in sources}
+        attribution = field_sources_html(paper, names)
+        self.field_sources.setText(f"<small>{attribution}</small>" if attribution else "")
+        self.field_sources.setVisible(bool(attribution))
+        self.provenance.setText(provenance_html(paper.sources, owners))
         self.stack.setCurrentWidget(self.single)
 
     def _show_many(self, ids: list[int]) -> None:

@@ -155,6 +155,14 @@ def format_label(fmt: str) -> str:
     return FORMAT_LABELS.get(fmt, fmt)
 
 
+def source_label(fmt: str, file: str, owner_name: str | None) -> str:
+    """A source as the sidebar names it: "Junyang Lin · homepage", ".bib file · mine.bib", "arXiv lookups"."""
+    if fmt in LOOKUP_SOURCE_LABELS:
+        return LOOKUP_SOURCE_LABELS[fmt]
+    kind = format_label(fmt)
+    return f"{owner_name} · {kind}" if owner_name else f"{kind} · {file}"
+
+
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     """ "1 paper", "3 papers"."""
     word = singular if count == 1 else (plural_form or singular + "s")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtGui import QColor, QFont, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -38,6 +38,7 @@ from papershelf.model.types import Author, Change, Paper
 _INDEX = QModelIndex | QPersistentModelIndex
 _RELEVANT_KINDS = frozenset({"papers", "authors", "duplicates", "sources", "library"})
 KINDS = (("All", None), ("Papers", "paper"), ("People", "author"))
+QUEUE_MIN_WIDTH = 280
 
 
 def _label(item: Paper | Author) -> str:
@@ -341,14 +342,14 @@ class DuplicatesView(QWidget):
         actions.addWidget(self.keep_left)
         actions.addWidget(self.keep_right)
         actions.addStretch(1)
-        self.merge_button = QPushButton("Merge", page)
+        self.merge_button = QPushButton("&Merge", page)
         self.merge_button.setToolTip(
             "Make the two one: the kept side's key and your choices stay, every source, tag and note is combined "
-            "(Ctrl+Z undoes it)"
+            "(M or Alt+M; Ctrl+Z undoes it)"
         )
         self.merge_button.clicked.connect(self.merge_current)
-        self.distinct_button = QPushButton("Not duplicates", page)
-        self.distinct_button.setToolTip("They are different; this pair will never be proposed again")
+        self.distinct_button = QPushButton("&Not duplicates", page)
+        self.distinct_button.setToolTip("They are different; this pair will never be proposed again (N or Alt+N)")
         self.distinct_button.clicked.connect(self.mark_current_distinct)
         actions.addWidget(self.merge_button)
         actions.addWidget(self.distinct_button)
@@ -359,7 +360,15 @@ class DuplicatesView(QWidget):
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 5)
         splitter.setSizes([340, 860])
+        splitter.setChildrenCollapsible(False)
+        self.queue.setMinimumWidth(QUEUE_MIN_WIDTH)  # titles stay readable ("Paper Glo" was all it showed)
+        self.details.setMinimumWidth(320)
         layout.addWidget(splitter, 1)
+        # One key per decision while going down the queue: Up/Down pick a pair, M merges it, N dismisses it.
+        for key, slot in (("M", self.merge_current), ("N", self.mark_current_distinct)):
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda slot=slot: slot())
 
     # ------------------------------------------------------------------ queue
     def refresh(self) -> None:
@@ -435,8 +444,12 @@ class DuplicatesView(QWidget):
         self.comparison.set_rows(rows, left, right)
         self.comparison.highlight = _highlight(self.palette())
         self.comparison_view.resizeRowsToContents()
-        self.keep_left.setText(f"Left (#{a.id}): {_short(_label(a), 50)}")
-        self.keep_right.setText(f"Right (#{b.id}): {_short(_label(b), 50)}")
+        # Short labels, the titles in tooltips: a radio button never shortens its text, so a whole title here
+        # forced the window over a thousand pixels wide and squeezed the queue to a sliver.
+        self.keep_left.setText(left)
+        self.keep_right.setText(right)
+        self.keep_left.setToolTip(f"Keep {_label(a)}")
+        self.keep_right.setToolTip(f"Keep {_label(b)}")
         (self.keep_left if default_keep(suggestion) == "a" else self.keep_right).setChecked(True)
 
     def merge_current(self, _checked: bool = False, *, keep: str | None = None) -> bool:

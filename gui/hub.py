@@ -17,6 +17,7 @@ class LibraryHub(QObject):
     changed = Signal(object)  # a model.types.Change; views refresh only what it names
     author_requested = Signal(int)  # somebody asked to show an author page
     paper_requested = Signal(int)  # somebody asked to show a paper
+    review_requested = Signal()  # somebody asked for the review queue (the import report's "Review now")
     status_message = Signal(str)
 
     def __init__(self, library: Library, parent: QObject | None = None, *, watch_interval_ms: int = 1500) -> None:

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QProgressDialog,
+    QPushButton,
     QSplitter,
     QTableView,
     QTextBrowser,
@@ -44,6 +45,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from papershelf.gui import display
 from papershelf.gui.export_dialog import autoexport_runner
 from papershelf.gui.hub import LibraryHub
 from papershelf.importers.base import detect
@@ -105,6 +107,7 @@ class ImportWorker(QObject):
 
     # file index, file count, file name, entries done, entries in the file
     progress = Signal(int, int, str, int, int)
+    phase = Signal(int, int, str, str, int)  # file index, file count, file name, step, entries (pipeline.import_file)
     file_finished = Signal(object)  # a FileReport
     finished = Signal(list, bool)  # every FileReport, and whether the user cancelled
 
@@ -155,6 +158,7 @@ class ImportWorker(QObject):
                 as_of=job.as_of,
                 progress=lambda file, done, total: self.progress.emit(index, count, file, done, total),
                 cancelled=self._cancel.is_set,
+                phase=lambda file, step, entries: self.phase.emit(index, count, file, step, entries),
             )
         except ImportCancelled:
             return FileReport(file=name, path=job.path, error=CANCELLED_MESSAGE)
@@ -302,7 +306,8 @@ def summary_text(reports: Sequence[FileReport], cancelled: bool) -> str:
         parts.append(f"{merged} merged with papers already in the library")
     suggested = sum(r.suggested for r in done)
     if suggested:
-        parts.append(f"{suggested} possible duplicates to review")
+        noun = "possible duplicate" if suggested == 1 else "possible duplicates"
+        parts.append(f"{suggested} {noun} to review")
     if refused:
         parts.append(f"{len(refused)} refused")
     text = ", ".join(parts) + "."
@@ -352,10 +357,24 @@ class ImportReportDialog(QDialog):
         buttons.accepted.connect(self.accept)
         close = buttons.button(QDialogButtonBox.StandardButton.Close)
         close.clicked.connect(self.accept)
+        self.review_button: QPushButton | None = None
+        suggested = sum(report.suggested for report in self.reports if not report.error)
+        if suggested:
+            # The queued suggestions are the one thing left to do after an import: one click to them.
+            noun = "possible duplicate" if suggested == 1 else "possible duplicates"
+            self.review_button = buttons.addButton("Review now", QDialogButtonBox.ButtonRole.ActionRole)
+            self.review_button.setToolTip(f"{suggested} {noun} wait in the review queue")
+            self.review_button.clicked.connect(self.review)
+            self.review_button.setDefault(True)
         layout.addWidget(buttons)
         self.table.selectionModel().currentRowChanged.connect(lambda current, _: self.show_file(current.row()))
         if self.reports:
             self.table.selectRow(0)
+
+    def review(self) -> None:
+        """Close the report and open the review queue on the suggestions this import queued."""
+        self.hub.review_requested.emit()
+        self.accept()
 
     def show_file(self, row: int) -> None:
         if not 0 <= row < len(self.reports):
@@ -499,6 +518,7 @@ class ImportController(QObject):
         self.worker.moveToThread(self.thread)
         self.thread.started.connect(self.worker.run)
         self.worker.progress.connect(self._progress)
+        self.worker.phase.connect(self._phase)
         self.worker.finished.connect(self._worker_finished)
         self.worker.finished.connect(self.thread.quit)
         dialog = QProgressDialog("Preparing the import…", "Cancel", 0, 1000 * len(self.jobs), self.parent_widget)
@@ -522,14 +542,38 @@ class ImportController(QObject):
             if self.progress_dialog is not None:
                 self.progress_dialog.setLabelText("Cancelling… the file being imported is rolled back.")
 
+    def _phase(self, index: int, count: int, name: str, step: str, entries: int) -> None:
+        dialog = self.progress_dialog
+        if dialog is None or (self.worker is not None and self.worker.is_cancelled()):
+            return
+        if step == "matching":
+            dialog.setRange(0, 1000 * count)
+            dialog.setValue(1000 * index)
+            what = f"matching {display.plural(entries, 'entry', 'entries')} with the library"
+        else:
+            # Reading and parsing have no count to show: a moving bar says the work goes on, where a bar
+            # standing at 0% for twenty seconds on a large .bib looked stuck.
+            dialog.setRange(0, 0)
+            what = "reading the file" if step == "reading" else "parsing the entries"
+        dialog.setLabelText(f"Importing file {index + 1} of {count}: {name}\n{what}…")
+
     def _progress(self, index: int, count: int, name: str, done: int, total: int) -> None:
         dialog = self.progress_dialog
         if dialog is None or (self.worker is not None and self.worker.is_cancelled()):
             return
+        if dialog.maximum() == 0:
+            dialog.setRange(0, 1000 * count)
         fraction = done / total if total else 0.0
         dialog.setValue(int(1000 * (index + fraction)))
-        entries = f" — {done:,} of {total:,} entries" if total else ""
-        dialog.setLabelText(f"Importing file {index + 1} of {count}: {name}{entries}")
+        if total and done >= total:
+            # The last entry is matched; the papers are now written in one transaction.
+            dialog.setRange(0, 0)
+            what = f"writing {display.plural(total, 'paper')} to the library"
+        elif total:
+            what = f"matching entries with the library: {done:,} of {total:,}"
+        else:
+            what = "starting"
+        dialog.setLabelText(f"Importing file {index + 1} of {count}: {name}\n{what}…")
 
     def _worker_finished(self, reports: list[FileReport], cancelled: bool) -> None:
         if self.thread is not None:

@@ -7,6 +7,7 @@ use, so a missing one only disables its feature with a clear status message. No 
 
 from __future__ import annotations
 
+import html
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -15,10 +16,12 @@ from typing import Any
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
+    QHBoxLayout,
     QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -29,6 +32,7 @@ from papershelf.gui import display
 from papershelf.gui.detail_pane import DetailPane
 from papershelf.gui.hub import LibraryHub
 from papershelf.gui.paper_table import FIRST_SCREEN_ROWS, PaperTable
+from papershelf.gui.screen_fit import fit_to_screen
 from papershelf.gui.search_bar import SEARCH_HELP, SearchBar
 from papershelf.gui.settings import app_settings
 from papershelf.gui.sidebar import ALL_PAPERS, NavTarget, Sidebar
@@ -37,6 +41,7 @@ from papershelf.gui.undo import (
     EditPaperCommand,
     RestoreCommand,
     add_tag_command,
+    command_paper_ids,
     push_command,
     remove_tag_command,
     undo_stack,
@@ -64,7 +69,7 @@ class MainWindow(QMainWindow):
         self.table_stale = False  # the typed search cannot run: the list holds the previous one's results
         self.setWindowTitle(f"Papershelf — {self.library.path.name}")
         self.setAcceptDrops(True)
-        self.resize(1400, 860)
+        fit_to_screen(self, 1400, 860)
         self._build()
         self._build_actions()
         self._build_menus()
@@ -83,13 +88,29 @@ class MainWindow(QMainWindow):
         self.table = PaperTable(
             self.hub, self.papers_page, settings_key="main/paper_table", first_rows=FIRST_SCREEN_ROWS
         )
-        self.empty_hint = QLabel(
-            "<h3>Your library is empty</h3><p>Import a researcher's publication page or a .bib file with "
-            "<b>File ▸ Import…</b> (Ctrl+I), or drop files on this window.</p>",
-            self.papers_page,
-        )
-        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_hint.setWordWrap(True)
+        # What an empty list says, with the one button that helps: Import or the samples for an empty library,
+        # Clear search for a search without results; an empty trash or tag just says so.
+        self.empty_hint = QWidget(self.papers_page)
+        hint_layout = QVBoxLayout(self.empty_hint)
+        hint_layout.addStretch(1)
+        self.empty_text = QLabel(self.empty_hint)
+        self.empty_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_text.setWordWrap(True)
+        hint_layout.addWidget(self.empty_text)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.empty_import_button = QPushButton("Import…", self.empty_hint)
+        self.empty_import_button.clicked.connect(lambda: self.import_files())
+        self.empty_samples_button = QPushButton("Open the samples", self.empty_hint)
+        self.empty_samples_button.clicked.connect(lambda: self.import_samples())
+        self.empty_clear_button = QPushButton("Clear search", self.empty_hint)
+        self.empty_clear_button.clicked.connect(self._clear_search)
+        for button in (self.empty_import_button, self.empty_samples_button, self.empty_clear_button):
+            buttons.addWidget(button)
+            button.hide()  # shown by `_update_empty_hint` as the case needs (hidden, they widen nothing)
+        buttons.addStretch(1)
+        hint_layout.addLayout(buttons)
+        hint_layout.addStretch(2)
         self.table_stack = QStackedWidget(self.papers_page)
         self.table_stack.addWidget(self.table)
         self.table_stack.addWidget(self.empty_hint)
@@ -108,6 +129,10 @@ class MainWindow(QMainWindow):
         self.papers_splitter.setStretchFactor(1, 2)
         self.papers_splitter.setSizes([860, 340])
         self.papers_splitter.setChildrenCollapsible(False)
+        # The detail pane folds away when dragged past its minimum (or with Ctrl+D): in a narrow window the
+        # titles need its width more than it does.
+        self.papers_splitter.setCollapsible(1, True)
+        self.papers_splitter.splitterMoved.connect(lambda *_: self._detail_shown_changed())
         page_layout = QVBoxLayout(self.papers_page)
         page_layout.setContentsMargins(0, 0, 0, 0)
         page_layout.addWidget(self.papers_splitter)
@@ -119,7 +144,25 @@ class MainWindow(QMainWindow):
         self.main_splitter.setStretchFactor(1, 1)
         self.main_splitter.setSizes([250, 1150])
         self.main_splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(self.main_splitter)
+        central = QWidget(self)
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.setSpacing(0)
+        # A library open read-only says so for as long as it is open, not in a status message that fades.
+        self.read_only_banner = QLabel(central)
+        self.read_only_banner.setObjectName("read-only-banner")
+        self.read_only_banner.setWordWrap(True)
+        self.read_only_banner.setStyleSheet("background: #fff3cd; color: #664d03; padding: 6px 10px;")
+        if self.library.read_only:
+            reason = getattr(self.library, "read_only_reason", None) or "it was opened read-only"
+            self.read_only_banner.setText(
+                f"<b>Read-only:</b> {reason}. You can search, read and export; nothing can be changed."
+            )
+        else:
+            self.read_only_banner.hide()
+        central_layout.addWidget(self.read_only_banner)
+        central_layout.addWidget(self.main_splitter, 1)
+        self.setCentralWidget(central)
         self.count_label = QLabel(self)
         self.statusBar().addPermanentWidget(self.count_label)
 
@@ -166,6 +209,11 @@ class MainWindow(QMainWindow):
         self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
         self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        # Through the window rather than straight to the stack: it selects what came back and says what it undid.
+        self.undo_action.triggered.disconnect()
+        self.undo_action.triggered.connect(lambda _checked=False: self.undo())
+        self.redo_action.triggered.disconnect()
+        self.redo_action.triggered.connect(lambda _checked=False: self.redo())
         self.addAction(self.undo_action)
         self.addAction(self.redo_action)
         self.copy_keys_action = a(
@@ -290,11 +338,13 @@ class MainWindow(QMainWindow):
         self.sidebar.target_selected.connect(self.navigate)
         self.search.search_changed.connect(self._search)
         self.search.refused.connect(self._search_refused)
+        self.search.leave_down.connect(self._into_results)
         self.table.selection_changed.connect(self._selection_changed)
         self.table.count_changed.connect(lambda _n: self._update_counts())
         self.table.paper_activated.connect(lambda _pid: self.edit_current())
         self.hub.author_requested.connect(self.show_author)
         self.hub.paper_requested.connect(self.show_paper)
+        self.hub.review_requested.connect(lambda: self.navigate(NavTarget("duplicates")))
         self.hub.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.hub.changed.connect(self._library_changed)
 
@@ -344,6 +394,7 @@ class MainWindow(QMainWindow):
             self.search.refuse(str(error))
             return
         self._set_stale(False)
+        self._update_empty_hint()
         self._update_counts()
 
     def _search_refused(self, _hint: str) -> None:
@@ -402,9 +453,29 @@ class MainWindow(QMainWindow):
             self.navigate(ALL_PAPERS)
         self.search.focus()
 
+    def _into_results(self) -> None:
+        """Down in the search line: into the list, on the first result unless a shown paper is selected."""
+        if self.stack.currentWidget() is not self.papers_page or not self.table.paper_model.rowCount():
+            return
+        if not self.table.selected_ids():
+            self.table.select_row(0)
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def toggle_detail(self) -> None:
-        self.detail.setVisible(not self.detail.isVisible())
-        self.toggle_detail_action.setChecked(self.detail.isVisible())
+        shown = self.detail_shown()
+        self.detail.setVisible(not shown)
+        if not shown and self.papers_splitter.sizes()[1] == 0:
+            # Collapsed by dragging: give it back its share rather than a zero-width pane.
+            total = sum(self.papers_splitter.sizes())
+            self.papers_splitter.setSizes([total - max(self.detail.minimumWidth(), total * 2 // 5), total * 2 // 5])
+        self._detail_shown_changed()
+
+    def detail_shown(self) -> bool:
+        """Whether the detail pane is on screen: neither hidden (Ctrl+D) nor collapsed by dragging."""
+        return self.detail.isVisible() and self.papers_splitter.sizes()[1] > 0
+
+    def _detail_shown_changed(self) -> None:
+        self.toggle_detail_action.setChecked(self.detail_shown())
 
     # ------------------------------------------------------------------ state shown
     def _selection_changed(self, ids: list[int]) -> None:
@@ -418,13 +489,39 @@ class MainWindow(QMainWindow):
         self._update_counts()
 
     def _update_empty_hint(self) -> None:
-        empty = (
-            self.table.paper_model.rowCount() == 0  # no first rows: none at all
-            and self.target == ALL_PAPERS
-            and not self.search.text().strip()
-            and self.library.count_papers("all") == 0
-        )
-        self.table_stack.setCurrentWidget(self.empty_hint if empty else self.table)
+        if self.table.paper_model.rowCount():  # the first rows are there: nothing to explain
+            self.table_stack.setCurrentWidget(self.table)
+            return
+        query = self.search.text().strip()
+        target = self.target
+        buttons: tuple[QPushButton, ...] = ()
+        if query and not self.table_stale:
+            where = "" if target == ALL_PAPERS else f" in {self.sidebar.label_for(target) or 'this list'}"
+            text = f"<h3>No papers match “{html.escape(query)}”{html.escape(where)}</h3>"
+            buttons = (self.empty_clear_button,)
+        elif target == ALL_PAPERS and self.library.count_papers("all") == 0:
+            text = (
+                "<h3>Your library is empty</h3><p>Import a researcher's publication page or a .bib file "
+                "(Ctrl+I), drop files on this window, or look around in the bundled sample pages.</p>"
+            )
+            buttons = (self.empty_import_button, self.empty_samples_button)
+        elif target == NavTarget("view", "trash"):
+            text = "<h3>The trash is empty</h3><p>Papers you delete wait here until you empty it.</p>"
+        elif target.kind == "tag":
+            text = (
+                f"<h3>No papers are tagged “{html.escape(str(target.value))}”</h3>"
+                "<p>Tag papers with Ctrl+T or by dropping them on the tag in the sidebar.</p>"
+            )
+        else:
+            text = "<h3>No papers here</h3>"
+        self.empty_text.setText(text)
+        for button in (self.empty_import_button, self.empty_samples_button, self.empty_clear_button):
+            button.setVisible(button in buttons)
+        self.table_stack.setCurrentWidget(self.empty_hint)
+
+    def _clear_search(self) -> None:
+        self.search.clear()
+        self.table.setFocus()
 
     def _update_counts(self) -> None:
         if self.stack.currentWidget() is not self.papers_page:
@@ -457,6 +554,21 @@ class MainWindow(QMainWindow):
         self.edit_action.setEnabled(has_selection)
         self.delete_action.setEnabled(has_selection and not in_trash)
         self.restore_action.setEnabled(has_selection and in_trash)
+        if self.library.read_only:
+            # Nothing that would change the library is offered (the banner says why); reading and export stay.
+            for action in (
+                self.add_tag_action,
+                self.remove_tag_action,
+                self.edit_action,
+                self.delete_action,
+                self.restore_action,
+                self.import_action,
+                self.samples_action,
+                self.add_by_id_action,
+                self.complete_action,
+                self.empty_trash_action,
+            ):
+                action.setEnabled(False)
 
     # ------------------------------------------------------------------ acting on the selection
     def selected_ids(self) -> list[int]:
@@ -524,10 +636,46 @@ class MainWindow(QMainWindow):
         if self.target == NavTarget("view", "trash"):
             self.hub.status_message.emit("These papers are in the trash already: Restore brings them back")
             return
+        following = self._row_after(ids)
         if push_command(self.hub, DeleteCommand(self.library, ids)):
+            if following is not None:
+                # Triage by pressing Delete again and again: the next paper takes the deleted one's place.
+                self.table.select_ids([following], following)
             self.hub.status_message.emit(
                 f"Moved {display.plural(len(ids), 'paper')} to the trash (Ctrl+Z undoes; Trash restores)"
             )
+
+    def _row_after(self, ids: list[int]) -> int | None:
+        """The paper below the last of these in the table (above the first when they end the list)."""
+        model = self.table.paper_model
+        rows = sorted(row for row in (model.row_of(pid) for pid in ids) if row is not None)
+        if not rows:
+            return None
+        chosen = set(rows)
+        below = next((row for row in range(rows[-1] + 1, model.rowCount()) if row not in chosen), None)
+        above = next((row for row in range(rows[0] - 1, -1, -1) if row not in chosen), None)
+        row = below if below is not None else above
+        return model.paper_id(row) if row is not None else None
+
+    def undo(self) -> None:
+        """Ctrl+Z: undo the last change, select the papers it gave back and say what was undone."""
+        self._step(self.undo_stack.index() - 1, self.undo_stack.undo, "Undone")
+
+    def redo(self) -> None:
+        self._step(self.undo_stack.index(), self.undo_stack.redo, "Redone")
+
+    def _step(self, index: int, action: Callable[[], None], verb: str) -> None:
+        if not 0 <= index < self.undo_stack.count():
+            return
+        command = self.undo_stack.command(index)
+        text, ids = command.text(), command_paper_ids(command)
+        failures = list(getattr(command, "failure", []))
+        action()
+        if len(getattr(command, "failure", [])) > len(failures):
+            return  # the command reported its refusal itself
+        if ids and self.stack.currentWidget() is self.papers_page and self.table.select_ids(ids, ids[0]):
+            self.table.setFocus()
+        self.hub.status_message.emit(f"{verb}: {text}")
 
     def restore_selected(self) -> None:
         ids = self.selected_ids()
@@ -598,6 +746,9 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def _keep(self, dialog: QWidget) -> None:
+        # Each dialog asks for a comfortable size; on a small screen it gets what the screen has (its content
+        # scrolls), so Save and Cancel stay on screen.
+        fit_to_screen(dialog, dialog.width(), dialog.height())
         # Dialogs are opened without blocking; keep a reference until they close.
         self._dialogs.append(dialog)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

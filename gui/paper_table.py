@@ -59,24 +59,34 @@ class Column:
     key: str
     label: str
     sort_key: str | None  # a key of model.library.SORT_COLUMNS, or None when the column cannot be sorted
-    width: int
+    width: int  # the width it gets where there is room (and keeps until the user drags it)
     hideable: bool = True
+    minimum: int = 40  # in a narrow table it gives up width down to this, so the title keeps its share
+    shown: bool = True  # shown in a fresh window (the header's menu shows or hides it)
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("title", "Title", "title", 290, hideable=False),
-    Column("authors", "Authors", "authors", 140),
-    Column("year", "Year", "year", 48),
-    Column("venue", "Venue", "venue", 72),
-    Column("tags", "Tags", "tags", 104),
-    Column("added", "Added", "added", 84),
-    Column("key", "Key", "citekey", 120),
+    Column("title", "Title", "title", 290, hideable=False, minimum=200),
+    Column("authors", "Authors", "authors", 170, minimum=90),
+    Column("year", "Year", "year", 52, minimum=48),
+    Column("venue", "Venue", "venue", 90, minimum=56),
+    Column("tags", "Tags", "tags", 120, minimum=56),
+    Column("added", "Added", "added", 90, minimum=84, shown=False),
+    Column("key", "Key", "citekey", 150, minimum=90, shown=False),
 )
 COLUMN_INDEX = {column.key: number for number, column in enumerate(COLUMNS)}
 # Rows a window reads before it first paints (more than the tallest screen shows; one page of row texts).
 FIRST_SCREEN_ROWS = 150
 # The title takes the width the other columns leave, but never less than this: below it, scroll sideways.
 TITLE_MIN_WIDTH = 200
+# The share of the table the title keeps where the other columns can give up width: at 1024 pixels the fixed
+# widths left it about 30 characters, and Tags, Added and Key sat off-screen.
+TITLE_SHARE = 0.45
+# Which columns a table too narrow for all of them leaves out first; the title and the year always stay.
+SQUEEZE_ORDER = tuple(COLUMN_INDEX[key] for key in ("key", "added", "venue", "tags", "authors"))
+# A fresh table (and the author page's) lists the newest papers first: sorting by the moment of import put the
+# nine untitled arXiv rows of one import first, since every paper of it was added in the same second.
+DEFAULT_SORT = ("year", Qt.SortOrder.DescendingOrder)
 
 
 @dataclass(frozen=True)
@@ -148,6 +158,9 @@ def decode_paper_ids(mime: QMimeData) -> list[int]:
     return [int(i) for i in ids if isinstance(i, int)]
 
 
+_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
+
+
 class PaperTableModel(QAbstractTableModel):
     """Rows are the ids of one sorted query; a row's text is fetched the first time a view asks for it."""
 
@@ -165,8 +178,8 @@ class PaperTableModel(QAbstractTableModel):
         self.page_size = page_size
         self.cache_size = cache_size
         self._filter = PaperFilter()
-        self._sort_column = COLUMN_INDEX["added"]
-        self._sort_order = Qt.SortOrder.DescendingOrder
+        self._sort_column = COLUMN_INDEX[DEFAULT_SORT[0]]
+        self._sort_order = DEFAULT_SORT[1]
         self._ids: list[int] = []
         self._rows: OrderedDict[int, _Row] = OrderedDict()
         self._row_of: dict[int, int] | None = None
@@ -403,9 +416,9 @@ class PaperTableModel(QAbstractTableModel):
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
+        # Asked once per selected cell: combining the enum members anew each time made Ctrl+A on 20,000 papers
+        # take two seconds.
+        return _ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def mimeTypes(self) -> list[str]:
         return [PAPER_IDS_MIME, "text/plain"]
@@ -459,13 +472,35 @@ def _tooltip(entry: _Row, key: str) -> str | None:
         return names or None
     if key == "year" and paper.date_inferred:
         return "No year on the page: taken from the capture date"
+    if key == "tags" and paper.tags:
+        return ", ".join(paper.tags)  # the cell may show only the first ones and "+N"
     if key == "key" and paper.key_aliases:
         return "also known as " + ", ".join(paper.key_aliases)
     return None
 
 
+def _more_width(metrics, hidden: int) -> int:
+    return metrics.horizontalAdvance(f"+{hidden}") + 4
+
+
+def fit_chips(widths: Sequence[int], room: int, metrics) -> tuple[int, int]:
+    """How many tag chips of these widths a cell `room` pixels wide shows, and how many it counts as "+N".
+
+    The first chip is always shown (shortened if need be): a cell with tags never shows only "+3".
+    """
+    x = 0
+    for number, width in enumerate(widths):
+        rest = len(widths) - number - 1
+        needed = width + (_more_width(metrics, rest) if rest else 0)
+        if x + needed > room and number > 0:
+            return number, len(widths) - number
+        x += width + 4
+    return len(widths), 0
+
+
 class TagChipDelegate(QStyledItemDelegate):
-    """Paints a paper's tags as small coloured chips, the way the sidebar shows them."""
+    """Paints a paper's tags as small coloured chips, the way the sidebar shows them, and "+N" for the tags
+    that do not fit (the tooltip lists them all)."""
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         chips = index.data(TagColoursRole) or []
@@ -485,17 +520,15 @@ class TagChipDelegate(QStyledItemDelegate):
         x = option.rect.x() + 4
         y = option.rect.y() + (option.rect.height() - height) // 2
         right = option.rect.right() - 2
-        for number, (name, colour) in enumerate(chips):
+        names = [name for name, _colour in chips]
+        shown, hidden = fit_chips([metrics.horizontalAdvance(name) + 12 for name in names], right - x, metrics)
+        for name, colour in chips[:shown]:
             width = metrics.horizontalAdvance(name) + 12
-            if number == 0 and x + width > right:
-                # A first tag wider than the column is shortened rather than hidden behind "…".
-                name = metrics.elidedText(name, Qt.TextElideMode.ElideRight, max(right - x - 12, 0))
+            room = right - x - (_more_width(metrics, hidden) if hidden else 0)
+            if width > room:
+                # A first tag wider than the column is shortened rather than hidden behind "+N".
+                name = metrics.elidedText(name, Qt.TextElideMode.ElideRight, max(room - 12, 0))
                 width = metrics.horizontalAdvance(name) + 12
-            if x + width > right:
-                if right - x >= metrics.horizontalAdvance("…"):
-                    painter.setPen(option.palette.color(QPalette.ColorRole.Text))
-                    painter.drawText(QRect(x, y, right - x, height), Qt.AlignmentFlag.AlignVCenter, "…")
-                break
             background = QColor(colour)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(background)
@@ -503,6 +536,9 @@ class TagChipDelegate(QStyledItemDelegate):
             painter.setPen(QColor("#000000") if background.lightnessF() > 0.6 else QColor("#ffffff"))
             painter.drawText(QRect(x, y, width, height), Qt.AlignmentFlag.AlignCenter, name)
             x += width + 4
+        if hidden:
+            painter.setPen(option.palette.color(QPalette.ColorRole.Text))
+            painter.drawText(QRect(x, y, max(right - x, 0), height), Qt.AlignmentFlag.AlignVCenter, f"+{hidden}")
         painter.restore()
 
 
@@ -525,6 +561,7 @@ class PaperTable(QTableView):
         *,
         settings_key: str = "paper_table",
         first_rows: int | None = None,
+        squeeze: bool = False,
     ) -> None:
         """`first_rows` reads only that many ids at first and the rest just after the table first painted (the
         main window, so that a 100,000-paper library shows at once); until then `count()` reads them all."""
@@ -543,6 +580,8 @@ class PaperTable(QTableView):
         self.setWordWrap(False)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        # Tab leaves the table for the detail pane instead of walking cells a row selection never shows.
+        self.setTabKeyNavigation(False)
         self.setDragEnabled(True)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.setDefaultDropAction(Qt.DropAction.CopyAction)
@@ -560,8 +599,16 @@ class PaperTable(QTableView):
         header.setSortIndicatorShown(True)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._column_menu)
+        # With `squeeze` (a table sharing its page, as on the author page) chosen columns are left out for now
+        # when the table is too narrow for the title beside even their narrowest widths.
+        self.squeeze = squeeze
+        self._squeezed: set[int] = set()
+        # Widths the user dragged columns to: those are kept as chosen, while the other columns narrow from their
+        # default widths in a small table (see `fit_title`) and widen again when it grows.
+        self._preferred: dict[int, int] = {}
         for number, column in enumerate(COLUMNS):
             header.resizeSection(number, column.width)
+            header.setSectionHidden(number, not column.shown)
         header.setSortIndicator(self.paper_model.sort_column, self.paper_model.sort_order)
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
@@ -730,33 +777,73 @@ class PaperTable(QTableView):
         return bool(rows)
 
     def fit_title(self) -> None:
-        """Give the title column the width the other visible columns leave (at least TITLE_MIN_WIDTH), so the
-        default columns fit the table without a sideways scrollbar where there is room for them."""
-        if self._fitting:
-            return
+        """Give the title column the width the other visible columns leave. Where that is less than
+        TITLE_SHARE of the table, the others narrow (each down to its minimum, from its default width; a width
+        the user dragged stays) so the title stays readable; below TITLE_MIN_WIDTH the table scrolls sideways."""
+        if self._fitting or not self.isVisible():
+            return  # a table not on screen has no width of its own yet; it fits once shown (resizeEvent)
         header = self.horizontalHeader()
         title = COLUMN_INDEX["title"]
-        others = sum(
-            header.sectionSize(number)
-            for number in range(header.count())
-            if number != title and not header.isSectionHidden(number)
-        )
-        width = max(TITLE_MIN_WIDTH, self.viewport().width() - others)
-        if header.sectionSize(title) != width:
-            self._fitting = True
-            try:
-                header.resizeSection(title, width)
-            finally:
-                self._fitting = False
+        available = self.viewport().width()
+        others = [
+            n for n in range(header.count()) if n != title and (n in self._squeezed or not header.isSectionHidden(n))
+        ]
+        goal = max(TITLE_MIN_WIDTH, int(available * TITLE_SHARE))
+        squeezed: list[int] = []
+        while True:
+            widths = self._narrowed(others, available - goal)
+            if not self.squeeze or available - sum(widths.values()) >= TITLE_MIN_WIDTH:
+                break
+            # (a column the user gave a width stays: they asked for it)
+            victim = next((n for n in SQUEEZE_ORDER if n in others and n not in self._preferred), None)
+            if victim is None:
+                break
+            # Not even the narrowest columns leave the title readable: leave one out until the table is wider
+            # (the header menu still shows it as chosen).
+            others.remove(victim)
+            squeezed.append(victim)
+        widths[title] = max(TITLE_MIN_WIDTH, available - sum(widths.values()))
+        self._fitting = True
+        try:
+            for n in self._squeezed - set(squeezed):
+                header.setSectionHidden(n, False)
+            for n in squeezed:
+                header.setSectionHidden(n, True)
+            self._squeezed = set(squeezed)
+            for n, width in widths.items():
+                if header.sectionSize(n) != width:
+                    header.resizeSection(n, width)
+        finally:
+            self._fitting = False
 
-    def _section_resized(self, number: int, _old: int, _new: int) -> None:
-        # Another column widened or narrowed (or was hidden): the title gives or takes the difference. A title
-        # the user drags keeps the width they chose until the table itself is resized.
-        if number != COLUMN_INDEX["title"]:
-            self.fit_title()
+    def _narrowed(self, others: list[int], room: int) -> dict[int, int]:
+        """The widths of these columns, the flexible ones narrowed towards their minimums to fit `room`."""
+        widths = {n: self._preferred.get(n, COLUMNS[n].width) for n in others}
+        flexible = [n for n in others if n not in self._preferred]
+        excess = sum(widths.values()) - room
+        if excess > 0:
+            slack = sum(widths[n] - COLUMNS[n].minimum for n in flexible)
+            ratio = min(1.0, excess / slack) if slack else 0.0
+            for n in flexible:
+                widths[n] -= round((widths[n] - COLUMNS[n].minimum) * ratio)
+        return widths
+
+    def _section_resized(self, number: int, _old: int, new: int) -> None:
+        # Another column widened or narrowed (or was hidden): the title gives or takes the difference. A width
+        # the user drags becomes that column's preferred one; a title they drag keeps its width until the table
+        # itself is resized.
+        if self._fitting or number == COLUMN_INDEX["title"]:
+            return
+        if new > 0:
+            self._preferred[number] = new
+        self.fit_title()
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
+        self.fit_title()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
         self.fit_title()
 
     def _emit_selection(self, *_args: object) -> None:
@@ -770,6 +857,12 @@ class PaperTable(QTableView):
     def keyPressEvent(self, event) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.current_id() is not None:
             self.paper_activated.emit(self.current_id())
+            return
+        plain = event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
+        if event.key() in (Qt.Key.Key_Home, Qt.Key.Key_End) and plain and self.paper_model.rowCount():
+            # Rows are what this table selects: Home and End go to the first and last paper, not to the first
+            # and last column of the current row.
+            self.select_row(0 if event.key() == Qt.Key.Key_Home else self.count() - 1)
             return
         super().keyPressEvent(event)
 
@@ -785,7 +878,7 @@ class PaperTable(QTableView):
         for number, column in enumerate(COLUMNS):
             action = QAction(column.label, menu)
             action.setCheckable(True)
-            action.setChecked(not header.isSectionHidden(number))
+            action.setChecked(number in self._squeezed or not header.isSectionHidden(number))
             action.setEnabled(column.hideable)
             action.toggled.connect(lambda shown, n=number: self.set_column_visible(n, shown))
             menu.addAction(action)
@@ -794,6 +887,7 @@ class PaperTable(QTableView):
     def set_column_visible(self, number: int, shown: bool) -> None:
         if not COLUMNS[number].hideable and not shown:
             return
+        self._squeezed.discard(number)
         self.horizontalHeader().setSectionHidden(number, not shown)
         self.fit_title()
         self._state_changed()
@@ -805,8 +899,23 @@ class PaperTable(QTableView):
         """Remember the columns (widths, order, hidden ones) and the sort for the next start."""
         self._save_timer.stop()
         settings = app_settings()
-        settings.setValue(f"{self.settings_key}/header", self.horizontalHeader().saveState())
+        header = self.horizontalHeader()
+        # Columns left out for want of room are saved as chosen: a wider window shows them again.
+        self._fitting = True
+        try:
+            for n in self._squeezed:
+                header.setSectionHidden(n, False)
+            state = header.saveState()
+            for n in self._squeezed:
+                header.setSectionHidden(n, True)
+        finally:
+            self._fitting = False
+        settings.setValue(f"{self.settings_key}/header", state)
         settings.setValue(f"{self.settings_key}/version", len(COLUMNS))
+        # The widths the user chose: the header's own sizes are those of this window, possibly narrowed.
+        settings.setValue(
+            f"{self.settings_key}/preferred", json.dumps({COLUMNS[n].key: w for n, w in self._preferred.items()})
+        )
         settings.sync()
 
     def restore_state(self) -> bool:
@@ -820,6 +929,14 @@ class PaperTable(QTableView):
         if not header.restoreState(state):
             return False
         header.setStretchLastSection(False)  # a header saved before the title took the spare width had it on
+        try:
+            saved = json.loads(str(settings.value(f"{self.settings_key}/preferred", "{}")))
+        except ValueError:
+            saved = {}
+        if isinstance(saved, dict):
+            for key, width in saved.items():
+                if key in COLUMN_INDEX and isinstance(width, int) and width > 0:
+                    self._preferred[COLUMN_INDEX[key]] = width
         column, order = header.sortIndicatorSection(), header.sortIndicatorOrder()
         if self.paper_model.loaded:
             self.paper_model.sort(column, order)

@@ -11,7 +11,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-VIEWS = ("papers", "authors", "tags", "duplicates", "author:ID", "paper:ID")
+VIEWS = ("papers", "authors", "tags", "duplicates", "author:ID", "paper:ID", "import:FILE")
 DEFAULT_SIZE = (1440, 900)
 
 
@@ -21,8 +21,9 @@ class ScreenshotError(ValueError):
 
 @dataclass(frozen=True)
 class ViewSpec:
-    kind: str  # papers | authors | tags | duplicates | author | paper
+    kind: str  # papers | authors | tags | duplicates | author | paper | import
     ident: int | None = None
+    path: str | None = None  # the file an `import:FILE` view imports
 
 
 def parse_view(text: str) -> ViewSpec:
@@ -32,6 +33,10 @@ def parse_view(text: str) -> ViewSpec:
         return ViewSpec(kind)
     if kind in ("author", "paper") and ident.strip().isdigit():
         return ViewSpec(kind, int(ident))
+    if kind == "import" and ident.strip():
+        if not Path(ident.strip()).is_file():
+            raise ScreenshotError(f"import:{ident.strip()}: there is no such file to import")
+        return ViewSpec(kind, path=ident.strip())
     raise ScreenshotError(f"unknown view {text!r}; use one of: {', '.join(VIEWS)}")
 
 
@@ -53,6 +58,48 @@ def _settle(app, rounds: int = 6) -> None:
         app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
         QThread.msleep(30)
     app.processEvents()
+
+
+def _import_in_progress(app, window, path: str):
+    """The window with its import progress dialog, part-way through importing `path`; the import is then
+    cancelled, so its transaction is rolled back and the library is left as it was."""
+    import threading
+
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtGui import QPainter
+
+    controller = window.import_controller()
+    halfway, grabbed = threading.Event(), threading.Event()
+
+    def hold(_index: int, _count: int, _name: str, done: int, total: int) -> None:
+        # On the worker thread, inside the file's transaction: wait there while the picture is taken.
+        if total and done * 3 >= total and not halfway.is_set():
+            halfway.set()
+            grabbed.wait(30)
+
+    controller.started.connect(lambda: controller.worker.progress.connect(hold, Qt.ConnectionType.DirectConnection))
+    if not controller.start([path], ask_owner=False):
+        raise ScreenshotError("an import is already running")
+    try:
+        while not halfway.wait(0.05):
+            app.processEvents()
+            if controller.worker is None:
+                raise ScreenshotError(f"{path} was imported before a picture could be taken; use a larger file")
+        _settle(app)
+        dialog = controller.progress_dialog
+        dialog.show()
+        _settle(app, rounds=3)
+        picture = window.grab()
+        painter = QPainter(picture)
+        inside = (window.size() - dialog.size()) / 2
+        painter.drawPixmap(QPoint(inside.width(), inside.height()), dialog.grab())
+        painter.end()
+    finally:
+        controller.cancel()
+        grabbed.set()
+        controller.wait()
+        _settle(app, rounds=2)
+    return picture
 
 
 def render_screenshot(library, out: str | Path, *, view: str = "papers", size: tuple[int, int] = DEFAULT_SIZE) -> Path:
@@ -79,6 +126,9 @@ def render_screenshot(library, out: str | Path, *, view: str = "papers", size: t
         window = MainWindow(hub)
         try:
             window.resize(*size)
+            # The command opens the library read-only so that rendering cannot change it; the banner saying so
+            # would be in every picture, though the user's window shows none.
+            window.read_only_banner.hide()
             window.show()
             _settle(app)
             if spec.kind == "papers":
@@ -102,10 +152,14 @@ def render_screenshot(library, out: str | Path, *, view: str = "papers", size: t
                 window.show_author(spec.ident)
             elif spec.kind == "duplicates":
                 window.navigate(NavTarget("duplicates"))
-            _settle(app)
             out = Path(out)
             out.parent.mkdir(parents=True, exist_ok=True)
-            if not window.grab().save(str(out), "PNG"):
+            if spec.kind == "import":
+                picture = _import_in_progress(app, window, spec.path or "")
+            else:
+                _settle(app)
+                picture = window.grab()
+            if not picture.save(str(out), "PNG"):
                 raise ScreenshotError(f"could not write {out}")
         finally:
             window.close()

@@ -6,7 +6,7 @@ and never reaches the table. The bar only checks and announces queries: the tabl
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
@@ -14,6 +14,9 @@ from papershelf.gui.colours import muted_colour, warning_colour
 from papershelf.model.search import QueryError, advice, compile_query
 
 TYPING_DELAY_MS = 180
+# A query that cannot run is only called out once typing has paused this long: `title:"layer` and `year:20` are
+# on their way to valid queries, and a warning flashing (and the list greying) at every keystroke was noise.
+ERROR_DELAY_MS = 1200
 SEARCH_HELP = (
     "Search titles, abstracts, authors, tags, notes and venues as you type.\n"
     "Filters: author:lin  title:transformer  tag:to-read  venue:acl  year:2019..2021  year:2020  "
@@ -37,6 +40,7 @@ class SearchBar(QWidget):
 
     search_changed = Signal(str)  # a query that can run ("" for no search)
     refused = Signal(str)  # what is typed cannot run; the hint says why (the list still shows the last search)
+    leave_down = Signal()  # Down in the line: the user wants to move into the results
 
     def __init__(self, parent: QWidget | None = None, *, delay_ms: int = TYPING_DELAY_MS) -> None:
         super().__init__(parent)
@@ -56,13 +60,25 @@ class SearchBar(QWidget):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(delay_ms)
-        self._timer.timeout.connect(self.apply)
-        self.line.textChanged.connect(lambda _text: self._timer.start())
-        self.line.returnPressed.connect(self.apply)
+        self._timer.timeout.connect(lambda: self.apply(typing=True))
+        self._error_timer = QTimer(self)
+        self._error_timer.setSingleShot(True)
+        self._error_timer.setInterval(ERROR_DELAY_MS)
+        self._error_timer.timeout.connect(lambda: self.apply())
+        self.line.textChanged.connect(self._typed)
+        self.line.returnPressed.connect(lambda: self.apply())
         escape = QShortcut(QKeySequence("Esc"), self.line)
         escape.setContext(Qt.ShortcutContext.WidgetShortcut)
         escape.activated.connect(self.clear)
         self._last_emitted: str | None = None
+        self.line.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.line and event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Down:
+            self.apply()  # the results of what is typed now, not of the query before the pause
+            self.leave_down.emit()
+            return True
+        return super().eventFilter(watched, event)
 
     def text(self) -> str:
         return self.line.text()
@@ -81,14 +97,28 @@ class SearchBar(QWidget):
         self.line.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.line.selectAll()
 
-    def apply(self) -> None:
-        """Check what is typed now: announce it if it can run, else show why not."""
+    def _typed(self, _text: str) -> None:
+        self._timer.start()
+        self._error_timer.stop()
+
+    def apply(self, *, typing: bool = False) -> None:
+        """Check what is typed now: announce it if it can run, else show why not. A phrase whose closing quote
+        is still to come runs as if closed; while `typing` (the short pause between keystrokes) any other
+        problem waits for a longer pause (ERROR_DELAY_MS) before it is shown."""
         self._timer.stop()
+        self._error_timer.stop()
         text = self.line.text().strip()
         problem = check_query(text)
         if problem:
-            self.refuse(problem)
-            return
+            closed = text + ('"' if text.count('"') % 2 else "'")
+            if check_query(closed) is None:
+                text, problem = closed, None  # a phrase being typed searches as far as it goes
+            elif typing:
+                self._error_timer.start()
+                return
+            else:
+                self.refuse(problem)
+                return
         note = advice(text) if text else None
         if note:
             self.show_hint(note, warning=False)

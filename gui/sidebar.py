@@ -299,7 +299,7 @@ class Sidebar(QTreeView):
                         f"first asked {display.short_date(source.imported_at)}\n{source.path}"
                     )
                 else:
-                    label = f"{source.owner_name} · {kind}" if source.owner_name else f"{kind} · {source.file}"
+                    label = display.source_label(source.format, source.file, source.owner_name)
                     tooltip = (
                         f"{source.file}\n{kind}"
                         + (f", the page of {source.owner_name}" if source.owner_name else "")
@@ -338,6 +338,11 @@ class Sidebar(QTreeView):
 
     def item_for(self, target: NavTarget) -> QStandardItem | None:
         return self._items.get(target.key())
+
+    def label_for(self, target: NavTarget) -> str:
+        """The place's name as the sidebar shows it ("Trash", "Junyang Lin · homepage"), or "" if not listed."""
+        item = self.item_for(target)
+        return item.text() if item is not None else ""
 
     def item_rect(self, target: NavTarget):
         """Where a place is drawn, in viewport coordinates (for clicks and drops)."""

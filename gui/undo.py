@@ -82,6 +82,21 @@ def push_command(hub: LibraryHub, command: LibraryCommand) -> bool:
     return True
 
 
+def command_paper_ids(command: QUndoCommand | None) -> list[int]:
+    """The papers a command changed, so a window can select them again after undoing or redoing it (what came
+    back from the trash, what was edited or tagged); [] for commands about tags, people or notes of authors."""
+    if command is None:
+        return []
+    ids = getattr(command, "ids", None)
+    if ids is not None:
+        return list(ids)
+    if isinstance(command, MergePapersCommand):
+        return [command.keep_id, *command.other_ids]
+    if isinstance(command, EditPaperCommand | NoteCommand):
+        return [command.paper_id]
+    return []
+
+
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
@@ -162,24 +177,28 @@ class TagCommand(LibraryCommand):
 
 def add_tag_command(library: Library, paper_ids: Sequence[int], tag: str) -> TagCommand:
     ids = list(paper_ids)
-    return TagCommand(
+    command = TagCommand(
         library,
         f"Tag {_plural(len(ids), 'paper')} “{tag}”",
         lambda: library.add_tag(ids, tag),
         [tag],
         obsolete_if_unchanged=True,
     )
+    command.ids = ids  # type: ignore[attr-defined]  # for `command_paper_ids`
+    return command
 
 
 def remove_tag_command(library: Library, paper_ids: Sequence[int], tag: str) -> TagCommand:
     ids = list(paper_ids)
-    return TagCommand(
+    command = TagCommand(
         library,
         f"Remove “{tag}” from {_plural(len(ids), 'paper')}",
         lambda: library.remove_tag(ids, tag),
         [tag],
         obsolete_if_unchanged=True,
     )
+    command.ids = ids  # type: ignore[attr-defined]  # for `command_paper_ids`
+    return command
 
 
 def rename_tag_command(library: Library, old: str, new: str) -> TagCommand:

@@ -138,8 +138,9 @@ class Library:
 
     # ------------------------------------------------------------------ opening
     @classmethod
-    def open(cls, path: str | Path, *, read_only: bool = False, create: bool = True) -> Library:
-        """Open (and if needed create and migrate) the library at `path`."""
+    def open(cls, path: str | Path, *, read_only: bool = False, create: bool = True, backup: bool = True) -> Library:
+        """Open (and if needed create and migrate) the library at `path`. With `backup` False the daily automatic
+        backup is left to the caller (the window makes it in the background once it is on screen)."""
         path = Path(path).expanduser()
         if path.exists() and path.is_dir():
             raise LibraryError(f"{path} is a folder, not a library file")
@@ -195,7 +196,8 @@ class Library:
             ran = library._migrate(version)
             # A file another process is creating at the same moment is made by whichever runs the first step.
             library.created = created or (version == 0 and ran > 0)
-            library._backup_if_due()
+            if backup:
+                library._backup_if_due()
         elif version < schema.SCHEMA_VERSION:
             connection.close()
             raise LibraryError(f"{path} needs an upgrade, which a read-only library cannot have")

@@ -27,10 +27,31 @@ def _fts_phrase(text: str, prefix: bool = True) -> str | None:
     words = _tokens(text)
     if not words:
         return None
-    quoted = ['"' + w.replace('"', '""') + '"' for w in words]
-    if prefix:
-        quoted[-1] += " *"
-    return " ".join(quoted)
+    last = len(words) - 1
+    return " AND ".join(_fts_word(word, prefix and number == last) for number, word in enumerate(words))
+
+
+def _quoted(word: str) -> str:
+    return '"' + word.replace('"', '""') + '"'
+
+
+# Words split at a hyphen where others write them whole: the index holds "Multi-modal" as the two words "multi"
+# and "modal", so "multimodal" also matches any two adjacent words that spell it. Only alphabetic words of a
+# plausible length are split, each part at least three letters (short parts would match almost anything).
+_SPLIT_MIN_PART = 3
+_SPLIT_LENGTHS = range(2 * _SPLIT_MIN_PART, 25)
+
+
+def _fts_word(word: str, prefix: bool) -> str:
+    star = " *" if prefix else ""
+    whole = _quoted(word) + star
+    if not (word.isalpha() and len(word) in _SPLIT_LENGTHS):
+        return whole
+    splits = [
+        f"{_quoted(word[:cut])} + {_quoted(word[cut:])}{star}"
+        for cut in range(_SPLIT_MIN_PART, len(word) - _SPLIT_MIN_PART + 1)
+    ]
+    return "(" + " OR ".join([whole, *splits]) + ")"
 
 
 def author_match_expression(text: str) -> str | None:

@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Regenerate the README's screenshots in docs/screenshots/ from a throwaway library of the bundled samples.
 
-    python scripts/screenshots.py [--out docs/screenshots] [--size 1440x900]
+    python scripts/screenshots.py [--out docs/screenshots] [--size 1366x768]
 
-It imports the sample pages into a temporary library, tags a few papers and writes a note (as a user would),
-then renders each view with `papershelf screenshot`, offscreen. The user's own library and settings are never
-touched.
+It imports the sample pages into a temporary library, tags a few papers, writes a note and imports a small
+.bib of the user's own with near-copies of two sample papers (as a user would; the review queue then holds
+their suggestions), then renders each view with `papershelf screenshot`, offscreen, including an import of a
+generated 3,000-entry .bib caught in progress (cancelled afterwards, so it changes nothing). The user's own
+library and settings are never touched.
 """
 
 from __future__ import annotations
@@ -33,6 +35,37 @@ Tunes **β per batch** instead of fixing it: compare with SimPO and plain DPO.
 """
 
 
+# A reading list of the user's own: the same papers as some sample pages list, written differently (a word
+# added, initials, another year), so that the import queues them for review instead of merging them silently.
+MY_READING = """
+@article{lin2021m6t,
+  title={M6-T: Exploring Sparse Expert Models and Beyond Anonymous},
+  author={Yang, An and Lin, Junyang and Men, Rui},
+  journal={arXiv preprint},
+  year={2020}
+}
+@article{wu2024betadpo,
+  title={beta-DPO: Direct Preference Optimization with Dynamic beta},
+  author={Wu, Junkang and Xie, Y. and Yang, Z.},
+  year={2024}
+}
+"""
+
+
+def large_bib(path: Path, entries: int = 3000) -> Path:
+    """A generated .bib big enough for its import to be caught in progress."""
+    path.write_text(
+        "\n".join(
+            f"@article{{shared{n}, title={{Shared reading list entry {n} on topic {n % 37}}}, "
+            f"author={{Author{n % 211}, A. and Colleague{n % 97}, B.}}, year={{{2000 + n % 26}}}, "
+            f"journal={{Journal of Topic {n % 13}}}}}"
+            for n in range(entries)
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
 def first_match(library: Library, query: str) -> int:
     ids = library.search(query)
     if not ids:
@@ -40,12 +73,17 @@ def first_match(library: Library, query: str) -> int:
     return ids[0]
 
 
-def prepare(library: Library) -> dict[str, int]:
-    """Import the samples and give them the tags and note a user would have added."""
+def prepare(library: Library, scratch: Path) -> dict[str, int]:
+    """Import the samples and give them the tags, note and own .bib a user would have added."""
     for page in sample_pages():
         report = import_file(library, page, as_of=SAMPLES_CAPTURED)
         if not report.ok:
             raise SystemExit(f"{page.name}: {report.error}")
+    mine = scratch / "my-reading.bib"
+    mine.write_text(MY_READING, encoding="utf-8")
+    report = import_file(library, mine, as_of=SAMPLES_CAPTURED)
+    if not report.ok or not report.suggested:
+        raise SystemExit(f"{mine.name} no longer queues suggestions for review; update {Path(__file__).name}")
     dpo = library.search("title:DPO")
     library.add_tag(dpo + library.search("title:preference"), "preference-learning")
     library.add_tag(library.search("title:multimodal")[:6], "multimodal")
@@ -80,18 +118,20 @@ def shoot(library_path: Path, out: Path, view: str, size: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
-    parser.add_argument("--size", default="1440x900")
+    parser.add_argument("--size", default="1366x768")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="papershelf-screens-") as scratch:
         library_path = Path(scratch) / "samples.sqlite"
         with Library.open(library_path) as library:
-            ids = prepare(library)
+            ids = prepare(library, Path(scratch))
         views = {
             "main-window.png": f"paper:{ids['showcase']}",
             "paper-detail.png": f"paper:{ids['paper']}",
             "tags.png": "tags",
             "author-page.png": f"author:{ids['author']}",
+            "duplicates-review.png": "duplicates",
+            "import-progress.png": f"import:{large_bib(Path(scratch) / 'shared-reading-list.bib')}",
         }
         for name, view in views.items():
             shoot(library_path, args.out / name, view, args.size)

@@ -155,3 +155,28 @@ def test_the_hub_stops_watching_a_library_that_was_closed(qapp, tmp_path):
     library.close()
     assert hub.check_external_changes() is False  # no "closed database" error from a late timer tick
     hub.close()
+
+
+def test_the_daily_backup_waits_for_the_window_and_runs_beside_it(qapp, tmp_path):
+    from papershelf.model import backup
+
+    path = tmp_path / "library.sqlite"
+    with Library.open(path) as first:
+        store(first, make_records(3))
+    for made in backup.list_backups(path):
+        made.unlink()  # as on the first start of a new day: a backup is due
+    library = gui_app.open_or_recover(path)
+    assert library is not None
+    hub = LibraryHub(library, watch_interval_ms=0)
+    try:
+        assert backup.list_backups(path) == []  # opening for the window did not wait for it
+        messages = []
+        hub.status_message.connect(messages.append)
+        thread = gui_app.start_background_backup(hub)
+        assert thread is not None
+        thread.join(30)
+        assert len(backup.list_backups(path)) == 1
+        assert messages == []
+    finally:
+        hub.close()
+        library.close()

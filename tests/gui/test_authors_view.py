@@ -328,3 +328,29 @@ def test_a_refused_author_note_keeps_its_author_on_screen_until_it_is_saved(qtbo
     view.show_author(gao.id)
     assert view.page.author.id == gao.id
     assert seed_library.get_author(dong.id).note == "ask about MiniLM"
+
+
+def test_the_list_opens_with_the_people_who_have_most_papers(view, seed_library):
+    counts = sorted((author.paper_count for author in seed_library.list_authors()), reverse=True)
+    shown = [int(view.model.index(row, 2).data()) for row in range(3)]
+    assert shown == counts[:3]  # the page owners (33, 29, 20 papers) on top, not buried in A to Z
+
+
+def test_an_author_without_co_authors_gives_the_column_to_the_papers(qtbot, view, seed_library):
+    from papershelf.importers.records import PaperRecord
+    from papershelf.model.store import import_records
+
+    record = PaperRecord(line=1, title="Working Alone", authors=("Solo Hermit",), year=2020)
+    import_records(
+        seed_library, file="solo.bib", path="/p/solo.bib", sha256="solo", fmt="bibtex", owner=None, records=[record]
+    )
+    view.show_author(author_named(seed_library, "Solo Hermit").id)
+    assert not view.page.coauthor_box.isVisible()
+    view.show_author(author_named(seed_library, "Junyang Lin").id)
+    assert view.page.coauthor_box.isVisible()
+
+
+def test_the_profile_names_its_page_as_the_sidebar_does(view, seed_library):
+    view.show_author(author_named(seed_library, "Junyang Lin").id)
+    text = view.page.profile_label.text()
+    assert "According to Junyang Lin · homepage (" in text

@@ -88,7 +88,17 @@ def test_provenance_says_which_pages_listed_the_paper_and_what_each_said(pane, p
     assert "wu.bib" in text and "listing.txt" in text
     assert "line 3" in text and "line 40" in text
     assert "Junkang Wu, Yuexiang Xie, Zhengyi Yang" in text  # as the .bib wrote it
-    assert "(arXiv listing, line 40" in text  # the format as a reader names it
+    # Issue 15: each page named as the sidebar names it (format as a reader says it), its file beside.
+    assert "arXiv listing · listing.txt</b>" in text and "(listing.txt, line 40" in text
+
+
+def test_provenance_names_a_page_by_its_owner_as_the_sidebar_does(library, hub, pane):
+    record = PaperRecord(line=36, title="CogView: Mastering Text-to-Image Generation", authors=("Ming Ding",))
+    [paper] = store(library, [record], file="000_f5f6b2d255113960.txt", fmt="homepage", owner="Junyang Lin")
+    pane.show_papers([paper])
+    text = pane.provenance.text()
+    assert "<b>Junyang Lin · homepage</b>" in text
+    assert "(000_f5f6b2d255113960.txt, line 36" in text
 
 
 def test_tags_are_added_with_completion_and_removed_with_their_chip(qtbot, qtmodeltester, pane, library, paper_id):
@@ -235,3 +245,17 @@ def test_a_refused_tag_is_not_announced_and_stays_typed(qtbot, pane, library, pa
     refusing.accept()
     qtbot.keyClick(pane.tags.line, Qt.Key.Key_Return)
     assert library.get_paper(paper_id).tags == ["to-read"]
+
+
+def test_each_field_says_which_page_gave_it_beside_the_fields(library, hub, pane):
+    homepage = PaperRecord(line=36, title="CogView: Mastering Text-to-Image Generation", authors=("Ming Ding",))
+    [paper] = store(library, [homepage], file="000_f5f6b2d255113960.txt", fmt="homepage", owner="Junyang Lin")
+    profile = PaperRecord(
+        line=7, title="CogView: Mastering Text-to-Image Generation", authors=("Ming Ding",), year=2021, venue="NeurIPS"
+    )
+    store(library, [profile], file="scholar.txt", fmt="scholarly-profile", owner="Li Dong")
+    pane.show_papers([paper])
+    text = pane.field_sources.text()
+    assert "title, authors from Junyang Lin · homepage" in text
+    assert "year, venue from Li Dong · scholarly profile" in text
+    assert pane.field_sources.isVisible()

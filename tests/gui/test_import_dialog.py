@@ -239,3 +239,47 @@ def test_the_sample_library_imports_every_bundled_page_without_questions(qtbot, 
     assert len(reports) == len(sample_pages()) > 0
     assert all(report.ok for report in reports), [r.error for r in reports]
     assert len(library.list_sources()) == len(reports)
+
+
+def test_the_progress_names_each_phase_with_its_counts(qtbot, hub, window, tmp_path):
+    big = _big_bib(tmp_path / "phases.bib", 250)
+    controller = ImportController(hub, window, show_report=False)
+    labels: list[str] = []
+
+    def recording(slot):
+        def record(*args):
+            slot(*args)
+            labels.append(controller.progress_dialog.labelText())  # what the user reads at this step
+
+        return record
+
+    controller._phase = recording(controller._phase)
+    controller._progress = recording(controller._progress)
+    with qtbot.waitSignal(controller.finished, timeout=60000):
+        controller.start([str(big)])
+    text = "\n".join(labels)
+    assert "phases.bib\nreading the file…" in text
+    assert "parsing the entries…" in text
+    assert "matching 250 entries with the library…" in text
+    assert "matching entries with the library: 101 of 250…" in text
+    assert "writing 250 papers to the library…" in text
+
+
+def test_the_report_of_an_import_that_queued_duplicates_opens_the_review_queue(qtbot, hub, window, tmp_path):
+    near = tmp_path / "near.bib"
+    near.write_text(
+        "@article{a, title={Learning to Rank Things Quickly}, author={Wang, Xue and Lee, Ann}, year={2019}}\n"
+        "@article{b, title={Learning to Rank Things Quick}, author={Wang, X. and Lee, A.}, year={2020}}\n",
+        encoding="utf-8",
+    )
+    controller = ImportController(hub, window)
+    with qtbot.waitSignal(controller.finished, timeout=60000) as blocker:
+        controller.start([str(near)])
+    reports, _ = blocker.args
+    dialog = controller.report_dialog
+    if not reports[0].suggested:
+        assert dialog.review_button is None
+        pytest.skip("these two entries were merged or kept apart without a suggestion")
+    assert dialog.review_button is not None and dialog.review_button.text() == "Review now"
+    with qtbot.waitSignal(hub.review_requested, timeout=1000):
+        dialog.review_button.click()

@@ -112,3 +112,152 @@ def test_an_authors_papers_show_their_tags_at_1440x900(qtbot, hub, seed_library)
         assert fits(papers)
     finally:
         dispose(window)
+
+
+# ---------------------------------------------------------------------------------------------- screen sizes
+SCREENS = [(1024, 640), (1366, 768), (1920, 1080)]
+
+
+def outside(window) -> list[str]:
+    """Visible widgets reaching past the window's edges (content scrolled inside a scroll area excepted)."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtWidgets import QAbstractScrollArea, QWidget
+
+    bounds = window.rect()
+    found = []
+    for widget in window.findChildren(QWidget):
+        if not widget.isVisible() or widget.isWindow() or widget.width() <= 0:
+            continue
+        parent, scrolled = widget.parentWidget(), False
+        while parent is not None and parent is not window:
+            area = parent.parentWidget()
+            if isinstance(area, QAbstractScrollArea) and parent is area.viewport():
+                scrolled = True
+                break
+            parent = parent.parentWidget()
+        if scrolled:
+            continue
+        rect = QRect(widget.mapTo(window, widget.rect().topLeft()), widget.size())
+        if not bounds.contains(rect):
+            found.append(f"{type(widget).__name__} {widget.objectName()} at {rect.getRect()}")
+    return found
+
+
+def duplicate_pair(library) -> None:
+    from papershelf.importers.records import PaperRecord
+    from papershelf.model.store import import_records
+
+    title = "Paper Globally Aligned Representations for Very Long Titled Multi-Modal Retrieval Benchmarks Revisited"
+    for name, year, venue in (("mine.bib", 2019, "ICML"), ("theirs.bib", 2021, "arXiv")):
+        record = PaperRecord(line=1, title=title, authors=("Xue Wang", "Ann Lee"), year=year, venue=venue)
+        import_records(library, file=name, path=f"/p/{name}", sha256=name, fmt="bibtex", owner=None, records=[record])
+
+
+@pytest.mark.parametrize("size", SCREENS)
+def test_every_view_fits_the_screen_and_the_title_keeps_its_share(qtbot, hub, seed_library, size):
+    duplicate_pair(seed_library)
+    window = open_window(qtbot, hub, *size)
+    try:
+        assert window.minimumSizeHint().width() <= SCREENS[0][0]
+        assert window.minimumSizeHint().height() <= SCREENS[0][1]
+        table = window.table
+        window.table.select_row(0)
+        qtbot.wait(20)
+        assert table.horizontalHeader().sectionSize(COLUMN_INDEX["title"]) >= 0.4 * table.viewport().width()
+        assert fits(table)
+        assert outside(window) == []
+        author = max(seed_library.list_authors(), key=lambda a: a.paper_count)
+        window.show_author(author.id)
+        qtbot.wait(30)
+        assert window.width() == size[0] and outside(window) == []
+        page = window._authors_view.page
+        names = page.coauthor_view
+        widest = max(
+            names.fontMetrics().horizontalAdvance(page.coauthor_model.index(row, 0).data())
+            for row in range(min(12, page.coauthor_model.rowCount()))
+        )
+        assert names.columnWidth(0) >= widest + 8, "co-author names are cut"
+        papers = page.papers
+        shown = visible_columns(papers)
+        assert COLUMN_INDEX["title"] in shown and COLUMN_INDEX["year"] in shown
+        assert fits(papers)
+        window.navigate(NavTarget("duplicates"))
+        qtbot.wait(30)
+        view = window._duplicates_view
+        assert view.count() == 1
+        assert window.width() == size[0], "a page raised the window's minimum width"
+        assert outside(window) == []
+        assert view.queue.width() >= 280
+    finally:
+        dispose(window)
+
+
+@pytest.mark.parametrize("size", SCREENS)
+def test_every_dialog_fits_the_screen_with_its_buttons_on_it(qtbot, hub, seed_library, size, monkeypatch):
+    from PySide6.QtCore import QRect
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from papershelf.gui import screen_fit
+    from papershelf.gui.edit_dialog import EditPaperDialog
+    from papershelf.gui.export_dialog import ExportDialog
+    from papershelf.gui.lookup_dialog import AddByIdentifierDialog, CompleteRecordsDialog
+    from papershelf.gui.preferences_dialog import PreferencesDialog
+
+    screen = QRect(0, 0, *size)
+    monkeypatch.setattr(screen_fit, "available_area", lambda _widget: screen)
+    window = open_window(qtbot, hub, *size)
+    try:
+        paper = window.table.paper_model.paper_id(0)
+        dialogs = [
+            EditPaperDialog(hub, paper, window),
+            ExportDialog(hub, window),
+            AddByIdentifierDialog(hub, window),
+            CompleteRecordsDialog(hub, window),
+            PreferencesDialog(hub, window),
+        ]
+        for dialog in dialogs:
+            window._keep(dialog)
+            dialog.show()
+            qtbot.waitExposed(dialog)
+            name = type(dialog).__name__
+            room = screen.size() - screen_fit.FRAME_MARGIN
+            assert dialog.width() <= room.width() and dialog.height() <= room.height(), name
+            for box in dialog.findChildren(QDialogButtonBox):
+                if box.isVisible():
+                    corner = box.mapTo(dialog, box.rect().bottomRight())
+                    assert dialog.rect().contains(corner), name
+            assert outside(dialog) == [], name
+            dialog.close()
+    finally:
+        dispose(window)
+
+
+def test_tags_that_do_not_fit_are_counted_as_plus_n(qapp):
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    from papershelf.gui.paper_table import fit_chips
+
+    metrics = QFontMetrics(QFont())
+    widths = [60, 60, 60, 60]
+    assert fit_chips(widths, 400, metrics) == (4, 0)
+    shown, hidden = fit_chips(widths, 130, metrics)
+    assert (shown, hidden) == (1, 3)  # "+3" needs room beside the second chip, so one chip and "+3"
+    assert fit_chips(widths, 10, metrics) == (1, 3)  # the first tag is always shown, shortened
+
+
+def test_the_detail_pane_collapses_and_ctrl_d_brings_it_back(qtbot, hub):
+    window = open_window(qtbot, hub, 1024, 640)
+    try:
+        splitter = window.papers_splitter
+        total = sum(splitter.sizes())
+        splitter.setSizes([total, 0])  # dragged past its minimum: folded away
+        splitter.splitterMoved.emit(total, 1)
+        assert splitter.sizes()[1] == 0 and not window.toggle_detail_action.isChecked()
+        title_before = window.table.horizontalHeader().sectionSize(COLUMN_INDEX["title"])
+        window.toggle_detail_action.trigger()
+        assert splitter.sizes()[1] >= window.detail.minimumWidth()
+        assert window.toggle_detail_action.isChecked()
+        qtbot.wait(20)
+        assert window.table.horizontalHeader().sectionSize(COLUMN_INDEX["title"]) < title_before
+    finally:
+        dispose(window)

@@ -204,7 +204,7 @@ def test_a_malformed_search_shows_a_hint_and_keeps_the_results(qtbot, window):
 @pytest.mark.parametrize(
     ("typed", "hint"),
     [
-        ('title:"unclosed', "the quote after title: is not closed"),
+        ("year:20", "write years as year:2020"),
         ("year:2021..2019", "the years are the wrong way round: year:2019..2021"),
     ],
 )
@@ -464,9 +464,12 @@ def test_a_read_only_library_refuses_changes_with_a_message_not_an_error(qtbot, 
     messages = []
     hub.status_message.connect(messages.append)
     window.table.select_row(0)
-    answer_tag(monkeypatch, "x")
-    window.add_tag_action.trigger()
-    window.delete_action.trigger()
+    # Issue 15: a read-only library says so in a banner for as long as it is open, and offers no edits.
+    assert window.read_only_banner.isVisible() and "Read-only" in window.read_only_banner.text()
+    assert not window.add_tag_action.isEnabled() and not window.delete_action.isEnabled()
+    assert not window.edit_action.isEnabled() and not window.import_action.isEnabled()
+    assert window.copy_keys_action.isEnabled() and window.export_action.isEnabled()
+    window.add_tag(window.table.selected_ids(), "x")  # a change reaching the library anyway is refused
     assert any("read-only" in m for m in messages)
     assert library.list_tags() == [] and library.count_papers("trash") == 0
     assert window.undo_stack.count() == 0
@@ -526,7 +529,7 @@ def test_a_library_longer_than_the_first_screen_opens_at_once_and_then_shows_eve
 
     total = 2 * FIRST_SCREEN_ROWS + 7
     store(library, make_records(total))
-    newest_first = library.paper_ids(order_by="added", descending=True)
+    newest_first = library.paper_ids(order_by="year", descending=True)
     hub = LibraryHub(library, watch_interval_ms=0)
     window = MainWindow(hub)
     try:
@@ -655,3 +658,34 @@ def test_closing_with_a_refused_author_note_asks_too(qtbot, monkeypatch, window,
     window.close()  # saved now: no question
     assert len(asked) == 1 and not window.isVisible()
     assert seed_library.get_author(author.id).note == "about them"
+
+
+def test_empty_lists_say_why_and_offer_the_button_that_helps(qtbot, window, seed_library):
+    window.search.set_text("zzzqqqnothing")
+    assert window.table_stack.currentWidget() is window.empty_hint
+    assert "No papers match “zzzqqqnothing”" in window.empty_text.text()
+    assert window.empty_clear_button.isVisible() and not window.empty_import_button.isVisible()
+    window.empty_clear_button.click()
+    assert window.search.text() == ""
+    assert window.table_stack.currentWidget() is window.table
+    window.navigate(NavTarget("view", "trash"))
+    assert "The trash is empty" in window.empty_text.text()
+    assert window.table_stack.currentWidget() is window.empty_hint
+    assert not window.empty_clear_button.isVisible()
+
+
+def test_an_empty_library_offers_import_and_the_samples(qtbot, library):
+    hub = LibraryHub(library, watch_interval_ms=0)
+    window = MainWindow(hub)
+    try:
+        window.show()
+        qtbot.waitExposed(window)
+        assert window.table_stack.currentWidget() is window.empty_hint
+        assert "Your library is empty" in window.empty_text.text()
+        assert window.empty_import_button.isVisible() and window.empty_samples_button.isVisible()
+        with qtbot.waitSignal(window.import_controller().finished, timeout=60000):
+            window.empty_samples_button.click()
+        qtbot.waitUntil(lambda: window.table_stack.currentWidget() is window.table)
+    finally:
+        dispose(window)
+        hub.close()

@@ -78,7 +78,7 @@ def test_the_model_stays_sound_reading_its_first_rows_then_the_rest(qtmodelteste
     assert model.rowCount() == 25 and not model.complete
     qtmodeltester.check(model)
     assert model.load_rest() is False  # appended, not replaced
-    assert model.complete and model.ids() == library.paper_ids(order_by="added", descending=True)
+    assert model.complete and model.ids() == library.paper_ids(order_by="year", descending=True)
     qtmodeltester.check(model)
 
 
@@ -96,7 +96,7 @@ def test_the_first_rows_then_the_rest_keep_the_order_and_the_selection(qtbot, hu
     widget.show()
     qtbot.waitUntil(lambda: counts == [60])  # read just after the first paint
     assert widget.complete and model.rowCount() == 60
-    assert model.ids() == widget.hub.library.paper_ids(order_by="added", descending=True)
+    assert model.ids() == widget.hub.library.paper_ids(order_by="year", descending=True)
     assert widget.selected_ids() == chosen
 
 
