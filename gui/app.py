@@ -19,6 +19,7 @@ from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from papershelf.gui.hub import LibraryHub
+from papershelf.gui.main_thread_gc import collect_on_main_thread
 from papershelf.gui.settings import APPLICATION, ORGANISATION
 from papershelf.model.backup import restore
 from papershelf.model.integrity import DamagedLibraryError
@@ -37,6 +38,7 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName(APPLICATION)
     follow_system_palette(app)
+    collect_on_main_thread()
     return app
 
 
@@ -195,6 +197,7 @@ def start_background_backup(hub: LibraryHub) -> threading.Thread | None:
         finally:
             own.close()
 
+    collect_on_main_thread()
     thread = threading.Thread(target=run, name="papershelf-backup", daemon=False)
     thread.start()
     return thread

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from papershelf.exporters import autoexport
 from papershelf.exporters.formats import EXTENSIONS, ExportResult, export_papers, write_atomic
 from papershelf.gui.hub import LibraryHub
+from papershelf.gui.main_thread_gc import collect_on_main_thread
 from papershelf.gui.settings import app_settings
 from papershelf.model.keys import add_autoexport
 from papershelf.model.library import LibraryError
@@ -350,6 +351,7 @@ class AutoExportRunner(QObject):
         self.setObjectName("papershelf-autoexport")
         self.hub = hub
         self.path = Path(hub.library.path)
+        collect_on_main_thread()
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
         self._done = _Done(self)

@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
 from papershelf.gui import display
 from papershelf.gui.export_dialog import autoexport_runner
 from papershelf.gui.hub import LibraryHub
+from papershelf.gui.main_thread_gc import collect_on_main_thread
 from papershelf.importers.base import detect
 from papershelf.importers.encoding import MAX_BYTES, decode
 from papershelf.importers.errors import ImporterError
@@ -514,6 +515,7 @@ class ImportController(QObject):
 
     def _launch(self) -> None:
         self.worker = ImportWorker(self.hub.library.path, self.jobs)
+        collect_on_main_thread()
         self.thread = QThread(self)
         self.worker.moveToThread(self.thread)
         self.thread.started.connect(self.worker.run)

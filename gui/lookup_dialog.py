@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from papershelf.gui.colours import error_colour
 from papershelf.gui.hub import LibraryHub
+from papershelf.gui.main_thread_gc import collect_on_main_thread
 from papershelf.lookup.identifiers import split_identifiers
 from papershelf.lookup.service import (
     SETTING_CONTACT,
@@ -259,6 +260,7 @@ class _LookupDialog(QDialog):
         self.cancel_button.setEnabled(True)
         self._set_busy(True)
         # No parent: a cancelled run's thread may outlive this dialog; the keeper deletes it once it ends.
+        collect_on_main_thread()
         thread = QThread()
         worker = LookupWorker(path, job)
         worker.moveToThread(thread)
