@@ -22,7 +22,7 @@ import bibtexparser
 from bibtexparser import model as bib
 
 from papershelf.exporters.classify import UNTITLED_NOTE
-from papershelf.exporters.latex_decode import LatexDecodeError, decode
+from papershelf.exporters.latex_decode import LatexDecodeError, decode_report
 from papershelf.exporters.verbatim import read_verbatim
 from papershelf.importers.arxiv_listing import classify_url
 from papershelf.importers.base import Importer, register
@@ -546,7 +546,10 @@ class _Latex:
 
     def __call__(self, value: str, keep_paragraphs: bool = False, keep_lines: bool = False) -> str:
         try:
-            return decode(value, paragraphs=keep_paragraphs, lines=keep_lines)
+            text, kept = decode_report(value, paragraphs=keep_paragraphs, lines=keep_lines)
+            # What the decoder could not (or must not) turn into text stays in it as written: the user is told.
+            self.warnings.extend(ParseWarning(self.line, f"LaTeX {problem}") for problem in kept)
+            return text
         except LatexDecodeError:
             self.warnings.append(ParseWarning(self.line, "LaTeX in a field could not be decoded; kept as written"))
             return value.strip() if keep_paragraphs or keep_lines else " ".join(value.split())

@@ -1,0 +1,75 @@
+"""Issue 17: odd input that used to lose text in silence, as the user meets it on the command line.
+
+Each test imports a small hand-made file with `papershelf import`, then reads what `papers --json` and the
+import report say: text is kept (visibly, when it could not be decoded) and every such case is reported.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from papershelf.cli.main import main
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def import_text(capsys, tmp_path: Path, name: str, text: str) -> tuple[int, str, list[dict]]:
+    source = tmp_path / name
+    source.write_text(text, encoding="utf-8")
+    library = str(tmp_path / "library.sqlite")
+    code, out, err = run_cli(capsys, "--library", library, "import", str(source))
+    _, papers, _ = run_cli(capsys, "--library", library, "papers", "--json")
+    return code, out + err, json.loads(papers)
+
+
+def bib_entry(title: str, extra: str = "") -> str:
+    return f"@article{{k,\n  title = {{{title}}},\n  author = {{Smith, John}},\n  year = 2020,{extra}\n}}\n"
+
+
+@pytest.mark.parametrize(
+    ("latex", "title"),
+    [
+        (r"\texttt{code} paper", "code paper"),
+        (r"\S 3 of the law", "§3 of the law"),
+        (r"\^{} and \~{}", "^ and ~"),
+        (r"\copyright{} 2020", "© 2020"),
+        (r"\verb|x| marks", "x marks"),
+    ],
+)
+def test_known_latex_in_a_bib_title_keeps_its_text(capsys, tmp_path, latex, title):
+    code, report, papers = import_text(capsys, tmp_path, "a.bib", bib_entry(latex))
+    assert code == 0
+    assert [p["title"] for p in papers] == [title]
+    assert "warning" not in report
+
+
+@pytest.mark.parametrize(
+    ("latex", "title", "named"),
+    [
+        (r"\foo{bar} baz", r"\foo{bar} baz", r"\foo"),
+        (r"As in \cite{x}", r"As in \cite{x}", r"\cite{x}"),
+        (r"\input{secret} Title", r"\input{secret} Title", r"\input"),
+        (r"\immediate\write18{touch f} T", r"\immediate\write18{touch f} T", r"\write"),
+    ],
+)
+def test_latex_not_decoded_is_kept_visibly_and_reported_with_its_line(capsys, tmp_path, latex, title, named):
+    code, report, papers = import_text(capsys, tmp_path, "a.bib", "\n" + bib_entry(latex))
+    assert code == 0
+    assert [p["title"] for p in papers] == [title]
+    warnings = [line for line in report.splitlines() if "warning" in line]
+    assert any("a.bib, line 2" in w and named in w for w in warnings), report
+
+
+def test_a_dangerous_command_is_exported_as_text_and_never_run(capsys, tmp_path):
+    import_text(capsys, tmp_path, "a.bib", bib_entry(r"\input{secret} Title"))
+    code, out, _ = run_cli(capsys, "--library", str(tmp_path / "library.sqlite"), "export", "-f", "bibtex")
+    assert code == 0
+    assert r"\input" not in out.replace(r"{\textbackslash}input", "")
+    assert r"{\textbackslash}input\{secret\} Title" in out
