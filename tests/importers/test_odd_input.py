@@ -73,3 +73,30 @@ def test_a_dangerous_command_is_exported_as_text_and_never_run(capsys, tmp_path)
     assert code == 0
     assert r"\input" not in out.replace(r"{\textbackslash}input", "")
     assert r"{\textbackslash}input\{secret\} Title" in out
+
+
+def test_a_title_ending_in_a_latex_line_break_is_imported_not_skipped(capsys, tmp_path):
+    text = bib_entry(r"Line break at the end \\") + bib_entry("Next paper").replace("{k,", "{k2,")
+    code, report, papers = import_text(capsys, tmp_path, "a.bib", text)
+    assert code == 0
+    assert sorted((p["title"], p["authors"]) for p in papers) == [
+        ("Line break at the end", ["John Smith"]),
+        ("Next paper", ["John Smith"]),
+    ]
+    assert "warning" not in report
+
+
+def test_an_extra_closing_brace_in_a_title_is_reported_with_its_line(capsys, tmp_path):
+    text = "@article{extra,\n  title = {A }} b},\n  author = {Doe, Jane},\n  year = 2021,\n}\n"
+    code, report, papers = import_text(capsys, tmp_path, "a.bib", text)
+    assert code == 0
+    assert [p["title"] for p in papers] == ["A"]
+    warnings = [line for line in report.splitlines() if "warning" in line]
+    assert len(warnings) == 1
+    assert "a.bib, line 2" in warnings[0] and "author = {Doe, Jane}" in warnings[0]
+
+
+def test_a_month_with_its_day_gives_the_date(capsys, tmp_path):
+    code, _, papers = import_text(capsys, tmp_path, "a.bib", bib_entry("Dated", "\n  month = dec # {~15},"))
+    assert code == 0
+    assert [p["date"] for p in papers] == ["2020-12-15"]
