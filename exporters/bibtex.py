@@ -68,6 +68,10 @@ def _authors(paper: Paper, entry: _Entry) -> str | None:
             names.append(f"{family}, {suffix}, {given}")
         elif given:
             names.append(f"{family}, {given}")
+        elif " " in parts.family.strip() or parts.family.strip().lower() == "others":
+            # One part with spaces is a corporate author ({IEEE Computer Society}), and a person named
+            # "others" is not "et al.": braced, bibtex and biber keep either as one name.
+            names.append("{" + family + "}")
         else:
             names.append(family)
     if not paper.authors_complete:

@@ -188,14 +188,21 @@ class BibtexImporter(Importer):
         batch = ImportBatch(format=self.name)
         macros = dict(_MONTH_MACROS)
         parsed: list[_Parsed] = []
+        entry_end = -1  # the line the last entry ended on (0-based, as bibtexparser counts)
         for block in library.blocks:
             line = (block.start_line or 0) + 1
+            if not isinstance(block, bib.ImplicitComment):
+                entry_end = (block.start_line or 0) + (block.raw or "").count("\n")
             if isinstance(block, bib.String):
                 try:
                     macros[block.key.strip().lower()] = _evaluate(block.value, macros, batch.warnings, line)
                 except _ValueError as error:
                     batch.warnings.append(ParseWarning(line, f"@string {block.key!r}: {error}"))
-            elif isinstance(block, bib.ImplicitComment) and _FIELD_LINE.search(_unhide(block.comment)):
+            elif (
+                isinstance(block, bib.ImplicitComment)
+                and block.start_line == entry_end
+                and _FIELD_LINE.search(_unhide(block.comment))
+            ):
                 # Fields after an entry's end: an extra `}` closed it early (`title = {A }} b}`).
                 head = " ".join(_unhide(block.comment).split())[:60]
                 batch.warnings.append(
@@ -521,8 +528,14 @@ def _authors(value: str, text: _Latex) -> tuple[tuple[str, ...], bool]:
         name = " ".join(part.split())
         if not name:
             continue
-        if name.lower() == "others":
+        if name.lower() == "others":  # `{others}`, braced, is a name that happens to be "others"
             complete = False
+            continue
+        if name.startswith("{") and name.endswith("}") and _balanced(name[1:-1]):
+            # One brace group is BibTeX's "do not split this name" (corporate authors): the braces stay, so
+            # the name is parsed and exported as one part.
+            inner = text(name[1:-1])
+            names.append("{" + inner + "}" if inner else "")
             continue
         names.append(text(name))
     return tuple(n for n in names if n), complete

@@ -208,6 +208,10 @@ def parse_name(text: str) -> ParsedName:
     script ("王雪": family first), footnote marks and braces from BibTeX.
     """
     as_written = text
+    corporate = _braced_whole(text.strip())
+    if corporate is not None:
+        # BibTeX's way to say "one name, do not split it": a corporate author such as {Barnes and Noble}.
+        return ParsedName(as_written, "", _SPACES.sub(" ", corporate.replace("{", "").replace("}", "")).strip())
     text = clean_name(text)
     aliases = tuple(a.strip() for a in _ALIAS.findall(text) + _QUOTED_ALIAS.findall(text) if a.strip())
     text = _SPACES.sub(" ", _QUOTED_ALIAS.sub(" ", _ALIAS.sub(" ", text))).strip().strip(",;")
@@ -253,6 +257,22 @@ def parse_name(text: str) -> ParsedName:
     given = " ".join(words[:start])
     family = " ".join(words[start:])
     return ParsedName(as_written, given, family, aliases, suffix)
+
+
+def _braced_whole(text: str) -> str | None:
+    """What is inside `{...}` when one brace group spans the whole text, else None."""
+    if not (text.startswith("{") and text.endswith("}")):
+        return None
+    depth = 0
+    for index, ch in enumerate(text):
+        if ch == "{" and (index == 0 or text[index - 1] != "\\"):
+            depth += 1
+        elif ch == "}" and text[index - 1] != "\\":
+            depth -= 1
+            if depth == 0 and index != len(text) - 1:
+                return None
+    inner = text[1:-1].strip()
+    return inner if depth == 0 and inner else None
 
 
 # Particles that also start family names when capitalised ("Yann Le Cun", "Juan De La Cruz"). Left out because

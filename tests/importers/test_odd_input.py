@@ -100,3 +100,31 @@ def test_a_month_with_its_day_gives_the_date(capsys, tmp_path):
     code, _, papers = import_text(capsys, tmp_path, "a.bib", bib_entry("Dated", "\n  month = dec # {~15},"))
     assert code == 0
     assert [p["date"] for p in papers] == ["2020-12-15"]
+
+
+CORPORATE = (
+    "@article{c1,\n  title = {Corporate authors},\n"
+    "  author = {{IEEE Computer Society} and {Barnes and Noble} and {World Wide Web Consortium (W3C)}"
+    " and {others} and Smith, John},\n  year = 2020,\n}\n"
+)
+
+
+@pytest.mark.parametrize("flavour", ["bibtex", "biblatex"])
+def test_corporate_authors_keep_their_braces_on_export_and_come_back_the_same(capsys, tmp_path, flavour):
+    code, _, papers = import_text(capsys, tmp_path, "a.bib", CORPORATE)
+    assert code == 0
+    expected = ["IEEE Computer Society", "Barnes and Noble", "World Wide Web Consortium (W3C)", "others", "John Smith"]
+    assert papers[0]["authors"] == expected
+    assert papers[0]["authors_complete"] is True  # a braced {others} is a name, not "et al."
+    code, out, _ = run_cli(capsys, "--library", str(tmp_path / "library.sqlite"), "export", "-f", flavour)
+    assert code == 0
+    assert (
+        "author = {{IEEE Computer Society} and {Barnes {and} Noble} and {World Wide Web Consortium (W3C)}"
+        " and {others} and Smith, John}"
+    ) in out
+    again = tmp_path / "again"
+    again.mkdir()
+    code, _, papers = import_text(capsys, again, "export.bib", out)
+    assert code == 0
+    assert papers[0]["authors"] == expected
+    assert papers[0]["authors_complete"] is True
