@@ -64,7 +64,12 @@ def _authors(paper: Paper, entry: _Entry) -> str | None:
         family = entry._record("author", entry.escaper.name_part(parts.family))
         given = entry._record("author", entry.escaper.name_part(parts.given)) if parts.given else ""
         suffix = entry._record("author", entry.escaper.name_part(parts.suffix)) if parts.suffix else ""
-        if suffix:
+        if "," in parts.family + parts.given + parts.suffix and entry.escaper.flavour == "biblatex":
+            # biber counts every comma in a name, braced or not, and drops the entry past two ("Jr., Sr., Mr.,
+            # Hans"); a name in one brace group it takes whole, as written.
+            whole = entry._record("author", entry.escaper.name_part(ref.name))
+            names.append("{" + whole + "}")
+        elif suffix:
             names.append(f"{family}, {suffix}, {given}")
         elif given:
             names.append(f"{family}, {given}")
