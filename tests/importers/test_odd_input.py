@@ -128,3 +128,43 @@ def test_corporate_authors_keep_their_braces_on_export_and_come_back_the_same(ca
     assert code == 0
     assert papers[0]["authors"] == expected
     assert papers[0]["authors_complete"] is True
+
+
+def homepage(*entries: str) -> str:
+    return "Jane Doe\n\nPublications:\n\n" + "\n\n".join(entries) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        (
+            "Jane Doe, John Roe. A study of {braces in titles. ICML 2019. [Paper]",
+            ("A study of {braces in titles", "ICML", 2019, ["Jane Doe", "John Roe"]),
+        ),
+        (
+            "Jane Doe, Hans van der Berg Jr. A paper with a suffixed co-author. NeurIPS 2020.",
+            ("A paper with a suffixed co-author", "NeurIPS", 2020, ["Jane Doe", "Hans van der Berg, Jr."]),
+        ),
+        (
+            "Jane Doe, Jose\u0301 Garci\u0301a. Decomposed accents in names. ACL 2021.",
+            ("Decomposed accents in names", "ACL", 2021, ["Jane Doe", "José García"]),
+        ),
+        (
+            "Jane Doe, محمد علي, דוד כהן. Names in Arabic and Hebrew script. EMNLP 2022.",
+            ("Names in Arabic and Hebrew script", "EMNLP", 2022, ["Jane Doe", "محمد علي", "דוד כהן"]),
+        ),
+    ],
+)
+def test_homepage_entries_with_odd_text_are_read_whole(capsys, tmp_path, entry, expected):
+    code, report, papers = import_text(capsys, tmp_path, "page.txt", homepage(entry))
+    assert code == 0
+    assert [(p["title"], p["venue"], p["year"], p["authors"]) for p in papers] == [expected]
+    assert "warning" not in report
+
+
+def test_a_homepage_url_is_not_cut_at_a_brace(capsys, tmp_path):
+    entry = "Jane Doe, John Roe. A paper with a link. NeurIPS 2020. https://example.org/paper{1}.pdf"
+    code, _, papers = import_text(capsys, tmp_path, "page.txt", homepage(entry))
+    assert code == 0
+    assert [link["url"] for p in papers for link in p["links"]] == ["https://example.org/paper{1}.pdf"]
+    assert [p["venue"] for p in papers] == ["NeurIPS"]
