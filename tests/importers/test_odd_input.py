@@ -168,3 +168,38 @@ def test_a_homepage_url_is_not_cut_at_a_brace(capsys, tmp_path):
     assert code == 0
     assert [link["url"] for p in papers for link in p["links"]] == ["https://example.org/paper{1}.pdf"]
     assert [p["venue"] for p in papers] == ["NeurIPS"]
+
+
+AGGREGATOR = """Jinyang Gao
+
+LG
+h-index32
+2papers
+
+2 Papers
+
+LGSep 5, 2023Code
+A paper with odd authors
+
+Person00, Person01, x_y_z
+
+An abstract sentence that explains the paper. It has two sentences.
+
+LGSep 6, 2023Code
+A second paper
+
+Daoyuan Chen, Yilun Huang
+
+Another abstract that is fine.
+"""
+
+
+def test_an_unreadable_aggregator_authors_line_is_reported_not_put_into_the_abstract(capsys, tmp_path):
+    code, report, papers = import_text(capsys, tmp_path, "profile.txt", AGGREGATOR)
+    assert code == 0
+    odd = next(p for p in papers if p["title"] == "A paper with odd authors")
+    assert odd["abstract"] == "An abstract sentence that explains the paper. It has two sentences."
+    assert odd["authors"] == [] and odd["authors_complete"] is False
+    warnings = [line for line in report.splitlines() if "warning" in line]
+    assert len(warnings) == 1
+    assert "profile.txt, line 12" in warnings[0] and "Person00, Person01, x_y_z" in warnings[0]
