@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from papershelf.exporters import classify as kinds
 from papershelf.exporters.latex_escape import FLAVOURS, Encoded, LatexEscaper
-from papershelf.exporters.report import ENGINE_ONLY, REPLACED, ExportReport
+from papershelf.exporters.report import DROPPED, ENGINE_ONLY, REPLACED, ExportReport
 from papershelf.exporters.verbatim import URL_FALLBACK_PREAMBLE, verbatim_doi, verbatim_identifier, verbatim_url
 from papershelf.model.citekeys import ascii_key, is_legal_key
 from papershelf.model.types import Paper
@@ -31,11 +31,15 @@ class _Entry:
     def _record(self, name: str, encoded: Encoded) -> str:
         self.report.add_characters(self.key, name, encoded.replaced, REPLACED)
         self.report.add_characters(self.key, name, encoded.engine_only, ENGINE_ONLY)
+        self.report.add_characters(self.key, name, encoded.dropped, DROPPED)
         return encoded.latex
 
-    def text(self, name: str, value: str | None, *, protect: bool = False, lines: bool = False) -> None:
+    def text(
+        self, name: str, value: str | None, *, protect: bool = False, lines: bool = False, paragraphs: bool = False
+    ) -> None:
         if value and value.strip():
-            latex = self._record(name, self.escaper.text(value, protect=protect, lines=lines))
+            encoded = self.escaper.text(value, protect=protect, lines=lines, paragraphs=paragraphs)
+            latex = self._record(name, encoded)
             if latex.strip():
                 self.fields.append((name, latex, True))
 
@@ -189,7 +193,7 @@ def entry_for(paper: Paper, flavour: str, report: ExportReport, *, abstracts: bo
     if paper.tags:
         entry.raw("keywords", _keywords(paper.tags, entry))
     if abstracts:
-        entry.text("abstract", paper.abstract)
+        entry.text("abstract", paper.abstract, paragraphs=True)  # the importer reads the breaks back
     if notes:
         # Printed by every style: only remarks about the reference itself (the title fallback).
         entry.text("note", "; ".join(notes))

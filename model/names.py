@@ -48,8 +48,9 @@ _SUFFIXES = frozenset(["jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "phd", "ph.d
 _ALIAS = re.compile(r"\s*[(\[]([^()\[\]]*)[)\]]\s*")
 _QUOTED_ALIAS = re.compile(r"\s*[\"“]([^\"“”]+)[\"”]\s*")
 _SPACES = re.compile(r"\s+")
-# Footnote marks pages put after names: equal contribution, corresponding author, affiliation numbers.
-_MARKS = re.compile(r"[*†‡§¶#✉]+|(?<=[^\W\d])\d{1,2}(?:,\d{1,2})*(?=\s|,|$)")
+# Footnote marks pages put after names: equal contribution, corresponding author, affiliation numbers. An
+# affiliation number never starts with 0, so "Person00" and "Person01" keep their digits (and stay two people).
+_MARKS = re.compile(r"[*†‡§¶#✉]+|(?<=[^\W\d])(?!0)\d{1,2}(?:,\d{1,2})*(?=\s|,|$)")
 _INITIAL = re.compile(r"^[^\W\d_]\.?$|^(?:[^\W\d_]\.){2,}$|^[^\W\d_]\.-[^\W\d_]\.?$")
 
 

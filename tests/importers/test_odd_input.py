@@ -203,3 +203,59 @@ def test_an_unreadable_aggregator_authors_line_is_reported_not_put_into_the_abst
     warnings = [line for line in report.splitlines() if "warning" in line]
     assert len(warnings) == 1
     assert "profile.txt, line 12" in warnings[0] and "Person00, Person01, x_y_z" in warnings[0]
+
+
+ROUND_TRIP = (
+    "@article{r1,\n  title = {Zero\u200bwidth},\n  author = {Person00, Ann and Person01, Ann},\n  year = 2020,\n"
+    "  abstract = {First paragraph, line one.\n\nSecond paragraph.},\n}\n"
+)
+NOTE = "# Heading\n\n- item one\n- item two\n\nPara  with  spaces"
+
+
+@pytest.mark.parametrize("flavour", ["bibtex", "biblatex"])
+def test_notes_abstracts_and_numbered_names_survive_our_own_export(capsys, tmp_path, flavour):
+    library = str(tmp_path / "library.sqlite")
+    import_text(capsys, tmp_path, "a.bib", ROUND_TRIP)
+    assert run_cli(capsys, "--library", library, "note", "1", NOTE)[0] == 0
+    code, out, err = run_cli(capsys, "--library", library, "export", "-f", flavour)
+    assert code == 0
+    # The invisible character is left out of the LaTeX, and the export report says so.
+    assert "U+200B" in err and "left out" in err
+    again = tmp_path / "again"
+    again.mkdir()
+    code, _, papers = import_text(capsys, again, "export.bib", out)
+    assert code == 0
+    assert [p["authors"] for p in papers] == [["Ann Person00", "Ann Person01"]]
+    assert len(set(papers[0]["author_ids"])) == 2
+    assert papers[0]["abstract"] == "First paragraph, line one.\n\nSecond paragraph."
+    assert papers[0]["note"] == NOTE
+
+
+UNTITLED = """@misc{u2,
+  author = {Roe, John and others},
+  year = 2021,
+}
+@misc{u4,
+  author = {Loe, Bob},
+}
+@article{u3,
+  title = {Truncated authors},
+  author = {Poe, Ann and others},
+  year = 2020,
+}
+"""
+
+
+@pytest.mark.parametrize("flavour", ["bibtex", "biblatex"])
+def test_importing_our_own_export_of_untitled_and_truncated_papers_adds_none(capsys, tmp_path, flavour):
+    library = str(tmp_path / "library.sqlite")
+    import_text(capsys, tmp_path, "a.bib", UNTITLED)
+    code, out, _ = run_cli(capsys, "--library", library, "export", "-f", flavour, "--report", "none")
+    assert code == 0
+    exported = tmp_path / "export.bib"
+    exported.write_text(out, encoding="utf-8")
+    code, report, _ = run_cli(capsys, "--library", library, "import", str(exported))
+    assert code == 0
+    assert "new 0, merged with existing 3" in report
+    _, papers, _ = run_cli(capsys, "--library", library, "papers", "--json")
+    assert len(json.loads(papers)) == 3
