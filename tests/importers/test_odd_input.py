@@ -259,3 +259,104 @@ def test_importing_our_own_export_of_untitled_and_truncated_papers_adds_none(cap
     assert "new 0, merged with existing 3" in report
     _, papers, _ = run_cli(capsys, "--library", library, "papers", "--json")
     assert len(json.loads(papers)) == 3
+
+
+# Hypothesis: titles and names drawn from issue 17's classes lose nothing in silence on the way in, and come
+# back the same through both of our .bib flavours.
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from papershelf.importers.bibtex_file import BibtexImporter  # noqa: E402
+from papershelf.importers.records import ParseContext  # noqa: E402
+
+_TITLE_PIECES = [
+    ("Plain words", "Plain words"),
+    (r"\texttt{code}", "code"),
+    (r"\S 3", "§3"),
+    (r"\^{}", "^"),
+    (r"\copyright{}", "©"),
+    (r"\verb|x|", "x"),
+    (r"\foo{bar}", r"\foo{bar}"),
+    (r"\cite{key}", r"\cite{key}"),
+    (r"\input{secret}", r"\input{secret}"),
+    (r"\immediate\write18{touch f}", r"\immediate\write18{touch f}"),
+    ("Jos\\'e", "José"),
+    ("محمد", "محمد"),
+]
+_NAMES = [
+    "{IEEE Computer Society}",
+    "{Barnes and Noble}",
+    "{World Wide Web Consortium (W3C)}",
+    "{others}",
+    "Person00, Ann",
+    "Person01, Ann",
+    "van der Berg, Jr., Hans",
+    "García, José",
+    "علي, محمد",
+    "כהן, דוד",
+    "Smith, John",
+]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    pieces=st.lists(st.sampled_from(_TITLE_PIECES), min_size=1, max_size=5),
+    names=st.lists(st.sampled_from(_NAMES), min_size=1, max_size=4, unique=True),
+)
+def test_odd_titles_and_names_keep_their_text_and_survive_both_flavours(pieces, names):
+    latex = " ".join(piece for piece, _ in pieces)
+    title = " ".join(text for _, text in pieces)
+    bib = f"@article{{k,\n  title = {{{latex}}},\n  author = {{{' and '.join(names)}}},\n  year = 2020,\n}}\n"
+    batch = BibtexImporter().parse(bib, ParseContext(source_name="fuzz.bib"))
+    [paper] = batch.papers
+    assert paper.title == title
+    # Whatever stays in the title as written (an unknown or dangerous command) is in the report.
+    for piece, text in pieces:
+        if text == piece and piece.startswith("\\"):
+            assert any(piece.split("{")[0] in w.message for w in batch.warnings)
+
+
+def _people_after_import(bib: str) -> tuple[list[str], int, bool]:
+    import tempfile
+
+    from papershelf.model import Library
+    from papershelf.pipeline import import_file
+
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "refs.bib"
+        source.write_text(bib, encoding="utf-8")
+        library = Library.open(Path(folder) / "library.sqlite")
+        try:
+            report = import_file(library, source)
+            assert report.ok, report.error
+            [paper] = library.get_papers(library.paper_ids())
+            people = {ref.author_id for ref in paper.authors}
+            return paper.author_names(), len(people), paper.authors_complete
+        finally:
+            library.close()
+
+
+@settings(max_examples=25, deadline=None)
+@given(names=st.lists(st.sampled_from(_NAMES), min_size=1, max_size=4, unique=True))
+def test_odd_names_come_back_the_same_people_through_both_flavours(names):
+    from papershelf.exporters.formats import export_papers
+    from papershelf.model import Library
+    from papershelf.pipeline import import_file
+
+    bib = f"@article{{k,\n  title = {{Names}},\n  author = {{{' and '.join(names)}}},\n  year = 2020,\n}}\n"
+    first = _people_after_import(bib)
+    assert first[1] == len(names)  # no two of them merged into one person
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "refs.bib"
+        source.write_text(bib, encoding="utf-8")
+        library = Library.open(Path(folder) / "library.sqlite")
+        try:
+            import_file(library, source)
+            papers = library.get_papers(library.paper_ids())
+            exports = [export_papers(papers, flavour).text for flavour in ("bibtex", "biblatex")]
+        finally:
+            library.close()
+    for text in exports:
+        assert _people_after_import(text) == first
