@@ -7,6 +7,7 @@ import report say: text is kept (visibly, when it could not be decoded) and ever
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -301,19 +302,19 @@ _NAMES = [
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     pieces=st.lists(st.sampled_from(_TITLE_PIECES), min_size=1, max_size=5),
-    names=st.lists(st.sampled_from(_NAMES), min_size=1, max_size=4, unique=True),
 )
-def test_odd_titles_and_names_keep_their_text_and_survive_both_flavours(pieces, names):
+def test_odd_titles_keep_their_text_and_what_stays_as_written_is_reported(pieces):
     latex = " ".join(piece for piece, _ in pieces)
     title = " ".join(text for _, text in pieces)
-    bib = f"@article{{k,\n  title = {{{latex}}},\n  author = {{{' and '.join(names)}}},\n  year = 2020,\n}}\n"
+    bib = f"@article{{k,\n  title = {{{latex}}},\n  author = {{Smith, John}},\n  year = 2020,\n}}\n"
     batch = BibtexImporter().parse(bib, ParseContext(source_name="fuzz.bib"))
     [paper] = batch.papers
     assert paper.title == title
     # Whatever stays in the title as written (an unknown or dangerous command) is in the report.
     for piece, text in pieces:
         if text == piece and piece.startswith("\\"):
-            assert any(piece.split("{")[0] in w.message for w in batch.warnings)
+            command = re.match(r"\\[A-Za-z]+", piece).group(0)
+            assert any(command in w.message for w in batch.warnings)
 
 
 def _people_after_import(bib: str) -> tuple[list[str], int, bool]:
