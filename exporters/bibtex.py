@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from papershelf.exporters import classify as kinds
 from papershelf.exporters.latex_escape import FLAVOURS, Encoded, LatexEscaper
-from papershelf.exporters.report import ENGINE_ONLY, REPLACED, ExportReport
+from papershelf.exporters.report import DROPPED, ENGINE_ONLY, REPLACED, ExportReport
 from papershelf.exporters.verbatim import URL_FALLBACK_PREAMBLE, verbatim_doi, verbatim_identifier, verbatim_url
 from papershelf.model.citekeys import ascii_key, is_legal_key
 from papershelf.model.types import Paper
@@ -31,11 +31,15 @@ class _Entry:
     def _record(self, name: str, encoded: Encoded) -> str:
         self.report.add_characters(self.key, name, encoded.replaced, REPLACED)
         self.report.add_characters(self.key, name, encoded.engine_only, ENGINE_ONLY)
+        self.report.add_characters(self.key, name, encoded.dropped, DROPPED)
         return encoded.latex
 
-    def text(self, name: str, value: str | None, *, protect: bool = False, lines: bool = False) -> None:
+    def text(
+        self, name: str, value: str | None, *, protect: bool = False, lines: bool = False, paragraphs: bool = False
+    ) -> None:
         if value and value.strip():
-            latex = self._record(name, self.escaper.text(value, protect=protect, lines=lines))
+            encoded = self.escaper.text(value, protect=protect, lines=lines, paragraphs=paragraphs)
+            latex = self._record(name, encoded)
             if latex.strip():
                 self.fields.append((name, latex, True))
 
@@ -65,10 +69,19 @@ def _authors(paper: Paper, entry: _Entry) -> str | None:
         family = entry._record("author", entry.escaper.name_part(parts.family))
         given = entry._record("author", entry.escaper.name_part(parts.given)) if parts.given else ""
         suffix = entry._record("author", entry.escaper.name_part(parts.suffix)) if parts.suffix else ""
-        if suffix:
+        if "," in parts.family + parts.given + parts.suffix and entry.escaper.flavour == "biblatex":
+            # biber counts every comma in a name, braced or not, and drops the entry past two ("Jr., Sr., Mr.,
+            # Hans"); a name in one brace group it takes whole, as written.
+            whole = entry._record("author", entry.escaper.name_part(ref.name))
+            names.append("{" + whole + "}")
+        elif suffix:
             names.append(f"{family}, {suffix}, {given}")
         elif given:
             names.append(f"{family}, {given}")
+        elif " " in parts.family.strip() or parts.family.strip().lower() == "others":
+            # One part with spaces is a corporate author ({IEEE Computer Society}), and a person named
+            # "others" is not "et al.": braced, bibtex and biber keep either as one name.
+            names.append("{" + family + "}")
         else:
             names.append(family)
     if not complete:
@@ -192,7 +205,7 @@ def entry_for(paper: Paper, flavour: str, report: ExportReport, *, abstracts: bo
     if paper.tags:
         entry.raw("keywords", _keywords(paper.tags, entry))
     if abstracts:
-        entry.text("abstract", paper.abstract)
+        entry.text("abstract", paper.abstract, paragraphs=True)  # the importer reads the breaks back
     if paper.remarks and paper.remarks.strip():
         # What the pages said about the paper, for the reader ("an extension of my KDD paper"): printed after
         # the entry. Never the user's note, which stays in the field styles do not print.

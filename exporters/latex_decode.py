@@ -11,12 +11,18 @@ keeps what must not be decoded out of its way:
 - `{[U+4E2D]}`, the bibtex flavour's placeholder for a character it cannot carry, is that character again;
 - in text from other tools, a bare `%` or `&` is a character (not a comment or an alignment tab) and
   `\\url{...}` keeps its contents as they are.
+
+Nothing is lost in silence: a command the decoder does not know stays in the text as written (`\\foo{bar}`)
+and is named in the report `decode_report` gives back, and so is a command that would make TeX read or write
+files (`\\input`, `\\write18`, `\\immediate` ...): it is kept visible as text, never run or followed.
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 import re
+import threading
 import unicodedata
 
 # The placeholder the bibtex flavour writes for a character it cannot carry, braces included: a literal
@@ -34,7 +40,27 @@ _BARE_SPECIAL = re.compile(r"(?<!\\)([%&])")
 # Private-use marks for what is set aside while pylatexenc decodes the rest; never part of real text.
 _URL_SLOT = re.compile("\ue000(\\d+)\ue001")
 _MATH_SLOT = re.compile("\ue002(\\d+)\ue003")
-_SLOT_MARKS = re.compile("[\ue000-\ue003]")
+_KEPT_SLOT = re.compile("\ue004(\\d+)\ue005")
+_SLOT_MARKS = re.compile("[\ue000-\ue005]")
+# Commands that read, write or redefine things when TeX runs: a title holding one is text someone typed (or an
+# attack), so it is kept as written, with the argument that follows it, and reported.
+_DANGEROUS = re.compile(
+    r"(?:\\(?:input|include|includeonly|InputIfFileExists|write|immediate|openout|openin|closeout|closein|read"
+    r"|newwrite|newread|def|edef|gdef|xdef|let|futurelet|catcode|newcommand|renewcommand|providecommand"
+    r"|DeclareRobustCommand|special|usepackage|RequirePackage|documentclass|directlua|latelua|pdfprimitive"
+    r"|shipout|expandafter|jobname|endinput|errmessage|typeout|message|lstinputlisting|verbatiminput"
+    r"|includegraphics|scantokens|csname|endcsname)(?![A-Za-z])"
+    r"[ \t\d=]*(?:\[[^\[\]{}]*\])?(?:\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\})?)+"
+)
+# Commands that only mark where a citation or cross-reference goes: what they point at is kept, visibly.
+_REFERENCE = re.compile(
+    r"\\(?:cite[a-zA-Z]*|nocite|ref|eqref|pageref|autoref|cref|Cref|label)\*?(?![A-Za-z])"
+    r"(?:\s*\[[^\[\]{}]*\])*\s*\{[^{}]*\}"
+)
+_VERB = re.compile(r"\\verb\*?([^A-Za-z\s*])(.*?)\1")
+# `\^{}` and `\~{}`: the accent on nothing, which LaTeX sets as the accent character itself.
+_BARE_ACCENT = re.compile(r"\\([\^~])\{\}")
+_BARE_ACCENT_CHAR = {"^": "\\textasciicircum{}", "~": "\\textasciitilde{}"}
 # What pylatexenc would change in a value (macros, groups, math, ties, dash and quote ligatures): text
 # without any of these, most titles and names, is given back as it is without the slow parse.
 _LATEX_AT_WORK = re.compile("[\\\\{}$~`]|--|''")
@@ -42,6 +68,95 @@ _LATEX_AT_WORK = re.compile("[\\\\{}$~`]|--|''")
 
 class LatexDecodeError(ValueError):
     """pylatexenc could not read a value (it has its own bugs, e.g. on very deep nesting)."""
+
+
+# Commands whose arguments are the text (type style, boxes) and commands that set nothing a reader would
+# miss (font switches, spacing, \\relax): decoded without a report.
+_ARGUMENT_IS_TEXT = (
+    "texttt",
+    "textsf",
+    "textrm",
+    "textup",
+    "textmd",
+    "textnormal",
+    "textsl",
+    "textsuperscript",
+    "textsubscript",
+    "underline",
+    "uline",
+    "hbox",
+    "makebox",
+    "fbox",
+    "framebox",
+    "text",
+    "textbf",
+    "textit",
+    "emph",
+    "textsc",
+    "protect",
+    "NoCaseChange",
+    "nocase",
+    "MakeUppercase",
+    "MakeLowercase",
+    "uppercase",
+    "lowercase",
+    "bibstring",
+    "mkbibquote",
+    "enquote",
+    "mkbibemph",
+    "mkbibbold",
+    "ensuremath",
+)
+_SETS_NOTHING = (
+    "relax",
+    "sc",
+    "bf",
+    "it",
+    "rm",
+    "tt",
+    "sf",
+    "sl",
+    "em",
+    "up",
+    "md",
+    "normalfont",
+    "scshape",
+    "bfseries",
+    "itshape",
+    "upshape",
+    "ttfamily",
+    "sffamily",
+    "rmfamily",
+    "mdseries",
+    "slshape",
+    "noindent",
+    "nobreak",
+    "ignorespaces",
+    "unskip",
+    "xspace",
+    "null",
+    "allowbreak",
+    "linebreak",
+    "newline",
+    "break",
+    "hfill",
+    "hfil",
+    "vfill",
+    "smallskip",
+    "medskip",
+    "bigskip",
+    "par",
+    "selectfont",
+    "boldmath",
+    "unboldmath",
+    "looseness",
+    "frenchspacing",
+    "nonfrenchspacing",
+    "strut",
+    "mbox",
+    "leavevmode",
+    "penalty",
+)
 
 
 @functools.cache
@@ -71,6 +186,17 @@ def _decoder():
             MacroTextSpec("LaTeX", "LaTeX"),
             MacroTextSpec("BibTeX", "BibTeX"),
             MacroTextSpec("textcommabelow", "%(1)s\u0326"),  # Romanian Ș ț, which LaTeX writes this way
+            MacroTextSpec("S", "§"),
+            MacroTextSpec("P", "¶"),
+            MacroTextSpec("copyright", "©"),
+            MacroTextSpec("textsection", "§"),
+            MacroTextSpec("textparagraph", "¶"),
+            MacroTextSpec("texttrademark", "™"),
+            MacroTextSpec("textdegree", "°"),
+            MacroTextSpec("euro", "€"),
+            MacroTextSpec("textellipsis", "…"),
+            *(MacroTextSpec(name, discard=False) for name in _ARGUMENT_IS_TEXT if name != "mbox"),
+            *(MacroTextSpec(name, "") for name in _SETS_NOTHING if name != "mbox"),
         ],
     )
     walker_db = latexwalker.get_default_latex_context_db()
@@ -81,19 +207,71 @@ def _decoder():
             macrospec.std_macro("href", False, 2),
             macrospec.std_macro("url", False, 1),
             macrospec.std_macro("textcommabelow", False, 1),
+            *(macrospec.std_macro(name, False, 1) for name in _ARGUMENT_IS_TEXT if name != "protect"),
         ],
     )
-    return walker_db, LatexNodes2Text(latex_context=text_db, math_mode="verbatim", strict_latex_spaces=True)
+
+    class ToText(LatexNodes2Text):
+        """pylatexenc's converter, except that a command it has no meaning for stays in the text as written
+        (`\\foo{bar}`, not "bar" or nothing) and is named in `unknown`."""
+
+        unknown: list[str]
+
+        def nodelist_to_text(self, nodelist):
+            # A group right after an unknown command is (probably) its argument: it keeps its braces.
+            for previous, node in itertools.pairwise(nodelist):
+                if node is not None and node.isNodeType(latexwalker.LatexGroupNode) and _is_unknown(previous):
+                    node.papershelf_argument = True
+            return super().nodelist_to_text(nodelist)
+
+        def group_node_to_text(self, node):
+            if getattr(node, "papershelf_argument", False):
+                return "{" + self._groupnodecontents_to_text(node) + "}"
+            return super().group_node_to_text(node)
+
+        def macro_node_to_text(self, node):
+            if not _is_unknown(node):
+                return super().macro_node_to_text(node)
+            self.unknown.append("\\" + node.macroname)
+            arguments = node.nodeargd.argnlist if node.nodeargd and node.nodeargd.argnlist else []
+            written = "".join(
+                "{" + self._groupnodecontents_to_text(a) + "}"
+                if a.isNodeType(latexwalker.LatexGroupNode)
+                else self.node_to_text(a)
+                for a in arguments
+                if a is not None
+            )
+            # A space that ended the command name is part of the text as written: "\\foo bar" stays so.
+            return "\\" + node.macroname + written + (" " if node.macro_post_space and not written else "")
+
+    def _is_unknown(node) -> bool:
+        return (
+            node is not None
+            and node.isNodeType(latexwalker.LatexMacroNode)
+            and text_db.get_macro_spec(node.macroname) is None
+            # A one-character command (`\\,`, `\\&`, `\\ `) pylatexenc has no spec for is spacing.
+            and node.macroname.isalpha()
+        )
+
+    return walker_db, ToText(latex_context=text_db, math_mode="verbatim", strict_latex_spaces=True)
 
 
-def _pylatexenc(latex: str) -> str:
+_DECODER_LOCK = threading.Lock()
+
+
+def _pylatexenc(latex: str, unknown: list[str] | None = None) -> str:
     from pylatexenc import latexwalker
 
     walker_db, to_text = _decoder()
     latex = _CSNAME.sub(r"\\\1 ", latex)  # the biblatex flavour's biber-proof spelling of \d, \v ...
     try:
         walker = latexwalker.LatexWalker(latex, latex_context=walker_db, tolerant_parsing=True)
-        return to_text.nodelist_to_text(walker.get_latex_nodes()[0])
+        with _DECODER_LOCK:  # the converter collects the unknown commands of one call
+            to_text.unknown = []
+            text = to_text.nodelist_to_text(walker.get_latex_nodes()[0])
+            if unknown is not None:
+                unknown.extend(to_text.unknown)
+        return text
     except Exception as error:  # pylatexenc raises its own parse errors, and RecursionError on deep nesting
         raise LatexDecodeError(str(error)) from None
 
@@ -125,13 +303,21 @@ def decode(latex: str, *, paragraphs: bool = False, lines: bool = False) -> str:
     Whitespace is tidied to single spaces; `paragraphs` keeps blank-line paragraph breaks (abstracts),
     `lines` keeps every line with its indentation (Markdown notes).
     """
+    return decode_report(latex, paragraphs=paragraphs, lines=lines)[0]
+
+
+def decode_report(latex: str, *, paragraphs: bool = False, lines: bool = False) -> tuple[str, list[str]]:
+    """`decode`, and what it kept as written instead of decoding: one line per command, e.g.
+    "\\foo (unknown command)" or "\\input (would make TeX read a file)", for the importer's report."""
     if not latex:
-        return ""
+        return "", []
+    problems: list[str] = []
     latex = _SLOT_MARKS.sub("", latex)
     latex = PLACEHOLDER.sub(_placeholder_char, latex)
     if _LATEX_AT_WORK.search(latex):
         urls: list[str] = []
         formulas: list[str] = []
+        kept: list[str] = []
 
         def keep_url(match: re.Match[str]) -> str:
             urls.append(match.group(1).strip())
@@ -141,20 +327,44 @@ def decode(latex: str, *, paragraphs: bool = False, lines: bool = False) -> str:
             formulas.append("$" + _formula(match.group(1)) + "$")
             return f"\ue002{len(formulas) - 1}\ue003"
 
+        def keep_as_written(text: str) -> str:
+            kept.append(text)
+            return f"\ue004{len(kept) - 1}\ue005"
+
+        def keep_dangerous(match: re.Match[str]) -> str:
+            for name in re.findall(r"\\[A-Za-z]+", match.group(0)):
+                problems.append(f"{name} kept as text, not run (TeX would read, write or redefine with it)")
+            return keep_as_written(match.group(0).strip()) + (" " if match.group(0)[-1:].isspace() else "")
+
+        def keep_reference(match: re.Match[str]) -> str:
+            problems.append(f"{' '.join(match.group(0).split())} kept as written (a citation or reference)")
+            return keep_as_written(" ".join(match.group(0).split()))
+
+        latex = _CSNAME.sub(r"\\\1 ", latex)
+        latex = _BARE_ACCENT.sub(lambda m: _BARE_ACCENT_CHAR[m.group(1)], latex)
+        # \verb's text is what it shows; a command meant to run or to point elsewhere stays visible as written.
+        latex = _VERB.sub(lambda m: keep_as_written(m.group(2)), latex)
+        latex = _DANGEROUS.sub(keep_dangerous, latex)
+        latex = _REFERENCE.sub(keep_reference, latex)
         # \url contents and formulas are set aside while pylatexenc decodes the text around them, so it never
         # rewrites one; a bare % or & (other tools write them) is a character, not LaTeX syntax.
         masked = _MATH.sub(keep_formula, _URL_MACRO.sub(keep_url, latex))
-        text = _pylatexenc(_BARE_SPECIAL.sub(r"\\\1", masked))
+        unknown: list[str] = []
+        text = _pylatexenc(_BARE_SPECIAL.sub(r"\\\1", masked), unknown)
+        problems.extend(f"{name} kept as written (a LaTeX command Papershelf does not know)" for name in unknown)
         text = _MATH_SLOT.sub(lambda m: formulas[int(m.group(1))], text)
         text = _URL_SLOT.sub(lambda m: urls[int(m.group(1))], text)
+        text = _KEPT_SLOT.sub(lambda m: kept[int(m.group(1))], text)
     else:
         text = latex
     text = unicodedata.normalize("NFC", text.replace("\u00a0", " "))  # `~` is a typesetting tie, not text
     if lines:
-        return "\n".join(line.rstrip() for line in text.strip("\n").split("\n")).strip("\n")
-    if paragraphs:
-        return "\n\n".join(" ".join(p.split()) for p in re.split(r"\n[ \t]*\n", text) if p.strip())
-    return " ".join(text.split())
+        text = "\n".join(line.rstrip() for line in text.strip("\n").split("\n")).strip("\n")
+    elif paragraphs:
+        text = "\n\n".join(" ".join(p.split()) for p in re.split(r"\n[ \t]*\n", text) if p.strip())
+    else:
+        text = " ".join(text.split())
+    return text, list(dict.fromkeys(problems))
 
 
 def _placeholder_char(match: re.Match[str]) -> str:

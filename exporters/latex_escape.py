@@ -91,6 +91,7 @@ class Encoded:
     latex: str
     replaced: list[str] = field(default_factory=list)  # written as {[U+XXXX]}: the flavour cannot carry them
     engine_only: list[str] = field(default_factory=list)  # kept as UTF-8; pdflatex cannot typeset them
+    dropped: list[str] = field(default_factory=list)  # invisible format characters (U+200B) left out
 
 
 # ---------------------------------------------------------------------------------------------- math spans
@@ -219,7 +220,8 @@ class LatexEscaper:
         if len(unit) > 1:  # marks on a letter LaTeX cannot accent: each code point on its own
             return "".join(self._unit(ch, result) for ch in unit)
         if unicodedata.category(unit) in ("Cc", "Cf") and unit not in "\u200d\ufe0f":
-            return ""  # invisible format/control characters carry nothing a reader could see
+            result.dropped.append(unit)  # invisible: nothing a reader could see, but the user is told
+            return ""
         if self.flavour == "biblatex":
             result.engine_only.append(unit)
             return unit
@@ -253,14 +255,22 @@ class LatexEscaper:
             previous = token[-1]
         return "".join(out)
 
-    def text(self, value: str | None, *, protect: bool = False, lines: bool = False) -> Encoded:
+    def text(
+        self, value: str | None, *, protect: bool = False, lines: bool = False, paragraphs: bool = False
+    ) -> Encoded:
         """A text field (title, venue, abstract ...); `protect` braces acronyms and CamelCase words.
 
         Whitespace becomes single spaces, except with `lines` (a Markdown note), where every line keeps its
-        place, its indentation and its spacing.
+        place, its indentation and its spacing, and with `paragraphs` (an abstract), where blank-line
+        paragraph breaks stay, as the .bib importer reads them back.
         """
         result = Encoded("")
         if not value:
+            return result
+        if paragraphs and not lines:
+            text = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
+            kept = [" ".join(p.split()) for p in re.split(r"\n[ \t]*\n", text) if p.strip()]
+            result.latex = "\n\n".join(self._encode(p, result, protect) for p in kept)
             return result
         if not lines:
             result.latex = self._encode(" ".join(unicodedata.normalize("NFC", value).split()), result, protect)
@@ -290,8 +300,8 @@ class LatexEscaper:
     def name_part(self, value: str) -> Encoded:
         """One part of a person's name: `and` and commas are braced so BibTeX does not split on them."""
         # The same few thousand names fill a whole library's export: each is encoded once per flavour.
-        latex, replaced, engine_only = _name_part(self.flavour, value)
-        return Encoded(latex, list(replaced), list(engine_only))
+        latex, replaced, engine_only, dropped = _name_part(self.flavour, value)
+        return Encoded(latex, list(replaced), list(engine_only), list(dropped))
 
     def _name_part(self, value: str) -> Encoded:
         result = Encoded("")
@@ -328,9 +338,9 @@ def _lone_capital(word: str) -> bool:
 
 
 @functools.lru_cache(maxsize=1 << 15)
-def _name_part(flavour: str, value: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+def _name_part(flavour: str, value: str) -> tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     encoded = LatexEscaper(flavour)._name_part(value)
-    return encoded.latex, tuple(encoded.replaced), tuple(encoded.engine_only)
+    return encoded.latex, tuple(encoded.replaced), tuple(encoded.engine_only), tuple(encoded.dropped)
 
 
 def _paired_braces(text: str) -> set[int]:

@@ -12,6 +12,7 @@ from typing import Any
 # What happened to a character the flavour has no room for.
 REPLACED = "replaced"  # bibtex: written as [U+XXXX]; pdflatex + bibtex cannot carry it
 ENGINE_ONLY = "needs-unicode-engine"  # biblatex: kept as UTF-8; pdflatex cannot print it, lualatex/xelatex can
+DROPPED = "dropped"  # an invisible format character (zero-width space ...) left out of the LaTeX
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,8 @@ class ExportReport:
         for item in self.characters:
             if item.problem == REPLACED:
                 what = f"cannot be carried by {self.format}; written as [{item.codepoint}]"
+            elif item.problem == DROPPED:
+                what = "invisible; left out"
             else:
                 what = "kept as UTF-8; needs lualatex or xelatex with a font that has it (pdflatex cannot print it)"
             out.append(f"{item.key}: {item.field}: {item.char!r} ({item.codepoint} {item.char_name}) {what}")

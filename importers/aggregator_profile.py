@@ -117,6 +117,17 @@ def _authors_line(line: str, *, strong: bool) -> tuple[tuple[str, ...], bool, st
     return names, complete, affiliation
 
 
+def _unreadable_authors_line(line: str) -> bool:
+    """A line shaped like a list of names that `_authors_line` could not read ("Person00, Person01, x_y_z"): a
+    short comma-separated list of a few words each, not a sentence."""
+    text = line.strip()
+    if len(text) > 1000 or (_SENTENCE_END_RE.search(text) and not _ET_AL_RE.search(text)):
+        return False
+    text = text.split(" · ")[0]
+    pieces = [piece.strip() for piece in _NAME_SPLIT_RE.split(_ET_AL_RE.sub("", text))]
+    return len(pieces) >= 2 and all(piece and len(piece.split()) <= 4 and len(piece) <= 60 for piece in pieces)
+
+
 def _card_date(match: re.Match[str], reference: dt.date | None) -> tuple[str | None, int | None, bool, str | None]:
     """(iso date, year, inferred, problem) from a header's month/day/year."""
     month = _MONTHS[match.group("mon").lower()]
@@ -451,6 +462,15 @@ class AggregatorProfileImporter(Importer):
             got = _authors_line(lines[body[cursor]], strong=False)
             if got is not None:
                 authors, complete, affiliation = got
+                authors_line = True
+                cursor += 1
+            elif cursor + 1 < len(body) and _unreadable_authors_line(lines[body[cursor]]):
+                # Where the authors line goes, shaped like one, but not names this reader knows: it is not the
+                # abstract's first paragraph. The authors stay unknown and the user is told what the line said.
+                text = " ".join(lines[body[cursor]].split())
+                warnings.append(
+                    ParseWarning(body[cursor] + 1, f"authors line not readable as names, left out: {text[:120]!r}")
+                )
                 authors_line = True
                 cursor += 1
         abstract = None

@@ -22,7 +22,7 @@ import bibtexparser
 from bibtexparser import model as bib
 
 from papershelf.exporters.classify import UNTITLED_NOTE
-from papershelf.exporters.latex_decode import LatexDecodeError, decode
+from papershelf.exporters.latex_decode import LatexDecodeError, decode_report
 from papershelf.exporters.verbatim import read_verbatim
 from papershelf.importers.arxiv_listing import classify_url
 from papershelf.importers.base import Importer, register
@@ -136,6 +136,9 @@ _ARXIV_ID = re.compile(
     re.IGNORECASE,
 )
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
+# What a `\\` pair is while bibtexparser splits the file (private-use characters, two to keep the columns).
+_HIDDEN_BACKSLASH = "\ue006"
+_HIDDEN_BACKSLASHES = _HIDDEN_BACKSLASH * 2
 # BibTeX files are read into memory whole by bibtexparser; values beyond this are not bibliographic data.
 _MAX_VALUE = 100_000
 
@@ -174,6 +177,9 @@ class BibtexImporter(Importer):
         return score
 
     def parse(self, text: str, context: ParseContext) -> ImportBatch:
+        # bibtexparser reads `\\}` as an escaped brace, so a value ending in a LaTeX line break (`{A \\}`)
+        # would swallow the rest of the entry: a `\\` pair is hidden from it and given back in every value.
+        text = text.replace(_HIDDEN_BACKSLASH, "").replace("\\\\", _HIDDEN_BACKSLASHES)
         try:
             library = bibtexparser.parse_string(text, parse_stack=[])
         except Exception as error:  # bibtexparser reports its own bugs as arbitrary exceptions
@@ -182,13 +188,30 @@ class BibtexImporter(Importer):
         batch = ImportBatch(format=self.name)
         macros = dict(_MONTH_MACROS)
         parsed: list[_Parsed] = []
+        entry_end = -1  # the line the last entry ended on (0-based, as bibtexparser counts)
         for block in library.blocks:
             line = (block.start_line or 0) + 1
+            if not isinstance(block, bib.ImplicitComment):
+                entry_end = (block.start_line or 0) + (block.raw or "").count("\n")
             if isinstance(block, bib.String):
                 try:
                     macros[block.key.strip().lower()] = _evaluate(block.value, macros, batch.warnings, line)
                 except _ValueError as error:
                     batch.warnings.append(ParseWarning(line, f"@string {block.key!r}: {error}"))
+            elif (
+                isinstance(block, bib.ImplicitComment)
+                and block.start_line == entry_end
+                and _FIELD_LINE.search(_unhide(block.comment))
+            ):
+                # Fields after an entry's end: an extra `}` closed it early (`title = {A }} b}`).
+                head = " ".join(_unhide(block.comment).split())[:60]
+                batch.warnings.append(
+                    ParseWarning(
+                        line,
+                        f"text that looks like fields is outside any entry (an extra '}}' before it?), "
+                        f"not imported: {head!r}",
+                    )
+                )
             elif isinstance(block, bib.DuplicateBlockKeyBlock):
                 duplicate = block.ignore_error_block
                 if isinstance(duplicate, bib.String):
@@ -242,7 +265,7 @@ class _ValueError(Exception):
 
 def _failure_message(block: bib.ParsingFailedBlock) -> str:
     reason = getattr(block.error, "abort_reason", "") or str(block.error) or "syntax error"
-    head = (block.raw or "").split("\n", 1)[0].strip()[:60]
+    head = _unhide(block.raw or "").split("\n", 1)[0].strip()[:60]
     return f"broken entry {head!r} skipped: {' '.join(reason.split())}"
 
 
@@ -332,7 +355,11 @@ def _evaluate(value: str, macros: dict[str, str], warnings: list[ParseWarning], 
         else:
             warnings.append(ParseWarning(line, f"undefined @string macro {part!r} kept as written"))
             out.append(part)
-    return "".join(out)
+    return _unhide("".join(out))
+
+
+def _unhide(value: str) -> str:
+    return value.replace(_HIDDEN_BACKSLASHES, "\\\\")
 
 
 _CONCATENATION_MARKS = re.compile(r'[{}"#]')
@@ -458,7 +485,7 @@ def _to_record(item: _Parsed, warnings: list[ParseWarning]) -> PaperRecord:
         citekey=item.key,
         keywords=_keywords(fields.get("keywords", ""), text),
         extra=extra,
-        raw=entry.raw or "",
+        raw=_unhide(entry.raw or ""),
     )
 
 
@@ -507,8 +534,14 @@ def _authors(value: str, text: _Latex) -> tuple[tuple[str, ...], bool]:
         name = " ".join(part.split())
         if not name:
             continue
-        if name.lower() == "others":
+        if name.lower() == "others":  # `{others}`, braced, is a name that happens to be "others"
             complete = False
+            continue
+        if name.startswith("{") and name.endswith("}") and _balanced(name[1:-1]):
+            # One brace group is BibTeX's "do not split this name" (corporate authors): the braces stay, so
+            # the name is parsed and exported as one part.
+            inner = text(name[1:-1])
+            names.append("{" + inner + "}" if inner else "")
             continue
         names.append(text(name))
     return tuple(n for n in names if n), complete
@@ -552,7 +585,10 @@ class _Latex:
 
     def __call__(self, value: str, keep_paragraphs: bool = False, keep_lines: bool = False) -> str:
         try:
-            return decode(value, paragraphs=keep_paragraphs, lines=keep_lines)
+            text, kept = decode_report(value, paragraphs=keep_paragraphs, lines=keep_lines)
+            # What the decoder could not (or must not) turn into text stays in it as written: the user is told.
+            self.warnings.extend(ParseWarning(self.line, f"LaTeX {problem}") for problem in kept)
+            return text
         except LatexDecodeError:
             self.warnings.append(ParseWarning(self.line, "LaTeX in a field could not be decoded; kept as written"))
             return value.strip() if keep_paragraphs or keep_lines else " ".join(value.split())
@@ -571,10 +607,14 @@ def _date(fields: dict[str, str], year: int | None) -> str | None:
     if year is None or "month" not in fields:
         return None
     month_text = fields["month"].strip().strip("{}").strip().lower().rstrip(".")
+    day_text = fields.get("day", "").strip()
+    # `month = dec # {~15}`, a month with its day, as many .bib files write a date without a `day` field.
+    with_day = re.fullmatch(r"([a-z]+)\.?(?:~|\s|\\ )+(\d{1,2})(?:st|nd|rd|th)?", month_text)
+    if with_day and not day_text:
+        month_text, day_text = with_day.groups()
     month = int(month_text) if month_text.isdigit() else _MONTHS.get(month_text)
     if month is None or not 1 <= month <= 12:
         return None
-    day_text = fields.get("day", "").strip()
     if day_text.isdigit() and 1 <= int(day_text) <= calendar.monthrange(year, month)[1]:
         return f"{year:04d}-{month:02d}-{int(day_text):02d}"
     return f"{year:04d}-{month:02d}"

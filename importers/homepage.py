@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from papershelf.importers.base import Importer, register
@@ -79,6 +80,8 @@ _CHROME_WORDS = _words(
     trending overview snapshot feed notifications claim claimed"""
 )
 
+# Generational suffixes ("Hans van der Berg Jr."): part of the name, like an initial.
+_NAME_SUFFIXES = _words("Jr. Jr Sr. Sr II III IV")
 _INITIALS_RE = re.compile(r"(?:[A-Z]\.-?){1,4}|[A-Z]")
 _ET_AL_TAIL_RE = re.compile(r"(?:^|\s)(?:et\.?\s*al\.?|and\s+others)$", re.IGNORECASE)
 _AND_SPLIT_RE = re.compile(r"\s+(?:and|&)\s+")
@@ -108,7 +111,8 @@ _LEGEND_RE = re.compile(
     re.IGNORECASE,
 )
 _TAG_RE = re.compile(r"\[([A-Za-z][\w .&/+-]{0,30})\]")
-_URL_RE = re.compile(r"https?://[^\s<>\"'{}\[\]]+")
+# Braces are legal in a URL's path ("paper{1}.pdf"); a closing one nothing opened is trimmed by _clean_url.
+_URL_RE = re.compile(r"https?://[^\s<>\"'\[\]]+")
 _ARXIV_RE = re.compile(r"(?:arXiv:\s?|arxiv\.org/(?:abs|pdf)/)(\d{4}\.\d{4,5})(v\d+)?", re.IGNORECASE)
 _DOI_RE = re.compile(r"\b(10\.\d{4,9}/[^\s,;\"'<>]+)")
 _EMAIL_RE = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
@@ -181,10 +185,11 @@ def _is_cjk(text: str) -> bool:
 @functools.lru_cache(maxsize=1 << 16)
 def _token_kind(token: str) -> str | None:
     """'initial', 'particle' or 'word' when the token can be part of a person's name, else None."""
-    tok = token.strip(_MARKS)
+    # NFC first: a page saved with decomposed accents ("Jose" + U+0301) writes the same names.
+    tok = unicodedata.normalize("NFC", token.strip(_MARKS))
     if not tok:
         return None
-    if _INITIALS_RE.fullmatch(tok):
+    if _INITIALS_RE.fullmatch(tok) or tok in _NAME_SUFFIXES:
         return "initial"
     if tok in _PARTICLES:
         return "particle"
@@ -192,9 +197,12 @@ def _token_kind(token: str) -> str | None:
         return None
     if _is_cjk(tok):
         return "word"
-    if not tok[0].isupper() or tok.endswith(("-", "'", "’")):
+    # Scripts without capitals (Arabic, Hebrew, Devanagari ...): any word of letters and marks may be a name.
+    caseless = tok[0].isalpha() and not tok[0].isupper() and not tok[0].islower()
+    if not (tok[0].isupper() or caseless) or tok.endswith(("-", "'", "’")):
         return None
-    body = tok[1:].replace("-", "").replace("'", "").replace("’", "")
+    body = "".join(ch for ch in tok[1:] if not unicodedata.category(ch).startswith("M"))
+    body = body.replace("-", "").replace("'", "").replace("’", "")
     if body and not body.isalpha():
         return None
     return "word"
@@ -425,9 +433,18 @@ def _segment_starts(text: str) -> list[int]:
     in_quote = False
     count_quotes = text.count('"') % 2 == 0
     n = len(text)
+    # Only a bracket that is closed later holds a sentence together: a lone "{" in a title must not swallow
+    # the venue and year after it.
+    closed: set[int] = set()
+    opened: list[int] = []
     for i, ch in enumerate(text):
         if ch in "([{“":
-            depth += 1
+            opened.append(i)
+        elif ch in ")]}”" and opened:
+            closed.add(opened.pop())
+    for i, ch in enumerate(text):
+        if ch in "([{“":
+            depth += i in closed
         elif ch in ")]}”":
             depth = max(0, depth - 1)
         elif ch == '"' and count_quotes:
@@ -596,7 +613,9 @@ def _link_kind(url: str) -> str:
 
 def _clean_url(url: str) -> str:
     url = url.rstrip(".,;:!?'\"")
-    while url.endswith(")") and url.count(")") > url.count("("):
+    while (url.endswith(")") and url.count(")") > url.count("(")) or (
+        url.endswith("}") and url.count("}") > url.count("{")
+    ):
         url = url[:-1].rstrip(".,;:")
     return url
 

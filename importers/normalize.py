@@ -47,6 +47,14 @@ def clean_text(text: str | None) -> str | None:
     return text or None
 
 
+def _clean_lines(text: str | None) -> str | None:
+    """A Markdown note: NFC, trailing spaces and outer blank lines gone, every line break kept."""
+    if not text or not text.strip():
+        return None
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
+
+
 def clean_title(title: str | None) -> str | None:
     title = clean_text(title)
     if not title:
@@ -87,7 +95,7 @@ def normalize_record(record: PaperRecord) -> PaperRecord:
         doi=doi(record.doi) or (record.doi.strip().lower() if record.doi else None),
         comments=clean_text(record.comments),
         journal_ref=clean_text(record.journal_ref),
-        note=clean_text(record.note),
+        note=_clean_lines(record.note),
     )
     if record.extra.get("venue_claim"):  # a venue read from an arXiv comment is tidied like any venue
         changes["extra"] = {**record.extra, "venue_claim": clean_venue(record.extra["venue_claim"])}

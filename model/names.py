@@ -48,8 +48,9 @@ _SUFFIXES = frozenset(["jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "phd", "ph.d
 _ALIAS = re.compile(r"\s*[(\[]([^()\[\]]*)[)\]]\s*")
 _QUOTED_ALIAS = re.compile(r"\s*[\"“]([^\"“”]+)[\"”]\s*")
 _SPACES = re.compile(r"\s+")
-# Footnote marks pages put after names: equal contribution, corresponding author, affiliation numbers.
-_MARKS = re.compile(r"[*†‡§¶#✉]+|(?<=[^\W\d])\d{1,2}(?:,\d{1,2})*(?=\s|,|$)")
+# Footnote marks pages put after names: equal contribution, corresponding author, affiliation numbers. An
+# affiliation number never starts with 0, so "Person00" and "Person01" keep their digits (and stay two people).
+_MARKS = re.compile(r"[*†‡§¶#✉]+|(?<=[^\W\d])(?!0)\d{1,2}(?:,\d{1,2})*(?=\s|,|$)")
 _INITIAL = re.compile(r"^[^\W\d_]\.?$|^(?:[^\W\d_]\.){2,}$|^[^\W\d_]\.-[^\W\d_]\.?$")
 
 
@@ -208,6 +209,10 @@ def parse_name(text: str) -> ParsedName:
     script ("王雪": family first), footnote marks and braces from BibTeX.
     """
     as_written = text
+    corporate = _braced_whole(text.strip())
+    if corporate is not None:
+        # BibTeX's way to say "one name, do not split it": a corporate author such as {Barnes and Noble}.
+        return ParsedName(as_written, "", _SPACES.sub(" ", corporate.replace("{", "").replace("}", "")).strip())
     text = clean_name(text)
     aliases = tuple(a.strip() for a in _ALIAS.findall(text) + _QUOTED_ALIAS.findall(text) if a.strip())
     text = _SPACES.sub(" ", _QUOTED_ALIAS.sub(" ", _ALIAS.sub(" ", text))).strip().strip(",;")
@@ -253,6 +258,22 @@ def parse_name(text: str) -> ParsedName:
     given = " ".join(words[:start])
     family = " ".join(words[start:])
     return ParsedName(as_written, given, family, aliases, suffix)
+
+
+def _braced_whole(text: str) -> str | None:
+    """What is inside `{...}` when one brace group spans the whole text, else None."""
+    if not (text.startswith("{") and text.endswith("}")):
+        return None
+    depth = 0
+    for index, ch in enumerate(text):
+        if ch == "{" and (index == 0 or text[index - 1] != "\\"):
+            depth += 1
+        elif ch == "}" and text[index - 1] != "\\":
+            depth -= 1
+            if depth == 0 and index != len(text) - 1:
+                return None
+    inner = text[1:-1].strip()
+    return inner if depth == 0 and inner else None
 
 
 # Particles that also start family names when capitalised ("Yann Le Cun", "Juan De La Cruz"). Left out because

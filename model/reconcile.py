@@ -531,7 +531,32 @@ def find_match(library: Library, record: Any, *, exclude: Iterable[int] = ()) ->
     else:
         matches += _abstract_matches(library, record, excluded)
         matches += _content_matches(library, record, excluded)
+        matches += _untitled_key_matches(library, record, excluded)
     return _best(matches)
+
+
+def _untitled_key_matches(library: Library, record: Any, excluded: set[int]) -> list[Match]:
+    """An untitled record under the citation key of an untitled library paper with the same authors and year:
+    the paper coming back from our own export, which has nothing else to be known by."""
+    key = getattr(record, "citekey", None)
+    if not key:
+        return []
+    rows = library.conn.execute(
+        "SELECT id, year FROM papers WHERE title IS NULL AND merged_into IS NULL AND id IN "
+        "(SELECT id FROM papers WHERE citekey = ? UNION SELECT paper_id FROM citekey_aliases WHERE key = ?)",
+        (key, key),
+    ).fetchall()
+    wanted = [parse_name(name).key for name in getattr(record, "authors", ())]
+    matches = []
+    for paper_id, year in rows:
+        if paper_id in excluded or year != getattr(record, "year", None):
+            continue
+        written = library.conn.execute(
+            "SELECT as_written FROM authorships WHERE paper_id = ? ORDER BY position", (paper_id,)
+        ).fetchall()
+        if [parse_name(row[0]).key for row in written] == wanted:
+            matches.append(Match(paper_id, 1.0, [f"untitled, same citation key {key}, authors and year"], "identifier"))
+    return matches
 
 
 def _best(matches: list[Match]) -> Match | None:

@@ -85,7 +85,8 @@ def test_string_macros_concatenation_dashes_and_braced_names():
     paper = _by_key(LIBRARY)["garcia2019deep"]
     assert paper.title == "Deep Learning – A Survey of CNNs, RNNs & More"
     # A braced "and" is part of one name; each name is kept as written, only LaTeX decoded.
-    assert paper.authors == ("García, José", "Nguyễn, Thị", "Barnes and Noble Research Group")
+    # A name in one brace group keeps its braces: it is one corporate name, not "Group, Barnes and ...".
+    assert paper.authors == ("García, José", "Nguyễn, Thị", "{Barnes and Noble Research Group}")
     assert paper.authors_complete is True
     assert paper.venue == "Advances in Neural Information Processing Systems 32"
     assert paper.date == "2019-12"

@@ -70,6 +70,27 @@ _TOKENS = [
     "Ä\u0308",
     "😀",
     "\U0010ffff",
+    # Issue 17's odd input: LaTeX that used to vanish, .bib edge cases, names and titles that broke readers.
+    "\\input{/etc/passwd} ",
+    "\\immediate\\write18{touch f}",
+    "\\foo{bar}",
+    "\\cite{x}",
+    "\\verb|x|",
+    "\\^{}",
+    "A \\\\}",
+    "{A }} b}",
+    "month = dec # {~15},",
+    "{IEEE Computer Society}",
+    "{Barnes and Noble}",
+    "{others}",
+    "Jr., Sr., Mr., Hans",
+    "Hans van der Berg Jr.",
+    "Jose\u0301 Garci\u0301a",
+    "محمد علي",
+    "דוד כהן",
+    "Person00, Person01",
+    "A study of {braces",
+    "https://example.org/paper{1}.pdf",
 ]
 _PIECE = st.one_of(st.sampled_from(_LINES), st.sampled_from(_TOKENS), st.text(max_size=30))
 PAGE_TEXT = st.one_of(
