@@ -157,6 +157,7 @@ class _Parsed:
 _IDENTIFYING = frozenset(["title", "author", "doi", "eprint", "url", "arxiv"])
 # What the exporters write for a paper nobody gave a title (exporters/classify.fallback_title).
 _FALLBACK_TITLE = re.compile(r"arXiv:\S+|doi:\S+|Untitled paper \d+")
+_UNTITLED_STAND_IN = re.compile(r"Untitled paper \d+")
 
 
 class BibtexImporter(Importer):
@@ -440,7 +441,10 @@ def _to_record(item: _Parsed, warnings: list[ParseWarning]) -> PaperRecord:
     # Exports name a title-less paper by its own identifier (older ones also said so in `note`).
     doi = read_verbatim(fields.get("doi", ""))
     stand_ins = {f"arXiv:{arxiv_id}".lower() if arxiv_id else "", f"doi:{doi}".lower() if doi else ""}
-    untitled = untitled or bool(title and title.lower() in stand_ins - {""})
+    # A paper with no identifier at all is exported as "Untitled paper N": nothing else could be its title.
+    untitled = untitled or bool(
+        title and (title.lower() in stand_ins - {""} or _UNTITLED_STAND_IN.fullmatch(title))
+    )
     if untitled and title and _FALLBACK_TITLE.fullmatch(title):
         title = None  # the exporters' stand-in for a title nobody stated, not a title
     annotation = fields.get("annote") or fields.get("annotation")
