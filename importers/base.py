@@ -100,6 +100,7 @@ _BUILTINS = (
     "papershelf.importers.arxiv_listing",
     "papershelf.importers.scholarly_profile",
     "papershelf.importers.bibtex_file",
+    "papershelf.importers.page_reader",
 )
 _loaded = False
 

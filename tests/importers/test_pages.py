@@ -1,0 +1,68 @@
+"""The general page reader on the development corpus in tests/fixtures/pages/: each page, as saved HTML and as
+its copied text, imported into a fresh library, must give exactly the papers its golden file lists: the count,
+titles, author lists, years and venues as `papers --json` shows them, with no junk record."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from papershelf.model import Library
+from papershelf.pipeline import import_file
+
+PAGES = Path(__file__).parent.parent / "fixtures" / "pages"
+GOLDENS = sorted(PAGES.glob("*.golden.json"))
+AS_OF = dt.date(2026, 3, 1)
+
+
+def _imported(tmp_path: Path, page: Path) -> tuple[list[dict], object]:
+    with Library.open(tmp_path / "library.sqlite") as library:
+        report = import_file(library, page, as_of=AS_OF)
+        assert report.ok, report.error
+        papers = [library.get_paper(i) for i in library.paper_ids()]
+        rows = [
+            {
+                "title": p.title,
+                "authors": p.author_names(),
+                "year": p.year,
+                "venue": p.venue,
+                "arxiv_id": p.arxiv_id,
+                "doi": p.doi,
+            }
+            for p in papers
+        ]
+    return rows, report
+
+
+def _cases() -> list[tuple[str, str]]:
+    cases = []
+    for golden in GOLDENS:
+        stem = golden.name.removesuffix(".golden.json")
+        for suffix in (".html", ".txt"):
+            if (PAGES / f"{stem}{suffix}").exists():
+                cases.append((stem, suffix))
+    return cases
+
+
+@pytest.mark.parametrize(("stem", "suffix"), _cases(), ids=lambda v: v)
+def test_page_gives_exactly_its_golden_papers(tmp_path: Path, stem: str, suffix: str) -> None:
+    expected = json.loads((PAGES / f"{stem}.golden.json").read_text(encoding="utf-8"))
+    rows, report = _imported(tmp_path, PAGES / f"{stem}{suffix}")
+    if suffix == ".html":
+        assert report.format == "page"
+    by_title = {row["title"]: row for row in rows}
+    missing = [e["title"] for e in expected if e["title"] not in by_title]
+    junk = sorted(set(by_title) - {e["title"] for e in expected})
+    assert not missing and not junk, f"missing {missing}; junk {junk}"
+    assert len(rows) == len(expected)
+    for want in expected:
+        got = by_title[want["title"]]
+        assert got["authors"] == want["authors"], want["title"]
+        assert got["year"] == want["year"], want["title"]
+        assert got["venue"] == want.get("venue"), want["title"]
+        for ident in ("arxiv_id", "doi"):
+            if ident in want and (suffix == ".html" or want.get(f"{ident}_in_text")):
+                assert got[ident] == want[ident], (want["title"], ident)
