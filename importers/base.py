@@ -90,8 +90,28 @@ def detect(text: str, filename: str = "") -> Detection:
     scores.sort(key=lambda pair: pair[1], reverse=True)
     ranking = tuple((imp.name, round(score, 3)) for imp, score in scores)
     if scores and scores[0][1] >= CONFIDENCE_THRESHOLD:
-        return Detection(scores[0][0], scores[0][1], ranking)
+        return Detection(_second_opinion(scores, text), scores[0][1], ranking)
     return Detection(None, scores[0][1] if scores else 0.0, ranking)
+
+
+def _second_opinion(scores: list[tuple[Importer, float]], text: str) -> Importer:
+    """The homepage importer reads its own layouts exactly but misses entries of others; when the general page
+    reader also recognises the text and reads more papers from it, without doubt, the general reader wins."""
+    best = scores[0][0]
+    if best.name != "homepage":
+        return best
+    general = next((imp for imp, score in scores if imp.name == "page" and score >= CONFIDENCE_THRESHOLD), None)
+    if general is None:
+        return best
+    from papershelf.importers.records import ParseContext
+
+    try:
+        fitted = len(best.parse(text, ParseContext()).papers)
+        read = general.parse(text, ParseContext()).papers
+    except ImporterError:
+        return best
+    sure = sum(1 for paper in read if "check_me" not in paper.extra)
+    return general if sure > fitted else best
 
 
 _BUILTINS = (

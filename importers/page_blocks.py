@@ -216,11 +216,11 @@ class _Walker:
         holding no list items itself: one publication entry's worth of markup."""
         tag = node.tag
         if tag in ("li", "tr", "dd", "p"):
-            return node.css_first("li") is None and (tag != "tr" or node.css_first("tr") is None)
+            return not _holds(node, "li") and not _holds(node, "tr")
         if tag not in ("div", "article", "section"):
             return False
         klass = (node.attributes.get("class") or "").strip()
-        if not klass or node.css_first("li") is not None:
+        if not klass or _holds(node, "li"):
             return False
         parent = node.parent
         if parent is None:
@@ -234,7 +234,12 @@ class _Walker:
         if same < 2:
             return False
         # A repeated wrapper of whole sections (each with its own heading) is not an entry.
-        return node.css_first("h1, h2") is None and len(node.text(separator=" ") or "") < 6000
+        return len(node.css("h1, h2, h3")) <= 1 and len(node.text(separator=" ") or "") < 6000
+
+
+def _holds(node, tag: str) -> bool:
+    """Whether `tag` elements stand inside the node (a selector query also matches the node itself)."""
+    return len(node.css(tag)) > (1 if node.tag == tag else 0)
 
 
 def read_html(source: str, source_name: str = "<html>") -> Page:

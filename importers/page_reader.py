@@ -70,6 +70,8 @@ def _text_heading(line: str) -> bool:
     if re.search(r"[.,;]\s|\d{4}.*\d", stripped):
         return False
     kind = _heading_kind(stripped)
+    if kind == "pub" and len(stripped.split()) <= 3:
+        return True  # "publications", as some themes write it
     return kind in ("pub", "other") and stripped[0].isupper()
 
 
@@ -85,7 +87,7 @@ _NOT_NAME = re.compile(
     r"Learning|Towards?|Via|Using|Deep|Neural|Networks?|Models?|Preprint|Submitted|Accepted|University|Institute|"
     r"IEEE|ACM|International|Annual|Symposium|Advances|Vol\.?|Volume|Pages|Press|Oral|Spotlight|Best|Paper)$"
 )
-_ETAL = re.compile(r",?\s*(?:et\s+al\.?|and others|\.\.\.|…)\s*$", re.I)
+_ETAL = re.compile(r",?\s*(?:et\s+al\.?|(?:and\s+)?\d+\s+more\s+authors?|and others|\.\.\.|…)\s*$", re.I)
 
 
 def _split_names(text: str) -> tuple[list[str], bool]:
@@ -100,8 +102,8 @@ def _split_names(text: str) -> tuple[list[str], bool]:
     merged: list[str] = []
     for piece in pieces:  # "Smith, J. A." (APA, surname first): the initials join the surname before them
         bare = _MARK_RE.sub("", piece).strip()
-        if merged and re.fullmatch(r"(?:[A-Z]\.\s?-?)+", bare) and " " not in _MARK_RE.sub("", merged[-1]).strip():
-            merged[-1] = f"{merged[-1]}, {piece}"
+        if merged and re.fullmatch(r"(?:[A-Z]\.?\s?-?)+", bare) and " " not in _MARK_RE.sub("", merged[-1]).strip():
+            merged[-1] = f"{merged[-1]}, {piece if piece.endswith('.') or len(bare) > 1 else piece + '.'}"
         else:
             merged.append(piece)
     return merged, complete
@@ -193,6 +195,7 @@ def _year_and_venue(text: str) -> tuple[int | None, str | None, str | None]:
     venue = re.sub(r",?\s*(?:vol\.|volume)\s*\d+.*$", "", venue, flags=re.I)
     venue = re.sub(r",?\s*\d+\s*\(\d+\)\s*(?::\s*[\d\-–]+)?", "", venue)
     venue = re.sub(r":\s*[\d\-–]+\s*$", "", venue)
+    venue = re.sub(r"(?<=[A-Za-z)])[.,]\s*\d{1,4}\s*$", "", venue)
     if year:
         venue = re.sub(rf"\(?\b(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+)?{year}\b\)?",
                        "", venue)
@@ -352,7 +355,12 @@ def _label_lines(entry: _Entry, lines: list[Line]) -> None:
     if author_line[0] < 0.6:
         author_line = None
     rest = [s for s in scored if s is not author_line]
-    title_candidates = [s for s in rest if not (s[1] >= 0.5 and not s[2].quoted_title and s is not rest[0])]
+    title_candidates = [
+        s
+        for s in rest
+        if not (s[1] >= 0.5 and not s[2].quoted_title and s is not rest[0])
+        and (len(s[2].text.split()) >= 3 or s[2].quoted_title)  # a badge ("ICML") is not a title
+    ]
     title = None
     for s in title_candidates:
         line = s[2]
@@ -380,8 +388,19 @@ def _label_lines(entry: _Entry, lines: list[Line]) -> None:
     if author_line is not None:
         _set_authors(entry, author_line[2].text)
     elif title is not None and len(lines) >= 2:
-        # No clean name line: maybe the names share a line with the venue ("A, B. In CVPR 2023").
+        # No clean name line: a whole citation of the same paper ("Recommended citation: A, B (2024). Title.")
+        # gives the names; else the names may share a line with the venue ("A, B. In CVPR 2023").
         for s in venue_lines:
+            citation = _Entry(line=0)
+            _label_citation(citation, Line(re.sub(r"^\s*[\w ]{0,30}citation:\s*", "", s[2].text, flags=re.I)))
+            if citation.authors and _key(citation.title) == _key(entry.title):
+                entry.authors, entry.complete, entry.marks = citation.authors, citation.complete, citation.marks
+                entry.year = entry.year or citation.year
+                venue_lines = [v for v in venue_lines if v is not s]
+                if entry.venue is None and citation.venue:
+                    entry.venue = citation.venue
+                break
+        for s in venue_lines if not entry.authors else ():
             parts = _sentences(s[2].text)
             if len(parts) >= 2 and _author_score(parts[0]) >= 0.6:
                 _set_authors(entry, parts[0])
@@ -395,7 +414,7 @@ def _label_lines(entry: _Entry, lines: list[Line]) -> None:
             _set_venue(entry, text)
         elif entry.year is None and _YEAR.search(text):
             entry.year = int(_YEAR.findall(text)[-1])
-        elif s[1] < 0.5 and entry.note is None and len(text) < 120:
+        elif s[1] < 0.5 and entry.note is None and len(text) <= 40:
             entry.note = text
 
 
@@ -413,6 +432,10 @@ def _label_citation(entry: _Entry, line: Line) -> None:
     quoted = re.search(r"[\"“](.{8,}?)[,.]?[\"”]", text)
     if quoted:  # IEEE and friends: Authors, "Title," in Venue, 2023.
         before, after = text[: quoted.start()].strip(" ,.:"), text[quoted.end() :].strip(" ,.")
+        year_first = re.search(r"\s*\((19[5-9]\d|20\d\d)[a-z]?\)\.?$", before)
+        if year_first:  # APA with a quoted title: Name, A., & Name, B. (2024). "Title."
+            entry.year = int(year_first.group(1))
+            before = before[: year_first.start()].strip(" ,.")
         entry.title = quoted.group(1).strip()
         if before:
             _set_authors(entry, before)
@@ -495,7 +518,53 @@ def _key(title: str | None) -> str:
     return re.sub(r"[^a-z0-9]+", "", (title or "").lower())[:80]
 
 
+def _shape(text: str) -> str:
+    if _LINK_ROW.match(text):
+        return "link"
+    first = re.match(r"(Published|Recommended|Appeared|Accepted|In|Cited|Citation|Authors?|Venue|Abstract)\b", text)
+    if _author_score(text) >= 0.6:
+        return "authors"
+    kind = "venue" if _venue_score(text) >= 0.5 else "text"
+    return f"{kind}:{first.group(1)}" if first else kind
+
+
+def _regroup(blocks: list[Block]) -> list[Block]:
+    """Copied text where every line of an entry stands apart (a blank line after each): runs of one-line
+    blocks are cut into entries by the period their line shapes repeat with (title, "Published in ...", ...)."""
+    out: list[Block] = []
+    run: list[Block] = []
+
+    def flush() -> None:
+        if len(run) >= 4:
+            shapes = [_shape(b.lines[0].text) for b in run]
+            for period in range(2, 7):
+                pairs = len(shapes) - period
+                if len(shapes) < 2 * period or pairs <= 0:
+                    break
+                same = sum(1 for i in range(pairs) if shapes[i] == shapes[i + period])
+                if same >= 0.8 * pairs and len(set(shapes[:period])) > 1:
+                    for start in range(0, len(run), period):
+                        chunk = run[start : start + period]
+                        out.append(Block("entry", chunk[0].line, [b.lines[0] for b in chunk],
+                                         hidden=[h for b in chunk for h in b.hidden]))
+                    run.clear()
+                    return
+        out.extend(run)
+        run.clear()
+
+    for block in blocks:
+        if block.kind == "entry" and len(block.lines) == 1 and not block.marker:
+            run.append(block)
+            continue
+        flush()
+        out.append(block)
+    flush()
+    return out
+
+
 def read_page(page: Page, context: ParseContext) -> Reading:
+    if not page.is_html:
+        page = Page(_regroup(page.blocks), page.harvest, False)
     warnings: list[ParseWarning] = []
     sections: list[str] = []
     has_pub_heading = any(b.kind == "heading" and _heading_kind(b.text) == "pub" for b in page.blocks)
@@ -528,6 +597,11 @@ def read_page(page: Page, context: ParseContext) -> Reading:
         if not in_pub:
             continue
         where = (section_name, section_line)
+        if block.lines and all(_LINK_ROW.match(line.text) for line in block.lines) and entries:
+            for line in block.lines:  # a link row set apart from its entry ("PDF Cite Code")
+                for anchor, url in line.links:
+                    _take_link(entries[-1][0], anchor, url)
+            continue
         bibs = _bib_records(block.hidden, context)
         if not block.lines:
             loose_bib.extend(bibs)
