@@ -111,7 +111,7 @@ def _second_opinion(scores: list[tuple[Importer, float]], text: str) -> Importer
     except ImporterError:
         return best
     sure = sum(1 for paper in read if "check_me" not in paper.extra)
-    return general if sure > fitted else best
+    return general if sure >= fitted and sure > 0 else best
 
 
 _BUILTINS = (

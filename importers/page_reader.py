@@ -40,10 +40,11 @@ _OTHER_WORDS = re.compile(
     r"professional service|news|updates|recent news|awards?|honou?rs|awards and honou?rs|blog|posts|contact|"
     r"about( me)?|bio(graphy)?|experience|education|employment|cv|misc(ellaneous)?|activities|media|press|"
     r"group|team|people|members|links|software|patents?|grants?|funding|reviewing|outreach|hobbies|"
-    r"co-?authors|follow|cited by|interests?|research interests)\b",
+    r"co-?authors?(?: index)?|follow|cited by|interests?|research interests)\b",
     re.I,
 )
-_YEAR_HEADING = re.compile(r"^\W*(?:(19[5-9]\d|20\d\d)(?:\s*(?:and|&)\s*(?:earlier|before|older))?|"
+_YEAR_HEADING = re.compile(r"^\W*(?:(19[5-9]\d|20\d\d)(?:\s*(?:and|&)\s*(?:earlier|before|older)|"
+                           r"\s*[-–—]\s*(?:today|present|now|(?:19|20)\d\d))?|"
                            r"(?:before|earlier than|prior to)\s+(19[5-9]\d|20\d\d))\W*$", re.I)
 _MAX_HEADING_WORDS = 6
 
@@ -52,6 +53,8 @@ def _heading_kind(text: str) -> str:
     """"pub", "year", "other" or "" (a heading that says nothing about publications)."""
     if _YEAR_HEADING.match(text):
         return "year"
+    if re.fullmatch(r"\W*title\W*cited\s*by\W*year\W*", text, re.I):
+        return "pub"  # a scholarly profile's table header
     words = len(text.split())
     if _OTHER_WORDS.match(text) and not _PUB_WORDS.search(text.split(":")[0]):
         return "other"
@@ -65,7 +68,7 @@ def _text_heading(line: str) -> bool:
     stripped = line.strip().rstrip(":").strip()
     if not stripped or len(stripped) > 60 or len(stripped.split()) > _MAX_HEADING_WORDS:
         return False
-    if _YEAR_HEADING.match(stripped):
+    if _YEAR_HEADING.match(stripped) or _heading_kind(stripped) == "pub" and "cited" in stripped.lower():
         return True
     if re.search(r"[.,;]\s|\d{4}.*\d", stripped):
         return False
@@ -189,18 +192,28 @@ def _year_and_venue(text: str) -> tuple[int | None, str | None, str | None]:
             year = 2000 + int(short.group(2)) if int(short.group(2)) < 50 else 1900 + int(short.group(2))
             text = text[: short.start()] + short.group(1) + text[short.end() :]
     venue = _VENUE_PREFIX.sub("", text)
-    venue = re.sub(r"arXiv:\s*\d{4}\.\d{4,5}(v\d+)?", "", venue)
+    venue = re.sub(r"arXiv:\s*\d{4}\.\d{4,5}(v\d+)?|\babs/\S+|https?://\S+|\bdoi:\s*\S+", "", venue)
+    # ACM style: "Proceedings of X (CHI '24). ACM, New York, NY, USA, 1-18": the publisher after the venue.
+    venue = re.sub(r"(\([^()]*\))\.\s+(?:ACM|IEEE|Springer|Elsevier|AAAI|PMLR|Association)\b.*$", r"\1", venue)
+    venue = re.sub(r"\s*\([A-Za-z][\w\-]*\s*['’]\d{2}\)", "", venue)
+    if year:
+        venue = re.sub(rf"\(?\b(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+)?{year}\b\)?",
+                       "", venue)
+    venue = venue.strip(" ,.;")
     # Volume, pages and the like after the venue ("45(3):2201-2215", "pp. 1-9") are not the venue's name.
     venue = re.sub(r"[,.]?\s*(?:pp\.|pages)\s*[\d\-–]+", "", venue)
     venue = re.sub(r",?\s*(?:vol\.|volume)\s*\d+.*$", "", venue, flags=re.I)
     venue = re.sub(r",?\s*\d+\s*\(\d+\)\s*(?::\s*[\d\-–]+)?", "", venue)
     venue = re.sub(r":\s*[\d\-–]+\s*$", "", venue)
+    venue = re.sub(r",\s*\d+\s*[\-–]\s*\d+\s*[.,]?\s*$", "", venue)
+    venue = re.sub(r"(?:,\s*\d+)+\s*[.,]?\s*$", "", venue)
     venue = re.sub(r"(?<=[A-Za-z)])[.,]\s*\d{1,4}\s*$", "", venue)
-    if year:
-        venue = re.sub(rf"\(?\b(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+)?{year}\b\)?",
-                       "", venue)
     venue = re.sub(r"\(\s*\)", "", venue)
-    venue = re.sub(r"\s+", " ", venue).strip(" ,.;:-–")
+    venue = re.sub(r"\s+", " ", venue).strip(" ,;:-–")
+    last = re.search(r"(\w+)\.$", venue)
+    # An abbreviation keeps its period ("IEEE Trans. Knowl. Data Eng."); a sentence end does not.
+    if last and not (len(last.group(1)) <= 5 and last.group(1)[:1].isupper() and not last.group(1).isupper()):
+        venue = venue[:-1].rstrip()
     return year, venue or None, note
 
 
@@ -372,14 +385,14 @@ def _label_lines(entry: _Entry, lines: list[Line]) -> None:
     if title is None and title_candidates:
         # The first line that does not read as a venue is the title; a year-only line never is.
         for s in title_candidates:
-            if not _YEAR_HEADING.match(s[2].text) and s[1] < 1.0:
+            if not _YEAR_HEADING.match(s[2].text) and _venue_score(_sentences(s[2].text)[0]) < 1.0:
                 title = s
                 break
     venue_lines = [s for s in rest if s is not title]
     if title is not None:
         text = title[2].text
         # "Title. Venue 2023" on one line under a separate authors line.
-        if author_line is not None and not venue_lines:
+        if author_line is not None and (not venue_lines or title[1] >= 0.5):
             parts = _sentences(text)
             if len(parts) >= 2 and _venue_score(" ".join(parts[1:])) >= 0.5:
                 text = parts[0]
@@ -559,7 +572,27 @@ def _regroup(blocks: list[Block]) -> list[Block]:
         flush()
         out.append(block)
     flush()
-    return out
+    # A block that starts with the venue line continues the entry before it when that one has none yet
+    # (a profile's title and authors, a blank line, then venue and year).
+    merged: list[Block] = []
+    for block in out:
+        previous = merged[-1] if merged else None
+        if (
+            previous is not None
+            and block.kind == "entry"
+            and previous.kind == "entry"
+            and block.lines
+            and len(previous.lines) in (2, 3)
+            and _shape(block.lines[0].text).startswith("venue")
+            and _YEAR.search(block.lines[0].text)
+            and not any(_shape(line.text).startswith("venue") for line in previous.lines)
+            and _author_score(previous.lines[-1].text) >= 0.6
+        ):
+            previous.lines.extend(block.lines)
+            previous.hidden.extend(block.hidden)
+            continue
+        merged.append(block)
+    return merged
 
 
 def read_page(page: Page, context: ParseContext) -> Reading:
@@ -595,6 +628,9 @@ def read_page(page: Page, context: ParseContext) -> Reading:
                 in_pub = False  # a bigger heading than the publication section's: a new part of the page
             continue
         if not in_pub:
+            continue
+        if len(block.lines) == 1 and not block.hidden and _YEAR_HEADING.match(block.lines[0].text):
+            year = int(_YEAR.search(block.lines[0].text).group(1))  # a year standing alone (DBLP's year rows)
             continue
         where = (section_name, section_line)
         if block.lines and all(_LINK_ROW.match(line.text) for line in block.lines) and entries:
