@@ -276,7 +276,7 @@ class _Entry:
     emphasised: list[str] = field(default_factory=list)  # names shown bold/underlined (the owner, usually)
 
 
-_SENTENCE = re.compile(r"(?<=[^\s.A-Z][.?!])\s+(?=[\"“A-Z0-9(\[])|(?<=[a-z]{2}\.)\s+(?=In\s)")
+_SENTENCE = re.compile(r"(?<=[^\s.A-Z][.?!])\s+(?=[\"“A-Z0-9(\[]|arXiv)|(?<=[a-z]{2}\.)\s+(?=In\s)")
 _ABBREV = re.compile(r"\b(?:Proc|Conf|Int|Intl|Vol|al|vs|eds?|pp|no|Trans|Adv|J|Jr|Sr|St|Dr|Univ|Inc|Ltd|Symp)\.$")
 
 
@@ -443,6 +443,8 @@ def _label_citation(entry: _Entry, line: Line) -> None:
     """A whole citation on one line, in one of the citation styles or a homepage's own order."""
     text = line.text
     quoted = re.search(r"[\"“](.{8,}?)[,.]?[\"”]", text)
+    if quoted and text.count("(", 0, quoted.start()) > text.count(")", 0, quoted.start()):
+        quoted = None  # a title quoted inside a remark ("(an extension of our paper "...")") is not this one's
     if quoted:  # IEEE and friends: Authors, "Title," in Venue, 2023.
         before, after = text[: quoted.start()].strip(" ,.:"), text[quoted.end() :].strip(" ,.")
         year_first = re.search(r"\s*\((19[5-9]\d|20\d\d)[a-z]?\)\.?$", before)
@@ -474,7 +476,7 @@ def _label_citation(entry: _Entry, line: Line) -> None:
         entry.year = int(acm.group(2))
         return
     dblp = re.match(r"^(.+?):\s+(.+)$", text)
-    if dblp and _author_score(dblp.group(1)) >= 0.8:
+    if dblp and ". " not in dblp.group(1) and _author_score(dblp.group(1)) >= 0.8:
         _set_authors(entry, dblp.group(1))
         parts = _sentences(dblp.group(2))
         entry.title = parts[0]
@@ -598,6 +600,19 @@ def _regroup(blocks: list[Block]) -> list[Block]:
 def read_page(page: Page, context: ParseContext) -> Reading:
     if not page.is_html:
         page = Page(_regroup(page.blocks), page.harvest, False)
+    else:
+        # A heading written as a paragraph (<p><b>Publications</b></p>) is a heading all the same.
+        page = Page(
+            [
+                Block("heading", b.line, [Line(b.lines[0].text.rstrip(":").strip())], level=3)
+                if b.kind == "entry" and len(b.lines) == 1 and not b.hidden and not _YEAR_HEADING.match(b.lines[0].text)
+                and _text_heading(b.lines[0].text)
+                else b
+                for b in page.blocks
+            ],
+            page.harvest,
+            True,
+        )
     warnings: list[ParseWarning] = []
     sections: list[str] = []
     has_pub_heading = any(b.kind == "heading" and _heading_kind(b.text) == "pub" for b in page.blocks)
@@ -704,10 +719,16 @@ def _record(entry: _Entry, heading_year: int | None) -> tuple[PaperRecord | None
         return None, "a news line"
     if not entry.title or len(entry.title) < 8 or len(entry.title.split()) < 2:
         return None, "no title"
-    if not entry.authors and not entry.year and not entry.venue and not heading_year and not entry.arxiv:
-        return None, "no authors, venue or year"
+    if not entry.authors and not entry.year and not heading_year and not entry.arxiv and not entry.doi:
+        return None, "no authors and no year"
+    if len(entry.title) > 300:
+        return None, "a title this long is prose"
     if entry.title and _author_score(entry.title) >= 0.9 and not entry.authors:
         return None, "only names"
+    if entry.authors and sum(1 for name in entry.authors if _is_name(name)) * 2 < len(entry.authors):
+        return None, "prose, not a list of authors"
+    if len(entry.raw) > 1500 and not entry.venue:
+        return None, "a long text without a venue"
     record = _visible_record(entry, heading_year)
     return record, ""
 
