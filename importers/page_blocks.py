@@ -63,9 +63,65 @@ class Page:
     is_html: bool
 
 
-_SKIP = frozenset(["script", "style", "noscript", "template", "svg", "math", "nav", "footer", "form", "select", "button", "iframe", "object", "canvas"])
+_SKIP = frozenset(
+    [
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "svg",
+        "math",
+        "nav",
+        "footer",
+        "form",
+        "select",
+        "button",
+        "iframe",
+        "object",
+        "canvas",
+    ]
+)
 _BLOCK = frozenset(
-    ["address", "article", "aside", "blockquote", "body", "dd", "details", "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "ol", "p", "pre", "section", "summary", "table", "tbody", "thead", "tfoot", "td", "th", "tr", "ul", "center"]
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "dd",
+        "details",
+        "dialog",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "thead",
+        "tfoot",
+        "td",
+        "th",
+        "tr",
+        "ul",
+        "center",
+    ]
 )
 _HEADINGS = {f"h{i}": i for i in range(1, 7)}
 _STRONG = frozenset(["b", "strong"])

@@ -43,14 +43,17 @@ _OTHER_WORDS = re.compile(
     r"co-?authors?(?: index)?|follow|cited by|interests?|research interests)\b",
     re.I,
 )
-_YEAR_HEADING = re.compile(r"^\W*(?:(19[5-9]\d|20\d\d)(?:\s*(?:and|&)\s*(?:earlier|before|older)|"
-                           r"\s*[-–—]\s*(?:today|present|now|(?:19|20)\d\d))?|"
-                           r"(?:before|earlier than|prior to)\s+(19[5-9]\d|20\d\d))\W*$", re.I)
+_YEAR_HEADING = re.compile(
+    r"^\W*(?:(19[5-9]\d|20\d\d)(?:\s*(?:and|&)\s*(?:earlier|before|older)|"
+    r"\s*[-–—]\s*(?:today|present|now|(?:19|20)\d\d))?|"
+    r"(?:before|earlier than|prior to)\s+(19[5-9]\d|20\d\d))\W*$",
+    re.I,
+)
 _MAX_HEADING_WORDS = 6
 
 
 def _heading_kind(text: str) -> str:
-    """"pub", "year", "other" or "" (a heading that says nothing about publications)."""
+    """ "pub", "year", "other" or "" (a heading that says nothing about publications)."""
     if _YEAR_HEADING.match(text):
         return "year"
     if re.fullmatch(r"\W*title\W*cited\s*by\W*year\W*", text, re.I):
@@ -68,7 +71,7 @@ def _text_heading(line: str) -> bool:
     stripped = line.strip().rstrip(":").strip()
     if not stripped or len(stripped) > 60 or len(stripped.split()) > _MAX_HEADING_WORDS:
         return False
-    if _YEAR_HEADING.match(stripped) or _heading_kind(stripped) == "pub" and "cited" in stripped.lower():
+    if _YEAR_HEADING.match(stripped) or (_heading_kind(stripped) == "pub" and "cited" in stripped.lower()):
         return True
     if re.search(r"[.,;]\s|\d{4}.*\d", stripped):
         return False
@@ -197,8 +200,9 @@ def _year_and_venue(text: str) -> tuple[int | None, str | None, str | None]:
     venue = re.sub(r"(\([^()]*\))\.\s+(?:ACM|IEEE|Springer|Elsevier|AAAI|PMLR|Association)\b.*$", r"\1", venue)
     venue = re.sub(r"\s*\([A-Za-z][\w\-]*\s*['’]\d{2}\)", "", venue)
     if year:
-        venue = re.sub(rf"\(?\b(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+)?{year}\b\)?",
-                       "", venue)
+        venue = re.sub(
+            rf"\(?\b(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+)?{year}\b\)?", "", venue
+        )
     venue = venue.strip(" ,.;")
     # Volume, pages and the like after the venue ("45(3):2201-2215", "pp. 1-9") are not the venue's name.
     venue = re.sub(r"[,.]?\s*(?:pp\.|pages)\s*[\d\-–]+", "", venue)
@@ -227,7 +231,9 @@ _LINK_WORDS = (
 _LINK_TOKEN = re.compile(rf"[\[(]?\s*(?:{_LINK_WORDS})\s*[\])]?", re.I)
 _LINK_ROW = re.compile(rf"^(?:[\s|/·•,;]*\[?\s*(?:{_LINK_WORDS})\s*\]?)+[\s|/·•,;]*$", re.I)
 _BRACKET_TAGS = re.compile(rf"\s*\[\s*(?:{_LINK_WORDS})\s*\]", re.I)
-_ARXIV_ID = re.compile(r"(?:arxiv\.org/(?:abs|pdf)/|arXiv:\s*)(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(v\d+)?", re.I)
+_ARXIV_ID = re.compile(
+    r"(?:arxiv\.org/(?:abs|pdf)/|arXiv:\s*)(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(v\d+)?", re.I
+)
 _DOI_RE = re.compile(r"(?:doi\.org/|doi:\s*)(10\.\d{4,9}/[^\s\"'<>]+)", re.I)
 
 
@@ -251,8 +257,11 @@ _NEWS = re.compile(
     r"(?:19|20)\d\d\s*[:\-–])",
     re.I,
 )
-_NEWSY = re.compile(r"\b(?:accepted (?:to|at|by)|is accepted|got accepted|will (?:give|present|join)|gave a talk|"
-                    r"joined|we are hiring|excited to|happy to|I am|I'm|will be|serving as|received the)\b", re.I)
+_NEWSY = re.compile(
+    r"\b(?:accepted (?:to|at|by)|is accepted|got accepted|will (?:give|present|join)|gave a talk|"
+    r"joined|we are hiring|excited to|happy to|I am|I'm|will be|serving as|received the)\b",
+    re.I,
+)
 
 
 # --- one entry ------------------------------------------------------------------------------------------------
@@ -377,8 +386,10 @@ def _label_lines(entry: _Entry, lines: list[Line]) -> None:
     title = None
     for s in title_candidates:
         line = s[2]
-        if line.quoted_title or (line.strong and line.strong[0] == line.text) or (
-            line.links and line.links[0][0] == line.text
+        if (
+            line.quoted_title
+            or (line.strong and line.strong[0] == line.text)
+            or (line.links and line.links[0][0] == line.text)
         ):
             title = s
             break
@@ -560,8 +571,14 @@ def _regroup(blocks: list[Block]) -> list[Block]:
                 if same >= 0.8 * pairs and len(set(shapes[:period])) > 1:
                     for start in range(0, len(run), period):
                         chunk = run[start : start + period]
-                        out.append(Block("entry", chunk[0].line, [b.lines[0] for b in chunk],
-                                         hidden=[h for b in chunk for h in b.hidden]))
+                        out.append(
+                            Block(
+                                "entry",
+                                chunk[0].line,
+                                [b.lines[0] for b in chunk],
+                                hidden=[h for b in chunk for h in b.hidden],
+                            )
+                        )
                     run.clear()
                     return
         out.extend(run)
@@ -605,7 +622,10 @@ def read_page(page: Page, context: ParseContext) -> Reading:
         page = Page(
             [
                 Block("heading", b.line, [Line(b.lines[0].text.rstrip(":").strip())], level=3)
-                if b.kind == "entry" and len(b.lines) == 1 and not b.hidden and not _YEAR_HEADING.match(b.lines[0].text)
+                if b.kind == "entry"
+                and len(b.lines) == 1
+                and not b.hidden
+                and not _YEAR_HEADING.match(b.lines[0].text)
                 and _text_heading(b.lines[0].text)
                 else b
                 for b in page.blocks
@@ -636,8 +656,11 @@ def read_page(page: Page, context: ParseContext) -> Reading:
                     in_pub = True
             elif kind == "other":
                 if in_pub or not sections or sections[-1] != f"{block.text} section ignored":
-                    sections.append(f"{block.text} section ignored (line {block.line})" if block.line else
-                                    f"{block.text} section ignored")
+                    sections.append(
+                        f"{block.text} section ignored (line {block.line})"
+                        if block.line
+                        else f"{block.text} section ignored"
+                    )
                 in_pub = False
             elif in_pub and has_pub_heading and pub_level and block.level < pub_level:
                 in_pub = False  # a bigger heading than the publication section's: a new part of the page
@@ -694,8 +717,11 @@ def read_page(page: Page, context: ParseContext) -> Reading:
             papers.append(record)
             counts[(str(harvested.get("via")), 0)] = counts.get((str(harvested.get("via")), 0), 0) + 1
     for (name, line), count in counts.items():
-        label = name if name in ("the page", "BibTeX blocks") or "meta" in name or "COinS" in name or "JSON" in name \
+        label = (
+            name
+            if name in ("the page", "BibTeX blocks") or "meta" in name or "COinS" in name or "JSON" in name
             else f"{name} section"
+        )
         sections.insert(0, f"{label}{f' (line {line})' if line else ''}: {count} entries")
     for record in papers:
         if record.extra.get("check_me"):

@@ -5,12 +5,14 @@ leaves the library unchanged."""
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import json
 import sqlite3
 import threading
 import time
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -21,7 +23,7 @@ PAGES = Path(__file__).parent.parent / "fixtures" / "pages"
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
-    routes: dict[str, tuple[int, str, bytes]] = {}
+    routes: ClassVar[dict[str, tuple[int, str, bytes]]] = {}
 
     def do_GET(self) -> None:
         if self.path == "/slow":
@@ -46,10 +48,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        try:
+        with contextlib.suppress(OSError):  # the client gave up reading (a page over the size limit)
             self.wfile.write(body)
-        except OSError:  # the client gave up reading (a page over the size limit)
-            pass
 
     def log_message(self, *args) -> None:
         pass
@@ -64,6 +64,11 @@ def server():
     yield f"http://127.0.0.1:{httpd.server_address[1]}", _Handler.routes
     httpd.shutdown()
     httpd.server_close()
+
+
+def _limit(monkeypatch, **limits: float) -> None:
+    """Smaller limits than a user's, so the tests stay small and quick."""
+    monkeypatch.setattr(http_module.fetch_page, "__kwdefaults__", {**http_module.fetch_page.__kwdefaults__, **limits})
 
 
 def _run(capsys, library: Path, *args: str) -> tuple[int, str, str]:
