@@ -95,10 +95,11 @@ def detect(text: str, filename: str = "") -> Detection:
 
 
 def _second_opinion(scores: list[tuple[Importer, float]], text: str) -> Importer:
-    """The homepage importer reads its own layouts exactly but misses entries of others; when the general page
-    reader also recognises the text and reads more papers from it, without doubt, the general reader wins."""
+    """The homepage and arXiv-listing importers read their own layouts exactly but miss entries (or titles) of
+    others; when the general page reader also recognises the text and reads at least as many papers from it,
+    each with a title and none in doubt, the general reader wins."""
     best = scores[0][0]
-    if best.name != "homepage":
+    if best.name not in ("homepage", "arxiv-listing"):
         return best
     general = next((imp for imp, score in scores if imp.name == "page" and score >= CONFIDENCE_THRESHOLD), None)
     if general is None:
@@ -106,10 +107,13 @@ def _second_opinion(scores: list[tuple[Importer, float]], text: str) -> Importer
     from papershelf.importers.records import ParseContext
 
     try:
-        fitted = len(best.parse(text, ParseContext()).papers)
         read = general.parse(text, ParseContext()).papers
     except ImporterError:
         return best
+    try:
+        fitted = len(best.parse(text, ParseContext()).papers)
+    except ImporterError:
+        fitted = 0
     sure = sum(1 for paper in read if "check_me" not in paper.extra)
     return general if sure >= fitted and sure > 0 else best
 

@@ -125,7 +125,7 @@ def _is_name(piece: str) -> bool:
         return bool(re.fullmatch(r"[一-鿿]{2,4}", bare))
     if any(_NOT_NAME.match(t) for t in tokens):
         return False
-    return all(_NAME_TOKEN.match(t) for t in tokens) and tokens[-1][0].isupper()
+    return all(_NAME_TOKEN.match(t) and len(t) <= 15 for t in tokens) and tokens[-1][0].isupper()
 
 
 def _author_score(text: str) -> float:
@@ -181,6 +181,10 @@ def _venue_score(text: str) -> float:
 def _year_and_venue(text: str) -> tuple[int | None, str | None, str | None]:
     """(year, venue as written without the year and remark, remark such as "Oral")."""
     note = None
+    trailing = re.search(r"\b(Poster|Oral|Spotlight)\s*$", text)
+    if trailing and re.search(r"\b[A-Z]{3,}\s+(?:19|20)\d\d\b", text):
+        note, text = trailing.group(1), text[: trailing.start()]
+    text = re.sub(r"^([A-Z][A-Za-z]{2,8}\s+(?:19|20)\d\d)\s+Conference\s*$", r"\1", text)
     match = _NOTE_RE.search(text)
     if match:
         note = match.group(1).strip()
@@ -211,6 +215,7 @@ def _year_and_venue(text: str) -> tuple[int | None, str | None, str | None]:
     venue = re.sub(r":\s*[\d\-–]+\s*$", "", venue)
     venue = re.sub(r",\s*\d+\s*[\-–]\s*\d+\s*[.,]?\s*$", "", venue)
     venue = re.sub(r"(?:,\s*\d+)+\s*[.,]?\s*$", "", venue)
+    venue = re.sub(r"(?<=[a-z])\s+\d{1,4}\s*$", "", venue)  # a volume number after a journal's name
     venue = re.sub(r"(?<=[A-Za-z)])[.,]\s*\d{1,4}\s*$", "", venue)
     venue = re.sub(r"\(\s*\)", "", venue)
     venue = re.sub(r"\s+", " ", venue).strip(" ,;:-–")
@@ -305,7 +310,12 @@ def _sentences(text: str) -> list[str]:
 
 def _strip_row(text: str) -> str:
     text = _BRACKET_TAGS.sub("", text)
-    text = re.sub(r"\s*(?:Cited by|Citations?:?)\s*\d+\s*$", "", text, flags=re.I)
+    text = re.sub(r"\s*(?:Cited by|Citations?:?)\s*\d+\s*$|^\s*[\d,]+\s+Citations?\s*$", "", text, flags=re.I)
+    # A link glued to the end of a title line ("Title PDF" on profile pages).
+    text = re.sub(r"(?<=\w)\s+(?:PDF|Code|BibTeX|Slides|Video|Project)\s*$", "", text)
+    # A site's field labels ("Authors: ...", "Published: 16 Jan 2025, Last Modified: ...", "Readers: Everyone").
+    text = re.sub(r"^\s*(?:Authors?|Venue|Published in)\s*:\s*", "", text)
+    text = re.sub(r"(?:Published|Last Modified):\s*\d{1,2}\s+\w+\.?\s+\d{4},?\s*|\s*Readers:.*$", "", text)
     return text.strip()
 
 
@@ -329,6 +339,18 @@ def _read_entry(block: Block) -> _Entry:
         text = _strip_row(text)
         if not text or re.fullmatch(r"[\d,\s]+|\*", text):  # a citation count column
             continue
+        if not _ARXIV_ID.sub("", _DOI_RE.sub("", text)).strip(" .,;"):
+            continue  # an identifier line ("arXiv:2408.01234"), already taken
+        if re.match(r"Abstract\b", text, re.I):
+            continue
+        submitted = re.match(r"Submitted\b.*?\b(19[5-9]\d|20\d\d)\b", text)
+        if submitted:  # arXiv's "Submitted 2 August, 2024; originally announced ..."
+            entry.year = entry.year or int(submitted.group(1))
+            continue
+        column = re.match(r"(19[5-9]\d|20\d\d)\s+(?=[A-Z])", text)
+        if column and len(text) > 40:  # a year column before the citation (a CMS table copied as text)
+            entry.year = entry.year or int(column.group(1))
+            text = text[column.end() :]
         lines.append(Line(text, line.strong, line.emph, line.under, line.links, line.quoted_title))
     if len(lines) == 1:
         _label_citation(entry, lines[0])
@@ -554,6 +576,9 @@ def _shape(text: str) -> str:
     return f"{kind}:{first.group(1)}" if first else kind
 
 
+_ID_LINE = re.compile(r"^\s*arXiv:\s*\d{4}\.\d{4,5}(?:v\d+)?\b")
+
+
 def _regroup(blocks: list[Block]) -> list[Block]:
     """Copied text where every line of an entry stands apart (a blank line after each): runs of one-line
     blocks are cut into entries by the period their line shapes repeat with (title, "Published in ...", ...)."""
@@ -561,6 +586,15 @@ def _regroup(blocks: list[Block]) -> list[Block]:
     run: list[Block] = []
 
     def flush() -> None:
+        starts = [i for i, b in enumerate(run) if _ID_LINE.match(b.lines[0].text)]
+        if len(starts) >= 2:
+            # Each entry opens with its identifier line (an arXiv search result): cut there.
+            out.extend(run[: starts[0]])
+            for begin, end in zip(starts, [*starts[1:], len(run)], strict=True):
+                chunk = run[begin:end]
+                out.append(Block("entry", chunk[0].line, [b.lines[0] for b in chunk], hidden=[]))
+            run.clear()
+            return
         if len(run) >= 4:
             shapes = [_shape(b.lines[0].text) for b in run]
             for period in range(2, 7):
@@ -596,6 +630,19 @@ def _regroup(blocks: list[Block]) -> list[Block]:
     merged: list[Block] = []
     for block in out:
         previous = merged[-1] if merged else None
+        if (
+            previous is not None
+            and block.kind == "entry"
+            and previous.kind == "entry"
+            and len(previous.lines) == 1
+            and len(block.lines) >= 2
+            and _shape(block.lines[0].text) == "authors"
+            and _shape(previous.lines[0].text) in ("text", "venue")
+            and not any(_shape(line.text) == "authors" for line in previous.lines)
+        ):
+            previous.lines.extend(block.lines)  # a title, a blank line, then authors and venue (profile pages)
+            previous.hidden.extend(block.hidden)
+            continue
         if (
             previous is not None
             and block.kind == "entry"
@@ -898,7 +945,7 @@ class PageImporter(Importer):
             return 0.95
         page = read_text(sample, _text_heading)
         headings = [b for b in page.blocks if b.kind == "heading"]
-        if not any(_heading_kind(b.text) in ("pub", "year") for b in headings):
+        if not any(_heading_kind(b.text) in ("pub", "year") for b in headings) and len(re.findall(r"(?m)^arXiv:\d", sample)) < 2:
             return 0.0
         reading = read_page(page, ParseContext())
         good = sum(1 for p in reading.papers if not p.extra.get("check_me"))
