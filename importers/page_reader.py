@@ -945,7 +945,8 @@ class PageImporter(Importer):
             return 0.95
         page = read_text(sample, _text_heading)
         headings = [b for b in page.blocks if b.kind == "heading"]
-        if not any(_heading_kind(b.text) in ("pub", "year") for b in headings) and len(re.findall(r"(?m)^arXiv:\d", sample)) < 2:
+        listed = len(re.findall(r"(?m)^arXiv:\d", sample)) >= 2  # arXiv search results have no heading
+        if not listed and not any(_heading_kind(b.text) in ("pub", "year") for b in headings):
             return 0.0
         reading = read_page(page, ParseContext())
         good = sum(1 for p in reading.papers if not p.extra.get("check_me"))
