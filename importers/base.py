@@ -90,16 +90,17 @@ def detect(text: str, filename: str = "") -> Detection:
     scores.sort(key=lambda pair: pair[1], reverse=True)
     ranking = tuple((imp.name, round(score, 3)) for imp, score in scores)
     if scores and scores[0][1] >= CONFIDENCE_THRESHOLD:
-        return Detection(_second_opinion(scores, text), scores[0][1], ranking)
+        return Detection(_second_opinion(scores, text, filename), scores[0][1], ranking)
     return Detection(None, scores[0][1] if scores else 0.0, ranking)
 
 
-def _second_opinion(scores: list[tuple[Importer, float]], text: str) -> Importer:
+def _second_opinion(scores: list[tuple[Importer, float]], text: str, filename: str = "") -> Importer:
     """The homepage and arXiv-listing importers read their own layouts exactly but miss entries (or titles) of
-    others; when the general page reader also recognises the text and reads at least as many papers from it,
-    each with a title and none in doubt, the general reader wins."""
+    others, and a page's text with a BibTeX entry pasted into it is not a .bib file: when the general page reader
+    also recognises the text and reads at least as many papers from it, each with a title and none in doubt,
+    the general reader wins."""
     best = scores[0][0]
-    if best.name not in ("homepage", "arxiv-listing"):
+    if best.name not in ("homepage", "arxiv-listing", "bibtex") or filename.lower().endswith((".bib", ".bibtex")):
         return best
     general = next((imp for imp, score in scores if imp.name == "page" and score >= CONFIDENCE_THRESHOLD), None)
     if general is None:

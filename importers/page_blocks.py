@@ -449,8 +449,11 @@ def read_text(text: str, is_heading) -> Page:
             continue
         if re.match(r"@[a-zA-Z]+\s*\{", line):
             depth = line.count("{") - line.count("}")
-            if depth <= 0:  # flattened onto one line
-                target = current or (blocks[-1] if blocks and blocks[-1].kind == "entry" else None)
+            if depth > 0 and current is None:
+                current = Block("entry", number)  # a BibTeX block of its own, not the entry above it
+                blocks.append(current)
+            if depth <= 0:  # flattened onto one line: part of the entry it follows without a blank line
+                target = current
                 if target is None:
                     blocks.append(Block("entry", number, hidden=[line]))
                 else:

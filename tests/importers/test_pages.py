@@ -91,3 +91,47 @@ def test_the_report_says_what_was_found_where_and_what_was_skipped(tmp_path: Pat
     skipped = [w for w in report.warnings if w.message.startswith("skipped")]
     assert [w.line for w in skipped] == [12]
     assert "Coming soon" in skipped[0].message
+
+
+DOUBTFUL = """Publications
+
+Streaming Graph Partitioning at Scale
+Ana Ruiz, Ben Cole
+In VLDB, 2023.
+
+A Note on Sparse Cuts Without a Venue
+Ana Ruiz
+
+@inproceedings{ruiz2021flat, title = {Flattened Entries Survive Copying}, author = {Ruiz, Ana and Cole, Ben}, \
+booktitle = {SIGMOD}, year = {2021}}
+
+Talks
+
+Partitioning graphs, fast. Database Seminar, 2024.
+"""
+
+
+def test_doubtful_entries_are_marked_check_me_and_flattened_bibtex_is_read(capsys, tmp_path: Path) -> None:
+    from papershelf.cli.main import main
+
+    page = tmp_path / "copied.txt"
+    page.write_text(DOUBTFUL, encoding="utf-8")
+    library = tmp_path / "library.sqlite"
+    assert main(["--library", str(library), "import", str(page)]) == 0
+    out = capsys.readouterr().out
+    assert "copied.txt: page; 3 papers found" in out
+    assert "warning: copied.txt, line 7: check me: 'A Note on Sparse Cuts Without a Venue': no year found" in out
+    assert "Talks section ignored (line 12)" in out
+    assert main(["--library", str(library), "papers", "--json"]) == 0
+    papers = {p["title"]: p for p in json.loads(capsys.readouterr().out)}
+    assert sorted(papers) == [
+        "A Note on Sparse Cuts Without a Venue",
+        "Flattened Entries Survive Copying",
+        "Streaming Graph Partitioning at Scale",
+    ]
+    flattened = papers["Flattened Entries Survive Copying"]
+    assert (flattened["authors"], flattened["year"], flattened["venue"]) == (["Ana Ruiz", "Ben Cole"], 2021, "SIGMOD")
+    note = papers["A Note on Sparse Cuts Without a Venue"]
+    assert main(["--library", str(library), "show", str(note["id"]), "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert '"check_me": "no year found"' in json.dumps(shown)
