@@ -943,9 +943,16 @@ class PageImporter(Importer):
         sample = text[:200_000]
         if looks_like_html(sample):
             return 0.95
+        listed = len(re.findall(r"(?m)^arXiv:\d", sample)) >= 2  # arXiv search results have no heading
+        # A cheap look first: most texts that are not publication pages have no such heading at all.
+        if not listed and not any(
+            _text_heading(line) and _heading_kind(line.strip().rstrip(":").strip()) in ("pub", "year")
+            for line in sample.split("\n")
+            if len(line) <= 60
+        ):
+            return 0.0
         page = read_text(sample, _text_heading)
         headings = [b for b in page.blocks if b.kind == "heading"]
-        listed = len(re.findall(r"(?m)^arXiv:\d", sample)) >= 2  # arXiv search results have no heading
         if not listed and not any(_heading_kind(b.text) in ("pub", "year") for b in headings):
             return 0.0
         reading = read_page(page, ParseContext())
