@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from papershelf.importers.base import Importer, detect, get_importer
+from papershelf.importers.base import Importer, detect, get_importer, second_opinion
 from papershelf.importers.encoding import MAX_BYTES, decode
 from papershelf.importers.errors import ImporterError
 from papershelf.importers.normalize import normalize_batch
@@ -143,7 +143,7 @@ def read_file(
                 f"citation-shaped entries). {WHAT_IS_ACCEPTED}; --format names a format to force",
                 source=name,
             )
-        importer = detection.importer
+        importer = second_opinion(detection, text, path.name) or detection.importer
     return data, text, importer
 
 

@@ -90,21 +90,24 @@ def detect(text: str, filename: str = "") -> Detection:
     scores.sort(key=lambda pair: pair[1], reverse=True)
     ranking = tuple((imp.name, round(score, 3)) for imp, score in scores)
     if scores and scores[0][1] >= CONFIDENCE_THRESHOLD:
-        return Detection(_second_opinion(scores, text, filename), scores[0][1], ranking)
+        return Detection(scores[0][0], scores[0][1], ranking)
     return Detection(None, scores[0][1] if scores else 0.0, ranking)
 
 
-def _second_opinion(scores: list[tuple[Importer, float]], text: str, filename: str = "") -> Importer:
+def second_opinion(detection: Detection, text: str, filename: str = "") -> Importer | None:
     """The homepage and arXiv-listing importers read their own layouts exactly but miss entries (or titles) of
     others, and a page's text with a BibTeX entry pasted into it is not a .bib file: when the general page reader
     also recognises the text and reads at least as many papers from it, each with a title and none in doubt,
-    the general reader wins."""
-    best = scores[0][0]
-    if best.name not in ("homepage", "arxiv-listing", "bibtex") or filename.lower().endswith((".bib", ".bibtex")):
+    the general reader wins. It parses the text twice, so it is asked once per import (pipeline.read_file), not
+    by every sniff: the window's file list shows the quick detection."""
+    best = detection.importer
+    if best is None or best.name not in ("homepage", "arxiv-listing", "bibtex"):
         return best
-    general = next((imp for imp, score in scores if imp.name == "page" and score >= CONFIDENCE_THRESHOLD), None)
-    if general is None:
+    if filename.lower().endswith((".bib", ".bibtex")) or len(text) > SNIFF_CHARS:
+        return best  # a page this big is a listing made by a machine, read by its exact importer
+    if dict(detection.ranking).get("page", 0.0) < CONFIDENCE_THRESHOLD:
         return best
+    general = get_importer("page")
     from papershelf.importers.records import ParseContext
 
     try:
