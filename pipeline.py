@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from papershelf.importers.base import Importer, detect, get_importer
+from papershelf.importers.base import Importer, detect, get_importer, second_opinion
 from papershelf.importers.encoding import MAX_BYTES, decode
 from papershelf.importers.errors import ImporterError
 from papershelf.importers.normalize import normalize_batch
@@ -98,9 +98,17 @@ def capture_date(path: Path, as_of: dt.date | None) -> dt.date | None:
     return as_of
 
 
-def read_file(path: Path, *, format_name: str | None = None, data: bytes | None = None) -> tuple[bytes, str, Importer]:
-    """Read, decode and detect one file (the steps before parsing): its bytes, its text and its importer."""
-    name = str(path)
+def read_file(
+    path: Path,
+    *,
+    format_name: str | None = None,
+    data: bytes | None = None,
+    charset: str | None = None,
+    source: str | None = None,
+) -> tuple[bytes, str, Importer]:
+    """Read, decode and detect one file (the steps before parsing): its bytes, its text and its importer.
+    `charset` is what a web server said the bytes are (a fetched page), `source` its address."""
+    name = source or str(path)
     if data is None:
         try:
             size = path.stat().st_size
@@ -119,6 +127,13 @@ def read_file(path: Path, *, format_name: str | None = None, data: bytes | None 
             raise ImporterError("permission denied", source=name) from None
         except OSError as error:
             raise ImporterError(f"cannot be read ({error.strerror})", source=name) from None
+    if _is_html(path, data):
+        # Saved HTML (or a fetched page) is read by the general page reader from its markup.
+        from papershelf.importers.page_blocks import decode_html
+
+        text = decode_html(data, name, charset)
+        importer = get_importer(format_name or "page")
+        return data, text, importer
     text = decode(data, name)
     if format_name:
         try:
@@ -128,13 +143,55 @@ def read_file(path: Path, *, format_name: str | None = None, data: bytes | None 
     else:
         detection = detect(text, path.name)
         if detection.importer is None:
-            closest = ", ".join(f"{n} {s:.2f}" for n, s in detection.ranking[:3])
+            from papershelf.importers.page_reader import WHAT_IS_ACCEPTED
+
             raise ImporterError(
-                f"not a page Papershelf recognises (closest: {closest}); name the format with --format",
+                f"no publication list was found in it (no publications heading with papers under it, no "
+                f"citation-shaped entries). {WHAT_IS_ACCEPTED}; --format names a format to force",
                 source=name,
             )
-        importer = detection.importer
+        importer = second_opinion(detection, text, path.name) or detection.importer
     return data, text, importer
+
+
+def _is_html(path: Path, data: bytes) -> bool:
+    if path.suffix.lower() in (".html", ".htm", ".xhtml"):
+        return True
+    from papershelf.importers.encoding import looks_like_html
+
+    # The first bytes decide: HTML source looks like HTML in any ASCII-compatible encoding.
+    return looks_like_html(data[:50000].decode("latin-1"))
+
+
+def is_url(text: str | Path) -> bool:
+    return isinstance(text, str) and text.lower().startswith(("http://", "https://"))
+
+
+def fetch_url(library: Library, url: str) -> tuple[Path, bytes, str | None]:
+    """Fetch a page and keep it as a capture file beside the library: (capture path, bytes, charset)."""
+    from papershelf.lookup.http import LookupFailure, fetch_page
+
+    try:
+        page = fetch_page(url)
+    except LookupFailure as error:
+        raise ImporterError(error.message, source=url) from None
+    sha = hashlib.sha256(page.body).hexdigest()
+    return _capture_path(library, sha), page.body, page.charset
+
+
+def _capture_path(library: Library, sha: str) -> Path:
+    return Path(library.path).resolve().parent / "captures" / f"{sha[:20]}.html"
+
+
+def _keep_capture(path: Path, data: bytes) -> None:
+    """The fetched page, kept so a later import can show what changed; a folder that cannot be written only
+    loses the copy, never the import."""
+    import contextlib
+
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            path.write_bytes(data)
 
 
 def parse_text(
@@ -146,9 +203,10 @@ def parse_text(
     as_of: dt.date | None,
     owner: str | None = None,
     forced: bool = False,
+    source: str | None = None,
 ):
     """Parse and normalize a read file: (format, normalized batch, sha256, as_of); raises ImporterError."""
-    name = str(path)
+    name = source or str(path)
     context = ParseContext(source_name=name, as_of=as_of, owner=owner)
     try:
         batch = importer.parse(text, context)
@@ -203,17 +261,26 @@ def import_file(
 
     `phase(file name, step, entries)` hears of the steps `progress` does not count: "reading" and "parsing"
     (a large .bib takes seconds), then "matching" with the number of entries found."""
+    url = str(path) if is_url(path) else None
     path = Path(path)
-    report = FileReport(file=path.name, path=str(path))
+    report = FileReport(file=url or path.name, path=url or str(path))
+    capture: bytes | None = None
     try:
         if phase is not None:
-            phase(path.name, "reading", 0)
-        data, text, importer = read_file(path, format_name=format_name)
-        as_of = capture_date(path, as_of)
+            phase(report.file, "reading", 0)
+        if url is not None:
+            path, capture, charset = fetch_url(library, url)
+            data, text, importer = read_file(
+                path, format_name=format_name, data=capture, charset=charset, source=url
+            )
+            as_of = as_of or dt.date.today()  # a page fetched now is captured today
+        else:
+            data, text, importer = read_file(path, format_name=format_name)
+            as_of = capture_date(path, as_of)
         report.as_of = as_of.isoformat() if as_of else None
         # A file imported before, byte for byte, changes nothing: known by its hash before it is parsed (a big
         # page takes seconds to parse).
-        known = _known_file(library, path, importer.name, hashlib.sha256(data).hexdigest(), as_of, owner)
+        known = _known_file(library, url or path.name, importer.name, hashlib.sha256(data).hexdigest(), as_of, owner)
         if known is not None:
             report.format = importer.name
             report.owner = known.owner
@@ -224,9 +291,9 @@ def import_file(
             report.paper_ids = list(known.result.unchanged)
             return report
         if phase is not None:
-            phase(path.name, "parsing", 0)
+            phase(report.file, "parsing", 0)
         fmt, batch, sha, as_of = parse_text(
-            path, importer, text, data, as_of=as_of, owner=owner, forced=bool(format_name)
+            path, importer, text, data, as_of=as_of, owner=owner, forced=bool(format_name), source=url
         )
     except ImporterError as error:
         report.error = str(error)
@@ -237,11 +304,14 @@ def import_file(
     report.claimed = batch.claimed_count
     report.warnings = list(batch.warnings)
     if phase is not None:
-        phase(path.name, "matching", len(batch.papers))
+        phase(report.file, "matching", len(batch.papers))
+    if url is not None and capture is not None and not library.read_only:
+        _keep_capture(path, capture)
     try:
         result = import_records(
             library,
-            file=path.name,
+            # A page's address is its name: a later import of it is a newer capture of the same source.
+            file=url or path.name,
             path=str(path.resolve()),
             sha256=sha,
             fmt=fmt,
@@ -249,7 +319,7 @@ def import_file(
             records=batch.papers,
             claimed_count=batch.claimed_count,
             as_of=as_of.isoformat() if as_of else None,
-            progress=(lambda done, total: progress(path.name, done, total)) if progress else None,
+            progress=(lambda done, total: progress(report.file, done, total)) if progress else None,
             cancelled=cancelled,
         )
     except ImportCancelled:
@@ -278,7 +348,7 @@ def import_file(
 
 
 def _known_file(
-    library: Library, path: Path, fmt: str, sha: str, as_of: dt.date | None, owner: str | None
+    library: Library, file: str, fmt: str, sha: str, as_of: dt.date | None, owner: str | None
 ) -> KnownFile | None:
     import sqlite3
 
@@ -286,7 +356,7 @@ def _known_file(
         return None  # refused by the import proper, with its reason
     try:
         return find_identical_import(
-            library, file=path.name, sha256=sha, fmt=fmt, as_of=as_of.isoformat() if as_of else None, owner=owner
+            library, file=file, sha256=sha, fmt=fmt, as_of=as_of.isoformat() if as_of else None, owner=owner
         )
     except sqlite3.Error:
         return None  # the import proper meets the same trouble and reports it

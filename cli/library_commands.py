@@ -242,7 +242,8 @@ def _print_report(report: FileReport) -> None:
             "marked with ? in `papers`"
         )
     for warning in report.warnings:
-        print(f"  warning: {report.file}, line {warning.line}: {warning.message}")
+        where = f", line {warning.line}" if warning.line else ""  # a whole-page note (the general reader's summary)
+        print(f"  warning: {report.file}{where}: {warning.message}")
 
 
 def _paper_ids(library, args: argparse.Namespace) -> list[int]:

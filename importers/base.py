@@ -94,12 +94,48 @@ def detect(text: str, filename: str = "") -> Detection:
     return Detection(None, scores[0][1] if scores else 0.0, ranking)
 
 
+def second_opinion(detection: Detection, text: str, filename: str = "") -> Importer | None:
+    """The homepage and arXiv-listing importers read their own layouts exactly but miss entries (or titles) of
+    others, and a page's text with a BibTeX entry pasted into it is not a .bib file: when the general page reader
+    also recognises the text and reads more papers from it (each with a title, none in doubt), or as many with
+    more of their fields, the general reader wins; a full tie keeps the exact importer. It parses the text
+    twice, so it is asked once per import (pipeline.read_file), not by every sniff: the window's file list
+    shows the quick detection."""
+    best = detection.importer
+    if best is None or best.name not in ("homepage", "arxiv-listing", "bibtex"):
+        return best
+    if filename.lower().endswith((".bib", ".bibtex")) or len(text) > SNIFF_CHARS:
+        return best  # a page this big is a listing made by a machine, read by its exact importer
+    if dict(detection.ranking).get("page", 0.0) < CONFIDENCE_THRESHOLD:
+        return best
+    general = get_importer("page")
+    from papershelf.importers.records import ParseContext
+
+    try:
+        read = general.parse(text, ParseContext()).papers
+    except ImporterError:
+        return best
+    try:
+        fitted = best.parse(text, ParseContext()).papers
+    except ImporterError:
+        fitted = []
+    sure = [paper for paper in read if "check_me" not in paper.extra]
+    return general if (len(sure), _fields(sure)) > (len(fitted), _fields(fitted)) else best
+
+
+def _fields(papers) -> int:
+    return sum(
+        bool(p.title) + bool(p.authors) + bool(p.year) + bool(p.venue) + bool(p.arxiv_id or p.doi) for p in papers
+    )
+
+
 _BUILTINS = (
     "papershelf.importers.homepage",
     "papershelf.importers.aggregator_profile",
     "papershelf.importers.arxiv_listing",
     "papershelf.importers.scholarly_profile",
     "papershelf.importers.bibtex_file",
+    "papershelf.importers.page_reader",
 )
 _loaded = False
 

@@ -357,3 +357,90 @@ def _timeout_message(service: str, host: str, timeout: float) -> str:
 def _offline_message(service: str, host: str, reason: object) -> str:
     text = getattr(reason, "strerror", None) or str(reason)
     return f"could not reach {service} at {host} ({text}); are you offline? Nothing was changed"
+
+
+# --- publication pages: the one other thing fetched, and only when the user gives a page's address ------------
+PAGE_MAX_BYTES = 16 * 2**20  # far above any publication list; a bigger answer is not a page to read
+PAGE_DEADLINE = 60.0  # a server that trickles bytes forever is given up on after this long in all
+_PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
+
+
+@dataclass(frozen=True)
+class Page:
+    """A fetched page: the address asked for, where it ended after redirects, its bytes and declared charset."""
+
+    url: str
+    final_url: str
+    body: bytes
+    content_type: str
+    charset: str | None
+
+
+def fetch_page(
+    url: str,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    max_bytes: int = PAGE_MAX_BYTES,
+    deadline: float = PAGE_DEADLINE,
+    contact: str | None = None,
+) -> Page:
+    """GET a publication page (redirects followed), or raise LookupFailure with a sentence naming the page:
+    not found, refused (a login wall), not a web page, over `max_bytes`, never finishing within `deadline`."""
+    host = urlsplit(url).netloc or url
+    request = urllib.request.Request(
+        url, headers={"User-Agent": user_agent(contact), "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"}
+    )
+    started = time.monotonic()
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as answer:
+            content_type = (answer.headers.get_content_type() or "").lower()
+            charset = answer.headers.get_content_charset()
+            final_url = answer.geturl()
+            if content_type not in _PAGE_TYPES:
+                raise LookupFailure(
+                    "malformed", f"{url} is not a web page (the server sent {content_type}); nothing was imported"
+                )
+            length = answer.headers.get("Content-Length")
+            if length and length.isdigit() and int(length) > max_bytes:
+                raise LookupFailure("malformed", _too_big(url, max_bytes))
+            chunks: list[bytes] = []
+            size = 0
+            while True:
+                if time.monotonic() - started > deadline:
+                    raise LookupFailure(
+                        "timeout", f"{url} was still sending after {deadline:g} s; gave up, nothing was imported"
+                    )
+                chunk = answer.read1(65536) if hasattr(answer, "read1") else answer.read(65536)
+                if not chunk:
+                    break
+                size += len(chunk)
+                if size > max_bytes:
+                    raise LookupFailure("malformed", _too_big(url, max_bytes))
+                chunks.append(chunk)
+    except LookupFailure:
+        raise
+    except urllib.error.HTTPError as error:
+        status = error.code
+        if status == 404 or status == 410:
+            raise LookupFailure("http", f"{url}: the page was not found (HTTP {status})", status=status) from None
+        if status in (401, 403):
+            raise LookupFailure(
+                "http",
+                f"{url}: the server refused to show the page (HTTP {status}); if it needs a login, open it in a "
+                "browser, save it (Save page as) and import the saved .html file",
+                status=status,
+            ) from None
+        raise LookupFailure("http", _http_message("the page", host, status, error), status=status) from None
+    except TimeoutError:
+        raise LookupFailure("timeout", _timeout_message("the page", host, timeout)) from None
+    except urllib.error.URLError as error:
+        if isinstance(error.reason, TimeoutError):
+            raise LookupFailure("timeout", _timeout_message("the page", host, timeout)) from None
+        raise LookupFailure("offline", _offline_message("the page", host, error.reason)) from None
+    except (ConnectionError, http.client.HTTPException, OSError) as error:
+        raise LookupFailure("offline", _offline_message("the page", host, error)) from None
+    return Page(url, final_url, b"".join(chunks), content_type, charset)
+
+
+def _too_big(url: str, max_bytes: int) -> str:
+    return f"{url} is over {max_bytes // 2**20} MB, more than any publication page; nothing was imported"

@@ -226,7 +226,7 @@ TRUNCATED_UTF8 = "Publications:\n\nJ. García, A. B. Tester. A title. ACL 2020. 
         (b"", "empty"),
         (b"   \n\n  ", "empty"),
         (bytes(range(256)) * 40, "binary"),
-        (b"Some notes about my cat.\nShe likes boxes.\n", "not a page Papershelf recognises"),
+        (b"Some notes about my cat.\nShe likes boxes.\n", "no publication list was found"),
         (TRUNCATED_UTF8, "truncated"),
     ],
     ids=["empty", "blank", "binary", "unrecognised", "truncated-utf8"],

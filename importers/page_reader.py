@@ -1,0 +1,980 @@
+"""The general reader of publication pages: any researcher's homepage, profile or listing, as HTML or copied text.
+
+Both inputs become the same blocks (page_blocks.py). This module then finds the publication sections (and stops
+at Talks, Teaching, News ...), takes year headings as the year of the entries under them, harvests the exact
+machine-readable data first (BibTeX shown or hidden, citation_* meta, COinS, JSON-LD, arXiv/DOI links), and labels
+the parts of every other entry by scores rather than by a fixed order: title, authors (marks such as `*` and `†`
+removed but remembered in `extra["author_marks"]`), venue and year, links. Every entry gets a confidence: one that
+is not clearly a paper is skipped and reported with its line; a doubtful one is imported with
+`extra["check_me"]` saying why, and listed in the report. A page with no publication list is refused.
+
+It must not normalise names or venues (the pipeline does), must not touch the library, and raises nothing but
+ImporterError. The five sample families keep their exact importers: this reader takes what they do not claim.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from papershelf.importers.base import Importer, register
+from papershelf.importers.encoding import looks_like_html
+from papershelf.importers.errors import ImporterError
+from papershelf.importers.page_blocks import Block, Line, Page, read_html, read_text
+from papershelf.importers.records import ImportBatch, Link, OwnerProfile, PaperRecord, ParseContext, ParseWarning
+
+WHAT_IS_ACCEPTED = (
+    "Papershelf imports a publication page (a homepage, a profile or listing, saved as .html or copied as text, "
+    "or its http(s) address) and .bib files"
+)
+
+# --- sections -------------------------------------------------------------------------------------------------
+_PUB_WORDS = re.compile(
+    r"\b(publications?|papers?|preprints?|conference|journals?|articles?|proceedings|workshops?|theses|thesis|"
+    r"book chapters?|books|manuscripts?|bibliography|refereed|peer[- ]reviewed|under review|working papers|"
+    r"selected works|research outputs?|informal publications|editorship|monographs?)\b",
+    re.I,
+)
+_OTHER_WORDS = re.compile(
+    r"^\W*(talks?|invited talks|presentations?|teaching|courses?|students|advisees|mentoring|supervision|service|"
+    r"professional service|news|updates|recent news|awards?|honou?rs|awards and honou?rs|blog|posts|contact|"
+    r"about( me)?|bio(graphy)?|experience|education|employment|cv|misc(ellaneous)?|activities|media|press|"
+    r"group|team|people|members|links|software|patents?|grants?|funding|reviewing|outreach|hobbies|"
+    r"co-?authors?(?: index)?|follow|cited by|interests?|research interests)\b",
+    re.I,
+)
+_YEAR_HEADING = re.compile(
+    r"^\W*(?:(19[5-9]\d|20\d\d)(?:\s*(?:and|&)\s*(?:earlier|before|older)|"
+    r"\s*[-–—]\s*(?:today|present|now|(?:19|20)\d\d))?|"
+    r"(?:before|earlier than|prior to)\s+(19[5-9]\d|20\d\d))\W*$",
+    re.I,
+)
+_MAX_HEADING_WORDS = 6
+
+
+def _heading_kind(text: str) -> str:
+    """ "pub", "year", "other" or "" (a heading that says nothing about publications)."""
+    if _YEAR_HEADING.match(text):
+        return "year"
+    if re.fullmatch(r"\W*title\W*cited\s*by\W*year\W*", text, re.I):
+        return "pub"  # a scholarly profile's table header
+    words = len(text.split())
+    if _OTHER_WORDS.match(text) and not _PUB_WORDS.search(text.split(":")[0]):
+        return "other"
+    if words <= _MAX_HEADING_WORDS + 2 and _PUB_WORDS.search(text):
+        return "pub"
+    return ""
+
+
+def _text_heading(line: str) -> bool:
+    """A line of copied text that is a section heading: a year alone, or a few words naming a section."""
+    stripped = line.strip().rstrip(":").strip()
+    if not stripped or len(stripped) > 60 or len(stripped.split()) > _MAX_HEADING_WORDS:
+        return False
+    if _YEAR_HEADING.match(stripped) or (_heading_kind(stripped) == "pub" and "cited" in stripped.lower()):
+        return True
+    if re.search(r"[.,;]\s|\d{4}.*\d", stripped):
+        return False
+    kind = _heading_kind(stripped)
+    if kind == "pub" and len(stripped.split()) <= 3:
+        return True  # "publications", as some themes write it
+    return kind in ("pub", "other") and stripped[0].isupper()
+
+
+# --- names ----------------------------------------------------------------------------------------------------
+_MARKS = "*†‡§¶#✉∗^"
+_MARK_RE = re.compile(r"[*†‡§¶#✉∗^]+|\(\s*(?:equal contribution|co-first|corresponding)\s*\)", re.I)
+_NAME_TOKEN = re.compile(
+    r"^(?:[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’\-À-ÿĀ-ſ]*\.?|[A-Z]\.(?:-?[A-Z]\.)*|"
+    r"(?:van|von|der|den|de|del|della|di|da|du|dos|la|le|ten|ter|bin|al|el|y|zu)|[一-鿿]+)$"
+)
+_NOT_NAME = re.compile(
+    r"^(?:In|The|A|An|On|Of|For|And|With|Proceedings|Proc\.?|Conference|Journal|Transactions|Workshop|arXiv|"
+    r"Learning|Towards?|Via|Using|Deep|Neural|Networks?|Models?|Preprint|Submitted|Accepted|University|Institute|"
+    r"IEEE|ACM|International|Annual|Symposium|Advances|Vol\.?|Volume|Pages|Press|Oral|Spotlight|Best|Paper)$"
+)
+_ETAL = re.compile(r",?\s*(?:et\s+al\.?|(?:and\s+)?\d+\s+more\s+authors?|and others|\.\.\.|…)\s*$", re.I)
+
+
+def _split_names(text: str) -> tuple[list[str], bool]:
+    """The names of an author list and whether it is complete (no "et al."); marks stay on the names."""
+    text = text.strip().rstrip(".;:").strip()
+    complete = True
+    if _ETAL.search(text):
+        text = _ETAL.sub("", text)
+        complete = False
+    text = re.sub(r"\s*(?:,\s*and\s+|,\s*&\s*|\s+and\s+|\s+&\s+|;\s*)", ", ", text)
+    pieces = [p.strip() for p in text.split(",") if p.strip()]
+    merged: list[str] = []
+    for piece in pieces:  # "Smith, J. A." (APA, surname first): the initials join the surname before them
+        bare = _MARK_RE.sub("", piece).strip()
+        if merged and re.fullmatch(r"(?:[A-Z]\.?\s?-?)+", bare) and " " not in _MARK_RE.sub("", merged[-1]).strip():
+            merged[-1] = f"{merged[-1]}, {piece if piece.endswith('.') or len(bare) > 1 else piece + '.'}"
+        else:
+            merged.append(piece)
+    return merged, complete
+
+
+def _is_name(piece: str) -> bool:
+    bare = _MARK_RE.sub("", piece).strip().rstrip(".") if not piece.endswith(".") else _MARK_RE.sub("", piece).strip()
+    if "," in bare:  # "Smith, J."
+        surname, _, given = bare.partition(",")
+        return _is_name(surname.strip() + " X") and bool(re.fullmatch(r"(?:[A-Z]\.?\s?-?)+", given.strip()))
+    tokens = bare.split()
+    if not 2 <= len(tokens) <= 5 or len(bare) > 60:
+        return bool(re.fullmatch(r"[一-鿿]{2,4}", bare))
+    if any(_NOT_NAME.match(t) for t in tokens):
+        return False
+    return all(_NAME_TOKEN.match(t) and len(t) <= 15 for t in tokens) and tokens[-1][0].isupper()
+
+
+def _author_score(text: str) -> float:
+    if not text or len(text) > 2000 or re.search(r"\b(19[5-9]\d|20\d\d)\b", text) or '"' in text or "“" in text:
+        return 0.0
+    names, complete = _split_names(text)
+    if not names:
+        return 0.0
+    good = sum(1 for n in names if _is_name(n))
+    score = good / len(names)
+    if len(names) == 1 and complete:
+        score *= 0.75  # one name alone is as often a title word pair
+    return score
+
+
+def _clean_name(piece: str) -> tuple[str, str]:
+    """The name without marks, and the marks it carried."""
+    marks = "".join(_MARK_RE.findall(piece))
+    name = _MARK_RE.sub("", piece).strip().strip(",").strip()
+    return re.sub(r"\s+", " ", name), marks
+
+
+# --- venues and years -----------------------------------------------------------------------------------------
+_YEAR = re.compile(r"(?<![\d:./-])(19[5-9]\d|20\d\d)(?![\d])")
+_SHORT_YEAR = re.compile(r"\b([A-Z][A-Za-z]{1,12})\s*['’](\d{2})\b")
+_VENUE_WORDS = re.compile(
+    r"\b(In\b|Proc\.|Proceedings|Conference|Conf\.|Journal|Transactions|Trans\.|Workshop|Symposium|"
+    r"arXiv|preprint|Letters|Review|Annals|Advances in|Press|Springer|Elsevier|IEEE|ACM|To appear|Published in|"
+    r"Accepted|Under review|Submitted|Thesis|Ph\.?D\.?|Vol\.|Volume|pp\.|pages|Nature|Science|Findings|Oral|"
+    r"Spotlight|Poster|CVPR|ICCV|ECCV|NeurIPS|NIPS|ICML|ICLR|AAAI|IJCAI|ACL|EMNLP|NAACL|COLING|SIGGRAPH|KDD|"
+    r"WWW|SIGIR|CHI|UIST|TPAMI|JMLR|TMLR|TACL|PAMI|IJCV|TOG|ICRA|IROS|RSS|CoRL|AISTATS|UAI|COLT|STOC|FOCS|SODA|"
+    r"OSDI|SOSP|NSDI|PLDI|POPL|ICSE|FSE|VLDB|SIGMOD|ICDE|MICCAI|Interspeech|ICASSP|WACV|BMVC|3DV|CoLM|COLM)\b"
+)
+_NOTE_RE = re.compile(
+    r"\(\s*((?:oral|spotlight|poster|best paper[^)]*|highlight|award[^)]*|outstanding[^)]*|"
+    r"long paper|short paper|full paper|demo)[^)]*)\)",
+    re.I,
+)
+_VENUE_PREFIX = re.compile(r"^\s*(?:Published in|Appeared in|To appear in|Accepted (?:to|at|by|in)|In:?)\s+", re.I)
+
+
+def _venue_score(text: str) -> float:
+    score = 0.0
+    if _YEAR.search(text) or _SHORT_YEAR.search(text):
+        score += 0.5
+    if _VENUE_WORDS.search(text):
+        score += 0.5
+    if len(text) > 300:
+        score *= 0.3
+    return min(score, 1.0)
+
+
+def _year_and_venue(text: str) -> tuple[int | None, str | None, str | None]:
+    """(year, venue as written without the year and remark, remark such as "Oral")."""
+    note = None
+    trailing = re.search(r"\b(Poster|Oral|Spotlight)\s*$", text)
+    if trailing and re.search(r"\b[A-Z]{3,}\s+(?:19|20)\d\d\b", text):
+        note, text = trailing.group(1), text[: trailing.start()]
+    text = re.sub(r"^([A-Z][A-Za-z]{2,8}\s+(?:19|20)\d\d)\s+Conference\s*$", r"\1", text)
+    match = _NOTE_RE.search(text)
+    if match:
+        note = match.group(1).strip()
+        text = text[: match.start()] + text[match.end() :]
+    year = None
+    years = _YEAR.findall(text)
+    if years:
+        year = int(years[-1])
+    else:
+        short = _SHORT_YEAR.search(text)
+        if short:
+            year = 2000 + int(short.group(2)) if int(short.group(2)) < 50 else 1900 + int(short.group(2))
+            text = text[: short.start()] + short.group(1) + text[short.end() :]
+    venue = _VENUE_PREFIX.sub("", text)
+    venue = re.sub(r"arXiv:\s*\d{4}\.\d{4,5}(v\d+)?|\babs/\S+|https?://\S+|\bdoi:\s*\S+", "", venue)
+    # ACM style: "Proceedings of X (CHI '24). ACM, New York, NY, USA, 1-18": the publisher after the venue.
+    venue = re.sub(r"(\([^()]*\))\.\s+(?:ACM|IEEE|Springer|Elsevier|AAAI|PMLR|Association)\b.*$", r"\1", venue)
+    venue = re.sub(r"\s*\([A-Za-z][\w\-]*\s*['’]\d{2}\)", "", venue)
+    if year:
+        venue = re.sub(
+            rf"\(?\b(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+)?{year}\b\)?", "", venue
+        )
+    venue = venue.strip(" ,.;")
+    # Volume, pages and the like after the venue ("45(3):2201-2215", "pp. 1-9") are not the venue's name.
+    venue = re.sub(r"[,.]?\s*(?:pp\.|pages)\s*[\d\-–]+", "", venue)
+    venue = re.sub(r",?\s*(?:vol\.|volume)\s*\d+.*$", "", venue, flags=re.I)
+    venue = re.sub(r",?\s*\d+\s*\(\d+\)\s*(?::\s*[\d\-–]+)?", "", venue)
+    venue = re.sub(r":\s*[\d\-–]+\s*$", "", venue)
+    venue = re.sub(r",\s*\d+\s*[\-–]\s*\d+\s*[.,]?\s*$", "", venue)
+    venue = re.sub(r"(?:,\s*\d+)+\s*[.,]?\s*$", "", venue)
+    venue = re.sub(r"(?<=[a-z])\s+\d{1,4}\s*$", "", venue)  # a volume number after a journal's name
+    venue = re.sub(r"(?<=[A-Za-z)])[.,]\s*\d{1,4}\s*$", "", venue)
+    venue = re.sub(r"\(\s*\)", "", venue)
+    venue = re.sub(r"\s+", " ", venue).strip(" ,;:-–")
+    last = re.search(r"(\w+)\.$", venue)
+    # An abbreviation keeps its period ("IEEE Trans. Knowl. Data Eng."); a sentence end does not.
+    if last and not (len(last.group(1)) <= 5 and last.group(1)[:1].isupper() and not last.group(1).isupper()):
+        venue = venue[:-1].rstrip()
+    return year, venue or None, note
+
+
+# --- links ----------------------------------------------------------------------------------------------------
+_LINK_WORDS = (
+    r"pdf|paper|arxiv|abs|code|github|project(?: page)?|website|webpage|video|youtube|slides|poster|bibtex|bib|"
+    r"abstract|doi|data(?:set)?|demo|blog|talk|supplementary|supp|html|publisher|cite|citation|model|"
+    r"openreview|page|proceedings|preprint|huggingface|colab|press|media|presentation|review|reviews|springer|"
+    r"acm dl|ieee xplore|semantic scholar|google scholar|pubmed|link|url|award|best paper"
+)
+_LINK_TOKEN = re.compile(rf"[\[(]?\s*(?:{_LINK_WORDS})\s*[\])]?", re.I)
+_LINK_ROW = re.compile(rf"^(?:[\s|/·•,;]*\[?\s*(?:{_LINK_WORDS})\s*\]?)+[\s|/·•,;]*$", re.I)
+_BRACKET_TAGS = re.compile(rf"\s*\[\s*(?:{_LINK_WORDS})\s*\]", re.I)
+_ARXIV_ID = re.compile(
+    r"(?:arxiv\.org/(?:abs|pdf)/|arXiv:\s*)(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(v\d+)?", re.I
+)
+_DOI_RE = re.compile(r"(?:doi\.org/|doi:\s*)(10\.\d{4,9}/[^\s\"'<>]+)", re.I)
+
+
+def _link_kind(anchor: str, url: str) -> str:
+    text = f"{anchor} {url}".lower()
+    if "github.com" in text or "gitlab" in text or re.search(r"\bcode\b", text):
+        return "code"
+    if re.search(r"\bproject|website|webpage", text):
+        return "project"
+    if re.search(r"\bdata(set)?\b", text):
+        return "data"
+    if re.search(r"arxiv|pdf|paper|doi|openreview|proceedings|publisher", text):
+        return "paper"
+    return "other"
+
+
+# --- news and non-papers --------------------------------------------------------------------------------------
+_NEWS = re.compile(
+    r"^\W*(?:\[?\s*(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s*\d{0,2},?\s*)?"
+    r"(?:19|20)\d\d(?:[./-]\d{1,2})?\s*\]|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+"
+    r"(?:19|20)\d\d\s*[:\-–])",
+    re.I,
+)
+_NEWSY = re.compile(
+    r"\b(?:accepted (?:to|at|by)|is accepted|got accepted|will (?:give|present|join)|gave a talk|"
+    r"joined|we are hiring|excited to|happy to|I am|I'm|will be|serving as|received the)\b",
+    re.I,
+)
+
+
+# --- one entry ------------------------------------------------------------------------------------------------
+@dataclass
+class _Entry:
+    line: int
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    complete: bool = True
+    marks: list[str] = field(default_factory=list)
+    year: int | None = None
+    venue: str | None = None
+    note: str | None = None
+    links: list[Link] = field(default_factory=list)
+    arxiv: str | None = None
+    arxiv_version: str | None = None
+    doi: str | None = None
+    raw: str = ""
+    doubts: list[str] = field(default_factory=list)
+    bib: list[PaperRecord] = field(default_factory=list)
+    emphasised: list[str] = field(default_factory=list)  # names shown bold/underlined (the owner, usually)
+
+
+_SENTENCE = re.compile(r"(?<=[^\s.A-Z][.?!])\s+(?=[\"“A-Z0-9(\[]|arXiv)|(?<=[a-z]{2}\.)\s+(?=In\s)")
+_ABBREV = re.compile(r"\b(?:Proc|Conf|Int|Intl|Vol|al|vs|eds?|pp|no|Trans|Adv|J|Jr|Sr|St|Dr|Univ|Inc|Ltd|Symp)\.$")
+
+
+def _sentences(text: str) -> list[str]:
+    """Split a one-line citation at sentence ends, but never after an initial ("J. Smith") or "Proc."."""
+    out: list[str] = []
+    start = 0
+    for match in _SENTENCE.finditer(text):
+        piece = text[start : match.start()]
+        if _ABBREV.search(piece) or re.search(r"(?:^|\s)[A-Z]\.$", piece):
+            continue
+        out.append(piece.strip())
+        start = match.end()
+    out.append(text[start:].strip())
+    return [p for p in out if p]
+
+
+def _strip_row(text: str) -> str:
+    text = _BRACKET_TAGS.sub("", text)
+    text = re.sub(r"\s*(?:Cited by|Citations?:?)\s*\d+\s*$|^\s*[\d,]+\s+Citations?\s*$", "", text, flags=re.I)
+    # A link glued to the end of a title line ("Title PDF" on profile pages).
+    text = re.sub(r"(?<=\w)\s+(?:PDF|Code|BibTeX|Slides|Video|Project)\s*$", "", text)
+    # A site's field labels ("Authors: ...", "Published: 16 Jan 2025, Last Modified: ...", "Readers: Everyone").
+    text = re.sub(r"^\s*(?:Authors?|Venue|Published in)\s*:\s*", "", text)
+    text = re.sub(r"(?:Published|Last Modified):\s*\d{1,2}\s+\w+\.?\s+\d{4},?\s*|\s*Readers:.*$", "", text)
+    return text.strip()
+
+
+def _read_entry(block: Block) -> _Entry:
+    entry = _Entry(line=block.line, raw="\n".join(line.text for line in block.lines))
+    lines: list[Line] = []
+    for line in block.lines:
+        for anchor, url in line.links:
+            _take_link(entry, anchor, url)
+        for emphasised in (*line.strong, *line.under):
+            entry.emphasised.append(emphasised)
+        text = line.text
+        for match in _ARXIV_ID.finditer(text):
+            entry.arxiv = entry.arxiv or match.group(1)
+            entry.arxiv_version = entry.arxiv_version or match.group(2)
+        doi = _DOI_RE.search(text)
+        if doi and not entry.doi:
+            entry.doi = doi.group(1).rstrip(".,;)")
+        if _LINK_ROW.match(text):
+            continue
+        text = _strip_row(text)
+        if not text or re.fullmatch(r"[\d,\s]+|\*", text):  # a citation count column
+            continue
+        if not _ARXIV_ID.sub("", _DOI_RE.sub("", text)).strip(" .,;"):
+            continue  # an identifier line ("arXiv:2408.01234"), already taken
+        if re.match(r"Abstract\b", text, re.I):
+            continue
+        submitted = re.match(r"Submitted\b.*?\b(19[5-9]\d|20\d\d)\b", text)
+        if submitted:  # arXiv's "Submitted 2 August, 2024; originally announced ..."
+            entry.year = entry.year or int(submitted.group(1))
+            continue
+        column = re.match(r"(19[5-9]\d|20\d\d)\s+(?=[A-Z])", text)
+        if column and len(text) > 40:  # a year column before the citation (a CMS table copied as text)
+            entry.year = entry.year or int(column.group(1))
+            text = text[column.end() :]
+        lines.append(Line(text, line.strong, line.emph, line.under, line.links, line.quoted_title))
+    if len(lines) == 1:
+        _label_citation(entry, lines[0])
+    elif lines:
+        _label_lines(entry, lines)
+    return entry
+
+
+def _take_link(entry: _Entry, anchor: str, url: str) -> None:
+    if not url or url.startswith(("#", "javascript:", "mailto:")):
+        return
+    match = _ARXIV_ID.search(url)
+    if match and not entry.arxiv:
+        entry.arxiv, entry.arxiv_version = match.group(1), match.group(2)
+    doi = _DOI_RE.search(url)
+    if doi and not entry.doi:
+        entry.doi = doi.group(1).rstrip(".,;)")
+    if url.startswith(("http://", "https://")) and all(link.url != url for link in entry.links):
+        entry.links.append(Link(_link_kind(anchor, url), url))
+
+
+def _set_authors(entry: _Entry, text: str) -> None:
+    names, complete = _split_names(text)
+    entry.complete = complete
+    for piece in names:
+        name, marks = _clean_name(piece)
+        if name:
+            entry.authors.append(name)
+            if marks:
+                entry.marks.append(f"{name}{marks}")
+
+
+def _set_venue(entry: _Entry, text: str) -> None:
+    year, venue, note = _year_and_venue(text)
+    entry.year = entry.year or year
+    if venue and venue.lower() not in ("in", "published in"):
+        entry.venue = venue
+    entry.note = entry.note or note
+
+
+def _label_lines(entry: _Entry, lines: list[Line]) -> None:
+    """An entry spread over lines (title / authors / venue, in any order): each line is scored for each part."""
+    scored = [(_author_score(line.text), _venue_score(line.text), line) for line in lines]
+    # Authors: the best name-list line; the venue: the best venue line that is not it.
+    author_line = max(scored, key=lambda s: s[0])
+    if author_line[0] < 0.6:
+        author_line = None
+    rest = [s for s in scored if s is not author_line]
+    title_candidates = [
+        s
+        for s in rest
+        if not (s[1] >= 0.5 and not s[2].quoted_title and s is not rest[0])
+        and (len(s[2].text.split()) >= 3 or s[2].quoted_title)  # a badge ("ICML") is not a title
+    ]
+    title = None
+    for s in title_candidates:
+        line = s[2]
+        if (
+            line.quoted_title
+            or (line.strong and line.strong[0] == line.text)
+            or (line.links and line.links[0][0] == line.text)
+        ):
+            title = s
+            break
+    if title is None and title_candidates:
+        # The first line that does not read as a venue is the title; a year-only line never is.
+        for s in title_candidates:
+            if not _YEAR_HEADING.match(s[2].text) and _venue_score(_sentences(s[2].text)[0]) < 1.0:
+                title = s
+                break
+    venue_lines = [s for s in rest if s is not title]
+    if title is not None:
+        text = title[2].text
+        # "Title. Venue 2023" on one line under a separate authors line.
+        if author_line is not None and (not venue_lines or title[1] >= 0.5):
+            parts = _sentences(text)
+            if len(parts) >= 2 and _venue_score(" ".join(parts[1:])) >= 0.5:
+                text = parts[0]
+                _set_venue(entry, " ".join(parts[1:]))
+        entry.title = _title_text(text)
+    if author_line is not None:
+        _set_authors(entry, author_line[2].text)
+    elif title is not None and len(lines) >= 2:
+        # No clean name line: a whole citation of the same paper ("Recommended citation: A, B (2024). Title.")
+        # gives the names; else the names may share a line with the venue ("A, B. In CVPR 2023").
+        for s in venue_lines:
+            citation = _Entry(line=0)
+            _label_citation(citation, Line(re.sub(r"^\s*[\w ]{0,30}citation:\s*", "", s[2].text, flags=re.I)))
+            if citation.authors and _key(citation.title) == _key(entry.title):
+                entry.authors, entry.complete, entry.marks = citation.authors, citation.complete, citation.marks
+                entry.year = entry.year or citation.year
+                venue_lines = [v for v in venue_lines if v is not s]
+                if entry.venue is None and citation.venue:
+                    entry.venue = citation.venue
+                break
+        for s in venue_lines if not entry.authors else ():
+            parts = _sentences(s[2].text)
+            if len(parts) >= 2 and _author_score(parts[0]) >= 0.6:
+                _set_authors(entry, parts[0])
+                venue_lines = [(0.0, 1.0, Line(" ".join(parts[1:])))] + [v for v in venue_lines if v is not s]
+                break
+    for s in sorted(venue_lines, key=lambda s: -s[1]):
+        text = s[2].text
+        if _YEAR_HEADING.match(text):
+            entry.year = entry.year or int(_YEAR.search(text).group(1))
+        elif entry.venue is None and s[1] >= 0.5:
+            _set_venue(entry, text)
+        elif entry.year is None and _YEAR.search(text):
+            entry.year = int(_YEAR.findall(text)[-1])
+        elif s[1] < 0.5 and entry.note is None and len(text) <= 40:
+            entry.note = text
+
+
+def _title_text(text: str) -> str:
+    text = text.strip()
+    quoted = re.fullmatch(r"[\"“](.+?)[,.]?[\"”][,.]?", text)
+    if quoted:
+        text = quoted.group(1)
+    return text.strip().rstrip(",")
+
+
+def _label_citation(entry: _Entry, line: Line) -> None:
+    """A whole citation on one line, in one of the citation styles or a homepage's own order."""
+    text = line.text
+    quoted = re.search(r"[\"“](.{8,}?)[,.]?[\"”]", text)
+    if quoted and text.count("(", 0, quoted.start()) > text.count(")", 0, quoted.start()):
+        quoted = None  # a title quoted inside a remark ("(an extension of our paper "...")") is not this one's
+    if quoted:  # IEEE and friends: Authors, "Title," in Venue, 2023.
+        before, after = text[: quoted.start()].strip(" ,.:"), text[quoted.end() :].strip(" ,.")
+        year_first = re.search(r"\s*\((19[5-9]\d|20\d\d)[a-z]?\)\.?$", before)
+        if year_first:  # APA with a quoted title: Name, A., & Name, B. (2024). "Title."
+            entry.year = int(year_first.group(1))
+            before = before[: year_first.start()].strip(" ,.")
+        entry.title = quoted.group(1).strip()
+        if before:
+            _set_authors(entry, before)
+        if after:
+            _set_venue(entry, after)
+        return
+    apa = re.match(r"^(.+?)\s*\((19[5-9]\d|20\d\d)[a-z]?(?:,[^)]*)?\)\.\s*(.+)$", text)
+    if apa and _author_score(apa.group(1)) >= 0.6:
+        _set_authors(entry, apa.group(1))
+        parts = _sentences(apa.group(3))
+        entry.title = parts[0].rstrip(".")
+        if len(parts) > 1:
+            _set_venue(entry, " ".join(parts[1:]))
+        entry.year = int(apa.group(2))
+        return
+    acm = re.match(r"^(.+?)\.\s+(19[5-9]\d|20\d\d)[a-z]?\.\s+(.+)$", text)
+    if acm and _author_score(acm.group(1)) >= 0.6:
+        _set_authors(entry, acm.group(1))
+        parts = _sentences(acm.group(3))
+        entry.title = parts[0].rstrip(".")
+        if len(parts) > 1:
+            _set_venue(entry, " ".join(parts[1:]))
+        entry.year = int(acm.group(2))
+        return
+    dblp = re.match(r"^(.+?):\s+(.+)$", text)
+    if dblp and ". " not in dblp.group(1) and _author_score(dblp.group(1)) >= 0.8:
+        _set_authors(entry, dblp.group(1))
+        parts = _sentences(dblp.group(2))
+        entry.title = parts[0]
+        if len(parts) > 1:
+            _set_venue(entry, " ".join(parts[1:]))
+        return
+    parts = _sentences(text)
+    # Label each sentence: the name list, the venue (the last venue-like part), the title (the rest).
+    author_index = next((i for i, p in enumerate(parts[:3]) if _author_score(p) >= 0.6), None)
+    if author_index is not None:
+        _set_authors(entry, parts[author_index])
+    remaining = [p for i, p in enumerate(parts) if i != author_index]
+    venue_index = None
+    for i in range(len(remaining) - 1, 0, -1):
+        if _venue_score(remaining[i]) >= 0.5:
+            venue_index = i
+    if venue_index is None and len(remaining) > 1 and _venue_score(remaining[-1]) >= 0.5:
+        venue_index = len(remaining) - 1
+    if remaining:
+        title_parts = remaining[: venue_index if venue_index else 1] if venue_index != 0 else remaining[:1]
+        entry.title = " ".join(title_parts).rstrip(".") if title_parts else None
+        if venue_index is not None:
+            _set_venue(entry, " ".join(remaining[venue_index:]))
+        elif len(remaining) == 1 and _venue_score(remaining[0]) >= 0.5 and entry.authors:
+            entry.doubts.append("the title may include the venue")
+
+
+# --- the whole page -------------------------------------------------------------------------------------------
+@dataclass
+class Reading:
+    papers: list[PaperRecord]
+    warnings: list[ParseWarning]
+    sections: list[str]
+    owner: OwnerProfile | None
+
+
+def _bib_records(texts: list[str], context: ParseContext) -> list[PaperRecord]:
+    from papershelf.importers.base import get_importer
+
+    records: list[PaperRecord] = []
+    for text in texts:
+        text = text.strip()
+        if not text.startswith("@"):
+            continue
+        try:
+            batch = get_importer("bibtex").parse(text, context)
+        except ImporterError:
+            continue
+        records.extend(batch.papers)
+    return records
+
+
+def _key(title: str | None) -> str:
+    return re.sub(r"[^a-z0-9]+", "", (title or "").lower())[:80]
+
+
+def _shape(text: str) -> str:
+    if _LINK_ROW.match(text):
+        return "link"
+    first = re.match(r"(Published|Recommended|Appeared|Accepted|In|Cited|Citation|Authors?|Venue|Abstract)\b", text)
+    if _author_score(text) >= 0.6:
+        return "authors"
+    kind = "venue" if _venue_score(text) >= 0.5 else "text"
+    return f"{kind}:{first.group(1)}" if first else kind
+
+
+_ID_LINE = re.compile(r"^\s*arXiv:\s*\d{4}\.\d{4,5}(?:v\d+)?\b")
+
+
+def _regroup(blocks: list[Block]) -> list[Block]:
+    """Copied text where every line of an entry stands apart (a blank line after each): runs of one-line
+    blocks are cut into entries by the period their line shapes repeat with (title, "Published in ...", ...)."""
+    out: list[Block] = []
+    run: list[Block] = []
+
+    def flush() -> None:
+        starts = [i for i, b in enumerate(run) if _ID_LINE.match(b.lines[0].text)]
+        if len(starts) >= 2:
+            # Each entry opens with its identifier line (an arXiv search result): cut there.
+            out.extend(run[: starts[0]])
+            for begin, end in zip(starts, [*starts[1:], len(run)], strict=True):
+                chunk = run[begin:end]
+                out.append(Block("entry", chunk[0].line, [b.lines[0] for b in chunk], hidden=[]))
+            run.clear()
+            return
+        if len(run) >= 4:
+            shapes = [_shape(b.lines[0].text) for b in run]
+            for period in range(2, 7):
+                pairs = len(shapes) - period
+                if len(shapes) < 2 * period or pairs <= 0:
+                    break
+                same = sum(1 for i in range(pairs) if shapes[i] == shapes[i + period])
+                if same >= 0.8 * pairs and len(set(shapes[:period])) > 1:
+                    for start in range(0, len(run), period):
+                        chunk = run[start : start + period]
+                        out.append(
+                            Block(
+                                "entry",
+                                chunk[0].line,
+                                [b.lines[0] for b in chunk],
+                                hidden=[h for b in chunk for h in b.hidden],
+                            )
+                        )
+                    run.clear()
+                    return
+        out.extend(run)
+        run.clear()
+
+    for block in blocks:
+        if block.kind == "entry" and len(block.lines) == 1 and not block.marker:
+            run.append(block)
+            continue
+        flush()
+        out.append(block)
+    flush()
+    # A block that starts with the venue line continues the entry before it when that one has none yet
+    # (a profile's title and authors, a blank line, then venue and year).
+    merged: list[Block] = []
+    for block in out:
+        previous = merged[-1] if merged else None
+        if (
+            previous is not None
+            and block.kind == "entry"
+            and previous.kind == "entry"
+            and len(previous.lines) == 1
+            and len(block.lines) >= 2
+            and _shape(block.lines[0].text) == "authors"
+            and _shape(previous.lines[0].text) in ("text", "venue")
+            and not any(_shape(line.text) == "authors" for line in previous.lines)
+        ):
+            previous.lines.extend(block.lines)  # a title, a blank line, then authors and venue (profile pages)
+            previous.hidden.extend(block.hidden)
+            continue
+        if (
+            previous is not None
+            and block.kind == "entry"
+            and previous.kind == "entry"
+            and block.lines
+            and len(previous.lines) in (2, 3)
+            and _shape(block.lines[0].text).startswith("venue")
+            and _YEAR.search(block.lines[0].text)
+            and not any(_shape(line.text).startswith("venue") for line in previous.lines)
+            and _author_score(previous.lines[-1].text) >= 0.6
+        ):
+            previous.lines.extend(block.lines)
+            previous.hidden.extend(block.hidden)
+            continue
+        merged.append(block)
+    return merged
+
+
+def read_page(page: Page, context: ParseContext) -> Reading:
+    if not page.is_html:
+        page = Page(_regroup(page.blocks), page.harvest, False)
+    else:
+        # A heading written as a paragraph (<p><b>Publications</b></p>) is a heading all the same.
+        page = Page(
+            [
+                Block("heading", b.line, [Line(b.lines[0].text.rstrip(":").strip())], level=3)
+                if b.kind == "entry"
+                and len(b.lines) == 1
+                and not b.hidden
+                and not _YEAR_HEADING.match(b.lines[0].text)
+                and _text_heading(b.lines[0].text)
+                else b
+                for b in page.blocks
+            ],
+            page.harvest,
+            True,
+        )
+    warnings: list[ParseWarning] = []
+    sections: list[str] = []
+    has_pub_heading = any(b.kind == "heading" and _heading_kind(b.text) == "pub" for b in page.blocks)
+    in_pub = not has_pub_heading
+    pub_level = 0
+    year: int | None = None
+    section_name = "the page" if not has_pub_heading else ""
+    section_line = 0
+    counts: dict[tuple[str, int], int] = {}
+    entries: list[tuple[_Entry, int | None, tuple[str, int]]] = []
+    loose_bib: list[PaperRecord] = []
+    for block in page.blocks:
+        if block.kind == "heading":
+            kind = _heading_kind(block.text)
+            if kind == "pub":
+                in_pub, pub_level, year = True, block.level, None
+                section_name, section_line = block.text, block.line
+            elif kind == "year":
+                year = int(_YEAR.search(block.text).group(1))
+                if not in_pub and not has_pub_heading:
+                    in_pub = True
+            elif kind == "other":
+                if in_pub or not sections or sections[-1] != f"{block.text} section ignored":
+                    sections.append(
+                        f"{block.text} section ignored (line {block.line})"
+                        if block.line
+                        else f"{block.text} section ignored"
+                    )
+                in_pub = False
+            elif in_pub and has_pub_heading and pub_level and block.level < pub_level:
+                in_pub = False  # a bigger heading than the publication section's: a new part of the page
+            continue
+        if not in_pub:
+            continue
+        if len(block.lines) == 1 and not block.hidden and _YEAR_HEADING.match(block.lines[0].text):
+            year = int(_YEAR.search(block.lines[0].text).group(1))  # a year standing alone (DBLP's year rows)
+            continue
+        where = (section_name, section_line)
+        if block.lines and all(_LINK_ROW.match(line.text) for line in block.lines) and entries:
+            for line in block.lines:  # a link row set apart from its entry ("PDF Cite Code")
+                for anchor, url in line.links:
+                    _take_link(entries[-1][0], anchor, url)
+            continue
+        bibs = _bib_records(block.hidden, context)
+        if not block.lines:
+            loose_bib.extend(bibs)
+            continue
+        entry = _read_entry(block)
+        entry.bib = bibs
+        entries.append((entry, year, where))
+    papers: list[PaperRecord] = []
+    by_title: dict[str, int] = {}
+    for entry, heading_year, where in entries:
+        record, problem = _record(entry, heading_year)
+        if record is None:
+            line = f"line {entry.line}" if entry.line else "position unknown"
+            warnings.append(ParseWarning(entry.line, f"skipped, not a paper ({problem}): {_short(entry.raw)}"))
+            del line
+            continue
+        counts[where] = counts.get(where, 0) + 1
+        by_title.setdefault(_key(record.title), len(papers))
+        papers.append(record)
+    # BibTeX shown apart from the entries (a <pre> after the list, a bib dump in text): it completes the visible
+    # entry of the same title, or stands as its own record.
+    for bib in loose_bib:
+        index = by_title.get(_key(bib.title))
+        if index is not None:
+            papers[index] = _merge_bib(papers[index], bib)
+        elif bib.title:
+            by_title[_key(bib.title)] = len(papers)
+            papers.append(bib)
+            counts[("BibTeX blocks", 0)] = counts.get(("BibTeX blocks", 0), 0) + 1
+    for harvested in page.harvest.records:
+        index = by_title.get(_key(str(harvested.get("title") or "")))
+        record = _harvested_record(harvested)
+        if record is None:
+            continue
+        if index is not None:
+            papers[index] = _fill(papers[index], record)
+        elif not papers or harvested.get("via") != "citation_* meta tags":
+            by_title[_key(record.title)] = len(papers)
+            papers.append(record)
+            counts[(str(harvested.get("via")), 0)] = counts.get((str(harvested.get("via")), 0), 0) + 1
+    for (name, line), count in counts.items():
+        label = (
+            name
+            if name in ("the page", "BibTeX blocks") or "meta" in name or "COinS" in name or "JSON" in name
+            else f"{name} section"
+        )
+        sections.insert(0, f"{label}{f' (line {line})' if line else ''}: {count} entries")
+    for record in papers:
+        if record.extra.get("check_me"):
+            warnings.append(ParseWarning(record.line, f"check me: {record.title!r}: {record.extra['check_me']}"))
+    owner = _owner(page, papers, context)
+    return Reading(papers, warnings, sections, owner)
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 70 else text[:67] + "..."
+
+
+def _record(entry: _Entry, heading_year: int | None) -> tuple[PaperRecord | None, str]:
+    """The entry as a record, or None and why it is not a paper."""
+    if entry.bib:
+        bib = entry.bib[0]
+        visible = _visible_record(entry, heading_year)
+        return _merge_bib(visible, bib) if visible else bib, ""
+    if _NEWS.match(entry.raw) or (_NEWSY.search(entry.raw) and not entry.authors):
+        return None, "a news line"
+    if not entry.title or len(entry.title) < 8 or len(entry.title.split()) < 2:
+        return None, "no title"
+    if not entry.authors and not entry.year and not heading_year and not entry.arxiv and not entry.doi:
+        return None, "no authors and no year"
+    if len(entry.title) > 300:
+        return None, "a title this long is prose"
+    if entry.title and _author_score(entry.title) >= 0.9 and not entry.authors:
+        return None, "only names"
+    if entry.authors and sum(1 for name in entry.authors if _is_name(name)) * 2 < len(entry.authors):
+        return None, "prose, not a list of authors"
+    if len(entry.raw) > 1500 and not entry.venue:
+        return None, "a long text without a venue"
+    record = _visible_record(entry, heading_year)
+    return record, ""
+
+
+def _visible_record(entry: _Entry, heading_year: int | None) -> PaperRecord | None:
+    if not entry.title:
+        return None
+    doubts = list(entry.doubts)
+    if not entry.authors:
+        doubts.append("no authors found")
+    year = entry.year or heading_year
+    if year is None:
+        doubts.append("no year found")
+    if entry.title and (_YEAR.search(entry.title) and _VENUE_WORDS.search(entry.title)):
+        doubts.append("the title looks like it holds a venue")
+    extra: dict[str, str] = {}
+    if entry.marks:
+        extra["author_marks"] = "; ".join(entry.marks)
+    if doubts:
+        extra["check_me"] = "; ".join(doubts)
+    entry_type = None
+    if entry.venue and re.search(r"arxiv|preprint", entry.venue, re.I):
+        entry_type = "preprint"
+    return PaperRecord(
+        line=entry.line,
+        title=entry.title,
+        authors=tuple(entry.authors),
+        authors_complete=entry.complete and bool(entry.authors),
+        year=year,
+        venue=entry.venue,
+        entry_type=entry_type,
+        arxiv_id=entry.arxiv,
+        arxiv_version=entry.arxiv_version,
+        doi=entry.doi,
+        links=tuple(entry.links),
+        note=entry.note,
+        has_code=any(link.kind == "code" for link in entry.links),
+        extra=extra,
+        raw=entry.raw,
+    )
+
+
+def _merge_bib(visible: PaperRecord, bib: PaperRecord) -> PaperRecord:
+    """The BibTeX record is exact; the visible entry adds its links, identifiers and position."""
+    from dataclasses import replace
+
+    extra = dict(bib.extra)
+    extra.pop("check_me", None)
+    if "author_marks" in visible.extra:
+        extra["author_marks"] = visible.extra["author_marks"]
+    return replace(
+        bib,
+        line=visible.line,
+        title=bib.title or visible.title,
+        authors=bib.authors or visible.authors,
+        authors_complete=bib.authors_complete if bib.authors else visible.authors_complete,
+        year=bib.year or visible.year,
+        venue=bib.venue or visible.venue,
+        arxiv_id=bib.arxiv_id or visible.arxiv_id,
+        doi=bib.doi or visible.doi,
+        links=tuple(dict.fromkeys((*bib.links, *visible.links))),
+        has_code=bib.has_code or visible.has_code,
+        note=bib.note or visible.note,
+        extra=extra,
+        raw=visible.raw or bib.raw,
+    )
+
+
+def _harvested_record(data: dict[str, object]) -> PaperRecord | None:
+    title = str(data.get("title") or "").strip()
+    if not title:
+        return None
+    authors = tuple(str(a) for a in data.get("authors") or () if str(a).strip())  # type: ignore[union-attr]
+    year = data.get("year")
+    return PaperRecord(
+        line=0,
+        title=title,
+        authors=authors,
+        authors_complete=bool(authors),
+        year=year if isinstance(year, int) else None,
+        venue=str(data.get("venue") or "") or None,
+        doi=str(data.get("doi") or "") or None,
+        arxiv_id=str(data.get("arxiv") or "") or None,
+        extra={"harvested_from": str(data.get("via"))},
+    )
+
+
+def _fill(visible: PaperRecord, harvested: PaperRecord) -> PaperRecord:
+    from dataclasses import replace
+
+    return replace(
+        visible,
+        authors=visible.authors or harvested.authors,
+        authors_complete=visible.authors_complete if visible.authors else harvested.authors_complete,
+        year=visible.year or harvested.year,
+        venue=visible.venue or harvested.venue,
+        doi=visible.doi or harvested.doi,
+        arxiv_id=visible.arxiv_id or harvested.arxiv_id,
+    )
+
+
+def _owner(page: Page, papers: list[PaperRecord], context: ParseContext) -> OwnerProfile | None:
+    """Whose page it is: --owner; else the name in the page's title or first heading when it is an author of
+    most entries; else the name shown bold or underlined in most author lists."""
+    if context.owner:
+        return OwnerProfile(name=context.owner)
+    if not papers:
+        return None
+    counts: dict[str, int] = {}
+    for record in papers:
+        for name in set(record.authors):
+            counts[name] = counts.get(name, 0) + 1
+    half = max(2, (len(papers) + 1) // 2)
+    candidates = [page.harvest.h1, page.harvest.title.split("|")[0].split("-")[0].split("–")[0]]
+    first = next((b for b in page.blocks if b.lines), None)
+    if first is not None:
+        candidates.append(first.lines[0].text)
+    for candidate in candidates:
+        candidate = (candidate or "").strip()
+        if candidate and counts.get(candidate, 0) >= half:
+            return OwnerProfile(name=candidate, line=0)
+    if counts:
+        name, count = max(counts.items(), key=lambda item: item[1])
+        if count >= half and count == len(papers) and len(papers) >= 3:
+            return OwnerProfile(name=name)
+    return None
+
+
+class PageImporter(Importer):
+    """Any publication page, HTML or copied text, read in general (not fitted to one site)."""
+
+    name = "page"
+    label = "publication page"
+    extensions = (".html", ".htm", ".txt")
+
+    def sniff(self, text: str) -> float:
+        """HTML is always this reader's; text is, when it finds entries under publication headings. It stays
+        under the exact importers' scores on their own families (they see their layouts in full)."""
+        sample = text[:200_000]
+        if looks_like_html(sample):
+            return 0.95
+        listed = len(re.findall(r"(?m)^arXiv:\d", sample)) >= 2  # arXiv search results have no heading
+        # A cheap look first: most texts that are not publication pages have no such heading at all.
+        if not listed and not any(
+            _text_heading(line) and _heading_kind(line.strip().rstrip(":").strip()) in ("pub", "year")
+            for line in sample.split("\n")
+            if len(line) <= 60
+        ):
+            return 0.0
+        page = read_text(sample, _text_heading)
+        headings = [b for b in page.blocks if b.kind == "heading"]
+        if not listed and not any(_heading_kind(b.text) in ("pub", "year") for b in headings):
+            return 0.0
+        reading = read_page(page, ParseContext())
+        good = sum(1 for p in reading.papers if not p.extra.get("check_me"))
+        if good == 0:
+            return 0.1
+        return min(0.55, 0.3 + 0.05 * good)
+
+    def parse(self, text: str, context: ParseContext) -> ImportBatch:
+        if not text.strip():
+            raise ImporterError("the page is empty", source=context.source_name)
+        page = read_html(text, context.source_name) if looks_like_html(text) else read_text(text, _text_heading)
+        reading = read_page(page, context)
+        if not reading.papers:
+            skipped = [w for w in reading.warnings if w.message.startswith("skipped")]
+            why = f"; {len(skipped)} entries read were not papers" if skipped else ""
+            raise ImporterError(
+                f"no publication list was found on this page{why}. {WHAT_IS_ACCEPTED}", source=context.source_name
+            )
+        warnings = [ParseWarning(0, "; ".join(reading.sections))] if reading.sections else []
+        warnings.extend(reading.warnings)
+        return ImportBatch(format=self.name, owner=reading.owner, papers=reading.papers, warnings=warnings)
+
+
+register(PageImporter())
