@@ -800,6 +800,19 @@ class Library:
             "UPDATE papers SET updated_at = ? WHERE id IN (SELECT value FROM json_each(?))", (now(), ids_json)
         )
 
+    def tag_members(self, name: str) -> tuple[str, frozenset[int]] | None:
+        """A tag's colour and the papers carrying it, those in the trash too (what an undo needs to put the tag
+        back as it was); None when there is no such tag. One index read, however many papers it has."""
+        row = self.conn.execute("SELECT id, colour FROM tags WHERE name = ?", (name.strip(),)).fetchone()
+        if row is None:
+            return None
+        text = self.conn.execute(
+            """SELECT group_concat(pt.paper_id) FROM paper_tags pt JOIN papers p ON p.id = pt.paper_id
+               WHERE pt.tag_id = ? AND p.merged_into IS NULL""",
+            (row[0],),
+        ).fetchone()[0]
+        return row[1], frozenset(map(int, text.split(","))) if text else frozenset()
+
     def _tagged(self, tag_id: int) -> list[int]:
         return [r[0] for r in self.conn.execute("SELECT paper_id FROM paper_tags WHERE tag_id = ?", (tag_id,))]
 
