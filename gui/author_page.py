@@ -159,6 +159,11 @@ class AuthorPage(QWidget):
         self._reload_timer.setSingleShot(True)
         self._reload_timer.setInterval(50)
         self._reload_timer.timeout.connect(self._reload_when_visible)
+        # The page's own timer, so it dies with the page (a bare singleShot fired on a deleted page).
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(0)
+        self._fit_timer.timeout.connect(self._fit_profile)
         self._stale = False
         hub.changed.connect(self._on_change)
         self._show_empty()
@@ -216,14 +221,18 @@ class AuthorPage(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(self.profile_label)
-        top_layout.addWidget(scroll, 3)
+        # A wheel or arrow step moves whole lines of the bio, not a fixed 20 pixels.
+        scroll.verticalScrollBar().setSingleStep(self.profile_label.fontMetrics().lineSpacing())
+        self.profile_scroll = scroll
+        top_layout.addWidget(scroll, 2)
         chart_box = QVBoxLayout()
         chart_title = QLabel("<b>Publications per year</b>", top)
         chart_box.addWidget(chart_title)
         self.chart = YearChart(top)
         chart_box.addWidget(self.chart)
         chart_box.addStretch(1)
-        top_layout.addLayout(chart_box, 2)
+        # The bio gets two thirds of the width: at a third it wrapped into a column twice as tall.
+        top_layout.addLayout(chart_box, 1)
         splitter.addWidget(top)
 
         bottom = QSplitter(Qt.Orientation.Horizontal, splitter)
@@ -282,6 +291,7 @@ class AuthorPage(QWidget):
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([200, 600])
+        self._splitter = splitter
         self._stack.addWidget(page)
         self._page = page
 
@@ -357,6 +367,8 @@ class AuthorPage(QWidget):
                 "<p>No imported page is about this person; they appear as a co-author in the papers below.</p>"
             )
         self.chart.set_data(self.library.papers_per_year(author.id))
+        # After the layout has given the page its width, so the bio's wrapped height is known.
+        self._fit_timer.start()
         coauthors = self.library.coauthors(author.id)
         self.coauthor_model.set_rows(coauthors)
         if coauthors:
@@ -371,6 +383,25 @@ class AuthorPage(QWidget):
         self.papers.set_filter(author_id=author.id)
         if not keep_note or not self.note_editor.unsaved():  # a refused note stays, to be retried
             self.note_editor.set_text(author.note)
+
+    def _fit_profile(self) -> None:
+        """Give the profile and bio the height their wrapped text needs, up to 60% of the page, so a bio is read
+        whole where the screen allows (it sat in a 200-pixel box cut mid-line) and scrolls only where it cannot."""
+        if self.author is None or not self._page.isVisible():
+            return
+        sizes = self._splitter.sizes()
+        total = sum(sizes)
+        if total <= 0:
+            return
+        scroll = self.profile_scroll
+        # Measured at the width left beside a scrollbar: at the full width the text then fits with room to spare,
+        # and no scrollbar appears to take that width back and wrap one more line out of sight.
+        width = scroll.width() - 2 * scroll.frameWidth() - scroll.verticalScrollBar().sizeHint().width()
+        needed = self.profile_label.heightForWidth(width) + 2 * scroll.frameWidth()
+        chart = self.chart.sizeHint().height() + self.profile_label.fontMetrics().lineSpacing() + 8
+        top = max(chart, min(needed, int(total * 0.6)))
+        if top != sizes[0]:
+            self._splitter.setSizes([top, total - top])
 
     # ------------------------------------------------------------------ co-authors
     def _coauthor_clicked(self, index: QModelIndex) -> None:

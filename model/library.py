@@ -746,32 +746,72 @@ class Library:
         return table.last_rowid
 
     def add_tag(self, paper_ids: Iterable[int], tag: str) -> Change:
+        """Tag papers; the Change names only those that did not have the tag yet."""
         ids = sorted(set(paper_ids))
         with self.transaction() as conn:
             tag_id = self._tag_id(tag)
+            # Set-based over a JSON array of the ids, not one statement per paper: tagging a 20,000-paper
+            # selection is a handful of statements (benchmarks/bulk_tags.py).
             changed = [
-                pid
-                for pid in ids
-                if conn.execute("INSERT OR IGNORE INTO paper_tags VALUES (?, ?)", (pid, tag_id)).rowcount
+                row[0]
+                for row in conn.execute(
+                    """SELECT j.value FROM json_each(?) j WHERE NOT EXISTS
+                       (SELECT 1 FROM paper_tags pt WHERE pt.paper_id = j.value AND pt.tag_id = ?) ORDER BY j.value""",
+                    (json.dumps(ids), tag_id),
+                )
             ]
-            self._touch(changed)
-            self.refresh_search(changed)
+            if changed:
+                marked = json.dumps(changed)
+                conn.execute(
+                    "INSERT INTO paper_tags(paper_id, tag_id) SELECT value, ? FROM json_each(?)", (tag_id, marked)
+                )
+                self._touch(marked)
+                self.refresh_search(changed)
             return self.record_change(Change("tags", frozenset(changed), description=f"tag {tag!r} added"))
 
     def remove_tag(self, paper_ids: Iterable[int], tag: str) -> Change:
+        """Untag papers; the Change names only those that had the tag."""
         ids = sorted(set(paper_ids))
         with self.transaction() as conn:
             tag_id = self._tag_id(tag, create=False)
-            changed = []
+            changed: list[int] = []
             if tag_id is not None:
                 changed = [
-                    pid
-                    for pid in ids
-                    if conn.execute("DELETE FROM paper_tags WHERE paper_id=? AND tag_id=?", (pid, tag_id)).rowcount
+                    row[0]
+                    for row in conn.execute(
+                        """SELECT paper_id FROM paper_tags WHERE tag_id = ?
+                           AND paper_id IN (SELECT value FROM json_each(?)) ORDER BY paper_id""",
+                        (tag_id, json.dumps(ids)),
+                    )
                 ]
-            self._touch(changed)
-            self.refresh_search(changed)
+            if changed:
+                marked = json.dumps(changed)
+                conn.execute(
+                    "DELETE FROM paper_tags WHERE tag_id = ? AND paper_id IN (SELECT value FROM json_each(?))",
+                    (tag_id, marked),
+                )
+                self._touch(marked)
+                self.refresh_search(changed)
             return self.record_change(Change("tags", frozenset(changed), description=f"tag {tag!r} removed"))
+
+    def _touch(self, ids_json: str) -> None:
+        """Stamp updated_at on the papers of a JSON array of ids, in one statement."""
+        self.conn.execute(
+            "UPDATE papers SET updated_at = ? WHERE id IN (SELECT value FROM json_each(?))", (now(), ids_json)
+        )
+
+    def tag_members(self, name: str) -> tuple[str, frozenset[int]] | None:
+        """A tag's colour and the papers carrying it, those in the trash too (what an undo needs to put the tag
+        back as it was); None when there is no such tag. One index read, however many papers it has."""
+        row = self.conn.execute("SELECT id, colour FROM tags WHERE name = ?", (name.strip(),)).fetchone()
+        if row is None:
+            return None
+        text = self.conn.execute(
+            """SELECT group_concat(pt.paper_id) FROM paper_tags pt JOIN papers p ON p.id = pt.paper_id
+               WHERE pt.tag_id = ? AND p.merged_into IS NULL""",
+            (row[0],),
+        ).fetchone()[0]
+        return row[1], frozenset(map(int, text.split(","))) if text else frozenset()
 
     def _tagged(self, tag_id: int) -> list[int]:
         return [r[0] for r in self.conn.execute("SELECT paper_id FROM paper_tags WHERE tag_id = ?", (tag_id,))]
@@ -900,10 +940,6 @@ class Library:
             ids = [r[0] for r in conn.execute("SELECT id FROM papers WHERE deleted_at IS NOT NULL")]
             purge_papers(self, ids)
             return self.record_change(Change("papers", frozenset(ids), description="trash emptied"))
-
-    def _touch(self, paper_ids: Iterable[int]) -> None:
-        stamp = now()
-        self.conn.executemany("UPDATE papers SET updated_at = ? WHERE id = ?", [(stamp, i) for i in paper_ids])
 
     # ------------------------------------------------------------------ citation keys
     def set_citekey(self, paper_id: int, key: str) -> Change:

@@ -261,3 +261,34 @@ def test_the_detail_pane_collapses_and_ctrl_d_brings_it_back(qtbot, hub):
         assert window.table.horizontalHeader().sectionSize(COLUMN_INDEX["title"]) < title_before
     finally:
         dispose(window)
+
+
+@pytest.mark.parametrize("size", SCREENS[:2])
+def test_an_authors_bio_is_read_whole_where_the_screen_allows_and_scrolls_to_its_end_where_not(
+    qtbot, hub, seed_library, size
+):
+    lin = next(a for a in seed_library.list_authors() if a.name == "Junyang Lin")
+    bio = seed_library.get_author(lin.id).profiles[0].bio
+    assert bio and len(bio) > 1000  # the seed homepage's long bio, the one seen cut mid-line
+    window = open_window(qtbot, hub, *size)
+    try:
+        window.show_author(lin.id)
+        qtbot.wait(50)
+        page = window._authors_view.page
+        label, scroll = page.profile_label, page.profile_scroll
+        # The label itself is as tall as its wrapped text: no line is cut off below what scrolling can reach.
+        assert label.height() >= label.heightForWidth(label.width()), "the bio's text is clipped"
+        bar = scroll.verticalScrollBar()
+        assert bar.maximum() + scroll.viewport().height() >= label.height()
+        assert bar.singleStep() == label.fontMetrics().lineSpacing()
+        top, bottom = page._splitter.sizes()
+        if size == (1366, 768):
+            # The whole bio on screen, no scrollbar (it sat in a 200-pixel box cut after 13 lines).
+            assert bar.maximum() == 0 and not bar.isVisible()
+            assert scroll.viewport().height() >= label.heightForWidth(scroll.viewport().width())
+        else:
+            # Too long for 640 pixels: the profile takes most of the page and scrolls.
+            assert top >= 0.55 * (top + bottom) and bar.isVisible()
+        assert outside(window) == []
+    finally:
+        dispose(window)

@@ -14,6 +14,7 @@ from papershelf.gui.undo import (
     MergePapersCommand,
     NoteCommand,
     add_tag_command,
+    remove_tag_command,
     undo_stack,
 )
 
@@ -112,3 +113,43 @@ def test_one_stack_per_library_window(library):
         assert undo_stack(hub) is undo_stack(hub)
     finally:
         hub.close()
+
+
+def test_tagging_a_large_selection_and_undoing_it_puts_tags_and_search_back(stack, library):
+    ids = store(library, make_records(2500, title="Bulk"))
+    reading_before = ids[::10]
+    library.add_tag(reading_before, "reading")
+    library.add_tag(ids[:5], "other")
+    statements: list[str] = []
+
+    def ours(sql: str) -> None:
+        if not sql.startswith("--"):  # the search index's own statements on its tables come as "-- ..."
+            statements.append(sql)
+
+    library.conn.set_trace_callback(ours)
+    try:
+        stack.push(add_tag_command(library, ids, "reading"))
+    finally:
+        library.conn.set_trace_callback(None)
+    # A set-based change, not a statement per paper (it was 2,250 inserts and as many updates here).
+    assert len(statements) < 60
+    assert library.paper_ids(tag="reading") == library.paper_ids()
+    assert len(library.search("reading")) == 2500  # the search index knows the new tag
+    assert all(library.get_paper(pid).tags == ["other", "reading"] for pid in ids[:5])
+    statements.clear()
+    library.conn.set_trace_callback(ours)
+    try:
+        stack.undo()
+    finally:
+        library.conn.set_trace_callback(None)
+    assert len(statements) < 80
+    assert set(library.paper_ids(tag="reading")) == set(reading_before)
+    assert set(library.search("reading")) == set(reading_before)
+    assert set(library.paper_ids(tag="other")) == set(ids[:5])
+    stack.redo()
+    assert len(library.paper_ids(tag="reading")) == 2500
+    stack.push(remove_tag_command(library, ids[: len(ids) // 2], "reading"))
+    assert set(library.paper_ids(tag="reading")) == set(ids[len(ids) // 2 :])
+    assert set(library.search("reading")) == set(ids[len(ids) // 2 :])
+    stack.undo()
+    assert len(library.search("reading")) == 2500

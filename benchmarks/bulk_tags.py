@@ -1,0 +1,145 @@
+"""Tagging, untagging and undoing on a whole selection of a large library (issue 15: Ctrl+A, add a tag).
+
+    python benchmarks/bulk_tags.py                          # 20,000 papers, writes benchmarks/bulk_tags.json
+    python benchmarks/bulk_tags.py --papers 5000 --out x.json --label before
+    python benchmarks/bulk_tags.py --window                 # also through the window (offscreen Qt)
+
+Each step is what the window's interface thread runs when the user tags the selection: building the undo
+command (it snapshots the tag), doing it, undoing it and redoing it, through `gui.undo` as the window does. The
+library is bulk-loaded with synthetic titles and 120-word abstracts (benchmarks/reconcile_scale.py), so the
+search index has real text to rewrite; "search index rewrite" times `Library.refresh_search` of the whole
+selection alone, the part no set-based SQL removes. With --window the same steps also go through the main
+window (Ctrl+A, `MainWindow.add_tag`, the undo stack), events processed, so the table's refresh is counted.
+Nothing is asserted: the figures go to the JSON file (one entry per --label, earlier labels kept) beside the
+goal of 100 ms; the median of --repeats runs is reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from reconcile_scale import World, bulk_library  # noqa: E402
+
+from papershelf.gui.undo import TagCommand, add_tag_command, remove_tag_command  # noqa: E402
+from papershelf.model.library import Library  # noqa: E402
+
+GOAL_MS = 100.0
+
+
+def _timed(step: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    step()
+    return (time.perf_counter() - start) * 1000
+
+
+def _round(library: Library, ids: list[int]) -> list[tuple[str, float]]:
+    """One round of the steps, each timed in ms: tag the selection, undo, redo; untag it, undo."""
+    timings: list[tuple[str, float]] = []
+    made: list[TagCommand] = []
+    timings.append(("build add command", _timed(lambda: made.append(add_tag_command(library, ids, "reading")))))
+    add = made[-1]
+    timings += [("add tag", _timed(add.redo)), ("undo add", _timed(add.undo)), ("redo add", _timed(add.redo))]
+    timings.append(("build remove command", _timed(lambda: made.append(remove_tag_command(library, ids, "reading")))))
+    remove = made[-1]
+    timings += [("remove tag", _timed(remove.redo)), ("undo remove", _timed(remove.undo))]
+    return timings
+
+
+def _window_round(library: Library, ids: list[int]) -> list[tuple[str, float]]:
+    """Select all in the main window, tag, undo, redo; each step with the events it causes processed."""
+    from PySide6.QtWidgets import QApplication
+
+    from papershelf.gui.app import create_application, open_window
+    from papershelf.gui.undo import undo_stack
+
+    app = QApplication.instance() or create_application(["papershelf-benchmark"])
+    main = open_window(library)
+    main.resize(1366, 768)
+    main.show()
+    app.processEvents()
+    stack = undo_stack(main.hub)
+
+    def step(action: Callable[[], object]) -> Callable[[], None]:
+        def run() -> None:
+            action()
+            app.processEvents()
+
+        return run
+
+    main.table.load_rest()  # the table reads ids in batches; Ctrl+A selects the rows it has
+    timings = [("window: select all", _timed(step(main.table.selectAll)))]
+    selected = main.selected_ids()
+    if len(selected) != len(ids):
+        raise SystemExit(f"select all chose {len(selected)} of {len(ids)} papers")
+    timings.append(("window: add tag", _timed(step(lambda: main.add_tag(selected, "reading")))))
+    timings.append(("window: undo", _timed(step(stack.undo))))
+    timings.append(("window: redo", _timed(step(stack.redo))))
+    stack.undo()
+    main.hub.close()
+    main.close()
+    app.processEvents()
+    return timings
+
+
+def measure(papers: int, repeats: int, *, window: bool = False) -> dict[str, float]:
+    """Milliseconds per step, the median over `repeats` rounds on one library."""
+    runs: dict[str, list[float]] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        library, _ = bulk_library(Path(folder) / "bulk.sqlite", papers, World.make())
+        ids = library.paper_ids()
+        # A tag some papers already have, so the undo has to keep those and drop only the rest.
+        library.add_tag(ids[::10], "reading")
+        for _ in range(repeats):
+            with library.transaction():
+                runs.setdefault("search index rewrite", []).append(_timed(lambda: library.refresh_search(ids)))
+            rounds = _window_round(library, ids) if window else []
+            for name, milliseconds in _round(library, ids) + rounds:
+                runs.setdefault(name, []).append(milliseconds)
+            # Back to the starting state for the next round: every tenth paper tagged.
+            library.remove_tag(ids, "reading")
+            library.add_tag(ids[::10], "reading")
+        tagged = len(library.paper_ids(tag="reading"))
+        if tagged != len(ids[::10]):
+            raise SystemExit(f"the rounds did not put the library back: {tagged} papers tagged")
+        library.close()
+    return {name: round(statistics.median(values), 1) for name, values in runs.items()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--papers", type=int, default=20_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--window", action="store_true", help="also time the steps through the main window")
+    parser.add_argument("--label", default="current", help="the name these figures are kept under in --out")
+    parser.add_argument("--out", type=Path, default=HERE / "bulk_tags.json")
+    args = parser.parse_args(argv)
+    figures = measure(args.papers, args.repeats, window=args.window)
+    results = json.loads(args.out.read_text()) if args.out.exists() else {}
+    results[args.label] = {
+        "papers": args.papers,
+        "repeats": args.repeats,
+        "goal_ms": GOAL_MS,
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "milliseconds": figures,
+    }
+    args.out.write_text(json.dumps(results, indent=2) + "\n")
+    for name, value in figures.items():
+        print(f"{name:22} {value:9.1f} ms" + ("" if value < GOAL_MS else "   (over the 100 ms goal)"))
+    print(f"written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
