@@ -975,6 +975,8 @@ class Library:
         ids = list(paper_ids)
         if not ids:
             return
+        # The unary `+` keeps the live-paper indexes out of the plan: on (deleted_at, merged_into, ...) SQLite
+        # would walk every live paper per chunk, and the rows would reach the index in citekey order.
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
@@ -989,7 +991,7 @@ class Library:
                   COALESCE((SELECT group_concat(t.name, ' ') FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id
                             WHERE pt.paper_id = p.id), ''),
                   p.note, COALESCE(p.venue, '') || ' ' || COALESCE(p.journal_ref, '')
-                FROM papers p WHERE p.id IN ({marks}) AND p.deleted_at IS NULL AND p.merged_into IS NULL""",
+                FROM papers p WHERE p.id IN ({marks}) AND +p.deleted_at IS NULL AND +p.merged_into IS NULL""",
                 chunk,
             )
 
