@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from cli_support import dump, run_cli
 from seedfiles import ALL_SEEDS, SEED_AGGREGATOR, SEED_ARXIV, SEED_AS_OF, SEED_HOMEPAGE, SEED_SCHOLARLY
 
 from papershelf.cli.main import build_parser, main
@@ -23,30 +23,6 @@ SEED_COUNTS = {
     "003_536a871b23289ef2.txt": 29,
     "004_d214b1876f62693a.txt": 10,
 }
-
-
-def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def dump(path: Path) -> list[tuple]:
-    """Every row of every table: what 'the library is unchanged' means."""
-    connection = sqlite3.connect(path)
-    try:
-        tables = [
-            r[0]
-            for r in connection.execute(
-                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE '%fts%' ORDER BY name"
-            )
-        ]
-        rows = []
-        for table in tables:
-            rows.extend((table, *row) for row in connection.execute(f"SELECT * FROM {table} ORDER BY 1"))
-        return rows
-    finally:
-        connection.close()
 
 
 def test_import_report_counts_every_seed(capsys, library_path):

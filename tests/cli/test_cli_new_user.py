@@ -12,29 +12,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from cli_support import dump, run_cli
 from seedfiles import SEED_AS_OF, SEED_HOMEPAGE, SEED_SCHOLARLY
 
 from papershelf.cli.main import build_parser, main
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def dump(path: Path) -> list[tuple]:
-    connection = sqlite3.connect(path)
-    try:
-        tables = [
-            r[0]
-            for r in connection.execute(
-                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE '%fts%' ORDER BY name"
-            )
-        ]
-        return [(t, *row) for t in tables for row in connection.execute(f"SELECT * FROM {t} ORDER BY 1")]
-    finally:
-        connection.close()
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +57,7 @@ def lib(_seeded: Path, tmp_path: Path) -> str:
 )
 def test_an_unknown_paper_id_is_named_and_nothing_changes(capsys, lib, command):
     before = dump(Path(lib))
-    code, out, err = run(capsys, "--library", lib, *command)
+    code, out, err = run_cli(capsys, "--library", lib, *command)
     assert code == 2, (out, err)
     assert "there is no paper with id 999" in err and "nothing was changed" in err
     assert "Traceback" not in err
@@ -84,56 +65,56 @@ def test_an_unknown_paper_id_is_named_and_nothing_changes(capsys, lib, command):
 
 
 def test_several_unknown_ids_are_all_named(capsys, lib):
-    code, _, err = run(capsys, "--library", lib, "tag", "x", "1,998", "999")
+    code, _, err = run_cli(capsys, "--library", lib, "tag", "x", "1,998", "999")
     assert code == 2 and "there are no papers with ids 998, 999" in err
 
 
 def test_listing_an_unknown_id_is_an_error_too(capsys, lib):
-    code, _out, err = run(capsys, "--library", lib, "papers", "--ids", "999")
+    code, _out, err = run_cli(capsys, "--library", lib, "papers", "--ids", "999")
     assert code == 2 and "there is no paper with id 999" in err
     assert "0 papers" not in err and "1 papers" not in err
 
 
 def test_delete_and_restore_count_what_they_did(capsys, lib):
-    code, out, _ = run(capsys, "--library", lib, "delete", "1", "2")
+    code, out, _ = run_cli(capsys, "--library", lib, "delete", "1", "2")
     assert code == 0 and out.startswith("2 papers moved to the trash")
-    code, out, _ = run(capsys, "--library", lib, "delete", "2", "3")
+    code, out, _ = run_cli(capsys, "--library", lib, "delete", "2", "3")
     assert code == 0 and out.startswith("1 paper moved to the trash") and "paper 2 was already in the trash" in out
-    code, out, _ = run(capsys, "--library", lib, "restore-papers", "1", "4")
+    code, out, _ = run_cli(capsys, "--library", lib, "restore-papers", "1", "4")
     assert code == 0 and out.startswith("1 paper restored") and "paper 4 was not in the trash" in out
-    run(capsys, "--library", lib, "papers", "--trash", "--json")
-    code, out, _ = run(capsys, "--library", lib, "papers", "--trash", "--json")
+    run_cli(capsys, "--library", lib, "papers", "--trash", "--json")
+    code, out, _ = run_cli(capsys, "--library", lib, "papers", "--trash", "--json")
     assert sorted(p["id"] for p in json.loads(out)) == [2, 3]
 
 
 def test_a_merged_away_paper_is_not_written_to(capsys, lib):
-    assert run(capsys, "--library", lib, "merge", "1", "2")[0] == 0
-    code, _, err = run(capsys, "--library", lib, "note", "2", "my note")
+    assert run_cli(capsys, "--library", lib, "merge", "1", "2")[0] == 0
+    code, _, err = run_cli(capsys, "--library", lib, "note", "2", "my note")
     assert code == 2 and "paper 2 was merged into paper 1: name 1 instead" in err
-    code, out, err = run(capsys, "--library", lib, "show", "2", "--json")
+    code, out, err = run_cli(capsys, "--library", lib, "show", "2", "--json")
     assert code == 0 and json.loads(out)["id"] == 1 and "paper 2 was merged into paper 1" in err
 
 
 # ------------------------------------------------------------------------------------ ids as arguments
 def test_tag_takes_ids_as_separate_arguments(capsys, lib):
-    code, out, err = run(capsys, "--library", lib, "tag", "to read", "7", "14", "17")
+    code, out, err = run_cli(capsys, "--library", lib, "tag", "to read", "7", "14", "17")
     assert code == 0, err
     assert out.strip() == "tag 'to read' added to 3 papers"
-    code, out, _ = run(capsys, "--library", lib, "papers", "--tag", "to read", "--json")
+    code, out, _ = run_cli(capsys, "--library", lib, "papers", "--tag", "to read", "--json")
     assert sorted(p["id"] for p in json.loads(out)) == [7, 14, 17]
-    code, out, _ = run(capsys, "--library", lib, "tag", "to read", "7,14", "3")
+    code, out, _ = run_cli(capsys, "--library", lib, "tag", "to read", "7,14", "3")
     assert out.strip() == "tag 'to read' added to 1 paper; 2 already had it"
-    code, out, _ = run(capsys, "--library", lib, "export", "--ids", "7", "14", "--format", "csl-json")
+    code, out, _ = run_cli(capsys, "--library", lib, "export", "--ids", "7", "14", "--format", "csl-json")
     assert code == 0 and len(json.loads(out)) == 2
 
 
 def test_removing_a_tag_nobody_has_names_it(capsys, lib):
-    code, out, err = run(capsys, "--library", lib, "tag", "no such tag", "7", "--remove")
+    code, out, err = run_cli(capsys, "--library", lib, "tag", "no such tag", "7", "--remove")
     assert code == 2 and out == "" and "there is no tag 'no such tag'" in err
 
 
 def test_a_word_among_the_ids_is_refused(capsys, lib):
-    code, _, err = run(capsys, "--library", lib, "tag", "x", "7", "seven")
+    code, _, err = run_cli(capsys, "--library", lib, "tag", "x", "7", "seven")
     assert code == 2 and "'seven'" in err
 
 
@@ -159,7 +140,7 @@ def test_a_mistyped_library_path_creates_nothing(capsys, tmp_path, monkeypatch, 
     # (export to standard output, duplicates, rekey --preview, key ID and autoexport list already refused.)
     monkeypatch.chdir(tmp_path)
     typo = tmp_path / "typo" / "folder" / "libary.sqlite"
-    code, out, err = run(capsys, "--library", str(typo), *command)
+    code, out, err = run_cli(capsys, "--library", str(typo), *command)
     assert code == 2, (out, err)
     assert f"there is no library at {typo}" in err and "Traceback" not in err
     assert not (tmp_path / "typo").exists()
@@ -167,21 +148,21 @@ def test_a_mistyped_library_path_creates_nothing(capsys, tmp_path, monkeypatch, 
 
 def test_a_command_that_writes_says_it_created_the_library(capsys, tmp_path):
     new = tmp_path / "new" / "library.sqlite"
-    code, _, err = run(capsys, "--library", str(new), "import", str(SEED_HOMEPAGE))
+    code, _, err = run_cli(capsys, "--library", str(new), "import", str(SEED_HOMEPAGE))
     assert code == 0 and f"Created a new library at {new}" in err
-    code, _, err = run(capsys, "--library", str(new), "import", str(SEED_SCHOLARLY))
+    code, _, err = run_cli(capsys, "--library", str(new), "import", str(SEED_SCHOLARLY))
     assert code == 0 and "Created" not in err
     other = tmp_path / "other.sqlite"
-    code, _out, err = run(capsys, "--library", str(other), "config", "lookup.contact_email", "me@example.org")
+    code, _out, err = run_cli(capsys, "--library", str(other), "config", "lookup.contact_email", "me@example.org")
     assert code == 0 and f"Created a new library at {other}" in err
 
 
 # ------------------------------------------------------------------------------------ choices and names
 def test_choices_are_case_insensitive(capsys, lib):
-    code, out, err = run(capsys, "--library", lib, "export", "--format", "BibTeX", "--ids", "1")
+    code, out, err = run_cli(capsys, "--library", lib, "export", "--format", "BibTeX", "--ids", "1")
     assert code == 0, err
     assert out.lstrip().startswith(("@", "%"))
-    code, out, _ = run(capsys, "--library", lib, "papers", "--sort", "Year")
+    code, out, _ = run_cli(capsys, "--library", lib, "papers", "--sort", "Year")
     assert code == 0
     with pytest.raises(SystemExit) as refused:
         main(["--library", lib, "export", "--format", "word"])
@@ -190,22 +171,22 @@ def test_choices_are_case_insensitive(capsys, lib):
 
 
 def test_author_takes_a_name(capsys, lib):
-    code, out, err = run(capsys, "--library", lib, "author", "Junyang Lin")
+    code, out, err = run_cli(capsys, "--library", lib, "author", "Junyang Lin")
     assert code == 0, err
     assert out.startswith("Junyang Lin  (")
-    code, out, err = run(capsys, "--library", lib, "author", "Junyang")
+    code, out, err = run_cli(capsys, "--library", lib, "author", "Junyang")
     assert code == 0 and out.startswith("Junyang Lin  (")  # one person matches
-    code, out, err = run(capsys, "--library", lib, "author", "Zzyzx Nobody")
+    code, out, err = run_cli(capsys, "--library", lib, "author", "Zzyzx Nobody")
     assert code == 2 and "no author called 'Zzyzx Nobody'" in err
-    code, out, err = run(capsys, "--library", lib, "author", " ")
+    code, out, err = run_cli(capsys, "--library", lib, "author", " ")
     assert code == 2 and out == "" and "name an author by id or by name" in err
 
 
 def test_author_lists_the_people_a_name_matches(capsys, lib):
-    code, out, _ = run(capsys, "--library", lib, "authors", "Li", "--json")
+    code, out, _ = run_cli(capsys, "--library", lib, "authors", "Li", "--json")
     matches = json.loads(out)
     assert len(matches) > 1
-    code, out, err = run(capsys, "--library", lib, "author", "Li")
+    code, out, err = run_cli(capsys, "--library", lib, "author", "Li")
     assert code == 2 and "people match 'Li'; name one by its id" in err
     for person in matches[:20]:
         assert f"{person['id']:>7}  {person['name']}" in err
@@ -214,20 +195,22 @@ def test_author_lists_the_people_a_name_matches(capsys, lib):
 # -------------------------------------------------------------------------------------- empty exports
 def test_an_export_that_matches_nothing_writes_nothing(capsys, lib, tmp_path):
     target = tmp_path / "out.bib"
-    code, out, err = run(capsys, "--library", lib, "export", "--query", "zzzqqq", "-o", str(target))
+    code, out, err = run_cli(capsys, "--library", lib, "export", "--query", "zzzqqq", "-o", str(target))
     assert code == 2 and "no papers matched; nothing was written" in err
     assert not target.exists()
-    code, out, err = run(capsys, "--library", lib, "export", "--query", "zzzqqq")
+    code, out, err = run_cli(capsys, "--library", lib, "export", "--query", "zzzqqq")
     assert code == 2 and out == "" and "no papers matched" in err
 
 
 # -------------------------------------------------------------------------------------------- plurals
 def test_one_paper_is_one_paper(capsys, lib):
-    code, _, err = run(capsys, "--library", lib, "papers", "--ids", "1")
+    code, _, err = run_cli(capsys, "--library", lib, "papers", "--ids", "1")
     assert code == 0 and err.strip() == "1 paper"
-    code, _, err = run(capsys, "--library", lib, "search", "zzzqqq")
+    code, _, err = run_cli(capsys, "--library", lib, "search", "zzzqqq")
     assert err.strip() == "0 papers"
-    code, _out, err = run(capsys, "--library", lib, "export", "--ids", "1", "-o", str(Path(lib).with_name("one.bib")))
+    code, _out, err = run_cli(
+        capsys, "--library", lib, "export", "--ids", "1", "-o", str(Path(lib).with_name("one.bib"))
+    )
     assert "1 entry written" in err
 
 
@@ -254,7 +237,9 @@ def test_note_help_mentions_standard_input(capsys):
 
 def test_import_format_in_any_case(capsys, tmp_path):
     library = str(tmp_path / "library.sqlite")
-    code, out, err = run(capsys, "--library", library, "import", str(SEED_SCHOLARLY), "--format", "Scholarly-Profile")
+    code, out, err = run_cli(
+        capsys, "--library", library, "import", str(SEED_SCHOLARLY), "--format", "Scholarly-Profile"
+    )
     assert code == 0, err
     assert "scholarly-profile" in out
 
@@ -263,8 +248,8 @@ def test_backup_and_check_count_one_paper_as_one(capsys, tmp_path):
     bib = tmp_path / "one.bib"
     bib.write_text("@article{a, title={One Paper}, author={Doe, Jane}, year={2020}, journal={J}}\n", encoding="utf-8")
     library = str(tmp_path / "library.sqlite")
-    assert run(capsys, "--library", library, "import", str(bib))[0] == 0
-    code, out, _ = run(capsys, "--library", library, "check")
+    assert run_cli(capsys, "--library", library, "import", str(bib))[0] == 0
+    code, out, _ = run_cli(capsys, "--library", library, "check")
     assert code == 0 and ", 1 paper)" in out
-    code, out, _ = run(capsys, "--library", library, "backup")
+    code, out, _ = run_cli(capsys, "--library", library, "backup")
     assert code == 0 and "(1 paper, checked: ok)" in out
