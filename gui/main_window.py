@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -64,6 +65,7 @@ class MainWindow(QMainWindow):
         self.target: NavTarget = ALL_PAPERS
         self._dialogs: list[QWidget] = []
         self._import_controller = None
+        self.address_dialog: QDialog | None = None
         self._authors_view: QWidget | None = None
         self._duplicates_view: QWidget | None = None
         self.table_stale = False  # the typed search cannot run: the list holds the previous one's results
@@ -196,6 +198,9 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         a = self._action
         self.import_action = a("&Import…", self.import_files, "Ctrl+I", "Import publication pages or .bib files")
+        self.import_url_action = a(
+            "Import from a &web address…", self.import_url, "Ctrl+Shift+L", "Fetch a publication page and import it"
+        )
         self.samples_action = a("Import the &sample pages", self.import_samples, None, "The bundled example pages")
         self.export_action = a(
             "&Export…", self.export, "Ctrl+E", "Export the selection, else the papers shown, to .bib"
@@ -270,7 +275,13 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         menu = bar.addMenu("&File")
-        for action in (self.import_action, self.add_by_id_action, self.samples_action, self.export_action):
+        for action in (
+            self.import_action,
+            self.import_url_action,
+            self.add_by_id_action,
+            self.samples_action,
+            self.export_action,
+        ):
             menu.addAction(action)
         menu.addSeparator()
         menu.addAction(self.empty_trash_action)
@@ -778,24 +789,43 @@ class MainWindow(QMainWindow):
             return False
         return True
 
+    def import_url(self, address: str | None = None) -> bool:
+        """Import the page at this web address, or ask for one; fetched and read off the interface thread."""
+        if address is None:
+            from papershelf.gui.import_dialog import AddressDialog
+
+            dialog = AddressDialog(self)
+            self.address_dialog = dialog  # reachable while open, for tests and the screenshot
+            accepted = dialog.exec() == AddressDialog.DialogCode.Accepted
+            self.address_dialog = None
+            address = dialog.address() if accepted else None
+        return self.import_files([address]) if address else False
+
     def import_samples(self) -> bool:
         controller = self.import_controller()
         return bool(controller is not None and controller.import_samples())
 
     def dragEnterEvent(self, event) -> None:
-        if any(url.isLocalFile() for url in event.mimeData().urls()):
+        from papershelf.gui.import_dialog import dropped_sources
+
+        if dropped_sources(event.mimeData()):
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def dragMoveEvent(self, event) -> None:
-        if any(url.isLocalFile() for url in event.mimeData().urls()):
+        from papershelf.gui.import_dialog import dropped_sources
+
+        if dropped_sources(event.mimeData()):
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def dropEvent(self, event) -> None:
-        paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        from papershelf.gui.import_dialog import dropped_sources
+
+        # Files, and links dragged from a browser: a link is fetched like a pasted address.
+        paths = dropped_sources(event.mimeData())
         if paths:
             event.acceptProposedAction()
             # Let the drop finish before a dialog may open (the owner question, the progress dialog).
