@@ -36,10 +36,11 @@ from papershelf.gui.paper_table import FIRST_SCREEN_ROWS, PaperTable
 from papershelf.gui.screen_fit import fit_to_screen
 from papershelf.gui.search_bar import SEARCH_HELP, SearchBar
 from papershelf.gui.settings import app_settings
-from papershelf.gui.sidebar import ALL_PAPERS, NavTarget, Sidebar
+from papershelf.gui.sidebar import ALL_PAPERS, CHECK_ME, NavTarget, Sidebar
 from papershelf.gui.undo import (
     DeleteCommand,
     EditPaperCommand,
+    LibraryCommand,
     RestoreCommand,
     add_tag_command,
     command_paper_ids,
@@ -52,6 +53,21 @@ from papershelf.model.types import Change
 
 # Files a user may drop or pick to import; anything else dropped is still tried (detection decides).
 IMPORT_FILTER = "Publication pages and BibTeX (*.txt *.html *.htm *.bib *.md);;All files (*)"
+
+
+class MarkCheckedCommand(LibraryCommand):
+    """The user found doubted papers right: they leave "Check me"; undo puts them back on it."""
+
+    def __init__(self, library: Any, paper_ids: list[int]) -> None:
+        super().__init__(f"Mark {display.plural(len(paper_ids), 'paper')} as checked")
+        self.library = library
+        self.ids = list(paper_ids)
+
+    def apply(self) -> None:
+        self.library.mark_checked(self.ids)
+
+    def revert(self) -> None:
+        self.library.mark_checked(self.ids, checked=False)
 
 
 class MainWindow(QMainWindow):
@@ -247,6 +263,12 @@ class MainWindow(QMainWindow):
             on_table=True,
         )
         self.restore_action = a("&Restore from trash", self.restore_selected, "Ctrl+Shift+R", "Bring papers back")
+        self.mark_checked_action = a(
+            "Mark as &checked",
+            self.mark_checked,
+            "Ctrl+Shift+K",
+            "These papers read right: take them off the Check me list (a re-import does not put them back)",
+        )
         self.empty_trash_action = a("Empty trash…", self.sidebar.empty_trash)
         self.add_tag_action = a("&Add tag…", self.ask_add_tag, "Ctrl+T", "Tag every selected paper")
         self.remove_tag_action = a("Re&move tag…", self.ask_remove_tag, "Ctrl+Shift+T", "Untag the selection")
@@ -303,6 +325,7 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         menu.addAction(self.delete_action)
         menu.addAction(self.restore_action)
+        menu.addAction(self.mark_checked_action)
         menu = bar.addMenu("&View")
         for action in self.view_actions.values():
             menu.addAction(action)
@@ -516,6 +539,8 @@ class MainWindow(QMainWindow):
                 "(Ctrl+I), drop files on this window, or look around in the bundled sample pages.</p>"
             )
             buttons = (self.empty_import_button, self.empty_samples_button)
+        elif target == CHECK_ME:
+            text = "<h3>Nothing to check</h3><p>Every paper a page was unclear about has been checked.</p>"
         elif target == NavTarget("view", "trash"):
             text = "<h3>The trash is empty</h3><p>Papers you delete wait here until you empty it.</p>"
         elif target.kind == "tag":
@@ -565,6 +590,7 @@ class MainWindow(QMainWindow):
         self.edit_action.setEnabled(has_selection)
         self.delete_action.setEnabled(has_selection and not in_trash)
         self.restore_action.setEnabled(has_selection and in_trash)
+        self.mark_checked_action.setEnabled(has_selection and self.target == CHECK_ME)
         if self.library.read_only:
             # Nothing that would change the library is offered (the banner says why); reading and export stay.
             for action in (
@@ -573,6 +599,7 @@ class MainWindow(QMainWindow):
                 self.edit_action,
                 self.delete_action,
                 self.restore_action,
+                self.mark_checked_action,
                 self.import_action,
                 self.samples_action,
                 self.add_by_id_action,
@@ -692,6 +719,11 @@ class MainWindow(QMainWindow):
         ids = self.selected_ids()
         if ids and push_command(self.hub, RestoreCommand(self.library, ids)):
             self.hub.status_message.emit(f"Restored {display.plural(len(ids), 'paper')}")
+
+    def mark_checked(self) -> None:
+        ids = self.selected_ids()
+        if ids and self.target == CHECK_ME and push_command(self.hub, MarkCheckedCommand(self.library, ids)):
+            self.hub.status_message.emit(f"Marked {display.plural(len(ids), 'paper')} as checked")
 
     def edit_current(self) -> None:
         paper_id = self.table.current_id() if self.stack.currentWidget() is self.papers_page else None
