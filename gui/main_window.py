@@ -516,6 +516,11 @@ class MainWindow(QMainWindow):
         self.detail.show_papers(ids)
         self._update_actions()
         self._update_counts()
+        if self.target == CHECK_ME and len(ids) == 1:
+            # What the page left unclear is what to compare with it.
+            reasons = self.library.check_me_reasons(ids[0])
+            if reasons:
+                self.statusBar().showMessage("Check: " + "; ".join(reasons), 30000)
 
     def _library_changed(self, change: Change) -> None:
         self._update_empty_hint()

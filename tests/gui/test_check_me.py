@@ -93,6 +93,7 @@ def test_a_paper_marked_checked_leaves_the_list_and_a_reimport_does_not_bring_it
     title = library.get_paper(first).title
     window.table.select_ids([first], current=first)
     assert window.mark_checked_action.isEnabled()
+    assert window.statusBar().currentMessage() == "Check: no year found"
     window.mark_checked_action.trigger()
     qtbot.waitUntil(lambda: window.sidebar.count_text(CHECK_ME) == "1")
     assert title not in _shown_titles(window) and len(_shown_titles(window)) == 1
