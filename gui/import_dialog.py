@@ -1,5 +1,6 @@
-"""Importing files from the window: asks whose an ownerless listing is, runs the pipeline off the interface
-thread with a progress dialog and Cancel, then shows what each file did.
+"""Importing files and web addresses from the window: asks for a pasted address, takes files and browser links
+dropped on the window, asks whose an ownerless listing is, runs the pipeline off the interface thread with a
+progress dialog and Cancel, then shows what each file did.
 
 The worker thread opens its own connection (sqlite connections belong to one thread); the interface thread
 learns of the commits through the hub's data_version check. Cancelling rolls the current file's transaction
@@ -20,6 +21,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QMimeData,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -27,7 +29,7 @@ from PySide6.QtCore import (
     QThread,
     Signal,
 )
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -36,6 +38,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QProgressDialog,
     QPushButton,
     QSplitter,
@@ -54,7 +57,7 @@ from papershelf.importers.encoding import MAX_BYTES, decode
 from papershelf.importers.errors import ImporterError
 from papershelf.model.library import Library, LibraryError
 from papershelf.model.store import ImportCancelled
-from papershelf.pipeline import FileReport, import_file
+from papershelf.pipeline import FileReport, import_file, is_url
 
 # Formats whose pages list one person's papers without naming the person: the user is asked whose it is.
 OWNERLESS_FORMATS = frozenset({"arxiv-listing"})
@@ -87,6 +90,78 @@ def detected_format(path: str | Path) -> str | None:
         return None
     detection = detect(text, path.name)
     return detection.importer.name if detection.importer is not None else None
+
+
+def source_name(source: str) -> str:
+    """How the report names a source: a file by its name, a web address whole (its last part says little)."""
+    return source if is_url(source) else Path(source).name
+
+
+def web_address(text: str) -> str | None:
+    """The http(s) address in `text` (pasted or dropped), or None when it is not one."""
+    text = text.strip()
+    if not is_url(text) or any(c.isspace() for c in text):
+        return None
+    host = text.split("://", 1)[1].split("/", 1)[0]
+    return text if host else None
+
+
+def dropped_sources(mime: QMimeData) -> list[str]:
+    """The local files and web addresses a drop carries: files from a file manager, a link dragged from a
+    browser (text/uri-list), or addresses dragged as plain text. Anything else is left alone."""
+    sources: list[str] = []
+    for url in mime.urls():
+        if url.isLocalFile():
+            sources.append(url.toLocalFile())
+        elif url.scheme().lower() in ("http", "https"):
+            sources.append(url.toString())
+    if not sources and mime.hasText():
+        sources = [address for line in mime.text().splitlines() if (address := web_address(line))]
+    return list(dict.fromkeys(sources))
+
+
+class AddressDialog(QDialog):
+    """Asks for the web address of a publication page; OK only once the text is an http(s) address."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Import from a web address")
+        self.setMinimumWidth(520)
+        layout = QVBoxLayout(self)
+        label = QLabel(
+            "Address of a publication page (a homepage, a profile, an arXiv listing or a .bib file).\n"
+            "The page is fetched now and kept as this source's capture."
+        )
+        label.setWordWrap(True)
+        layout.addWidget(label)
+        self.edit = QLineEdit()
+        self.edit.setPlaceholderText("https://…")
+        layout.addWidget(self.edit)
+        self.hint = QLabel()
+        layout.addWidget(self.hint)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Import")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.edit.textChanged.connect(self._check)
+        # A user who copied the address in the browser finds it already filled in.
+        clipboard = QGuiApplication.clipboard().text() if QGuiApplication.clipboard() is not None else ""
+        self.edit.setText(web_address(clipboard) or "")
+        self._check()
+
+    def address(self) -> str | None:
+        return web_address(self.edit.text())
+
+    def _check(self) -> None:
+        text = self.edit.text().strip()
+        ok = self.address() is not None
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
+        self.hint.setText("" if ok or not text else "Not a web address: it must start with http:// or https://")
+
+    def accept(self) -> None:
+        if self.address() is not None:
+            super().accept()
 
 
 def report_status(report: FileReport) -> str:
@@ -131,12 +206,12 @@ class ImportWorker(QObject):
             library = Library.open(self.library_path)
         except LibraryError as error:
             for job in self.jobs:
-                reports.append(FileReport(file=Path(job.path).name, path=job.path, error=str(error)))
+                reports.append(FileReport(file=source_name(job.path), path=job.path, error=str(error)))
             self.finished.emit(reports, False)
             return
         try:
             for index, job in enumerate(self.jobs):
-                name = Path(job.path).name
+                name = source_name(job.path)
                 if self._cancel.is_set():
                     reports.append(FileReport(file=name, path=job.path, error=NOT_STARTED_MESSAGE))
                     continue
@@ -149,7 +224,7 @@ class ImportWorker(QObject):
         self.finished.emit(reports, self._cancel.is_set())
 
     def _import_one(self, library: Library, index: int, job: ImportJob) -> FileReport:
-        name = Path(job.path).name
+        name = source_name(job.path)
         count = len(self.jobs)
         try:
             return import_file(

@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -35,10 +36,11 @@ from papershelf.gui.paper_table import FIRST_SCREEN_ROWS, PaperTable
 from papershelf.gui.screen_fit import fit_to_screen
 from papershelf.gui.search_bar import SEARCH_HELP, SearchBar
 from papershelf.gui.settings import app_settings
-from papershelf.gui.sidebar import ALL_PAPERS, NavTarget, Sidebar
+from papershelf.gui.sidebar import ALL_PAPERS, CHECK_ME, NavTarget, Sidebar
 from papershelf.gui.undo import (
     DeleteCommand,
     EditPaperCommand,
+    LibraryCommand,
     RestoreCommand,
     add_tag_command,
     command_paper_ids,
@@ -53,6 +55,21 @@ from papershelf.model.types import Change
 IMPORT_FILTER = "Publication pages and BibTeX (*.txt *.html *.htm *.bib *.md);;All files (*)"
 
 
+class MarkCheckedCommand(LibraryCommand):
+    """The user found doubted papers right: they leave "Check me"; undo puts them back on it."""
+
+    def __init__(self, library: Any, paper_ids: list[int]) -> None:
+        super().__init__(f"Mark {display.plural(len(paper_ids), 'paper')} as checked")
+        self.library = library
+        self.ids = list(paper_ids)
+
+    def apply(self) -> None:
+        self.library.mark_checked(self.ids)
+
+    def revert(self) -> None:
+        self.library.mark_checked(self.ids, checked=False)
+
+
 class MainWindow(QMainWindow):
     """One window over one library: everything a user lives in every day."""
 
@@ -64,6 +81,7 @@ class MainWindow(QMainWindow):
         self.target: NavTarget = ALL_PAPERS
         self._dialogs: list[QWidget] = []
         self._import_controller = None
+        self.address_dialog: QDialog | None = None
         self._authors_view: QWidget | None = None
         self._duplicates_view: QWidget | None = None
         self.table_stale = False  # the typed search cannot run: the list holds the previous one's results
@@ -196,6 +214,9 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         a = self._action
         self.import_action = a("&Import…", self.import_files, "Ctrl+I", "Import publication pages or .bib files")
+        self.import_url_action = a(
+            "Import from a &web address…", self.import_url, "Ctrl+Shift+L", "Fetch a publication page and import it"
+        )
         self.samples_action = a("Import the &sample pages", self.import_samples, None, "The bundled example pages")
         self.export_action = a(
             "&Export…", self.export, "Ctrl+E", "Export the selection, else the papers shown, to .bib"
@@ -242,6 +263,12 @@ class MainWindow(QMainWindow):
             on_table=True,
         )
         self.restore_action = a("&Restore from trash", self.restore_selected, "Ctrl+Shift+R", "Bring papers back")
+        self.mark_checked_action = a(
+            "Mark as &checked",
+            self.mark_checked,
+            "Ctrl+Shift+K",
+            "These papers read right: take them off the Check me list (a re-import does not put them back)",
+        )
         self.empty_trash_action = a("Empty trash…", self.sidebar.empty_trash)
         self.add_tag_action = a("&Add tag…", self.ask_add_tag, "Ctrl+T", "Tag every selected paper")
         self.remove_tag_action = a("Re&move tag…", self.ask_remove_tag, "Ctrl+Shift+T", "Untag the selection")
@@ -270,7 +297,13 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         menu = bar.addMenu("&File")
-        for action in (self.import_action, self.add_by_id_action, self.samples_action, self.export_action):
+        for action in (
+            self.import_action,
+            self.import_url_action,
+            self.add_by_id_action,
+            self.samples_action,
+            self.export_action,
+        ):
             menu.addAction(action)
         menu.addSeparator()
         menu.addAction(self.empty_trash_action)
@@ -292,6 +325,7 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         menu.addAction(self.delete_action)
         menu.addAction(self.restore_action)
+        menu.addAction(self.mark_checked_action)
         menu = bar.addMenu("&View")
         for action in self.view_actions.values():
             menu.addAction(action)
@@ -482,6 +516,11 @@ class MainWindow(QMainWindow):
         self.detail.show_papers(ids)
         self._update_actions()
         self._update_counts()
+        if self.target == CHECK_ME and len(ids) == 1:
+            # What the page left unclear is what to compare with it.
+            reasons = self.library.check_me_reasons(ids[0])
+            if reasons:
+                self.statusBar().showMessage("Check: " + "; ".join(reasons), 30000)
 
     def _library_changed(self, change: Change) -> None:
         self._update_empty_hint()
@@ -505,6 +544,8 @@ class MainWindow(QMainWindow):
                 "(Ctrl+I), drop files on this window, or look around in the bundled sample pages.</p>"
             )
             buttons = (self.empty_import_button, self.empty_samples_button)
+        elif target == CHECK_ME:
+            text = "<h3>Nothing to check</h3><p>Every paper a page was unclear about has been checked.</p>"
         elif target == NavTarget("view", "trash"):
             text = "<h3>The trash is empty</h3><p>Papers you delete wait here until you empty it.</p>"
         elif target.kind == "tag":
@@ -554,6 +595,7 @@ class MainWindow(QMainWindow):
         self.edit_action.setEnabled(has_selection)
         self.delete_action.setEnabled(has_selection and not in_trash)
         self.restore_action.setEnabled(has_selection and in_trash)
+        self.mark_checked_action.setEnabled(has_selection and self.target == CHECK_ME)
         if self.library.read_only:
             # Nothing that would change the library is offered (the banner says why); reading and export stay.
             for action in (
@@ -562,6 +604,7 @@ class MainWindow(QMainWindow):
                 self.edit_action,
                 self.delete_action,
                 self.restore_action,
+                self.mark_checked_action,
                 self.import_action,
                 self.samples_action,
                 self.add_by_id_action,
@@ -682,6 +725,11 @@ class MainWindow(QMainWindow):
         if ids and push_command(self.hub, RestoreCommand(self.library, ids)):
             self.hub.status_message.emit(f"Restored {display.plural(len(ids), 'paper')}")
 
+    def mark_checked(self) -> None:
+        ids = self.selected_ids()
+        if ids and self.target == CHECK_ME and push_command(self.hub, MarkCheckedCommand(self.library, ids)):
+            self.hub.status_message.emit(f"Marked {display.plural(len(ids), 'paper')} as checked")
+
     def edit_current(self) -> None:
         paper_id = self.table.current_id() if self.stack.currentWidget() is self.papers_page else None
         if paper_id is None:
@@ -778,24 +826,43 @@ class MainWindow(QMainWindow):
             return False
         return True
 
+    def import_url(self, address: str | None = None) -> bool:
+        """Import the page at this web address, or ask for one; fetched and read off the interface thread."""
+        if address is None:
+            from papershelf.gui.import_dialog import AddressDialog
+
+            dialog = AddressDialog(self)
+            self.address_dialog = dialog  # reachable while open, for tests and the screenshot
+            accepted = dialog.exec() == AddressDialog.DialogCode.Accepted
+            self.address_dialog = None
+            address = dialog.address() if accepted else None
+        return self.import_files([address]) if address else False
+
     def import_samples(self) -> bool:
         controller = self.import_controller()
         return bool(controller is not None and controller.import_samples())
 
     def dragEnterEvent(self, event) -> None:
-        if any(url.isLocalFile() for url in event.mimeData().urls()):
+        from papershelf.gui.import_dialog import dropped_sources
+
+        if dropped_sources(event.mimeData()):
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def dragMoveEvent(self, event) -> None:
-        if any(url.isLocalFile() for url in event.mimeData().urls()):
+        from papershelf.gui.import_dialog import dropped_sources
+
+        if dropped_sources(event.mimeData()):
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def dropEvent(self, event) -> None:
-        paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        from papershelf.gui.import_dialog import dropped_sources
+
+        # Files, and links dragged from a browser: a link is fetched like a pasted address.
+        paths = dropped_sources(event.mimeData())
         if paths:
             event.acceptProposedAction()
             # Let the drop finish before a dialog may open (the owner question, the progress dialog).

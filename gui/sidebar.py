@@ -1,4 +1,5 @@
-"""The sidebar: where in the library the user is. Library views, Authors, Tags, Sources, Possible duplicates.
+"""The sidebar: where in the library the user is. Library views, Authors, Tags, Sources, and the Review queue
+(Possible duplicates, and the papers a page reader marked "check me").
 
 Tags show their colour and count; their context menu renames, recolours, merges and deletes them (each undoable),
 and papers dropped on a tag get it. Sources are the imported pages with owner and paper count. The sidebar
@@ -63,6 +64,11 @@ VIEW_TIPS = {
 }
 AUTHORS_TIP = "Everybody in the library, searchable"
 DUPLICATES_TIP = "Papers and people that may be the same: review them side by side"
+CHECK_LABEL = "Check me"
+CHECK_TIP = (
+    "Papers a page was not clear about (no year, an odd author list…): compare each with its page, "
+    "then mark it as checked"
+)
 
 
 @dataclass(frozen=True)
@@ -78,7 +84,7 @@ class NavTarget:
     @classmethod
     def from_key(cls, key: str) -> NavTarget | None:
         kind, _, value = key.partition(":")
-        if kind == "view" and value in ("all", "recent", "incomplete", "trash"):
+        if kind == "view" and value in ("all", "recent", "incomplete", "trash", "check"):
             return cls("view", value)
         if kind in ("authors", "duplicates"):
             return cls(kind)
@@ -90,6 +96,7 @@ class NavTarget:
 
 
 ALL_PAPERS = NavTarget("view", "all")
+CHECK_ME = NavTarget("view", "check")
 VIEW_LABELS = (
     ("all", "All papers"),
     ("recent", "Recently added"),
@@ -211,6 +218,7 @@ class Sidebar(QTreeView):
             self._entry(self._section("people", "People"), NavTarget("authors"), "Authors", None, AUTHORS_TIP)
             section = self._section("review", "Review")
             self._entry(section, NavTarget("duplicates"), "Possible duplicates", None, DUPLICATES_TIP)
+            self._entry(section, CHECK_ME, CHECK_LABEL, None, CHECK_TIP)
             self._section("tags", "Tags")
             self._section("sources", "Sources")
             self.expandAll()
@@ -270,6 +278,12 @@ class Sidebar(QTreeView):
                 DUPLICATES_TIP,
             )
             if duplicates:
+                font = QFont(self.font())
+                font.setBold(True)
+                section.child(item.row(), 1).setFont(font)
+            doubted = library.count_papers("check")
+            item = self._entry(section, CHECK_ME, CHECK_LABEL, doubted, CHECK_TIP)
+            if doubted:
                 font = QFont(self.font())
                 font.setBold(True)
                 section.child(item.row(), 1).setFont(font)

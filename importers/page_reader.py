@@ -216,6 +216,7 @@ def _year_and_venue(text: str) -> tuple[int | None, str | None, str | None]:
     venue = re.sub(r",\s*\d+\s*[\-–]\s*\d+\s*[.,]?\s*$", "", venue)
     venue = re.sub(r"(?:,\s*\d+)+\s*[.,]?\s*$", "", venue)
     venue = re.sub(r"(?<=[a-z])\s+\d{1,4}\s*$", "", venue)  # a volume number after a journal's name
+    venue = re.sub(r"(?<=[a-z])\s+\d{1,4}\.\d{1,3}\s*$", "", venue)  # MLA's volume.issue ("56.3 (2022)")
     venue = re.sub(r"(?<=[A-Za-z)])[.,]\s*\d{1,4}\s*$", "", venue)
     venue = re.sub(r"\(\s*\)", "", venue)
     venue = re.sub(r"\s+", " ", venue).strip(" ,;:-–")
@@ -372,8 +373,30 @@ def _take_link(entry: _Entry, anchor: str, url: str) -> None:
         entry.links.append(Link(_link_kind(anchor, url), url))
 
 
-def _set_authors(entry: _Entry, text: str) -> None:
+_GIVEN_TOKEN = re.compile(r"[A-Z](?:[a-z'’-]+|\.)(?:-[A-Z][a-z]+)?$")
+
+
+def _surname_first(names: list[str]) -> list[str]:
+    """MLA and Chicago start the list with its first author turned round ("Ke, Guolin, Qi Meng, and Taifeng
+    Wang"; "Ke, Guolin, et al."), which splits into a surname and a given name: they are one person, written
+    in the order the other names have. Any other list comes back as it was."""
+    if len(names) < 2:
+        return names
+    surname, given = (_MARK_RE.sub("", n).strip() for n in names[:2])
+    if not re.fullmatch(r"[A-Z][A-Za-z'’-]+", surname) or surname.isupper():
+        return names
+    tokens = given.split()
+    if not 1 <= len(tokens) <= 3 or not all(_GIVEN_TOKEN.match(t) for t in tokens) or tokens[0].endswith("."):
+        return names
+    if not all(_is_name(n) for n in names[2:]):
+        return names
+    return [f"{names[1].strip()} {names[0].strip()}", *names[2:]]
+
+
+def _set_authors(entry: _Entry, text: str, *, surname_first: bool = False) -> None:
     names, complete = _split_names(text)
+    if surname_first:
+        names = _surname_first(names)
     entry.complete = complete
     for piece in names:
         name, marks = _clean_name(piece)
@@ -486,7 +509,9 @@ def _label_citation(entry: _Entry, line: Line) -> None:
             before = before[: year_first.start()].strip(" ,.")
         entry.title = quoted.group(1).strip()
         if before:
-            _set_authors(entry, before)
+            # Only before a quoted title: there "Ke, Guolin" is MLA's first author, where elsewhere a comma
+            # between two words may part two people.
+            _set_authors(entry, before, surname_first=not year_first)
         if after:
             _set_venue(entry, after)
         return

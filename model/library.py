@@ -391,6 +391,11 @@ class Library:
             "incomplete": "p.deleted_at IS NULL AND p.merged_into IS NULL AND (p.title IS NULL OR"
             " p.authors_complete = 0 OR p.year IS NULL)",
             "trash": "p.deleted_at IS NOT NULL AND p.merged_into IS NULL",
+            # A page reader doubted it (pipeline: extra["check_me"] in a claim) and the user has not yet said
+            # it is right. A newer capture rewrites the claim, so a doubt the page no longer raises goes away.
+            "check": "p.deleted_at IS NULL AND p.merged_into IS NULL AND p.id IN (SELECT paper_id FROM claims"
+            " WHERE json_extract(record, '$.extra.check_me') IS NOT NULL) AND p.id NOT IN"
+            " (SELECT paper_id FROM checked_papers)",
         }[view]
 
     def paper_ids(
@@ -932,6 +937,31 @@ class Library:
             conn.executemany("UPDATE papers SET deleted_at = NULL WHERE id = ?", [(i,) for i in ids])
             self.refresh_search(ids)
             return self.record_change(Change("papers", frozenset(ids), description=f"{len(ids)} restored"))
+
+    def check_me_reasons(self, paper_id: int) -> list[str]:
+        """Why the page readers doubted this paper, one reason per doubting source (empty when none did)."""
+        rows = self.conn.execute(
+            "SELECT DISTINCT json_extract(record, '$.extra.check_me') FROM claims WHERE paper_id = ? "
+            "AND json_extract(record, '$.extra.check_me') IS NOT NULL ORDER BY id",
+            (paper_id,),
+        )
+        return [reason for (reason,) in rows]
+
+    def mark_checked(self, paper_ids: Iterable[int], checked: bool = True) -> Change:
+        """The user has looked at these doubted papers and found them right (or takes that back): they leave
+        the "check me" list, and no re-import brings them back."""
+        ids = sorted(set(paper_ids))
+        with self.transaction() as conn:
+            if checked:
+                stamp = now()
+                conn.executemany(
+                    "INSERT OR IGNORE INTO checked_papers(paper_id, checked_at) VALUES (?, ?)",
+                    [(i, stamp) for i in ids],
+                )
+            else:
+                conn.executemany("DELETE FROM checked_papers WHERE paper_id = ?", [(i,) for i in ids])
+            word = "checked" if checked else "to check again"
+            return self.record_change(Change("papers", frozenset(ids), description=f"{len(ids)} {word}"))
 
     def empty_trash(self) -> Change:
         from papershelf.model.store import purge_papers

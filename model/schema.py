@@ -346,6 +346,16 @@ UPDATE papers SET note = '' WHERE note != '' AND note IN (
     WHERE c.paper_id = papers.id AND s.format != 'bibtex');
 """
 
+# A paper a page reader doubted ("check me" in its claim's extra) that the user has looked at and found right:
+# kept apart from the claims, which every re-import rewrites, so the mark outlives them. Purging the paper
+# takes the mark with it.
+_V5_CHECKED_PAPERS = """
+CREATE TABLE checked_papers (
+    paper_id INTEGER PRIMARY KEY REFERENCES papers(id) ON DELETE CASCADE,
+    checked_at TEXT NOT NULL
+);
+"""
+
 # MIGRATIONS[n] takes a library from user_version n to n + 1. Version 1 is the first release's schema exactly;
 # everything added since is a step of its own.
 MIGRATIONS: list[Migration] = [
@@ -353,6 +363,7 @@ MIGRATIONS: list[Migration] = [
     _step(_v2_match_keys),
     _script(_V3_NARROW_INDEXES),
     _script(_V4_REMARKS_AND_CODE),
+    _script(_V5_CHECKED_PAPERS),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -48,12 +48,33 @@ def _v1_sample(connection: sqlite3.Connection) -> None:
     )
 
 
+def _v4_sample(connection: sqlite3.Connection) -> None:
+    """Version 1's user data plus what version 4 added: a page's remark and a code flag on a paper."""
+    _v1_sample(connection)
+    connection.execute("UPDATE papers SET remarks = 'an extended version', has_code = 1 WHERE id = 1")
+
+
 # SAMPLES[v] fills a library at version v with user data. A version that is no longer the newest needs one, so
 # that its upgrade is tested on real rows: the test below fails for an earlier version without a sample.
 # Version 2 added only the match index, which the upgrade fills itself: its user data is version 1's.
 # Version 3 added only indexes: its user data is version 1's too.
-SAMPLES: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_sample, 2: _v1_sample, 3: _v1_sample}
-USER_TABLES = ("papers", "paper_edits", "citekey_aliases", "authors", "authorships", "tags", "paper_tags", "settings")
+SAMPLES: dict[int, Callable[[sqlite3.Connection], None]] = {
+    1: _v1_sample,
+    2: _v1_sample,
+    3: _v1_sample,
+    4: _v4_sample,
+}
+USER_TABLES = (
+    "papers",
+    "paper_edits",
+    "citekey_aliases",
+    "authors",
+    "authorships",
+    "tags",
+    "paper_tags",
+    "settings",
+    "checked_papers",
+)
 
 
 def make_library_at(path: Path, version: int) -> None:
