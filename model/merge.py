@@ -264,9 +264,18 @@ def merge_papers(
             kept_state = _paper_state(library, keep_id)
             other_state = _paper_state(library, other)
             stamp = now()
+            # The user's "checked" on a doubted paper holds for the doubts it brings along: the kept paper is
+            # checked too unless it has doubts of its own the user has not looked at.
+            carried_check = bool(
+                conn.execute("SELECT 1 FROM checked_papers WHERE paper_id = ?", (other,)).fetchone()
+                and not conn.execute("SELECT 1 FROM checked_papers WHERE paper_id = ?", (keep_id,)).fetchone()
+                and not library.check_me_reasons(keep_id)
+            )
             # Claims (provenance) move; everything the user made is copied, so the merged paper's own rows stay
             # intact for an unmerge.
             conn.execute("UPDATE claims SET paper_id = ? WHERE paper_id = ?", (keep_id, other))
+            if carried_check:
+                conn.execute("INSERT INTO checked_papers(paper_id, checked_at) VALUES (?, ?)", (keep_id, stamp))
             added_tags = [t for t in other_state["tags"] if t not in kept_state["tags"]]
             conn.executemany("INSERT OR IGNORE INTO paper_tags VALUES (?, ?)", [(keep_id, t) for t in added_tags])
             copied_edits = {f: v for f, v in other_state["edits"].items() if f not in kept_state["edits"]}
@@ -297,6 +306,7 @@ def merge_papers(
                 "added_implied": added_implied,
                 "combined_note": note,
                 "moved_keys": moved_keys,
+                "carried_check": carried_check,
             }
             why = list(evidence) if evidence else ["merged by the user"]
             conn.execute(
@@ -393,6 +403,8 @@ def _restore_paper(library: Library, kept: int, merged: int, snapshot: dict[str,
         conn.execute(f"UPDATE claims SET paper_id = ? WHERE id IN ({marks})", [merged, *claim_ids])
     for tag_id in snapshot["added_tags"]:
         conn.execute("DELETE FROM paper_tags WHERE paper_id = ? AND tag_id = ?", (live_kept, tag_id))
+    if snapshot.get("carried_check"):  # merges made before the check list have no such key
+        conn.execute("DELETE FROM checked_papers WHERE paper_id = ?", (live_kept,))
     for field_name, (value, _edited_at) in snapshot["copied_edits"].items():
         conn.execute(
             "DELETE FROM paper_edits WHERE paper_id = ? AND field = ? AND value = ?", (live_kept, field_name, value)

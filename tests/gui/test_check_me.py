@@ -121,3 +121,21 @@ def test_a_paper_the_page_no_longer_doubts_leaves_the_list(library, page):
     page.write_text(PAGE.replace("Ana Ruiz, Dan Ford\n", "Ana Ruiz, Dan Ford\nIn PODS, 2022.\n"), encoding="utf-8")
     assert import_file(library, page).error is None
     assert [library.get_paper(pid).title for pid in library.paper_ids(view="check")] == [DOUBTED[0]]
+
+
+def test_a_checked_paper_merged_into_another_stays_checked_and_unmerge_gives_the_mark_back(library, page):
+    from papershelf.model.merge import merge_papers, unmerge_paper
+
+    import_file(library, page)
+    doubted = library.paper_ids(view="check")
+    checked, other_doubted = doubted
+    undoubted = next(pid for pid in library.paper_ids() if pid not in doubted)
+    library.mark_checked([checked])
+    merge_papers(library, undoubted, [checked])
+    assert library.paper_ids(view="check") == [other_doubted]  # the kept paper carries the user's mark
+    unmerge_paper(library, checked)
+    assert library.paper_ids(view="check") == [other_doubted]
+    assert undoubted not in library.paper_ids(view="check")
+    # A kept paper with doubts of its own the user has not looked at stays on the list.
+    merge_papers(library, other_doubted, [checked])
+    assert library.paper_ids(view="check") == [other_doubted]
