@@ -443,7 +443,9 @@ def _to_record(item: _Parsed, warnings: list[ParseWarning]) -> PaperRecord:
     doi = read_verbatim(fields.get("doi", ""))
     stand_ins = {f"arXiv:{arxiv_id}".lower() if arxiv_id else "", f"doi:{doi}".lower() if doi else ""}
     # A paper with no identifier at all is exported as "Untitled paper N": nothing else could be its title.
-    untitled = untitled or bool(title and (title.lower() in stand_ins - {""} or _UNTITLED_STAND_IN.fullmatch(title)))
+    untitled = untitled or bool(
+        title and (title.lower() in stand_ins - {""} or _UNTITLED_STAND_IN.fullmatch(title))
+    )
     if untitled and title and _FALLBACK_TITLE.fullmatch(title):
         title = None  # the exporters' stand-in for a title nobody stated, not a title
     annotation = fields.get("annote") or fields.get("annotation")
