@@ -914,20 +914,21 @@ def _wraps_onto(block: list[str], text: str) -> bool:
     no year yet and, joined with the line, becomes a citation with one.
     """
     so_far = _parse_fields(_prepare(block))
-    if so_far is not None and so_far.year is not None:
-        return False
     joined = _parse_fields(_prepare([*block, text]))
     if joined is None:
         return False
-    if joined.year is not None:
+    if joined.year is not None and (so_far is None or so_far.year is None):
         return True
-    # An entry with no year at all ("... Pretraining. [Paper]"): the line goes on the title of the same authors.
+    # The year came before the title (APA) or there is none: the line goes on the title of the same authors,
+    # unless it has an author list of its own (the next entry of a list without blank lines).
+    alone = _parse_fields(_prepare([text]))
     return (
         so_far is not None
-        and not _starts_with_names(text)
         and joined.authors.names == so_far.authors.names
         and joined.title.startswith(so_far.title)
         and len(joined.title) > len(so_far.title)
+        and joined.year == so_far.year
+        and (alone is None or len(alone.authors.names) == 1)
     )
 
 

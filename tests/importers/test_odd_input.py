@@ -193,6 +193,31 @@ def test_a_title_wrapped_over_two_lines_on_the_seed_homepage_stays_one_paper(
     assert title in [p["title"] for p in papers]
 
 
+@pytest.mark.parametrize("trailing", ["", " "])
+@pytest.mark.parametrize(
+    ("variant", "title", "cut_after"),
+    [
+        # APA: the year stands before the title, so the block above already had one.
+        ("homepage_papers_plain.txt", "Cleaning Tables with Weak Supervision", "Cleaning Tables with"),
+        ("homepage_recent_papers_quotes.txt", "Robust Regression with Heavy Tails", "Robust Regression with"),
+    ],
+)
+def test_a_title_wrapped_over_two_lines_on_other_homepage_layouts_stays_one_paper(
+    capsys, tmp_path, variant, title, cut_after, trailing
+):
+    page = (_SEED_HOMEPAGE.parent / "variants" / variant).read_text(encoding="utf-8")
+    (tmp_path / "whole").mkdir()
+    (tmp_path / "wrapped").mkdir()
+    _, _, whole = import_text(capsys, tmp_path / "whole", "page.txt", page)
+    cut = page.index(title) + len(cut_after)
+    assert page[cut] == " "
+    wrapped = page[:cut] + trailing + "\n" + page[cut + 1 :]
+    code, _, papers = import_text(capsys, tmp_path / "wrapped", "page.txt", wrapped)
+    assert code == 0
+    assert sorted(p["title"] for p in papers) == sorted(p["title"] for p in whole)
+    assert title in [p["title"] for p in papers]
+
+
 def test_a_homepage_url_is_not_cut_at_a_brace(capsys, tmp_path):
     entry = "Jane Doe, John Roe. A paper with a link. NeurIPS 2020. https://example.org/paper{1}.pdf"
     code, _, papers = import_text(capsys, tmp_path, "page.txt", homepage(entry))
