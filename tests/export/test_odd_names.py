@@ -114,3 +114,25 @@ def test_names_starting_with_a_macro_compile_and_print_their_initials(capsys, tm
     printed = " ".join(_printed(tmp_path / "bibtex").split())
     for _, initial in _MACRO_FIRST:
         assert f"{initial} B. Fam" in printed
+
+
+def test_a_corporate_name_and_a_family_prefix_starting_with_a_macro_compile_with_biber(capsys, tmp_path):
+    require("pdflatex", "biber")
+    text = (
+        "@misc{k,\n  title = {Corp},\n  author = {{{\\textasciicircum}Caret Corp} and "
+        "van der {\\textbackslash}Berg, Ann},\n  year = 2020,\n}\n"
+    )
+    before = import_bib(capsys, tmp_path, text)
+    code, out, _ = run_cli(capsys, "--library", str(tmp_path / "library.sqlite"), "export", "-f", "biblatex")
+    assert code == 0
+    folder = tmp_path / "tex"
+    preamble = "\\pdfcompresslevel=0\\usepackage[T1]{fontenc}\\PassOptionsToPackage{giveninits=true}{biblatex}"
+    run = compile_biber(out, folder, preamble=preamble)
+    assert run.problems() == []
+    assert "^Caret Corp and A. van der \\Berg." in " ".join(_printed(folder).split())
+    again = tmp_path / "again.bib"
+    again.write_text(out, encoding="utf-8")
+    library2 = str(tmp_path / "again.sqlite")
+    assert run_cli(capsys, "--library", library2, "import", str(again))[0] == 0
+    after = json.loads(run_cli(capsys, "--library", library2, "papers", "--json")[1])
+    assert [p["authors"] for p in after] == [p["authors"] for p in before] == [["^Caret Corp", "Ann van der \\Berg"]]
