@@ -7,6 +7,7 @@ for its flavour (exporters/latex_escape.py), each entry type gets the fields its
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from papershelf.exporters import classify as kinds
@@ -74,6 +75,8 @@ def _authors(paper: Paper, entry: _Entry) -> str | None:
             # Hans"); a name in one brace group it takes whole, as written.
             whole = entry._record("author", entry.escaper.name_part(ref.name))
             names.append("{" + whole + "}")
+        elif entry.escaper.flavour == "biblatex" and any(_macro_first(w) for w in _words(family, given, suffix)):
+            names.append(_extended_name(family, given, suffix, corporate=not given and " " in parts.family.strip()))
         elif suffix:
             names.append(f"{family}, {suffix}, {given}")
         elif given:
@@ -87,6 +90,83 @@ def _authors(paper: Paper, entry: _Entry) -> str | None:
     if not complete:
         names.append("others")
     return " and ".join(names)
+
+
+def _words(*parts: str) -> list[str]:
+    """The words of LaTeX name parts, split at spaces outside braces."""
+    words = []
+    for part in parts:
+        depth, word = 0, ""
+        for i, ch in enumerate(part):
+            escaped = i > 0 and part[i - 1] == "\\"
+            if ch in "{}" and not escaped:
+                depth += 1 if ch == "{" else -1
+            if ch == " " and depth == 0 and not escaped:
+                words.append(word)
+                word = ""
+            else:
+                word += ch
+        words.append(word)
+    return [w for w in words if w]
+
+
+def _macro_first(word: str) -> bool:
+    """Whether a word of a name starts with a macro: biber takes the first character after any braces as its
+    initial, so `{\\textasciicircum}Caret` gets `}` (the document stops: "Extra }") and `\\ensuremath` a lone
+    backslash (the PDF prints "bibinitperiod")."""
+    return word.lstrip("{").startswith("\\")
+
+
+_FIRST_UNIT = re.compile(r"\\[A-Za-z]+(?:\{\})?|\\.|.[\u0300-\u036f]*", re.S)
+
+
+def _initial(word: str) -> str:
+    """The LaTeX of a word's first character, free of braces (biber reads a brace in `given-i` as the end of
+    one initial) and of quote marks (`\\"` is written `\\^^22`, which TeX reads as the same command)."""
+    if word.startswith("{"):
+        depth = 0
+        for i, ch in enumerate(word):
+            if ch in "{}" and not (i and word[i - 1] == "\\"):
+                depth += 1 if ch == "{" else -1
+            if depth == 0:
+                unit = word[1:i]
+                break
+        else:
+            unit = word
+    else:
+        match = _FIRST_UNIT.match(word)
+        unit = match.group(0) if match else word[:1]
+    unit = unit.replace("\\{", "\\textbraceleft ").replace("\\}", "\\textbraceright ")
+    unit = unit.replace("{", "").replace("}", "")
+    return _xname_safe(unit).strip()
+
+
+def _xname_safe(latex: str) -> str:
+    """biber's extended name format splits at `"` and `=`: the accents `\\"` and `\\=` in TeX's `^^` code."""
+    return latex.replace('\\"', "\\^^22").replace("\\=", "\\^^3d")
+
+
+def _extended_name(family: str, given: str, suffix: str, *, corporate: bool) -> str:
+    """A name in biblatex's extended format, with the initials given (`given-i`), for a name biber's own
+    initials would break; the .bib importer reads the form back as the same person."""
+    if corporate:
+        return f"family={{{{{_xname_safe(family)}}}}}, family-i={{{_initial(family)}}}"
+    words = _words(family)
+    cut = 0
+    while cut < len(words) - 1 and words[cut][:1].islower():
+        cut += 1  # "van der Berg": biber reads the lower-case words before the family name as its prefix
+    fields = []
+    for name, part in (
+        ("prefix", " ".join(words[:cut])),
+        ("family", " ".join(words[cut:])),
+        ("suffix", suffix),
+        ("given", given),
+    ):
+        if part:
+            initials = "".join("{" + _initial(word) + "}" for word in _words(part))
+            # Each initial is a brace group of its own, the groups not wrapped: biber reads `{{A}}` as two.
+            fields.append(f"{name}={{{_xname_safe(part)}}}, {name}-i={initials}")
+    return ", ".join(fields)
 
 
 def _missing(authors: str | None, year: int | None, paper: Paper) -> str:

@@ -29,6 +29,7 @@ from papershelf.importers.base import Importer, register
 from papershelf.importers.errors import ImporterError
 from papershelf.importers.records import ImportBatch, Link, PaperRecord, ParseContext, ParseWarning
 from papershelf.model.citekeys import ascii_key, disambiguate, is_legal_key
+from papershelf.model.names import extended_name_parts
 
 _KNOWN_TYPES = frozenset(
     [
@@ -541,6 +542,10 @@ def _authors(value: str, text: _Latex) -> tuple[tuple[str, ...], bool]:
         if name.lower() == "others":  # `{others}`, braced, is a name that happens to be "others"
             complete = False
             continue
+        extended = extended_name_parts(name)
+        if extended is not None:
+            names.append(_extended_name(extended, text))
+            continue
         if name.startswith("{") and name.endswith("}") and _balanced(name[1:-1]):
             # One brace group is BibTeX's "do not split this name" (corporate authors): the braces stay, so
             # the name is parsed and exported as one part.
@@ -549,6 +554,23 @@ def _authors(value: str, text: _Latex) -> tuple[tuple[str, ...], bool]:
             continue
         names.append(text(name))
     return tuple(n for n in names if n), complete
+
+
+def _extended_name(parts: dict[str, str], text: _Latex) -> str:
+    """A name in biblatex's extended format as the ordinary "Family, Suffix, Given" the other names become.
+
+    Papershelf's biblatex export writes `\\^^22` (TeX's code for `\\"`) there, as a quote mark breaks biber's
+    reading of this format."""
+
+    def decode(value: str) -> str:
+        return text(value.replace("\\^^22", '\\"').replace("\\^^3d", "\\="))
+
+    family = parts.get("family", "")
+    if family.startswith("{") and family.endswith("}") and _balanced(family[1:-1]) and "given" not in parts:
+        return "{" + decode(family[1:-1]) + "}"  # a corporate name, kept in one part as in the brace form
+    family = " ".join(p for p in (decode(parts.get("prefix", "")), decode(family)) if p)
+    rest = [decode(parts[key]) for key in ("suffix", "given") if parts.get(key)]
+    return ", ".join([family, *rest]) if family else ", ".join(rest)
 
 
 def _split_and(value: str) -> list[str]:

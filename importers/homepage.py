@@ -787,7 +787,12 @@ def _parse_fields(entry: _Entry) -> _Fields | None:
         _whole_author_list(entry.lines[0]) is not None or _whole_author_list(entry.lines[1]) is not None
     ):
         by_lines = _parse_lines(entry.lines)
-    return by_lines or _parse_sentences(" ".join(entry.lines))
+    sentences = _parse_sentences(" ".join(entry.lines))
+    if by_lines is not None and sentences is not None and len(sentences.authors.names) > len(by_lines.authors.names):
+        # The first line read as a title and the second as one name ("Multi-Trillion Parameter Pretraining."),
+        # but the first holds more authors: a title wrapped after its names, not a title-first layout.
+        return sentences
+    return by_lines or sentences
 
 
 def _is_citation(fields: _Fields | None) -> bool:
@@ -889,6 +894,8 @@ def _scan(lines: list[str], start: int, *, in_section: bool, hint: str | None = 
                 # The page's last line, opening with names under a finished entry: the next entry, cut off.
                 if not new_entry and not ends_mid_sentence(above) and _starts_with_names(text):
                     new_entry = _nothing_after(lines, i)
+                if new_entry and not marker and ends_mid_sentence(above) and _wraps_onto(current.lines, text):
+                    new_entry = False
         if new_entry or current is None:
             current = _Block(i + 1, [lines[i]], hint)
             blocks.append(current)
@@ -897,6 +904,32 @@ def _scan(lines: list[str], start: int, *, in_section: bool, hint: str | None = 
         prev_blank = False
         i += 1
     return blocks, i
+
+
+def _wraps_onto(block: list[str], text: str) -> bool:
+    """Whether `text` finishes the entry above, cut mid-sentence: a title wrapped over two lines.
+
+    The rest of a wrapped title reads like an entry of its own ("Architecture Search. ICML 2021." as the
+    authors "Architecture Search" of a paper "ICML 2021"); it is the same entry when the block above has
+    no year yet and, joined with the line, becomes a citation with one.
+    """
+    so_far = _parse_fields(_prepare(block))
+    joined = _parse_fields(_prepare([*block, text]))
+    if joined is None:
+        return False
+    if joined.year is not None and (so_far is None or so_far.year is None):
+        return True
+    # The year came before the title (APA) or there is none: the line goes on the title of the same authors,
+    # unless it has an author list of its own (the next entry of a list without blank lines).
+    alone = _parse_fields(_prepare([text]))
+    return (
+        so_far is not None
+        and joined.authors.names == so_far.authors.names
+        and joined.title.startswith(so_far.title)
+        and len(joined.title) > len(so_far.title)
+        and joined.year == so_far.year
+        and (alone is None or len(alone.authors.names) == 1)
+    )
 
 
 def _papers(lines: list[str]) -> tuple[list[PaperRecord], list[ParseWarning], int | None]:

@@ -324,3 +324,56 @@ def split_author_list(text: str) -> list[str]:
     text = re.sub(r"\s*,?\s+(?:and|&)\s+", ", ", text)
     separator = ";" if ";" in text else ","
     return [part.strip() for part in text.split(separator) if part.strip()]
+
+
+_EXTENDED_KEY = re.compile(r"\s*(family|given|prefix|suffix)(-i)?\s*=\s*(.*)\Z", re.S)
+
+
+def _top_level_split(text: str, separator: str) -> list[str]:
+    """`text` cut at `separator` where it stands outside braces (an escaped brace `\\{` does not count)."""
+    pieces, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in "{}" and i and text[i - 1] == "\\":
+            continue
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif ch == separator and depth == 0:
+            pieces.append(text[start:i])
+            start = i + 1
+    pieces.append(text[start:])
+    return pieces
+
+
+def _one_group(text: str) -> bool:
+    """Whether `text` is one brace group, `{...}`, whose first brace closes at its end."""
+    if not (text.startswith("{") and text.endswith("}")):
+        return False
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in "{}" and i and text[i - 1] == "\\":
+            continue
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if depth == 0:
+            return i == len(text) - 1
+    return False
+
+
+def extended_name_parts(latex: str) -> dict[str, str] | None:
+    """The parts of a name in biblatex's extended name format (`family=Doe, given=Jane, given-i=J`), still
+    LaTeX, without the `-i` initials (derived data); None for a name in the ordinary BibTeX form.
+
+    The exporter writes this form where biber's own initials would break the document (a name starting with
+    a macro), so a re-import must read it back as the same person."""
+    parts: dict[str, str] = {}
+    for piece in _top_level_split(latex, ","):
+        match = _EXTENDED_KEY.match(piece)
+        if not match:
+            return None
+        value = match.group(3).strip()
+        if _one_group(value):
+            value = value[1:-1]
+        if not match.group(2):
+            parts[match.group(1)] = value
+    return parts if "family" in parts or "given" in parts else None

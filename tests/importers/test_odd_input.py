@@ -163,6 +163,61 @@ def test_homepage_entries_with_odd_text_are_read_whole(capsys, tmp_path, entry, 
     assert "warning" not in report
 
 
+_SEED_HOMEPAGE = Path(__file__).parent.parent / "fixtures" / "seeds"
+
+
+@pytest.mark.parametrize("trailing", ["", " "])
+@pytest.mark.parametrize(
+    ("title", "cut_after"),
+    [
+        ("KNAS: Green Neural Architecture Search", "KNAS: Green Neural"),  # the rest reads as "authors" + "ICML 2021"
+        ("Towards Knowledge-Based Recommender Dialog System", "Towards"),
+        ("Explicit Sparse Transformer: Concentrated Attention Through Explicit Selection", "Explicit"),
+        # No venue and no year: the wrapped rest read as one name under a title-first layout.
+        ("M6-10T: A Sharing-Delinking Paradigm for Efficient Multi-Trillion Parameter Pretraining", "Efficient"),
+    ],
+)
+def test_a_title_wrapped_over_two_lines_on_the_seed_homepage_stays_one_paper(
+    capsys, tmp_path, title, cut_after, trailing
+):
+    seed = next(_SEED_HOMEPAGE.glob("000_*.txt")).read_text(encoding="utf-8")
+    (tmp_path / "whole").mkdir()
+    (tmp_path / "wrapped").mkdir()
+    _, _, whole = import_text(capsys, tmp_path / "whole", "page.txt", seed)
+    cut = seed.index(title) + title.index(cut_after) + len(cut_after)
+    assert seed[cut] == " "
+    wrapped = seed[:cut] + trailing + "\n" + seed[cut + 1 :]
+    code, _, papers = import_text(capsys, tmp_path / "wrapped", "page.txt", wrapped)
+    assert code == 0
+    assert sorted(p["title"] for p in papers) == sorted(p["title"] for p in whole)
+    assert title in [p["title"] for p in papers]
+
+
+@pytest.mark.parametrize("trailing", ["", " "])
+@pytest.mark.parametrize(
+    ("variant", "title", "cut_after"),
+    [
+        # APA: the year stands before the title, so the block above already had one.
+        ("homepage_papers_plain.txt", "Cleaning Tables with Weak Supervision", "Cleaning Tables with"),
+        ("homepage_recent_papers_quotes.txt", "Robust Regression with Heavy Tails", "Robust Regression with"),
+    ],
+)
+def test_a_title_wrapped_over_two_lines_on_other_homepage_layouts_stays_one_paper(
+    capsys, tmp_path, variant, title, cut_after, trailing
+):
+    page = (_SEED_HOMEPAGE.parent / "variants" / variant).read_text(encoding="utf-8")
+    (tmp_path / "whole").mkdir()
+    (tmp_path / "wrapped").mkdir()
+    _, _, whole = import_text(capsys, tmp_path / "whole", "page.txt", page)
+    cut = page.index(title) + len(cut_after)
+    assert page[cut] == " "
+    wrapped = page[:cut] + trailing + "\n" + page[cut + 1 :]
+    code, _, papers = import_text(capsys, tmp_path / "wrapped", "page.txt", wrapped)
+    assert code == 0
+    assert sorted(p["title"] for p in papers) == sorted(p["title"] for p in whole)
+    assert title in [p["title"] for p in papers]
+
+
 def test_a_homepage_url_is_not_cut_at_a_brace(capsys, tmp_path):
     entry = "Jane Doe, John Roe. A paper with a link. NeurIPS 2020. https://example.org/paper{1}.pdf"
     code, _, papers = import_text(capsys, tmp_path, "page.txt", homepage(entry))

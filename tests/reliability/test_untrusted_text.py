@@ -62,10 +62,48 @@ _NASTY = [
     "😀",
     "\ufffd",
 ]
+# Issue 17's classes of odd input: LaTeX, corporate names, names starting with a macro or an escaped character,
+# NFD accents, right-to-left names, U+200B, and names differing only by digits.
+_ISSUE_17 = [
+    "\\texttt{code}",
+    "\\emph{x}",
+    "\\S 3",
+    "\\cite{x}",
+    "\\^{}",
+    "\\~{}",
+    "\\copyright",
+    "\\verb|x|",
+    "\\input{/etc/passwd}",
+    "\\immediate\\write18{touch f}",
+    "A }} b",
+    "dec # {~15}",
+    "{IEEE Computer Society}",
+    "{Barnes and Noble}",
+    "World Wide Web Consortium (W3C)",
+    "{others}",
+    "^Caret",
+    "\\Backslash",
+    "{\\textasciicircum}Caret",
+    "\u1e8cavier",
+    "\u03a9mega",
+    "#Hash",
+    "Jr., Sr., Mr., Hans",
+    "Hans van der Berg Jr.",
+    "Jose\u0301 Garci\u0301a",
+    "\u0645\u062d\u0645\u062f \u0639\u0644\u064a",
+    "\u05d3\u05d5\u05d3 \u05db\u05d4\u05df",
+    "Zero\u200bWidth",
+    "Person00",
+    "Person01",
+]
+_PIECE = st.one_of(st.sampled_from(_NASTY), st.sampled_from(_ISSUE_17), st.text(max_size=6))
 QUERY = st.one_of(
     st.text(max_size=40),
-    st.lists(st.one_of(st.sampled_from(_NASTY), st.text(max_size=6)), max_size=8).map(" ".join),
-    st.lists(st.one_of(st.sampled_from(_NASTY), st.text(max_size=6)), max_size=8).map("".join),
+    st.lists(_PIECE, max_size=8).map(" ".join),
+    st.lists(_PIECE, max_size=8).map("".join),
+)
+ODD_TEXT = st.lists(st.one_of(st.sampled_from(_ISSUE_17), st.sampled_from(_NASTY)), min_size=1, max_size=5).map(
+    " ".join
 )
 
 
@@ -96,7 +134,24 @@ def test_any_search_string_gives_results_or_a_hint(seeded: Library, query: str) 
     seeded.key_taken(query)
 
 
-@pytest.mark.parametrize("query", _NASTY)
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=ODD_TEXT)
+def test_odd_text_typed_by_the_user_is_stored_verbatim_and_searchable(seeded: Library, text: str) -> None:
+    paper_id = seeded.paper_ids()[7]
+    seeded.edit_paper(paper_id, title=text, venue=text)
+    seeded.set_note(paper_id, text)
+    seeded.add_tag([paper_id], text)
+    paper = seeded.get_paper(paper_id)
+    assert (paper.title, paper.venue, paper.note) == (text, text, text)
+    assert text.strip() in paper.tags or text in paper.tags
+    for query in (text, f'title:"{text}"', f"author:{text}", f"tag:{text}"):
+        try:
+            assert isinstance(seeded.search(query), list)
+        except QueryError as hint:
+            assert str(hint).strip()
+
+
+@pytest.mark.parametrize("query", [*_NASTY, *_ISSUE_17])
 def test_each_listed_string_searches_or_hints(seeded: Library, query: str) -> None:
     try:
         seeded.search(query)
