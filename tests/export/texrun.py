@@ -105,7 +105,7 @@ def compile_biber(bib: str, folder: Path, *, engine: str = "pdflatex", preamble:
 def pdf_text(folder: Path) -> str:
     """The strings typeset in folder/doc.pdf, joined; the document must set `\\pdfcompresslevel=0`.
 
-    Enough to see what a bibliography printed (no pdftotext on the test machines): runs of characters in one
+    Enough to see what a bibliography printed where pdftotext (poppler-utils) is missing: runs of characters in one
     font come out whole, so a URL set in typewriter type reads as it was printed.
     """
     path = folder / "doc.pdf"
