@@ -110,6 +110,13 @@ def _create_whole(path: Path) -> bool:
                 staging.with_name(staging.name + suffix).unlink()
 
 
+def tag_name(typed: str) -> str:
+    """The tag a user's text names. NUL characters are left out: the tags' case-insensitive comparison (NOCASE)
+    stops at the first NUL, so "a\0x" and "a\0y" would be one tag and the second would silently get the
+    first's name."""
+    return typed.replace("\x00", "").strip()
+
+
 class Library:
     """An open library file. Thread-affine like sqlite3: open one per thread that needs it."""
 
@@ -737,7 +744,7 @@ class Library:
 
     # ------------------------------------------------------------------ tags: writing
     def _tag_id(self, name: str, create: bool = True) -> int | None:
-        name = name.strip()
+        name = tag_name(name)
         if not name:
             raise LibraryError("a tag needs a name")
         row = self.conn.execute("SELECT id FROM tags WHERE name = ?", (name,)).fetchone()
@@ -822,7 +829,7 @@ class Library:
         return [r[0] for r in self.conn.execute("SELECT paper_id FROM paper_tags WHERE tag_id = ?", (tag_id,))]
 
     def rename_tag(self, old: str, new: str) -> Change:
-        new = new.strip()
+        new = tag_name(new)
         with self.transaction() as conn:
             tag_id = self._tag_id(old, create=False)
             if tag_id is None:

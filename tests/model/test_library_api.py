@@ -105,6 +105,16 @@ def test_tags_add_remove_rename_merge_and_count(lib):
     assert lib.list_tags() == []
 
 
+def test_tags_that_differ_after_a_pasted_nul_stay_two_tags(lib):
+    # SQLite's NOCASE comparison stops at a NUL: "draft\0a" and "draft\0b" were one tag, and tagging with the
+    # second silently gave the paper the first.
+    ids = lib.paper_ids()
+    lib.add_tag([ids[0]], "draft\x00a")
+    lib.add_tag([ids[1]], "draft\x00b")
+    assert lib.get_paper(ids[1]).tags == ["draftb"]
+    assert {t.name: t.paper_count for t in lib.list_tags()} == {"drafta": 1, "draftb": 1}
+
+
 def test_notes_and_edits_survive_reimport_of_a_changed_page(lib):
     paper_id = lib.search("title:layer normalization")[0]
     key = lib.get_paper(paper_id).citekey
