@@ -495,6 +495,11 @@ def _title_text(text: str) -> str:
     return text.strip().rstrip(",")
 
 
+# "Doe, J., & Roe, R. (2021). Title. Venue." and ACM's "Jane Doe and Rob Roe. 2021. Title. In Venue."
+_APA = re.compile(r"^(.+?)\s*\((19[5-9]\d|20\d\d)[a-z]?(?:,[^)]*)?\)\.\s*(.+)$")
+_ACM = re.compile(r"^(.+?)\.\s+(19[5-9]\d|20\d\d)[a-z]?\.\s+(.+)$")
+
+
 def _label_citation(entry: _Entry, line: Line) -> None:
     """A whole citation on one line, in one of the citation styles or a homepage's own order."""
     text = line.text
@@ -515,24 +520,16 @@ def _label_citation(entry: _Entry, line: Line) -> None:
         if after:
             _set_venue(entry, after)
         return
-    apa = re.match(r"^(.+?)\s*\((19[5-9]\d|20\d\d)[a-z]?(?:,[^)]*)?\)\.\s*(.+)$", text)
-    if apa and _author_score(apa.group(1)) >= 0.6:
-        _set_authors(entry, apa.group(1))
-        parts = _sentences(apa.group(3))
-        entry.title = parts[0].rstrip(".")
-        if len(parts) > 1:
-            _set_venue(entry, " ".join(parts[1:]))
-        entry.year = int(apa.group(2))
-        return
-    acm = re.match(r"^(.+?)\.\s+(19[5-9]\d|20\d\d)[a-z]?\.\s+(.+)$", text)
-    if acm and _author_score(acm.group(1)) >= 0.6:
-        _set_authors(entry, acm.group(1))
-        parts = _sentences(acm.group(3))
-        entry.title = parts[0].rstrip(".")
-        if len(parts) > 1:
-            _set_venue(entry, " ".join(parts[1:]))
-        entry.year = int(acm.group(2))
-        return
+    for style in (_APA, _ACM):  # authors, the year, then title and venue as sentences
+        cited = style.match(text)
+        if cited and _author_score(cited.group(1)) >= 0.6:
+            _set_authors(entry, cited.group(1))
+            parts = _sentences(cited.group(3))
+            entry.title = parts[0].rstrip(".")
+            if len(parts) > 1:
+                _set_venue(entry, " ".join(parts[1:]))
+            entry.year = int(cited.group(2))
+            return
     dblp = re.match(r"^(.+?):\s+(.+)$", text)
     if dblp and ". " not in dblp.group(1) and _author_score(dblp.group(1)) >= 0.8:
         _set_authors(entry, dblp.group(1))
