@@ -81,3 +81,23 @@ def drop_on(widget, position, mime):
     drop = QDropEvent(*args)
     QGuiApplication.sendEvent(widget, drop)
     return drop
+
+
+def show_main_window(qtbot, hub, size: tuple[int, int]):
+    """The main window on `hub` at `size`, on screen, with the sidebar counted and every row read."""
+    from papershelf.gui.main_window import MainWindow
+
+    win = MainWindow(hub)
+    win.resize(*size)
+    win.show()
+    qtbot.waitExposed(win)
+    # The sidebar's counts and the rows past the first screen come just after the first paint.
+    qtbot.waitUntil(lambda: win.sidebar.counted and win.table.complete)
+    win.activateWindow()
+    return win
+
+
+def focus_table(qtbot, window) -> None:
+    window.activateWindow()
+    window.table.setFocus()
+    qtbot.waitUntil(lambda: window.table.hasFocus())

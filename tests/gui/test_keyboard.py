@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
-from shell_support import dispose
+from shell_support import dispose, focus_table, show_main_window
 
 from papershelf.gui.hub import LibraryHub
 from papershelf.gui.main_window import MainWindow
@@ -40,20 +40,9 @@ def hub(seed_library):
 
 @pytest.fixture
 def window(qtbot, hub):
-    win = MainWindow(hub)
-    win.resize(1366, 768)
-    win.show()
-    qtbot.waitExposed(win)
-    qtbot.waitUntil(lambda: win.sidebar.counted and win.table.complete)
-    win.activateWindow()
+    win = show_main_window(qtbot, hub, (1366, 768))
     yield win
     dispose(win)
-
-
-def focus_table(qtbot, window):
-    window.activateWindow()
-    window.table.setFocus()
-    qtbot.waitUntil(lambda: window.table.hasFocus())
 
 
 def row_ids(window, rows):

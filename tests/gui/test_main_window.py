@@ -7,7 +7,7 @@ from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 from seedfiles import SEED_HOMEPAGE
-from shell_support import dispose, drop_on, make_records, store
+from shell_support import dispose, drop_on, focus_table, make_records, show_main_window, store
 
 from papershelf.gui.hub import LibraryHub
 from papershelf.gui.main_window import MainWindow
@@ -44,21 +44,9 @@ def hub(seed_library):
 
 @pytest.fixture
 def window(qtbot, hub):
-    win = MainWindow(hub)
-    win.resize(1400, 860)
-    win.show()
-    qtbot.waitExposed(win)
-    # The sidebar's counts and the rows past the first screen come just after the first paint.
-    qtbot.waitUntil(lambda: win.sidebar.counted and win.table.complete)
-    win.activateWindow()
+    win = show_main_window(qtbot, hub, (1400, 860))
     yield win
     dispose(win)
-
-
-def focus_table(qtbot, window):
-    window.activateWindow()
-    window.table.setFocus()
-    qtbot.waitUntil(lambda: window.table.hasFocus())
 
 
 def first_rows(window, count):
