@@ -49,6 +49,39 @@ class SourceClaim:
     imported_at: str
 
 
+@dataclass(frozen=True)
+class BibField:
+    """One field of a paper's BibTeX/biblatex entry, in the order the entry wrote it.
+
+    `text` is the Unicode reading (display, search, matching, CSL/RIS). `latex` is the value exactly as the
+    .bib wrote it (inside its braces or quotes, @string macros expanded), exported as written while the
+    field is unedited; None when the value did not come from a .bib. `macro` keeps the value's own spelling
+    when it used @string macros or `#` concatenation (`apr`, `j-TUGboat`, `dec # {~15}`), so an export can
+    write it back. `edited` is True once the user changed the field: the edit is then the truth, and is
+    escaped like any other Unicode text.
+    """
+
+    name: str  # lowercase, as written: "journaltitle", "school", "basefilename"
+    text: str
+    latex: str | None = None
+    macro: str | None = None
+    edited: bool = False
+
+
+@dataclass(frozen=True)
+class BibBlock:
+    """A block of a .bib file that is not an entry, kept so the file survives a round trip.
+
+    kind is "string" (name = the macro, value = its LaTeX), "preamble" (value = its LaTeX) or "comment"
+    (value = the text, JabRef's metadata included)."""
+
+    kind: str
+    value: str
+    name: str | None = None
+    source_id: int | None = None
+    position: int = 0  # order within its source file
+
+
 @dataclass
 class Paper:
     id: int
@@ -85,6 +118,10 @@ class Paper:
     updated_at: str = ""
     deleted_at: str | None = None
     sources: list[SourceClaim] = field(default_factory=list)  # filled only by Library.get_paper
+    # The entry as a .bib declared it (lowercase, "phdthesis", "online"); None when no .bib stated the paper.
+    # Never "improved" from the venue: exporters write it as declared (mapped between flavours).
+    bib_type: str | None = None
+    bib_fields: list[BibField] = field(default_factory=list)  # every field of the chosen .bib entry, in order
 
     @property
     def display_title(self) -> str:
