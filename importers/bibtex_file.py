@@ -433,6 +433,9 @@ def _evaluate(value: str, macros: dict[str, str], warnings: list[ParseWarning], 
 def _macro_spelling(raw: str) -> str | None:
     """A value's own spelling when it uses @string macros or `#` (`apr`, `j-TUGboat`, `dec # {~15}`), else
     None: a plain `{...}`, `"..."` or number needs nothing but its LaTeX."""
+    head = raw.lstrip()[:1]
+    if "#" not in raw and (head in ("{", '"') or raw.strip().isdigit()):
+        return None  # nearly every value: one delimited part
     parts = [part.strip() for part in _split_concatenation(raw)]
     parts = [part for part in parts if part]
     if len(parts) == 1 and (parts[0][0] in '{"' or parts[0].isdigit()):

@@ -1163,8 +1163,16 @@ def _paper_from_row(row: Sequence[Any]) -> Paper:
         remarks=row[25],
         has_code=bool(row[26]),
         bib_type=row[27],
-        bib_fields=[BibField(*f[:4], edited=bool(f[4])) for f in json.loads(row[28])] if row[28] != "[]" else [],
+        bib_fields=_bib_fields(row[28]) if row[28] != "[]" else [],
     )
+
+
+def _bib_fields(stored: str) -> list[BibField]:
+    """The papers.bib_fields column: [name, text, LaTeX, macro, edited], a null text being the LaTeX itself."""
+    return [
+        BibField(name, latex if text is None else text, latex, macro, bool(edited))
+        for name, text, latex, macro, edited in json.loads(stored)
+    ]
 
 
 def _bib_name(value: Any, what: str) -> str:

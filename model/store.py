@@ -115,6 +115,15 @@ def record_json(record: Any) -> dict[str, Any]:
     if not data.get("bib_type") and not data.get("bib_fields"):
         for name in _BIB_RECORD_KEYS:
             data.pop(name, None)
+    elif data.get("bib_fields"):
+        # [name, LaTeX, text, macro], the text only where it differs from the LaTeX (most values have none):
+        # a library holds every field of every .bib entry, and this keeps it near the size of the files.
+        data["bib_fields"] = [
+            [f["name"], f["latex"], None if f["text"] == f["latex"] else f["text"], f.get("macro")]
+            if isinstance(f, dict)
+            else list(f)
+            for f in data["bib_fields"]
+        ]
     return data
 
 
@@ -472,9 +481,9 @@ def _bib_entry(ordered: Sequence[tuple[str, dict[str, Any]]]) -> tuple[str | Non
             continue
         declared = record.get("bib_type") or record.get("entry_type")
         fields = [
-            [f["name"], f["text"], f.get("latex"), f.get("macro"), False]
+            [f[0], f[1] if f[2] is None else f[2], f[1], f[3], False]
             for f in record.get("bib_fields") or ()
-            if isinstance(f, dict) and f.get("name")
+            if isinstance(f, list) and len(f) == 4
         ]
         return (declared.lower() if isinstance(declared, str) and declared else None), fields
     return None, []
@@ -610,7 +619,10 @@ def _row_values(chosen: dict[str, Any]) -> dict[str, Any]:
     values["date_inferred"] = int(bool(values["date_inferred"]))
     values["authors_complete"] = int(bool(values["authors_complete"]))
     values["has_code"] = int(bool(values["has_code"]))
-    values["bib_fields"] = json.dumps(values["bib_fields"] or [], ensure_ascii=False)
+    # [name, text, LaTeX, macro, edited], the text null where it is the LaTeX as written (see record_json).
+    values["bib_fields"] = json.dumps(
+        [[n, None if t == x else t, x, m, int(e)] for n, t, x, m, e in values["bib_fields"] or ()], ensure_ascii=False
+    )
     values["title_key"] = title_key(values["title"])
     return values
 
