@@ -16,6 +16,7 @@ from __future__ import annotations
 import calendar
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import bibtexparser
@@ -600,7 +601,13 @@ _NAME_FIELDS = frozenset(
 
 
 def _field_text(name: str, latex: str, text: _Latex) -> str:
-    """A field's Unicode reading: identifiers as written, names one by one (`others` kept), prose decoded."""
+    """A field's Unicode reading (NFC, like every text the library compares): identifiers as written, names
+    one by one (`others` kept), prose decoded."""
+    read = _read_field(name, latex, text)
+    return read if unicodedata.is_normalized("NFC", read) else unicodedata.normalize("NFC", read)
+
+
+def _read_field(name: str, latex: str, text: _Latex) -> str:
     if name in ("url", "doi"):
         return read_verbatim(latex)
     if name in _VERBATIM:

@@ -898,7 +898,8 @@ class Library:
         A value of None clears the user's edit, giving the field back to the sources. `authors` is the whole
         author list as names (["Lin, Junyang", "An Yang"]), resolved to people like any list: a person in the
         same place keeps it, so their papers stay theirs. A list typed out is taken as complete unless
-        `authors_complete=False` says it is cut short.
+        `authors_complete=False` says it is cut short. `bib_type` is the .bib entry type ("phdthesis"), set
+        as declared; the .bib field that states an edited field (`journal` for the venue ...) is marked edited.
         """
         unknown = set(fields) - set(EDITABLE_FIELDS) - {"authors", "authors_complete", "bib_type"}
         if unknown:
