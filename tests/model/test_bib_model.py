@@ -175,3 +175,31 @@ def test_the_best_bib_source_gives_the_whole_entry(library: Library, tmp_path: P
     assert papers[0].bib_type == "book"
     assert [f.name for f in papers[0].bib_fields] == ["author", "title", "year", "edition"]
     assert len(library.paper_source_ids([papers[0].id])[papers[0].id]) == 2
+
+
+def test_an_export_comes_back_to_its_papers_by_key_even_where_titles_repeat(library: Library, tmp_path: Path) -> None:
+    """A parent @book with editors and no authors, and two entries of one title (a minimal and a full one, as in
+    xampl.bib), each find their own paper again by citation key, title and year."""
+    path = tmp_path / "mine.bib"
+    path.write_text(
+        "@book{whole, editor = {Eve Editor}, title = {Examples}, publisher = {P}, year = 1999}\n"
+        "@article{short-one, author = {Ann Writer}, title = {Same Title Here}, journal = {J}, year = 2001}\n"
+        "@article{full-one, author = {Ann Writer}, title = {Same Title Here}, journal = {J}, year = 2001,"
+        " volume = {3}, pages = {1--2}}\n",
+        encoding="utf-8",
+    )
+    assert import_file(library, path).new == 3
+    export = tmp_path / "export.bib"
+    export.write_text(export_papers(library.list_papers(), "bibtex").text, encoding="utf-8")
+    report = import_file(library, export)
+    assert (report.new, report.updated, len(report.merged)) == (0, 0, 3)
+    assert all("same citation key" in " ".join(why) for _, why in report.merged)
+
+    # The same key and title by other people is not taken for the paper on the key alone.
+    other = tmp_path / "colleague.bib"
+    other.write_text(
+        "@article{short-one, author = {Zed Stranger}, title = {Same Title Here}, journal = {K}, year = 2001}\n",
+        encoding="utf-8",
+    )
+    report = import_file(library, other)
+    assert not any("same citation key" in " ".join(why) for _, why in report.merged)
