@@ -523,7 +523,8 @@ _VENUE_FIELD_OF_TYPE = {
 
 def apply_bib_edits(chosen: dict[str, Any], edits: dict[str, Any]) -> None:
     """The user's edits in the chosen .bib view: a `bib:NAME` edit sets that field ("" removes it); an edit of
-    a core field (title, venue, year ...) becomes the text of the .bib field that states it. Either is marked
+    a core field (title, venue, year ...) becomes the text of the .bib field that states it, or of the field the
+    user named for it when the entry had none (a `bib:NAME` edit of the same value). Either is marked
     edited with no LaTeX, so an export escapes the user's text instead of writing the source's LaTeX. Papers no
     .bib stated get only the fields the user added."""
     fields: list[list[Any]] = [list(f) for f in chosen.get("bib_fields") or []]
@@ -549,6 +550,8 @@ def apply_bib_edits(chosen: dict[str, Any], edits: dict[str, Any]) -> None:
             value = edits[core]
             text = "" if value is None else str(value)
             present = [name for name in names if place(name) is not None]
+            if not present and any(f"bib:{name}" in edits for name in names):
+                continue  # the user said which field states it (edit_bib_fields): that edit places it
             if core == "year" and not present:
                 put("year", text)
             elif core == "year" and present[0] == "date":

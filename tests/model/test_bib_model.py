@@ -203,3 +203,22 @@ def test_an_export_comes_back_to_its_papers_by_key_even_where_titles_repeat(libr
     )
     report = import_file(library, other)
     assert not any("same citation key" in " ".join(why) for _, why in report.merged)
+
+
+def test_a_core_field_the_entry_lacked_goes_where_the_user_put_it(imported: Library) -> None:
+    """A @techreport states no venue: the user adds `journal` and `date`, the paper's venue and date follow,
+    and the fields keep the names the user chose when the venue is edited as the paper's own field later."""
+    paper = imported.paper_by_key("lamport1978")
+    imported.edit_bib_fields(paper.id, {"journal": "Communications of the ACM", "date": "1978-07"})
+    edited = imported.get_paper(paper.id)
+    assert (edited.venue, edited.date) == ("Communications of the ACM", "1978-07")
+    fields = _fields(imported, "lamport1978")
+    assert fields["journal"] == ("Communications of the ACM", None, True)
+    assert fields["date"] == ("1978-07", None, True)
+    imported.edit_paper(paper.id, venue="CACM")
+    assert imported.get_paper(paper.id).venue == "CACM"
+    assert _fields(imported, "lamport1978")["journal"] == ("CACM", None, True)
+    imported.edit_bib_fields(paper.id, {"date": None, "journal": None})
+    back = imported.get_paper(paper.id)
+    assert (back.venue, back.date) == (None, None) and "date" not in _fields(imported, "lamport1978")
+    assert sorted(back.edited_fields) == []
