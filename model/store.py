@@ -111,20 +111,23 @@ def entry_key(record: Any) -> str:
 def record_json(record: Any) -> dict[str, Any]:
     """The record as plain data, as dataclasses.asdict gives it (claims store and hash this); the .bib entry's
     keys only when it has one."""
-    data = _plain(record) if dataclasses.is_dataclass(record) else dict(vars(record))
+    if not dataclasses.is_dataclass(record):
+        data = dict(vars(record))
+    else:
+        data = {
+            name: _plain(getattr(record, name)) if name != "bib_fields" else _bib_record_fields(record.bib_fields)
+            for name in _field_names(type(record))
+        }
     if not data.get("bib_type") and not data.get("bib_fields"):
         for name in _BIB_RECORD_KEYS:
             data.pop(name, None)
-    elif data.get("bib_fields"):
-        # [name, LaTeX, text, macro], the text only where it differs from the LaTeX (most values have none):
-        # a library holds every field of every .bib entry, and this keeps it near the size of the files.
-        data["bib_fields"] = [
-            [f["name"], f["latex"], None if f["text"] == f["latex"] else f["text"], f.get("macro")]
-            if isinstance(f, dict)
-            else list(f)
-            for f in data["bib_fields"]
-        ]
     return data
+
+
+def _bib_record_fields(fields: Iterable[Any]) -> list[list[Any]]:
+    """[name, LaTeX, text, macro] per field, the text only where it differs from the LaTeX (most values have
+    none): a library holds every field of every .bib entry, and this keeps it near the size of the files."""
+    return [[f.name, f.latex, None if f.text == f.latex else f.text, f.macro] for f in fields]
 
 
 @functools.cache
