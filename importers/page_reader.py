@@ -211,7 +211,8 @@ def _year_and_venue(text: str) -> tuple[int | None, str | None, str | None]:
     # Volume, pages and the like after the venue ("45(3):2201-2215", "pp. 1-9") are not the venue's name.
     venue = re.sub(r"[,.]?\s*(?:pp\.|pages)\s*[\d\-–]+", "", venue)
     venue = re.sub(r",?\s*(?:vol\.|volume)\s*\d+.*$", "", venue, flags=re.I)
-    venue = re.sub(r",?\s*\d+\s*\(\d+\)\s*(?::\s*[\d\-–]+)?", "", venue)
+    # The issue may be a name: PACMPL's "7(OOPSLA2):1-27".
+    venue = re.sub(r",?\s*\d+\s*\((?:\d+|[A-Z]+\d*)\)\s*(?::\s*[\d\-–]+)?", "", venue)
     venue = re.sub(r":\s*[\d\-–]+\s*$", "", venue)
     venue = re.sub(r",\s*\d+\s*[\-–]\s*\d+\s*[.,]?\s*$", "", venue)
     venue = re.sub(r"(?:,\s*\d+)+\s*[.,]?\s*$", "", venue)
@@ -373,7 +374,7 @@ def _take_link(entry: _Entry, anchor: str, url: str) -> None:
         entry.links.append(Link(_link_kind(anchor, url), url))
 
 
-_GIVEN_TOKEN = re.compile(r"[A-Z](?:[a-z'’-]+|\.)(?:-[A-Z][a-z]+)?$")
+_GIVEN_TOKEN = re.compile(r"[A-ZÀ-ÖØ-Þ](?:[a-zß-öø-ÿ'’-]+|\.)(?:-[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)?$")
 
 
 def _surname_first(names: list[str]) -> list[str]:
@@ -383,7 +384,7 @@ def _surname_first(names: list[str]) -> list[str]:
     if len(names) < 2:
         return names
     surname, given = (_MARK_RE.sub("", n).strip() for n in names[:2])
-    if not re.fullmatch(r"[A-Z][A-Za-z'’-]+", surname) or surname.isupper():
+    if not re.fullmatch(r"[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿ'’-]+", surname) or surname.isupper():
         return names
     tokens = given.split()
     if not 1 <= len(tokens) <= 3 or not all(_GIVEN_TOKEN.match(t) for t in tokens) or tokens[0].endswith("."):
@@ -509,13 +510,15 @@ def _label_citation(entry: _Entry, line: Line) -> None:
     if quoted:  # IEEE and friends: Authors, "Title," in Venue, 2023.
         before, after = text[: quoted.start()].strip(" ,.:"), text[quoted.end() :].strip(" ,.")
         year_first = re.search(r"\s*\((19[5-9]\d|20\d\d)[a-z]?\)\.?$", before)
-        if year_first:  # APA with a quoted title: Name, A., & Name, B. (2024). "Title."
-            entry.year = int(year_first.group(1))
-            before = before[: year_first.start()].strip(" ,.")
+        # Chicago author-date: Surname, Given, and Given Surname. 2023. "Title." Journal 18 (4): 12-20.
+        chicago = None if year_first else re.search(r"(?<=[\w.])\.\s+(19[5-9]\d|20\d\d)[a-z]?$", before)
+        if year_first or chicago:  # APA with a quoted title: Name, A., & Name, B. (2024). "Title."
+            entry.year = int((year_first or chicago).group(1))
+            before = before[: (year_first or chicago).start()].strip(" ,.")
         entry.title = quoted.group(1).strip()
         if before:
-            # Only before a quoted title: there "Ke, Guolin" is MLA's first author, where elsewhere a comma
-            # between two words may part two people.
+            # Only before a quoted title: there "Ke, Guolin" is MLA's (or Chicago's) first author, where
+            # elsewhere a comma between two words may part two people.
             _set_authors(entry, before, surname_first=not year_first)
         if after:
             _set_venue(entry, after)

@@ -21,7 +21,7 @@ _VENUE_DEBRIS = re.compile(
     r"|['’]\d{2}\b"
     r"|\d+\s*[-–—]\s*\d+"
     r"|\b(?:pp?|vol|no|nr|pages|volume|issue|art)\b\.?\s*\d"
-    r"|\d+\s*\(\d+\)"
+    r"|\d+\s*\((?:\d+|[A-Z]+\d*)\)"
     r"|\b\d+(?!\w)"
     r"|\babs/\S"
     r"|arxiv\s*:\s*\d"
