@@ -315,6 +315,13 @@ def _strip_row(text: str) -> str:
     text = re.sub(r"\s*(?:Cited by|Citations?:?)\s*\d+\s*$|^\s*[\d,]+\s+Citations?\s*$", "", text, flags=re.I)
     # A link glued to the end of a title line ("Title PDF" on profile pages).
     text = re.sub(r"(?<=\w)\s+(?:PDF|Code|BibTeX|Slides|Video|Project)\s*$", "", text)
+    # Link words left after the citation's last period when the links were copied as text ("... Journal. doi").
+    text = re.sub(
+        r"(?<=\.)(?:\s+(?:doi|pdf|code|bibtex|bib|slides|video|project page|website|html|supp|github|url))+\s*$",
+        "",
+        text,
+        flags=re.I,
+    )
     # A site's field labels ("Authors: ...", "Published: 16 Jan 2025, Last Modified: ...", "Readers: Everyone").
     text = re.sub(r"^\s*(?:Authors?|Venue|Published in)\s*:\s*", "", text)
     text = re.sub(r"(?:Published|Last Modified):\s*\d{1,2}\s+\w+\.?\s+\d{4},?\s*|\s*Readers:.*$", "", text)
@@ -553,6 +560,8 @@ def _label_citation(entry: _Entry, line: Line) -> None:
             venue_index = i
     if venue_index is None and len(remaining) > 1 and _venue_score(remaining[-1]) >= 0.5:
         venue_index = len(remaining) - 1
+    if venue_index is None and author_index is not None and len(remaining) == 2 and _venue_shape(remaining[1], line):
+        venue_index = 1  # "Title. Authors. Journal Name, 54(2):411-430." with no year or venue word in it
     if remaining:
         title_parts = remaining[: venue_index if venue_index else 1] if venue_index != 0 else remaining[:1]
         entry.title = " ".join(title_parts).rstrip(".") if title_parts else None
@@ -560,6 +569,23 @@ def _label_citation(entry: _Entry, line: Line) -> None:
             _set_venue(entry, " ".join(remaining[venue_index:]))
         elif len(remaining) == 1 and _venue_score(remaining[0]) >= 0.5 and entry.authors:
             entry.doubts.append("the title may include the venue")
+
+
+_VOLUME_PAGES = re.compile(r"\b\d+\s*\((?:\d+|[A-Z]+\d*)\)|:\s*\d+\s*[-–]\s*\d+|,\s*\d{1,4}\s*[,:]\s*[A-Za-z]?\d+")
+_SMALL_WORDS = frozenset(["and", "of", "on", "in", "for", "the", "a", "an", "to", "with", "&"])
+
+
+def _venue_shape(text: str, line: Line) -> bool:
+    """A journal's name with no year or venue word in it, after the title and the names: the page shows it in
+    italics, or it carries a volume and pages, or it is a short run of capitalised words."""
+    text = text.strip().rstrip(".")
+    if any(e.strip(" .,") and e.strip(" .,") in text for e in line.emph):
+        return True
+    if _VOLUME_PAGES.search(text):
+        return True
+    words = re.findall(r"[^\W\d_][\w'’-]*", text.split(",")[0])
+    content = [w for w in words if w.lower() not in _SMALL_WORDS]
+    return 1 <= len(content) <= 12 and all(w[0].isupper() for w in content)
 
 
 # --- the whole page -------------------------------------------------------------------------------------------
