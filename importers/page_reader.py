@@ -508,9 +508,45 @@ _APA = re.compile(r"^(.+?)\s*\((19[5-9]\d|20\d\d)[a-z]?(?:,[^)]*)?\)\.\s*(.+)$")
 _ACM = re.compile(r"^(.+?)\.\s+(19[5-9]\d|20\d\d)[a-z]?\.\s+(.+)$")
 
 
+# Harvard: "Keane, S. and Adeyemi, T. (2024) 'Title', Journal, 49(3), pp. 301-315." (a single-quoted title)
+_HARVARD = re.compile(r"^(.+?)\s*\((19[5-9]\d|20\d\d)[a-z]?\)\.?\s*[‘'](.{8,}?)[’'],\s+(.+)$")
+# Vancouver (medicine): "Okafor C, Lindahl M. Title. Eur Heart J. 2024;45(12):1021-30." The names are surnames
+# followed by their initials without periods; the journal's abbreviation has none either.
+_VANCOUVER_NAME = re.compile(r"([A-ZÀ-ÖØ-Þ][\w'’-]+(?:[ -][A-ZÀ-ÖØ-Þa-z][\w'’-]+)*)\s+([A-Z]{1,3})")
+_VANCOUVER_NAMES = re.compile(rf"^((?:{_VANCOUVER_NAME.pattern}, )*{_VANCOUVER_NAME.pattern}(?:,? et al)?)\.\s+(.+)$")
+_VANCOUVER_REST = re.compile(
+    r"^(.+?[.?!])\s+([A-Z][^.;:]{0,80}?)\.\s+(19[5-9]\d|20\d\d)(?:\s+[A-Z][a-z]{2}(?:\s+\d{1,2})?)?\s*(?:[;:.]|$)"
+)
+
+
+def _vancouver(entry: _Entry, text: str) -> bool:
+    cited = _VANCOUVER_NAMES.match(text)
+    rest = _VANCOUVER_REST.match(cited.group(cited.lastindex)) if cited else None
+    if not cited or not rest:
+        return False
+    names = cited.group(1)
+    entry.complete = not names.endswith("et al")
+    for family, initials in _VANCOUVER_NAME.findall(re.sub(r",? et al$", "", names)):
+        # Written out the way the other styles give initials, so the names are read the same way.
+        entry.authors.append(" ".join(f"{i}." for i in initials) + f" {family}")
+    entry.title = rest.group(1).rstrip(".")
+    entry.venue = rest.group(2).strip()
+    entry.year = int(rest.group(3))
+    return True
+
+
 def _label_citation(entry: _Entry, line: Line) -> None:
     """A whole citation on one line, in one of the citation styles or a homepage's own order."""
     text = line.text
+    if _vancouver(entry, text):
+        return
+    harvard = _HARVARD.match(text)
+    if harvard and _author_score(harvard.group(1)) >= 0.6:
+        _set_authors(entry, harvard.group(1))
+        entry.title = harvard.group(3).strip()
+        _set_venue(entry, harvard.group(4))
+        entry.year = int(harvard.group(2))
+        return
     quoted = re.search(r"[\"“](.{8,}?)[,.]?[\"”]", text)
     if quoted and text.count("(", 0, quoted.start()) > text.count(")", 0, quoted.start()):
         quoted = None  # a title quoted inside a remark ("(an extension of our paper "...")") is not this one's
