@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
+from seedfiles import ALL_SEEDS, SEED_AS_OF, SEED_HOMEPAGE
 
 from papershelf.model import Library
 from papershelf.pipeline import import_file
@@ -150,3 +151,18 @@ def test_copied_text_goes_to_the_general_reader_unless_an_exact_importer_reads_i
         "inline_bibtex": "bibtex",
         "title_first": "homepage",
     }
+
+
+def test_the_sample_pages_stay_with_their_exact_importers(tmp_path: Path) -> None:
+    # The general reader also reads the sample homepage, as many papers, but takes its M6 entry's remark into
+    # the venue: the homepage importer's reading is the better formed and is kept.
+    formats = []
+    for index, seed in enumerate(ALL_SEEDS):
+        with Library.open(tmp_path / f"library{index}.sqlite") as library:
+            report = import_file(library, seed, as_of=dt.date.fromisoformat(SEED_AS_OF))
+            assert report.ok, report.error
+            formats.append(report.format)
+            if seed == SEED_HOMEPAGE:
+                venues = {p.title: p.venue for p in (library.get_paper(i) for i in library.paper_ids())}
+                assert venues["M6: A Chinese Multimodal Pretrainer"] == "arXiv"
+    assert formats == ["homepage", "aggregator", "arxiv-listing", "scholarly-profile", "arxiv-listing"]
