@@ -33,6 +33,18 @@ _LONG_PARENTHESIS = re.compile(r"\(\s*[^()\s]+(?:\s+[^()\s]+){3,}")
 _VENUE_EDGE = ".·,;:-–—|/("
 MAX_VENUE_WORDS = 20
 
+# What a title takes in when a reader cut the citation in the wrong place: a year in parentheses, the venue
+# ("... In CVPR", "In Proceedings of"), pages, the tail of a name list ("and Roe, R. (2024) 'Title', ...").
+_TITLE_DEBRIS = re.compile(
+    r"\((?:19|20)\d{2}[a-z]?\)"
+    r"|\bIn\s+(?:Proc(?:eedings|\.)|[A-Z]{3,}\b|[Aa]r[Xx]iv)"
+    r"|\bpp\.?\s*$|\bpp\.\s*\d"
+    r"|^(?:and|&)\s"
+    r"|\bet al\b"
+    r"|(?:^|\s)[‘'\"“][^‘'\"“”’]{8,}[’'\"”],\s"
+)
+MAX_TITLE_WORDS = 40
+
 # Words that belong to a venue or a sentence, never to a person's name: a name holding one is author debris
 # ("Efros, Richard Zhang In ArXiv").
 _NOT_NAME_WORDS = frozenset(
@@ -115,6 +127,11 @@ def venue_is_clean(venue: str) -> bool:
     return not (_VENUE_DEBRIS.search(venue) or _LONG_PARENTHESIS.search(venue))
 
 
+def title_is_clean(title: str) -> bool:
+    """True when the title holds nothing of the citation around it (names, year, venue, pages)."""
+    return len(title.split()) <= MAX_TITLE_WORDS and not _TITLE_DEBRIS.search(title)
+
+
 def name_is_clean(name: str) -> bool:
     """True when the text is a person's name as a user would type it: no digits, no sentence or venue words,
     every word capitalised apart from particles ("van", "de")."""
@@ -138,7 +155,7 @@ def record_form(record: PaperRecord) -> float:
     missing (0)."""
     score = 0.0
     if record.title:
-        score += CLEAN
+        score += CLEAN if title_is_clean(record.title) else MALFORMED
     if record.authors:
         score += CLEAN if all(name_is_clean(a) for a in record.authors) else MALFORMED
     if record.year is not None:
