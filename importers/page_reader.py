@@ -515,7 +515,8 @@ _HARVARD = re.compile(r"^(.+?)\s*\((19[5-9]\d|20\d\d)[a-z]?\)\.?\s*[‘'](.{8,}?
 _VANCOUVER_NAME = re.compile(r"([A-ZÀ-ÖØ-Þ][\w'’-]+(?:[ -][A-ZÀ-ÖØ-Þa-z][\w'’-]+)*)\s+([A-Z]{1,3})")
 _VANCOUVER_NAMES = re.compile(rf"^((?:{_VANCOUVER_NAME.pattern}, )*{_VANCOUVER_NAME.pattern}(?:,? et al)?)\.\s+(.+)$")
 _VANCOUVER_REST = re.compile(
-    r"^(.+?[.?!])\s+([A-Z][^.;:]{0,80}?)\.\s+(19[5-9]\d|20\d\d)(?:\s+[A-Z][a-z]{2}(?:\s+\d{1,2})?)?\s*(?:[;:.]|$)"
+    r"^(.+?[.?!])\s+([A-Z][^.;:]{0,80}?)(?:\.\s+(19[5-9]\d|20\d\d)(?:\s+[A-Z][a-z]{2}(?:\s+\d{1,2})?)?\s*(?:[;:.]|$)"
+    r"|\s+(19[5-9]\d|20\d\d)\s*;)"  # older NLM style: "Br J Cancer 1996;73:1006-12."
 )
 
 
@@ -531,7 +532,7 @@ def _vancouver(entry: _Entry, text: str) -> bool:
         entry.authors.append(" ".join(f"{i}." for i in initials) + f" {family}")
     entry.title = rest.group(1).rstrip(".")
     entry.venue = rest.group(2).strip()
-    entry.year = int(rest.group(3))
+    entry.year = int(rest.group(3) or rest.group(4))
     return True
 
 
