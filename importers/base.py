@@ -120,10 +120,12 @@ def second_opinion(detection: Detection, text: str, filename: str = "") -> Impor
         fitted = best.parse(text, ParseContext()).papers
     except ImporterError:
         fitted = []
-    from papershelf.importers.well_formed import reading_form
+    from papershelf.importers.well_formed import reading_form, well_titled
 
     sure = [paper for paper in read if "check_me" not in paper.extra]
-    return general if (len(sure), reading_form(sure)) > (len(fitted), reading_form(fitted)) else best
+    # A paper whose title took in the names or the year ("& Kingi, T. (2014). Development of ...") is not a
+    # paper found: it is counted by neither reading.
+    return general if (well_titled(sure), reading_form(sure)) > (well_titled(fitted), reading_form(fitted)) else best
 
 
 _BUILTINS = (

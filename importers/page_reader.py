@@ -109,7 +109,9 @@ def _split_names(text: str) -> tuple[list[str], bool]:
     for piece in pieces:  # "Smith, J. A." (APA, surname first): the initials join the surname before them
         bare = _MARK_RE.sub("", piece).strip()
         if merged and re.fullmatch(r"(?:[A-Z]\.?\s?-?)+", bare) and " " not in _MARK_RE.sub("", merged[-1]).strip():
-            merged[-1] = f"{merged[-1]}, {piece if piece.endswith('.') or len(bare) > 1 else piece + '.'}"
+            # The list's own final period was stripped above; dotted initials get theirs back ("D.W" -> "D.W.").
+            dotted = piece.endswith(".") or (len(bare) > 1 and "." not in bare)
+            merged[-1] = f"{merged[-1]}, {piece if dotted else piece + '.'}"
         else:
             merged.append(piece)
     return merged, complete
@@ -504,12 +506,15 @@ def _title_text(text: str) -> str:
 
 
 # "Doe, J., & Roe, R. (2021). Title. Venue." and ACM's "Jane Doe and Rob Roe. 2021. Title. In Venue."
-_APA = re.compile(r"^(.+?)\s*\((19[5-9]\d|20\d\d)[a-z]?(?:,[^)]*)?\)\.\s*(.+)$")
+_APA = re.compile(r"^(.+?)\s*\((19[5-9]\d|20\d\d)[a-z]?(?:,[^)]*)?\)\.?\s*(.+)$")  # Harvard: no period
 _ACM = re.compile(r"^(.+?)\.\s+(19[5-9]\d|20\d\d)[a-z]?\.\s+(.+)$")
 
 
 # Harvard: "Keane, S. and Adeyemi, T. (2024) 'Title', Journal, 49(3), pp. 301-315." (a single-quoted title)
-_HARVARD = re.compile(r"^(.+?)\s*\((19[5-9]\d|20\d\d)[a-z]?\)\.?\s*[‘'](.{8,}?)[’'],\s+(.+)$")
+# or, in the Australian form, "Gray, L 2018, 'Title', Journal, vol. 34, no. 2, pp. 175-194."
+_HARVARD = re.compile(
+    r"^(.+?)\s*(?:\((19[5-9]\d|20\d\d)[a-z]?\)\.?|,?\s+(19[5-9]\d|20\d\d)[a-z]?,)\s*[‘'](.{8,}?)[’'],\s+(.+)$"
+)
 # Vancouver (medicine): "Okafor C, Lindahl M. Title. Eur Heart J. 2024;45(12):1021-30." The names are surnames
 # followed by their initials without periods; the journal's abbreviation has none either.
 _VANCOUVER_NAME = re.compile(r"([A-ZÀ-ÖØ-Þ][\w'’-]+(?:[ -][A-ZÀ-ÖØ-Þa-z][\w'’-]+)*)\s+([A-Z]{1,3})")
@@ -544,9 +549,9 @@ def _label_citation(entry: _Entry, line: Line) -> None:
     harvard = _HARVARD.match(text)
     if harvard and _author_score(harvard.group(1)) >= 0.6:
         _set_authors(entry, harvard.group(1))
-        entry.title = harvard.group(3).strip()
-        _set_venue(entry, harvard.group(4))
-        entry.year = int(harvard.group(2))
+        entry.title = harvard.group(4).strip()
+        _set_venue(entry, harvard.group(5))
+        entry.year = int(harvard.group(2) or harvard.group(3))
         return
     quoted = re.search(r"[\"“](.{8,}?)[,.]?[\"”]", text)
     if quoted and text.count("(", 0, quoted.start()) > text.count(")", 0, quoted.start()):
@@ -570,7 +575,9 @@ def _label_citation(entry: _Entry, line: Line) -> None:
     for style in (_APA, _ACM):  # authors, the year, then title and venue as sentences
         cited = style.match(text)
         if cited and _author_score(cited.group(1)) >= 0.6:
-            _set_authors(entry, cited.group(1))
+            # The period before the year may end the last initial ("Galeson, D.W. 1998."): it stays with it.
+            names = cited.group(1) + ("." if re.search(r"(?:^|[\s.])[A-Z]$", cited.group(1)) else "")
+            _set_authors(entry, names)
             parts = _sentences(cited.group(3))
             entry.title = parts[0].rstrip(".")
             if len(parts) > 1:

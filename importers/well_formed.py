@@ -170,3 +170,8 @@ def record_form(record: PaperRecord) -> float:
 def reading_form(records: Iterable[PaperRecord]) -> float:
     """The sum of the records' scores, each taken as the library would store it."""
     return sum(record_form(normalize_record(record)) for record in records)
+
+
+def well_titled(records: Iterable[PaperRecord]) -> int:
+    """How many of the records have a title with nothing of the citation in it."""
+    return sum(1 for record in records if (title := normalize_record(record).title) and title_is_clean(title))

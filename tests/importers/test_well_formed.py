@@ -66,3 +66,11 @@ def test_the_reading_with_clean_venues_scores_higher() -> None:
     )
     bare = PaperRecord(line=1, title="A Title Here", authors=("R. Gupta",), year=2023)
     assert reading_form([clean]) > reading_form([messy]) > reading_form([bare])
+
+
+def test_papers_with_a_title_that_took_in_the_names_are_not_counted_as_found() -> None:
+    from papershelf.importers.well_formed import well_titled
+
+    good = PaperRecord(line=1, title="Nativity and Wealth in Mid-Nineteenth Century Cities", authors=("Conley, T.G.",))
+    junk = PaperRecord(line=2, title="& Galeson, D.W. (1998). Nativity and wealth", authors=("Conley, T.G.",))
+    assert well_titled([good, junk]) == 1
