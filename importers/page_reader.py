@@ -213,6 +213,8 @@ def _year_and_venue(text: str) -> tuple[int | None, str | None, str | None]:
     # Volume, pages and the like after the venue ("45(3):2201-2215", "pp. 1-9") are not the venue's name.
     venue = re.sub(r"[,.]?\s*(?:pp\.|pages)\s*[\d\-–]+", "", venue)
     venue = re.sub(r",?\s*(?:vol\.|volume)\s*\d+.*$", "", venue, flags=re.I)
+    # Chicago's volume and number: "Journal of Human Capital 5, no. 2 (Summer): 111-52", "Notes, No. 24-25".
+    venue = re.sub(r"(?:\s+\d+)?,?\s*\bno\.\s*\d[\d\-–]*.*$", "", venue, flags=re.I)
     # The issue may be a name: PACMPL's "7(OOPSLA2):1-27".
     venue = re.sub(r",?\s*\d+\s*\((?:\d+|[A-Z]+\d*)\)\s*(?::\s*[\d\-–]+)?", "", venue)
     venue = re.sub(r":\s*[\d\-–]+\s*$", "", venue)
@@ -396,7 +398,9 @@ def _surname_first(names: list[str]) -> list[str]:
     if not re.fullmatch(r"[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿ'’-]+", surname) or surname.isupper():
         return names
     tokens = given.split()
-    if not 1 <= len(tokens) <= 3 or not all(_GIVEN_TOKEN.match(t) for t in tokens) or tokens[0].endswith("."):
+    # "Booker, M. Keith" is one person; "Smith, J." alone is a surname and initials, read elsewhere.
+    initial_only = tokens[0].endswith(".") and (len(tokens) == 1 or tokens[-1].endswith("."))
+    if not 1 <= len(tokens) <= 3 or not all(_GIVEN_TOKEN.match(t) for t in tokens) or initial_only:
         return names
     if not all(_is_name(n) for n in names[2:]):
         return names
