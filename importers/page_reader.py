@@ -862,13 +862,15 @@ def read_page(page: Page, context: ParseContext) -> Reading:
             by_title[_key(record.title)] = len(papers)
             papers.append(record)
             counts[(str(harvested.get("via")), 0)] = counts.get((str(harvested.get("via")), 0), 0) + 1
+    found = []
     for (name, line), count in counts.items():
         label = (
             name
             if name in ("the page", "BibTeX blocks") or "meta" in name or "COinS" in name or "JSON" in name
             else f"{name} section"
         )
-        sections.insert(0, f"{label}{f' (line {line})' if line else ''}: {count} entries")
+        found.append(f"{label}{f' (line {line})' if line else ''}: {count} {'entry' if count == 1 else 'entries'}")
+    sections[:0] = found  # in the page's order, before the sections ignored
     for record in papers:
         if record.extra.get("check_me"):
             warnings.append(ParseWarning(record.line, f"check me: {record.title!r}: {record.extra['check_me']}"))

@@ -92,6 +92,11 @@ def test_the_report_says_what_was_found_where_and_what_was_skipped(tmp_path: Pat
     skipped = [w for w in report.warnings if w.message.startswith("skipped")]
     assert [w.line for w in skipped] == [12]
     assert "Coming soon" in skipped[0].message
+    _, report = _imported(tmp_path / "cv", PAGES / "cv_bold.txt")
+    assert report.warnings[0].message.startswith(
+        "Journal Articles section (line 11): 3 entries; Conference Papers section (line 23): 1 entry; "
+        "Under Review section (line 29): 1 entry; Grants section ignored"
+    )
 
 
 DOUBTFUL = """Publications
