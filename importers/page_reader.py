@@ -1031,6 +1031,19 @@ def _owner(page: Page, papers: list[PaperRecord], context: ParseContext) -> Owne
     return None
 
 
+_SNIFF_FIRST = 8_000  # characters of a long text judged first
+_SNIFF_ENOUGH = 5  # papers read well at which the sniff score stops growing
+
+
+def _papers_read_well(text: str, listed: bool) -> int | None:
+    """How many papers the text gives that are not in doubt; None when it has no publication heading."""
+    page = read_text(text, _text_heading)
+    if not listed and not any(b.kind == "heading" and _heading_kind(b.text) in ("pub", "year") for b in page.blocks):
+        return None
+    reading = read_page(page, ParseContext())
+    return sum(1 for p in reading.papers if not p.extra.get("check_me"))
+
+
 class PageImporter(Importer):
     """Any publication page, HTML or copied text, read in general (not fitted to one site)."""
 
@@ -1052,12 +1065,16 @@ class PageImporter(Importer):
             if len(line) <= 60
         ):
             return 0.0
-        page = read_text(sample, _text_heading)
-        headings = [b for b in page.blocks if b.kind == "heading"]
-        if not listed and not any(_heading_kind(b.text) in ("pub", "year") for b in headings):
+        # The score stops growing at five papers read well: a long list is judged from its start first, and
+        # read whole (up to the sample) only when its start does not show five.
+        cut = sample.find("\n\n", _SNIFF_FIRST)
+        good = None
+        for part in (sample[:cut], sample) if cut > 0 else (sample,):
+            good = _papers_read_well(part, listed)
+            if good is not None and good >= _SNIFF_ENOUGH:
+                break
+        if good is None:
             return 0.0
-        reading = read_page(page, ParseContext())
-        good = sum(1 for p in reading.papers if not p.extra.get("check_me"))
         if good == 0:
             return 0.1
         return min(0.55, 0.3 + 0.05 * good)
