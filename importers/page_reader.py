@@ -514,6 +514,10 @@ _APA = re.compile(r"^(.+?)\s*\((19[5-9]\d|20\d\d)[a-z]?(?:,[^)]*)?\)\.?\s*(.+)$"
 _ACM = re.compile(r"^(.+?)\.\s+(19[5-9]\d|20\d\d)[a-z]?\.\s+(.+)$")
 
 
+_SURNAME_INITIALS = r"[A-ZÀ-ÖØ-Þ][\w'’-]+,\s*(?:[A-Z]\.\s?-?)+"
+_SURNAME_FIRST_LIST = re.compile(
+    rf"^({_SURNAME_INITIALS}(?:,?\s*(?:and\s+|&\s*)?{_SURNAME_INITIALS})*)\s+(?=[A-Z0-9\"“‘'])"
+)
 # Harvard: "Keane, S. and Adeyemi, T. (2024) 'Title', Journal, 49(3), pp. 301-315." (a single-quoted title)
 # or, in the Australian form, "Gray, L 2018, 'Title', Journal, vol. 34, no. 2, pp. 175-194."
 _HARVARD = re.compile(
@@ -597,6 +601,11 @@ def _label_citation(entry: _Entry, line: Line) -> None:
             _set_venue(entry, " ".join(parts[1:]))
         return
     parts = _sentences(text)
+    # A sentence never ends after an initial, so names written surname first ("Haddad, R. Title ...") open the
+    # first sentence: they are cut off it here.
+    lead = _SURNAME_FIRST_LIST.match(parts[0]) if parts else None
+    if lead and _author_score(lead.group(1)) >= 0.6:
+        parts[:1] = [lead.group(1), parts[0][lead.end() :]]
     # Label each sentence: the name list, the venue (the last venue-like part), the title (the rest).
     author_index = next((i for i, p in enumerate(parts[:3]) if _author_score(p) >= 0.6), None)
     if author_index is not None:
