@@ -629,6 +629,9 @@ def _label_citation(entry: _Entry, line: Line) -> None:
 
 
 _VOLUME_PAGES = re.compile(r"\b\d+\s*\((?:\d+|[A-Z]+\d*)\)|:\s*\d+\s*[-–]\s*\d+|,\s*\d{1,4}\s*[,:]\s*[A-Za-z]?\d+")
+_REMARK_WORDS = re.compile(
+    r"\b(?:awards?|prize|oral|spotlight|poster|talk|keynote|invited|highlight|honou?rable|nominee|finalist)\b", re.I
+)
 _SMALL_WORDS = frozenset(["and", "of", "on", "in", "for", "the", "a", "an", "to", "with", "&"])
 
 
@@ -636,6 +639,8 @@ def _venue_shape(text: str, line: Line) -> bool:
     """A journal's name with no year or venue word in it, after the title and the names: the page shows it in
     italics, or it carries a volume and pages, or it is a short run of capitalised words."""
     text = text.strip().rstrip(".")
+    if _REMARK_WORDS.search(text):
+        return False  # "Best Paper Award", "Invited talk": a remark on the paper, not where it appeared
     if any(e.strip(" .,") and e.strip(" .,") in text for e in line.emph):
         return True
     if _VOLUME_PAGES.search(text):
