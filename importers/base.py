@@ -120,12 +120,12 @@ def second_opinion(detection: Detection, text: str, filename: str = "") -> Impor
         fitted = best.parse(text, ParseContext()).papers
     except ImporterError:
         fitted = []
-    from papershelf.importers.well_formed import reading_form, well_titled
+    from papershelf.importers.well_formed import papers_found, reading_form
 
     sure = [paper for paper in read if "check_me" not in paper.extra]
     # A paper whose title took in the names or the year ("& Kingi, T. (2014). Development of ...") is not a
     # paper found: it is counted by neither reading.
-    return general if (well_titled(sure), reading_form(sure)) > (well_titled(fitted), reading_form(fitted)) else best
+    return general if (papers_found(sure), reading_form(sure)) > (papers_found(fitted), reading_form(fitted)) else best
 
 
 _BUILTINS = (

@@ -172,6 +172,7 @@ def reading_form(records: Iterable[PaperRecord]) -> float:
     return sum(record_form(normalize_record(record)) for record in records)
 
 
-def well_titled(records: Iterable[PaperRecord]) -> int:
-    """How many of the records have a title with nothing of the citation in it."""
-    return sum(1 for record in records if (title := normalize_record(record).title) and title_is_clean(title))
+def papers_found(records: Iterable[PaperRecord]) -> int:
+    """How many of the records are papers found: all but those whose title took in the citation around it. A
+    record without a title (an arXiv listing that shows only identifiers) still counts: nothing was misread."""
+    return sum(1 for record in records if not (title := normalize_record(record).title) or title_is_clean(title))

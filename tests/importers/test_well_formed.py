@@ -69,8 +69,9 @@ def test_the_reading_with_clean_venues_scores_higher() -> None:
 
 
 def test_papers_with_a_title_that_took_in_the_names_are_not_counted_as_found() -> None:
-    from papershelf.importers.well_formed import well_titled
+    from papershelf.importers.well_formed import papers_found
 
     good = PaperRecord(line=1, title="Nativity and Wealth in Mid-Nineteenth Century Cities", authors=("Conley, T.G.",))
     junk = PaperRecord(line=2, title="& Galeson, D.W. (1998). Nativity and wealth", authors=("Conley, T.G.",))
-    assert well_titled([good, junk]) == 1
+    listed = PaperRecord(line=3, arxiv_id="2401.01234")  # an arXiv listing showing only the identifier
+    assert papers_found([good, junk, listed]) == 2
