@@ -96,11 +96,12 @@ def detect(text: str, filename: str = "") -> Detection:
 
 def second_opinion(detection: Detection, text: str, filename: str = "") -> Importer | None:
     """The homepage and arXiv-listing importers read their own layouts exactly but miss entries (or titles) of
-    others, and a page's text with a BibTeX entry pasted into it is not a .bib file: when the general page reader
-    also recognises the text and reads more papers from it (each with a title, none in doubt), or as many with
-    more of their fields, the general reader wins; a full tie keeps the exact importer. It parses the text
-    twice, so it is asked once per import (pipeline.read_file), not by every sniff: the window's file list
-    shows the quick detection."""
+    others, or take in what a citation puts around its venue (pages, volume, year), and a page's text with a
+    BibTeX entry pasted into it is not a .bib file: when the general page reader also recognises the text and
+    reads more papers from it (each with a title, none in doubt), or as many better formed as the user would see
+    them (importers/well_formed.py: clean venues, names that are names, years), the general reader wins; a full
+    tie keeps the exact importer. It parses the text twice, so it is asked once per import
+    (pipeline.read_file), not by every sniff: the window's file list shows the quick detection."""
     best = detection.importer
     if best is None or best.name not in ("homepage", "arxiv-listing", "bibtex"):
         return best
@@ -119,14 +120,12 @@ def second_opinion(detection: Detection, text: str, filename: str = "") -> Impor
         fitted = best.parse(text, ParseContext()).papers
     except ImporterError:
         fitted = []
+    from papershelf.importers.well_formed import papers_found, reading_form
+
     sure = [paper for paper in read if "check_me" not in paper.extra]
-    return general if (len(sure), _fields(sure)) > (len(fitted), _fields(fitted)) else best
-
-
-def _fields(papers) -> int:
-    return sum(
-        bool(p.title) + bool(p.authors) + bool(p.year) + bool(p.venue) + bool(p.arxiv_id or p.doi) for p in papers
-    )
+    # A paper whose title took in the names or the year ("& Kingi, T. (2014). Development of ...") is not a
+    # paper found: it is counted by neither reading.
+    return general if (papers_found(sure), reading_form(sure)) > (papers_found(fitted), reading_form(fitted)) else best
 
 
 _BUILTINS = (

@@ -176,10 +176,14 @@ class _Walker:
         text = _clean("".join(self.parts))
         self.parts = []
         if text:
-            self.line.text = text
             if self.block is None:
                 self.block = Block("entry", 0)
                 self.blocks.append(self.block)
+            marker = None if self.block.lines or self.block.kind != "entry" else _MARKER.match(text)
+            if marker and text[marker.end() :]:
+                # "[4] Sokolova, Park. Title ..." written into the paragraph, as the copied text has it.
+                self.block.marker, text = marker.group(1), text[marker.end() :]
+            self.line.text = text
             self.block.lines.append(self.line)
         self.line = Line("")
 

@@ -109,7 +109,9 @@ def _split_names(text: str) -> tuple[list[str], bool]:
     for piece in pieces:  # "Smith, J. A." (APA, surname first): the initials join the surname before them
         bare = _MARK_RE.sub("", piece).strip()
         if merged and re.fullmatch(r"(?:[A-Z]\.?\s?-?)+", bare) and " " not in _MARK_RE.sub("", merged[-1]).strip():
-            merged[-1] = f"{merged[-1]}, {piece if piece.endswith('.') or len(bare) > 1 else piece + '.'}"
+            # The list's own final period was stripped above; dotted initials get theirs back ("D.W" -> "D.W.").
+            dotted = piece.endswith(".") or (len(bare) > 1 and "." not in bare)
+            merged[-1] = f"{merged[-1]}, {piece if dotted else piece + '.'}"
         else:
             merged.append(piece)
     return merged, complete
@@ -211,7 +213,10 @@ def _year_and_venue(text: str) -> tuple[int | None, str | None, str | None]:
     # Volume, pages and the like after the venue ("45(3):2201-2215", "pp. 1-9") are not the venue's name.
     venue = re.sub(r"[,.]?\s*(?:pp\.|pages)\s*[\d\-–]+", "", venue)
     venue = re.sub(r",?\s*(?:vol\.|volume)\s*\d+.*$", "", venue, flags=re.I)
-    venue = re.sub(r",?\s*\d+\s*\(\d+\)\s*(?::\s*[\d\-–]+)?", "", venue)
+    # Chicago's volume and number: "Journal of Human Capital 5, no. 2 (Summer): 111-52", "Notes, No. 24-25".
+    venue = re.sub(r"(?:\s+\d+)?,?\s*\bno\.\s*\d[\d\-–]*.*$", "", venue, flags=re.I)
+    # The issue may be a name: PACMPL's "7(OOPSLA2):1-27".
+    venue = re.sub(r",?\s*\d+\s*\((?:\d+|[A-Z]+\d*)\)\s*(?::\s*[\d\-–]+)?", "", venue)
     venue = re.sub(r":\s*[\d\-–]+\s*$", "", venue)
     venue = re.sub(r",\s*\d+\s*[\-–]\s*\d+\s*[.,]?\s*$", "", venue)
     venue = re.sub(r"(?:,\s*\d+)+\s*[.,]?\s*$", "", venue)
@@ -314,6 +319,13 @@ def _strip_row(text: str) -> str:
     text = re.sub(r"\s*(?:Cited by|Citations?:?)\s*\d+\s*$|^\s*[\d,]+\s+Citations?\s*$", "", text, flags=re.I)
     # A link glued to the end of a title line ("Title PDF" on profile pages).
     text = re.sub(r"(?<=\w)\s+(?:PDF|Code|BibTeX|Slides|Video|Project)\s*$", "", text)
+    # Link words left after the citation's last period when the links were copied as text ("... Journal. doi").
+    text = re.sub(
+        r"(?<=\.)(?:\s+(?:doi|pdf|code|bibtex|bib|slides|video|project page|website|html|supp|github|url))+\s*$",
+        "",
+        text,
+        flags=re.I,
+    )
     # A site's field labels ("Authors: ...", "Published: 16 Jan 2025, Last Modified: ...", "Readers: Everyone").
     text = re.sub(r"^\s*(?:Authors?|Venue|Published in)\s*:\s*", "", text)
     text = re.sub(r"(?:Published|Last Modified):\s*\d{1,2}\s+\w+\.?\s+\d{4},?\s*|\s*Readers:.*$", "", text)
@@ -373,7 +385,7 @@ def _take_link(entry: _Entry, anchor: str, url: str) -> None:
         entry.links.append(Link(_link_kind(anchor, url), url))
 
 
-_GIVEN_TOKEN = re.compile(r"[A-Z](?:[a-z'’-]+|\.)(?:-[A-Z][a-z]+)?$")
+_GIVEN_TOKEN = re.compile(r"[A-ZÀ-ÖØ-Þ](?:[a-zß-öø-ÿ'’-]+|\.)(?:-[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)?$")
 
 
 def _surname_first(names: list[str]) -> list[str]:
@@ -383,10 +395,12 @@ def _surname_first(names: list[str]) -> list[str]:
     if len(names) < 2:
         return names
     surname, given = (_MARK_RE.sub("", n).strip() for n in names[:2])
-    if not re.fullmatch(r"[A-Z][A-Za-z'’-]+", surname) or surname.isupper():
+    if not re.fullmatch(r"[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿ'’-]+", surname) or surname.isupper():
         return names
     tokens = given.split()
-    if not 1 <= len(tokens) <= 3 or not all(_GIVEN_TOKEN.match(t) for t in tokens) or tokens[0].endswith("."):
+    # "Booker, M. Keith" is one person; "Smith, J." alone is a surname and initials, read elsewhere.
+    initial_only = tokens[0].endswith(".") and (len(tokens) == 1 or tokens[-1].endswith("."))
+    if not 1 <= len(tokens) <= 3 or not all(_GIVEN_TOKEN.match(t) for t in tokens) or initial_only:
         return names
     if not all(_is_name(n) for n in names[2:]):
         return names
@@ -496,26 +510,72 @@ def _title_text(text: str) -> str:
 
 
 # "Doe, J., & Roe, R. (2021). Title. Venue." and ACM's "Jane Doe and Rob Roe. 2021. Title. In Venue."
-_APA = re.compile(r"^(.+?)\s*\((19[5-9]\d|20\d\d)[a-z]?(?:,[^)]*)?\)\.\s*(.+)$")
+_APA = re.compile(r"^(.+?)\s*\((19[5-9]\d|20\d\d)[a-z]?(?:,[^)]*)?\)\.?\s*(.+)$")  # Harvard: no period
 _ACM = re.compile(r"^(.+?)\.\s+(19[5-9]\d|20\d\d)[a-z]?\.\s+(.+)$")
+
+
+_SURNAME_INITIALS = r"[A-ZÀ-ÖØ-Þ][\w'’-]+,\s*(?:[A-Z]\.\s?-?)+"
+_SURNAME_FIRST_LIST = re.compile(
+    rf"^({_SURNAME_INITIALS}(?:,?\s*(?:and\s+|&\s*)?{_SURNAME_INITIALS})*)\s+(?=[A-Z0-9\"“‘'])"
+)
+# Harvard: "Keane, S. and Adeyemi, T. (2024) 'Title', Journal, 49(3), pp. 301-315." (a single-quoted title)
+# or, in the Australian form, "Gray, L 2018, 'Title', Journal, vol. 34, no. 2, pp. 175-194."
+_HARVARD = re.compile(
+    r"^(.+?)\s*(?:\((19[5-9]\d|20\d\d)[a-z]?\)\.?|,?\s+(19[5-9]\d|20\d\d)[a-z]?,)\s*[‘'](.{8,}?)[’'],\s+(.+)$"
+)
+# Vancouver (medicine): "Okafor C, Lindahl M. Title. Eur Heart J. 2024;45(12):1021-30." The names are surnames
+# followed by their initials without periods; the journal's abbreviation has none either.
+_VANCOUVER_NAME = re.compile(r"([A-ZÀ-ÖØ-Þ][\w'’-]+(?:[ -][A-ZÀ-ÖØ-Þa-z][\w'’-]+)*)\s+([A-Z]{1,3})")
+_VANCOUVER_NAMES = re.compile(rf"^((?:{_VANCOUVER_NAME.pattern}, )*{_VANCOUVER_NAME.pattern}(?:,? et al)?)\.\s+(.+)$")
+_VANCOUVER_REST = re.compile(
+    r"^(.+?[.?!])\s+([A-Z][^.;:]{0,80}?)(?:\.\s+(19[5-9]\d|20\d\d)(?:\s+[A-Z][a-z]{2}(?:\s+\d{1,2})?)?\s*(?:[;:.]|$)"
+    r"|\s+(19[5-9]\d|20\d\d)\s*;)"  # older NLM style: "Br J Cancer 1996;73:1006-12."
+)
+
+
+def _vancouver(entry: _Entry, text: str) -> bool:
+    cited = _VANCOUVER_NAMES.match(text)
+    rest = _VANCOUVER_REST.match(cited.group(cited.lastindex)) if cited else None
+    if not cited or not rest:
+        return False
+    names = cited.group(1)
+    entry.complete = not names.endswith("et al")
+    for family, initials in _VANCOUVER_NAME.findall(re.sub(r",? et al$", "", names)):
+        # Written out the way the other styles give initials, so the names are read the same way.
+        entry.authors.append(" ".join(f"{i}." for i in initials) + f" {family}")
+    entry.title = rest.group(1).rstrip(".")
+    entry.venue = rest.group(2).strip()
+    entry.year = int(rest.group(3) or rest.group(4))
+    return True
 
 
 def _label_citation(entry: _Entry, line: Line) -> None:
     """A whole citation on one line, in one of the citation styles or a homepage's own order."""
     text = line.text
+    if _vancouver(entry, text):
+        return
+    harvard = _HARVARD.match(text)
+    if harvard and _author_score(harvard.group(1)) >= 0.6:
+        _set_authors(entry, harvard.group(1))
+        entry.title = harvard.group(4).strip()
+        _set_venue(entry, harvard.group(5))
+        entry.year = int(harvard.group(2) or harvard.group(3))
+        return
     quoted = re.search(r"[\"“](.{8,}?)[,.]?[\"”]", text)
     if quoted and text.count("(", 0, quoted.start()) > text.count(")", 0, quoted.start()):
         quoted = None  # a title quoted inside a remark ("(an extension of our paper "...")") is not this one's
     if quoted:  # IEEE and friends: Authors, "Title," in Venue, 2023.
         before, after = text[: quoted.start()].strip(" ,.:"), text[quoted.end() :].strip(" ,.")
         year_first = re.search(r"\s*\((19[5-9]\d|20\d\d)[a-z]?\)\.?$", before)
-        if year_first:  # APA with a quoted title: Name, A., & Name, B. (2024). "Title."
-            entry.year = int(year_first.group(1))
-            before = before[: year_first.start()].strip(" ,.")
+        # Chicago author-date: Surname, Given, and Given Surname. 2023. "Title." Journal 18 (4): 12-20.
+        chicago = None if year_first else re.search(r"(?<=[\w.])\.\s+(19[5-9]\d|20\d\d)[a-z]?$", before)
+        if year_first or chicago:  # APA with a quoted title: Name, A., & Name, B. (2024). "Title."
+            entry.year = int((year_first or chicago).group(1))
+            before = before[: (year_first or chicago).start()].strip(" ,.")
         entry.title = quoted.group(1).strip()
         if before:
-            # Only before a quoted title: there "Ke, Guolin" is MLA's first author, where elsewhere a comma
-            # between two words may part two people.
+            # Only before a quoted title: there "Ke, Guolin" is MLA's (or Chicago's) first author, where
+            # elsewhere a comma between two words may part two people.
             _set_authors(entry, before, surname_first=not year_first)
         if after:
             _set_venue(entry, after)
@@ -523,7 +583,9 @@ def _label_citation(entry: _Entry, line: Line) -> None:
     for style in (_APA, _ACM):  # authors, the year, then title and venue as sentences
         cited = style.match(text)
         if cited and _author_score(cited.group(1)) >= 0.6:
-            _set_authors(entry, cited.group(1))
+            # The period before the year may end the last initial ("Galeson, D.W. 1998."): it stays with it.
+            names = cited.group(1) + ("." if re.search(r"(?:^|[\s.])[A-Z]$", cited.group(1)) else "")
+            _set_authors(entry, names)
             parts = _sentences(cited.group(3))
             entry.title = parts[0].rstrip(".")
             if len(parts) > 1:
@@ -539,6 +601,11 @@ def _label_citation(entry: _Entry, line: Line) -> None:
             _set_venue(entry, " ".join(parts[1:]))
         return
     parts = _sentences(text)
+    # A sentence never ends after an initial, so names written surname first ("Haddad, R. Title ...") open the
+    # first sentence: they are cut off it here.
+    lead = _SURNAME_FIRST_LIST.match(parts[0]) if parts else None
+    if lead and _author_score(lead.group(1)) >= 0.6:
+        parts[:1] = [lead.group(1), parts[0][lead.end() :]]
     # Label each sentence: the name list, the venue (the last venue-like part), the title (the rest).
     author_index = next((i for i, p in enumerate(parts[:3]) if _author_score(p) >= 0.6), None)
     if author_index is not None:
@@ -550,6 +617,8 @@ def _label_citation(entry: _Entry, line: Line) -> None:
             venue_index = i
     if venue_index is None and len(remaining) > 1 and _venue_score(remaining[-1]) >= 0.5:
         venue_index = len(remaining) - 1
+    if venue_index is None and author_index is not None and len(remaining) == 2 and _venue_shape(remaining[1], line):
+        venue_index = 1  # "Title. Authors. Journal Name, 54(2):411-430." with no year or venue word in it
     if remaining:
         title_parts = remaining[: venue_index if venue_index else 1] if venue_index != 0 else remaining[:1]
         entry.title = " ".join(title_parts).rstrip(".") if title_parts else None
@@ -557,6 +626,28 @@ def _label_citation(entry: _Entry, line: Line) -> None:
             _set_venue(entry, " ".join(remaining[venue_index:]))
         elif len(remaining) == 1 and _venue_score(remaining[0]) >= 0.5 and entry.authors:
             entry.doubts.append("the title may include the venue")
+
+
+_VOLUME_PAGES = re.compile(r"\b\d+\s*\((?:\d+|[A-Z]+\d*)\)|:\s*\d+\s*[-–]\s*\d+|,\s*\d{1,4}\s*[,:]\s*[A-Za-z]?\d+")
+_REMARK_WORDS = re.compile(
+    r"\b(?:awards?|prize|oral|spotlight|poster|talk|keynote|invited|highlight|honou?rable|nominee|finalist)\b", re.I
+)
+_SMALL_WORDS = frozenset(["and", "of", "on", "in", "for", "the", "a", "an", "to", "with", "&"])
+
+
+def _venue_shape(text: str, line: Line) -> bool:
+    """A journal's name with no year or venue word in it, after the title and the names: the page shows it in
+    italics, or it carries a volume and pages, or it is a short run of capitalised words."""
+    text = text.strip().rstrip(".")
+    if _REMARK_WORDS.search(text):
+        return False  # "Best Paper Award", "Invited talk": a remark on the paper, not where it appeared
+    if any(e.strip(" .,") and e.strip(" .,") in text for e in line.emph):
+        return True
+    if _VOLUME_PAGES.search(text):
+        return True
+    words = re.findall(r"[^\W\d_][\w'’-]*", text.split(",")[0])
+    content = [w for w in words if w.lower() not in _SMALL_WORDS]
+    return 1 <= len(content) <= 12 and all(w[0].isupper() for w in content)
 
 
 # --- the whole page -------------------------------------------------------------------------------------------
@@ -785,13 +876,15 @@ def read_page(page: Page, context: ParseContext) -> Reading:
             by_title[_key(record.title)] = len(papers)
             papers.append(record)
             counts[(str(harvested.get("via")), 0)] = counts.get((str(harvested.get("via")), 0), 0) + 1
+    found = []
     for (name, line), count in counts.items():
         label = (
             name
             if name in ("the page", "BibTeX blocks") or "meta" in name or "COinS" in name or "JSON" in name
             else f"{name} section"
         )
-        sections.insert(0, f"{label}{f' (line {line})' if line else ''}: {count} entries")
+        found.append(f"{label}{f' (line {line})' if line else ''}: {count} {'entry' if count == 1 else 'entries'}")
+    sections[:0] = found  # in the page's order, before the sections ignored
     for record in papers:
         if record.extra.get("check_me"):
             warnings.append(ParseWarning(record.line, f"check me: {record.title!r}: {record.extra['check_me']}"))
@@ -952,6 +1045,19 @@ def _owner(page: Page, papers: list[PaperRecord], context: ParseContext) -> Owne
     return None
 
 
+_SNIFF_FIRST = 8_000  # characters of a long text judged first
+_SNIFF_ENOUGH = 5  # papers read well at which the sniff score stops growing
+
+
+def _papers_read_well(text: str, listed: bool) -> int | None:
+    """How many papers the text gives that are not in doubt; None when it has no publication heading."""
+    page = read_text(text, _text_heading)
+    if not listed and not any(b.kind == "heading" and _heading_kind(b.text) in ("pub", "year") for b in page.blocks):
+        return None
+    reading = read_page(page, ParseContext())
+    return sum(1 for p in reading.papers if not p.extra.get("check_me"))
+
+
 class PageImporter(Importer):
     """Any publication page, HTML or copied text, read in general (not fitted to one site)."""
 
@@ -973,12 +1079,16 @@ class PageImporter(Importer):
             if len(line) <= 60
         ):
             return 0.0
-        page = read_text(sample, _text_heading)
-        headings = [b for b in page.blocks if b.kind == "heading"]
-        if not listed and not any(_heading_kind(b.text) in ("pub", "year") for b in headings):
+        # The score stops growing at five papers read well: a long list is judged from its start first, and
+        # read whole (up to the sample) only when its start does not show five.
+        cut = sample.find("\n\n", _SNIFF_FIRST)
+        good = None
+        for part in (sample[:cut], sample) if cut > 0 else (sample,):
+            good = _papers_read_well(part, listed)
+            if good is not None and good >= _SNIFF_ENOUGH:
+                break
+        if good is None:
             return 0.0
-        reading = read_page(page, ParseContext())
-        good = sum(1 for p in reading.papers if not p.extra.get("check_me"))
         if good == 0:
             return 0.1
         return min(0.55, 0.3 + 0.05 * good)
