@@ -15,8 +15,8 @@ from papershelf.importers.base import Importer, detect, get_importer, second_opi
 from papershelf.importers.encoding import MAX_BYTES, decode
 from papershelf.importers.errors import ImporterError
 from papershelf.importers.normalize import normalize_batch
-from papershelf.importers.records import ImportBatch, OwnerProfile, ParseContext, ParseWarning
 from papershelf.model.library import Library, LibraryError
+from papershelf.model.records import ImportBatch, OwnerProfile, ParseContext, ParseWarning
 from papershelf.model.store import ImportCancelled, KnownFile, find_identical_import, import_records
 
 
@@ -270,9 +270,7 @@ def import_file(
             phase(report.file, "reading", 0)
         if url is not None:
             path, capture, charset = fetch_url(library, url)
-            data, text, importer = read_file(
-                path, format_name=format_name, data=capture, charset=charset, source=url
-            )
+            data, text, importer = read_file(path, format_name=format_name, data=capture, charset=charset, source=url)
             as_of = as_of or dt.date.today()  # a page fetched now is captured today
         else:
             data, text, importer = read_file(path, format_name=format_name)

@@ -17,10 +17,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from papershelf.importers.records import PaperRecord
 from papershelf.model import reconcile
 from papershelf.model.library import Library, now
 from papershelf.model.names import parse_name
+from papershelf.model.records import PaperRecord
 from papershelf.model.store import import_records, title_key
 
 SYLLABLES = [

@@ -27,9 +27,9 @@ from papershelf.exporters.verbatim import read_verbatim
 from papershelf.importers.arxiv_listing import classify_url
 from papershelf.importers.base import Importer, register
 from papershelf.importers.errors import ImporterError
-from papershelf.importers.records import ImportBatch, Link, PaperRecord, ParseContext, ParseWarning
 from papershelf.model.citekeys import ascii_key, disambiguate, is_legal_key
 from papershelf.model.names import extended_name_parts
+from papershelf.model.records import ImportBatch, Link, PaperRecord, ParseContext, ParseWarning
 
 _KNOWN_TYPES = frozenset(
     [
@@ -443,9 +443,7 @@ def _to_record(item: _Parsed, warnings: list[ParseWarning]) -> PaperRecord:
     doi = read_verbatim(fields.get("doi", ""))
     stand_ins = {f"arXiv:{arxiv_id}".lower() if arxiv_id else "", f"doi:{doi}".lower() if doi else ""}
     # A paper with no identifier at all is exported as "Untitled paper N": nothing else could be its title.
-    untitled = untitled or bool(
-        title and (title.lower() in stand_ins - {""} or _UNTITLED_STAND_IN.fullmatch(title))
-    )
+    untitled = untitled or bool(title and (title.lower() in stand_ins - {""} or _UNTITLED_STAND_IN.fullmatch(title)))
     if untitled and title and _FALLBACK_TITLE.fullmatch(title):
         title = None  # the exporters' stand-in for a title nobody stated, not a title
     annotation = fields.get("annote") or fields.get("annotation")

@@ -7,7 +7,7 @@ import itertools
 
 import pytest
 
-from papershelf.importers.records import PaperRecord
+from papershelf.model.records import PaperRecord
 from papershelf.model.store import import_records
 
 _counter = itertools.count()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
-from papershelf.importers.records import OwnerProfile, PaperRecord
+from papershelf.model.records import OwnerProfile, PaperRecord
 from papershelf.model.store import import_records
 
 VENUES = ("NeurIPS", "ACL", "ICML", "EMNLP", "KDD")

@@ -11,8 +11,8 @@ from PySide6.QtGui import QGuiApplication
 from papershelf.gui.export_dialog import ExportDialog, autoexport_runner
 from papershelf.gui.hub import LibraryHub
 from papershelf.gui.settings import use_settings_file
-from papershelf.importers.records import PaperRecord
 from papershelf.model.keys import list_autoexports
+from papershelf.model.records import PaperRecord
 from papershelf.model.store import import_records
 
 RECORDS = [

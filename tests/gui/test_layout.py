@@ -144,7 +144,7 @@ def outside(window) -> list[str]:
 
 
 def duplicate_pair(library) -> None:
-    from papershelf.importers.records import PaperRecord
+    from papershelf.model.records import PaperRecord
     from papershelf.model.store import import_records
 
     title = "Paper Globally Aligned Representations for Very Long Titled Multi-Modal Retrieval Benchmarks Revisited"

@@ -136,7 +136,7 @@ def test_every_place_has_its_count_and_duplicates_have_their_own_heading(sidebar
 
 
 def test_lookup_sources_read_as_lookups(sidebar, library, ids):
-    from papershelf.importers.records import PaperRecord
+    from papershelf.model.records import PaperRecord
     from papershelf.model.store import import_records
 
     import_records(

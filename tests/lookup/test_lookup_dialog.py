@@ -13,8 +13,8 @@ from PySide6.QtCore import Qt
 
 from papershelf.gui.hub import LibraryHub
 from papershelf.gui.lookup_dialog import AddByIdentifierDialog, CompleteRecordsDialog, background
-from papershelf.importers.records import PaperRecord
 from papershelf.lookup.service import LookupSettings
+from papershelf.model.records import PaperRecord
 from papershelf.model.store import import_records
 from papershelf.pipeline import import_file
 

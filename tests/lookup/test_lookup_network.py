@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from papershelf.importers.records import PaperRecord
 from papershelf.lookup.service import LookupSettings, add_identifiers, complete_records
 from papershelf.model import Library
+from papershelf.model.records import PaperRecord
 from papershelf.model.store import import_records
 from papershelf.pipeline import import_file
 

@@ -3,9 +3,9 @@ from the keys taken read once per key base (not one query per candidate key, mil
 
 from __future__ import annotations
 
-from papershelf.importers.records import PaperRecord
 from papershelf.model import Library
 from papershelf.model.citekeys import key_suffix
+from papershelf.model.records import PaperRecord
 from papershelf.model.store import import_records
 
 

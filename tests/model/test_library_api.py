@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from papershelf.importers.records import OwnerProfile, PaperRecord
 from papershelf.model import Library, LibraryError
+from papershelf.model.records import OwnerProfile, PaperRecord
 from papershelf.model.search import QueryError
 from papershelf.model.store import import_records
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from papershelf.importers.records import OwnerProfile, PaperRecord
 from papershelf.model.library import Library
+from papershelf.model.records import OwnerProfile, PaperRecord
 from papershelf.model.store import ImportResult, import_records
 
 _counter = itertools.count()

@@ -11,7 +11,6 @@ import pytest
 from seedfiles import ALL_SEEDS, SEED_AS_OF, SEED_SCHOLARLY
 
 from papershelf.cli.main import main
-from papershelf.importers.records import PaperRecord
 from papershelf.model import Library
 from papershelf.model.merge import (
     mark_distinct,
@@ -23,6 +22,7 @@ from papershelf.model.merge import (
     unmerge_author,
     unmerge_paper,
 )
+from papershelf.model.records import PaperRecord
 from papershelf.model.store import import_records
 
 KNAS_BIB = """@article{xu2022knas,
