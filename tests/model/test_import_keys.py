@@ -4,9 +4,9 @@ from the keys taken read once per key base (not one query per candidate key, mil
 from __future__ import annotations
 
 from papershelf.model import Library
+from papershelf.model.apply import import_records
 from papershelf.model.citekeys import key_suffix
 from papershelf.model.records import PaperRecord
-from papershelf.model.store import import_records
 
 
 def _records(count: int, start: int = 0, **fields) -> list[PaperRecord]:

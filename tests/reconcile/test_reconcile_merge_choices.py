@@ -12,6 +12,7 @@ from seedfiles import ALL_SEEDS, SEED_AS_OF, SEED_SCHOLARLY
 
 from papershelf.cli.main import main
 from papershelf.model import Library
+from papershelf.model.apply import import_records
 from papershelf.model.merge import (
     mark_distinct,
     merge_authors,
@@ -23,7 +24,6 @@ from papershelf.model.merge import (
     unmerge_paper,
 )
 from papershelf.model.records import PaperRecord
-from papershelf.model.store import import_records
 
 KNAS_BIB = """@article{xu2022knas,
   title = {KNAS: Green Neural Architecture Search},

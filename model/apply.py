@@ -1,0 +1,303 @@
+"""The second half of an import: writes an `ImportPlan` in one transaction and reports what changed.
+
+`apply_plan` never decides what a record is (that is `model.plan`): it writes the plan's decisions. A plan made
+against a library that has changed since (another writer, or this connection) is refused, or made again inside
+the write transaction when the caller allows it, so a plan is applied whole or not at all. `import_records` is
+the two halves in a row. Values a user set (edits, tags, notes, keys) are never written here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from papershelf.model import reconcile
+from papershelf.model.library import Library, LibraryError, now
+from papershelf.model.plan import JOIN, NEW, SUGGEST, UNCHANGED, ImportPlan, plan_import, prepare
+from papershelf.model.store import (
+    AuthorResolver,
+    ImportCancelled,
+    ImportResult,
+    _Batch,
+    _bind_owner,
+    _create_paper,
+    _keep_cited_key,
+    _owned,
+    _people,
+    _rekey_new_papers,
+    _settle_namesakes,
+    _store_profile,
+    place_owner,
+    recompute_paper,
+)
+from papershelf.model.types import Change
+
+
+class StalePlan(LibraryError):
+    """The library changed after the plan was made: applying it could write decisions that no longer hold."""
+
+
+def is_current(library: Library, plan: ImportPlan) -> bool:
+    """True while nothing has been written to the library since the plan was made."""
+    return library.data_version() == plan.data_version and library.conn.total_changes == plan.total_changes
+
+
+def apply_plan(
+    library: Library,
+    plan: ImportPlan,
+    *,
+    replan: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> ImportResult:
+    """Write the plan in one transaction. A stale plan raises StalePlan (nothing written), or with `replan` is
+    made again inside the transaction (the write lock held, so nothing can change between plan and write)."""
+    with library.transaction():
+        if not is_current(library, plan):
+            if not replan:
+                raise StalePlan(
+                    f"the library changed after the import of {plan.file} was previewed; nothing was written, "
+                    "preview it again"
+                )
+            plan = plan_import(
+                library,
+                file=plan.file,
+                path=plan.path,
+                sha256=plan.sha256,
+                fmt=plan.fmt,
+                owner=plan.owner,
+                records=plan.records,
+                claimed_count=plan.claimed_count,
+                as_of=plan.as_of,
+                targets=plan.targets,
+                cancelled=cancelled,
+                prepared=plan.prepared,
+            )
+        return _write(library, plan, progress, cancelled)
+
+
+def import_records(
+    library: Library,
+    *,
+    file: str,
+    path: str,
+    sha256: str,
+    fmt: str,
+    owner: Any | None,
+    records: Sequence[Any],
+    claimed_count: int | None = None,
+    as_of: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    targets: Sequence[int | None] | None = None,
+) -> ImportResult:
+    """Store one file's records in one transaction: plan, then apply; raises ImportCancelled (rolling back) when
+    cancelled.
+
+    `targets`, parallel to `records`, names the paper a record is known to describe (a lookup made for that
+    paper); None there, or no `targets`, lets matching find it.
+    """
+    # The records are converted before the write lock is taken, and planned inside it: another writer cannot
+    # slip in between, so the plan is never made twice.
+    prepared = prepare(records, cancelled, file)
+    with library.transaction():
+        plan = plan_import(
+            library,
+            file=file,
+            path=path,
+            sha256=sha256,
+            fmt=fmt,
+            owner=owner,
+            records=records,
+            claimed_count=claimed_count,
+            as_of=as_of,
+            targets=targets,
+            cancelled=cancelled,
+            prepared=prepared,
+        )
+        return apply_plan(library, plan, progress=progress, cancelled=cancelled)
+
+
+def _write(
+    library: Library,
+    plan: ImportPlan,
+    progress: Callable[[int, int], None] | None,
+    cancelled: Callable[[], bool] | None,
+) -> ImportResult:
+    conn = library.conn
+    if plan.same_file is not None:
+        return plan.same_file
+    file, fmt, owner, records, lineage = plan.file, plan.fmt, plan.owner, plan.records, plan.lineage
+    named = owner is not None and bool(owner.name)
+    if plan.relabel is not None:  # the page's earlier claims follow it to its new name or owner
+        conn.execute("UPDATE claims SET lineage = ? WHERE lineage = ?", (lineage, plan.relabel))
+    row = plan.source
+    previous_owner = plan.previous_owner
+    namesakes = plan.namesakes
+    owner_id = place_owner(library, owner, plan.owner_id) if named else previous_owner
+    # Who the page says its papers are by, before: a change of owner changes those papers (import report).
+    owned_before = _owned(conn, row[0]) if row else set()
+    people_before: dict[int, set[int]] = {}
+    if row and (row[1] is None or library.resolve_author(row[1]) != owner_id):
+        page_papers = {r[0] for r in conn.execute("SELECT paper_id FROM claims WHERE source_id = ?", (row[0],))}
+        people_before = _people(conn, page_papers | {p for p, _ in owned_before})
+    stamp = now()
+    reattributed = False
+    if row:  # a newer capture of a page imported before: it becomes that source's current version
+        source_id = row[0]
+        # The capture it replaces stays in the source's history (with its file name, when renamed).
+        conn.execute(
+            "INSERT INTO source_history(source_id, file, path, sha256, imported_at) "
+            "SELECT id, file, path, sha256, imported_at FROM sources WHERE id = ?",
+            (source_id,),
+        )
+        conn.execute(
+            "UPDATE sources SET file=?, path=?, sha256=?, imported_at=?, claimed_count=?, owner_id=?, as_of=? "
+            "WHERE id=?",
+            (file, plan.path, plan.sha256, stamp, plan.claimed_count, owner_id, plan.as_of, source_id),
+        )
+        if owner_id != previous_owner:
+            reattributed = owner_id is not None
+            if previous_owner is not None:  # the page is no longer theirs
+                conn.execute(
+                    "DELETE FROM implied_authors WHERE source_id = ? AND author_id = ?", (source_id, previous_owner)
+                )
+                conn.execute("DELETE FROM profiles WHERE source_id = ? AND author_id = ?", (source_id, previous_owner))
+    else:
+        source_id = conn.execute(
+            "INSERT INTO sources(file, path, sha256, format, owner_id, imported_at, claimed_count, as_of) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (file, plan.path, plan.sha256, fmt, owner_id, stamp, plan.claimed_count, plan.as_of),
+        ).lastrowid
+    if named and owner_id is not None:
+        _store_profile(library, owner_id, source_id, owner)
+    result = ImportResult(source_id=source_id)
+    touched: set[int] = set()
+    total = len(records)
+    batch = _Batch()
+    # An unchanged claim keeps its row; one whose place in the file moved gets its new line, all at the end.
+    moved: list[tuple[int, int, int]] = []
+    implied: list[tuple[int, int, int]] = []
+    new_claims: list[tuple[Any, ...]] = []
+    for step in plan.records_plan:
+        index = step.index
+        if cancelled is not None and index % 50 == 0 and cancelled():
+            raise ImportCancelled(file)
+        record = records[index]
+        item = plan.prepared[index]
+        if step.kind == UNCHANGED:
+            paper_id = step.paper_id
+            if step.claim_source != source_id:  # read back by recompute_paper (through its source): now
+                conn.execute(
+                    "UPDATE claims SET source_id = ?, line = ? WHERE id = ?", (source_id, record.line, step.claim_id)
+                )
+            elif step.claim_line != record.line:
+                moved.append((source_id, record.line, step.claim_id))
+            result.unchanged.append(paper_id)
+        elif step.kind not in (JOIN, NEW, SUGGEST):  # an update: the page says something new about the paper
+            paper_id = step.paper_id
+            conn.execute(
+                "UPDATE claims SET source_id=?, line=?, record=?, record_hash=? WHERE id=?",
+                (source_id, record.line, item.text, item.digest, step.claim_id),
+            )
+            if recompute_paper(library, paper_id, batch=batch):
+                result.updated.append(paper_id)
+                touched.add(paper_id)
+            else:
+                result.unchanged.append(paper_id)
+        elif step.kind == JOIN:
+            paper_id = step.paper_id
+            _flush_claims(conn, new_claims)  # claim ids keep the file's order (a re-import pairs keys by it)
+            claim_id = conn.execute(
+                "INSERT INTO claims(paper_id, source_id, entry_key, line, record, record_hash, lineage) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (paper_id, source_id, item.key, record.line, item.text, item.digest, lineage),
+            ).lastrowid
+            recompute_paper(library, paper_id, batch=batch)
+            # The snapshot names the claim that joined, so merge.unmerge_paper can make it a paper again, and the
+            # .bib key it brought, which now names this paper too.
+            snapshot = {"claim_ids": [claim_id], "aliases": _keep_cited_key(library, paper_id, record)}
+            for alias in snapshot["aliases"]:
+                batch.keys(library).claim(alias)  # taken from now on, for the keys of new papers
+            conn.execute(
+                "INSERT INTO merges(kind, kept_id, merged_id, automatic, evidence, snapshot, created_at) "
+                "VALUES ('paper', ?, ?, 1, ?, ?, ?)",
+                (paper_id, paper_id, json.dumps(step.evidence), json.dumps(snapshot), stamp),
+            )
+            result.merged.append((paper_id, step.evidence))
+            touched.add(paper_id)
+        else:
+            paper_id = _create_paper(library, record, fmt, owner_id, data=item.data, batch=batch)
+            new_claims.append((paper_id, source_id, item.key, record.line, item.text, item.digest, lineage))
+            result.new.append(paper_id)
+            touched.add(paper_id)
+            if step.match is not None:
+                result.suggested += reconcile.suggest(library, paper_id, step.match)
+        if owner_id is not None:
+            implied.append((paper_id, owner_id, source_id))
+        if progress is not None and (index % 100 == 0 or index == total - 1):
+            progress(index + 1, total)
+    # Written together after the loop, which never reads them back.
+    _flush_claims(conn, new_claims)
+    conn.executemany("UPDATE claims SET source_id = ?, line = ? WHERE id = ?", moved)
+    if owner_id is not None:
+        # A paper of this page whose owner link the user split off to another person stays theirs.
+        split_off = {
+            r[0]
+            for r in conn.execute(
+                "SELECT paper_id FROM implied_authors WHERE source_id = ? AND author_id != ?", (source_id, owner_id)
+            )
+        }
+        implied = [i for i in implied if i[0] not in split_off]
+    conn.executemany("INSERT OR IGNORE INTO implied_authors(paper_id, author_id, source_id) VALUES (?,?,?)", implied)
+    bound: set[int] = set()
+    if reattributed and owner_id is not None:
+        # As if the page had come with this owner: they take the places written with their names.
+        resolver = AuthorResolver(library, batch=batch)
+        for paper_id in sorted({p for p, _, _ in implied}):
+            if _bind_owner(library, paper_id, owner_id, resolver):
+                touched.add(paper_id)
+                bound.add(paper_id)
+    owned_after = _owned(conn, source_id)
+    people_after = _people(conn, {p for p, _ in owned_before - owned_after})
+    reowned = {p for p, a in owned_after - owned_before if a not in people_before.get(p, set())}
+    reowned |= {p for p, a in owned_before - owned_after if a not in people_after.get(p, set())}
+    reowned |= bound
+    reowned -= set(result.new)
+    if reowned:
+        # Same records, another owner: the paper changed (its people did), so it is counted as updated.
+        result.updated.extend(p for p in dict.fromkeys(result.unchanged) if p in reowned)
+        result.unchanged = [p for p in result.unchanged if p not in reowned]
+        touched.update(reowned)
+        result.reowned = sorted(reowned)
+    library.refresh_author_search(sorted(batch.touched_authors))
+    reconcile.index_new_papers(library, batch.unindexed)
+    conn.execute(
+        "UPDATE sources SET found_count = (SELECT count(*) FROM claims WHERE source_id = ?) WHERE id = ?",
+        (source_id, source_id),
+    )
+    if owner_id is not None and namesakes:
+        result.suggested += _settle_namesakes(library, owner_id, namesakes, source_id)
+    # Order swaps and initial forms among this page's people: joined on strong evidence, else proposed.
+    people = reconcile.papers_authors(library, touched) | ({owner_id} if owner_id is not None else set())
+    joined = reconcile.reconcile_authors(library, people)
+    result.suggested += joined.suggested
+    if joined.merged and result.new:
+        _rekey_new_papers(library, result.new, {kept for kept, _, _ in joined.merged}, batch)
+    library.refresh_search(sorted(touched))
+    if touched or result.new:
+        library.record_change(Change("papers", frozenset(touched), description=f"imported {file}"))
+    library.record_change(Change("sources", description=f"imported {file}"))
+    return result
+
+
+def _flush_claims(conn: Any, rows: list[tuple[Any, ...]]) -> None:
+    """The new papers' claims waiting to be written, in one statement."""
+    if rows:
+        conn.executemany(
+            "INSERT INTO claims(paper_id, source_id, entry_key, line, record, record_hash, lineage) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        rows.clear()
