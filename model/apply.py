@@ -13,20 +13,22 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from papershelf.model import reconcile
-from papershelf.model.library import Library, LibraryError, now
+from papershelf.model.common import LibraryError, now
+from papershelf.model.library import Library
+from papershelf.model.merge import merge_authors, reconcile_authors
 from papershelf.model.plan import JOIN, NEW, SUGGEST, UNCHANGED, ImportPlan, plan_import, prepare
 from papershelf.model.store import (
     AuthorResolver,
     ImportCancelled,
     ImportResult,
     _Batch,
-    _bind_owner,
     _create_paper,
     _keep_cited_key,
     _owned,
+    _owner_names,
+    _owner_place,
     _people,
     _rekey_new_papers,
-    _settle_namesakes,
     _store_profile,
     place_owner,
     recompute_paper,
@@ -256,7 +258,7 @@ def _write(
         # As if the page had come with this owner: they take the places written with their names.
         resolver = AuthorResolver(library, batch=batch)
         for paper_id in sorted({p for p, _, _ in implied}):
-            if _bind_owner(library, paper_id, owner_id, resolver):
+            if bind_owner(library, paper_id, owner_id, resolver):
                 touched.add(paper_id)
                 bound.add(paper_id)
     owned_after = _owned(conn, source_id)
@@ -278,10 +280,10 @@ def _write(
         (source_id, source_id),
     )
     if owner_id is not None and namesakes:
-        result.suggested += _settle_namesakes(library, owner_id, namesakes, source_id)
+        result.suggested += settle_namesakes(library, owner_id, namesakes, source_id)
     # Order swaps and initial forms among this page's people: joined on strong evidence, else proposed.
     people = reconcile.papers_authors(library, touched) | ({owner_id} if owner_id is not None else set())
-    joined = reconcile.reconcile_authors(library, people)
+    joined = reconcile_authors(library, people)
     result.suggested += joined.suggested
     if joined.merged and result.new:
         _rekey_new_papers(library, result.new, {kept for kept, _, _ in joined.merged}, batch)
@@ -301,3 +303,48 @@ def _flush_claims(conn: Any, rows: list[tuple[Any, ...]]) -> None:
             rows,
         )
         rows.clear()
+
+
+def settle_namesakes(library: Library, owner_id: int, namesakes: Sequence[int], source_id: int) -> int:
+    """After a page is stored: join its new owner to a same-named person the page now proves them to be (the
+    page's papers are theirs), else propose the pair for review. Returns how many pairs were proposed."""
+    proposed = 0
+    for namesake in namesakes:
+        namesake = library.resolve_author(namesake)
+        owner_id = library.resolve_author(owner_id)
+        if namesake == owner_id or reconcile.is_decided(library, "author", owner_id, namesake):
+            continue
+        evidence = reconcile.page_owner_evidence(library, owner_id, namesake, source_id)
+        name = library.conn.execute("SELECT display_name FROM authors WHERE id = ?", (owner_id,)).fetchone()[0]
+        said = [f"the page's owner and author {namesake} are both called {name}", *evidence]
+        if len(evidence) >= reconcile.OWNER_EVIDENCE_NEEDED:
+            keep, other = reconcile.keep_first(library, namesake, owner_id)
+            merge_authors(library, keep, [other], evidence=said, automatic=True)
+        else:
+            score = 0.5 + 0.1 * len(evidence)
+            proposed += reconcile.queue_candidate(library, "author", owner_id, namesake, score, said)
+    return proposed
+
+
+def bind_owner(library: Library, paper_id: int, owner_id: int, resolver: AuthorResolver) -> bool:
+    """Put a page's owner in the one place of a paper's list written with one of their names ("Gao Jinyang" for
+    Jinyang Gao), when they are not on it yet; the person who held the place, left with nothing, joins them."""
+    conn = library.conn
+    rows = conn.execute(
+        "SELECT position, author_id, as_written FROM authorships WHERE paper_id = ? ORDER BY position", (paper_id,)
+    ).fetchall()
+    if any(author_id == owner_id for _, author_id, _ in rows):
+        return False
+    place = _owner_place([written for _, _, written in rows], _owner_names(library, owner_id), set())
+    if place is None:
+        return False
+    position, held_by, written = rows[place]
+    conn.execute(
+        "UPDATE authorships SET author_id = ? WHERE paper_id = ? AND position = ?", (owner_id, paper_id, position)
+    )
+    resolver.add_variant(owner_id, written)
+    resolver.touched.update([owner_id, held_by])
+    if not reconcile.has_places(library, held_by):
+        evidence = [f"“{written}” on paper {paper_id} is the page's owner"]
+        merge_authors(library, owner_id, [held_by], evidence=evidence, automatic=True)
+    return True

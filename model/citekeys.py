@@ -6,6 +6,7 @@ and keeping them stable, is the library's job.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Container, Sequence
@@ -357,3 +358,11 @@ def ascii_key(key: str) -> str | None:
     None when nothing usable is left."""
     folded = _KEY_ILLEGAL.sub("", key_fold(key.strip()))
     return folded if folded and re.search(r"[A-Za-z0-9]", folded) and is_legal_key(folded) else None
+
+
+@functools.lru_cache(maxsize=4096)  # one record asks for its title's key several times
+def title_key(title: str | None) -> str | None:
+    if not title:
+        return None
+    words = "".join(ch if ch.isalnum() else " " for ch in ascii_fold(title).lower()).split()
+    return " ".join(words) or None

@@ -12,12 +12,17 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from papershelf.model import reconcile
-from papershelf.model.citekeys import KeyAllocator, base_key, disambiguate, is_legal_key
-from papershelf.model.library import Library, LibraryError, now
+from papershelf.model.citekeys import KeyAllocator, base_key, disambiguate, is_legal_key, title_key
+from papershelf.model.common import LibraryError, now
 from papershelf.model.names import names_relation, parse_name
+
+if TYPE_CHECKING:
+    from papershelf.model.library import Library
+
+__all__ = ["title_key"]  # kept here for the callers that read it from the store
 
 
 class Record(Protocol):
@@ -75,16 +80,6 @@ class ImportResult:
     suggested: int = 0  # possible duplicates put in the review queue
     same_file: bool = False  # the identical file was imported before: nothing was written
     reowned: list[int] = field(default_factory=list)  # papers that gained or lost the page's owner (in updated)
-
-
-@functools.lru_cache(maxsize=4096)  # one record asks for its title's key several times
-def title_key(title: str | None) -> str | None:
-    if not title:
-        return None
-    from papershelf.model.citekeys import ascii_fold
-
-    words = "".join(ch if ch.isalnum() else " " for ch in ascii_fold(title).lower()).split()
-    return " ".join(words) or None
 
 
 def entry_key(record: Any) -> str:
@@ -291,55 +286,6 @@ def decide_owner(
         if best is not None:
             author_id, namesakes = best[1], []
     return author_id, namesakes
-
-
-def _settle_namesakes(library: Library, owner_id: int, namesakes: Sequence[int], source_id: int) -> int:
-    """After a page is stored: join its new owner to a same-named person the page now proves them to be (the
-    page's papers are theirs), else propose the pair for review. Returns how many pairs were proposed."""
-    from papershelf.model import merge
-
-    proposed = 0
-    for namesake in namesakes:
-        namesake = library.resolve_author(namesake)
-        owner_id = library.resolve_author(owner_id)
-        if namesake == owner_id or reconcile.is_decided(library, "author", owner_id, namesake):
-            continue
-        evidence = reconcile.page_owner_evidence(library, owner_id, namesake, source_id)
-        name = library.conn.execute("SELECT display_name FROM authors WHERE id = ?", (owner_id,)).fetchone()[0]
-        said = [f"the page's owner and author {namesake} are both called {name}", *evidence]
-        if len(evidence) >= reconcile.OWNER_EVIDENCE_NEEDED:
-            keep, other = reconcile.keep_first(library, namesake, owner_id)
-            merge.merge_authors(library, keep, [other], evidence=said, automatic=True)
-        else:
-            score = 0.5 + 0.1 * len(evidence)
-            proposed += reconcile.queue_candidate(library, "author", owner_id, namesake, score, said)
-    return proposed
-
-
-def _bind_owner(library: Library, paper_id: int, owner_id: int, resolver: AuthorResolver) -> bool:
-    """Put a page's owner in the one place of a paper's list written with one of their names ("Gao Jinyang" for
-    Jinyang Gao), when they are not on it yet; the person who held the place, left with nothing, joins them."""
-    from papershelf.model import merge
-
-    conn = library.conn
-    rows = conn.execute(
-        "SELECT position, author_id, as_written FROM authorships WHERE paper_id = ? ORDER BY position", (paper_id,)
-    ).fetchall()
-    if any(author_id == owner_id for _, author_id, _ in rows):
-        return False
-    place = _owner_place([written for _, _, written in rows], _owner_names(library, owner_id), set())
-    if place is None:
-        return False
-    position, held_by, written = rows[place]
-    conn.execute(
-        "UPDATE authorships SET author_id = ? WHERE paper_id = ? AND position = ?", (owner_id, paper_id, position)
-    )
-    resolver.add_variant(owner_id, written)
-    resolver.touched.update([owner_id, held_by])
-    if not reconcile.has_places(library, held_by):
-        evidence = [f"“{written}” on paper {paper_id} is the page's owner"]
-        merge.merge_authors(library, owner_id, [held_by], evidence=evidence, automatic=True)
-    return True
 
 
 def _owner_place(written: Sequence[str], owner_names: Sequence[str], taken: Set[int]) -> int | None:
