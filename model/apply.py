@@ -35,6 +35,8 @@ from papershelf.model.store import (
 )
 from papershelf.model.types import Change
 
+_IMPORT_CACHE_KIB = 64 * 1024
+
 
 class StalePlan(LibraryError):
     """The library changed after the plan was made: applying it could write decisions that no longer hold."""
@@ -76,7 +78,13 @@ def apply_plan(
                 cancelled=cancelled,
                 prepared=plan.prepared,
             )
-        return _write(library, plan, progress, cancelled)
+        # A big import touches more pages than SQLite's default 2 MB cache holds (the full-text index above all).
+        cache = library.conn.execute("PRAGMA cache_size").fetchone()[0]
+        library.conn.execute(f"PRAGMA cache_size = {min(cache, -_IMPORT_CACHE_KIB)}")
+        try:
+            return _write(library, plan, progress, cancelled)
+        finally:
+            library.conn.execute(f"PRAGMA cache_size = {int(cache)}")
 
 
 def import_records(
@@ -117,6 +125,7 @@ def import_records(
             targets=targets,
             cancelled=cancelled,
             prepared=prepared,
+            people=False,
         )
         return apply_plan(library, plan, progress=progress, cancelled=cancelled)
 
@@ -230,7 +239,7 @@ def _write(
             result.merged.append((paper_id, step.evidence))
             touched.add(paper_id)
         else:
-            paper_id = _create_paper(library, record, fmt, owner_id, data=item.data, batch=batch)
+            paper_id = _create_paper(library, record, fmt, owner_id, data=item.data, batch=batch, chosen=step.chosen)
             new_claims.append((paper_id, source_id, item.key, record.line, item.text, item.digest, lineage))
             result.new.append(paper_id)
             touched.add(paper_id)

@@ -68,6 +68,7 @@ class RecordPlan:
     claim_line: int | None = None
     match: reconcile.Match | None = None
     authors: tuple[AuthorChoice, ...] = ()
+    chosen: dict[str, Any] | None = field(default=None, repr=False)  # a new paper's fields, chosen once
 
     @property
     def evidence(self) -> list[str]:
@@ -183,8 +184,12 @@ def plan_import(
     targets: Sequence[int | None] | None = None,
     cancelled: Callable[[], bool] | None = None,
     prepared: list[Prepared] | None = None,
+    people: bool = True,
 ) -> ImportPlan:
-    """What importing these records would do, read from the library without writing to it."""
+    """What importing these records would do, read from the library without writing to it.
+
+    `people` False leaves out who each name on a new paper would be (a preview shows it; an import that writes
+    at once has no use for it, and the writing decides it by the same rules)."""
     conn = library.conn
     if prepared is None:
         prepared = prepare(records, cancelled, file)
@@ -256,7 +261,7 @@ def plan_import(
     # A first import has nothing to match against (trashed papers count: they can be matched).
     nothing_to_match = conn.execute("SELECT 1 FROM papers WHERE merged_into IS NULL LIMIT 1").fetchone() is None
     seen: set[int] = set()  # papers an earlier record of this file took: matching never proposes them again
-    people = _PeoplePlanner(library, plan.owner_id, owner if named else None)
+    planner = _PeoplePlanner(library, plan.owner_id, owner if named else None) if people else None
     for index, record in enumerate(records):
         if cancelled is not None and index % 50 == 0 and cancelled():
             raise ImportCancelled(file)
@@ -285,9 +290,12 @@ def plan_import(
             plan.records_plan.append(RecordPlan(index, record.line, JOIN, match.paper_id, match=match))
             seen.add(match.paper_id)
         else:
-            authors = people.choose(choose_fields([(fmt, item.data)])["authors"])
+            chosen = choose_fields([(fmt, item.data)])
+            authors = planner.choose(chosen["authors"]) if planner is not None else ()
             kind = NEW if match is None else SUGGEST
-            plan.records_plan.append(RecordPlan(index, record.line, kind, None, match=match, authors=authors))
+            plan.records_plan.append(
+                RecordPlan(index, record.line, kind, None, match=match, authors=authors, chosen=chosen)
+            )
     return plan
 
 

@@ -691,9 +691,11 @@ def _create_paper(
     *,
     data: dict[str, Any] | None = None,
     batch: _Batch | None = None,
+    chosen: dict[str, Any] | None = None,
 ) -> int:
+    """A new paper from one record; `chosen` is `choose_fields` of that record alone when the caller has it."""
     data = data if data is not None else record_json(record)
-    chosen = choose_fields([(fmt, data)])
+    chosen = chosen if chosen is not None else choose_fields([(fmt, data)])
     values = _row_values(chosen)
     stamp = now()
     # The note is the user's alone: a page's remark goes to `remarks`. A .bib's `annote` is the reader's own
