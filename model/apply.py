@@ -22,7 +22,6 @@ from papershelf.model.store import (
     ImportCancelled,
     ImportResult,
     _Batch,
-    _create_paper,
     _keep_cited_key,
     _owned,
     _owner_names,
@@ -30,6 +29,8 @@ from papershelf.model.store import (
     _people,
     _rekey_new_papers,
     _store_profile,
+    _write_authorships,
+    new_paper_row,
     place_owner,
     recompute_paper,
 )
@@ -191,6 +192,7 @@ def _write(
     moved: list[tuple[int, int, int]] = []
     implied: list[tuple[int, int, int]] = []
     new_claims: list[tuple[Any, ...]] = []
+    papers = _NewPapers(library, batch)
     for step in plan.records_plan:
         index = step.index
         if cancelled is not None and index % 50 == 0 and cancelled():
@@ -208,6 +210,7 @@ def _write(
             result.unchanged.append(paper_id)
         elif step.kind not in (JOIN, NEW, SUGGEST):  # an update: the page says something new about the paper
             paper_id = step.paper_id
+            papers.flush()
             conn.execute(
                 "UPDATE claims SET source_id=?, line=?, record=?, record_hash=? WHERE id=?",
                 (source_id, record.line, item.text, item.digest, step.claim_id),
@@ -219,6 +222,7 @@ def _write(
                 result.unchanged.append(paper_id)
         elif step.kind == JOIN:
             paper_id = step.paper_id
+            papers.flush()  # a new paper's key is taken before this paper may get the same one as an alias
             _flush_claims(conn, new_claims)  # claim ids keep the file's order (a re-import pairs keys by it)
             claim_id = conn.execute(
                 "INSERT INTO claims(paper_id, source_id, entry_key, line, record, record_hash, lineage) "
@@ -239,18 +243,21 @@ def _write(
             result.merged.append((paper_id, step.evidence))
             touched.add(paper_id)
         else:
-            paper_id = _create_paper(library, record, fmt, owner_id, data=item.data, batch=batch, chosen=step.chosen)
+            paper_id = papers.add(record, fmt, owner_id, item.data, step.chosen)
             new_claims.append((paper_id, source_id, item.key, record.line, item.text, item.digest, lineage))
             result.new.append(paper_id)
             touched.add(paper_id)
             if step.match is not None:
+                papers.flush()
                 result.suggested += reconcile.suggest(library, paper_id, step.match)
         if owner_id is not None:
             implied.append((paper_id, owner_id, source_id))
         if progress is not None and (index % 100 == 0 or index == total - 1):
             progress(index + 1, total)
     # Written together after the loop, which never reads them back.
+    papers.flush()
     _flush_claims(conn, new_claims)
+    batch.flush = None
     conn.executemany("UPDATE claims SET source_id = ?, line = ? WHERE id = ?", moved)
     if owner_id is not None:
         # A paper of this page whose owner link the user split off to another person stays theirs.
@@ -301,6 +308,48 @@ def _write(
         library.record_change(Change("papers", frozenset(touched), description=f"imported {file}"))
     library.record_change(Change("sources", description=f"imported {file}"))
     return result
+
+
+class _NewPapers:
+    """The import's new papers and their author lists, written together: a paper's id is the one SQLite would
+    give it (one more than the largest), so rows can wait for one `executemany` until something reads them
+    (`flush`: before a join, an update, a review suggestion, a co-author count, and at the end)."""
+
+    def __init__(self, library: Library, batch: _Batch) -> None:
+        self.library = library
+        self.batch = batch
+        self.next_id = (library.conn.execute("SELECT max(id) FROM papers").fetchone()[0] or 0) + 1
+        self.rows: list[dict[str, Any]] = []
+        self.authorships: list[tuple[int, int, int, str]] = []
+        batch.flush = self.flush
+
+    def add(
+        self, record: Any, fmt: str, owner_id: int | None, data: dict[str, Any], chosen: dict[str, Any] | None
+    ) -> int:
+        values, chosen = new_paper_row(self.library, record, fmt, owner_id, data=data, batch=self.batch, chosen=chosen)
+        paper_id = self.next_id
+        self.next_id += 1
+        self.rows.append({"id": paper_id, **values})
+        _write_authorships(
+            self.library, paper_id, chosen["authors"], owner_id, batch=self.batch, new=True, rows_out=self.authorships
+        )
+        self.batch.unindexed.append((paper_id, values["title"], values["abstract"]))
+        return paper_id
+
+    def flush(self) -> None:
+        conn = self.library.conn
+        if self.rows:
+            columns = list(self.rows[0])
+            conn.executemany(
+                f"INSERT INTO papers({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                [[row[c] for c in columns] for row in self.rows],
+            )
+            self.rows.clear()
+        if self.authorships:
+            conn.executemany(
+                "INSERT INTO authorships(paper_id, position, author_id, as_written) VALUES (?,?,?,?)", self.authorships
+            )
+            self.authorships.clear()
 
 
 def _flush_claims(conn: Any, rows: list[tuple[Any, ...]]) -> None:

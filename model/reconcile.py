@@ -11,7 +11,7 @@ import functools
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Sequence, Set
+from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -927,7 +927,12 @@ def is_decided(library: Library, kind: str, first: int, second: int) -> bool:
 
 # ---------------------------------------------------------------------------------------------- authors
 def pick_author(
-    library: Library, parsed: ParsedName, coauthor_names: Sequence[str], *, exclude: Set[int] = frozenset()
+    library: Library,
+    parsed: ParsedName,
+    coauthor_names: Sequence[str],
+    *,
+    exclude: Set[int] = frozenset(),
+    before_tiebreak: Callable[[], object] | None = None,
 ) -> int | None:
     """The existing person a name most likely means, or None to create a new one; never one in `exclude`
     (people already placed on the same author list).
@@ -945,6 +950,8 @@ def pick_author(
         return None
     if len(rows) == 1 or not coauthor_names:
         return rows[0][0]
+    if before_tiebreak is not None:  # the co-authorships counted below must all be written (an import batches them)
+        before_tiebreak()
     # Two people share this name: the one who already wrote with these co-authors is the better guess.
     keys = [parse_name(n).key for n in coauthor_names]
     marks = ",".join("?" * len(keys))

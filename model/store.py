@@ -148,6 +148,8 @@ class _Batch:
     pattern_read: bool = False
     # The keys taken, read once per key base for the whole import instead of once per candidate key.
     allocator: KeyAllocator | None = None
+    # Writes the rows an import holds back to write together; called before anything reads them.
+    flush: Callable[[], None] | None = None
 
     def keys(self, library: Library) -> KeyAllocator:
         if self.allocator is None:
@@ -200,7 +202,10 @@ class AuthorResolver:
             if author_id in exclude:
                 author_id = None
             if author_id is None:
-                author_id = reconcile.pick_author(self.library, parsed, coauthor_names, exclude=exclude)
+                flush = self.batch.flush if self.batch is not None else None
+                author_id = reconcile.pick_author(
+                    self.library, parsed, coauthor_names, exclude=exclude, before_tiebreak=flush
+                )
             if author_id is None:
                 author_id = self.create(parsed.display or name.strip(), parsed.given, parsed.family)
                 if self.batch is not None:
@@ -533,8 +538,10 @@ def _write_authorships(
     batch: _Batch | None = None,
     new: bool = False,
     implied: Sequence[int] = (),
+    rows_out: list[tuple[int, int, int, str]] | None = None,
 ) -> None:
-    """The paper's author list, each name resolved to a person; `new` papers have no list to replace.
+    """The paper's author list, each name resolved to a person; `new` papers have no list to replace. With
+    `rows_out` the authorship rows are added to it, to be written with others, instead of written here.
 
     A list that replaces another keeps its people: each place is first lined up with the old list (the same
     name, or the same place written in a compatible form: "Jagadish, Hosagrahar V." where "H. V. Jagadish"
@@ -567,6 +574,9 @@ def _write_authorships(
         else:
             resolver.add_variant(author_id, name)
         rows.append((paper_id, position, author_id, name))
+    if rows_out is not None:
+        rows_out.extend(rows)
+        return
     conn.executemany("INSERT INTO authorships(paper_id, position, author_id, as_written) VALUES (?,?,?,?)", rows)
     if batch is None:  # an import refreshes the author search once, at its end
         library.refresh_author_search(resolver.touched)
@@ -694,17 +704,7 @@ def _create_paper(
     chosen: dict[str, Any] | None = None,
 ) -> int:
     """A new paper from one record; `chosen` is `choose_fields` of that record alone when the caller has it."""
-    data = data if data is not None else record_json(record)
-    chosen = chosen if chosen is not None else choose_fields([(fmt, data)])
-    values = _row_values(chosen)
-    stamp = now()
-    # The note is the user's alone: a page's remark goes to `remarks`. A .bib's `annote` is the reader's own
-    # (a note another manager kept), so it starts the paper's note.
-    note = ""
-    if fmt == "bibtex" and data.get("note") and data["note"] != (data.get("extra") or {}).get("note"):
-        note = data["note"]  # the entry's annote, not its remark
-    values.update(added_at=stamp, updated_at=stamp, note=note)
-    values["citekey"] = _new_citekey(library, record, chosen, batch, owner_id)
+    values, chosen = new_paper_row(library, record, fmt, owner_id, data=data, batch=batch, chosen=chosen)
     columns = list(values)
     cursor = library.conn.execute(
         f"INSERT INTO papers({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
@@ -717,6 +717,31 @@ def _create_paper(
     else:
         reconcile.index_paper(library, paper_id)
     return paper_id
+
+
+def new_paper_row(
+    library: Library,
+    record: Any,
+    fmt: str,
+    owner_id: int | None,
+    *,
+    data: dict[str, Any] | None = None,
+    batch: _Batch | None = None,
+    chosen: dict[str, Any] | None = None,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The papers row a record makes (column -> value, its key allocated) and the fields chosen for it."""
+    data = data if data is not None else record_json(record)
+    chosen = chosen if chosen is not None else choose_fields([(fmt, data)])
+    values = _row_values(chosen)
+    stamp = now()
+    # The note is the user's alone: a page's remark goes to `remarks`. A .bib's `annote` is the reader's own
+    # (a note another manager kept), so it starts the paper's note.
+    note = ""
+    if fmt == "bibtex" and data.get("note") and data["note"] != (data.get("extra") or {}).get("note"):
+        note = data["note"]  # the entry's annote, not its remark
+    values.update(added_at=stamp, updated_at=stamp, note=note)
+    values["citekey"] = _new_citekey(library, record, chosen, batch, owner_id)
+    return values, chosen
 
 
 def _renamed_capture(conn: Any, fmt: str, owner_name: str, keys: Set[str]) -> str | None:
