@@ -212,8 +212,12 @@ def cmd_import(args: argparse.Namespace) -> int:
                 confirm=(lambda _report, _plan: False) if dry_run else None,
             )
             reports.append(report)
-            if not args.json:
-                _print_plan(report) if dry_run else _print_report(report)
+            if args.json:
+                continue
+            if dry_run:
+                _print_plan(report)
+            else:
+                _print_report(report)
     finally:
         # Refused files leave no trace: not even the empty library a first import would have created (nor does
         # a dry run, which writes nothing).

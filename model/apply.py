@@ -137,6 +137,7 @@ def _write(
     progress: Callable[[int, int], None] | None,
     cancelled: Callable[[], bool] | None,
 ) -> ImportResult:
+    """The plan's writes, inside the caller's transaction."""
     conn = library.conn
     if plan.same_file is not None:
         return plan.same_file

@@ -9,6 +9,7 @@ applied half. This module must never write: the import preview and `import --dry
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -158,14 +159,12 @@ class ImportPlan:
 
 def prepare(records: Sequence[Any], cancelled: Callable[[], bool] | None = None, file: str = "") -> list[Prepared]:
     """Each record converted once (the pure work, done before any lock is taken)."""
-    from hashlib import sha1
-
     prepared: list[Prepared] = []
     for index, record in enumerate(records):
         if cancelled is not None and index % 200 == 0 and cancelled():
             raise ImportCancelled(file)
         data = record_json(record)
-        digest = sha1(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+        digest = hashlib.sha1(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
         prepared.append(Prepared(data, json.dumps(data, ensure_ascii=False), digest, entry_key(record)))
     return prepared
 

@@ -19,7 +19,12 @@ AS_OF = dt.date.fromisoformat(SEED_AS_OF)
 
 
 def snapshot(library: Library) -> list[tuple]:
-    rows = []
+    """Every row of every table, and the bytes of the library's files (its write-ahead log too)."""
+    rows: list[tuple] = [
+        (suffix, path.read_bytes())
+        for suffix in ("", "-wal")
+        if (path := library.path.with_name(library.path.name + suffix)).exists()
+    ]
     for (table,) in library.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"):
         rows += [(table, *r) for r in library.conn.execute(f"SELECT * FROM {table}")]
     return rows
