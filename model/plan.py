@@ -9,7 +9,6 @@ applied half. This module must never write: the import preview and `import --dry
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from papershelf.model.store import (
     ImportCancelled,
     ImportResult,
     _follow,
+    _hash,
     _identical_import,
     _owner_names,
     _renamed_capture,
@@ -164,8 +164,7 @@ def prepare(records: Sequence[Any], cancelled: Callable[[], bool] | None = None,
         if cancelled is not None and index % 200 == 0 and cancelled():
             raise ImportCancelled(file)
         data = record_json(record)
-        digest = hashlib.sha1(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-        prepared.append(Prepared(data, json.dumps(data, ensure_ascii=False), digest, entry_key(record)))
+        prepared.append(Prepared(data, json.dumps(data, ensure_ascii=False), _hash(data), entry_key(record)))
     return prepared
 
 
