@@ -1,6 +1,7 @@
-"""Applies an imported page to the library: claims (provenance), papers chosen field by field, authors.
+"""What storing records is made of: a paper's fields chosen from its claims (provenance), author lists resolved
+to people, new papers' rows and keys, a page's owner. `model.plan` and `model.apply` build the import from these.
 
-Runs inside one transaction per file. Values a user set (edits, tags, notes, keys) are never written here.
+Runs inside the caller's transaction. Values a user set (edits, tags, notes, keys) are never written here.
 """
 
 from __future__ import annotations
