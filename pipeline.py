@@ -15,16 +15,11 @@ from papershelf.importers.base import Importer, detect, get_importer, second_opi
 from papershelf.importers.encoding import MAX_BYTES, decode
 from papershelf.importers.errors import ImporterError
 from papershelf.importers.normalize import normalize_batch
-from papershelf.importers.records import FileBlock, ImportBatch, OwnerProfile, ParseContext, ParseWarning
+from papershelf.model.apply import apply_plan, import_records
 from papershelf.model.library import Library, LibraryError
-from papershelf.model.store import (
-    ImportCancelled,
-    ImportResult,
-    KnownFile,
-    find_identical_import,
-    import_records,
-    store_bib_blocks,
-)
+from papershelf.model.plan import ImportPlan, plan_import
+from papershelf.model.records import ImportBatch, OwnerProfile, ParseContext, ParseWarning
+from papershelf.model.store import ImportCancelled, KnownFile, find_identical_import, store_bib_blocks
 
 
 @dataclass
@@ -51,6 +46,9 @@ class FileReport:
     years_guessed: int = 0
     reowned: int = 0  # of `updated`, the papers whose people changed with the page's owner
     as_of: str | None = None
+    # The import's plan, when the caller asked to see it first (`confirm`); `written` False: it was not applied.
+    plan: ImportPlan | None = None
+    written: bool = True
 
     @property
     def ok(self) -> bool:
@@ -76,10 +74,13 @@ class FileReport:
             "years_guessed": self.years_guessed,
             "owner_changed": self.reowned,
             "as_of": self.as_of,
+            **({"plan": self.plan.as_json(), "written": self.written} if self.plan is not None else {}),
         }
 
 
 Progress = Callable[[str, int, int], None]
+# Shown a file's report so far and its import plan before anything is written; True writes it.
+Confirm = Callable[[FileReport, ImportPlan], bool]
 
 
 def parse_file(
@@ -263,11 +264,14 @@ def import_file(
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
     phase: Callable[[str, str, int], object] | None = None,
+    confirm: Confirm | None = None,
 ) -> FileReport:
     """Import one file in one transaction; errors are reported, never raised (except cancellation).
 
     `phase(file name, step, entries)` hears of the steps `progress` does not count: "reading" and "parsing"
-    (a large .bib takes seconds), then "matching" with the number of entries found."""
+    (a large .bib takes seconds), then "matching" with the number of entries found. With `confirm`, the import
+    is planned first without writing, and written only if `confirm(report, plan)` says so (the import preview,
+    `import --dry-run`); a library changed by anyone in between refuses the plan, writing nothing."""
     url = str(path) if is_url(path) else None
     path = Path(path)
     report = FileReport(file=url or path.name, path=url or str(path))
@@ -312,22 +316,32 @@ def import_file(
         phase(report.file, "matching", len(batch.papers))
     if url is not None and capture is not None and not library.read_only:
         _keep_capture(path, capture)
+    options = dict(
+        # A page's address is its name: a later import of it is a newer capture of the same source.
+        file=url or path.name,
+        path=str(path.resolve()),
+        sha256=sha,
+        fmt=fmt,
+        owner=batch.owner,
+        records=batch.papers,
+        claimed_count=batch.claimed_count,
+        as_of=as_of.isoformat() if as_of else None,
+    )
+    progressed = (lambda done, total: progress(report.file, done, total)) if progress else None
     try:
-        result = _import_with_blocks(
-            batch.blocks,
-            library,
-            # A page's address is its name: a later import of it is a newer capture of the same source.
-            file=url or path.name,
-            path=str(path.resolve()),
-            sha256=sha,
-            fmt=fmt,
-            owner=batch.owner,
-            records=batch.papers,
-            claimed_count=batch.claimed_count,
-            as_of=as_of.isoformat() if as_of else None,
-            progress=(lambda done, total: progress(report.file, done, total)) if progress else None,
-            cancelled=cancelled,
-        )
+        if confirm is not None:
+            # Planned outside any write transaction: the user may look at the preview for as long as they like.
+            report.plan = plan_import(library, **options, cancelled=cancelled)
+            if not confirm(report, report.plan):
+                report.written = False
+                return report
+        with library.transaction():  # the papers and the file's @string/@preamble/@comment blocks, together
+            if report.plan is None:
+                result = import_records(library, **options, progress=progressed, cancelled=cancelled)
+            else:
+                result = apply_plan(library, report.plan, progress=progressed, cancelled=cancelled)
+            if fmt == "bibtex" and not result.same_file and result.source_id is not None:
+                store_bib_blocks(library, result.source_id, batch.blocks)
     except ImportCancelled:
         raise
     except LibraryError as error:
@@ -351,15 +365,6 @@ def import_file(
         report.years_guessed = sum(1 for r in batch.papers if getattr(r, "date_inferred", False) and r.year)
     report.paper_ids = sorted(set(result.new + result.updated + result.unchanged + [p for p, _ in result.merged]))
     return report
-
-
-def _import_with_blocks(blocks: Sequence[FileBlock], library: Library, **options: object) -> ImportResult:
-    """`import_records` and the file's @string, @preamble and @comment blocks, in one transaction."""
-    with library.transaction():
-        result = import_records(library, **options)  # type: ignore[arg-type]
-        if options.get("fmt") == "bibtex" and not result.same_file and result.source_id is not None:
-            store_bib_blocks(library, result.source_id, blocks)
-    return result
 
 
 def _known_file(

@@ -17,11 +17,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from papershelf.importers.records import PaperRecord
 from papershelf.model import reconcile
+from papershelf.model.apply import import_records
 from papershelf.model.library import Library, now
 from papershelf.model.names import parse_name
-from papershelf.model.store import import_records, title_key
+from papershelf.model.records import PaperRecord
+from papershelf.model.store import title_key
 
 SYLLABLES = [
     "ka",

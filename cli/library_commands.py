@@ -50,6 +50,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--as-of", metavar="DATE", help="the page's capture date (YYYY-MM-DD), for dates without year")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="show what the import would do (new papers, joins with existing ones, duplicates to review) and "
+        "write nothing",
+    )
     p.set_defaults(func=run(cmd_import))
 
     p = subparsers.add_parser("papers", help="list papers", description="List the papers of the library.")
@@ -195,29 +201,65 @@ def cmd_import(args: argparse.Namespace) -> int:
     before = library_before(args)
     library = open_library(args, create=True, announce=False)
     reports: list[FileReport] = []
-    progress = None if args.json else _progress_printer()
+    dry_run = bool(getattr(args, "dry_run", False))
+    progress = None if args.json or dry_run else _progress_printer()
     try:
         for file in files:
             report = import_file(
-                library, file, format_name=args.format_name, as_of=as_of, owner=args.owner, progress=progress
+                library,
+                file,
+                format_name=args.format_name,
+                as_of=as_of,
+                owner=args.owner,
+                progress=progress,
+                confirm=(lambda _report, _plan: False) if dry_run else None,
             )
             reports.append(report)
-            if not args.json:
+            if args.json:
+                continue
+            if dry_run:
+                _print_plan(report)
+            else:
                 _print_report(report)
     finally:
-        # Refused files leave no trace: not even the empty library a first import would have created.
-        discarded = not any(r.ok for r in reports) and discard_if_new_and_empty(library, before)
-    if discarded:
+        # Refused files leave no trace: not even the empty library a first import would have created (nor does
+        # a dry run, which writes nothing).
+        discarded = (dry_run or not any(r.ok for r in reports)) and discard_if_new_and_empty(library, before)
+    if discarded and dry_run:
+        print(f"note: a dry run; the new library {before.path} was not kept", file=sys.stderr)
+    elif discarded:
         print(f"note: nothing was imported, so the new library {before.path} was not kept", file=sys.stderr)
     elif library.created:
         announce_created(library)
     if args.json:
         print_json([r.as_dict() for r in reports])
+    elif dry_run:
+        print("dry run: nothing was written.")
     elif len(reports) > 1:
         ok = [r for r in reports if r.ok]
         held = "no new library was kept" if discarded else f"the library has {plural(library.count_papers(), 'paper')}"
         print(f"{len(ok)} of {plural(len(reports), 'file')} imported; {held}.")
     return 1 if any(not r.ok for r in reports) else 0
+
+
+def _print_plan(report: FileReport) -> None:
+    """What importing the file would do (`import --dry-run`): the plan's counts, then each join and review."""
+    if not report.ok:
+        print(f"error: {report.error}", file=sys.stderr)
+        return
+    if report.same_file or report.plan is None:
+        print(f"{report.file}: already imported, nothing would change ({plural(report.unchanged, 'paper')}).")
+        return
+    plan = report.plan
+    owner = f", owner {report.owner}" + (" (a new person)" if plan.new_owner else "") if report.owner else ""
+    print(f"{report.file}: {report.format}{owner}; {plural(report.found, 'paper')} found")
+    print(f"  would import: {plan.summary()}")
+    print(f"  people on new papers: {plan.existing_people} already in the library, {plan.new_people} new")
+    for step in plan.records_plan:
+        if step.kind in ("join", "suggest") and step.match is not None:
+            title = getattr(plan.records[step.index], "title", None) or "(untitled)"
+            verb = "joins paper" if step.kind == "join" else "to review against paper"
+            print(f"  line {step.line}: {title} {verb} {step.match.paper_id} ({'; '.join(step.evidence)})")
 
 
 def _print_report(report: FileReport) -> None:

@@ -1,6 +1,8 @@
 """Importing files and web addresses from the window: asks for a pasted address, takes files and browser links
 dropped on the window, asks whose an ownerless listing is, runs the pipeline off the interface thread with a
-progress dialog and Cancel, then shows what each file did.
+progress dialog and Cancel, then shows what each file did. Files chosen in the Import dialog are previewed first:
+the import's plan ("41 new, 3 join existing papers, 2 to review") is shown and nothing is written unless the user
+confirms it.
 
 The worker thread opens its own connection (sqlite connections belong to one thread); the interface thread
 learns of the commits through the hub's data_version check. Cancelling rolls the current file's transaction
@@ -66,6 +68,7 @@ OWNERLESS_FORMATS = frozenset({"arxiv-listing"})
 SAMPLE_CAPTURE_DATE = dt.date(2025, 11, 20)
 CANCELLED_MESSAGE = "cancelled: nothing from this file was written"
 NOT_STARTED_MESSAGE = "not imported: the import was cancelled before this file"
+DECLINED_MESSAGE = "not imported: cancelled at the preview; nothing was written"
 _INDEX = QModelIndex | QPersistentModelIndex
 
 
@@ -165,11 +168,14 @@ class AddressDialog(QDialog):
 
 
 def report_status(report: FileReport) -> str:
-    """One word for what happened to a file: imported, unchanged, refused, cancelled or skipped."""
+    """A word or two for what happened to a file: imported, unchanged, refused, cancelled, skipped or not imported
+    (declined at the preview)."""
     if report.error == CANCELLED_MESSAGE:
         return "cancelled"
     if report.error == NOT_STARTED_MESSAGE:
         return "skipped"
+    if report.error == DECLINED_MESSAGE:
+        return "not imported"
     if report.error:
         return "refused"
     if report.same_file:
@@ -186,16 +192,33 @@ class ImportWorker(QObject):
     phase = Signal(int, int, str, str, int)  # file index, file count, file name, step, entries (pipeline.import_file)
     file_finished = Signal(object)  # a FileReport
     finished = Signal(list, bool)  # every FileReport, and whether the user cancelled
+    planned = Signal(int, object)  # file index, its FileReport with the plan: waiting for `answer`
 
-    def __init__(self, library_path: Path, jobs: Sequence[ImportJob]) -> None:
+    def __init__(self, library_path: Path, jobs: Sequence[ImportJob], *, preview: bool = False) -> None:
         super().__init__()
         self.library_path = Path(library_path)
         self.jobs = list(jobs)
+        self.preview = preview
         self._cancel = threading.Event()
+        self._answered = threading.Event()
+        self._confirmed = False
 
     def cancel(self) -> None:
         """Ask the worker to stop; safe from any thread. The file being imported is rolled back."""
         self._cancel.set()
+        self._answered.set()  # a preview waiting for an answer gets one: no
+
+    def answer(self, confirmed: bool) -> None:
+        """The user's answer to the preview of the file being imported; safe from any thread."""
+        self._confirmed = confirmed
+        self._answered.set()
+
+    def _confirm(self, index: int, report: FileReport) -> bool:
+        self._answered.clear()
+        self._confirmed = False
+        self.planned.emit(index, report)
+        self._answered.wait()
+        return self._confirmed and not self._cancel.is_set()
 
     def is_cancelled(self) -> bool:
         return self._cancel.is_set()
@@ -227,7 +250,7 @@ class ImportWorker(QObject):
         name = source_name(job.path)
         count = len(self.jobs)
         try:
-            return import_file(
+            report = import_file(
                 library,
                 job.path,
                 owner=job.owner,
@@ -235,7 +258,11 @@ class ImportWorker(QObject):
                 progress=lambda file, done, total: self.progress.emit(index, count, file, done, total),
                 cancelled=self._cancel.is_set,
                 phase=lambda file, step, entries: self.phase.emit(index, count, file, step, entries),
+                confirm=(lambda report, _plan: self._confirm(index, report)) if self.preview else None,
             )
+            if not report.written:
+                report.error = CANCELLED_MESSAGE if self._cancel.is_set() else DECLINED_MESSAGE
+            return report
         except ImportCancelled:
             return FileReport(file=name, path=job.path, error=CANCELLED_MESSAGE)
         except Exception as error:  # an importer bug must not leave the interface waiting forever
@@ -243,6 +270,57 @@ class ImportWorker(QObject):
             return FileReport(
                 file=name, path=job.path, error=f"could not be imported because of an internal error: {error!r}"
             )
+
+
+# ---------------------------------------------------------------------------------------------- preview
+def preview_html(report: FileReport) -> str:
+    """What importing the file would do, from its plan: the counts, then each join and review with its reason."""
+    plan = report.plan
+    if plan is None:
+        return ""
+    escape = html.escape
+    owner = f", the page of {escape(report.owner)}" if report.owner else ""
+    if report.owner and plan.new_owner:
+        owner += " (new to the library)"
+    parts = [
+        f"<p><b>{escape(report.file)}</b>: {escape(report.format or '')}{owner}; "
+        f"{display.plural(report.found, 'paper')} found.</p>",
+        f"<p><b>{escape(plan.summary())}</b></p>",
+        f"<p>People on the new papers: {plan.existing_people} already in the library, {plan.new_people} new.</p>",
+    ]
+    items = []
+    for step in plan.records_plan:
+        if step.kind in ("join", "suggest") and step.match is not None:
+            title = escape(getattr(plan.records[step.index], "title", None) or "(untitled)")
+            verb = "joins paper" if step.kind == "join" else "to review against paper"
+            items.append(f"<li>{title} {verb} {step.match.paper_id}: {escape('; '.join(step.evidence))}</li>")
+    if items:
+        parts.append("<ul>" + "".join(items) + "</ul>")
+    return "".join(parts)
+
+
+class ImportPreviewDialog(QDialog):
+    """Shows a file's import plan before anything is written: Import writes it, Cancel writes nothing."""
+
+    def __init__(self, report: FileReport, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Import {report.file}?")
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        plan = report.plan
+        self.summary = QLabel(plan.summary() if plan is not None else "")
+        self.summary.setObjectName("preview-summary")
+        self.details = QTextBrowser()
+        self.details.setHtml(preview_html(report))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.import_button = buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel_button = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.details)
+        layout.addWidget(buttons)
+        self.resize(620, 380)
 
 
 # ---------------------------------------------------------------------------------------------- owner
@@ -538,16 +616,22 @@ class ImportController(QObject):
         self.progress_dialog: QProgressDialog | None = None
         self.owner_dialog: OwnerDialog | None = None
         self.report_dialog: ImportReportDialog | None = None
+        self.preview_dialog: ImportPreviewDialog | None = None
+        self.preview = False
         self._questions: list[ImportJob] = []
 
     # ------------------------------------------------------------------ starting
     def is_running(self) -> bool:
         return self.worker is not None or self.owner_dialog is not None
 
-    def start(self, paths: Sequence[str], *, as_of: dt.date | None = None, ask_owner: bool = True) -> bool:
-        """Import these files; returns False (and does nothing) while another import is under way."""
+    def start(
+        self, paths: Sequence[str], *, as_of: dt.date | None = None, ask_owner: bool = True, preview: bool = False
+    ) -> bool:
+        """Import these files; returns False (and does nothing) while another import is under way. With
+        `preview`, each file's plan is shown and written only once the user confirms it."""
         if self.is_running() or not paths:
             return False
+        self.preview = preview
         self.jobs = [ImportJob(str(path), as_of=as_of) for path in paths]
         self.reports = []
         self.cancelled = False
@@ -589,13 +673,14 @@ class ImportController(QObject):
         self._ask_next_owner()
 
     def _launch(self) -> None:
-        self.worker = ImportWorker(self.hub.library.path, self.jobs)
+        self.worker = ImportWorker(self.hub.library.path, self.jobs, preview=self.preview)
         collect_on_main_thread()
         self.thread = QThread(self)
         self.worker.moveToThread(self.thread)
         self.thread.started.connect(self.worker.run)
         self.worker.progress.connect(self._progress)
         self.worker.phase.connect(self._phase)
+        self.worker.planned.connect(self._show_preview)
         self.worker.finished.connect(self._worker_finished)
         self.worker.finished.connect(self.thread.quit)
         dialog = QProgressDialog("Preparing the import…", "Cancel", 0, 1000 * len(self.jobs), self.parent_widget)
@@ -616,6 +701,8 @@ class ImportController(QObject):
         """Stop the import: the file being imported is rolled back, later files are not started."""
         if self.worker is not None:
             self.worker.cancel()
+            if self.preview_dialog is not None:
+                self.preview_dialog.reject()
             if self.progress_dialog is not None:
                 self.progress_dialog.setLabelText("Cancelling… the file being imported is rolled back.")
 
@@ -651,6 +738,27 @@ class ImportController(QObject):
         else:
             what = "starting"
         dialog.setLabelText(f"Importing file {index + 1} of {count}: {name}\n{what}…")
+
+    def _show_preview(self, index: int, report: FileReport) -> None:
+        worker = self.worker
+        if worker is None:
+            return
+        if worker.is_cancelled():
+            worker.answer(False)
+            return
+        if self.progress_dialog is not None:
+            self.progress_dialog.setLabelText(
+                f"Importing file {index + 1} of {len(self.jobs)}: {report.file}\nwaiting for you to confirm…"
+            )
+        dialog = ImportPreviewDialog(report, self.parent_widget)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda result, w=worker: self._preview_answered(w, result))
+        self.preview_dialog = dialog
+        dialog.open()
+
+    def _preview_answered(self, worker: ImportWorker, result: int) -> None:
+        self.preview_dialog = None
+        worker.answer(result == QDialog.DialogCode.Accepted)
 
     def _worker_finished(self, reports: list[FileReport], cancelled: bool) -> None:
         if self.thread is not None:

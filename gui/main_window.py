@@ -812,6 +812,7 @@ class MainWindow(QMainWindow):
 
     def import_files(self, paths: list[str] | None = None) -> bool:
         """Import these files, or ask for them; the import dialog runs it off the interface thread."""
+        chosen = paths is None  # files the user picked in the Import dialog are previewed before they are written
         if paths is None:
             from PySide6.QtWidgets import QFileDialog
 
@@ -821,7 +822,7 @@ class MainWindow(QMainWindow):
         controller = self.import_controller()
         if controller is None:
             return False
-        if not controller.start(list(paths)):
+        if not (controller.start(list(paths), preview=True) if chosen else controller.start(list(paths))):
             self.hub.status_message.emit("An import is still running; wait for it or cancel it first")
             return False
         return True

@@ -37,8 +37,8 @@ from urllib.parse import urlsplit
 from papershelf.importers.base import Importer, register
 from papershelf.importers.errors import ImporterError
 from papershelf.importers.homepage import is_person_name, looks_like_name_line, position_line
-from papershelf.importers.records import ImportBatch, Link, OwnerProfile, PaperRecord, ParseContext, ParseWarning
 from papershelf.importers.truncation import cut_entry, ends_mid_sentence, maybe_cut, usual, usually_whole
+from papershelf.model.records import ImportBatch, Link, OwnerProfile, PaperRecord, ParseContext, ParseWarning
 
 _MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _MONTHS = {name: number for number, name in enumerate(_MONTH_NAMES, start=1)}

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from papershelf.importers.base import Importer, register
 from papershelf.importers.errors import ImporterError
 from papershelf.importers.homepage import is_person_name
-from papershelf.importers.records import (
+from papershelf.importers.truncation import cut_entry, ends_mid_sentence, maybe_cut
+from papershelf.model.records import (
     ImportBatch,
     Link,
     OwnerProfile,
@@ -24,7 +25,6 @@ from papershelf.importers.records import (
     ParseContext,
     ParseWarning,
 )
-from papershelf.importers.truncation import cut_entry, ends_mid_sentence, maybe_cut
 
 # New-style ids (YYMM.NNNN[N]) and old-style archive ids ("hep-th/9901001", "math.GT/0309136").
 _ID = r"(?P<id>\d{4}\.\d{4,5}|[A-Za-z][A-Za-z-]{0,20}(?:\.[A-Za-z]{2})?/\d{7})(?P<version>v\d{1,3})?"

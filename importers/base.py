@@ -6,7 +6,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
 from papershelf.importers.errors import ImporterError
-from papershelf.importers.records import ImportBatch, ParseContext
+from papershelf.model.records import ImportBatch, ParseContext
 
 
 class Importer(ABC):
@@ -110,7 +110,7 @@ def second_opinion(detection: Detection, text: str, filename: str = "") -> Impor
     if dict(detection.ranking).get("page", 0.0) < CONFIDENCE_THRESHOLD:
         return best
     general = get_importer("page")
-    from papershelf.importers.records import ParseContext
+    from papershelf.model.records import ParseContext
 
     try:
         read = general.parse(text, ParseContext()).papers

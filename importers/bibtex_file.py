@@ -28,7 +28,9 @@ from papershelf.exporters.verbatim import read_verbatim
 from papershelf.importers.arxiv_listing import classify_url
 from papershelf.importers.base import Importer, register
 from papershelf.importers.errors import ImporterError
-from papershelf.importers.records import (
+from papershelf.model.citekeys import ascii_key, disambiguate, is_legal_key
+from papershelf.model.names import extended_name_parts
+from papershelf.model.records import (
     EntryField,
     FileBlock,
     ImportBatch,
@@ -37,8 +39,6 @@ from papershelf.importers.records import (
     ParseContext,
     ParseWarning,
 )
-from papershelf.model.citekeys import ascii_key, disambiguate, is_legal_key
-from papershelf.model.names import extended_name_parts
 
 # Every entry type BibTeX's standard styles and biblatex (its manual, section 2.1) define. Another type is kept as
 # declared too, with a warning: a style of the user's may know it.

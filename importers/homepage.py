@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 
 from papershelf.importers.base import Importer, register
 from papershelf.importers.errors import ImporterError
-from papershelf.importers.records import ImportBatch, Link, OwnerProfile, PaperRecord, ParseContext, ParseWarning
 from papershelf.importers.truncation import cut_entry, ends_mid_sentence, maybe_cut, usual
+from papershelf.model.records import ImportBatch, Link, OwnerProfile, PaperRecord, ParseContext, ParseWarning
 
 # A citation is never this long; longer blocks are prose, and skipping them bounds the work per block.
 _MAX_ENTRY_CHARS = 6000

@@ -9,7 +9,7 @@ import dataclasses
 import re
 import unicodedata
 
-from papershelf.importers.records import ImportBatch, PaperRecord
+from papershelf.model.records import ImportBatch, PaperRecord
 
 _ARXIV_NEW = re.compile(r"(?:arxiv:)?\s*(\d{4}\.\d{4,5})(v\d+)?", re.IGNORECASE)
 _ARXIV_OLD = re.compile(r"(?:arxiv:)?\s*([a-z\-]+(?:\.[A-Z]{2})?/\d{7})(v\d+)?", re.IGNORECASE)

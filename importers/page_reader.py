@@ -21,7 +21,7 @@ from papershelf.importers.base import Importer, register
 from papershelf.importers.encoding import looks_like_html
 from papershelf.importers.errors import ImporterError
 from papershelf.importers.page_blocks import Block, Line, Page, read_html, read_text
-from papershelf.importers.records import ImportBatch, Link, OwnerProfile, PaperRecord, ParseContext, ParseWarning
+from papershelf.model.records import ImportBatch, Link, OwnerProfile, PaperRecord, ParseContext, ParseWarning
 
 WHAT_IS_ACCEPTED = (
     "Papershelf imports a publication page (a homepage, a profile or listing, saved as .html or copied as text, "

@@ -15,8 +15,8 @@ from papershelf.importers.arxiv_listing import links_in_text
 from papershelf.importers.base import Importer, register
 from papershelf.importers.errors import ImporterError
 from papershelf.importers.homepage import looks_like_name_line
-from papershelf.importers.records import ImportBatch, OwnerProfile, PaperRecord, ParseContext, ParseWarning
 from papershelf.importers.truncation import cut_entry, ends_mid_sentence, maybe_cut, usual, usually_whole
+from papershelf.model.records import ImportBatch, OwnerProfile, PaperRecord, ParseContext, ParseWarning
 
 _PROFILE_MARKER = re.compile(r"^\s*researcher profile\s*$", re.IGNORECASE)
 # "preprint2026arXiv", "book chapter2019Springer", "conference2020NeurIPS": lowercase type, year, venue.

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from papershelf.importers.records import ParseWarning
+from papershelf.model.records import ParseWarning
 
 # What a finished sentence ends with, and the brackets and quotes that may close one ("[Code]", "(Oral)").
 _STOPS = ".!?…"

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 
 from papershelf.importers.normalize import normalize_record
-from papershelf.importers.records import PaperRecord
+from papershelf.model.records import PaperRecord
 
 # What a citation puts around a venue and a user does not want in it: a year ("2024", "CHI '24"), pages
 # ("1–18", "pp. 3"), volume and issue ("vol. 18, no. 2", "111(2)", "180, 104433"), an arXiv or CoRR number.

@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from papershelf.importers.records import Link, PaperRecord
 from papershelf.lookup.http import LookupFailure
 from papershelf.lookup.identifiers import arxiv_id_from_url, arxiv_query_form
+from papershelf.model.records import Link, PaperRecord
 
 SERVICE = "arXiv"
 ATOM_NS = "http://www.w3.org/2005/Atom"

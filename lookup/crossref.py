@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from papershelf.importers.records import Link, PaperRecord
 from papershelf.lookup.http import LookupFailure
+from papershelf.model.records import Link, PaperRecord
 
 SERVICE = "Crossref"
 _TAGS = re.compile(r"<[^>]+>")

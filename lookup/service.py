@@ -16,7 +16,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from papershelf.importers.normalize import normalize_record
-from papershelf.importers.records import PaperRecord
 from papershelf.lookup import arxiv_api, crossref
 from papershelf.lookup.http import (
     DEFAULT_TIMEOUT,
@@ -28,6 +27,7 @@ from papershelf.lookup.identifiers import Identifier, IdentifierError, is_arxiv_
 from papershelf.model import lookups
 from papershelf.model.library import Library, LibraryError
 from papershelf.model.names import parse_name
+from papershelf.model.records import PaperRecord
 from papershelf.model.store import title_key
 
 ENV_ARXIV_API = "PAPERSHELF_ARXIV_API"

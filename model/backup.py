@@ -9,34 +9,37 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from papershelf.model import integrity
-from papershelf.model.library import LibraryError
+from papershelf.model.common import LibraryError
+from papershelf.model.integrity import (  # the backups' names and dates, read by integrity when a file is damaged
+    _STAMP,
+    _pattern,
+    backup_dir,
+    describe,
+    label_of,
+    list_backups,
+    made_at,
+    newest_sound_backup,
+)
 
 if TYPE_CHECKING:
     from papershelf.model.library import Library
 
+# Read from here by the CLI and the window, though integrity holds them (it needs them and must not import this).
+__all__ = ["_pattern", "backup_dir", "describe", "label_of", "list_backups", "made_at", "newest_sound_backup"]
+
 KEEP = 5  # like Zotero's default number of automatic backups
 EVERY = dt.timedelta(days=1)  # automatic backups on open, at most this often
 REPLACED_MARK = ".replaced-"
-_STAMP = "%Y%m%d-%H%M%S-%f"
 
 
 class BackupError(LibraryError):
     """A backup could not be made or restored; the library is unchanged."""
-
-
-def backup_dir(library_path: Path) -> Path:
-    return library_path.parent / "backups"
-
-
-def _pattern(library_path: Path) -> re.Pattern[str]:
-    return re.compile(re.escape(library_path.stem) + r"-(\d{8}-\d{6}-\d{6})(-[\w.-]+)?\.sqlite$")
 
 
 def backup(library: Library, destination: str | Path | None = None, *, keep: int = KEEP, label: str = "") -> Path:
@@ -88,35 +91,6 @@ def backup_if_due(library: Library, *, every: dt.timedelta = EVERY, keep: int = 
     return backup(library, keep=keep)
 
 
-def list_backups(library_path: Path) -> list[Path]:
-    """Backups of this library (rolling, manual and before-upgrade), newest first."""
-    folder = backup_dir(Path(library_path))
-    if not folder.is_dir():
-        return []
-    pattern = _pattern(Path(library_path))
-    found = [p for p in folder.iterdir() if pattern.match(p.name)]
-    return sorted(found, key=lambda p: pattern.match(p.name).group(1), reverse=True)
-
-
-def made_at(backup_file: Path | None) -> dt.datetime | None:
-    """When a backup was made, from its name (file times change when files are copied)."""
-    if backup_file is None:
-        return None
-    match = re.search(r"-(\d{8}-\d{6}-\d{6})(?:-[\w.-]+)?\.sqlite$", backup_file.name)
-    return dt.datetime.strptime(match.group(1), _STAMP) if match else None
-
-
-def label_of(backup_file: Path) -> str:
-    match = re.search(r"-\d{8}-\d{6}-\d{6}-([\w.-]+)\.sqlite$", backup_file.name)
-    return match.group(1) if match else "automatic"
-
-
-def describe(backup_file: Path) -> str:
-    made = made_at(backup_file)
-    when = f"made {made:%Y-%m-%d %H:%M}" if made else "made at an unknown time"
-    return f"{when}, {label_of(backup_file)}, {backup_file.stat().st_size / 2**20:.1f} MB"
-
-
 def prune(library_path: Path, keep: int) -> list[Path]:
     """Delete rolling backups beyond the newest `keep`; labelled ones (manual, before-upgrade) stay."""
     rolling = [p for p in list_backups(library_path) if label_of(p) == "automatic"]
@@ -127,17 +101,6 @@ def prune(library_path: Path, keep: int) -> list[Path]:
 
 def backup_before_migration(library: Library, version: int) -> Path:
     return backup(library, label=f"before-upgrade-from-v{version}")
-
-
-def newest_sound_backup(library_path: Path) -> Path | None:
-    """The newest backup that passes `integrity_check` and that this Papershelf can open."""
-    from papershelf.model.schema import SCHEMA_VERSION
-
-    for candidate in list_backups(library_path):
-        state = integrity.inspect(candidate, thorough=True)
-        if state.ok and state.version <= SCHEMA_VERSION:
-            return candidate
-    return None
 
 
 def is_sound(path: Path) -> bool:

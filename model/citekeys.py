@@ -6,6 +6,7 @@ and keeping them stable, is the library's job.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Container, Sequence
@@ -357,3 +358,16 @@ def ascii_key(key: str) -> str | None:
     None when nothing usable is left."""
     folded = _KEY_ILLEGAL.sub("", key_fold(key.strip()))
     return folded if folded and re.search(r"[A-Za-z0-9]", folded) and is_legal_key(folded) else None
+
+
+# ascii_fold leaves ASCII only, where "alphanumeric" is exactly these: one regex pass, not a walk per character.
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+@functools.lru_cache(maxsize=4096)  # one record asks for its title's key several times
+def title_key(title: str | None) -> str | None:
+    """A title as matching compares it: folded to ASCII, lower case, words only."""
+    if not title:
+        return None
+    words = _NOT_ALNUM.sub(" ", ascii_fold(title).lower()).split()
+    return " ".join(words) or None

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from papershelf.model.library import LibraryError
+from papershelf.model.common import LibraryError
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 SIDE_FILES = ("-wal", "-shm", "-journal")
 DAMAGED_MARK = ".damaged-"
+_STAMP = "%Y%m%d-%H%M%S-%f"  # in backup file names
 
 
 class DamagedLibraryError(LibraryError):
@@ -184,8 +186,6 @@ def moved_aside(path: Path) -> list[Path]:
 
 
 def _way_out(path: Path) -> tuple[Path | None, str]:
-    from papershelf.model.backup import describe, newest_sound_backup
-
     backup = newest_sound_backup(path)
     if backup is None:
         return None, "There is no sound backup of it to restore."
@@ -202,8 +202,6 @@ def check_on_open(path: Path, *, move_damaged: bool = True) -> FileState:
     """
     state = inspect(path)
     if state.status == "empty":
-        from papershelf.model.backup import list_backups
-
         if not list_backups(path):
             return state  # a new, empty file: the library is created in it
         state = FileState(path, "damaged", detail="the file is empty (0 bytes) although it had been backed up")
@@ -258,4 +256,54 @@ def explain_storage_error(error: sqlite3.Error) -> str | None:
         return f"the disk refused the write ({error}); it may be full, unplugged or failing"
     if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
         return "the library file is damaged; run `papershelf check` for the way out"
+    return None
+
+
+# ---------------------------------------------------------------------------------------------- backups
+# Where backups lie and what they are, from their names: what a damaged library is offered (see model.backup).
+def backup_dir(library_path: Path) -> Path:
+    return library_path.parent / "backups"
+
+
+def _pattern(library_path: Path) -> re.Pattern[str]:
+    return re.compile(re.escape(library_path.stem) + r"-(\d{8}-\d{6}-\d{6})(-[\w.-]+)?\.sqlite$")
+
+
+def list_backups(library_path: Path) -> list[Path]:
+    """Backups of this library (rolling, manual and before-upgrade), newest first."""
+    folder = backup_dir(Path(library_path))
+    if not folder.is_dir():
+        return []
+    pattern = _pattern(Path(library_path))
+    found = [p for p in folder.iterdir() if pattern.match(p.name)]
+    return sorted(found, key=lambda p: pattern.match(p.name).group(1), reverse=True)
+
+
+def made_at(backup_file: Path | None) -> dt.datetime | None:
+    """When a backup was made, from its name (file times change when files are copied)."""
+    if backup_file is None:
+        return None
+    match = re.search(r"-(\d{8}-\d{6}-\d{6})(?:-[\w.-]+)?\.sqlite$", backup_file.name)
+    return dt.datetime.strptime(match.group(1), _STAMP) if match else None
+
+
+def label_of(backup_file: Path) -> str:
+    match = re.search(r"-\d{8}-\d{6}-\d{6}-([\w.-]+)\.sqlite$", backup_file.name)
+    return match.group(1) if match else "automatic"
+
+
+def describe(backup_file: Path) -> str:
+    made = made_at(backup_file)
+    when = f"made {made:%Y-%m-%d %H:%M}" if made else "made at an unknown time"
+    return f"{when}, {label_of(backup_file)}, {backup_file.stat().st_size / 2**20:.1f} MB"
+
+
+def newest_sound_backup(library_path: Path) -> Path | None:
+    """The newest backup that passes `integrity_check` and that this Papershelf can open."""
+    from papershelf.model.schema import SCHEMA_VERSION
+
+    for candidate in list_backups(library_path):
+        state = inspect(candidate, thorough=True)
+        if state.ok and state.version <= SCHEMA_VERSION:
+            return candidate
     return None

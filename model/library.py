@@ -6,7 +6,6 @@ All SQL lives in model/. Callers get dataclasses (model/types.py) and `Change` d
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import json
 import os
 import re
@@ -19,6 +18,7 @@ from typing import Any
 import sqlite_utils
 
 from papershelf.model import schema
+from papershelf.model.common import LibraryError, now
 from papershelf.model.types import (
     EDITABLE_FIELDS,
     Author,
@@ -32,15 +32,6 @@ from papershelf.model.types import (
     SourceClaim,
     Tag,
 )
-
-
-class LibraryError(Exception):
-    """Something the user must be told about the library file itself (newer version, damaged, locked)."""
-
-
-def now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
-
 
 # How long a write waits for another connection's write transaction before it is refused (seconds). The
 # environment variable is a hook for tests, which cannot wait 30 s to see a lock outlast it.

@@ -1,7 +1,7 @@
 """The library's side of online lookups: the response cache, what a paper offers to look up, a preview of what a
 lookup would change field by field, and storing a lookup as one more source of a paper.
 
-A lookup goes through `store.import_records` like any imported page, so the same rules choose each field and a
+A lookup goes through `apply.import_records` like any imported page, so the same rules choose each field and a
 user's edits still win. On top of that a lookup never replaces a value the paper already has unless the caller
 says the user accepted it: such values are withheld from the stored record and reported instead.
 No network and no importer modules here: records arrive as plain dataclasses.
@@ -19,13 +19,13 @@ from types import SimpleNamespace
 from typing import Any
 
 from papershelf.model import reconcile
+from papershelf.model.apply import import_records
 from papershelf.model.library import Library, LibraryError, now
 from papershelf.model.store import (
     _is_preprint_venue,
     _live_paper,
     choose_fields,
     entry_key,
-    import_records,
     record_json,
 )
 

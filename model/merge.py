@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from papershelf.model import reconcile
-from papershelf.model.library import Library, LibraryError, now
+from papershelf.model.common import LibraryError, now
+from papershelf.model.library import Library
 from papershelf.model.names import parse_name
+from papershelf.model.store import _create_paper, _live_paper, recompute_paper
 from papershelf.model.types import Author, Change, Paper
 
 
@@ -253,8 +255,6 @@ def merge_papers(
 ) -> Change:
     """Join papers into `keep_id`: their sources become its provenance, fields are chosen again across all of
     them, tags and notes are combined, their citation keys become aliases of its key (the key the user kept)."""
-    from papershelf.model.store import recompute_paper
-
     others = [o for o in dict.fromkeys(other_ids) if o != keep_id]
     if not others:
         raise LibraryError("name at least one other paper to merge into the kept one")
@@ -392,8 +392,6 @@ def _merge_row(library: Library, kind: str, item_id: int, merge_id: int | None) 
 
 def _restore_paper(library: Library, kept: int, merged: int, snapshot: dict[str, Any]) -> int:
     """Give a manually merged paper back everything it had; returns the (live) paper it was merged into."""
-    from papershelf.model.store import _live_paper, recompute_paper
-
     conn = library.conn
     other = snapshot["other"]
     live_kept = _live_paper(library, kept)
@@ -440,8 +438,6 @@ def _restore_paper(library: Library, kept: int, merged: int, snapshot: dict[str,
 def _split_claims(library: Library, kept: int, claim_ids: Sequence[int], aliases: Sequence[str] = ()) -> int:
     """Undo a merge made at import: the claims that joined become a paper of their own; returns its id. The
     .bib key the record brought (an alias of the paper since) goes with it and is its key again."""
-    from papershelf.model.store import _create_paper, _live_paper, recompute_paper
-
     conn = library.conn
     if not claim_ids:
         raise LibraryError(f"the merge into paper {kept} does not say which record joined it; it cannot be undone")
@@ -749,7 +745,35 @@ def author_suggestions(library: Library, author_ids: Iterable[int] | None = None
     with library.transaction() as conn:
         if author_ids is None:
             author_ids = [r[0] for r in conn.execute("SELECT id FROM authors WHERE merged_into IS NULL")]
-        result = reconcile.reconcile_authors(library, author_ids)
+        result = reconcile_authors(library, author_ids)
         if result.merged or result.suggested:
             library.record_change(Change("duplicates", description="author suggestions refreshed"))
         return result
+
+
+def reconcile_authors(library: Library, author_ids: Iterable[int]) -> reconcile.AuthorPass:
+    """Join order swaps and initial forms of these authors when the evidence is strong; propose the rest."""
+    result = reconcile.AuthorPass()
+    seen: set[tuple[int, int]] = set()
+    for author_id in sorted(set(author_ids)):
+        author_id = library.resolve_author(author_id)
+        if not reconcile._live(library.conn, author_id):
+            continue
+        for match in reconcile.author_candidates(library, author_id):
+            pair = tuple(sorted((match.a_id, match.b_id)))
+            if pair in seen or not (
+                reconcile._live(library.conn, match.a_id) and reconcile._live(library.conn, match.b_id)
+            ):
+                continue
+            seen.add(pair)
+            if match.strong:
+                keep, other = reconcile._keep_first(library, match.a_id, match.b_id)
+                merge_authors(library, keep, [other], evidence=match.evidence, automatic=True)
+                if match.kind == "order swap":
+                    reconcile.settle_name_order(library, keep)
+                result.merged.append((keep, other, match.evidence))
+            else:
+                result.suggested += reconcile.queue_candidate(
+                    library, "author", match.a_id, match.b_id, match.score, match.evidence
+                )
+    return result

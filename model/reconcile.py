@@ -11,10 +11,12 @@ import functools
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Sequence, Set
+from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from papershelf.model.citekeys import title_key
+from papershelf.model.common import now
 from papershelf.model.names import ParsedName, fold, initials_compatible, names_relation, parse_name
 
 if TYPE_CHECKING:
@@ -222,8 +224,6 @@ def _fingerprint(abstract: str | None) -> str | None:
 
 
 def _title_key(title: str | None) -> str | None:
-    from papershelf.model.store import title_key
-
     return title_key(title)
 
 
@@ -938,8 +938,6 @@ def suggest(library: Library, paper_id: int, match: Match) -> int:
 
 def queue_candidate(library: Library, kind: str, first: int, second: int, score: float, evidence: list[str]) -> int:
     """Put a pair in the review queue; a pair already decided (distinct or merged) is never proposed again."""
-    from papershelf.model.library import now
-
     if first == second:
         return 0
     a, b = sorted((first, second))
@@ -962,7 +960,12 @@ def is_decided(library: Library, kind: str, first: int, second: int) -> bool:
 
 # ---------------------------------------------------------------------------------------------- authors
 def pick_author(
-    library: Library, parsed: ParsedName, coauthor_names: Sequence[str], *, exclude: Set[int] = frozenset()
+    library: Library,
+    parsed: ParsedName,
+    coauthor_names: Sequence[str],
+    *,
+    exclude: Set[int] = frozenset(),
+    before_tiebreak: Callable[[], object] | None = None,
 ) -> int | None:
     """The existing person a name most likely means, or None to create a new one; never one in `exclude`
     (people already placed on the same author list).
@@ -980,6 +983,8 @@ def pick_author(
         return None
     if len(rows) == 1 or not coauthor_names:
         return rows[0][0]
+    if before_tiebreak is not None:  # the co-authorships counted below must all be written (an import batches them)
+        before_tiebreak()
     # Two people share this name: the one who already wrote with these co-authors is the better guess.
     keys = [parse_name(n).key for n in coauthor_names]
     marks = ",".join("?" * len(keys))
@@ -1373,34 +1378,6 @@ def _title(conn: Any, paper_id: int) -> str:
     if not row:
         return f"paper {paper_id}"
     return row[0] or (f"arXiv:{row[1]}" if row[1] else f"paper {paper_id}")
-
-
-def reconcile_authors(library: Library, author_ids: Iterable[int]) -> AuthorPass:
-    """Join order swaps and initial forms of these authors when the evidence is strong; propose the rest."""
-    from papershelf.model import merge
-
-    result = AuthorPass()
-    seen: set[tuple[int, int]] = set()
-    for author_id in sorted(set(author_ids)):
-        author_id = library.resolve_author(author_id)
-        if not _live(library.conn, author_id):
-            continue
-        for match in author_candidates(library, author_id):
-            pair = tuple(sorted((match.a_id, match.b_id)))
-            if pair in seen or not (_live(library.conn, match.a_id) and _live(library.conn, match.b_id)):
-                continue
-            seen.add(pair)
-            if match.strong:
-                keep, other = _keep_first(library, match.a_id, match.b_id)
-                merge.merge_authors(library, keep, [other], evidence=match.evidence, automatic=True)
-                if match.kind == "order swap":
-                    settle_name_order(library, keep)
-                result.merged.append((keep, other, match.evidence))
-            else:
-                result.suggested += queue_candidate(
-                    library, "author", match.a_id, match.b_id, match.score, match.evidence
-                )
-    return result
 
 
 def papers_authors(library: Library, paper_ids: Iterable[int]) -> set[int]:

@@ -1,6 +1,7 @@
-"""Applies an imported page to the library: claims (provenance), papers chosen field by field, authors.
+"""What storing records is made of: a paper's fields chosen from its claims (provenance), author lists resolved
+to people, new papers' rows and keys, a page's owner. `model.plan` and `model.apply` build the import from these.
 
-Runs inside one transaction per file. Values a user set (edits, tags, notes, keys) are never written here.
+Runs inside the caller's transaction. Values a user set (edits, tags, notes, keys) are never written here.
 """
 
 from __future__ import annotations
@@ -12,13 +13,17 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from papershelf.model import reconcile
-from papershelf.model.citekeys import KeyAllocator, base_key, disambiguate, is_legal_key
-from papershelf.model.library import Library, LibraryError, now
+from papershelf.model.citekeys import KeyAllocator, base_key, disambiguate, is_legal_key, title_key
+from papershelf.model.common import LibraryError, now
 from papershelf.model.names import names_relation, parse_name
-from papershelf.model.types import Change
+
+if TYPE_CHECKING:
+    from papershelf.model.library import Library
+
+__all__ = ["title_key"]  # kept here for the callers that read it from the store
 
 
 class Record(Protocol):
@@ -81,16 +86,6 @@ class ImportResult:
     suggested: int = 0  # possible duplicates put in the review queue
     same_file: bool = False  # the identical file was imported before: nothing was written
     reowned: list[int] = field(default_factory=list)  # papers that gained or lost the page's owner (in updated)
-
-
-@functools.lru_cache(maxsize=4096)  # one record asks for its title's key several times
-def title_key(title: str | None) -> str | None:
-    if not title:
-        return None
-    from papershelf.model.citekeys import ascii_fold
-
-    words = "".join(ch if ch.isalnum() else " " for ch in ascii_fold(title).lower()).split()
-    return " ".join(words) or None
 
 
 def entry_key(record: Any) -> str:
@@ -176,6 +171,8 @@ class _Batch:
     pattern_read: bool = False
     # The keys taken, read once per key base for the whole import instead of once per candidate key.
     allocator: KeyAllocator | None = None
+    # Writes the rows an import holds back to write together; called before anything reads them.
+    flush: Callable[[], None] | None = None
 
     def keys(self, library: Library) -> KeyAllocator:
         if self.allocator is None:
@@ -228,7 +225,10 @@ class AuthorResolver:
             if author_id in exclude:
                 author_id = None
             if author_id is None:
-                author_id = reconcile.pick_author(self.library, parsed, coauthor_names, exclude=exclude)
+                flush = self.batch.flush if self.batch is not None else None
+                author_id = reconcile.pick_author(
+                    self.library, parsed, coauthor_names, exclude=exclude, before_tiebreak=flush
+                )
             if author_id is None:
                 author_id = self.create(parsed.display or name.strip(), parsed.given, parsed.family)
                 if self.batch is not None:
@@ -272,9 +272,32 @@ def resolve_owner(
     nothing ("Wei Lin" is many people), so without evidence the page gets a new person and the namesakes are
     returned, to be joined or proposed once the page's papers are in the library.
     """
+    author_id, namesakes = decide_owner(library, owner, records, previous=previous)
+    return place_owner(library, owner, author_id), namesakes
+
+
+def place_owner(library: Library, owner: Any, author_id: int | None) -> int:
+    """The page's owner as `decide_owner` chose them (None: a new person), with the names the page uses."""
     names = [owner.name, *getattr(owner, "aliases", ())]
     parsed = _parse_name(owner.name)
     resolver = AuthorResolver(library)
+    if author_id is None:
+        author_id = resolver.create(parsed.display or owner.name, parsed.given, parsed.family)
+    for name in names:
+        # A bare nickname ("Justin") alone is not a name of the person for matching purposes elsewhere.
+        if len(name.split()) >= 2 or name == owner.name:
+            resolver.add_variant(author_id, name)
+    # Only a new person or a new name changes the author search: a re-import writes nothing there.
+    library.refresh_author_search(resolver.touched)
+    return author_id
+
+
+def decide_owner(
+    library: Library, owner: Any, records: Sequence[Any] = (), *, previous: int | None = None
+) -> tuple[int | None, list[int]]:
+    """`resolve_owner`'s choice without writing: the existing person the page is about (None: a new person is
+    needed), and the namesakes it was not bound to."""
+    parsed = _parse_name(owner.name)
     author_id: int | None = None
     namesakes: list[int] = []
     if previous is not None:
@@ -290,64 +313,7 @@ def resolve_owner(
             namesakes.append(candidate)
         if best is not None:
             author_id, namesakes = best[1], []
-    if author_id is None:
-        author_id = resolver.create(parsed.display or owner.name, parsed.given, parsed.family)
-    for name in names:
-        # A bare nickname ("Justin") alone is not a name of the person for matching purposes elsewhere.
-        if len(name.split()) >= 2 or name == owner.name:
-            resolver.add_variant(author_id, name)
-    # Only a new person or a new name changes the author search: a re-import writes nothing there.
-    library.refresh_author_search(resolver.touched)
     return author_id, namesakes
-
-
-def _settle_namesakes(library: Library, owner_id: int, namesakes: Sequence[int], source_id: int) -> int:
-    """After a page is stored: join its new owner to a same-named person the page now proves them to be (the
-    page's papers are theirs), else propose the pair for review. Returns how many pairs were proposed."""
-    from papershelf.model import merge
-
-    proposed = 0
-    for namesake in namesakes:
-        namesake = library.resolve_author(namesake)
-        owner_id = library.resolve_author(owner_id)
-        if namesake == owner_id or reconcile.is_decided(library, "author", owner_id, namesake):
-            continue
-        evidence = reconcile.page_owner_evidence(library, owner_id, namesake, source_id)
-        name = library.conn.execute("SELECT display_name FROM authors WHERE id = ?", (owner_id,)).fetchone()[0]
-        said = [f"the page's owner and author {namesake} are both called {name}", *evidence]
-        if len(evidence) >= reconcile.OWNER_EVIDENCE_NEEDED:
-            keep, other = reconcile.keep_first(library, namesake, owner_id)
-            merge.merge_authors(library, keep, [other], evidence=said, automatic=True)
-        else:
-            score = 0.5 + 0.1 * len(evidence)
-            proposed += reconcile.queue_candidate(library, "author", owner_id, namesake, score, said)
-    return proposed
-
-
-def _bind_owner(library: Library, paper_id: int, owner_id: int, resolver: AuthorResolver) -> bool:
-    """Put a page's owner in the one place of a paper's list written with one of their names ("Gao Jinyang" for
-    Jinyang Gao), when they are not on it yet; the person who held the place, left with nothing, joins them."""
-    from papershelf.model import merge
-
-    conn = library.conn
-    rows = conn.execute(
-        "SELECT position, author_id, as_written FROM authorships WHERE paper_id = ? ORDER BY position", (paper_id,)
-    ).fetchall()
-    if any(author_id == owner_id for _, author_id, _ in rows):
-        return False
-    place = _owner_place([written for _, _, written in rows], _owner_names(library, owner_id), set())
-    if place is None:
-        return False
-    position, held_by, written = rows[place]
-    conn.execute(
-        "UPDATE authorships SET author_id = ? WHERE paper_id = ? AND position = ?", (owner_id, paper_id, position)
-    )
-    resolver.add_variant(owner_id, written)
-    resolver.touched.update([owner_id, held_by])
-    if not reconcile.has_places(library, held_by):
-        evidence = [f"“{written}” on paper {paper_id} is the page's owner"]
-        merge.merge_authors(library, owner_id, [held_by], evidence=evidence, automatic=True)
-    return True
 
 
 def _owner_place(written: Sequence[str], owner_names: Sequence[str], taken: Set[int]) -> int | None:
@@ -702,8 +668,10 @@ def _write_authorships(
     batch: _Batch | None = None,
     new: bool = False,
     implied: Sequence[int] = (),
+    rows_out: list[tuple[int, int, int, str]] | None = None,
 ) -> None:
-    """The paper's author list, each name resolved to a person; `new` papers have no list to replace.
+    """The paper's author list, each name resolved to a person; `new` papers have no list to replace. With
+    `rows_out` the authorship rows are added to it, to be written with others, instead of written here.
 
     A list that replaces another keeps its people: each place is first lined up with the old list (the same
     name, or the same place written in a compatible form: "Jagadish, Hosagrahar V." where "H. V. Jagadish"
@@ -736,6 +704,9 @@ def _write_authorships(
         else:
             resolver.add_variant(author_id, name)
         rows.append((paper_id, position, author_id, name))
+    if rows_out is not None:
+        rows_out.extend(rows)
+        return
     conn.executemany("INSERT INTO authorships(paper_id, position, author_id, as_written) VALUES (?,?,?,?)", rows)
     if batch is None:  # an import refreshes the author search once, at its end
         library.refresh_author_search(resolver.touched)
@@ -860,18 +831,10 @@ def _create_paper(
     *,
     data: dict[str, Any] | None = None,
     batch: _Batch | None = None,
+    chosen: dict[str, Any] | None = None,
 ) -> int:
-    data = data if data is not None else record_json(record)
-    chosen = choose_fields([(fmt, data)])
-    values = _row_values(chosen)
-    stamp = now()
-    # The note is the user's alone: a page's remark goes to `remarks`. A .bib's `annote` is the reader's own
-    # (a note another manager kept), so it starts the paper's note.
-    note = ""
-    if fmt == "bibtex" and data.get("note") and data["note"] != (data.get("extra") or {}).get("note"):
-        note = data["note"]  # the entry's annote, not its remark
-    values.update(added_at=stamp, updated_at=stamp, note=note)
-    values["citekey"] = _new_citekey(library, record, chosen, batch, owner_id)
+    """A new paper from one record; `chosen` is `choose_fields` of that record alone when the caller has it."""
+    values, chosen = new_paper_row(library, record, fmt, owner_id, data=data, batch=batch, chosen=chosen)
     columns = list(values)
     cursor = library.conn.execute(
         f"INSERT INTO papers({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
@@ -884,6 +847,31 @@ def _create_paper(
     else:
         reconcile.index_paper(library, paper_id)
     return paper_id
+
+
+def new_paper_row(
+    library: Library,
+    record: Any,
+    fmt: str,
+    owner_id: int | None,
+    *,
+    data: dict[str, Any] | None = None,
+    batch: _Batch | None = None,
+    chosen: dict[str, Any] | None = None,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The papers row a record makes (column -> value, its key allocated) and the fields chosen for it."""
+    data = data if data is not None else record_json(record)
+    chosen = chosen if chosen is not None else choose_fields([(fmt, data)])
+    values = _row_values(chosen)
+    stamp = now()
+    # The note is the user's alone: a page's remark goes to `remarks`. A .bib's `annote` is the reader's own
+    # (a note another manager kept), so it starts the paper's note.
+    note = ""
+    if fmt == "bibtex" and data.get("note") and data["note"] != (data.get("extra") or {}).get("note"):
+        note = data["note"]  # the entry's annote, not its remark
+    values.update(added_at=stamp, updated_at=stamp, note=note)
+    values["citekey"] = _new_citekey(library, record, chosen, batch, owner_id)
+    return values, chosen
 
 
 def _renamed_capture(conn: Any, fmt: str, owner_name: str, keys: Set[str]) -> str | None:
@@ -973,256 +961,6 @@ def find_identical_import(
         return None
     claimed, found = conn.execute("SELECT claimed_count, found_count FROM sources WHERE id = ?", (same[0],)).fetchone()
     return KnownFile(result=result, owner=owner_name, found=found, claimed=claimed)
-
-
-def import_records(
-    library: Library,
-    *,
-    file: str,
-    path: str,
-    sha256: str,
-    fmt: str,
-    owner: Any | None,
-    records: Sequence[Any],
-    claimed_count: int | None = None,
-    as_of: str | None = None,
-    progress: Callable[[int, int], None] | None = None,
-    cancelled: Callable[[], bool] | None = None,
-    targets: Sequence[int | None] | None = None,
-) -> ImportResult:
-    """Store one file's records in one transaction; raises ImportCancelled (rolling back) when cancelled.
-
-    `targets`, parallel to `records`, names the paper a record is known to describe (a lookup made for that
-    paper); None there, or no `targets`, lets matching find it.
-    """
-    # The pure per-record work (plain data, its hash, the entry key) is done before the write lock is taken:
-    # the lock is held for the writing alone, so another writer waits less.
-    prepared: list[tuple[dict[str, Any], str, str]] = []
-    for index, record in enumerate(records):
-        if cancelled is not None and index % 200 == 0 and cancelled():
-            raise ImportCancelled(file)
-        data = record_json(record)
-        prepared.append((data, _hash(data), entry_key(record)))
-    with library.transaction() as conn:
-        named = owner is not None and bool(owner.name)
-        same = conn.execute(_SAME_FILE_SQL, (sha256, fmt, file)).fetchone()
-        lineage = f"{fmt}|{file}|{owner.name if named else ''}"
-        previous_owner: int | None = None
-        if same:
-            earlier_owner = library.resolve_author(same[1]) if same[1] is not None else None
-            identical = _identical_import(library, same, owner.name if named else None, as_of)
-            if identical is not None:
-                return identical
-            earlier_claim = conn.execute(
-                "SELECT lineage FROM claims WHERE source_id = ? LIMIT 1", (same[0],)
-            ).fetchone()
-            if earlier_claim and not named:
-                lineage = earlier_claim[0]
-            elif (
-                earlier_claim
-                and earlier_claim[0] != lineage
-                and not conn.execute("SELECT 1 FROM claims WHERE lineage = ? LIMIT 1", (lineage,)).fetchone()
-            ):
-                # The same page, now said to be someone else's: its claims follow it, so it is updated in place
-                # (not imported again as another page whose records would all "merge" with themselves).
-                conn.execute("UPDATE claims SET lineage = ? WHERE lineage = ?", (lineage, earlier_claim[0]))
-            if not named:
-                previous_owner = earlier_owner
-        if (
-            named
-            and not same
-            and not conn.execute("SELECT 1 FROM claims WHERE lineage = ? LIMIT 1", (lineage,)).fetchone()
-        ):
-            renamed = _renamed_capture(conn, fmt, owner.name, {key for _, _, key in prepared})
-            if renamed is not None:  # the page it is a newer capture of follows it to its new name
-                conn.execute("UPDATE claims SET lineage = ? WHERE lineage = ?", (lineage, renamed))
-        row = conn.execute(
-            "SELECT s.id, s.owner_id FROM sources s JOIN claims c ON c.source_id = s.id WHERE c.lineage = ? LIMIT 1",
-            (lineage,),
-        ).fetchone()
-        if row and row[1] is not None:
-            previous_owner = library.resolve_author(row[1])
-        namesakes: list[int] = []
-        if named:
-            owner_id, namesakes = resolve_owner(library, owner, records, previous=previous_owner)
-        else:
-            owner_id = previous_owner
-        # Who the page says its papers are by, before: a change of owner changes those papers (import report).
-        owned_before = _owned(conn, row[0]) if row else set()
-        people_before: dict[int, set[int]] = {}
-        if row and (row[1] is None or library.resolve_author(row[1]) != owner_id):
-            page_papers = {r[0] for r in conn.execute("SELECT paper_id FROM claims WHERE source_id = ?", (row[0],))}
-            people_before = _people(conn, page_papers | {p for p, _ in owned_before})
-        stamp = now()
-        reattributed = False
-        if row:  # a newer capture of a page imported before: it becomes that source's current version
-            source_id = row[0]
-            # The capture it replaces stays in the source's history (with its file name, when renamed).
-            conn.execute(
-                "INSERT INTO source_history(source_id, file, path, sha256, imported_at) "
-                "SELECT id, file, path, sha256, imported_at FROM sources WHERE id = ?",
-                (source_id,),
-            )
-            conn.execute(
-                "UPDATE sources SET file=?, path=?, sha256=?, imported_at=?, claimed_count=?, owner_id=?, as_of=? "
-                "WHERE id=?",
-                (file, path, sha256, stamp, claimed_count, owner_id, as_of, source_id),
-            )
-            if owner_id != previous_owner:
-                reattributed = owner_id is not None
-                if previous_owner is not None:  # the page is no longer theirs
-                    conn.execute(
-                        "DELETE FROM implied_authors WHERE source_id = ? AND author_id = ?", (source_id, previous_owner)
-                    )
-                    conn.execute(
-                        "DELETE FROM profiles WHERE source_id = ? AND author_id = ?", (source_id, previous_owner)
-                    )
-        else:
-            source_id = conn.execute(
-                "INSERT INTO sources(file, path, sha256, format, owner_id, imported_at, claimed_count, as_of) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (file, path, sha256, fmt, owner_id, stamp, claimed_count, as_of),
-            ).lastrowid
-        if named and owner_id is not None:
-            _store_profile(library, owner_id, source_id, owner)
-        result = ImportResult(source_id=source_id)
-        touched: set[int] = set()
-        seen_in_batch: set[int] = set()
-        total = len(records)
-        batch = _Batch()
-        # The page's earlier claims and the merge chains, read once instead of once per record.
-        earlier: dict[str, tuple[int, int, str, int, int | None]] = {}
-        for claim_id, claim_key, claim_paper, claim_hash, claim_source, claim_line in conn.execute(
-            "SELECT id, entry_key, paper_id, record_hash, source_id, line FROM claims WHERE lineage = ? ORDER BY id",
-            (lineage,),
-        ):
-            earlier.setdefault(claim_key, (claim_id, claim_paper, claim_hash, claim_source, claim_line))
-        merged_into = dict(conn.execute("SELECT id, merged_into FROM papers WHERE merged_into IS NOT NULL"))
-        # A first import has nothing to match against: find_match only proposes papers that are not this
-        # import's own (trashed papers count, they can be matched).
-        nothing_to_match = conn.execute("SELECT 1 FROM papers WHERE merged_into IS NULL LIMIT 1").fetchone() is None
-        moved_claims: list[tuple[int, int, int]] = []
-        implied: list[tuple[int, int, int]] = []
-        for index, record in enumerate(records):
-            if cancelled is not None and index % 50 == 0 and cancelled():
-                raise ImportCancelled(file)
-            data, digest, key = prepared[index]
-            existing = earlier.get(key)
-            if existing and existing[1] in seen_in_batch:
-                existing = None  # two entries of one page with one key: keep both as claims
-            target = targets[index] if targets is not None else None
-            if existing and target is not None and _follow(merged_into, existing[1]) != target:
-                existing = None  # the caller knows which paper this record describes
-            if existing:
-                claim_id, paper_id, old_hash, old_source, old_line = existing
-                paper_id = _follow(merged_into, paper_id)
-                if old_hash == digest:
-                    if old_source != source_id:  # read back by recompute_paper (through its source): now
-                        conn.execute(
-                            "UPDATE claims SET source_id = ?, line = ? WHERE id = ?", (source_id, record.line, claim_id)
-                        )
-                    elif old_line != record.line:
-                        moved_claims.append((source_id, record.line, claim_id))
-                    result.unchanged.append(paper_id)
-                else:
-                    conn.execute(
-                        "UPDATE claims SET source_id=?, line=?, record=?, record_hash=? WHERE id=?",
-                        (source_id, record.line, json.dumps(data, ensure_ascii=False), digest, claim_id),
-                    )
-                    if recompute_paper(library, paper_id, batch=batch):
-                        result.updated.append(paper_id)
-                        touched.add(paper_id)
-                    else:
-                        result.unchanged.append(paper_id)
-            else:
-                match = (
-                    reconcile.Match(target, 1.0, ["looked up for this paper"])
-                    if target is not None
-                    else None
-                    if nothing_to_match
-                    else reconcile.find_match(library, record, exclude=seen_in_batch)
-                )
-                if match is not None and match.confident:
-                    paper_id = match.paper_id
-                    claim_id = _add_claim(conn, paper_id, source_id, key, record, data, digest, lineage)
-                    recompute_paper(library, paper_id, batch=batch)
-                    # The snapshot names the claim that joined, so merge.unmerge_paper can make it a paper again,
-                    # and the .bib key it brought, which now names this paper too.
-                    snapshot = {"claim_ids": [claim_id], "aliases": _keep_cited_key(library, paper_id, record)}
-                    for alias in snapshot["aliases"]:
-                        batch.keys(library).claim(alias)  # taken from now on, for the keys of new papers
-                    conn.execute(
-                        "INSERT INTO merges(kind, kept_id, merged_id, automatic, evidence, snapshot, created_at) "
-                        "VALUES ('paper', ?, ?, 1, ?, ?, ?)",
-                        (paper_id, paper_id, json.dumps(match.evidence), json.dumps(snapshot), stamp),
-                    )
-                    result.merged.append((paper_id, match.evidence))
-                    touched.add(paper_id)
-                else:
-                    paper_id = _create_paper(library, record, fmt, owner_id, data=data, batch=batch)
-                    _add_claim(conn, paper_id, source_id, key, record, data, digest, lineage)
-                    result.new.append(paper_id)
-                    touched.add(paper_id)
-                    if match is not None:
-                        result.suggested += reconcile.suggest(library, paper_id, match)
-            seen_in_batch.add(paper_id)
-            if owner_id is not None:
-                implied.append((paper_id, owner_id, source_id))
-            if progress is not None and (index % 100 == 0 or index == total - 1):
-                progress(index + 1, total)
-        # Written together after the loop, which never reads them back; an unchanged claim is not rewritten.
-        conn.executemany("UPDATE claims SET source_id = ?, line = ? WHERE id = ?", moved_claims)
-        if owner_id is not None:
-            # A paper of this page whose owner link the user split off to another person stays theirs.
-            split_off = {
-                r[0]
-                for r in conn.execute(
-                    "SELECT paper_id FROM implied_authors WHERE source_id = ? AND author_id != ?", (source_id, owner_id)
-                )
-            }
-            implied = [i for i in implied if i[0] not in split_off]
-        conn.executemany(
-            "INSERT OR IGNORE INTO implied_authors(paper_id, author_id, source_id) VALUES (?,?,?)", implied
-        )
-        bound: set[int] = set()
-        if reattributed and owner_id is not None:
-            # As if the page had come with this owner: they take the places written with their names.
-            resolver = AuthorResolver(library, batch=batch)
-            for paper_id in sorted({p for p, _, _ in implied}):
-                if _bind_owner(library, paper_id, owner_id, resolver):
-                    touched.add(paper_id)
-                    bound.add(paper_id)
-        owned_after = _owned(conn, source_id)
-        people_after = _people(conn, {p for p, _ in owned_before - owned_after})
-        reowned = {p for p, a in owned_after - owned_before if a not in people_before.get(p, set())}
-        reowned |= {p for p, a in owned_before - owned_after if a not in people_after.get(p, set())}
-        reowned |= bound
-        reowned -= set(result.new)
-        if reowned:
-            # Same records, another owner: the paper changed (its people did), so it is counted as updated.
-            result.updated.extend(p for p in dict.fromkeys(result.unchanged) if p in reowned)
-            result.unchanged = [p for p in result.unchanged if p not in reowned]
-            touched.update(reowned)
-            result.reowned = sorted(reowned)
-        library.refresh_author_search(sorted(batch.touched_authors))
-        reconcile.index_new_papers(library, batch.unindexed)
-        conn.execute(
-            "UPDATE sources SET found_count = (SELECT count(*) FROM claims WHERE source_id = ?) WHERE id = ?",
-            (source_id, source_id),
-        )
-        if owner_id is not None and namesakes:
-            result.suggested += _settle_namesakes(library, owner_id, namesakes, source_id)
-        # Order swaps and initial forms among this page's people: joined on strong evidence, else proposed.
-        people = reconcile.papers_authors(library, touched) | ({owner_id} if owner_id is not None else set())
-        joined = reconcile.reconcile_authors(library, people)
-        result.suggested += joined.suggested
-        if joined.merged and result.new:
-            _rekey_new_papers(library, result.new, {kept for kept, _, _ in joined.merged}, batch)
-        library.refresh_search(sorted(touched))
-        if touched or result.new:
-            library.record_change(Change("papers", frozenset(touched), description=f"imported {file}"))
-        library.record_change(Change("sources", description=f"imported {file}"))
-        return result
 
 
 def _people(conn: Any, paper_ids: Set[int]) -> dict[int, set[int]]:

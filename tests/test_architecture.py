@@ -43,8 +43,8 @@ FORBIDDEN = {
     "model": (
         "PySide6",
         "papershelf.gui",
-        "papershelf.importers.homepage",
-        "papershelf.importers.base",
+        "papershelf.importers",
+        "papershelf.exporters",
         "papershelf.pipeline",
         "papershelf.cli",
     ),
@@ -96,3 +96,71 @@ def test_installed_names_stay_under_one_namespace():
     mapped = config["tool"]["setuptools"]["package-dir"]
     for folder in ("gui", "model", "importers", "resources"):
         assert mapped[f"papershelf.{folder}"] == folder
+
+
+def model_imports(path: Path) -> set[str]:
+    """The model modules one model file imports, at module level or inside functions alike; an import under
+    `if TYPE_CHECKING:` never runs, so it is left out."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            for child in node.orelse:
+                visit(child)
+            return
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+            if node.module == "papershelf.model":  # from papershelf.model import reconcile
+                found.update(f"papershelf.model.{alias.name}" for alias in node.names)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(tree)
+    own = {p.stem for p in modules("model")} - {"__init__"}
+    return {name.split(".")[2] for name in found if name.startswith("papershelf.model.")} & own - {path.stem}
+
+
+def test_the_model_has_no_import_cycles():
+    graph = {path.stem: model_imports(path) for path in modules("model") if path.stem != "__init__"}
+    state: dict[str, str] = {}
+    trail: list[str] = []
+
+    def walk(module: str) -> None:
+        state[module] = "open"
+        trail.append(module)
+        for other in sorted(graph[module]):
+            if state.get(other) == "open":
+                cycle = [*trail[trail.index(other) :], other]
+                pytest.fail("model modules import each other in a loop: " + " -> ".join(cycle))
+            if other not in state:
+                walk(other)
+        trail.pop()
+        state[module] = "done"
+
+    for module in sorted(graph):
+        if module not in state:
+            walk(module)
+    # The walk sees every module: a model file that imports nothing from the model still counts.
+    assert {"store", "plan", "apply", "library", "reconcile", "merge"} <= set(graph)
+
+
+def test_model_import_cycle_check_finds_a_cycle(tmp_path):
+    # The check above must be able to fail: two files importing each other inside functions are a loop.
+    folder = tmp_path / "model"
+    folder.mkdir()
+    (folder / "a.py").write_text("def f():\n    from papershelf.model import b\n", encoding="utf-8")
+    (folder / "b.py").write_text("from papershelf.model.a import f\n", encoding="utf-8")
+    (folder / "c.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from papershelf.model import a\n", encoding="utf-8"
+    )
+    globals()["ROOT"] = tmp_path  # `modules` reads the folders under ROOT
+    try:
+        assert model_imports(folder / "a.py") == {"b"}
+        assert model_imports(folder / "c.py") == set()
+        with pytest.raises(pytest.fail.Exception, match="a -> b -> a"):
+            test_the_model_has_no_import_cycles()
+    finally:
+        globals()["ROOT"] = Path(__file__).parents[1]

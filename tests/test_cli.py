@@ -290,3 +290,28 @@ def test_cli_as_a_new_user_runs_it_prints_no_traceback(tmp_path):
     assert "Traceback" not in result.stderr
     assert "garbage.bin" in result.stderr
     assert "homepage" in result.stdout
+
+
+def test_import_dry_run_prints_the_plan_and_writes_nothing(capsys, library_path):
+    code, _, _ = run_cli(capsys, "--library", str(library_path), "import", str(SEED_HOMEPAGE), "--as-of", SEED_AS_OF)
+    assert code == 0
+    before = dump(library_path)
+    code, out, _ = run_cli(
+        capsys, "--library", str(library_path), "import", "--dry-run", str(SEED_ARXIV), "--as-of", SEED_AS_OF
+    )
+    assert code == 0
+    assert "would import: 6 new, 3 join existing papers, 0 to review" in out
+    assert out.count("joins paper") == 3 and "years agree" in out
+    assert "dry run: nothing was written." in out
+    assert dump(library_path) == before
+    # The import proper does what the dry run said.
+    code, out, _ = run_cli(capsys, "--library", str(library_path), "import", str(SEED_ARXIV), "--as-of", SEED_AS_OF)
+    assert code == 0 and "new 6, merged with existing 3" in out
+
+
+def test_import_dry_run_into_no_library_leaves_none(capsys, tmp_path):
+    path = tmp_path / "fresh.sqlite"
+    code, out, _ = run_cli(capsys, "--library", str(path), "import", "--dry-run", str(SEED_HOMEPAGE), "--json")
+    assert code == 0 and not path.exists()
+    (report,) = json.loads(out)
+    assert report["written"] is False and report["plan"]["counts"]["new"] == 20

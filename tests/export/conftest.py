@@ -7,8 +7,8 @@ import itertools
 
 import pytest
 
-from papershelf.importers.records import PaperRecord
-from papershelf.model.store import import_records
+from papershelf.model.apply import import_records
+from papershelf.model.records import PaperRecord
 
 _counter = itertools.count()
 

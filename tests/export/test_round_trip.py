@@ -7,7 +7,7 @@ import pytest
 
 from papershelf.exporters.formats import export_papers
 from papershelf.importers.bibtex_file import BibtexImporter
-from papershelf.importers.records import ParseContext
+from papershelf.model.records import ParseContext
 from papershelf.pipeline import import_file
 
 from .conftest import HOSTILE_TITLES, add_records, record

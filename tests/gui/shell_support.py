@@ -8,8 +8,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
-from papershelf.importers.records import OwnerProfile, PaperRecord
-from papershelf.model.store import import_records
+from papershelf.model.apply import import_records
+from papershelf.model.records import OwnerProfile, PaperRecord
 
 VENUES = ("NeurIPS", "ACL", "ICML", "EMNLP", "KDD")
 GIVEN = ("Ada", "Alan", "Grace", "Edsger", "Barbara", "Donald", "Frances", "John")

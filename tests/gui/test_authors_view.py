@@ -13,9 +13,9 @@ from PySide6.QtGui import QPalette
 from papershelf.gui.authors_view import AuthorListModel, AuthorsView
 from papershelf.gui.hub import LibraryHub
 from papershelf.gui.undo import undo_stack
-from papershelf.importers.records import OwnerProfile, PaperRecord
 from papershelf.model import Library
-from papershelf.model.store import import_records
+from papershelf.model.apply import import_records
+from papershelf.model.records import OwnerProfile, PaperRecord
 from papershelf.pipeline import import_file
 
 # The five seed pages and their capture date, as tests/conftest.py's `seed_library` imports them (imported from
@@ -337,8 +337,8 @@ def test_the_list_opens_with_the_people_who_have_most_papers(view, seed_library)
 
 
 def test_an_author_without_co_authors_gives_the_column_to_the_papers(qtbot, view, seed_library):
-    from papershelf.importers.records import PaperRecord
-    from papershelf.model.store import import_records
+    from papershelf.model.apply import import_records
+    from papershelf.model.records import PaperRecord
 
     record = PaperRecord(line=1, title="Working Alone", authors=("Solo Hermit",), year=2020)
     import_records(

@@ -10,7 +10,7 @@ from shell_support import dispose, make_records, store
 from papershelf.gui.detail_pane import DetailPane
 from papershelf.gui.hub import LibraryHub
 from papershelf.gui.undo import undo_stack
-from papershelf.importers.records import Link, PaperRecord
+from papershelf.model.records import Link, PaperRecord
 
 ABSTRACT = "We tune $\\beta$ and gain 5% over \\textbf{DPO}."
 

@@ -8,9 +8,9 @@ from PySide6.QtCore import Qt
 from papershelf.gui.duplicates_view import DuplicatesView
 from papershelf.gui.hub import LibraryHub
 from papershelf.gui.undo import undo_stack
-from papershelf.importers.records import PaperRecord
+from papershelf.model.apply import import_records
 from papershelf.model.merge import author_suggestions
-from papershelf.model.store import import_records
+from papershelf.model.records import PaperRecord
 
 FIRST = [
     PaperRecord(

@@ -197,7 +197,7 @@ def test_a_list_known_to_be_cut_short_is_saved_as_incomplete_and_can_go_back(qtb
 def test_a_paper_no_source_names_authors_for_gets_them_typed_in(qtbot, hub, library):
     from shell_support import store
 
-    from papershelf.importers.records import PaperRecord
+    from papershelf.model.records import PaperRecord
 
     (paper_id,) = store(
         library,

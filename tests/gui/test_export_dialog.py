@@ -11,9 +11,9 @@ from PySide6.QtGui import QGuiApplication
 from papershelf.gui.export_dialog import ExportDialog, autoexport_runner
 from papershelf.gui.hub import LibraryHub
 from papershelf.gui.settings import use_settings_file
-from papershelf.importers.records import PaperRecord
+from papershelf.model.apply import import_records
 from papershelf.model.keys import list_autoexports
-from papershelf.model.store import import_records
+from papershelf.model.records import PaperRecord
 
 RECORDS = [
     PaperRecord(line=1, title="Attention Everywhere", authors=("Ada Lovelace", "Alan Turing"), year=2019, venue="ICML"),

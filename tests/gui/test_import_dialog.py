@@ -283,3 +283,30 @@ def test_the_report_of_an_import_that_queued_duplicates_opens_the_review_queue(q
     assert dialog.review_button is not None and dialog.review_button.text() == "Review now"
     with qtbot.waitSignal(hub.review_requested, timeout=1000):
         dialog.review_button.click()
+
+
+def test_a_previewed_import_shows_its_plan_and_writes_only_when_confirmed(qtbot, hub, window, library):
+    run_import(qtbot, ImportController(hub, window, show_report=False), [SEED_HOMEPAGE])
+    assert library.count_papers() == 20
+    controller = ImportController(hub, window, show_report=False)
+
+    with qtbot.waitSignal(controller.finished, timeout=60000) as blocker:
+        assert controller.start([str(SEED_ARXIV)], ask_owner=False, preview=True)
+        qtbot.waitUntil(lambda: controller.preview_dialog is not None, timeout=30000)
+        dialog = controller.preview_dialog
+        assert dialog.summary.text() == "6 new, 3 join existing papers, 0 to review"
+        assert "joins paper" in dialog.details.toPlainText()
+        assert library.count_papers() == 20  # shown, not written
+        qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    (report,), cancelled = blocker.args
+    assert report_status(report) == "not imported" and "nothing was written" in report.error
+    assert library.count_papers() == 20 and len(library.list_sources()) == 1
+
+    with qtbot.waitSignal(controller.finished, timeout=60000) as blocker:
+        assert controller.start([str(SEED_ARXIV)], ask_owner=False, preview=True)
+        qtbot.waitUntil(lambda: controller.preview_dialog is not None, timeout=30000)
+        qtbot.mouseClick(controller.preview_dialog.import_button, Qt.MouseButton.LeftButton)
+    (report,), cancelled = blocker.args
+    assert not cancelled and report.ok
+    assert (report.new, len(report.merged)) == (6, 3)
+    assert library.count_papers() == 26

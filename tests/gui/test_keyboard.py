@@ -14,8 +14,8 @@ from papershelf.gui.main_window import MainWindow
 from papershelf.gui.search_bar import ERROR_DELAY_MS
 from papershelf.gui.settings import use_settings_file
 from papershelf.gui.sidebar import NavTarget
-from papershelf.importers.records import PaperRecord
-from papershelf.model.store import import_records
+from papershelf.model.apply import import_records
+from papershelf.model.records import PaperRecord
 
 
 @pytest.fixture(autouse=True)

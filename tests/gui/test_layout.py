@@ -144,8 +144,8 @@ def outside(window) -> list[str]:
 
 
 def duplicate_pair(library) -> None:
-    from papershelf.importers.records import PaperRecord
-    from papershelf.model.store import import_records
+    from papershelf.model.apply import import_records
+    from papershelf.model.records import PaperRecord
 
     title = "Paper Globally Aligned Representations for Very Long Titled Multi-Modal Retrieval Benchmarks Revisited"
     for name, year, venue in (("mine.bib", 2019, "ICML"), ("theirs.bib", 2021, "arXiv")):

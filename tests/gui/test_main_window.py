@@ -441,6 +441,32 @@ def test_ctrl_i_asks_for_files_and_imports_them(qtbot, monkeypatch, window, seed
     assert started == [[str(SEED_HOMEPAGE)]]
 
 
+def test_files_chosen_with_ctrl_i_are_previewed_and_cancel_writes_nothing(qtbot, monkeypatch, window, seed_library):
+    from PySide6.QtWidgets import QFileDialog
+
+    bib = seed_library.path.parent / "two.bib"
+    bib.write_text(
+        "@article{a1, title = {Sparse Fields for Robots}, author = {Ada Okafor}, year = {2021}}\n"
+        "@article{a2, title = {Dense Fields for Robots}, author = {Ada Okafor and Ben Sato}, year = {2022}}\n",
+        encoding="utf-8",
+    )
+    papers, sources = seed_library.count_papers("all"), len(seed_library.list_sources())
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(bib)], ""))
+    controller = window.import_controller()
+    focus_table(qtbot, window)
+    with qtbot.waitSignal(controller.finished, timeout=60000) as blocker:
+        qtbot.keyClick(window.table, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: controller.preview_dialog is not None, timeout=30000)
+        assert controller.preview_dialog.summary.text() == "2 new, 0 join existing papers, 0 to review"
+        assert "2 new" in controller.preview_dialog.details.toPlainText()
+        qtbot.mouseClick(controller.preview_dialog.cancel_button, Qt.MouseButton.LeftButton)
+    (report,), _ = blocker.args
+    assert not report.ok and "nothing was written" in report.error
+    assert seed_library.count_papers("all") == papers and len(seed_library.list_sources()) == sources
+    if controller.report_dialog is not None:
+        controller.report_dialog.close()
+
+
 def test_a_read_only_library_refuses_changes_with_a_message_not_an_error(qtbot, monkeypatch, library_path):
     writable = Library.open(library_path)
     store(writable, make_records(3))

@@ -216,7 +216,7 @@ def test_recently_added_keeps_the_newest_papers_whatever_the_sort(table, library
 def test_a_paper_no_source_names_authors_for_reads_authors_not_listed_in_muted_italics(qtbot, hub, library):
     from PySide6.QtGui import QGuiApplication, QPalette
 
-    from papershelf.importers.records import PaperRecord
+    from papershelf.model.records import PaperRecord
 
     (paper_id,) = store(
         library,

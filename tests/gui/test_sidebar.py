@@ -136,8 +136,8 @@ def test_every_place_has_its_count_and_duplicates_have_their_own_heading(sidebar
 
 
 def test_lookup_sources_read_as_lookups(sidebar, library, ids):
-    from papershelf.importers.records import PaperRecord
-    from papershelf.model.store import import_records
+    from papershelf.model.apply import import_records
+    from papershelf.model.records import PaperRecord
 
     import_records(
         library,

@@ -14,7 +14,7 @@ from papershelf.importers.aggregator_profile import AggregatorProfileImporter
 from papershelf.importers.base import detect
 from papershelf.importers.encoding import decode
 from papershelf.importers.errors import ImporterError
-from papershelf.importers.records import ImportBatch, Link, ParseContext
+from papershelf.model.records import ImportBatch, Link, ParseContext
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SEEDS = sorted((FIXTURES / "seeds").glob("*.txt"))

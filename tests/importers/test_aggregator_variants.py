@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from papershelf.importers.aggregator_profile import AggregatorProfileImporter
-from papershelf.importers.records import ImportBatch, Link, ParseContext
+from papershelf.model.records import ImportBatch, Link, ParseContext
 from papershelf.pipeline import parse_file
 
 VARIANTS = Path(__file__).resolve().parent.parent / "fixtures" / "variants"

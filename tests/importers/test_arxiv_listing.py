@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from papershelf.importers.arxiv_listing import ArxivListingImporter
 from papershelf.importers.bibtex_file import BibtexImporter
 from papershelf.importers.errors import ImporterError
-from papershelf.importers.records import Link, ParseContext
 from papershelf.importers.scholarly_profile import ScholarlyProfileImporter
+from papershelf.model.records import Link, ParseContext
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SEEDS = {path.name[:3]: path for path in sorted((FIXTURES / "seeds").glob("*.txt"))}

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from papershelf.importers.arxiv_listing import ArxivListingImporter
-from papershelf.importers.records import ImportBatch, ParseContext
+from papershelf.model.records import ImportBatch, ParseContext
 from papershelf.pipeline import parse_file
 
 VARIANTS = Path(__file__).resolve().parent.parent / "fixtures" / "variants"

@@ -12,7 +12,7 @@ import bibtexparser
 import pytest
 
 from papershelf.importers.bibtex_file import BibtexImporter
-from papershelf.importers.records import ParseContext
+from papershelf.model.records import ParseContext
 from papershelf.model import Library
 from papershelf.pipeline import import_file
 

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from papershelf.importers.bibtex_file import BibtexImporter
 from papershelf.importers.errors import ImporterError
-from papershelf.importers.records import Link, ParseContext
 from papershelf.model.citekeys import is_legal_key
+from papershelf.model.records import Link, ParseContext
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SEEDS = sorted((FIXTURES / "seeds").glob("*.txt"))

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from papershelf.importers.homepage import HomepageImporter
-from papershelf.importers.records import ImportBatch, ParseContext
+from papershelf.model.records import ImportBatch, ParseContext
 from papershelf.pipeline import parse_file
 
 VARIANTS = Path(__file__).resolve().parent.parent / "fixtures" / "variants"

@@ -323,7 +323,7 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from papershelf.importers.bibtex_file import BibtexImporter  # noqa: E402
-from papershelf.importers.records import ParseContext  # noqa: E402
+from papershelf.model.records import ParseContext  # noqa: E402
 
 _TITLE_PIECES = [
     ("Plain words", "Plain words"),

@@ -163,7 +163,7 @@ SEED_OWNERS = {"000": {"Junyang Lin", "Junyang Lin (Justin)"}, "001": {"Jinyang 
 @pytest.mark.parametrize("seed", sorted(SEEDS))
 def test_no_importer_reads_page_chrome_as_an_owner(seed: str) -> None:
     from papershelf.importers.base import importers
-    from papershelf.importers.records import ParseContext
+    from papershelf.model.records import ParseContext
 
     text = SEEDS[seed].read_text(encoding="utf-8")
     for importer in importers():

@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from papershelf.importers.errors import ImporterError
-from papershelf.importers.records import Link, ParseContext
 from papershelf.importers.scholarly_profile import ScholarlyProfileImporter
+from papershelf.model.records import Link, ParseContext
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SEEDS = {path.name[:3]: path for path in sorted((FIXTURES / "seeds").glob("*.txt"))}

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from papershelf.importers.records import ImportBatch, ParseContext
 from papershelf.importers.scholarly_profile import ScholarlyProfileImporter
+from papershelf.model.records import ImportBatch, ParseContext
 from papershelf.pipeline import parse_file
 
 VARIANTS = Path(__file__).resolve().parent.parent / "fixtures" / "variants"

@@ -12,9 +12,9 @@ from papershelf.importers.aggregator_profile import AggregatorProfileImporter
 from papershelf.importers.arxiv_listing import ArxivListingImporter
 from papershelf.importers.base import Importer
 from papershelf.importers.homepage import HomepageImporter
-from papershelf.importers.records import ImportBatch, ParseContext
 from papershelf.importers.scholarly_profile import ScholarlyProfileImporter
 from papershelf.importers.truncation import ends_mid_sentence
+from papershelf.model.records import ImportBatch, ParseContext
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SEEDS = {path.name[:3]: path for path in sorted((FIXTURES / "seeds").glob("*.txt"))}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from papershelf.importers.records import PaperRecord
+from papershelf.model.records import PaperRecord
 from papershelf.importers.well_formed import name_is_clean, reading_form, title_is_clean, venue_is_clean
 
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from papershelf.importers.records import OwnerProfile, PaperRecord
 from papershelf.lookup.service import add_identifiers, complete_records
-from papershelf.model.store import import_records
+from papershelf.model.apply import import_records
+from papershelf.model.records import OwnerProfile, PaperRecord
 from papershelf.pipeline import import_file
 
 SEEDS = Path(__file__).parents[1] / "fixtures" / "seeds"

@@ -13,9 +13,9 @@ from PySide6.QtCore import Qt
 
 from papershelf.gui.hub import LibraryHub
 from papershelf.gui.lookup_dialog import AddByIdentifierDialog, CompleteRecordsDialog, background
-from papershelf.importers.records import PaperRecord
 from papershelf.lookup.service import LookupSettings
-from papershelf.model.store import import_records
+from papershelf.model.apply import import_records
+from papershelf.model.records import PaperRecord
 from papershelf.pipeline import import_file
 
 LISTING = Path(__file__).parents[1] / "fixtures" / "seeds" / "002_3e77bbf1de03bcad.txt"

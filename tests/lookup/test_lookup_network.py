@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from papershelf.importers.records import PaperRecord
 from papershelf.lookup.service import LookupSettings, add_identifiers, complete_records
 from papershelf.model import Library
-from papershelf.model.store import import_records
+from papershelf.model.apply import import_records
+from papershelf.model.records import PaperRecord
 from papershelf.pipeline import import_file
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"

@@ -3,10 +3,10 @@ from the keys taken read once per key base (not one query per candidate key, mil
 
 from __future__ import annotations
 
-from papershelf.importers.records import PaperRecord
 from papershelf.model import Library
+from papershelf.model.apply import import_records
 from papershelf.model.citekeys import key_suffix
-from papershelf.model.store import import_records
+from papershelf.model.records import PaperRecord
 
 
 def _records(count: int, start: int = 0, **fields) -> list[PaperRecord]:

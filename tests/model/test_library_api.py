@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from papershelf.importers.records import OwnerProfile, PaperRecord
 from papershelf.model import Library, LibraryError
+from papershelf.model.apply import import_records
+from papershelf.model.records import OwnerProfile, PaperRecord
 from papershelf.model.search import QueryError
-from papershelf.model.store import import_records
 
 
 def record(line: int, title: str | None, authors: tuple[str, ...], **fields) -> PaperRecord:

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from papershelf.importers.records import OwnerProfile, PaperRecord
+from papershelf.model.apply import import_records
 from papershelf.model.library import Library
-from papershelf.model.store import ImportResult, import_records
+from papershelf.model.records import OwnerProfile, PaperRecord
+from papershelf.model.store import ImportResult
 
 _counter = itertools.count()
 

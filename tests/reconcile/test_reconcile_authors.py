@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from papershelf.importers.records import PaperRecord
 from papershelf.model.merge import (
     author_suggestions,
     mark_distinct,
@@ -15,6 +14,7 @@ from papershelf.model.merge import (
     unmerge_author,
 )
 from papershelf.model.names import initials_compatible, parse_name
+from papershelf.model.records import PaperRecord
 
 
 def rec(line: int = 1, **fields) -> PaperRecord:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from papershelf.importers.records import PaperRecord
 from papershelf.model import reconcile
 from papershelf.model.merge import mark_distinct, open_suggestions
+from papershelf.model.records import PaperRecord
 
 M6_AUTHORS = ("Junyang Lin", "Rui Men", "An Yang", "Chang Zhou", "Hongxia Yang")
 LN_AUTHORS = ("Jingjing Xu", "Xu Sun", "Zhiyuan Zhang", "Guangxiang Zhao", "Junyang Lin")

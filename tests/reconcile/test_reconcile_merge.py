@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from papershelf.importers.records import PaperRecord
 from papershelf.model.library import LibraryError
 from papershelf.model.merge import (
     mark_distinct,
@@ -13,6 +12,7 @@ from papershelf.model.merge import (
     open_suggestions,
     unmerge_paper,
 )
+from papershelf.model.records import PaperRecord
 
 AUTHORS = ("Junyang Lin", "Xu Sun", "Shuming Ma", "Qi Su")
 

@@ -11,8 +11,8 @@ import pytest
 from seedfiles import ALL_SEEDS, SEED_AS_OF, SEED_SCHOLARLY
 
 from papershelf.cli.main import main
-from papershelf.importers.records import PaperRecord
 from papershelf.model import Library
+from papershelf.model.apply import import_records
 from papershelf.model.merge import (
     mark_distinct,
     merge_authors,
@@ -23,7 +23,7 @@ from papershelf.model.merge import (
     unmerge_author,
     unmerge_paper,
 )
-from papershelf.model.store import import_records
+from papershelf.model.records import PaperRecord
 
 KNAS_BIB = """@article{xu2022knas,
   title = {KNAS: Green Neural Architecture Search},

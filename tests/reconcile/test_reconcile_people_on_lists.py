@@ -141,9 +141,9 @@ def test_a_name_written_differently_by_another_source_keeps_its_person(capsys, l
 
 
 def test_same_place_on_one_paper_from_two_sources_is_strong_evidence(memory_library):
-    from papershelf.importers.records import PaperRecord
+    from papershelf.model.apply import import_records
     from papershelf.model.merge import merge_history
-    from papershelf.model.store import import_records
+    from papershelf.model.records import PaperRecord
 
     lib = memory_library
 
@@ -249,8 +249,8 @@ def test_the_users_author_list_wins_and_keeps_its_people(capsys, library_path):
 
 
 def test_edit_paper_authors_through_the_model_api(library):
-    from papershelf.importers.records import PaperRecord
-    from papershelf.model.store import import_records
+    from papershelf.model.apply import import_records
+    from papershelf.model.records import PaperRecord
 
     import_records(
         library,
@@ -274,8 +274,8 @@ def test_edit_paper_authors_through_the_model_api(library):
 
 
 def test_a_joined_order_swap_takes_the_order_a_comma_form_proves(memory_library):
-    from papershelf.importers.records import PaperRecord
-    from papershelf.model.store import import_records
+    from papershelf.model.apply import import_records
+    from papershelf.model.records import PaperRecord
 
     records = [
         PaperRecord(1, "Graph Forecasting One", ("Wang Xue", "Tian Zhou"), year=2020),

@@ -15,7 +15,7 @@ from reliability_support import FIXTURES, SEEDS
 
 from papershelf.importers.base import Detection, detect, importers
 from papershelf.importers.errors import ImporterError
-from papershelf.importers.records import ImportBatch, ParseContext
+from papershelf.model.records import ImportBatch, ParseContext
 from papershelf.pipeline import parse_file
 
 _PAGES = [p.read_text(encoding="utf-8") for p in sorted([*SEEDS.glob("*"), *(FIXTURES / "variants").glob("*")])]

@@ -1,4 +1,5 @@
-"""The plain records every importer produces; they cross into the pipeline and must not depend on the library."""
+"""The plain records every importer produces, owned by the model: importers build them, the pipeline carries them and
+the import plan reads them. Plain dataclasses only: this module must not import the library or anything that does."""
 
 from __future__ import annotations
 

@@ -1,0 +1,337 @@
+"""The first half of an import: what storing one file's records would do, decided without writing anything.
+
+`plan_import` reads the library and decides per record (unchanged, update, join an existing paper with the
+evidence, new, new but suggested for review) and per author name on the new papers (the page's owner, an
+existing person, a new person). `model.apply.apply_plan` writes a plan. A plan remembers the library's state:
+applied after another writer (or this connection) changed the library it is refused or made again, never
+applied half. This module must never write: the import preview and `import --dry-run` stand on that.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from papershelf.model import reconcile
+from papershelf.model.library import Library
+from papershelf.model.names import parse_name
+from papershelf.model.store import (
+    _SAME_FILE_SQL,
+    ImportCancelled,
+    ImportResult,
+    _follow,
+    _hash,
+    _identical_import,
+    _owner_names,
+    _renamed_capture,
+    choose_fields,
+    decide_owner,
+    entry_key,
+    record_json,
+)
+
+# What a record does to the library, in the words the preview uses.
+UNCHANGED, UPDATE, JOIN, NEW, SUGGEST = "unchanged", "update", "join", "new", "suggest"
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A record converted once: its plain data, that data's JSON (as claims store it), its hash and entry key."""
+
+    data: dict[str, Any]
+    text: str
+    digest: str
+    key: str
+
+
+@dataclass(frozen=True)
+class AuthorChoice:
+    """Who a name on a new paper would be: `kind` is owner, existing (with `author_id`) or new."""
+
+    name: str
+    kind: str
+    author_id: int | None = None
+
+
+@dataclass(frozen=True)
+class RecordPlan:
+    """What one record does. `paper_id` is the paper it updates or joins (None for a new paper); `claim_id` the
+    earlier claim it replaces; `match` the paper it joins or is suggested as a duplicate of, with the evidence."""
+
+    index: int
+    line: int
+    kind: str
+    paper_id: int | None = None
+    claim_id: int | None = None
+    claim_source: int | None = None  # the earlier claim's source and line, to tell whether it moved
+    claim_line: int | None = None
+    match: reconcile.Match | None = None
+    authors: tuple[AuthorChoice, ...] = ()
+    chosen: dict[str, Any] | None = field(default=None, repr=False)  # a new paper's fields, chosen once
+
+    @property
+    def evidence(self) -> list[str]:
+        return list(self.match.evidence) if self.match is not None else []
+
+
+@dataclass
+class ImportPlan:
+    """Everything `apply_plan` needs to store a file, and what it will do, decided against one library state."""
+
+    file: str
+    path: str
+    sha256: str
+    fmt: str
+    owner: Any | None
+    records: Sequence[Any]
+    claimed_count: int | None
+    as_of: str | None
+    targets: Sequence[int | None] | None
+    prepared: list[Prepared]
+    # The library as the plan saw it: another connection's commits move data_version, this one's total_changes.
+    data_version: int
+    total_changes: int
+    same_file: ImportResult | None = None  # these bytes were imported before and nothing would change
+    lineage: str = ""
+    relabel: str | None = None  # the lineage whose claims now follow this page (a renamed or re-owned capture)
+    source: tuple[int, int | None] | None = None  # the source this file is a newer capture of, and its owner
+    previous_owner: int | None = None
+    owner_id: int | None = None  # the page's owner; None with `new_owner` means a new person
+    new_owner: bool = False
+    namesakes: list[int] = field(default_factory=list)
+    records_plan: list[RecordPlan] = field(default_factory=list)
+
+    def count(self, kind: str) -> int:
+        return sum(1 for r in self.records_plan if r.kind == kind)
+
+    @property
+    def new_people(self) -> int:
+        """Distinct names on new papers that no one in the library has yet (the page's owner aside)."""
+        return len({parse_name(a.name).key for r in self.records_plan for a in r.authors if a.kind == "new"})
+
+    @property
+    def existing_people(self) -> int:
+        return len({a.author_id for r in self.records_plan for a in r.authors if a.kind == "existing"})
+
+    def summary(self) -> str:
+        """One line a user reads before confirming: "41 new, 3 join existing papers, 2 to review"."""
+        if self.same_file is not None:
+            return f"imported before, byte for byte: nothing changes ({len(self.same_file.unchanged)} papers)"
+        new = self.count(NEW) + self.count(SUGGEST)
+        parts = [f"{new} new"]
+        joins = self.count(JOIN)
+        parts.append(f"{joins} join{'s' if joins == 1 else ''} existing paper{'' if joins == 1 else 's'}")
+        parts.append(f"{self.count(SUGGEST)} to review")
+        if self.count(UPDATE):
+            parts.append(f"{self.count(UPDATE)} updated")
+        if self.count(UNCHANGED):
+            parts.append(f"{self.count(UNCHANGED)} unchanged")
+        return ", ".join(parts)
+
+    def as_json(self) -> dict[str, Any]:
+        """The plan as plain data (for `import --dry-run --json`)."""
+        return {
+            "file": self.file,
+            "format": self.fmt,
+            "same_file": self.same_file is not None,
+            "owner": (
+                None
+                if self.owner is None or not getattr(self.owner, "name", None)
+                else {"name": self.owner.name, "author_id": self.owner_id, "new": self.new_owner}
+            ),
+            "counts": {kind: self.count(kind) for kind in (NEW, JOIN, SUGGEST, UPDATE, UNCHANGED)},
+            "people": {"existing": self.existing_people, "new": self.new_people},
+            "records": [
+                {
+                    "line": r.line,
+                    "title": getattr(self.records[r.index], "title", None),
+                    "action": r.kind,
+                    "paper_id": r.paper_id if r.kind != SUGGEST else None,
+                    "match": r.match.paper_id if r.match is not None else None,
+                    "evidence": r.evidence,
+                }
+                for r in self.records_plan
+            ],
+        }
+
+
+def prepare(records: Sequence[Any], cancelled: Callable[[], bool] | None = None, file: str = "") -> list[Prepared]:
+    """Each record converted once (the pure work, done before any lock is taken)."""
+    prepared: list[Prepared] = []
+    for index, record in enumerate(records):
+        if cancelled is not None and index % 200 == 0 and cancelled():
+            raise ImportCancelled(file)
+        data = record_json(record)
+        prepared.append(Prepared(data, json.dumps(data, ensure_ascii=False), _hash(data), entry_key(record)))
+    return prepared
+
+
+def plan_import(
+    library: Library,
+    *,
+    file: str,
+    path: str,
+    sha256: str,
+    fmt: str,
+    owner: Any | None,
+    records: Sequence[Any],
+    claimed_count: int | None = None,
+    as_of: str | None = None,
+    targets: Sequence[int | None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    prepared: list[Prepared] | None = None,
+    people: bool = True,
+) -> ImportPlan:
+    """What importing these records would do, read from the library without writing to it.
+
+    `people` False leaves out who each name on a new paper would be (a preview shows it; an import that writes
+    at once has no use for it, and the writing decides it by the same rules)."""
+    conn = library.conn
+    if prepared is None:
+        prepared = prepare(records, cancelled, file)
+    plan = ImportPlan(
+        file=file,
+        path=path,
+        sha256=sha256,
+        fmt=fmt,
+        owner=owner,
+        records=records,
+        claimed_count=claimed_count,
+        as_of=as_of,
+        targets=targets,
+        prepared=prepared,
+        data_version=library.data_version(),
+        total_changes=conn.total_changes,
+    )
+    named = owner is not None and bool(owner.name)
+    same = conn.execute(_SAME_FILE_SQL, (sha256, fmt, file)).fetchone()
+    lineage = f"{fmt}|{file}|{owner.name if named else ''}"
+    previous_owner: int | None = None
+    relabel: str | None = None
+    if same:
+        earlier_owner = library.resolve_author(same[1]) if same[1] is not None else None
+        identical = _identical_import(library, same, owner.name if named else None, as_of)
+        if identical is not None:
+            plan.same_file = identical
+            return plan
+        earlier_claim = conn.execute("SELECT lineage FROM claims WHERE source_id = ? LIMIT 1", (same[0],)).fetchone()
+        if earlier_claim and not named:
+            lineage = earlier_claim[0]
+        elif (
+            earlier_claim
+            and earlier_claim[0] != lineage
+            and not conn.execute("SELECT 1 FROM claims WHERE lineage = ? LIMIT 1", (lineage,)).fetchone()
+        ):
+            # The same page, now said to be someone else's: its claims follow it (updated in place, not imported
+            # again as another page whose records would all "merge" with themselves).
+            relabel = earlier_claim[0]
+        if not named:
+            previous_owner = earlier_owner
+    if named and not same and not conn.execute("SELECT 1 FROM claims WHERE lineage = ? LIMIT 1", (lineage,)).fetchone():
+        relabel = _renamed_capture(conn, fmt, owner.name, {p.key for p in prepared})
+    plan.lineage, plan.relabel = lineage, relabel
+    lineages = (lineage,) if relabel is None else (lineage, relabel)
+    marks = ",".join("?" * len(lineages))
+    row = conn.execute(
+        f"SELECT s.id, s.owner_id FROM sources s JOIN claims c ON c.source_id = s.id WHERE c.lineage IN ({marks}) "
+        "LIMIT 1",
+        lineages,
+    ).fetchone()
+    if row and row[1] is not None:
+        previous_owner = library.resolve_author(row[1])
+    plan.source = (row[0], row[1]) if row else None
+    plan.previous_owner = previous_owner
+    if named:
+        plan.owner_id, plan.namesakes = decide_owner(library, owner, records, previous=previous_owner)
+        plan.new_owner = plan.owner_id is None
+    else:
+        plan.owner_id = previous_owner
+    earlier: dict[str, tuple[int, int, str, int, int | None]] = {}
+    for claim_id, claim_key, claim_paper, claim_hash, claim_source, claim_line in conn.execute(
+        "SELECT id, entry_key, paper_id, record_hash, source_id, line FROM claims "
+        f"WHERE lineage IN ({marks}) ORDER BY id",
+        lineages,
+    ):
+        earlier.setdefault(claim_key, (claim_id, claim_paper, claim_hash, claim_source, claim_line))
+    merged_into = dict(conn.execute("SELECT id, merged_into FROM papers WHERE merged_into IS NOT NULL"))
+    # A first import has nothing to match against (trashed papers count: they can be matched).
+    nothing_to_match = conn.execute("SELECT 1 FROM papers WHERE merged_into IS NULL LIMIT 1").fetchone() is None
+    seen: set[int] = set()  # papers an earlier record of this file took: matching never proposes them again
+    planner = _PeoplePlanner(library, plan.owner_id, owner if named else None) if people else None
+    for index, record in enumerate(records):
+        if cancelled is not None and index % 50 == 0 and cancelled():
+            raise ImportCancelled(file)
+        item = prepared[index]
+        existing = earlier.get(item.key)
+        if existing and existing[1] in seen:
+            existing = None  # two entries of one page with one key: keep both as claims
+        target = targets[index] if targets is not None else None
+        if existing and target is not None and _follow(merged_into, existing[1]) != target:
+            existing = None  # the caller knows which paper this record describes
+        if existing:
+            claim_id, paper_id, old_hash, old_source, old_line = existing
+            paper_id = _follow(merged_into, paper_id)
+            kind = UNCHANGED if old_hash == item.digest else UPDATE
+            plan.records_plan.append(RecordPlan(index, record.line, kind, paper_id, claim_id, old_source, old_line))
+            seen.add(paper_id)
+            continue
+        match = (
+            reconcile.Match(target, 1.0, ["looked up for this paper"])
+            if target is not None
+            else None
+            if nothing_to_match
+            else reconcile.find_match(library, record, exclude=seen)
+        )
+        if match is not None and match.confident:
+            plan.records_plan.append(RecordPlan(index, record.line, JOIN, match.paper_id, match=match))
+            seen.add(match.paper_id)
+        else:
+            chosen = choose_fields([(fmt, item.data)])
+            authors = planner.choose(chosen["authors"]) if planner is not None else ()
+            kind = NEW if match is None else SUGGEST
+            plan.records_plan.append(
+                RecordPlan(index, record.line, kind, None, match=match, authors=authors, chosen=chosen)
+            )
+    return plan
+
+
+class _PeoplePlanner:
+    """Who each name on a new paper would be, as the store's author resolver would decide it: the page's owner
+    by their names, else a person created earlier in this import for the same name, else an existing person."""
+
+    def __init__(self, library: Library, owner_id: int | None, owner: Any | None) -> None:
+        self.library = library
+        self.owner_id = owner_id
+        names = list(_owner_names(library, owner_id)) if owner_id is not None else []
+        if owner is not None:
+            names += [owner.name, *getattr(owner, "aliases", ())]
+        self.owner_keys = {parse_name(n).key for n in names}
+        self.has_owner = owner is not None or owner_id is not None
+        self.created: set[str] = set()
+
+    def is_owner(self, name: str) -> bool:
+        parsed = parse_name(name)
+        return self.has_owner and (parsed.key in self.owner_keys or parsed.swapped_key in self.owner_keys)
+
+    def choose(self, authors: Sequence[str]) -> tuple[AuthorChoice, ...]:
+        choices: list[AuthorChoice] = []
+        owner_placed = False
+        used: set[int] = set()
+        for name in authors:
+            parsed = parse_name(name)
+            if not owner_placed and self.is_owner(name):
+                owner_placed = True
+                choices.append(AuthorChoice(name, "owner", self.owner_id))
+                continue
+            found = (
+                None if parsed.key in self.created else reconcile.pick_author(self.library, parsed, (), exclude=used)
+            )
+            if found is None:
+                self.created.add(parsed.key)
+                choices.append(AuthorChoice(name, "new"))
+            else:
+                used.add(found)
+                choices.append(AuthorChoice(name, "existing", found))
+        return tuple(choices)
