@@ -54,6 +54,12 @@ def _v4_sample(connection: sqlite3.Connection) -> None:
     connection.execute("UPDATE papers SET remarks = 'an extended version', has_code = 1 WHERE id = 1")
 
 
+def _v5_sample(connection: sqlite3.Connection) -> None:
+    """Version 4's user data plus what version 5 added: a paper the user marked as checked."""
+    _v4_sample(connection)
+    connection.execute("INSERT INTO checked_papers(paper_id, checked_at) VALUES (1, '2024-01-02T03:04:05+00:00')")
+
+
 # SAMPLES[v] fills a library at version v with user data. A version that is no longer the newest needs one, so
 # that its upgrade is tested on real rows: the test below fails for an earlier version without a sample.
 # Version 2 added only the match index, which the upgrade fills itself: its user data is version 1's.
@@ -63,6 +69,7 @@ SAMPLES: dict[int, Callable[[sqlite3.Connection], None]] = {
     2: _v1_sample,
     3: _v1_sample,
     4: _v4_sample,
+    5: _v5_sample,
 }
 USER_TABLES = (
     "papers",
@@ -74,6 +81,7 @@ USER_TABLES = (
     "paper_tags",
     "settings",
     "checked_papers",
+    "bib_blocks",
 )
 
 
