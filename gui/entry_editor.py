@@ -15,7 +15,7 @@ import itertools
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QFont, QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -193,7 +193,6 @@ class EntryEditorDialog(QDialog):
         self.new_field = QLineEdit(self)
         self.new_field.setPlaceholderText("New field name, e.g. isbn or basefilename")
         self.new_field.setAccessibleName("New field name")
-        self.new_field.returnPressed.connect(self._add_typed_field)
         self.add_button = QPushButton("&Add field", self)
         self.add_button.setAutoDefault(False)
         self.add_button.clicked.connect(self._add_typed_field)
@@ -332,7 +331,11 @@ class EntryEditorDialog(QDialog):
         if kind is not None:
             group = kind.group_of(name) or kind.group_of(et.EQUIVALENTS.get(name, ""))
         label = name
-        if group is not None:
+        if group is not None and name not in group:
+            # The other flavour's spelling standing in for the listed field (school for institution).
+            label = f"{name} * (for {' or '.join(group)})"
+            row.label.setToolTip(f"Required: {' or '.join(group)}, which {name} stands for")
+        elif group is not None:
             others = [other for other in group if other != name]
             label = f"{name} *" + (f" (or {', '.join(others)})" if others else "")
             row.label.setToolTip("Required" + (f": {' or '.join(group)}" if len(group) > 1 else ""))
@@ -440,6 +443,13 @@ class EntryEditorDialog(QDialog):
     def _add_typed_field(self) -> None:
         if self.add_field(self.new_field.text()):
             self.new_field.clear()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Enter in the new-field line adds the field; it must not reach the dialog, where it would press Save.
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.focusWidget() is self.new_field:
+            self._add_typed_field()
+            return
+        super().keyPressEvent(event)
 
     def remove_field(self, name: str) -> None:
         """Take a custom field out of the entry (saved as removed; undo brings it back)."""
