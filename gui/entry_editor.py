@@ -72,7 +72,9 @@ def entry_values(paper: Paper, type_name: str) -> dict[str, str]:
         values["author"] = " and ".join(ref.as_written or ref.name for ref in paper.authors)
     for attribute, name in _CORE_AS_BIB:
         value = getattr(paper, attribute)
-        written = [n for n, core in BIB_CORE_FIELDS.items() if core == attribute and values.get(n)]
+        # A biblatex `date` states the year too: no separate year field beside it.
+        names = ("year", "date") if attribute == "year" else [n for n, c in BIB_CORE_FIELDS.items() if c == attribute]
+        written = [n for n in names if values.get(n)]
         if value not in (None, "") and not written:
             values[name] = str(value)
     if paper.venue and not any(values.get(n) for n, core in BIB_CORE_FIELDS.items() if core == "venue"):
@@ -234,7 +236,8 @@ class EntryEditorDialog(QDialog):
             header.setFont(font)
             model.appendRow(header)
             for name in names:
-                item = QStandardItem(f"   {et.type_label(name)}  (@{name})")
+                # The label first: typing "PhD" on the closed chooser goes to it, as in any list.
+                item = QStandardItem(f"{et.type_label(name)}  (@{name})")
                 item.setData(name, Qt.ItemDataRole.UserRole)
                 model.appendRow(item)
         self.type_box.setModel(model)
@@ -250,15 +253,16 @@ class EntryEditorDialog(QDialog):
 
     def sections(self) -> tuple[list[str], list[str], list[str]]:
         """The field names shown as required, optional and custom for the chosen type and flavour. A field
-        written in the other flavour's spelling (journal for journaltitle, school for institution) takes the
-        place of the one the type lists, so it is not shown twice."""
+        written in BibTeX's spelling that biblatex reads as one it lists (journal for journaltitle, school for
+        institution) takes that field's place for biblatex, so it is not shown twice."""
         kind = self.current_type()
         present = [name for name, text in self.values.items() if text.strip()] + self._added
+        aliases = {new: old for old, new in et.BIBLATEX_FIELD_ALIASES.items()} if self.flavour == et.BIBLATEX else {}
 
         def placed(name: str) -> str:
-            other = et.EQUIVALENTS.get(name)
-            if name not in present and other in present:
-                return other
+            alias = aliases.get(name)
+            if name not in present and alias in present:
+                return alias
             return name
 
         required = [placed(n) for n in kind.required_fields] if kind else []
@@ -328,8 +332,9 @@ class EntryEditorDialog(QDialog):
         assert isinstance(form, QFormLayout)
         row = _Row(self, name, self.values.get(name, ""), box)
         group = None
+        stands_for = et.BIBLATEX_FIELD_ALIASES.get(name) if self.flavour == et.BIBLATEX else None
         if kind is not None:
-            group = kind.group_of(name) or kind.group_of(et.EQUIVALENTS.get(name, ""))
+            group = kind.group_of(name) or kind.group_of(stands_for or "")
         label = name
         if group is not None and name not in group:
             # The other flavour's spelling standing in for the listed field (school for institution).
@@ -339,8 +344,8 @@ class EntryEditorDialog(QDialog):
             others = [other for other in group if other != name]
             label = f"{name} *" + (f" (or {', '.join(others)})" if others else "")
             row.label.setToolTip("Required" + (f": {' or '.join(group)}" if len(group) > 1 else ""))
-        elif name in et.EQUIVALENTS and box is not self.custom_box:
-            row.label.setToolTip(f"Stands for {et.EQUIVALENTS[name]} in the other flavour")
+        elif stands_for and box is not self.custom_box:
+            row.label.setToolTip(f"biblatex reads {name} as {stands_for}")
         if self.is_user_edit(name):
             label = f"✎ {label}"
         row.label.setText(label)

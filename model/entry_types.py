@@ -48,23 +48,26 @@ class EntryType:
         return None
 
     def missing(self, present: Iterable[str]) -> list[tuple[str, ...]]:
-        """Required groups none of whose fields (nor their other-flavour names) is among `present`."""
+        """Required groups none of whose fields is among `present` (for biblatex, read through its aliases:
+        `journal` fills `journaltitle`)."""
         have = {name.lower() for name in present}
-        have |= {EQUIVALENTS[name] for name in have if name in EQUIVALENTS}
+        if self.flavour == BIBLATEX:
+            have |= {BIBLATEX_FIELD_ALIASES[name] for name in have if name in BIBLATEX_FIELD_ALIASES}
         return [group for group in self.required if not have & set(group)]
 
 
-# Fields that mean the same in the two flavours (biblatex §2.2.5 "Field Aliases" maps the BibTeX spelling onto
-# the biblatex one as it reads a file), both ways round, so a field written in either spelling fills its place.
-_ALIASES = {
-    "journal": "journaltitle",
+# biblatex's field aliases (manual §2.2.5): BibTeX's spelling, resolved to biblatex's field as the file is read.
+# Only biblatex reads them so; BibTeX's styles know just the name written (a @techreport ignores `school`).
+BIBLATEX_FIELD_ALIASES: dict[str, str] = {
     "address": "location",
-    "school": "institution",
     "annote": "annotation",
     "archiveprefix": "eprinttype",
+    "journal": "journaltitle",
+    "key": "sortkey",
+    "pdf": "file",
     "primaryclass": "eprintclass",
+    "school": "institution",
 }
-EQUIVALENTS: dict[str, str] = {**_ALIASES, **{new: old for old, new in _ALIASES.items()}}
 
 
 def _req(*specs: str) -> tuple[tuple[str, ...], ...]:

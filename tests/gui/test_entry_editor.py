@@ -286,3 +286,41 @@ def test_the_detail_pane_names_the_declared_type_and_shows_the_entrys_other_fiel
     library.edit_paper(thesis_id, bib_type="book")
     pane.show_papers([thesis_id])
     assert "Book" in pane.venue.text() and "PhD thesis" not in pane.venue.text()
+
+
+def test_typing_a_types_name_on_the_chooser_goes_to_it(qtbot, hub, thesis_id):
+    dialog = open_editor(qtbot, hub, thesis_id)
+    dialog.type_box.setFocus()
+    qtbot.keyClicks(dialog.type_box, "Tech")
+    assert dialog.type_box.currentData(Qt.ItemDataRole.UserRole) == "techreport"
+    assert dialog.sections()[0] == ["author", "title", "institution", "year"]
+    assert "school" in dialog.sections()[2]  # kept, as a custom field of the report
+
+
+def test_a_biblatex_entry_with_a_date_shows_no_year_field_beside_it(qtbot, hub, library, tmp_path):
+    path = tmp_path / "modern.bib"
+    path.write_text(
+        "@online{site2021, author = {Ada Lovelace}, title = {Notes}, date = {2021-03-04}, url = {https://e.org}}\n",
+        encoding="utf-8",
+    )
+    (paper_id,) = import_file(library, path).paper_ids
+    dialog = open_editor(qtbot, hub, paper_id)
+    assert dialog.flavour_box.currentText() == "biblatex"
+    assert dialog.rows["date"].text() == "2021-03-04" and dialog.rows["year"].text() == ""
+    assert dialog.rows["url"].text() == "https://e.org" and not dialog.missing_label.isVisible()
+    save(qtbot, dialog)
+    assert not undo_stack(hub).canUndo()
+
+
+def test_the_screenshot_command_pictures_the_entry_editor(qapp, capsys, tmp_path, library, thesis_id):
+    from PySide6.QtGui import QImage
+
+    from papershelf.cli.main import main as cli_main
+
+    out = tmp_path / "entry.png"
+    status = cli_main(["--library", str(library.path), "screenshot", str(out), "--view", f"entry:{thesis_id}"])
+    assert status == 0, capsys.readouterr().err
+    image = QImage(str(out))
+    assert 600 <= image.width() <= 1440 and 400 <= image.height() <= 900
+    colours = {image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)}
+    assert len(colours) > 10

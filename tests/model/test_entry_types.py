@@ -131,15 +131,25 @@ def test_lookup_by_any_case_and_labels_for_custom_types():
     assert len(names) == len(set(names)) and {"article", "phdthesis", "online", "xdata", "standard"} <= set(names)
 
 
-def test_missing_required_groups_accept_either_member_and_the_other_flavours_spelling():
+def test_missing_required_groups_accept_either_member_and_biblatexs_aliases():
     book = et.entry_type("book", et.BIBTEX)
     assert book.missing(["editor", "title", "publisher", "year"]) == []
     assert book.missing(["title", "year"]) == [("author", "editor"), ("publisher",)]
     thesis = et.entry_type("thesis", et.BIBLATEX)
-    # biblatex reads `school` as `institution` and `year` fills year/date.
+    # biblatex reads `school` as `institution` (§2.2.5) and `year` fills year/date.
     assert thesis.missing(["author", "title", "school", "year"]) == [("type",)]
-    article = et.entry_type("article", et.BIBTEX)
-    assert article.missing(["author", "title", "journaltitle", "year"]) == []
+    assert et.entry_type("article", et.BIBLATEX).missing(["author", "title", "journal", "date"]) == []
+    # BibTeX's styles read only the name written: journaltitle is not a journal, school not an institution.
+    assert et.entry_type("article", et.BIBTEX).missing(["author", "title", "journaltitle", "year"]) == [("journal",)]
+    report = et.entry_type("techreport", et.BIBTEX)
+    assert report.missing(["author", "title", "school", "year"]) == [("institution",)]
+
+
+def test_biblatex_field_aliases_are_the_manuals():
+    text = _manual(BIBLATEX_MANUAL)
+    section = text[text.index("\\subsubsection{Field Aliases}") : text.index("\\subsection{Usage Notes}")]
+    listed = dict(re.findall(r"item\{(\w+)\}\{\w+\}\s*An alias for \\bibfield\{(\w+)\}", section))
+    assert listed == et.BIBLATEX_FIELD_ALIASES
 
 
 def test_the_flavour_is_guessed_from_the_fields_written():
