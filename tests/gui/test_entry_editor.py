@@ -324,3 +324,27 @@ def test_the_screenshot_command_pictures_the_entry_editor(qapp, capsys, tmp_path
     assert 600 <= image.width() <= 1440 and 400 <= image.height() <= 900
     colours = {image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)}
     assert len(colours) > 10
+
+
+def test_a_type_neither_manual_knows_is_kept_and_its_fields_are_all_custom(qtbot, hub, library, tmp_path):
+    path = tmp_path / "own.bib"
+    path.write_text("@lecturenotes{ln1, author = {Ada Lovelace}, title = {Engines}, year = {1843}}\n", encoding="utf-8")
+    report = import_file(library, path)
+    assert report.ok
+    (paper_id,) = report.paper_ids
+    assert library.get_paper(paper_id).bib_type == "lecturenotes"
+    dialog = open_editor(qtbot, hub, paper_id)
+    assert dialog.type_box.currentText().startswith("@lecturenotes")
+    required, optional, custom = dialog.sections()
+    assert required == [] and optional == [] and set(custom) == {"author", "title", "year"}
+    assert "custom type" in dialog.type_note.text()
+    save(qtbot, dialog)
+    assert not undo_stack(hub).canUndo()  # opening and saving never "improves" the declared type
+    dialog = open_editor(qtbot, hub, paper_id)
+    pick_type(qtbot, dialog, "misc")
+    # BibTeX's @misc requires nothing and lists author, title and year among its optional fields.
+    assert dialog.sections()[0] == [] and dialog.sections()[2] == []
+    assert {"author", "title", "year"} <= set(dialog.sections()[1])
+    save(qtbot, dialog)
+    paper = library.get_paper(paper_id)
+    assert paper.bib_type == "misc" and [f.name for f in paper.bib_fields] == ["author", "title", "year"]
