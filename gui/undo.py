@@ -436,7 +436,9 @@ class EditEntryCommand(EditPaperCommand):
         self, library: Library, paper_id: int, changes: dict[str, Any], bib_changes: dict[str, str | None]
     ) -> None:
         super().__init__(library, paper_id, changes)
-        self.setText(f"Edit entry: {', '.join(sorted({*changes, *bib_changes}))}")
+        # Named as the entry editor names them: "type", "author", "journal" rather than the library's fields.
+        shown = {"bib_type": "type", "authors": "author", "authors_complete": "author"}
+        self.setText(f"Edit entry: {', '.join(sorted({shown.get(f, f) for f in changes} | set(bib_changes)))}")
         self.bib_changes = dict(bib_changes)
         paper = library.get_papers([paper_id])[0]
         edited = set(paper.edited_fields)

@@ -117,7 +117,7 @@ def test_a_phdthesis_shows_school_required_and_a_type_change_keeps_every_value(q
     assert fields["basefilename"].text == "knuth-thesis"
 
     stack = undo_stack(hub)
-    assert stack.count() == 1  # the type and the field: one step
+    assert stack.count() == 1 and stack.undoText() == "Edit entry: school, type"  # the type and the field: one step
     stack.undo()
     paper = library.get_paper(thesis_id)
     assert paper.bib_type == "phdthesis" and bib(paper)["school"].text == "California Institute of Technology"
