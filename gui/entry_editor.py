@@ -4,8 +4,9 @@ fields, then the paper's other fields under "Custom fields", every one editable.
 The fields of each type come from `model.entry_types`. Changing the type only rearranges the rows: every value
 stays, and a field the new type does not list moves to "Custom fields". A paper whose type no .bib declared
 shows the type its kind implies as a suggestion, saved only when the user picks a type. Saving is one undoable
-step (`EditEntryCommand`): core fields (title, year, venue …) and the author list through `Library.edit_paper`,
-every other field through `Library.edit_bib_fields`. The dialog never touches claims or SQL.
+step (`EditEntryCommand`): the type and the author list through `Library.edit_paper`, every field through
+`Library.edit_bib_fields` (which makes title, journal, year … the paper's own edits). The dialog never
+touches claims or SQL.
 """
 
 from __future__ import annotations
@@ -468,7 +469,7 @@ class EntryEditorDialog(QDialog):
         return name in self.edited or self.values.get(name, "") != self.initial.get(name, "")
 
     def changes(self) -> tuple[dict[str, object], dict[str, str | None]]:
-        """What saving passes on: (fields for `edit_paper`, fields for `edit_bib_fields`)."""
+        """What saving passes on: (the type and author list for `edit_paper`, fields for `edit_bib_fields`)."""
         core: dict[str, object] = {}
         bib: dict[str, str | None] = {}
         if self.type_name != (self.declared or self.suggestion) or (self._type_chosen and self.declared is None):
@@ -489,10 +490,12 @@ class EntryEditorDialog(QDialog):
                 bib[name] = new  # "" takes the field out of the entry
                 continue
             if field == "year" and not new:
-                core[field] = None
+                bib[name] = None  # an emptied year goes back to the sources: a paper never has "no year"
                 continue
+            # A core field (journal is the venue, eprint the arXiv id) is checked and tidied as F2 does; it is
+            # still saved under its .bib name, so a journal added to a report stays a journal.
             try:
-                core[field] = clean_value(field, new)
+                bib[name] = str(clean_value(field, new))
             except FieldError as error:
                 raise FieldError(f"{name}: {error}") from None
         return core, bib

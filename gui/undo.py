@@ -429,8 +429,8 @@ class DistinctCommand(LibraryCommand):
 
 
 class EditEntryCommand(EditPaperCommand):
-    """An edit of a paper's .bib entry (the entry editor): core fields, the author list and the declared type
-    through `edit_paper`, every other field through `edit_bib_fields`, done and undone as one step."""
+    """An edit of a paper's .bib entry (the entry editor): the author list and the declared type through
+    `edit_paper`, fields through `edit_bib_fields`, done and undone as one step."""
 
     def __init__(
         self, library: Library, paper_id: int, changes: dict[str, Any], bib_changes: dict[str, str | None]
@@ -446,10 +446,17 @@ class EditEntryCommand(EditPaperCommand):
             self.before["bib_type"] = paper.bib_type if "bib_type" in edited else None
         texts = {field.name: field.text for field in paper.bib_fields}
         # An earlier edit comes back as it was ("" for a field the user had removed); no edit gives the field
-        # back to the sources.
-        self.bib_before = {
-            name: (texts.get(name, "") if "bib:" + name in edited else None) for name in self.bib_changes
-        }
+        # back to the sources. A core field's (journal: venue) earlier edit is the paper's own value.
+        from papershelf.model.store import BIB_CORE_FIELDS
+
+        self.bib_before: dict[str, str | None] = {}
+        for name in self.bib_changes:
+            core = BIB_CORE_FIELDS.get(name)
+            if core is not None:
+                value = _edited_value(paper, core) if core in edited else None
+                self.bib_before[name] = None if value is None else str(value)
+            else:
+                self.bib_before[name] = texts.get(name, "") if "bib:" + name in edited else None
 
     def apply(self) -> None:
         with self.library.transaction():

@@ -348,3 +348,23 @@ def test_a_type_neither_manual_knows_is_kept_and_its_fields_are_all_custom(qtbot
     save(qtbot, dialog)
     paper = library.get_paper(paper_id)
     assert paper.bib_type == "misc" and [f.name for f in paper.bib_fields] == ["author", "title", "year"]
+
+
+def test_a_journal_added_to_a_thesis_turned_article_is_its_venue_and_stays_a_journal(qtbot, hub, library, thesis_id):
+    dialog = open_editor(qtbot, hub, thesis_id)
+    pick_type(qtbot, dialog, "article")
+    assert section_of(dialog, "journal") == "required" and dialog.rows["journal"].text() == ""
+    type_into(qtbot, dialog, "journal", "Annals of Mathematics")
+    type_into(qtbot, dialog, "year", "1964")
+    save(qtbot, dialog)
+    paper = library.get_paper(thesis_id)
+    assert paper.venue == "Annals of Mathematics" and paper.year == 1964
+    assert bib(paper)["journal"].text == "Annals of Mathematics" and bib(paper)["journal"].edited
+
+    reopened = open_editor(qtbot, hub, thesis_id)
+    assert reopened.rows["journal"].text() == "Annals of Mathematics" and section_of(reopened, "journal") == "required"
+    assert "howpublished" not in reopened.rows
+    undo_stack(hub).undo()
+    paper = library.get_paper(thesis_id)
+    assert paper.venue is None and paper.year == 1963 and "journal" not in bib(paper)
+    assert paper.bib_type == "phdthesis" and paper.edited_fields == []
