@@ -60,6 +60,7 @@ _CORE_AS_BIB = (
     ("arxiv_id", "eprint"),
     ("abstract", "abstract"),
 )
+_FIELD = "papershelf_field"  # the Qt property naming the field a row's editor or button belongs to
 _FIELD_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-:.+")
 
 Apply = Callable[[int, dict[str, object], dict[str, str | None]], object]
@@ -87,7 +88,7 @@ def entry_values(paper: Paper, type_name: str) -> dict[str, str]:
 class _Row:
     """One field's label, editor and (for custom fields) remove button."""
 
-    def __init__(self, dialog: EntryEditorDialog, name: str, text: str, parent: QWidget) -> None:
+    def __init__(self, name: str, text: str, parent: QWidget) -> None:
         self.name = name
         self.label = QLabel(parent)
         if name in _MULTILINE:
@@ -95,15 +96,14 @@ class _Row:
             editor.setTabChangesFocus(True)
             editor.setFixedHeight(90 if name in ("abstract", "annotation", "annote") else 52)
             editor.setPlainText(text)
-            editor.textChanged.connect(lambda: dialog._typed(name, editor.toPlainText()))
             self.editor: QWidget = editor
         else:
             line = QLineEdit(parent)
             line.setText(text)
             line.setCursorPosition(0)
-            line.textEdited.connect(lambda value: dialog._typed(name, value))
             self.editor = line
         self.editor.setAccessibleName(name)
+        self.editor.setProperty(_FIELD, name)
         self.label.setBuddy(self.editor)
         self.remove: QToolButton | None = None
 
@@ -131,7 +131,9 @@ class EntryEditorDialog(QDialog):
         self.hub = hub
         self.library = hub.library
         self.paper_id = paper_id
-        self._apply = apply or self._apply_with_undo
+        # Kept apart from the dialog's own method: a bound method stored on the dialog would make a reference
+        # cycle, leaving the dialog to Python's collector, which may free it in the middle of another window.
+        self._apply = apply
         self.paper: Paper = self.library.get_paper(paper_id)
         self.declared = self.paper.bib_type
         kind = classify.classify(self.paper)
@@ -191,6 +193,12 @@ class EntryEditorDialog(QDialog):
 
         self.scroll = QScrollArea(self)
         self.scroll.setWidgetResizable(True)
+        # One lasting widget in the scroll area; the rows live in a page inside it, replaced on each layout.
+        self.body = QWidget(self.scroll)
+        self.body_layout = QVBoxLayout(self.body)
+        self.body_layout.setContentsMargins(0, 0, 0, 0)
+        self.scroll.setWidget(self.body)
+        self.page: QWidget | None = None
         layout.addWidget(self.scroll, 1)
         add_line = QHBoxLayout()
         self.new_field = QLineEdit(self)
@@ -276,7 +284,7 @@ class EntryEditorDialog(QDialog):
         """Build the rows afresh for the chosen type and flavour from the values typed so far."""
         focused = next((name for name, row in self.rows.items() if row.editor.hasFocus()), None)
         position = self.scroll.verticalScrollBar().value()
-        body = QWidget(self.scroll)
+        body = QWidget(self.body)
         column = QVBoxLayout(body)
         self.required_box = QGroupBox("Required fields", body)
         self.optional_box = QGroupBox("Optional fields", body)
@@ -298,12 +306,14 @@ class EntryEditorDialog(QDialog):
         self.required_box.setVisible(bool(required))
         self.optional_box.setVisible(bool(optional))
         self.custom_box.setTitle(f"Custom fields ({len(custom)})" if custom else "Custom fields (none)")
-        # The old rows may be running the signal that got here (a remove button): delete them afterwards.
-        old = self.scroll.takeWidget()
-        self.scroll.setWidget(body)
+        # The old rows may be running the signal that got here (a remove button): they are deleted afterwards,
+        # and stay children of the dialog until then, so Qt, never Python's collector, frees them.
+        old, self.page = self.page, body
         if old is not None:
+            self.body_layout.removeWidget(old)
             old.hide()
             old.deleteLater()
+        self.body_layout.addWidget(body)
         self.scroll.verticalScrollBar().setValue(position)
         self._align_labels()
         self._chain_focus()
@@ -331,7 +341,13 @@ class EntryEditorDialog(QDialog):
     def _add_row(self, box: QGroupBox, name: str, kind: et.EntryType | None, *, removable: bool = False) -> None:
         form = box.layout()
         assert isinstance(form, QFormLayout)
-        row = _Row(self, name, self.values.get(name, ""), box)
+        row = _Row(name, self.values.get(name, ""), box)
+        # Bound methods and the sender's field property, never lambdas holding the dialog: see `_apply`.
+        if isinstance(row.editor, QPlainTextEdit):
+            row.editor.textChanged.connect(self._editor_changed)
+        else:
+            assert isinstance(row.editor, QLineEdit)
+            row.editor.textEdited.connect(self._editor_changed)
         group = None
         stands_for = et.BIBLATEX_FIELD_ALIASES.get(name) if self.flavour == et.BIBLATEX else None
         if kind is not None:
@@ -362,7 +378,8 @@ class EntryEditorDialog(QDialog):
             remove.setAutoRaise(True)
             remove.setToolTip(f"Remove the field {name} from the entry")
             remove.setAccessibleName(f"Remove {name}")
-            remove.clicked.connect(lambda _=False, n=name: self.remove_field(n))
+            remove.setProperty(_FIELD, name)
+            remove.clicked.connect(self._remove_clicked)
             line.addWidget(remove, 0, Qt.AlignmentFlag.AlignTop)
             row.remove = remove
             form.addRow(row.label, line)
@@ -404,6 +421,18 @@ class EntryEditorDialog(QDialog):
             elif not edited and label.startswith("✎ "):
                 row.label.setText(label[2:])
         self._update_notes()
+
+    def _editor_changed(self, *_args: object) -> None:
+        editor = self.sender()
+        name = editor.property(_FIELD) if editor is not None else None
+        if name in self.rows and self.rows[name].editor is editor:
+            self._typed(name, self.rows[name].text())
+
+    def _remove_clicked(self) -> None:
+        button = self.sender()
+        name = button.property(_FIELD) if button is not None else None
+        if name in self.rows:
+            self.remove_field(name)
 
     def _type_activated(self, index: int) -> None:
         name = self.type_box.itemData(index, Qt.ItemDataRole.UserRole)
@@ -509,7 +538,8 @@ class EntryEditorDialog(QDialog):
         except FieldError as error:
             self._show_error(str(error))
             return
-        if (core or bib) and self._apply(self.paper_id, core, bib) is False:
+        apply = self._apply or self._apply_with_undo
+        if (core or bib) and apply(self.paper_id, core, bib) is False:
             self._show_error("Not saved: the library refused the change (see the status bar). Try Save again.")
             return
         super().accept()

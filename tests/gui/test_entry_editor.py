@@ -33,6 +33,9 @@ THESIS = """@phdthesis{knuth1963,
 def hub(library):
     hub = LibraryHub(library, watch_interval_ms=0)
     yield hub
+    # The steps are deleted now, while their Python objects live: were the hub left to Python's collector with
+    # its stack of Python-made commands, the collector could free a command before the stack deletes it again.
+    undo_stack(hub).clear()
     hub.close()
 
 
@@ -47,6 +50,8 @@ def thesis_id(library, tmp_path: Path) -> int:
 
 def open_editor(qtbot, hub, paper_id) -> EntryEditorDialog:
     dialog = EntryEditorDialog(hub, paper_id)
+    # As the window opens it (MainWindow._keep): Qt deletes it once closed, not Python's collector later on.
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
@@ -237,6 +242,7 @@ def test_the_editor_fits_the_window_sizes_people_use(qtbot, hub, thesis_id, size
     from papershelf.gui.screen_fit import fit_to_screen
 
     dialog = EntryEditorDialog(hub, thesis_id)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     qtbot.addWidget(dialog)
     fit_to_screen(dialog, dialog.width(), dialog.height(), QRect(0, 0, *size))
     dialog.show()
@@ -271,6 +277,7 @@ def test_shift_f2_opens_the_entry_editor_on_the_current_paper(qtbot, library, th
         dialog.reject()
     finally:
         dispose(window)
+        undo_stack(hub).clear()
         hub.close()
 
 
