@@ -21,7 +21,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("out", metavar="OUT.png", help="where to write the image")
     p.add_argument(
-        "--view", default="papers", help="papers | authors | tags | duplicates | author:ID | paper:ID | import:FILE"
+        "--view",
+        default="papers",
+        help="papers | authors | tags | duplicates | author:ID | paper:ID | entry:ID | import:FILE",
     )
     p.add_argument("--size", default="1440x900", metavar="WxH", help="window size in pixels (default 1440x900)")
     p.set_defaults(func=screenshot)

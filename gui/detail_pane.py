@@ -28,6 +28,7 @@ from papershelf.gui.hub import LibraryHub
 from papershelf.gui.note_editor import NoteEditor
 from papershelf.gui.tag_editor import TagEditor
 from papershelf.gui.undo import NoteCommand, add_tag_command, push_command, remove_tag_command
+from papershelf.model.entry_types import type_label
 from papershelf.model.library import LibraryError
 from papershelf.model.types import Change, Paper, SourceClaim
 
@@ -74,6 +75,25 @@ def _text_label(parent: QWidget, *, rich: bool = False) -> QLabel:
     label.setTextInteractionFlags(flags)
     label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
     return label
+
+
+# .bib fields the pane shows elsewhere (title, authors, venue, year, identifiers, abstract) or that are the
+# user's own (keywords are the tags, annote the note).
+_SHOWN_ELSEWHERE = frozenset(
+    {"title", "author", "year", "date", "journal", "journaltitle", "booktitle", "volume", "number", "pages"}
+    | {"doi", "url", "eprint", "abstract", "keywords", "annote", "annotation", "file"}
+)
+
+
+def entry_fields_text(paper: Paper, limit: int = 8) -> str:
+    """The entry's other fields in one line ("school: Caltech · address: Pasadena"), so a thesis's school or a
+    book's edition is seen without opening the entry editor (Shift+F2)."""
+    shown = [f for f in paper.bib_fields if f.name not in _SHOWN_ELSEWHERE and f.text.strip()]
+    if not shown:
+        return ""
+    parts = [f"{f.name}: {' '.join(f.text.split())[:80]}" for f in shown[:limit]]
+    more = f" · and {len(shown) - limit} more (Shift+F2)" if len(shown) > limit else ""
+    return "Entry: " + " · ".join(parts) + more
 
 
 def identifiers_html(paper: Paper) -> str:
@@ -335,7 +355,8 @@ class DetailPane(QWidget):
         self.title_hint.setText("\n".join(hints))
         self.authors.setText(authors_html(paper))
         venue = display.venue_and_year(paper)
-        kind = paper.entry_type or ""
+        # The type a .bib declared, in words ("PhD thesis"); else the library's own coarse kind.
+        kind = type_label(paper.bib_type) if paper.bib_type else paper.entry_type or ""
         self.venue.setText(" · ".join(part for part in (venue, kind) if part) or "No venue or year known")
         self.identifiers.setText(identifiers_html(paper))
         colours, known = self._tag_info()
@@ -362,6 +383,9 @@ class DetailPane(QWidget):
             extra.append(f"Comments: {display.readable_latex(paper.comments)}")
         if paper.remarks:  # the pages' own remark: shown apart from the note, which is the user's alone
             extra.append(f"The page says: {display.readable_latex(paper.remarks)}")
+        entry = entry_fields_text(paper)
+        if entry:
+            extra.append(entry)
         if paper.edited_fields:
             extra.append("Your edits: " + ", ".join(sorted(paper.edited_fields)))
         self.extra.setText("\n".join(extra))

@@ -206,7 +206,8 @@ class EditPaperDialog(QDialog):
         layout = QVBoxLayout(self)
         intro = QLabel(
             "Your changes are kept apart from what the imported pages say and win over them on every "
-            "re-import. Fields marked <b>✎</b> are your edits; <b>↺</b> gives a field back to the sources.",
+            "re-import. Fields marked <b>✎</b> are your edits; <b>↺</b> gives a field back to the sources. "
+            "The BibTeX entry type and its other fields (school, edition …): Paper ▸ Edit BibTeX entry (Shift+F2).",
             self,
         )
         intro.setWordWrap(True)

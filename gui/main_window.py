@@ -243,6 +243,12 @@ class MainWindow(QMainWindow):
         self.copy_cite_action = a("Copy \\&cite{key}", self.copy_cite, "Ctrl+Shift+C", "Copy \\cite{…} for LaTeX")
         self.copy_bibtex_action = a("Copy &BibTeX entry", self.copy_bibtex, "Ctrl+Shift+B", "Copy the BibTeX entries")
         self.edit_action = a("&Edit paper…", self.edit_current, "F2", "Fix a title, add a DOI …")
+        self.edit_entry_action = a(
+            "Edit BibTeX e&ntry…",
+            self.edit_entry_current,
+            "Shift+F2",
+            "The entry type and all its fields: required, optional and your own",
+        )
         self.add_by_id_action = a(
             "Add by &identifier…",
             self.add_by_identifier,
@@ -320,7 +326,13 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         menu.addAction(self.preferences_action)
         menu = bar.addMenu("&Paper")
-        for action in (self.edit_action, self.complete_action, self.add_tag_action, self.remove_tag_action):
+        for action in (
+            self.edit_action,
+            self.edit_entry_action,
+            self.complete_action,
+            self.add_tag_action,
+            self.remove_tag_action,
+        ):
             menu.addAction(action)
         menu.addSeparator()
         menu.addAction(self.delete_action)
@@ -347,6 +359,7 @@ class MainWindow(QMainWindow):
             self.remove_tag_action,
             None,
             self.edit_action,
+            self.edit_entry_action,
             self.export_action,
             None,
             self.delete_action,
@@ -593,6 +606,7 @@ class MainWindow(QMainWindow):
         ):
             action.setEnabled(has_selection)
         self.edit_action.setEnabled(has_selection)
+        self.edit_entry_action.setEnabled(has_selection)
         self.delete_action.setEnabled(has_selection and not in_trash)
         self.restore_action.setEnabled(has_selection and in_trash)
         self.mark_checked_action.setEnabled(has_selection and self.target == CHECK_ME)
@@ -602,6 +616,7 @@ class MainWindow(QMainWindow):
                 self.add_tag_action,
                 self.remove_tag_action,
                 self.edit_action,
+                self.edit_entry_action,
                 self.delete_action,
                 self.restore_action,
                 self.mark_checked_action,
@@ -743,6 +758,18 @@ class MainWindow(QMainWindow):
             self,
             apply=lambda pid, changes: push_command(self.hub, EditPaperCommand(self.library, pid, changes)),
         )
+        self._keep(dialog)
+        dialog.open()
+
+    def edit_entry_current(self) -> None:
+        """Shift+F2: the current paper as a BibTeX/biblatex entry (type, required, optional, custom fields)."""
+        paper_id = self.table.current_id() if self.stack.currentWidget() is self.papers_page else None
+        if paper_id is None:
+            return
+        from papershelf.gui.entry_editor import EntryEditorDialog
+
+        self.detail.flush()
+        dialog = EntryEditorDialog(self.hub, paper_id, self)
         self._keep(dialog)
         dialog.open()
 

@@ -1,7 +1,8 @@
 """Renders the main window for one view into a PNG without showing anything on screen.
 
-Used by `papershelf screenshot` and the README's screenshot script. It opens no dialog, writes nothing to the
-library, and keeps window state in a throwaway settings file so the user's own layout is neither used nor changed.
+Used by `papershelf screenshot` and the README's screenshot script. It opens no dialog but the entry editor of
+an `entry:ID` view (pictured on its own, closed unsaved), writes nothing to the library, and keeps window state
+in a throwaway settings file so the user's own layout is neither used nor changed.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-VIEWS = ("papers", "authors", "tags", "duplicates", "author:ID", "paper:ID", "import:FILE")
+VIEWS = ("papers", "authors", "tags", "duplicates", "author:ID", "paper:ID", "entry:ID", "import:FILE")
 DEFAULT_SIZE = (1440, 900)
 
 
@@ -21,7 +22,7 @@ class ScreenshotError(ValueError):
 
 @dataclass(frozen=True)
 class ViewSpec:
-    kind: str  # papers | authors | tags | duplicates | author | paper | import
+    kind: str  # papers | authors | tags | duplicates | author | paper | entry | import
     ident: int | None = None
     path: str | None = None  # the file an `import:FILE` view imports
 
@@ -31,7 +32,7 @@ def parse_view(text: str) -> ViewSpec:
     kind = kind.strip().lower()
     if kind in ("papers", "authors", "tags", "duplicates") and not ident:
         return ViewSpec(kind)
-    if kind in ("author", "paper") and ident.strip().isdigit():
+    if kind in ("author", "paper", "entry") and ident.strip().isdigit():
         return ViewSpec(kind, int(ident))
     if kind == "import" and ident.strip():
         if not Path(ident.strip()).is_file():
@@ -102,6 +103,24 @@ def _import_in_progress(app, window, path: str):
     return picture
 
 
+def _entry_editor(app, hub, window, paper_id: int, size: tuple[int, int]):
+    """The entry editor (Shift+F2) of one paper, at the size it opens with on a screen of `size`."""
+    from PySide6.QtCore import QRect
+
+    from papershelf.gui.entry_editor import EntryEditorDialog
+    from papershelf.gui.screen_fit import fit_to_screen
+
+    dialog = EntryEditorDialog(hub, paper_id, window)
+    try:
+        fit_to_screen(dialog, dialog.width(), dialog.height(), QRect(0, 0, *size))
+        dialog.show()
+        _settle(app)
+        return dialog.grab()
+    finally:
+        dialog.reject()
+        dialog.deleteLater()
+
+
 def render_screenshot(library, out: str | Path, *, view: str = "papers", size: tuple[int, int] = DEFAULT_SIZE) -> Path:
     """Render the window over `library` showing `view` into the PNG `out`; returns its path."""
     from PySide6.QtCore import Qt
@@ -136,7 +155,7 @@ def render_screenshot(library, out: str | Path, *, view: str = "papers", size: t
                 # Newest first: the picture shows what a reader looks for, not the order of import.
                 window.table.sortByColumn(COLUMN_INDEX["year"], Qt.SortOrder.DescendingOrder)
                 window.table.select_row(0)
-            elif spec.kind == "paper":
+            elif spec.kind in ("paper", "entry"):
                 if not library.get_papers([spec.ident]):
                     raise ScreenshotError(f"there is no paper with id {spec.ident}")
                 window.show_paper(spec.ident)
@@ -156,6 +175,8 @@ def render_screenshot(library, out: str | Path, *, view: str = "papers", size: t
             out.parent.mkdir(parents=True, exist_ok=True)
             if spec.kind == "import":
                 picture = _import_in_progress(app, window, spec.path or "")
+            elif spec.kind == "entry":
+                picture = _entry_editor(app, hub, window, spec.ident or 0, size)
             else:
                 _settle(app)
                 picture = window.grab()

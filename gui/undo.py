@@ -426,3 +426,48 @@ class DistinctCommand(LibraryCommand):
         from papershelf.model.merge import undistinct
 
         undistinct(self.library, self.kind, self.a, self.b)
+
+
+class EditEntryCommand(EditPaperCommand):
+    """An edit of a paper's .bib entry (the entry editor): the author list and the declared type through
+    `edit_paper`, fields through `edit_bib_fields`, done and undone as one step."""
+
+    def __init__(
+        self, library: Library, paper_id: int, changes: dict[str, Any], bib_changes: dict[str, str | None]
+    ) -> None:
+        super().__init__(library, paper_id, changes)
+        # Named as the entry editor names them: "type", "author", "journal" rather than the library's fields.
+        shown = {"bib_type": "type", "authors": "author", "authors_complete": "author"}
+        self.setText(f"Edit entry: {', '.join(sorted({shown.get(f, f) for f in changes} | set(bib_changes)))}")
+        self.bib_changes = dict(bib_changes)
+        paper = library.get_papers([paper_id])[0]
+        edited = set(paper.edited_fields)
+        if "bib_type" in self.changes:
+            self.before["bib_type"] = paper.bib_type if "bib_type" in edited else None
+        texts = {field.name: field.text for field in paper.bib_fields}
+        # An earlier edit comes back as it was ("" for a field the user had removed); no edit gives the field
+        # back to the sources. A core field's (journal: venue) earlier edit is the paper's own value.
+        from papershelf.model.store import BIB_CORE_FIELDS
+
+        self.bib_before: dict[str, str | None] = {}
+        for name in self.bib_changes:
+            core = BIB_CORE_FIELDS.get(name)
+            if core is not None:
+                value = _edited_value(paper, core) if core in edited else None
+                self.bib_before[name] = None if value is None else str(value)
+            else:
+                self.bib_before[name] = texts.get(name, "") if "bib:" + name in edited else None
+
+    def apply(self) -> None:
+        with self.library.transaction():
+            if self.changes:
+                self.library.edit_paper(self.paper_id, **self.changes)
+            if self.bib_changes:
+                self.library.edit_bib_fields(self.paper_id, self.bib_changes)
+
+    def revert(self) -> None:
+        with self.library.transaction():
+            if self.bib_changes:
+                self.library.edit_bib_fields(self.paper_id, self.bib_before)
+            if self.before:
+                self.library.edit_paper(self.paper_id, **self.before)

@@ -52,6 +52,20 @@ MY_READING = """
 """
 
 
+# A thesis from the user's own .bib, for the entry editor's picture: school required, a custom field of JabRef's.
+MY_THESIS = r"""
+@phdthesis{lin2019thesis,
+  title = {Sparse Experts for Multimodal Pretraining},
+  author = {Lin, Junyang},
+  school = {Peking University},
+  year = {2019},
+  address = {Beijing},
+  month = jun,
+  basefilename = {lin-2019-thesis},
+}
+"""
+
+
 def large_bib(path: Path, entries: int = 3000) -> Path:
     """A generated .bib big enough for its import to be caught in progress."""
     path.write_text(
@@ -135,6 +149,14 @@ def main(argv: list[str] | None = None) -> int:
         }
         for name, view in views.items():
             shoot(library_path, args.out / name, view, args.size)
+        # Imported after the other pictures, which it would otherwise change.
+        thesis = Path(scratch) / "my-thesis.bib"
+        thesis.write_text(MY_THESIS, encoding="utf-8")
+        with Library.open(library_path) as library:
+            report = import_file(library, thesis, as_of=SAMPLES_CAPTURED)
+            if not report.ok or not report.paper_ids:
+                raise SystemExit(f"{thesis.name}: {report.error or 'no paper imported'}")
+        shoot(library_path, args.out / "entry-editor.png", f"entry:{report.paper_ids[0]}", args.size)
     return 0
 
 
