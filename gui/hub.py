@@ -6,6 +6,7 @@ It also notices commits by other processes (a terminal import) through SQLite's 
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QUndoStack
 
 from papershelf.model.library import Library
 from papershelf.model.types import Change
@@ -52,3 +53,8 @@ class LibraryHub(QObject):
     def close(self) -> None:
         self._watch.stop()
         self._unsubscribe()
+        # The undo steps are Python objects owned by a C++ stack: deleted now, while both sides are alive. Left
+        # to the collector, the stack's destructor could run after the commands' Python halves were freed.
+        stack = self.findChild(QUndoStack, "papershelf-undo")
+        if stack is not None:
+            stack.clear()

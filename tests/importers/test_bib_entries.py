@@ -12,8 +12,8 @@ import bibtexparser
 import pytest
 
 from papershelf.importers.bibtex_file import BibtexImporter
-from papershelf.model.records import ParseContext
 from papershelf.model import Library
+from papershelf.model.records import ParseContext
 from papershelf.pipeline import import_file
 
 TYPES = Path(__file__).resolve().parent.parent / "fixtures" / "bib" / "entry_types.bib"

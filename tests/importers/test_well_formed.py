@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from papershelf.model.records import PaperRecord
 from papershelf.importers.well_formed import name_is_clean, reading_form, title_is_clean, venue_is_clean
+from papershelf.model.records import PaperRecord
 
 
 @pytest.mark.parametrize(
