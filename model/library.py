@@ -755,7 +755,9 @@ class Library:
         count = self.conn.execute("SELECT count(*) FROM tags").fetchone()[0]
         table = self.db["tags"]
         table.insert({"name": name, "colour": _TAG_COLOURS[count % len(_TAG_COLOURS)], "created_at": now()})
-        return table.last_rowid
+        tag_id = table.last_rowid
+        self.conn.execute("INSERT INTO tags_fts(rowid, name) VALUES (?, ?)", (tag_id, name))
+        return tag_id
 
     def add_tag(self, paper_ids: Iterable[int], tag: str) -> Change:
         """Tag papers; the Change names only those that did not have the tag yet."""
@@ -777,8 +779,8 @@ class Library:
                 conn.execute(
                     "INSERT INTO paper_tags(paper_id, tag_id) SELECT value, ? FROM json_each(?)", (tag_id, marked)
                 )
+                # No search index row changes: a tag's words are indexed once per tag (tags_fts), not per paper.
                 self._touch(marked)
-                self.refresh_search(changed)
             return self.record_change(Change("tags", frozenset(changed), description=f"tag {tag!r} added"))
 
     def remove_tag(self, paper_ids: Iterable[int], tag: str) -> Change:
@@ -803,7 +805,6 @@ class Library:
                     (tag_id, marked),
                 )
                 self._touch(marked)
-                self.refresh_search(changed)
             return self.record_change(Change("tags", frozenset(changed), description=f"tag {tag!r} removed"))
 
     def _touch(self, ids_json: str) -> None:
@@ -838,8 +839,8 @@ class Library:
             if existing is not None:
                 return self.merge_tags([old], new)
             conn.execute("UPDATE tags SET name = ? WHERE id = ?", (new, tag_id))
+            conn.execute("UPDATE tags_fts SET name = ? WHERE rowid = ?", (new, tag_id))
             ids = self._tagged(tag_id)
-            self.refresh_search(ids)
             return self.record_change(Change("tags", frozenset(ids), description=f"tag {old!r} renamed {new!r}"))
 
     def recolour_tag(self, name: str, colour: str) -> Change:
@@ -861,7 +862,7 @@ class Library:
                 conn.executemany("INSERT OR IGNORE INTO paper_tags VALUES (?, ?)", [(i, target_id) for i in ids])
                 conn.execute("DELETE FROM paper_tags WHERE tag_id = ?", (tag_id,))
                 conn.execute("DELETE FROM tags WHERE id = ?", (tag_id,))
-            self.refresh_search(sorted(changed))
+                conn.execute("DELETE FROM tags_fts WHERE rowid = ?", (tag_id,))
             return self.record_change(Change("tags", frozenset(changed), description=f"tags merged into {target!r}"))
 
     def delete_tag(self, name: str) -> Change:
@@ -872,7 +873,7 @@ class Library:
             ids = self._tagged(tag_id)
             conn.execute("DELETE FROM paper_tags WHERE tag_id = ?", (tag_id,))
             conn.execute("DELETE FROM tags WHERE id = ?", (tag_id,))
-            self.refresh_search(ids)
+            conn.execute("DELETE FROM tags_fts WHERE rowid = ?", (tag_id,))
             return self.record_change(Change("tags", frozenset(ids), description=f"tag {name!r} deleted"))
 
     # ------------------------------------------------------------------ notes, edits, trash
@@ -1008,7 +1009,8 @@ class Library:
 
     # ------------------------------------------------------------------ search index
     def refresh_search(self, paper_ids: Iterable[int]) -> None:
-        """Rewrite the full-text rows of these papers (deleted or merged papers leave the index)."""
+        """Rewrite the full-text rows of these papers (deleted or merged papers leave the index). Their tags are
+        not part of it: tags_fts indexes each tag's name once (schema v6), so the tags column stays empty."""
         ids = list(paper_ids)
         if not ids:
             return
@@ -1025,9 +1027,7 @@ class Library:
                             JOIN authors a ON a.id = s.author_id WHERE s.paper_id = p.id), '') || ' ' ||
                   COALESCE((SELECT group_concat(a.display_name, ' ; ') FROM implied_authors i
                             JOIN authors a ON a.id = i.author_id WHERE i.paper_id = p.id), ''),
-                  COALESCE((SELECT group_concat(t.name, ' ') FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id
-                            WHERE pt.paper_id = p.id), ''),
-                  p.note, COALESCE(p.venue, '') || ' ' || COALESCE(p.journal_ref, '')
+                  '', p.note, COALESCE(p.venue, '') || ' ' || COALESCE(p.journal_ref, '')
                 FROM papers p WHERE p.id IN ({marks}) AND +p.deleted_at IS NULL AND +p.merged_into IS NULL""",
                 chunk,
             )

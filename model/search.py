@@ -173,11 +173,41 @@ def compile_query(query: str) -> tuple[str, list[Any]]:
     if free:
         expression = _fts_phrase(" ".join(free))
         if expression is not None:
-            clauses.append("p.id IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?)")
-            params.append(expression)
+            clause, more = _free_words_clause(_tokens(" ".join(free)), expression)
+            clauses.append(clause)
+            params.extend(more)
         elif not clauses:
             raise QueryError("type words to search for, or a filter such as author:lin or year:2019..2021")
     return (" AND ".join(clauses) or "1"), params
+
+
+# A paper's tags are indexed once per tag in tags_fts (schema v6), not in its papers_fts row. Each free word must
+# match the paper's text or one of its tags, as when tags were a column of papers_fts. Most searches match no
+# tag: the first branch is the one FTS5 query they always were; the second starts from the few papers whose
+# tags match a word and checks each word against that paper alone, so it costs nothing when no tag matches.
+_TAGGED_WITH = (
+    "SELECT pt.paper_id FROM paper_tags pt WHERE pt.tag_id IN (SELECT rowid FROM tags_fts WHERE tags_fts MATCH ?)"
+)
+
+
+def _free_words_clause(words: list[str], expression: str) -> tuple[str, list[Any]]:
+    """The clause (over `papers p`) for free words whose papers_fts expression is `expression`."""
+    last = len(words) - 1
+    each = [_fts_word(word, number == last) for number, word in enumerate(words)]
+    per_word = " AND ".join(
+        "(q.id IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?) OR q.id IN (" + _TAGGED_WITH + "))"
+        for _ in each
+    )
+    # The trash and merged papers have no papers_fts row; the tag branch leaves them out the same way.
+    clause = (
+        "p.id IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? UNION "
+        f"SELECT q.id FROM papers q WHERE q.id IN ({_TAGGED_WITH}) AND +q.deleted_at IS NULL "
+        f"AND +q.merged_into IS NULL AND {per_word})"
+    )
+    params: list[Any] = [expression, " OR ".join(each)]
+    for word in each:
+        params += [word, word]
+    return clause, params
 
 
 def _like(value: str, *, anchored: bool) -> str:
