@@ -664,7 +664,7 @@ class MainWindow(QMainWindow):
 
     def ask_remove_tag(self) -> None:
         ids = self.selected_ids()
-        tags = sorted({tag for paper in self.library.get_papers(ids) for tag in paper.tags}, key=str.lower)
+        tags = sorted(self.library.selection_summary(ids).tag_counts, key=str.lower)
         if not tags:
             self.hub.status_message.emit("The selected papers have no tags")
             return

@@ -112,27 +112,29 @@ def _tag_state(library: Library, name: str) -> TagState:
 
 
 def _current_name(library: Library, name: str) -> str | None:
-    for tag in library.list_tags():
-        if tag.name.lower() == name.strip().lower():
-            return tag.name
-    return None
+    tag = library.find_tag(name)
+    return tag.name if tag else None
 
 
 def _restore_tag(library: Library, name: str, state: TagState) -> None:
-    existing = _current_name(library, name)
+    existing = library.find_tag(name)
     if state is None:
         if existing is not None:
-            library.delete_tag(existing)
+            library.delete_tag(existing.name)
         return
     colour, ids = state
     current = _tag_state(library, name)
     tagged = current[1] if current else frozenset()
+    spelling = existing.name if existing else name
     if existing is None or ids - tagged:
         # add_tag with no papers still creates the tag, so a deleted empty tag comes back too.
-        library.add_tag(sorted(ids - tagged), existing or name)
+        library.add_tag(sorted(ids - tagged), spelling)
     if tagged - ids:
-        library.remove_tag(sorted(tagged - ids), existing or name)
-    library.recolour_tag(_current_name(library, name) or name, colour)
+        library.remove_tag(sorted(tagged - ids), spelling)
+    if existing is None or existing.colour != colour:
+        # Only when it differs: a recolour is a change to every row's tag chips, and the table repaints all
+        # of them (after undoing a tag on 20,000 papers that was a second reload for nothing).
+        library.recolour_tag(_current_name(library, name) or name, colour)
 
 
 class TagCommand(LibraryCommand):
