@@ -27,7 +27,7 @@ from papershelf.gui import display
 from papershelf.gui.hub import LibraryHub
 from papershelf.gui.note_editor import NoteEditor
 from papershelf.gui.tag_editor import TagEditor
-from papershelf.gui.undo import NoteCommand, add_tag_command, push_command, remove_tag_command
+from papershelf.gui.undo import NoteCommand, push_command, tag_selection_command
 from papershelf.model.library import LibraryError
 from papershelf.model.types import Change, Paper, SourceClaim
 
@@ -204,6 +204,7 @@ class DetailPane(QWidget):
         self.library = hub.library
         self.paper: Paper | None = None
         self.ids: list[int] = []
+        self._shown_during: Change | None = None  # the hub's change being delivered when ids were last shown
         self._note_base = ""
         self._note_paper: int | None = None
         # Notes the library refused (busy, read-only, disk full) for papers no longer shown: paper id -> (text,
@@ -304,9 +305,13 @@ class DetailPane(QWidget):
     def show_papers(self, ids: Sequence[int]) -> None:
         """Show the selection: one paper in full, several as a summary, none as a hint."""
         ids = list(ids)
+        delivering = self.hub.delivering
+        if delivering is not None and ids == self.ids and self._shown_during is delivering:
+            return  # already shown as this change left it (a large selection's summary is a noticeable read)
         if ids != self.ids:
             self.note.flush()
         self.ids = ids
+        self._shown_during = delivering
         if len(ids) == 1:
             self._show_one(ids[0])
         elif ids:
@@ -393,8 +398,8 @@ class DetailPane(QWidget):
         self.stack.setCurrentWidget(self.multiple)
 
     def _tag_info(self) -> tuple[dict[str, str], list[str]]:
-        tags = self.library.list_tags()
-        return {tag.name: tag.colour for tag in tags}, [tag.name for tag in tags]
+        colours = self.library.tag_colours()
+        return colours, list(colours)
 
     def refresh(self) -> None:
         self.show_papers(self.ids)
@@ -410,7 +415,7 @@ class DetailPane(QWidget):
     def add_tag(self, name: str) -> None:
         if not self.ids:
             return
-        if push_command(self.hub, add_tag_command(self.library, self.ids, name)):
+        if push_command(self.hub, tag_selection_command(self.hub, self.ids, name)):
             self.hub.status_message.emit(f"Tagged {display.plural(len(self.ids), 'paper')} “{name}”")
         else:
             # Refused (push_command said why in the status bar): the typed tag stays, to press Return again.
@@ -419,7 +424,7 @@ class DetailPane(QWidget):
 
     def remove_tag(self, name: str) -> None:
         if self.ids:
-            push_command(self.hub, remove_tag_command(self.library, self.ids, name))
+            push_command(self.hub, tag_selection_command(self.hub, self.ids, name, adding=False))
 
     def _write_note(self, paper_id: int, old: str, text: str) -> str | None:
         """Save a paper's note through the undo stack; None when saved, else why the library refused it."""

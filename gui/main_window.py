@@ -42,10 +42,9 @@ from papershelf.gui.undo import (
     EditPaperCommand,
     LibraryCommand,
     RestoreCommand,
-    add_tag_command,
     command_paper_ids,
     push_command,
-    remove_tag_command,
+    tag_selection_command,
     undo_stack,
 )
 from papershelf.model.search import QueryError
@@ -651,7 +650,7 @@ class MainWindow(QMainWindow):
         ids = self.selected_ids()
         if not ids:
             return
-        names = [tag.name for tag in self.library.list_tags()]
+        names = list(self.library.tag_colours())
         tag, ok = QInputDialog.getItem(
             self, "Add tag", f"Tag for {display.plural(len(ids), 'selected paper')}:", names, 0, True
         )
@@ -659,7 +658,7 @@ class MainWindow(QMainWindow):
             self.add_tag(ids, tag.strip())
 
     def add_tag(self, ids: list[int], tag: str) -> None:
-        if push_command(self.hub, add_tag_command(self.library, ids, tag)):
+        if push_command(self.hub, tag_selection_command(self.hub, ids, tag)):
             self.hub.status_message.emit(f"Tagged {display.plural(len(ids), 'paper')} “{tag}”")
 
     def ask_remove_tag(self) -> None:
@@ -670,7 +669,7 @@ class MainWindow(QMainWindow):
             return
         tag, ok = QInputDialog.getItem(self, "Remove tag", "Tag to remove from the selection:", tags, 0, False)
         if ok and tag:
-            push_command(self.hub, remove_tag_command(self.library, ids, tag))
+            push_command(self.hub, tag_selection_command(self.hub, ids, tag, adding=False))
 
     def delete_selected(self) -> None:
         ids = self.selected_ids()
