@@ -577,13 +577,26 @@ class Library:
             if order_by == "papers"
             else ("a.family COLLATE NOCASE, a.given COLLATE NOCASE")
         )
-        rows = self.conn.execute(
-            f"""SELECT a.id, a.display_name, a.given, a.family, a.note,
-                (SELECT count(*) FROM (SELECT s.paper_id FROM authorships s JOIN papers p ON p.id = s.paper_id
+        if params:
+            # A search matches a few people: their counts one by one.
+            count = """(SELECT count(*) FROM (SELECT s.paper_id FROM authorships s JOIN papers p ON p.id = s.paper_id
                    WHERE s.author_id = a.id AND p.deleted_at IS NULL AND p.merged_into IS NULL
                  UNION SELECT i.paper_id FROM implied_authors i JOIN papers p ON p.id = i.paper_id
-                   WHERE i.author_id = a.id AND p.deleted_at IS NULL AND p.merged_into IS NULL)) AS paper_count
-                FROM authors a WHERE {where} ORDER BY {order}""",
+                   WHERE i.author_id = a.id AND p.deleted_at IS NULL AND p.merged_into IS NULL))"""
+            source = "authors a"
+        else:
+            # Everyone: all counts in one pass over the authorships. Per person (a temporary set each) the first
+            # Authors screen of a 20,000-paper library with 58,000 people waited about a second.
+            count = "COALESCE(c.n, 0)"
+            source = """authors a LEFT JOIN (SELECT x.author_id, count(DISTINCT x.paper_id) AS n FROM (
+                    SELECT s.author_id, s.paper_id FROM authorships s JOIN papers p ON p.id = s.paper_id
+                      WHERE p.deleted_at IS NULL AND p.merged_into IS NULL
+                    UNION ALL SELECT i.author_id, i.paper_id FROM implied_authors i JOIN papers p ON p.id = i.paper_id
+                      WHERE p.deleted_at IS NULL AND p.merged_into IS NULL) x GROUP BY x.author_id) c
+                ON c.author_id = a.id"""
+        rows = self.conn.execute(
+            f"""SELECT a.id, a.display_name, a.given, a.family, a.note, {count} AS paper_count
+                FROM {source} WHERE {where} ORDER BY {order}""",
             params,
         ).fetchall()
         authors = {row[0]: Author(row[0], row[1], row[2], row[3], [], row[5], row[4]) for row in rows}

@@ -91,6 +91,16 @@ def test_owner_is_one_author_with_all_papers(lib):
     assert coauthors["Xu Sun"] == 2
 
 
+def test_the_authors_list_counts_live_papers_with_and_without_a_search(lib):
+    # Junyang Lin is on three author lists and implied (the page's owner) on the untitled fourth paper.
+    everyone = {a.name: a.paper_count for a in lib.list_authors()}
+    assert everyone["Junyang Lin"] == 4 and everyone["Xu Sun"] == 2 and everyone["An Yang"] == 1
+    lib.delete_papers(lib.search("interbert"))
+    everyone = {a.name: a.paper_count for a in lib.list_authors()}
+    assert everyone["Junyang Lin"] == 3 and everyone["An Yang"] == 0, "papers in the trash are not counted"
+    assert {a.name: a.paper_count for a in lib.list_authors("lin")} == {"Junyang Lin": 3}
+
+
 def test_tags_add_remove_rename_merge_and_count(lib):
     ids = lib.paper_ids()
     lib.add_tag(ids[:2], "to-read")
