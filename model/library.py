@@ -780,46 +780,44 @@ class Library:
             tag_id = self._tag_id(tag)
             # Set-based over a JSON array of the ids, not one statement per paper: tagging a 20,000-paper
             # selection is a handful of statements (benchmarks/bulk_tags.py).
-            changed = [
-                row[0]
-                for row in conn.execute(
-                    """SELECT j.value FROM json_each(?) j WHERE NOT EXISTS
-                       (SELECT 1 FROM paper_tags pt WHERE pt.paper_id = j.value AND pt.tag_id = ?) ORDER BY j.value""",
-                    (json.dumps(ids), tag_id),
-                )
-            ]
+            # The ids come back as one string, not a row each: the background tag writer's thread then holds
+            # Python's lock for a moment instead of once per paper while the window paints.
+            text = conn.execute(
+                """SELECT group_concat(value) FROM (SELECT j.value FROM json_each(?) j WHERE NOT EXISTS
+                   (SELECT 1 FROM paper_tags pt WHERE pt.paper_id = j.value AND pt.tag_id = ?) ORDER BY j.value)""",
+                (json.dumps(ids), tag_id),
+            ).fetchone()[0]
+            changed = frozenset(map(int, text.split(","))) if text else frozenset()
             if changed:
-                marked = json.dumps(changed)
+                marked = f"[{text}]"
                 conn.execute(
                     "INSERT INTO paper_tags(paper_id, tag_id) SELECT value, ? FROM json_each(?)", (tag_id, marked)
                 )
                 # No search index row changes: a tag's words are indexed once per tag (tags_fts), not per paper.
                 self._touch(marked)
-            return self.record_change(Change("tags", frozenset(changed), description=f"tag {tag!r} added"))
+            return self.record_change(Change("tags", changed, description=f"tag {tag!r} added"))
 
     def remove_tag(self, paper_ids: Iterable[int], tag: str) -> Change:
         """Untag papers; the Change names only those that had the tag."""
         ids = sorted(set(paper_ids))
         with self.transaction() as conn:
             tag_id = self._tag_id(tag, create=False)
-            changed: list[int] = []
+            text = None
             if tag_id is not None:
-                changed = [
-                    row[0]
-                    for row in conn.execute(
-                        """SELECT paper_id FROM paper_tags WHERE tag_id = ?
-                           AND paper_id IN (SELECT value FROM json_each(?)) ORDER BY paper_id""",
-                        (tag_id, json.dumps(ids)),
-                    )
-                ]
+                text = conn.execute(
+                    """SELECT group_concat(paper_id) FROM (SELECT paper_id FROM paper_tags WHERE tag_id = ?
+                       AND paper_id IN (SELECT value FROM json_each(?)) ORDER BY paper_id)""",
+                    (tag_id, json.dumps(ids)),
+                ).fetchone()[0]
+            changed = frozenset(map(int, text.split(","))) if text else frozenset()
             if changed:
-                marked = json.dumps(changed)
+                marked = f"[{text}]"
                 conn.execute(
                     "DELETE FROM paper_tags WHERE tag_id = ? AND paper_id IN (SELECT value FROM json_each(?))",
                     (tag_id, marked),
                 )
                 self._touch(marked)
-            return self.record_change(Change("tags", frozenset(changed), description=f"tag {tag!r} removed"))
+            return self.record_change(Change("tags", changed, description=f"tag {tag!r} removed"))
 
     def _touch(self, ids_json: str) -> None:
         """Stamp updated_at on the papers of a JSON array of ids, in one statement."""
