@@ -27,9 +27,10 @@ from papershelf.gui import display
 from papershelf.gui.hub import LibraryHub
 from papershelf.gui.note_editor import NoteEditor
 from papershelf.gui.tag_editor import TagEditor
+from papershelf.gui.tag_writer import tag_writer
 from papershelf.gui.undo import NoteCommand, push_command, tag_selection_command
 from papershelf.model.library import LibraryError
-from papershelf.model.types import Change, Paper, SourceClaim
+from papershelf.model.types import Change, Paper, SelectionSummary, SourceClaim
 
 _OPENABLE = {"http", "https"}
 # What a source said, in the order a reader checks it; the record's own keys (importers' PaperRecord fields).
@@ -223,6 +224,9 @@ class DetailPane(QWidget):
         self._build_multiple()
         self.stack.setCurrentWidget(self.empty)
         hub.changed.connect(self._library_changed)
+        self._summary: tuple[list[int], SelectionSummary] | None = None  # the selection's summary last read
+        self._writer = tag_writer(hub)
+        self._writer.pending_changed.connect(self._pending_tags_changed)
 
     # ------------------------------------------------------------------ building
     def _scroll_page(self) -> tuple[QScrollArea, QVBoxLayout, QWidget]:
@@ -344,7 +348,7 @@ class DetailPane(QWidget):
         self.venue.setText(" · ".join(part for part in (venue, kind) if part) or "No venue or year known")
         self.identifiers.setText(identifiers_html(paper))
         colours, known = self._tag_info()
-        self.tags.set_tags(paper.tags, colours, known)
+        self.tags.set_tags(self._with_pending(paper.id, paper.tags), colours, known)
         same = self._note_paper == paper.id
         if not same:
             self._release_note()
@@ -385,17 +389,47 @@ class DetailPane(QWidget):
         self._release_note()
         # Counted by the model, not by loading every selected paper: Ctrl+A on 20,000 papers stays quick.
         summary = self.library.selection_summary(ids)
+        self._summary = (ids, summary)
+        self._show_summary(ids, summary)
+
+    def _show_summary(self, ids: list[int], summary: SelectionSummary) -> None:
         self.summary.setText(display.plural(len(ids), "paper") + " selected")
         years = display.year_range((summary.first_year, summary.last_year))
         self.summary_detail.setText(
             (f"Published {years}. " if years else "")
             + "Tags added here go on every selected paper; ✕ removes a tag from all of them."
         )
-        counts, total = summary.tag_counts, summary.count
+        counts, total = dict(summary.tag_counts), summary.count
+        selected = frozenset(ids)
+        for pending in self._writer.pending():
+            # A tag being written on the whole selection (the usual bulk tag): its count is known already.
+            if selected <= pending.paper_ids:
+                name = pending.tag.strip()
+                same = [tag for tag in counts if tag.lower() == name.lower()]
+                for tag in same:
+                    del counts[tag]
+                if pending.adding:
+                    counts[same[0] if same else name] = total
         colours, known = self._tag_info()
         labels = {tag: (tag if n == total else f"{tag} ({n}/{total})") for tag, n in counts.items()}
         self.multi_tags.set_tags(sorted(counts, key=str.lower), colours, known, labels)
         self.stack.setCurrentWidget(self.multiple)
+
+    def _with_pending(self, paper_id: int, tags: list[str]) -> list[str]:
+        """A paper's tags with the background writer's unwritten changes applied, as the table shows them."""
+        for pending in self._writer.pending():
+            if paper_id in pending.paper_ids:
+                name = pending.tag.strip()
+                tags = [tag for tag in tags if tag.lower() != name.lower()] + ([name] if pending.adding else [])
+        return sorted(tags, key=str.lower)
+
+    def _pending_tags_changed(self) -> None:
+        # Drawn again from what was read: a queued tag must show at once, without reading the selection again.
+        if len(self.ids) > 1 and self._summary is not None and self._summary[0] == self.ids:
+            self._show_summary(*self._summary)
+        elif len(self.ids) == 1 and self.paper is not None:
+            colours, known = self._tag_info()
+            self.tags.set_tags(self._with_pending(self.paper.id, self.paper.tags), colours, known)
 
     def _tag_info(self) -> tuple[dict[str, str], list[str]]:
         colours = self.library.tag_colours()

@@ -107,8 +107,10 @@ def test_select_all_takes_the_rows_past_the_first_screen_too(qtbot, hub, ids):
 def test_tagging_everything_shows_at_once_and_reaches_the_file_search_and_sidebar(qtbot, window, hub, library, ids):
     selected = select_all(qtbot, window)
     window.add_tag(selected, "to skim")
-    # Before the writer is done: the table already shows the tag on every row.
+    # Before the writer is done: the table already shows the tag on every row, the detail pane on all of them.
     assert every_row_shows(window, "to skim")
+    assert tag_writer(hub).busy()
+    assert "to skim" in [chip.label.text() for chip in window.detail.multi_tags.chips]
     written(qtbot, hub)
     assert every_row_shows(window, "to skim")
     assert sorted(library.paper_ids(tag="to skim")) == sorted(ids)
@@ -125,6 +127,7 @@ def test_undo_and_redo_of_a_bulk_tag_keep_their_order_and_restore_exactly(qtbot,
     selected = select_all(qtbot, window)
     # Pressed faster than the writer writes: each step queues behind the one before it.
     window.add_tag(selected, "reading")
+    assert [chip.label.text() for chip in window.detail.multi_tags.chips] == ["reading"]
     stack.undo()
     assert not any(tags_shown(window, row) == "reading" for row in (1, 2, 3))  # untagged again at once
     stack.redo()
