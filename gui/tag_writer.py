@@ -70,6 +70,7 @@ class TagWriter(QObject):
         self._unfinished: list[TagJob] = []  # queued or being written, oldest first (interface thread only)
         self._running = False
         self._thread: threading.Thread | None = None
+        self._main_library = hub.library  # read on the writing thread, where the hub (a QObject) is not touched
         self._library: Library | None = None  # the writer's own connection, opened on first use
         self._job_written.connect(self._deliver)
         hub.closing.connect(self.close)
@@ -134,7 +135,7 @@ class TagWriter(QObject):
         collected: list[Change] = []
         try:
             if self._library is None:
-                self._library = Library.open(self.hub.library.path, create=False, backup=False)
+                self._library = self._main_library.another_connection()
             unsubscribe = self._library.subscribe(collected.append)
             try:
                 job.work(self._library)

@@ -211,6 +211,18 @@ class Library:
             raise LibraryError(f"{path} needs an upgrade, which a read-only library cannot have")
         return library
 
+    def another_connection(self) -> Library:
+        """The same library through a connection of its own, for a worker thread of the process that has it
+        open (the window's background tag writer). The file was checked and migrated when it was opened, so
+        none of that runs again: `open`'s check could even take a file in use for a damaged one."""
+        if self.read_only or str(self.path) == ":memory:":
+            raise LibraryError(f"{self.path} cannot be written through a second connection")
+        connection = sqlite3.connect(self.path, timeout=busy_timeout(), isolation_level=None, check_same_thread=False)
+        connection.execute(f"PRAGMA busy_timeout = {int(busy_timeout() * 1000)}")
+        connection.execute("PRAGMA synchronous = NORMAL")
+        connection.execute("PRAGMA foreign_keys = ON")
+        return type(self)(connection, self.path)
+
     @classmethod
     def memory(cls) -> Library:
         """A library in memory, for tests and previews."""
