@@ -163,6 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--label", default="current", help="the name these figures are kept under in --out")
     parser.add_argument("--out", type=Path, default=HERE / "bulk_tags.json")
     args = parser.parse_args(argv)
+    load_before = os.getloadavg()[0]
     figures = measure(args.papers, args.repeats, window=args.window)
     results = json.loads(args.out.read_text()) if args.out.exists() else {}
     results[args.label] = {
@@ -171,6 +172,9 @@ def main(argv: list[str] | None = None) -> int:
         "goal_ms": GOAL_MS,
         "python": platform.python_version(),
         "machine": platform.machine(),
+        # Other work on the machine slows every figure alike: compare runs made under a similar load.
+        "load_average": [round(load_before, 1), round(os.getloadavg()[0], 1)],
+        "cpus": os.cpu_count(),
         "milliseconds": figures,
     }
     args.out.write_text(json.dumps(results, indent=2) + "\n")
