@@ -70,11 +70,16 @@ def _window_round(library: Library, ids: list[int]) -> list[tuple[str, float]]:
     from PySide6.QtWidgets import QApplication
 
     from papershelf.gui.app import create_application, open_window
+    from papershelf.gui.settings import use_settings_file
     from papershelf.gui.sidebar import NavTarget
     from papershelf.gui.tag_writer import tag_writer
     from papershelf.gui.undo import undo_stack
 
     app = QApplication.instance() or create_application(["papershelf-benchmark"])
+    # A window as a new user first sees it, whatever layout (last view, hidden detail pane) was saved before.
+    settings = library.path.with_name("window-settings.ini")
+    settings.unlink(missing_ok=True)
+    use_settings_file(settings)
     main = open_window(library)
     main.resize(1366, 768)
     main.show()
