@@ -234,7 +234,8 @@ class AuthorsView(QWidget):
         """Re-query the list for the current search, keeping the selected author selected."""
         selected = self.page.author.id if self.page.author is not None else None
         try:
-            authors = self.library.list_authors(self._query or None)
+            # In any order: the model sorts them by the column the user chose.
+            authors = self.library.list_authors(self._query or None, order_by=None)
         except QueryError as error:
             self.count_label.setText(f"Cannot search for that: {error}")
             return

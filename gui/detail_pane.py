@@ -27,10 +27,11 @@ from papershelf.gui import display
 from papershelf.gui.hub import LibraryHub
 from papershelf.gui.note_editor import NoteEditor
 from papershelf.gui.tag_editor import TagEditor
-from papershelf.gui.undo import NoteCommand, add_tag_command, push_command, remove_tag_command
+from papershelf.gui.tag_writer import tag_writer
+from papershelf.gui.undo import NoteCommand, push_command, tag_selection_command
 from papershelf.model.entry_types import type_label
 from papershelf.model.library import LibraryError
-from papershelf.model.types import Change, Paper, SourceClaim
+from papershelf.model.types import Change, Paper, SelectionSummary, SourceClaim
 
 _OPENABLE = {"http", "https"}
 # What a source said, in the order a reader checks it; the record's own keys (importers' PaperRecord fields).
@@ -224,6 +225,7 @@ class DetailPane(QWidget):
         self.library = hub.library
         self.paper: Paper | None = None
         self.ids: list[int] = []
+        self._shown_during: Change | None = None  # the hub's change being delivered when ids were last shown
         self._note_base = ""
         self._note_paper: int | None = None
         # Notes the library refused (busy, read-only, disk full) for papers no longer shown: paper id -> (text,
@@ -242,6 +244,9 @@ class DetailPane(QWidget):
         self._build_multiple()
         self.stack.setCurrentWidget(self.empty)
         hub.changed.connect(self._library_changed)
+        self._summary: tuple[list[int], SelectionSummary] | None = None  # the selection's summary last read
+        self._writer = tag_writer(hub)
+        self._writer.pending_changed.connect(self._pending_tags_changed)
 
     # ------------------------------------------------------------------ building
     def _scroll_page(self) -> tuple[QScrollArea, QVBoxLayout, QWidget]:
@@ -324,9 +329,13 @@ class DetailPane(QWidget):
     def show_papers(self, ids: Sequence[int]) -> None:
         """Show the selection: one paper in full, several as a summary, none as a hint."""
         ids = list(ids)
+        delivering = self.hub.delivering
+        if delivering is not None and ids == self.ids and self._shown_during is delivering:
+            return  # already shown as this change left it (a large selection's summary is a noticeable read)
         if ids != self.ids:
             self.note.flush()
         self.ids = ids
+        self._shown_during = delivering
         if len(ids) == 1:
             self._show_one(ids[0])
         elif ids:
@@ -360,7 +369,7 @@ class DetailPane(QWidget):
         self.venue.setText(" · ".join(part for part in (venue, kind) if part) or "No venue or year known")
         self.identifiers.setText(identifiers_html(paper))
         colours, known = self._tag_info()
-        self.tags.set_tags(paper.tags, colours, known)
+        self.tags.set_tags(self._with_pending(paper.id, paper.tags), colours, known)
         same = self._note_paper == paper.id
         if not same:
             self._release_note()
@@ -402,25 +411,53 @@ class DetailPane(QWidget):
     def _show_many(self, ids: list[int]) -> None:
         self.paper = None
         self._release_note()
-        papers = self.library.get_papers(ids[:5000])
+        # Counted by the model, not by loading every selected paper: Ctrl+A on 20,000 papers stays quick.
+        summary = self.library.selection_summary(ids)
+        self._summary = (ids, summary)
+        self._show_summary(ids, summary)
+
+    def _show_summary(self, ids: list[int], summary: SelectionSummary) -> None:
         self.summary.setText(display.plural(len(ids), "paper") + " selected")
-        years = display.year_range(p.year for p in papers)
+        years = display.year_range((summary.first_year, summary.last_year))
         self.summary_detail.setText(
             (f"Published {years}. " if years else "")
             + "Tags added here go on every selected paper; ✕ removes a tag from all of them."
         )
-        counts: dict[str, int] = {}
-        for paper in papers:
-            for tag in paper.tags:
-                counts[tag] = counts.get(tag, 0) + 1
+        counts, total = dict(summary.tag_counts), summary.count
+        selected = frozenset(ids)
+        for pending in self._writer.pending():
+            # A tag being written on the whole selection (the usual bulk tag): its count is known already.
+            if selected <= pending.paper_ids:
+                name = pending.tag.strip()
+                same = [tag for tag in counts if tag.lower() == name.lower()]
+                for tag in same:
+                    del counts[tag]
+                if pending.adding:
+                    counts[same[0] if same else name] = total
         colours, known = self._tag_info()
-        labels = {tag: (tag if n == len(papers) else f"{tag} ({n}/{len(papers)})") for tag, n in counts.items()}
+        labels = {tag: (tag if n == total else f"{tag} ({n}/{total})") for tag, n in counts.items()}
         self.multi_tags.set_tags(sorted(counts, key=str.lower), colours, known, labels)
         self.stack.setCurrentWidget(self.multiple)
 
+    def _with_pending(self, paper_id: int, tags: list[str]) -> list[str]:
+        """A paper's tags with the background writer's unwritten changes applied, as the table shows them."""
+        for pending in self._writer.pending():
+            if paper_id in pending.paper_ids:
+                name = pending.tag.strip()
+                tags = [tag for tag in tags if tag.lower() != name.lower()] + ([name] if pending.adding else [])
+        return sorted(tags, key=str.lower)
+
+    def _pending_tags_changed(self) -> None:
+        # Drawn again from what was read: a queued tag must show at once, without reading the selection again.
+        if len(self.ids) > 1 and self._summary is not None and self._summary[0] == self.ids:
+            self._show_summary(*self._summary)
+        elif len(self.ids) == 1 and self.paper is not None:
+            colours, known = self._tag_info()
+            self.tags.set_tags(self._with_pending(self.paper.id, self.paper.tags), colours, known)
+
     def _tag_info(self) -> tuple[dict[str, str], list[str]]:
-        tags = self.library.list_tags()
-        return {tag.name: tag.colour for tag in tags}, [tag.name for tag in tags]
+        colours = self.library.tag_colours()
+        return colours, list(colours)
 
     def refresh(self) -> None:
         self.show_papers(self.ids)
@@ -436,7 +473,7 @@ class DetailPane(QWidget):
     def add_tag(self, name: str) -> None:
         if not self.ids:
             return
-        if push_command(self.hub, add_tag_command(self.library, self.ids, name)):
+        if push_command(self.hub, tag_selection_command(self.hub, self.ids, name)):
             self.hub.status_message.emit(f"Tagged {display.plural(len(self.ids), 'paper')} “{name}”")
         else:
             # Refused (push_command said why in the status bar): the typed tag stays, to press Return again.
@@ -445,7 +482,7 @@ class DetailPane(QWidget):
 
     def remove_tag(self, name: str) -> None:
         if self.ids:
-            push_command(self.hub, remove_tag_command(self.library, self.ids, name))
+            push_command(self.hub, tag_selection_command(self.hub, self.ids, name, adding=False))
 
     def _write_note(self, paper_id: int, old: str, text: str) -> str | None:
         """Save a paper's note through the undo stack; None when saved, else why the library refused it."""

@@ -20,12 +20,16 @@ class LibraryHub(QObject):
     paper_requested = Signal(int)  # somebody asked to show a paper
     review_requested = Signal()  # somebody asked for the review queue (the import report's "Review now")
     status_message = Signal(str)
+    closing = Signal()  # the library is about to close: finish writing (the background tag writer listens)
 
     def __init__(self, library: Library, parent: QObject | None = None, *, watch_interval_ms: int = 1500) -> None:
         super().__init__(parent)
         self.library = library
         self._unsubscribe = library.subscribe(self._on_change)
         self._data_version = library.data_version()
+        # The Change being handed to the views right now (None between changes): a view reached twice by one
+        # change (directly, and through the table re-announcing its selection) can show it once.
+        self.delivering: Change | None = None
         self._watch = QTimer(self)
         self._watch.setInterval(watch_interval_ms)
         self._watch.timeout.connect(self.check_external_changes)
@@ -35,7 +39,11 @@ class LibraryHub(QObject):
     def _on_change(self, change: Change) -> None:
         # data_version never moves for this connection's own commits, so it must not be re-read here: doing so
         # would take another process's commit made just before ours as already seen.
-        self.changed.emit(change)
+        outer, self.delivering = self.delivering, change
+        try:
+            self.changed.emit(change)
+        finally:
+            self.delivering = outer
 
     def check_external_changes(self) -> bool:
         """Emit a library-wide change when another process committed since we last looked."""
@@ -50,7 +58,13 @@ class LibraryHub(QObject):
             return True
         return False
 
+    def own_commits_seen(self) -> None:
+        """This window committed through a connection of its own (the background tag writer) and has told its
+        views what changed: the data_version move that causes is not another program's change."""
+        self._data_version = self.library.data_version()
+
     def close(self) -> None:
+        self.closing.emit()
         self._watch.stop()
         self._unsubscribe()
         # The undo steps are Python objects owned by a C++ stack: deleted now, while both sides are alive. Left

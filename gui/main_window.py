@@ -42,10 +42,9 @@ from papershelf.gui.undo import (
     EditPaperCommand,
     LibraryCommand,
     RestoreCommand,
-    add_tag_command,
     command_paper_ids,
     push_command,
-    remove_tag_command,
+    tag_selection_command,
     undo_stack,
 )
 from papershelf.model.search import QueryError
@@ -666,7 +665,7 @@ class MainWindow(QMainWindow):
         ids = self.selected_ids()
         if not ids:
             return
-        names = [tag.name for tag in self.library.list_tags()]
+        names = list(self.library.tag_colours())
         tag, ok = QInputDialog.getItem(
             self, "Add tag", f"Tag for {display.plural(len(ids), 'selected paper')}:", names, 0, True
         )
@@ -674,18 +673,18 @@ class MainWindow(QMainWindow):
             self.add_tag(ids, tag.strip())
 
     def add_tag(self, ids: list[int], tag: str) -> None:
-        if push_command(self.hub, add_tag_command(self.library, ids, tag)):
+        if push_command(self.hub, tag_selection_command(self.hub, ids, tag)):
             self.hub.status_message.emit(f"Tagged {display.plural(len(ids), 'paper')} “{tag}”")
 
     def ask_remove_tag(self) -> None:
         ids = self.selected_ids()
-        tags = sorted({tag for paper in self.library.get_papers(ids) for tag in paper.tags}, key=str.lower)
+        tags = sorted(self.library.selection_summary(ids).tag_counts, key=str.lower)
         if not tags:
             self.hub.status_message.emit("The selected papers have no tags")
             return
         tag, ok = QInputDialog.getItem(self, "Remove tag", "Tag to remove from the selection:", tags, 0, False)
         if ok and tag:
-            push_command(self.hub, remove_tag_command(self.library, ids, tag))
+            push_command(self.hub, tag_selection_command(self.hub, ids, tag, adding=False))
 
     def delete_selected(self) -> None:
         ids = self.selected_ids()

@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 from papershelf.gui import display
 from papershelf.gui.hub import LibraryHub
 from papershelf.gui.settings import app_settings
+from papershelf.gui.tag_writer import PendingTag, tag_writer
 from papershelf.model.library import Library
 from papershelf.model.search import QueryError
 from papershelf.model.types import Change, Paper
@@ -184,6 +185,8 @@ class PaperTableModel(QAbstractTableModel):
         self._rows: OrderedDict[int, _Row] = OrderedDict()
         self._row_of: dict[int, int] | None = None
         self._tag_colours: dict[str, str] | None = None
+        # Tag changes queued for the background writer (gui/tag_writer.py), shown over the rows until written.
+        self._pending_tags: list[PendingTag] = []
         self.fetches = 0  # how many pages were read; lets tests see that rows are fetched lazily
         self.loaded = False
         # False while only the first rows of the query are held (`reload(limit=…)`); `load_rest` reads the others.
@@ -207,6 +210,10 @@ class PaperTableModel(QAbstractTableModel):
     def ids(self) -> list[int]:
         self.load_rest()
         return list(self._ids)
+
+    def ids_held(self) -> list[int]:
+        """The ids of the rows held now, in row order, without reading the rest (the list itself: do not change)."""
+        return self._ids
 
     def paper_id(self, row: int) -> int | None:
         return self._ids[row] if 0 <= row < len(self._ids) else None
@@ -316,7 +323,12 @@ class PaperTableModel(QAbstractTableModel):
 
     def refresh_rows(self, changed: Iterable[int]) -> None:
         """Re-read these papers' text where they are shown, without running the query again."""
-        for paper_id in self._forget(changed):
+        forgotten = self._forget(changed)
+        if len(forgotten) > 100 and self._ids:
+            # A signal per row for a tag on thousands of papers costs more than the view repainting what it shows.
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, len(COLUMNS) - 1))
+            return
+        for paper_id in forgotten:
             row = self.row_of(paper_id)
             if row is not None:
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
@@ -333,6 +345,27 @@ class PaperTableModel(QAbstractTableModel):
         if self._ids:
             column = COLUMN_INDEX["tags"]
             self.dataChanged.emit(self.index(0, column), self.index(len(self._ids) - 1, column))
+
+    def set_pending_tags(self, pending: list[PendingTag]) -> None:
+        """Show these not-yet-written tag changes over the rows' tags (one repaint of the tags column)."""
+        self._pending_tags = list(pending)
+        if self._ids:
+            column = COLUMN_INDEX["tags"]
+            self.dataChanged.emit(self.index(0, column), self.index(len(self._ids) - 1, column))
+
+    def _shown_tags(self, paper: Paper) -> list[str]:
+        """A paper's tags as the user last set them: the written ones with the pending changes applied."""
+        if not self._pending_tags:
+            return paper.tags
+        tags = list(paper.tags)
+        for pending in self._pending_tags:
+            if paper.id not in pending.paper_ids:
+                continue
+            name = pending.tag.strip()
+            tags = [tag for tag in tags if tag.lower() != name.lower()]
+            if pending.adding:
+                tags.append(name)
+        return sorted(tags, key=str.lower)
 
     def _replace_ids(self, ids: list[int], *, complete: bool = True) -> None:
         self.beginResetModel()
@@ -365,7 +398,7 @@ class PaperTableModel(QAbstractTableModel):
 
     def _colours(self) -> dict[str, str]:
         if self._tag_colours is None:
-            self._tag_colours = {tag.name: tag.colour for tag in self.library.list_tags()}
+            self._tag_colours = self.library.tag_colours()
         return self._tag_colours
 
     # ------------------------------------------------------------------ QAbstractTableModel
@@ -398,8 +431,12 @@ class PaperTableModel(QAbstractTableModel):
             return "…" if role == Qt.ItemDataRole.DisplayRole else None
         key = COLUMNS[column].key
         if role == Qt.ItemDataRole.DisplayRole:
+            if key == "tags" and self._pending_tags:
+                return ", ".join(self._shown_tags(entry.paper))
             return entry.texts[column]
         if role == Qt.ItemDataRole.ToolTipRole:
+            if key == "tags" and self._pending_tags:
+                return ", ".join(self._shown_tags(entry.paper)) or None
             return _tooltip(entry, key)
         fallback = (key == "title" and entry.untitled) or (key == "authors" and entry.unauthored)
         if role == Qt.ItemDataRole.FontRole and fallback:
@@ -412,7 +449,7 @@ class PaperTableModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == TagColoursRole and key == "tags":
             colours = self._colours()
-            return [(tag, colours.get(tag, "#808080")) for tag in entry.paper.tags]
+            return [(tag, colours.get(tag, "#808080")) for tag in self._shown_tags(entry.paper)]
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
@@ -571,6 +608,13 @@ class PaperTable(QTableView):
         # Loaded once, after the saved sort is known: on a large library each query is a noticeable wait.
         self.paper_model = PaperTableModel(hub.library, self, load=False)
         self.setModel(self.paper_model)
+        # The headers get a selection of their own that stays empty. Given the table's, a header asks Qt's
+        # isColumnSelected for the neighbours of every section it paints, which walks every row through the
+        # Python model: with 20,000 papers selected, each header repaint took half a second. This table selects
+        # whole rows, so no header section is ever shown as selected anyway.
+        self._header_selection = QItemSelectionModel(self.paper_model, self)
+        self.horizontalHeader().setSelectionModel(self._header_selection)
+        self.verticalHeader().setSelectionModel(self._header_selection)
         self.setItemDelegateForColumn(COLUMN_INDEX["tags"], TagChipDelegate(self))
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -628,6 +672,8 @@ class PaperTable(QTableView):
         self.selectionModel().selectionChanged.connect(self._emit_selection)
         self.doubleClicked.connect(self._activated)
         hub.changed.connect(self._library_changed)
+        self._tag_writer = tag_writer(hub)
+        self._tag_writer.pending_changed.connect(self._pending_tags_changed)
 
     # ------------------------------------------------------------------ public API
     def set_filter(
@@ -660,11 +706,16 @@ class PaperTable(QTableView):
 
     def selected_ids(self) -> list[int]:
         """The selected papers' ids in table order (cheap even for a select-all over 100,000 rows)."""
-        rows: set[int] = set()
-        for selection_range in self.selectionModel().selection():
-            rows.update(range(selection_range.top(), selection_range.bottom() + 1))
-        model = self.paper_model
-        return [pid for pid in (model.paper_id(row) for row in sorted(rows)) if pid is not None]
+        spans = sorted((r.top(), r.bottom()) for r in self.selectionModel().selection())
+        ids = self.paper_model.ids_held()
+        chosen: list[int] = []
+        end = 0  # rows before this are taken (ranges may overlap: one per column under some selections)
+        for top, bottom in spans:
+            start = max(top, end)
+            if bottom >= start:
+                chosen.extend(ids[start : bottom + 1])
+                end = bottom + 1
+        return chosen
 
     def current_id(self) -> int | None:
         index = self.currentIndex()
@@ -689,6 +740,18 @@ class PaperTable(QTableView):
         if self._count_untold:  # also when a sort or a library change read them all in the meantime
             self._count_untold = False
             self.count_changed.emit(self.paper_model.rowCount())
+
+    def selectAll(self) -> None:  # Qt's name: Ctrl+A and Edit ▸ Select all call it
+        """Every paper the filter shows, as one range (the rows past the first screen are read first)."""
+        self.load_rest()
+        model = self.paper_model
+        if not model.rowCount():
+            return
+        selection = QItemSelection(model.index(0, 0), model.index(model.rowCount() - 1, len(COLUMNS) - 1))
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect
+        if not self.currentIndex().isValid():
+            self.selectionModel().setCurrentIndex(model.index(0, 0), QItemSelectionModel.SelectionFlag.NoUpdate)
+        self.selectionModel().select(selection, flags)
 
     def select_ids(self, ids: Iterable[int], current: int | None = None) -> bool:
         """Select these papers (those the filter shows); returns True when at least one was selected."""
@@ -737,6 +800,9 @@ class PaperTable(QTableView):
         elif current is not None and current in change.paper_ids:
             # The rows stay; tell listeners (the detail pane) the selected paper itself changed.
             self._emit_selection()
+
+    def _pending_tags_changed(self) -> None:
+        self.paper_model.set_pending_tags(self._tag_writer.pending())
 
     def _restore_selection(self, ids: list[int], current: int | None, *, scroll: bool = False) -> bool:
         model = self.paper_model

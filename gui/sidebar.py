@@ -41,12 +41,12 @@ from papershelf.gui import display
 from papershelf.gui.hub import LibraryHub
 from papershelf.gui.paper_table import PAPER_IDS_MIME, after_first_paint, decode_paper_ids
 from papershelf.gui.undo import (
-    add_tag_command,
     delete_tag_command,
     merge_tags_command,
     push_command,
     recolour_tag_command,
     rename_tag_command,
+    tag_selection_command,
     undo_stack,
 )
 from papershelf.model.library import LibraryError
@@ -401,7 +401,7 @@ class Sidebar(QTreeView):
 
     # ------------------------------------------------------------------ tags: actions
     def tag_papers(self, paper_ids: list[int], tag: str) -> None:
-        if paper_ids and push_command(self.hub, add_tag_command(self.library, paper_ids, tag)):
+        if paper_ids and push_command(self.hub, tag_selection_command(self.hub, paper_ids, tag)):
             self.hub.status_message.emit(f"Tagged {display.plural(len(paper_ids), 'paper')} “{tag}”")
 
     def rename_tag(self, old: str, new: str) -> bool:

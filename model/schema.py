@@ -377,6 +377,17 @@ CREATE TABLE bib_blocks (
 );
 """
 
+# A tag's words are searched in an index of their own, one row per tag (rowid = tags.id), not as a column of
+# papers_fts: FTS5 rewrites a whole row to change one column, so tagging 20,000 papers re-tokenised 20,000 titles
+# and abstracts (about 80% of the time, benchmarks/bulk_tags.py). Now tagging writes only paper_tags, and the
+# search joins tags_fts -> paper_tags. papers_fts keeps its tags column (FTS5 cannot drop one) but it is left
+# empty from here on: the rows that still hold tag words are blanked so a removed tag stops finding its papers.
+_V7_TAGS_FTS = """
+CREATE VIRTUAL TABLE tags_fts USING fts5(name, tokenize = 'unicode61 remove_diacritics 2');
+INSERT INTO tags_fts(rowid, name) SELECT id, name FROM tags;
+UPDATE papers_fts SET tags = '' WHERE tags != '';
+"""
+
 # MIGRATIONS[n] takes a library from user_version n to n + 1. Version 1 is the first release's schema exactly;
 # everything added since is a step of its own.
 MIGRATIONS: list[Migration] = [
@@ -386,6 +397,7 @@ MIGRATIONS: list[Migration] = [
     _script(_V4_REMARKS_AND_CODE),
     _script(_V5_CHECKED_PAPERS),
     _script(_V6_BIB_ENTRIES),
+    _script(_V7_TAGS_FTS),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -173,11 +173,46 @@ def compile_query(query: str) -> tuple[str, list[Any]]:
     if free:
         expression = _fts_phrase(" ".join(free))
         if expression is not None:
-            clauses.append("p.id IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?)")
-            params.append(expression)
+            clause, more = _free_words_clause(_tokens(" ".join(free)), expression)
+            clauses.append(clause)
+            params.extend(more)
         elif not clauses:
             raise QueryError("type words to search for, or a filter such as author:lin or year:2019..2021")
     return (" AND ".join(clauses) or "1"), params
+
+
+# A paper's tags are indexed once per tag in tags_fts (schema v7), not in its papers_fts row. Each free word must
+# match the paper's text or one of its tags, as when tags were a column of papers_fts. The first branch is the one
+# FTS5 query a search always was; the second starts from the papers whose tags match some word (usually none) and
+# checks every word for each of them. Each word's papers are a MATERIALIZED table read through a correlated EXISTS,
+# so SQLite reads them only when the second branch has a paper to check: as plain IN lists it read every word's
+# papers up front, a common word's thousands, even when no tag matched. UNION ALL: an IN list needs no duplicates
+# removed, and removing them cost as much as the search.
+_TAGGED_WITH = (
+    "SELECT pt.paper_id FROM paper_tags pt WHERE pt.tag_id IN (SELECT rowid FROM tags_fts WHERE tags_fts MATCH ?)"
+)
+
+
+def _free_words_clause(words: list[str], expression: str) -> tuple[str, list[Any]]:
+    """The clause (over `papers p`) for free words whose papers_fts expression is `expression`."""
+    last = len(words) - 1
+    each = [_fts_word(word, number == last) for number, word in enumerate(words)]
+    texts = ", ".join(
+        f"w{number} AS MATERIALIZED (SELECT rowid AS id FROM papers_fts WHERE papers_fts MATCH ?)"
+        for number in range(len(each))
+    )
+    per_word = " AND ".join(
+        f"(EXISTS (SELECT 1 FROM w{number} WHERE w{number}.id = q.id) OR EXISTS (SELECT 1 FROM paper_tags t "
+        "WHERE t.paper_id = q.id AND t.tag_id IN (SELECT rowid FROM tags_fts WHERE tags_fts MATCH ?)))"
+        for number in range(len(each))
+    )
+    # The trash and merged papers have no papers_fts row; the tag branch leaves them out the same way.
+    clause = (
+        f"p.id IN (WITH {texts} SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? UNION ALL "
+        f"SELECT q.id FROM papers q WHERE q.id IN ({_TAGGED_WITH}) AND +q.deleted_at IS NULL "
+        f"AND +q.merged_into IS NULL AND {per_word})"
+    )
+    return clause, [*each, expression, " OR ".join(each), *each]
 
 
 def _like(value: str, *, anchored: bool) -> str:

@@ -221,3 +221,13 @@ class Change:
     paper_ids: frozenset[int] = frozenset()
     author_ids: frozenset[int] = frozenset()
     description: str = ""
+
+
+@dataclass(frozen=True)
+class SelectionSummary:
+    """What a window says about many selected papers at once, without reading each paper."""
+
+    count: int  # how many of the ids are papers
+    first_year: int | None
+    last_year: int | None
+    tag_counts: dict[str, int]  # tag name -> how many of the papers carry it

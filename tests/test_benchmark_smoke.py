@@ -48,3 +48,22 @@ def test_benchmark_writes_every_ratio_at_a_tiny_size(tmp_path: Path) -> None:
         assert result["figures"][size]["reimport"]["tables_changed"] == []
         assert result["figures"][size]["reimport"]["unchanged"] == int(size)
     assert "| `import_scaling` |" in done.stdout
+
+
+def test_bulk_tags_benchmark_times_every_step_and_keeps_earlier_runs(tmp_path: Path) -> None:
+    out = tmp_path / "bulk.json"
+    out.write_text(json.dumps({"an earlier run": {"papers": 20000}}))
+    # Past the background writer's threshold, so the window's steps go through it.
+    options = ["--papers", "1100", "--repeats", "1", "--window", "--label", "smoke", "--out", out]
+    done = subprocess.run(
+        [sys.executable, ROOT / "benchmarks" / "bulk_tags.py", *options], capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert set(result) == {"an earlier run", "smoke"}
+    figures = result["smoke"]["milliseconds"]
+    for step in ("add tag", "undo add", "window: select all", "window: first Authors view"):
+        assert isinstance(figures[step], float), step
+    for step in ("add tag", "undo", "redo"):
+        assert figures[f"window: {step} (shown)"] <= figures[f"window: {step} (written)"]
+    assert figures["window: landing of a write (longest)"] > 0  # the writes really went through the writer

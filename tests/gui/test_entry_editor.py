@@ -14,7 +14,7 @@ from shell_support import dispose, store
 from papershelf.gui.entry_editor import EntryEditorDialog
 from papershelf.gui.hub import LibraryHub
 from papershelf.gui.undo import undo_stack
-from papershelf.importers.records import PaperRecord
+from papershelf.model.records import PaperRecord
 from papershelf.pipeline import import_file
 
 THESIS = """@phdthesis{knuth1963,

@@ -91,6 +91,16 @@ def test_owner_is_one_author_with_all_papers(lib):
     assert coauthors["Xu Sun"] == 2
 
 
+def test_the_authors_list_counts_live_papers_with_and_without_a_search(lib):
+    # Junyang Lin is on three author lists and implied (the page's owner) on the untitled fourth paper.
+    everyone = {a.name: a.paper_count for a in lib.list_authors()}
+    assert everyone["Junyang Lin"] == 4 and everyone["Xu Sun"] == 2 and everyone["An Yang"] == 1
+    lib.delete_papers(lib.search("interbert"))
+    everyone = {a.name: a.paper_count for a in lib.list_authors()}
+    assert everyone["Junyang Lin"] == 3 and everyone["An Yang"] == 0, "papers in the trash are not counted"
+    assert {a.name: a.paper_count for a in lib.list_authors("lin")} == {"Junyang Lin": 3}
+
+
 def test_tags_add_remove_rename_merge_and_count(lib):
     ids = lib.paper_ids()
     lib.add_tag(ids[:2], "to-read")
@@ -172,6 +182,29 @@ def test_search_filters(lib):
     assert len(lib.search("tag:vision")) == 1
     assert len(lib.search("tag:vision author:lin")) == 1
     assert len(lib.search("encod")) == 1, "the last word matches as a prefix while typing"
+
+
+def test_the_words_of_a_tag_find_its_papers_until_it_is_removed(lib):
+    interbert, layer_norm = lib.search("interbert") + lib.search("title:layer normalization")
+    lib.add_tag([interbert, layer_norm], "Vision reading-list")
+    assert sorted(lib.search("vision")) == sorted([interbert, layer_norm])
+    assert lib.search("readi") == sorted([interbert, layer_norm]), "the last word is a prefix, as for text"
+    # Each word may match the paper's text or its tags: "lin" is an author, "vision" a tag and a title word.
+    assert sorted(lib.search("lin reading")) == sorted([interbert, layer_norm])
+    assert lib.search("normalization reading") == [layer_norm]
+    assert lib.search("normalization nowhere") == []
+    lib.remove_tag([layer_norm], "Vision reading-list")
+    assert lib.search("reading") == [interbert]
+    assert lib.search("normalization reading") == []
+    lib.rename_tag("Vision reading-list", "skimmed")
+    assert lib.search("reading") == [] and lib.search("skimmed") == [interbert]
+    lib.merge_tags(["skimmed"], "archive")
+    assert lib.search("skimmed") == [] and lib.search("archive") == [interbert]
+    lib.delete_papers([interbert])
+    assert lib.search("archive") == [], "papers in the trash are not found by their tags either"
+    lib.restore_papers([interbert])
+    lib.delete_tag("archive")
+    assert lib.search("archive") == []
 
 
 @pytest.mark.parametrize("query", ['"unbalanced', "NEAR(", "*", "a AND OR b", "\x00", "title:(", "-", ":", "'); DROP"])

@@ -60,16 +60,31 @@ def _v5_sample(connection: sqlite3.Connection) -> None:
     connection.execute("INSERT INTO checked_papers(paper_id, checked_at) VALUES (1, '2024-01-02T03:04:05+00:00')")
 
 
+def _v6_sample(connection: sqlite3.Connection) -> None:
+    """Version 5's user data plus what version 6 added: a paper's declared .bib type and a file's @string."""
+    _v5_sample(connection)
+    connection.executescript(
+        """
+        UPDATE papers SET bib_type = 'article' WHERE id = 1;
+        INSERT INTO sources(id, file, path, sha256, format, imported_at)
+            VALUES (1, 'refs.bib', '/tmp/refs.bib', 'x', 'bibtex', '2024-01-02T03:04:05+00:00');
+        INSERT INTO bib_blocks(source_id, position, kind, name, value) VALUES (1, 0, 'string', 'nips', 'NeurIPS');
+        """
+    )
+
+
 # SAMPLES[v] fills a library at version v with user data. A version that is no longer the newest needs one, so
 # that its upgrade is tested on real rows: the test below fails for an earlier version without a sample.
 # Version 2 added only the match index, which the upgrade fills itself: its user data is version 1's.
-# Version 3 added only indexes: its user data is version 1's too.
+# Version 3 added only indexes: its user data is version 1's too. Version 5's sample adds a checked paper, version
+# 6's a declared type and a file's @string.
 SAMPLES: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _v1_sample,
     2: _v1_sample,
     3: _v1_sample,
     4: _v4_sample,
     5: _v5_sample,
+    6: _v6_sample,
 }
 USER_TABLES = (
     "papers",
@@ -128,6 +143,10 @@ def test_library_made_at_each_version_opens_at_the_current_one(tmp_path: Path, v
             assert paper.key_aliases == ["old-key"] and paper.edited_fields == ["title"]
             assert library.paper_ids(view="trash") == [2]
             assert library.search("old news") == [1]
+            # Tags moved from papers_fts to tags_fts (v7): still found by their words, and no stale copy is left
+            # in papers_fts to find a paper after its tag is removed.
+            assert library.search("read") == [1]
+            assert library.conn.execute("SELECT count(*) FROM papers_fts WHERE tags != ''").fetchone()[0] == 0
     assert integrity(path) == ["ok"]
     after = _rows(path, USER_TABLES)
     assert {t: after[t] for t in before} == before  # no user row lost on the way up
