@@ -9,9 +9,10 @@ import contextlib
 import datetime as dt
 import json
 import os
+import re
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,8 @@ from papershelf.model.types import (
     EDITABLE_FIELDS,
     Author,
     AuthorRef,
+    BibBlock,
+    BibField,
     Change,
     Paper,
     ProfileInfo,
@@ -61,8 +64,10 @@ def _is_busy(error: sqlite3.Error) -> bool:
 _PAPER_COLUMNS = (
     "id, title, year, date, date_inferred, venue, entry_type, abstract, arxiv_id, doi, comments, journal_ref,"
     " category, url, volume, number, pages, publisher, links, authors_complete, note, citekey, added_at,"
-    " updated_at, deleted_at, remarks, has_code"
+    " updated_at, deleted_at, remarks, has_code, bib_type, bib_fields"
 )
+# A .bib entry type or field name as BibTeX and biber accept it (letters first; digits, `-`, `_`, `:` after).
+_BIB_NAME = re.compile(r"[a-z][a-z0-9_:.+-]{0,63}")
 _TAG_COLOURS = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7")
 
 # Orders a paper list may be sorted by, mapped to SQL; the table view uses these for a sorted query.
@@ -895,7 +900,7 @@ class Library:
         same place keeps it, so their papers stay theirs. A list typed out is taken as complete unless
         `authors_complete=False` says it is cut short.
         """
-        unknown = set(fields) - set(EDITABLE_FIELDS) - {"authors", "authors_complete"}
+        unknown = set(fields) - set(EDITABLE_FIELDS) - {"authors", "authors_complete", "bib_type"}
         if unknown:
             raise LibraryError(f"these fields cannot be edited: {', '.join(sorted(unknown))}")
         from papershelf.model.store import recompute_paper
@@ -915,6 +920,8 @@ class Library:
                     value = [" ".join(n.split()) for n in value if n.strip()]
                 elif field == "authors_complete":
                     value = bool(value)
+                elif field == "bib_type":
+                    value = _bib_name(value, "entry type")
                 conn.execute(
                     "INSERT INTO paper_edits(paper_id, field, value, edited_at) VALUES (?, ?, ?, ?) "
                     "ON CONFLICT(paper_id, field) DO UPDATE SET value = excluded.value, edited_at = excluded.edited_at",
@@ -926,6 +933,77 @@ class Library:
             return self.record_change(
                 Change("papers", frozenset([paper_id]), description="edited " + ", ".join(sorted(fields)))
             )
+
+    def edit_bib_fields(self, paper_id: int, changes: Mapping[str, str | None]) -> Change:
+        """Set fields of a paper's .bib entry as the user's own edits, which win now and on every re-import.
+
+        "" removes the field, None gives it back to the sources. A field that states a core paper field
+        (title, year, date, journal/journaltitle/booktitle, volume, number, pages, publisher, doi, url,
+        abstract, eprint) is that field's edit, exactly as `edit_paper` makes it: one truth per value.
+        """
+        from papershelf.model.store import BIB_CORE_FIELDS, recompute_paper
+
+        names = {_bib_name(name, "field name"): value for name, value in changes.items()}
+        with self.transaction() as conn:
+            if conn.execute("SELECT 1 FROM papers WHERE id = ?", (paper_id,)).fetchone() is None:
+                raise LibraryError(f"there is no paper with id {paper_id}")
+            for name, value in names.items():
+                field = BIB_CORE_FIELDS.get(name)
+                if field is None:
+                    field = "bib:" + name
+                if value is None:
+                    conn.execute("DELETE FROM paper_edits WHERE paper_id = ? AND field = ?", (paper_id, field))
+                    continue
+                if not isinstance(value, str):
+                    raise LibraryError(f"the value of {name} must be text")
+                stored: Any = value
+                if field == "year":
+                    digits = re.search(r"\d{4}", value)
+                    if value.strip() and digits is None:
+                        raise LibraryError(f"{value!r} is not a year")
+                    stored = int(digits.group(0)) if digits else None
+                conn.execute(
+                    "INSERT INTO paper_edits(paper_id, field, value, edited_at) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT(paper_id, field) DO UPDATE SET value = excluded.value, edited_at = excluded.edited_at",
+                    (paper_id, field, json.dumps(stored, ensure_ascii=False), now()),
+                )
+            recompute_paper(self, paper_id, force=True)
+            if set(BIB_CORE_FIELDS) & set(names):
+                self.refresh_search([paper_id])  # title, abstract and venue are searchable
+            return self.record_change(
+                Change("papers", frozenset([paper_id]), description="edited " + ", ".join(sorted(names)))
+            )
+
+    def bib_blocks(self, source_ids: Iterable[int]) -> list[BibBlock]:
+        """The @string, @preamble and @comment blocks of these .bib sources, each source's in file order."""
+        ids = list(dict.fromkeys(source_ids))
+        blocks: list[BibBlock] = []
+        for source_id in ids:
+            blocks.extend(
+                BibBlock(kind, value, name, source_id, position)
+                for position, kind, name, value in self.conn.execute(
+                    "SELECT position, kind, name, value FROM bib_blocks WHERE source_id = ? ORDER BY position",
+                    (source_id,),
+                )
+            )
+        return blocks
+
+    def paper_source_ids(self, paper_ids: Iterable[int]) -> dict[int, list[int]]:
+        """Paper -> the .bib sources that stated it, oldest claim first (papers no .bib stated are left out)."""
+        ids = list(dict.fromkeys(paper_ids))
+        found: dict[int, list[int]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for paper_id, source_id in self.conn.execute(
+                f"SELECT c.paper_id, c.source_id FROM claims c JOIN sources s ON s.id = c.source_id "
+                f"WHERE s.format = 'bibtex' AND c.paper_id IN ({marks}) ORDER BY c.id",
+                chunk,
+            ):
+                sources = found.setdefault(paper_id, [])
+                if source_id not in sources:
+                    sources.append(source_id)
+        return found
 
     def delete_papers(self, paper_ids: Iterable[int]) -> Change:
         """Move papers to the trash; tags, notes and provenance stay so `restore_papers` brings all back."""
@@ -1084,4 +1162,13 @@ def _paper_from_row(row: Sequence[Any]) -> Paper:
         deleted_at=row[24],
         remarks=row[25],
         has_code=bool(row[26]),
+        bib_type=row[27],
+        bib_fields=[BibField(*f[:4], edited=bool(f[4])) for f in json.loads(row[28])] if row[28] != "[]" else [],
     )
+
+
+def _bib_name(value: Any, what: str) -> str:
+    name = str(value).strip().lower()
+    if not _BIB_NAME.fullmatch(name):
+        raise LibraryError(f"{value!r} is not a BibTeX {what} (a letter, then letters, digits, '-', '_' or ':')")
+    return name
