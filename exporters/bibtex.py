@@ -362,6 +362,11 @@ def declared_entry(
     target = mapping.entry_type
     named = _mapped_fields(fields, by_name, target, flavour, mapping, report, key)
     names = {name for name, _ in named}
+    if paper.bib_type and paper.bib_type.lower() in ("online", "electronic", "www") and flavour == "bibtex":
+        url = by_name.get("url")
+        if url is not None and "howpublished" not in names and verbatim_url(url.text):
+            # plain and its kin print no url for @misc: howpublished is where the address shows.
+            named.append(("howpublished", BibField("howpublished", url.text, f"\\url{{{verbatim_url(url.text)}}}")))
     if paper.doi and "doi" not in names:
         named.append(("doi", BibField("doi", paper.doi)))  # found later (a lookup): the file gains it
     if paper.arxiv_id and "eprint" not in names:
@@ -441,7 +446,9 @@ def _declared_value(entry: _Entry, name: str, bib: BibField, options: BibOptions
     key, report = entry.key, entry.report
     if bib.macro and not bib.edited:
         used = flavours.macro_names(bib.macro)
-        if used and all(m in options.macros for m in used) and (options.strings or name == "month"):
+        # The months are every style's own macros: `month = apr` needs no @string, with or without the option.
+        plain_month = name == "month" and bib.macro.strip().lower() in flavours.MONTHS
+        if used and all(m in options.macros for m in used) and (options.strings or plain_month):
             spelling, found = flavours.neutralise(bib.macro)
             _report_neutralised(report, key, name, found)
             entry.raw(name, spelling, braced=False)
