@@ -38,38 +38,48 @@ BIBTEX_REQUIRED: dict[str, tuple[str, ...]] = {
     "unpublished": ("author", "title", "note"),
 }
 
-# biblatex's standard types (manual, section 2.1.1) and their required fields.
-BIBLATEX_REQUIRED: dict[str, tuple[str, ...]] = {
-    "article": ("author", "title", "journaltitle", "year|date"),
-    "book": ("author", "title", "year|date"),
-    "mvbook": ("author", "title", "year|date"),
-    "inbook": ("author", "title", "booktitle", "year|date"),
-    "bookinbook": ("author", "title", "booktitle", "year|date"),
-    "suppbook": ("author", "title", "booktitle", "year|date"),
-    "booklet": ("author|editor", "title", "year|date"),
-    "collection": ("editor", "title", "year|date"),
-    "mvcollection": ("editor", "title", "year|date"),
-    "incollection": ("author", "title", "booktitle", "year|date"),
-    "suppcollection": ("author", "title", "booktitle", "year|date"),
-    "dataset": ("author|editor", "title", "year|date"),
-    "manual": ("author|editor", "title", "year|date"),
-    "misc": ("author|editor", "title", "year|date"),
-    "online": ("author|editor", "title", "year|date", "doi|eprint|url"),
-    "patent": ("author", "title", "number", "year|date"),
-    "periodical": ("editor", "title", "year|date"),
-    "suppperiodical": ("author", "title", "journaltitle", "year|date"),
-    "proceedings": ("title", "year|date"),
-    "mvproceedings": ("title", "year|date"),
-    "inproceedings": ("author", "title", "booktitle", "year|date"),
-    "reference": ("editor", "title", "year|date"),
-    "mvreference": ("editor", "title", "year|date"),
-    "inreference": ("author", "title", "booktitle", "year|date"),
-    "report": ("author", "title", "type", "institution", "year|date"),
+# biblatex's standard types and the fields its data model (blx-dm.def, which `biber --validate-datamodel` checks)
+# makes mandatory; `year|date` is required of every type but the ones the model leaves without a date (and @set,
+# whose date is its members').
+_YEAR_OR_DATE = word_set(
+    "article book inbook bookinbook suppbook booklet collection incollection suppcollection manual misc mvbook "
+    "mvcollection online patent periodical suppperiodical proceedings inproceedings reference inreference "
+    "report thesis unpublished"
+)
+_BIBLATEX_MANDATORY: dict[str, tuple[str, ...]] = {
+    "article": ("author", "journaltitle", "title"),
+    "book": ("author", "title"),
+    "mvbook": ("author", "title"),
+    "inbook": ("author", "title", "booktitle"),
+    "bookinbook": ("author", "title", "booktitle"),
+    "suppbook": ("author", "title", "booktitle"),
+    "booklet": ("author|editor", "title"),
+    "collection": ("editor", "title"),
+    "reference": ("editor", "title"),
+    "mvcollection": ("editor", "title"),
+    "mvreference": ("editor", "title"),
+    "incollection": ("author", "editor", "title", "booktitle"),
+    "suppcollection": ("author", "editor", "title", "booktitle"),
+    "inreference": ("author", "editor", "title", "booktitle"),
+    "dataset": ("title",),
+    "manual": ("title",),
+    "misc": ("title",),
+    "software": ("title",),
+    "online": ("title", "url|doi|eprint"),
+    "patent": ("author", "title", "number"),
+    "periodical": ("editor", "title"),
+    "suppperiodical": (),
+    "proceedings": ("title",),
+    "mvproceedings": ("title",),
+    "inproceedings": ("author", "title", "booktitle"),
+    "report": ("author", "title", "type", "institution"),
+    "thesis": ("author", "title", "type", "institution"),
+    "unpublished": ("author", "title"),
     "set": ("entryset",),
-    "software": ("author|editor", "title", "year|date"),
-    "thesis": ("author", "title", "type", "institution", "year|date"),
-    "unpublished": ("author", "title", "year|date"),
     "xdata": (),
+}
+BIBLATEX_REQUIRED: dict[str, tuple[str, ...]] = {
+    name: fields + (("year|date",) if name in _YEAR_OR_DATE else ()) for name, fields in _BIBLATEX_MANDATORY.items()
 }
 # Types biblatex knows without a driver of their own in the standard styles (printed like @misc).
 BIBLATEX_NONSTANDARD = word_set(
@@ -80,8 +90,10 @@ BIBLATEX_NONSTANDARD = word_set(
 # biblatex type -> the BibTeX type that carries it. Theses and reports are decided with their `type` field.
 _TO_BIBTEX = {
     "mvbook": "book",
-    "bookinbook": "inbook",
-    "suppbook": "inbook",
+    # Parts with a title of their own in a book: BibTeX's @incollection (its @inbook is a chapter or pages of a
+    # book, whose title is the book's; biblatex's @inbook, also a titled part, stays @inbook: BibTeX's own type).
+    "bookinbook": "incollection",
+    "suppbook": "incollection",
     "collection": "book",
     "mvcollection": "book",
     "reference": "book",
@@ -127,6 +139,12 @@ BIBLATEX_ONLY_FIELDS = word_set(
     "shorteditor shorthand sortkey sortname sorttitle sortyear indextitle indexsorttitle pubstate "
     "addendum part volumes pagetotal bookpagination pagination entrysubtype eid issue"
 )
+
+# Parents whose title biblatex hands to the children citing them as their booktitle: a booktitle of their own
+# (a BibTeX habit for crossref) is not in biblatex's data model.
+TITLE_IS_BOOKTITLE = word_set("book mvbook collection mvcollection proceedings mvproceedings reference mvreference")
+# Fields biblatex's data model types as integers (biber --validate-datamodel ignores other values).
+INTEGER_FIELDS = frozenset(["volume", "volumes", "sortyear"])
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _MONTH_NAMES = {
@@ -198,6 +216,10 @@ def map_type(declared: str, type_field: str | None, flavour: str) -> TypeMapping
     if declared in _TO_BIBLATEX:
         target, implied = _TO_BIBLATEX[declared]
         return TypeMapping(target, implied if not kind else None, False, None)
+    if declared == "suppperiodical":
+        # The data model declares no fields for it: biber --validate-datamodel warns about every one.
+        note = "@suppperiodical: biber's data model allows it no fields; biber warns about each one"
+        return TypeMapping(declared, None, False, note)
     if declared in BIBLATEX_REQUIRED or declared in BIBLATEX_NONSTANDARD:
         return TypeMapping(declared, None, False, None)
     if declared in BIBTEX_REQUIRED:
@@ -257,12 +279,18 @@ def bibtex_style_warnings(entry_type: str, present: set[str]) -> list[str]:
             warnings.append("has both volume and number; bibtex warns and prints the volume")
         elif "number" in present and "series" not in present:
             warnings.append("has a number but no series; bibtex warns")
-    if entry_type in ("booklet", "manual", "misc", "proceedings", "techreport", "unpublished") and not (
-        present & {"author", "editor", "key", "organization"}
-    ):
-        warnings.append("has no author, editor or key; bibtex warns that it cannot sort it")
-    if entry_type == "inbook" and not present & {"author", "editor"} and "key" not in present:
-        pass  # already a missing required field
+    # plain sorts by a name: books by author or editor, proceedings by editor or organization, manuals by author
+    # or organization, the rest by author; `key` stands in for any. An entry already missing its author is
+    # reported for that.
+    sort_by = {
+        "book": ("author", "editor"),
+        "inbook": ("author", "editor"),
+        "proceedings": ("editor", "organization"),
+        "manual": ("author", "organization"),
+    }.get(entry_type, ("author",))
+    required = {need for need in BIBTEX_REQUIRED.get(entry_type, ()) if "author" in need}
+    if not present & {*sort_by, "key"} and not required:
+        warnings.append(f"has no {' or '.join(sort_by)} and no key; bibtex warns that it cannot sort it")
     return warnings
 
 

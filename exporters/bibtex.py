@@ -540,13 +540,29 @@ def _check_required(
     if parent is not None:
         # bibtex copies the fields the child lacks; biber also takes the parent's title as the booktitle.
         inherited = {flavours.map_field(f.name.lower(), target, flavour) for f in parent.bib_fields}
+        if flavour == "bibtex" and "date" in inherited:
+            inherited.add("year")  # the parent is written with its date split into year and month
         present |= inherited | ({"booktitle"} if "title" in inherited else set())
     missing = flavours.missing_required(flavour, target, present)
     if missing:
-        report.note(entry.key, f"@{target}: no {', no '.join(missing)}")
+        hint = ""
+        if flavour == "biblatex" and target == "inbook" and "booktitle" in missing:
+            # The type is the user's; the two meanings of @inbook are worth a word.
+            hint = " (BibTeX's @inbook, a chapter of a book, is biblatex's @book with chapter and pages)"
+        report.note(entry.key, f"@{target}: no {', no '.join(missing)}{hint}")
     if flavour == "bibtex":
         for warning in flavours.bibtex_style_warnings(target, present):
             report.note(entry.key, f"@{target}: {warning}")
+        return
+    if "booktitle" in present and target in flavours.TITLE_IS_BOOKTITLE:
+        report.note(
+            entry.key,
+            f"booktitle: biblatex gives the entries citing a @{target} its title as their booktitle; "
+            "biber ignores this field",
+        )
+    for name, value, _braced in entry.fields:
+        if name in flavours.INTEGER_FIELDS and not value.strip().isdigit():
+            report.note(entry.key, f"{name}: {value!r} is not a number, which biber wants; it may ignore the field")
 
 
 def _keywords(tags: list[str], entry: _Entry) -> str:
