@@ -127,7 +127,8 @@ _FIELDS_TO_BIBTEX = {
     "eprinttype": "archiveprefix",
     "eprintclass": "primaryclass",
 }
-_FIELDS_TO_BIBLATEX = {bibtex: biblatex for biblatex, bibtex in _FIELDS_TO_BIBTEX.items()}
+# archivePrefix and primaryClass stay: biber reads them as the aliases they are, and our own exports use them.
+_FIELDS_TO_BIBLATEX = {"journal": "journaltitle", "address": "location", "annote": "annotation"}
 _THESIS_TYPES = frozenset(["thesis", "phdthesis", "mastersthesis"])
 
 # Fields biblatex defines that no BibTeX style prints: kept (bibtex ignores them), and said so once per entry.

@@ -24,6 +24,10 @@ from papershelf.model.types import BibBlock, BibField, Paper
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
+# Field names read case-insensitively but spelled this way by arXiv and every tool since.
+_SPELLED = {"archiveprefix": "archivePrefix", "primaryclass": "primaryClass"}
+
+
 class _Entry:
     """Fields of one entry in the order they are written, with the report kept as values are escaped."""
 
@@ -57,7 +61,8 @@ class _Entry:
 
     def render(self, entry_type: str) -> str:
         lines = [f"@{entry_type}{{{self.key},"]
-        for name, value, braced in self.fields:
+        for field_name, value, braced in self.fields:
+            name = _SPELLED.get(field_name, field_name)
             lines.append(f"  {name} = {{{value}}}," if braced else f"  {name} = {value},")
         lines.append("}")
         return "\n".join(lines)
@@ -371,7 +376,7 @@ def declared_entry(
         named.append(("doi", BibField("doi", paper.doi)))  # found later (a lookup): the file gains it
     if paper.arxiv_id and "eprint" not in names:
         named.append(("eprint", BibField("eprint", paper.arxiv_id)))
-        named.append(("eprinttype" if flavour == "biblatex" else "archiveprefix", BibField("x", "arXiv")))
+        named.append(("archiveprefix", BibField("archiveprefix", "arXiv")))
     for name, bib in named:
         _declared_value(entry, name, bib, options)
     if paper.tags:
