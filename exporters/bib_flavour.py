@@ -302,8 +302,11 @@ _COMPILE_TIME = word_set(
     "input include includeonly write immediate openout openin read def edef gdef xdef let futurelet csname "
     "endcsname catcode directlua latelua luaexec luadirect scantokens special"
 )
-_COMMAND = re.compile(r"\\([A-Za-z@]+)")
-_CARETS = re.compile(r"(\\?)\^\^")
+# A control word, or any other control symbol (`\\` is one: the `input` after it is text), read left to right.
+_COMMAND = re.compile(r"\\(?:([A-Za-z@]+)|.)", re.S)
+# The name a neutralised \def or \let would have defined: left a command, it is undefined and stops the document.
+_DEFINED = re.compile(r"(\{\\textbackslash\}@*(?:e|g|x)?(?:def|let|futurelet))\s*\\([A-Za-z@]+)")
+_CARETS = re.compile(r"(\\\\)|(\\?)\^\^")
 
 
 def neutralise(latex: str) -> tuple[str, list[str]]:
@@ -313,19 +316,22 @@ def neutralise(latex: str) -> tuple[str, list[str]]:
 
     def command(match: re.Match[str]) -> str:
         name = match.group(1)
-        if name.replace("@", "") not in _COMPILE_TIME:
+        if name is None or name.replace("@", "") not in _COMPILE_TIME:
             return match.group(0)
         if "\\" + name not in found:
             found.append("\\" + name)
         return "{\\textbackslash}" + name
 
     out = _COMMAND.sub(command, latex)
+    out = _DEFINED.sub(lambda m: m.group(1) + " {\\textbackslash}" + m.group(2), out)
 
     def carets(match: re.Match[str]) -> str:
+        if match.group(1):
+            return match.group(1)  # a line break, `\\\\`, before the carets
         if "^^" not in found:
             found.append("^^")
         # After a backslash the first caret is the circumflex accent's own; only the second one is text.
-        return "\\^{}{\\textasciicircum}" if match.group(1) else "{\\textasciicircum}{\\textasciicircum}"
+        return "\\^{}{\\textasciicircum}" if match.group(2) else "{\\textasciicircum}{\\textasciicircum}"
 
     while "^^" in out:
         out = _CARETS.sub(carets, out)
