@@ -677,7 +677,10 @@ def _unique_blocks(blocks: Sequence[BibBlock], report: ExportReport) -> list[Bib
     out: list[BibBlock] = []
     seen: set[tuple[str, str | None, str]] = set()
     strings: dict[str, str] = {}
+    ours = URL_FALLBACK_PREAMBLE[URL_FALLBACK_PREAMBLE.index('"') + 1 : URL_FALLBACK_PREAMBLE.rindex('"')]
     for block in sorted(blocks, key=lambda b: (b.source_id or 0, b.position)):
+        if block.kind == "preamble" and block.value.strip() == ours.strip():
+            continue  # the \\url fallback of one of our own exports: the header writes it when it is wanted
         ident = (block.kind, (block.name or "").lower() or None, block.value)
         if ident in seen:
             continue

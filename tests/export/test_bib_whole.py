@@ -434,3 +434,46 @@ def test_a_biblatex_file_exported_for_bibtex_warns_only_where_reported(tmp_path)
     assert "patent2000: @patent has no BibTeX type; written as @misc" in lines
     assert "taocp: date: BibTeX has only a year and a month; '/2011' after the date left out" in lines
     library.close()
+
+
+def test_the_export_command_writes_strings_blocks_and_crossrefs(tmp_path, capsys):
+    from papershelf.cli.main import main
+
+    source = tmp_path / "master.bib"
+    source.write_text(BIBTEX_ALL, encoding="utf-8")
+    lib = str(tmp_path / "cli.sqlite")
+    assert main(["--library", lib, "import", str(source)]) == 0
+    capsys.readouterr()
+    out = tmp_path / "out.bib"
+    assert main(["--library", lib, "export", "--strings", "-o", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "@string{j-TUGboat = {TUGboat}}" in text and "  journal = j-TUGboat," in text
+    assert "  publisher = acm," in text and "  month = apr," in text
+    assert "@preamble{{\\newcommand{\\noopsort}[1]{} }}" in text
+    assert text.rstrip().endswith("@comment{jabref-meta: databaseType:bibtex;}")
+    assert entries(text) == entries(BIBTEX_ALL)
+
+    # Only the children, parents inherited: the crossref is gone and its fields are in each child.
+    assert main(["--library", lib, "export", "--query", "Proceedings", "--crossref", "inherit"]) == 0
+    inherited = capsys.readouterr().out
+    child = re.search(r"@inproceedings\{child2010,\n(?:  .*\n)*\}", inherited).group(0)
+    assert "crossref" not in child and "  year = {2010}," in child and "  publisher = {ACM Press}," in child
+    assert "  booktitle = {Proceedings of the Tenth Workshop on Examples}," in child
+
+    # Kept crossrefs bring their parent along when the selection leaves it out, and put it last.
+    assert main(["--library", lib, "export", "--query", "Another Paper in the Proceedings"]) == 0
+    run = capsys.readouterr()
+    assert list(entries(run.out)) == ["sibling2010", "procs2010"]
+    assert "procs2010: added: a crossref parent of the exported entries" in run.err
+
+
+def test_our_own_export_reimported_changes_nothing(tmp_path):
+    library = imported(tmp_path, BIBTEX_ALL)
+    for flavour, strings in (("bibtex", True), ("bibtex", False)):
+        text = export(library, flavour, strings=strings).text
+        again = tmp_path / f"again-{flavour}-{strings}.bib"
+        again.write_text(text, encoding="utf-8")
+        report = import_file(library, again)
+        assert report.ok and (report.new, report.updated) == (0, 0), (report.new, report.updated, report.warnings)
+        assert export(library, flavour, strings=strings).text == text
+    library.close()
