@@ -144,6 +144,8 @@ BIBLATEX_ONLY_FIELDS = word_set(
 # Parents whose title biblatex hands to the children citing them as their booktitle: a booktitle of their own
 # (a BibTeX habit for crossref) is not in biblatex's data model.
 TITLE_IS_BOOKTITLE = word_set("book mvbook collection mvcollection proceedings mvproceedings reference mvreference")
+# The types whose fields in biblatex's data model include `type` (a BibTeX @incollection may state one).
+TYPE_FIELD_TYPES = word_set("booklet dataset manual misc software patent report thesis unpublished")
 # Fields biblatex's data model types as integers (biber --validate-datamodel ignores other values).
 INTEGER_FIELDS = frozenset(["volume", "volumes", "sortyear"])
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from papershelf.exporters import bib_flavour as flavours
 from papershelf.exporters import classify as kinds
+from papershelf.exporters.latex_decode import decode_fragment
 from papershelf.exporters.latex_escape import FLAVOURS, Encoded, LatexEscaper
 from papershelf.exporters.latex_table import COMBINING, macro_for, raw_in_utf8
 from papershelf.exporters.report import DROPPED, ENGINE_ONLY, REPLACED, ExportReport
@@ -378,6 +379,12 @@ def declared_entry(
         named.append(("eprint", BibField("eprint", paper.arxiv_id)))
         named.append(("archiveprefix", BibField("archiveprefix", "arXiv")))
     for name, bib in named:
+        parent = options.parents.get(bib.text.strip().lower()) if name in ("crossref", "xref") else None
+        if parent is not None and parent.citekey:
+            # The parent's key as this export writes it: biber matches keys case-sensitively ("WHOLE-JOURNAL"
+            # finds nothing), and a parent given a new key since the import is found under that.
+            entry.raw(name, _key(parent, flavour, ExportReport(flavour)))
+            continue
         _declared_value(entry, name, bib, options)
     if paper.tags:
         entry.raw("keywords", _keywords(paper.tags, entry))
@@ -483,12 +490,31 @@ def _report_neutralised(report: ExportReport, key: str, name: str, found: list[s
         report.note(key, f"{name}: {', '.join(found)} written as text: it could act when the document compiles")
 
 
+# An accent command on one letter: `\\'e`, `\\"{o}`, `\\v c`, `\\={P}`.
+_ACCENTED = re.compile(
+    r"(?<!\\)\\(?:[`'^\"~=.]\s*|[uvHcdbkrt](?:\s+|(?=\{)))(?:\{\\?[A-Za-z]\}|\\?[A-Za-z](?![A-Za-z]))"
+)
+
+
+def _biber_accent(match: re.Match[str]) -> str:
+    """biber reads accent commands into Unicode: a letter with no precomposed form (P with a macron) becomes a
+    combining mark pdflatex stops at. Those get the form biber leaves alone; the rest stay as written."""
+    cluster = unicodedata.normalize("NFC", decode_fragment("{" + match.group(0) + "}"))
+    if len(cluster) < 2 or not cluster[0].isalpha():
+        return match.group(0)
+    macro = macro_for(cluster, "biblatex")
+    return "{" + macro + "}" if macro else match.group(0)
+
+
 def _carry(entry: _Entry, name: str, latex: str) -> str:
     """The .bib's own LaTeX for this flavour: in BibTeX a letter with a macro becomes the macro (the file stays
-    ASCII for pdflatex); what has none (CJK) stays UTF-8 and is reported, grouped per field."""
+    ASCII for pdflatex); what has none (CJK) stays UTF-8 and is reported, grouped per field. For biber, an
+    accent it would turn into a lone combining mark is written so it does not."""
+    flavour = entry.escaper.flavour
+    if flavour == "biblatex" and "\\" in latex:
+        latex = _ACCENTED.sub(_biber_accent, latex)
     if latex.isascii():
         return latex
-    flavour = entry.escaper.flavour
     out: list[str] = []
     engine: list[str] = []
     for match in _CLUSTER.finditer(unicodedata.normalize("NFC", latex)):
@@ -565,9 +591,15 @@ def _check_required(
             f"booktitle: biblatex gives the entries citing a @{target} its title as their booktitle; "
             "biber ignores this field",
         )
-    for name, value, _braced in entry.fields:
-        if name in flavours.INTEGER_FIELDS and not value.strip().isdigit():
+    own = {name for name, _value, _braced in entry.fields}
+    if "type" in own and target in flavours.BIBLATEX_REQUIRED and target not in flavours.TYPE_FIELD_TYPES:
+        report.note(entry.key, f"type: biblatex's @{target} has no type field; biber ignores it")
+    for name, value, braced in entry.fields:
+        bare = value.strip().strip("{}").strip() if braced else value
+        if name in flavours.INTEGER_FIELDS and not bare.isdigit():
             report.note(entry.key, f"{name}: {value!r} is not a number, which biber wants; it may ignore the field")
+        elif name == "year" and not re.fullmatch(r"-?\d+", bare):
+            report.note(entry.key, f"year: {value!r} is not a year biber reads (it wants a number); it ignores it")
 
 
 def _keywords(tags: list[str], entry: _Entry) -> str:
