@@ -381,10 +381,12 @@ def declared_entry(
     for name, bib in named:
         parent = options.parents.get(bib.text.strip().lower()) if name in ("crossref", "xref") else None
         if parent is not None and parent.citekey:
-            # The parent's key as this export writes it: biber matches keys case-sensitively ("WHOLE-JOURNAL"
-            # finds nothing), and a parent given a new key since the import is found under that.
-            entry.raw(name, _key(parent, flavour, ExportReport(flavour)))
-            continue
+            # The parent's key as this export writes it when the file's spelling would miss it: biber matches
+            # keys case-sensitively ("WHOLE-JOURNAL" finds nothing), and a parent may have a new key since.
+            written = _key(parent, flavour, ExportReport(flavour))
+            if written != bib.text.strip() and (flavour == "biblatex" or written.lower() != bib.text.strip().lower()):
+                entry.raw(name, written)
+                continue
         _declared_value(entry, name, bib, options)
     if paper.tags:
         entry.raw("keywords", _keywords(paper.tags, entry))
