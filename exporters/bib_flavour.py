@@ -87,7 +87,7 @@ BIBLATEX_NONSTANDARD = word_set(
     "review standard video"
 )
 
-# biblatex type -> the BibTeX type that carries it. Theses and reports are decided with their `type` field.
+# biblatex type -> the nearest BibTeX type, offered as a suggestion (theses, reports and @online are mapped).
 _TO_BIBTEX = {
     "mvbook": "book",
     # Parts with a title of their own in a book: BibTeX's @incollection (its @inbook is a chapter or pages of a
@@ -102,11 +102,10 @@ _TO_BIBTEX = {
     "inreference": "incollection",
     "mvproceedings": "proceedings",
     "suppperiodical": "article",
-    "online": "misc",
-    "electronic": "misc",
-    "www": "misc",
     "report": "techreport",
 }
+# The biblatex manual maps these to @misc, their address in howpublished.
+_ONLINE = frozenset(["online", "electronic", "www"])
 # BibTeX type -> biblatex type and the `type` field that keeps what the BibTeX type said.
 _TO_BIBLATEX = {
     "phdthesis": ("thesis", "phdthesis"),
@@ -207,14 +206,17 @@ def map_type(declared: str, type_field: str | None, flavour: str) -> TypeMapping
             return TypeMapping("phdthesis", None, False, "@thesis without a type; written as @phdthesis")
         if declared == "report":
             return TypeMapping("techreport", None, kind == "techreport", None)
-        if declared in _TO_BIBTEX:
-            target = _TO_BIBTEX[declared]
-            return TypeMapping(target, None, False, f"@{declared} has no BibTeX type; written as @{target}")
+        if declared in _ONLINE:
+            return TypeMapping("misc", None, False, f"@{declared} has no BibTeX type; written as @misc")
         if declared in BIBTEX_REQUIRED:
             return TypeMapping(declared, None, False, None)
-        if declared in BIBLATEX_REQUIRED or declared in BIBLATEX_NONSTANDARD:
-            return TypeMapping("misc", None, False, f"@{declared} has no BibTeX type; written as @misc")
-        note = f"@{declared} is not a standard type; BibTeX styles print it as @misc"
+        # Kept as declared (a BibTeX file may use it for a style that knows it): only the reader may change it.
+        nearest = _TO_BIBTEX.get(declared, "misc")
+        kind_of = "a biblatex type" if declared in BIBLATEX_REQUIRED or declared in BIBLATEX_NONSTANDARD else "a custom type"
+        note = (
+            f"@{declared} is {kind_of}, not a standard BibTeX one: kept as declared; plain and most BibTeX styles "
+            f"print it as @misc (the nearest BibTeX type is @{nearest})"
+        )
         return TypeMapping(declared, None, False, note)
     if declared in _TO_BIBLATEX:
         target, implied = _TO_BIBLATEX[declared]

@@ -388,16 +388,46 @@ def declared_entry(
                 entry.raw(name, written)
                 continue
         _declared_value(entry, name, bib, options)
-    if paper.tags:
-        entry.raw("keywords", _keywords(paper.tags, entry))
-    if paper.note and paper.note.strip():
-        entry.text("annotation" if flavour == "biblatex" else "annote", paper.note, lines=True)
+    _own_fields(paper, entry, flavour)
     if flavour == "biblatex":
         aliases = [a for a in paper.key_aliases if is_legal_key(a, ascii_only=False) and a != key]
         if aliases:
             entry.raw("ids", ", ".join(aliases))
     _check_required(paper, entry, target, flavour, options, report)
     return entry.render(target)
+
+
+def _own_fields(paper: Paper, entry: _Entry, flavour: str) -> None:
+    """The tags as `keywords` and the note as `annote`: the user's, so the library's win over the file's. While
+    they still say what the file said, the file's LaTeX is written as it was; keywords the library holds no
+    tags for (an import does not make tags of them) are kept, never dropped."""
+    written = {f.name.lower(): f for f in paper.bib_fields if f.name.lower() in _OWN_FIELDS}
+    keywords = written.get("keywords")
+    file_words = _split_keywords(keywords.text) if keywords is not None else []
+    if keywords is not None and keywords.text.strip():
+        extra = [tag for tag in paper.tags if tag.casefold() not in {w.casefold() for w in file_words}]
+        if keywords.edited or keywords.latex is None:
+            value = entry._record("keywords", entry.escaper.text(keywords.text))
+        else:
+            value, found = flavours.neutralise(keywords.latex)
+            _report_neutralised(entry.report, entry.key, "keywords", found)
+        if extra:
+            value = (value.rstrip().rstrip(",;") + ", " if value.strip() else "") + _keywords(extra, entry)
+        entry.fields.append(("keywords", _carry(entry, "keywords", value), True))
+    elif paper.tags:
+        entry.raw("keywords", _keywords(paper.tags, entry))
+    annote = written.get("annote") or written.get("annotation")
+    name = "annotation" if flavour == "biblatex" else "annote"
+    if annote is not None and annote.latex is not None and not annote.edited and paper.note == annote.text:
+        value, found = flavours.neutralise(annote.latex)
+        _report_neutralised(entry.report, entry.key, name, found)
+        entry.fields.append((name, _carry(entry, name, value), True))
+    elif paper.note and paper.note.strip():
+        entry.text(name, paper.note, lines=True)
+
+
+def _split_keywords(text: str) -> list[str]:
+    return [word.strip() for word in re.split(r"[,;]", text) if word.strip()]
 
 
 def _mapped_fields(
@@ -484,7 +514,8 @@ def _declared_value(entry: _Entry, name: str, bib: BibField, options: BibOptions
     _report_neutralised(report, key, name, found)
     if name not in _VERBATIM_FIELDS:
         latex = _carry(entry, name, latex)
-    entry.raw(name, latex)
+    # An empty field is written too (`LCCN = ""`): it was in the file, and is a placeholder to its author.
+    entry.fields.append((name, latex, True))
 
 
 def _report_neutralised(report: ExportReport, key: str, name: str, found: list[str]) -> None:

@@ -129,17 +129,18 @@ def test_the_users_tags_note_and_key_win_over_the_file():
         f("author", "A. Writer"),
         f("title", "Tagged"),
         f("journal", "Journal of Tags"),
-        f("keywords", "old, stale"),
-        f("annote", "what the file said"),
+        f("keywords", "{Old}; stale", text="Old; stale"),
+        f("annote", "what the {file} said"),
         f("year", "2020"),
-        tags=["graphs", "to read"],
+        tags=["graphs", "to read", "stale"],
         note="My own note",
         key_aliases=["writer2020"],
     )
     text, _ = export_bib([mine], "bibtex")
     got = fields(text, "mykey2020")
-    assert got["keywords"] == "{graphs, to read}" and got["annote"] == "{My own note}"
-    assert "stale" not in text and "what the file said" not in text
+    # The file's keywords stay as written (an import makes no tags of them); the user's tags join them.
+    assert got["keywords"] == "{{Old}; stale, graphs, to read}"
+    assert got["annote"] == "{My own note}" and "what the" not in text
     text, _ = export_bib([mine], "biblatex")
     got = fields(text, "mykey2020")
     assert (got["annotation"], got["ids"], got["journaltitle"]) == (
@@ -147,6 +148,12 @@ def test_the_users_tags_note_and_key_win_over_the_file():
         "{writer2020}",
         "{Journal of Tags}",
     )
+    # While the note is still the file's annote, the annote is written as the file wrote it.
+    unchanged = paper("k", "misc", f("title", "T"), f("annote", "See {\\em this}"), note="See this")
+    assert fields(export_bib([unchanged], "bibtex")[0], "k")["annote"] == "{See {\\em this}}"
+    # A user's edit of the keywords field is the truth, escaped.
+    edited_words = paper("e", "misc", f("title", "T"), edited("keywords", "a_b, c"))
+    assert fields(export_bib([edited_words], "bibtex")[0], "e")["keywords"] == "{a\\_b, c}"
 
 
 def test_biblatex_entries_map_to_bibtex_as_the_biblatex_manual_documents():
