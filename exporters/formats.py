@@ -70,11 +70,13 @@ def export_papers(
     sources: BibSources | None = None,
     strings: bool = False,
     crossref: str = "keep",
+    biblatex_names: bool = False,
 ) -> ExportResult:
     """The papers in `fmt`, ordered by citation key so the same library always gives the same text.
 
     For the .bib flavours, `sources` (see `bib_sources`) brings back the blocks and crossref parents of the
-    files the papers came from; `strings` writes @string macros back, `crossref` is "keep" or "inherit"."""
+    files the papers came from; `strings` writes @string macros back, `crossref` is "keep" or "inherit", and
+    `biblatex_names` writes BibTeX's types and fields under biblatex's names in the biblatex flavour."""
     papers = list(papers)
     if fmt in ("bibtex", "biblatex"):
         from papershelf.exporters.bibtex import export_bib
@@ -90,6 +92,7 @@ def export_papers(
                 strings=strings,
                 crossref=crossref,
                 parents=sources.parents,
+                biblatex_names=biblatex_names,
             )
         )
     if fmt == "csl-json":
