@@ -16,6 +16,7 @@ from __future__ import annotations
 import calendar
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import bibtexparser
@@ -433,6 +434,9 @@ def _evaluate(value: str, macros: dict[str, str], warnings: list[ParseWarning], 
 def _macro_spelling(raw: str) -> str | None:
     """A value's own spelling when it uses @string macros or `#` (`apr`, `j-TUGboat`, `dec # {~15}`), else
     None: a plain `{...}`, `"..."` or number needs nothing but its LaTeX."""
+    head = raw.lstrip()[:1]
+    if "#" not in raw and (head in ("{", '"') or raw.strip().isdigit()):
+        return None  # nearly every value: one delimited part
     parts = [part.strip() for part in _split_concatenation(raw)]
     parts = [part for part in parts if part]
     if len(parts) == 1 and (parts[0][0] in '{"' or parts[0].isdigit()):
@@ -597,7 +601,13 @@ _NAME_FIELDS = frozenset(
 
 
 def _field_text(name: str, latex: str, text: _Latex) -> str:
-    """A field's Unicode reading: identifiers as written, names one by one (`others` kept), prose decoded."""
+    """A field's Unicode reading (NFC, like every text the library compares): identifiers as written, names
+    one by one (`others` kept), prose decoded."""
+    read = _read_field(name, latex, text)
+    return read if unicodedata.is_normalized("NFC", read) else unicodedata.normalize("NFC", read)
+
+
+def _read_field(name: str, latex: str, text: _Latex) -> str:
     if name in ("url", "doi"):
         return read_verbatim(latex)
     if name in _VERBATIM:

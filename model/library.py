@@ -898,17 +898,27 @@ class Library:
         A value of None clears the user's edit, giving the field back to the sources. `authors` is the whole
         author list as names (["Lin, Junyang", "An Yang"]), resolved to people like any list: a person in the
         same place keeps it, so their papers stay theirs. A list typed out is taken as complete unless
-        `authors_complete=False` says it is cut short.
+        `authors_complete=False` says it is cut short. `bib_type` is the .bib entry type ("phdthesis"), set
+        as declared; the .bib field that states an edited field (`journal` for the venue ...) is marked edited.
         """
         unknown = set(fields) - set(EDITABLE_FIELDS) - {"authors", "authors_complete", "bib_type"}
         if unknown:
             raise LibraryError(f"these fields cannot be edited: {', '.join(sorted(unknown))}")
-        from papershelf.model.store import recompute_paper
+        from papershelf.model.store import BIB_CORE_FIELDS, recompute_paper
 
         with self.transaction() as conn:
             if conn.execute("SELECT 1 FROM papers WHERE id = ?", (paper_id,)).fetchone() is None:
                 raise LibraryError(f"there is no paper with id {paper_id}")
             for field, value in fields.items():
+                # A .bib field the entry lacked that edit_bib_fields put this value in keeps stating it.
+                hints = [(paper_id, "bib:" + name) for name, core in BIB_CORE_FIELDS.items() if core == field]
+                if value is None:
+                    conn.executemany("DELETE FROM paper_edits WHERE paper_id = ? AND field = ?", hints)
+                else:
+                    text = json.dumps(str(value), ensure_ascii=False)
+                    conn.executemany(
+                        "UPDATE paper_edits SET value = ? WHERE paper_id = ? AND field = ?", [(text, *h) for h in hints]
+                    )
                 if value is None:
                     conn.execute("DELETE FROM paper_edits WHERE paper_id = ? AND field = ?", (paper_id, field))
                     continue
@@ -939,7 +949,8 @@ class Library:
 
         "" removes the field, None gives it back to the sources. A field that states a core paper field
         (title, year, date, journal/journaltitle/booktitle, volume, number, pages, publisher, doi, url,
-        abstract, eprint) is that field's edit, exactly as `edit_paper` makes it: one truth per value.
+        abstract, eprint) is that field's edit, exactly as `edit_paper` makes it: one truth per value; so is
+        `author`, the paper's author list ("Lin, Junyang and Yang, An").
         """
         from papershelf.model.store import BIB_CORE_FIELDS, recompute_paper
 
@@ -947,10 +958,26 @@ class Library:
         with self.transaction() as conn:
             if conn.execute("SELECT 1 FROM papers WHERE id = ?", (paper_id,)).fetchone() is None:
                 raise LibraryError(f"there is no paper with id {paper_id}")
+            current = {f.name for f in self.get_papers([paper_id])[0].bib_fields}
             for name, value in names.items():
+                if name == "author":
+                    # The paper's author list itself, as edit_paper(authors=...) sets it.
+                    if value is None:
+                        conn.execute(
+                            "DELETE FROM paper_edits WHERE paper_id = ? AND field IN ('authors', 'authors_complete')",
+                            (paper_id,),
+                        )
+                    else:
+                        self._put_edit(paper_id, "authors", _bib_names(str(value)))
+                    continue
                 field = BIB_CORE_FIELDS.get(name)
                 if field is None:
                     field = "bib:" + name
+                elif value is None or name in current:
+                    conn.execute("DELETE FROM paper_edits WHERE paper_id = ? AND field = ?", (paper_id, "bib:" + name))
+                else:
+                    # The entry has no such field yet: the core edit is the value, this one says where it goes.
+                    self._put_edit(paper_id, "bib:" + name, value)
                 if value is None:
                     conn.execute("DELETE FROM paper_edits WHERE paper_id = ? AND field = ?", (paper_id, field))
                     continue
@@ -962,17 +989,20 @@ class Library:
                     if value.strip() and digits is None:
                         raise LibraryError(f"{value!r} is not a year")
                     stored = int(digits.group(0)) if digits else None
-                conn.execute(
-                    "INSERT INTO paper_edits(paper_id, field, value, edited_at) VALUES (?, ?, ?, ?) "
-                    "ON CONFLICT(paper_id, field) DO UPDATE SET value = excluded.value, edited_at = excluded.edited_at",
-                    (paper_id, field, json.dumps(stored, ensure_ascii=False), now()),
-                )
+                self._put_edit(paper_id, field, stored)
             recompute_paper(self, paper_id, force=True)
-            if set(BIB_CORE_FIELDS) & set(names):
-                self.refresh_search([paper_id])  # title, abstract and venue are searchable
+            if {*BIB_CORE_FIELDS, "author"} & set(names):
+                self.refresh_search([paper_id])  # title, abstract, venue and authors are searchable
             return self.record_change(
                 Change("papers", frozenset([paper_id]), description="edited " + ", ".join(sorted(names)))
             )
+
+    def _put_edit(self, paper_id: int, field: str, value: Any) -> None:
+        self.conn.execute(
+            "INSERT INTO paper_edits(paper_id, field, value, edited_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(paper_id, field) DO UPDATE SET value = excluded.value, edited_at = excluded.edited_at",
+            (paper_id, field, json.dumps(value, ensure_ascii=False), now()),
+        )
 
     def bib_blocks(self, source_ids: Iterable[int]) -> list[BibBlock]:
         """The @string, @preamble and @comment blocks of these .bib sources, each source's in file order."""
@@ -1163,8 +1193,34 @@ def _paper_from_row(row: Sequence[Any]) -> Paper:
         remarks=row[25],
         has_code=bool(row[26]),
         bib_type=row[27],
-        bib_fields=[BibField(*f[:4], edited=bool(f[4])) for f in json.loads(row[28])] if row[28] != "[]" else [],
+        bib_fields=_bib_fields(row[28]) if row[28] != "[]" else [],
     )
+
+
+def _bib_fields(stored: str) -> list[BibField]:
+    """The papers.bib_fields column: [name, text, LaTeX, macro, edited], a null text being the LaTeX itself."""
+    return [
+        BibField(name, latex if text is None else text, latex, macro, bool(edited))
+        for name, text, latex, macro, edited in json.loads(stored)
+    ]
+
+
+def _bib_names(value: str) -> list[str]:
+    """`author = {Lin, Junyang and {Barnes and Noble}}`: the names, split at " and " outside braces."""
+    names: list[str] = []
+    depth = start = 0
+    lowered = value.lower()
+    i = 0
+    while i < len(value):
+        ch = value[i]
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if depth == 0 and lowered.startswith(" and ", i):
+            names.append(value[start:i])
+            start = i = i + 5
+            continue
+        i += 1
+    names.append(value[start:])
+    return [" ".join(name.split()) for name in names if name.strip()]
 
 
 def _bib_name(value: Any, what: str) -> str:

@@ -552,9 +552,19 @@ def _cited_key_match(library: Library, record: Any, excluded: set[int]) -> Match
         (wanted, key, key),
     ).fetchall()
     year = getattr(record, "year", None)
+    families = {parse_name(name).family.lower() for name in getattr(record, "authors", ())}
     for candidate in _load(library.conn, [r[0] for r in rows if r[0] not in excluded]):
-        if (candidate.year is None or year is None or candidate.year == year) and not _ids_conflict(candidate, record):
-            return Match(candidate.id, 1.0, [f"same citation key {key}, title and year"], "identifier")
+        if candidate.year is not None and year is not None and candidate.year != year:
+            continue
+        if _ids_conflict(candidate, record):
+            continue
+        written = {
+            parse_name(r[0]).family.lower()
+            for r in library.conn.execute("SELECT as_written FROM authorships WHERE paper_id = ?", (candidate.id,))
+        }
+        if families and written and not families & written:
+            continue  # the same key and title for other people's work: left to the title rules
+        return Match(candidate.id, 1.0, [f"same citation key {key}, title and year"], "identifier")
     return None
 
 

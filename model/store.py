@@ -111,11 +111,23 @@ def entry_key(record: Any) -> str:
 def record_json(record: Any) -> dict[str, Any]:
     """The record as plain data, as dataclasses.asdict gives it (claims store and hash this); the .bib entry's
     keys only when it has one."""
-    data = _plain(record) if dataclasses.is_dataclass(record) else dict(vars(record))
+    if not dataclasses.is_dataclass(record):
+        data = dict(vars(record))
+    else:
+        data = {
+            name: _plain(getattr(record, name)) if name != "bib_fields" else _bib_record_fields(record.bib_fields)
+            for name in _field_names(type(record))
+        }
     if not data.get("bib_type") and not data.get("bib_fields"):
         for name in _BIB_RECORD_KEYS:
             data.pop(name, None)
     return data
+
+
+def _bib_record_fields(fields: Iterable[Any]) -> list[list[Any]]:
+    """[name, LaTeX, text, macro] per field, the text only where it differs from the LaTeX (most values have
+    none): a library holds every field of every .bib entry, and this keeps it near the size of the files."""
+    return [[f.name, f.latex, None if f.text == f.latex else f.text, f.macro] for f in fields]
 
 
 @functools.cache
@@ -472,9 +484,9 @@ def _bib_entry(ordered: Sequence[tuple[str, dict[str, Any]]]) -> tuple[str | Non
             continue
         declared = record.get("bib_type") or record.get("entry_type")
         fields = [
-            [f["name"], f["text"], f.get("latex"), f.get("macro"), False]
+            [f[0], f[1] if f[2] is None else f[2], f[1], f[3], False]
             for f in record.get("bib_fields") or ()
-            if isinstance(f, dict) and f.get("name")
+            if isinstance(f, list) and len(f) == 4
         ]
         return (declared.lower() if isinstance(declared, str) and declared else None), fields
     return None, []
@@ -514,7 +526,8 @@ _VENUE_FIELD_OF_TYPE = {
 
 def apply_bib_edits(chosen: dict[str, Any], edits: dict[str, Any]) -> None:
     """The user's edits in the chosen .bib view: a `bib:NAME` edit sets that field ("" removes it); an edit of
-    a core field (title, venue, year ...) becomes the text of the .bib field that states it. Either is marked
+    a core field (title, venue, year ...) becomes the text of the .bib field that states it, or of the field the
+    user named for it when the entry had none (a `bib:NAME` edit of the same value). Either is marked
     edited with no LaTeX, so an export escapes the user's text instead of writing the source's LaTeX. Papers no
     .bib stated get only the fields the user added."""
     fields: list[list[Any]] = [list(f) for f in chosen.get("bib_fields") or []]
@@ -540,6 +553,8 @@ def apply_bib_edits(chosen: dict[str, Any], edits: dict[str, Any]) -> None:
             value = edits[core]
             text = "" if value is None else str(value)
             present = [name for name in names if place(name) is not None]
+            if not present and any(f"bib:{name}" in edits for name in names):
+                continue  # the user said which field states it (edit_bib_fields): that edit places it
             if core == "year" and not present:
                 put("year", text)
             elif core == "year" and present[0] == "date":
@@ -610,7 +625,10 @@ def _row_values(chosen: dict[str, Any]) -> dict[str, Any]:
     values["date_inferred"] = int(bool(values["date_inferred"]))
     values["authors_complete"] = int(bool(values["authors_complete"]))
     values["has_code"] = int(bool(values["has_code"]))
-    values["bib_fields"] = json.dumps(values["bib_fields"] or [], ensure_ascii=False)
+    # [name, text, LaTeX, macro, edited], the text null where it is the LaTeX as written (see record_json).
+    values["bib_fields"] = json.dumps(
+        [[n, None if t == x else t, x, m, int(e)] for n, t, x, m, e in values["bib_fields"] or ()], ensure_ascii=False
+    )
     values["title_key"] = title_key(values["title"])
     return values
 

@@ -175,3 +175,67 @@ def test_the_best_bib_source_gives_the_whole_entry(library: Library, tmp_path: P
     assert papers[0].bib_type == "book"
     assert [f.name for f in papers[0].bib_fields] == ["author", "title", "year", "edition"]
     assert len(library.paper_source_ids([papers[0].id])[papers[0].id]) == 2
+
+
+def test_an_export_comes_back_to_its_papers_by_key_even_where_titles_repeat(library: Library, tmp_path: Path) -> None:
+    """A parent @book with editors and no authors, and two entries of one title (a minimal and a full one, as in
+    xampl.bib), each find their own paper again by citation key, title and year."""
+    path = tmp_path / "mine.bib"
+    path.write_text(
+        "@book{whole, editor = {Eve Editor}, title = {Examples}, publisher = {P}, year = 1999}\n"
+        "@article{short-one, author = {Ann Writer}, title = {Same Title Here}, journal = {J}, year = 2001}\n"
+        "@article{full-one, author = {Ann Writer}, title = {Same Title Here}, journal = {J}, year = 2001,"
+        " volume = {3}, pages = {1--2}}\n",
+        encoding="utf-8",
+    )
+    assert import_file(library, path).new == 3
+    export = tmp_path / "export.bib"
+    export.write_text(export_papers(library.list_papers(), "bibtex").text, encoding="utf-8")
+    report = import_file(library, export)
+    assert (report.new, report.updated, len(report.merged)) == (0, 0, 3)
+    assert all("same citation key" in " ".join(why) for _, why in report.merged)
+
+    # The same key and title by other people is not taken for the paper on the key alone.
+    other = tmp_path / "colleague.bib"
+    other.write_text(
+        "@article{short-one, author = {Zed Stranger}, title = {Same Title Here}, journal = {K}, year = 2001}\n",
+        encoding="utf-8",
+    )
+    report = import_file(library, other)
+    assert not any("same citation key" in " ".join(why) for _, why in report.merged)
+
+
+def test_a_core_field_the_entry_lacked_goes_where_the_user_put_it(imported: Library) -> None:
+    """A @techreport states no venue: the user adds `journal` and `date`, the paper's venue and date follow,
+    and the fields keep the names the user chose when the venue is edited as the paper's own field later."""
+    paper = imported.paper_by_key("lamport1978")
+    imported.edit_bib_fields(paper.id, {"journal": "Communications of the ACM", "date": "1978-07"})
+    edited = imported.get_paper(paper.id)
+    assert (edited.venue, edited.date) == ("Communications of the ACM", "1978-07")
+    fields = _fields(imported, "lamport1978")
+    assert fields["journal"] == ("Communications of the ACM", None, True)
+    assert fields["date"] == ("1978-07", None, True)
+    imported.edit_paper(paper.id, venue="CACM")
+    assert imported.get_paper(paper.id).venue == "CACM"
+    assert _fields(imported, "lamport1978")["journal"] == ("CACM", None, True)
+    imported.edit_bib_fields(paper.id, {"date": None, "journal": None})
+    back = imported.get_paper(paper.id)
+    assert (back.venue, back.date) == (None, None) and "date" not in _fields(imported, "lamport1978")
+    assert sorted(back.edited_fields) == []
+
+
+def test_the_author_field_is_the_papers_author_list(imported: Library) -> None:
+    paper = imported.paper_by_key("author2005")
+    imported.edit_bib_fields(paper.id, {"author": "Author, Alan and {Barnes and Noble} and Bea Second"})
+    edited = imported.get_paper(paper.id)
+    assert [ref.as_written for ref in edited.authors] == ["Author, Alan", "{Barnes and Noble}", "Bea Second"]
+    assert imported.search("Bea Second") == [paper.id]
+    assert _fields(imported, "author2005")["author"] == (
+        "Author, Alan and {Barnes and Noble} and Bea Second",
+        None,
+        True,
+    )
+    imported.edit_bib_fields(paper.id, {"author": None})
+    back = imported.get_paper(paper.id)
+    assert [ref.as_written for ref in back.authors] == ["Alan Author"]
+    assert _fields(imported, "author2005")["author"] == ("Alan Author", "Alan Author", False)
