@@ -42,9 +42,6 @@ class BibSources:
 def bib_sources(library: Library, papers: Sequence[Paper]) -> BibSources:
     """The blocks of the .bib sources that stated these papers, and their crossref parents (and theirs) that
     are not among them, read through the library's API."""
-    ids = [p.id for p in papers]
-    sources = library.paper_source_ids(ids)
-    blocks = library.bib_blocks(dict.fromkeys(s for paper_id in ids for s in sources.get(paper_id, ())))
     have = {p.citekey.lower() for p in papers if p.citekey}
     parents: list[Paper] = []
     wanted = [p for p in papers if p.bib_fields]
@@ -59,6 +56,9 @@ def bib_sources(library: Library, papers: Sequence[Paper]) -> BibSources:
                     found.append(parent)
         parents.extend(found)
         wanted = found
+    ids = [p.id for p in [*papers, *parents]]
+    sources = library.paper_source_ids(ids)
+    blocks = library.bib_blocks(dict.fromkeys(s for paper_id in ids for s in sources.get(paper_id, ())))
     return BibSources(blocks, parents)
 
 
