@@ -385,6 +385,11 @@ def declared_entry(
         named.append(("eprint", BibField("eprint", paper.arxiv_id)))
         named.append(("archiveprefix", BibField("archiveprefix", "arXiv")))
     for name, bib in named:
+        if name == "author" and flavour == "biblatex" and paper.authors and _breaks_biber(bib):
+            # The same people in the form biber reads (issue 17): as written, biber would drop the entry or
+            # print a brace or a backslash as an initial.
+            entry.names("author", _authors(paper, entry) or "")
+            continue
         parent = options.parents.get(bib.text.strip().lower()) if name in ("crossref", "xref") else None
         if parent is not None and parent.citekey:
             # The parent's key as this export writes it when the file's spelling would miss it: biber matches
@@ -525,6 +530,33 @@ def _declared_value(entry: _Entry, name: str, bib: BibField, options: BibOptions
     entry.fields.append((name, latex, True))
 
 
+# Commands biber reads as a letter: accents on one and the letters LaTeX spells with a macro.
+_BIBER_LETTERS = frozenset("'\"^`~=.uvHcdbkr") | flavours.word_set("o O l L ss ae AE oe OE aa AA i j")
+_LEADING_COMMAND = re.compile(r"\\([A-Za-z]+|.)")
+
+
+def _breaks_biber(bib: BibField) -> bool:
+    """Whether names as the .bib wrote them would go wrong in biber: three commas in one name (biber counts
+    braced ones too, and drops the entry), or a word starting with a command biber does not read as a letter
+    (`{\\textasciicircum}Caret`, `{\\ensuremath{\\Omega}}mega`: it takes a brace or a backslash as the initial)."""
+    if bib.edited or bib.latex is None:
+        return False
+    for person in re.split(r"\s+and\s+", bib.latex):
+        if person.count(",") > 2:
+            return True
+        for word in _words(person.replace(",", " ")):
+            bare = word.lstrip("{")
+            match = _LEADING_COMMAND.match(bare)
+            if match is None:
+                continue
+            first = unicodedata.normalize("NFC", decode_fragment("{" + word + "}"))[:2]
+            if match.group(1) not in _BIBER_LETTERS or not first[:1].isalpha() or not raw_in_utf8(first[:1]):
+                return True  # biber writes the letter as UTF-8 pdflatex cannot read (Ẍ), or a brace
+            if len(first) > 1 and unicodedata.combining(first[1]):
+                return True  # a letter with no precomposed form: biber's initial would be a lone mark
+    return False
+
+
 def _month_macros(bib: BibField) -> bool:
     """A month field spelt with the month macros only (`apr`, `jun # "-" # aug`)."""
     used = flavours.macro_names(bib.macro) if bib.macro and not bib.edited else []
@@ -544,9 +576,10 @@ _ACCENTED = re.compile(
 
 def _biber_accent(match: re.Match[str]) -> str:
     """biber reads accent commands into Unicode: a letter with no precomposed form (P with a macron) becomes a
-    combining mark pdflatex stops at. Those get the form biber leaves alone; the rest stay as written."""
+    combining mark, and one pdflatex's UTF-8 input lacks (Ẍ) a character, that pdflatex stops at. Those get the
+    form biber leaves alone; the rest stay as written."""
     cluster = unicodedata.normalize("NFC", decode_fragment("{" + match.group(0) + "}"))
-    if len(cluster) < 2 or not cluster[0].isalpha():
+    if not cluster[:1].isalpha() or (len(cluster) == 1 and raw_in_utf8(cluster)):
         return match.group(0)
     macro = macro_for(cluster, "biblatex")
     return "{" + macro + "}" if macro else match.group(0)
