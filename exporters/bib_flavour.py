@@ -350,6 +350,8 @@ def neutralise(latex: str) -> tuple[str, list[str]]:
 
     out = _COMMAND.sub(command, latex)
     out = _DEFINED.sub(lambda m: m.group(1) + " {\\textbackslash}" + m.group(2), out)
+    if found:
+        out = _argument_as_text(out)
 
     def carets(match: re.Match[str]) -> str:
         if match.group(1):
@@ -362,6 +364,32 @@ def neutralise(latex: str) -> tuple[str, list[str]]:
     while "^^" in out:
         out = _CARETS.sub(carets, out)
     return out, found
+
+
+_NEUTRALISED = re.compile(r"\{\\textbackslash\}[A-Za-z@]+[ \t\d=]*(?=\{)(?!\{\\textbackslash\})")
+
+
+def _argument_as_text(latex: str) -> str:
+    """The braced argument after each neutralised command with its braces printed (`\\{secret\\}`), so the
+    text reads as the command was written; an argument whose braces do not pair is left as it is."""
+    out, i = [], 0
+    for match in _NEUTRALISED.finditer(latex):
+        start = match.end()
+        if start < i:
+            continue
+        depth, end = 0, None
+        for j in range(start, len(latex)):
+            if latex[j] in "{}" and latex[j - 1] != "\\":
+                depth += 1 if latex[j] == "{" else -1
+                if depth == 0:
+                    end = j
+                    break
+        if end is None:
+            continue
+        out.append(latex[i:start] + "\\{" + latex[start + 1 : end] + "\\}")
+        i = end + 1
+    out.append(latex[i:])
+    return "".join(out)
 
 
 _MACRO_WORD = re.compile(r"[^\s\"#%'(),={}0-9][^\s\"#%'(),={}]*")

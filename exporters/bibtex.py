@@ -596,10 +596,14 @@ def _carry(entry: _Entry, name: str, latex: str) -> str:
         return latex
     out: list[str] = []
     engine: list[str] = []
+    invisible: list[str] = []
     for match in _CLUSTER.finditer(unicodedata.normalize("NFC", latex)):
         cluster = match.group(0)
         if cluster.isascii():
             out.append(cluster)
+            continue
+        if unicodedata.category(cluster[0]) == "Cf":
+            invisible.append(cluster[0])  # a zero-width space prints nothing, and pdflatex stops at it
             continue
         if flavour == "bibtex":
             macro = macro_for(cluster, "bibtex")
@@ -612,6 +616,7 @@ def _carry(entry: _Entry, name: str, latex: str) -> str:
         engine.append(cluster)
         out.append(cluster)
     entry.report.add_characters(entry.key, name, engine, ENGINE_ONLY)
+    entry.report.add_characters(entry.key, name, invisible, DROPPED)
     return "".join(out)
 
 
