@@ -25,6 +25,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -135,6 +136,7 @@ class FileResult:
     export_status: int = 0
     import_messages: str = ""
     export_notes: int = 0
+    tex: dict[str, dict[str, object]] = field(default_factory=dict)
     error: str = ""
 
     @property
@@ -474,6 +476,119 @@ def round_trip(path: Path, flavour: str, workdir: Path, label: str = "") -> File
     return result
 
 
+# -- what bibtex and biber say about a file ---------------------------------------------------------------------
+
+
+@dataclass
+class ToolCheck:
+    """Errors and warnings of one tool on one .bib, warnings normalised so a source's and its export's compare."""
+
+    tool: str
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    missing: str = ""  # the tool is not installed
+
+    def new_against(self, source: ToolCheck) -> list[str]:
+        """Warnings the export has that the source file itself does not cause."""
+        known = Counter(source.warnings)
+        new = []
+        for warning in self.warnings:
+            if known[warning] > 0:
+                known[warning] -= 1
+            else:
+                new.append(warning)
+        return new
+
+    def summary(self, source: ToolCheck) -> dict[str, object]:
+        new = self.new_against(source)
+        return {
+            "errors": self.errors[:EXAMPLES],
+            "error_count": len(self.errors),
+            "warnings": len(self.warnings),
+            "from_source": len(self.warnings) - len(new),
+            "source_warnings": len(source.warnings),
+            "new": new[:20],
+            "new_count": len(new),
+        }
+
+
+def _tool_run(command: list[str], folder: Path) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, HOME=str(folder), max_print_line="10000")
+    return subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True, errors="replace", timeout=900)
+
+
+def bibtex_check(bib: Path, folder: Path, style: str = "plain") -> ToolCheck:
+    """Run the real bibtex on every entry of `bib` (\\nocite{*}) with `style`, reading its .blg."""
+    check = ToolCheck("bibtex")
+    if shutil.which("bibtex") is None:
+        check.missing = "bibtex"
+        return check
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(bib, folder / "refs.bib")
+    (folder / "doc.aux").write_text(
+        f"\\relax\n\\citation{{*}}\n\\bibstyle{{{style}}}\n\\bibdata{{refs}}\n", encoding="utf-8"
+    )
+    _tool_run(["bibtex", "doc"], folder)
+    blg = (folder / "doc.blg").read_text(encoding="utf-8", errors="replace") if (folder / "doc.blg").exists() else ""
+    for line in blg.splitlines():
+        if re.search(r"---line \d+ of file|---this can't happen|I couldn't open|I found no", line):
+            check.errors.append(line.strip())
+        elif line.startswith("Warning--"):
+            check.warnings.append(re.sub(r"\bline \d+\b", "line N", line.strip()))
+    counted = re.search(r"\(There (?:was|were) (\d+) error messages?\)", blg)
+    if counted and not check.errors:
+        check.errors.append(counted.group(0))
+    if not blg:
+        check.errors.append("bibtex wrote no .blg")
+    return check
+
+
+def biber_check(bib: Path, folder: Path) -> ToolCheck:
+    """Run `biber --tool --validate-datamodel` on `bib`: ERROR lines are errors, WARN lines warnings."""
+    check = ToolCheck("biber")
+    if shutil.which("biber") is None:
+        check.missing = "biber"
+        return check
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(bib, folder / "refs.bib")
+    done = _tool_run(["biber", "--tool", "--validate-datamodel", "--output-directory", ".", "refs.bib"], folder)
+    for line in (done.stdout + done.stderr).splitlines():
+        if line.startswith("ERROR - "):
+            check.errors.append(line.strip())
+        elif line.startswith("WARN - "):
+            # The same problem is named the same way whatever type the export chose for the entry.
+            warning = re.sub(r" \((?:\./)?refs\.bib\)", "", line.strip())
+            check.warnings.append(re.sub(r" for entrytype '[^']*'", "", warning))
+    if done.returncode != 0 and not check.errors:
+        check.errors.append(f"biber stopped with status {done.returncode}: {done.stderr.strip()[-300:]}")
+    return check
+
+
+def tool_checks(
+    path: Path, workdir: Path, flavours: tuple[str, ...] = ("bibtex", "biblatex")
+) -> dict[str, dict[str, object]]:
+    """bibtex on the source and on its bibtex export, biber on the source and on its biblatex export.
+
+    Uses the library round_trip left in workdir; the export in the other flavour is written here.
+    """
+    folder = workdir / path.stem
+    library, home = folder / "library.sqlite", folder / "home"
+    out: dict[str, dict[str, object]] = {}
+    for flavour, check in (("bibtex", bibtex_check), ("biblatex", biber_check)):
+        if flavour not in flavours:
+            continue
+        exported = folder / f"export.{flavour}.bib"
+        if not exported.exists():
+            done, _ = export(library, flavour, exported, home)
+            if done.returncode != 0:
+                out[flavour] = {"error": done.stderr.strip()[-500:]}
+                continue
+        source = check(path, folder / f"{flavour}-source")
+        result = check(exported, folder / f"{flavour}-export")
+        out[flavour] = {"missing": result.missing} if result.missing else result.summary(source)
+    return out
+
+
 def corpus() -> list[dict[str, str]]:
     """The corpus files with their flavour, origin and license (tests/fixtures/bib/real/corpus.json)."""
     return json.loads(MANIFEST.read_text(encoding="utf-8"))["files"]
@@ -503,16 +618,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--label", default="current", help="name of this run in the JSON file")
     parser.add_argument("--only", action="append", default=[], help="only this corpus file (repeatable)")
     parser.add_argument("--workdir", type=Path, help="keep libraries and exports here (default: a temp dir)")
+    parser.add_argument("--no-tex", action="store_true", help="skip bibtex and biber on the sources and exports")
     args = parser.parse_args(argv)
 
     chosen = [item for item in corpus() if not args.only or item["file"] in args.only]
     with tempfile.TemporaryDirectory(prefix="bib-roundtrip-") as scratch:
         workdir = args.workdir or Path(scratch)
-        results = [round_trip(CORPUS / item["file"], item["flavour"], workdir, args.label) for item in chosen]
+        results = []
+        for item in chosen:
+            result = round_trip(CORPUS / item["file"], item["flavour"], workdir, args.label)
+            if not args.no_tex and not result.error:
+                result.tex = tool_checks(CORPUS / item["file"], workdir)
+            results.append(result)
     print(table(results))
     for r in results:
         if not r.meets_goals():
             print(r.explain())
+        for flavour, check in r.tex.items():
+            if check.get("error_count") or check.get("new_count") or check.get("error"):
+                print(f"  {r.file}, {flavour} export: {json.dumps(check, ensure_ascii=False)[:1500]}")
 
     record = {
         "label": args.label,
