@@ -13,6 +13,12 @@ numbers, verbatim fields such as `url` and `doi` undecoded). A field is kept, ch
 value) or lost (absent); fields the export adds are counted apart. `latex_verbatim` counts values whose LaTeX
 came back exactly as written.
 
+Then the export is read back: into a copy of the same library (the import report must show no new and no updated
+paper) and into an empty library, exported again and compared with the first export (everything must come back).
+Unless --no-tex, bibtex (style plain) runs on the source and on its bibtex export, and `biber --tool
+--validate-datamodel` on the source and on its biblatex export; a warning the source itself causes for the same
+entry counts as the source's, any other as new.
+
 The figures (and the first examples of every loss) go to the JSON file, one record per --label, earlier labels
 kept; nothing is asserted here: tests/export/test_bib_roundtrip_real.py holds the issue's thresholds. This module
 must not import Papershelf: the comparison would then share the code it checks.
@@ -137,6 +143,7 @@ class FileResult:
     import_messages: str = ""
     export_notes: int = 0
     tex: dict[str, dict[str, object]] = field(default_factory=dict)
+    own_export: dict[str, object] = field(default_factory=dict)
     error: str = ""
 
     @property
@@ -279,7 +286,7 @@ def read_bib(text: str) -> BibFile:
 # pylatexenc's own table prints nothing for \texttt{...} or \TeX, which would make "\texttt{set}" equal "" and
 # hide a lost word: these print their argument or their name, as TeX does.
 _TEXT_MACROS = ("texttt", "textrm", "textsf", "textbf", "textit", "textsc", "textup", "textsl", "textmd", "textnormal")
-_TEXT_MACROS += ("mbox", "hbox", "url", "path")
+_TEXT_MACROS += ("mbox", "url")
 _TEXT_MACROS += ("textsuperscript", "textsubscript")
 _LOGOS = ("TeX", "LaTeX", "LaTeXe", "BibTeX", "AmS", "AMS", "ConTeXt", "XeTeX", "XeLaTeX", "LuaTeX", "METAFONT", "MF")
 
@@ -303,7 +310,8 @@ def decode(latex: str) -> str:
         text = _DECODER.latex_to_text(latex)
     except Exception:  # a value pylatexenc cannot parse is compared as written
         text = latex
-    text = text.replace("{", "").replace("}", "")
+    # \- (a hyphenation hint) decodes to a soft hyphen, which prints nothing.
+    text = text.replace("{", "").replace("}", "").replace("\u00ad", "")
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 
@@ -343,6 +351,10 @@ def normal(name: str, value: str) -> object:
     if name in SET_FIELDS:
         return frozenset(decode(item) for item in re.split(r"[,;]", value) if item.strip())
     return decode(value)
+
+
+def _spaced(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _shown(value: str) -> str:
@@ -402,18 +414,13 @@ def compare(source: BibFile, exported: BibFile, result: FileResult) -> None:
     result.changed_by_field = dict(changed.most_common())
     result.added_by_field = dict(added.most_common())
     result.owned = {name: dict(counts) for name, counts in owned.items() if counts}
+    # Blocks are compared as written: a preamble is LaTeX definitions, which decode to nothing.
+    preambles = {_spaced(text) for text in exported.preambles}
+    comments = {_spaced(text) for text in exported.comments}
     result.blocks = {
         "strings": {"in": source.strings, "out": exported.strings},
-        "preambles": {
-            "in": len(source.preambles),
-            "kept": sum(decode(p) in {decode(q) for q in exported.preambles} for p in source.preambles),
-        },
-        "comments": {
-            "in": len(source.comments),
-            "kept": sum(
-                " ".join(c.split()) in {" ".join(d.split()) for d in exported.comments} for c in source.comments
-            ),
-        },
+        "preambles": {"in": len(source.preambles), "kept": sum(_spaced(p) in preambles for p in source.preambles)},
+        "comments": {"in": len(source.comments), "kept": sum(_spaced(c) in comments for c in source.comments)},
     }
 
 
@@ -474,6 +481,48 @@ def round_trip(path: Path, flavour: str, workdir: Path, label: str = "") -> File
         return result
     compare(read_bib(read_text(path)), read_bib(read_text(output)), result)
     return result
+
+
+def own_export_checks(path: Path, flavour: str, workdir: Path) -> dict[str, object]:
+    """Papershelf's own export read back: into a copy of the same library (nothing may change, and the report must
+    say so) and into an empty one (exported again, it must give the same entries, fields and values).
+
+    Uses the library and export round_trip left in workdir, which stay as they were.
+    """
+    folder = workdir / path.stem
+    home, exported = folder / "home", folder / f"export.{flavour}.bib"
+    same = folder / "library-reimport.sqlite"
+    shutil.copyfile(folder / "library.sqlite", same)
+    out: dict[str, object] = {}
+    done, _ = papershelf(same, ["import", "--json", "--format", "bibtex", str(exported)], home)
+    try:
+        report = json.loads(done.stdout)[0]
+        out["same_library"] = {
+            name: len(report[name]) if isinstance(report[name], list) else report[name]
+            for name in ("found", "new", "updated", "unchanged", "merged")
+        }
+    except (json.JSONDecodeError, IndexError, KeyError, TypeError):
+        out["same_library"] = {"error": f"status {done.returncode}: {(done.stderr or done.stdout).strip()[-500:]}"}
+    empty = folder / "library-empty.sqlite"
+    empty.unlink(missing_ok=True)
+    again = folder / f"export-again.{flavour}.bib"
+    again.unlink(missing_ok=True)
+    second = FileResult(file=exported.name, flavour=flavour)
+    done, _ = papershelf(empty, ["import", "--format", "bibtex", str(exported)], home)
+    if done.returncode == 0:
+        done, _ = export(empty, flavour, again, home)
+    if done.returncode != 0 or not again.exists():
+        second.error = f"status {done.returncode}: {done.stderr.strip()[-500:]}"
+        out["empty_library"] = second.summary()
+        return out
+    compare(read_bib(read_text(exported)), read_bib(read_text(again)), second)
+    out["empty_library"] = {
+        name: value
+        for name, value in second.summary().items()
+        if name not in ("blocks", "tex", "import_messages", "reference_parser_skipped")
+    }
+    out["empty_library"]["explain"] = second.explain()
+    return out
 
 
 # -- what bibtex and biber say about a file ---------------------------------------------------------------------
@@ -627,6 +676,8 @@ def main(argv: list[str] | None = None) -> int:
         results = []
         for item in chosen:
             result = round_trip(CORPUS / item["file"], item["flavour"], workdir, args.label)
+            if not result.error:
+                result.own_export = own_export_checks(CORPUS / item["file"], item["flavour"], workdir)
             if not args.no_tex and not result.error:
                 result.tex = tool_checks(CORPUS / item["file"], workdir)
             results.append(result)
@@ -634,6 +685,12 @@ def main(argv: list[str] | None = None) -> int:
     for r in results:
         if not r.meets_goals():
             print(r.explain())
+        same = r.own_export.get("same_library", {})
+        if same.get("new") or same.get("updated") or "error" in same:
+            print(f"  {r.file}, its export imported again into the same library: {same}")
+        empty = r.own_export.get("empty_library", {})
+        if empty and not empty.get("meets_goals"):
+            print(f"  {r.file}, its export through an empty library and out again:\n    {empty.get('explain')}")
         for flavour, check in r.tex.items():
             if check.get("error_count") or check.get("new_count") or check.get("error"):
                 print(f"  {r.file}, {flavour} export: {json.dumps(check, ensure_ascii=False)[:1500]}")

@@ -1,6 +1,7 @@
 """Issue 13, "Round trip, measured": real bibliographies (tests/fixtures/bib/real/) go through `papershelf import`
 and `papershelf export` in their own flavour and come back with every key, every entry type and >= 99.5% of
-field values; the bibtex export passes the real bibtex and the biblatex export biber's data-model check with no
+field values; the export read back into the same library changes nothing, and through an empty library it comes
+out again whole; the bibtex export passes the real bibtex and the biblatex export biber's data-model check with no
 problem the source file does not have itself.
 
 The comparison is benchmarks/bib_roundtrip.py's (bibtexparser + pylatexenc, independent of Papershelf's reader);
@@ -49,7 +50,17 @@ def trip(tmp_path_factory: pytest.TempPathFactory):
             done[item["file"]] = roundtrip.round_trip(roundtrip.CORPUS / item["file"], item["flavour"], workdir)
         return done[item["file"]]
 
+    own: dict[str, dict[str, object]] = {}
+
+    def own_export(item: dict[str, str]) -> dict[str, object]:
+        """The export read back into the same library and into an empty one (once per file)."""
+        if item["file"] not in own:
+            run(item)
+            own[item["file"]] = roundtrip.own_export_checks(roundtrip.CORPUS / item["file"], item["flavour"], workdir)
+        return own[item["file"]]
+
     run.workdir = workdir
+    run.own_export = own_export
     return run
 
 
@@ -105,6 +116,28 @@ def test_preambles_and_comments_survive(trip, item: dict[str, str]) -> None:
     for kind in ("preambles", "comments"):
         counts = result.blocks[kind]
         assert counts["kept"] == counts["in"], f"{item['file']}: {kind} kept {counts['kept']} of {counts['in']}"
+
+
+@pytest.mark.parametrize("item", CORPUS, ids=IDS)
+def test_importing_the_export_into_the_same_library_changes_nothing(trip, item: dict[str, str]) -> None:
+    """The report of the second import must say so: no new paper, no updated one."""
+    result = trip(item)
+    assert not result.error, result.explain()
+    same = trip.own_export(item)["same_library"]
+    assert "error" not in same, same
+    assert same["found"] == result.entries_out
+    assert (same["new"], same["updated"]) == (0, 0), f"{item['file']}: re-importing its export gave {same}"
+
+
+@pytest.mark.parametrize("item", CORPUS, ids=IDS)
+def test_the_export_recreates_itself_in_an_empty_library(trip, item: dict[str, str]) -> None:
+    """Imported into an empty library and exported again, the export gives back every entry, type and value."""
+    result = trip(item)
+    assert not result.error, result.explain()
+    empty = trip.own_export(item)["empty_library"]
+    assert not empty["error"], empty["error"]
+    shares = (empty["key_share"], empty["type_share"], empty["field_share"])
+    assert shares == (1.0, 1.0, 1.0), empty["explain"]
 
 
 @pytest.mark.tex
