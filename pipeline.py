@@ -15,9 +15,16 @@ from papershelf.importers.base import Importer, detect, get_importer, second_opi
 from papershelf.importers.encoding import MAX_BYTES, decode
 from papershelf.importers.errors import ImporterError
 from papershelf.importers.normalize import normalize_batch
-from papershelf.importers.records import ImportBatch, OwnerProfile, ParseContext, ParseWarning
+from papershelf.importers.records import FileBlock, ImportBatch, OwnerProfile, ParseContext, ParseWarning
 from papershelf.model.library import Library, LibraryError
-from papershelf.model.store import ImportCancelled, KnownFile, find_identical_import, import_records
+from papershelf.model.store import (
+    ImportCancelled,
+    ImportResult,
+    KnownFile,
+    find_identical_import,
+    import_records,
+    store_bib_blocks,
+)
 
 
 @dataclass
@@ -270,9 +277,7 @@ def import_file(
             phase(report.file, "reading", 0)
         if url is not None:
             path, capture, charset = fetch_url(library, url)
-            data, text, importer = read_file(
-                path, format_name=format_name, data=capture, charset=charset, source=url
-            )
+            data, text, importer = read_file(path, format_name=format_name, data=capture, charset=charset, source=url)
             as_of = as_of or dt.date.today()  # a page fetched now is captured today
         else:
             data, text, importer = read_file(path, format_name=format_name)
@@ -308,7 +313,8 @@ def import_file(
     if url is not None and capture is not None and not library.read_only:
         _keep_capture(path, capture)
     try:
-        result = import_records(
+        result = _import_with_blocks(
+            batch.blocks,
             library,
             # A page's address is its name: a later import of it is a newer capture of the same source.
             file=url or path.name,
@@ -345,6 +351,15 @@ def import_file(
         report.years_guessed = sum(1 for r in batch.papers if getattr(r, "date_inferred", False) and r.year)
     report.paper_ids = sorted(set(result.new + result.updated + result.unchanged + [p for p, _ in result.merged]))
     return report
+
+
+def _import_with_blocks(blocks: Sequence[FileBlock], library: Library, **options: object) -> ImportResult:
+    """`import_records` and the file's @string, @preamble and @comment blocks, in one transaction."""
+    with library.transaction():
+        result = import_records(library, **options)  # type: ignore[arg-type]
+        if options.get("fmt") == "bibtex" and not result.same_file and result.source_id is not None:
+            store_bib_blocks(library, result.source_id, blocks)
+    return result
 
 
 def _known_file(

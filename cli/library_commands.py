@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import sys
 import textwrap
@@ -27,7 +28,7 @@ from papershelf.cli.common import (
 )
 from papershelf.importers.base import importers
 from papershelf.model.search import QueryError
-from papershelf.model.types import EDITABLE_FIELDS
+from papershelf.model.types import EDITABLE_FIELDS, Paper
 from papershelf.paths import sample_pages
 from papershelf.pipeline import FileReport, import_file
 
@@ -339,7 +340,10 @@ def cmd_show(args: argparse.Namespace) -> int:
     [paper_id] = check_paper_ids(library, [args.id], writing=False)
     paper = library.get_paper(paper_id)
     if args.json:
-        print_json(paper_json(paper, records=True))
+        data = paper_json(paper, records=True)
+        data["bib_type"] = paper.bib_type
+        data["bib_fields"] = [dataclasses.asdict(f) for f in paper.bib_fields]
+        print_json(data)
         return 0
     print(paper.display_title)
     print(_shorten_authors(paper, limit=len(paper.authors)))
@@ -362,6 +366,7 @@ def cmd_show(args: argparse.Namespace) -> int:
             print(f"{label:>12}: {value}")
     for link in paper.links:
         print(f"{link.get('kind', 'link'):>12}: {link.get('url')}")
+    _print_bib_entry(paper)
     if paper.abstract:
         print()
         print(textwrap.fill(paper.abstract, 100))
@@ -373,6 +378,20 @@ def cmd_show(args: argparse.Namespace) -> int:
     for claim in paper.sources:
         print(f"  {claim.file} ({claim.format}), line {claim.line}")
     return 0
+
+
+def _print_bib_entry(paper: Paper) -> None:
+    """The .bib entry as the library holds it: its type and every field, decoded, the user's edits marked."""
+    if not paper.bib_type and not paper.bib_fields:
+        return
+    edited = " (edited)" if "bib_type" in paper.edited_fields else ""
+    print(f"\n.bib entry: @{paper.bib_type or 'misc'}{edited}")
+    width = max((len(f.name) for f in paper.bib_fields), default=0)
+    for bib_field in paper.bib_fields:
+        text = " ".join(bib_field.text.split())
+        if len(text) > 100:
+            text = text[:99] + "…"
+        print(f"  {bib_field.name:>{width}} = {text}" + ("  (edited)" if bib_field.edited else ""))
 
 
 def cmd_author(args: argparse.Namespace) -> int:

@@ -16,7 +16,8 @@ from __future__ import annotations
 import calendar
 import logging
 import re
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, field
 
 import bibtexparser
 from bibtexparser import model as bib
@@ -27,10 +28,20 @@ from papershelf.exporters.verbatim import read_verbatim
 from papershelf.importers.arxiv_listing import classify_url
 from papershelf.importers.base import Importer, register
 from papershelf.importers.errors import ImporterError
-from papershelf.importers.records import ImportBatch, Link, PaperRecord, ParseContext, ParseWarning
+from papershelf.importers.records import (
+    EntryField,
+    FileBlock,
+    ImportBatch,
+    Link,
+    PaperRecord,
+    ParseContext,
+    ParseWarning,
+)
 from papershelf.model.citekeys import ascii_key, disambiguate, is_legal_key
 from papershelf.model.names import extended_name_parts
 
+# Every entry type BibTeX's standard styles and biblatex (its manual, section 2.1) define. Another type is kept as
+# declared too, with a warning: a style of the user's may know it.
 _KNOWN_TYPES = frozenset(
     [
         "article",
@@ -47,18 +58,49 @@ _KNOWN_TYPES = frozenset(
         "proceedings",
         "techreport",
         "unpublished",
-        "online",
-        "report",
-        "thesis",
-        "software",
-        "dataset",
-        "patent",
-        "collection",
-        "mvbook",
-        "mvproceedings",
-        "periodical",
         "electronic",
         "www",
+        "mvbook",
+        "bookinbook",
+        "suppbook",
+        "collection",
+        "mvcollection",
+        "suppcollection",
+        "dataset",
+        "online",
+        "patent",
+        "periodical",
+        "suppperiodical",
+        "mvproceedings",
+        "reference",
+        "mvreference",
+        "inreference",
+        "report",
+        "set",
+        "software",
+        "thesis",
+        "xdata",
+        "customa",
+        "customb",
+        "customc",
+        "customd",
+        "custome",
+        "customf",
+        "artwork",
+        "audio",
+        "bibnote",
+        "commentary",
+        "image",
+        "jurisdiction",
+        "legislation",
+        "legal",
+        "letter",
+        "movie",
+        "music",
+        "performance",
+        "review",
+        "standard",
+        "video",
     ]
 )
 _ENTRY_START = re.compile(r"^[ \t]*@(?P<type>[A-Za-z]{2,20})[ \t]*[{(]", re.MULTILINE)
@@ -152,6 +194,8 @@ class _Parsed:
     fields: dict[str, str]
     line: int
     key: str | None = None  # the key it is imported with; None: the library makes one from its pattern
+    # The entry's own fields in file order, before a crossref parent's are inherited: (name, LaTeX, macro).
+    own: list[tuple[str, str, str | None]] = field(default_factory=list)
 
 
 # Fields that make an entry a paper worth importing even when it has no key.
@@ -191,15 +235,30 @@ class BibtexImporter(Importer):
         macros = dict(_MONTH_MACROS)
         parsed: list[_Parsed] = []
         entry_end = -1  # the line the last entry ended on (0-based, as bibtexparser counts)
-        for block in library.blocks:
+        for position, block in enumerate(library.blocks):
             line = (block.start_line or 0) + 1
             if not isinstance(block, bib.ImplicitComment):
                 entry_end = (block.start_line or 0) + (block.raw or "").count("\n")
             if isinstance(block, bib.String):
                 try:
                     macros[block.key.strip().lower()] = _evaluate(block.value, macros, batch.warnings, line)
+                    batch.blocks.append(
+                        FileBlock("string", macros[block.key.strip().lower()], block.key.strip(), position, line)
+                    )
                 except _ValueError as error:
                     batch.warnings.append(ParseWarning(line, f"@string {block.key!r}: {error}"))
+            elif isinstance(block, bib.Preamble):
+                try:
+                    batch.blocks.append(
+                        FileBlock(
+                            "preamble", _evaluate(block.value, macros, batch.warnings, line), None, position, line
+                        )
+                    )
+                except _ValueError as error:
+                    batch.warnings.append(ParseWarning(line, f"@preamble: {error}"))
+            elif isinstance(block, bib.ExplicitComment):
+                # @comment blocks (JabRef keeps its groups and settings in them) go back into an export as written.
+                batch.blocks.append(FileBlock("comment", _unhide(block.comment), None, position, line))
             elif (
                 isinstance(block, bib.ImplicitComment)
                 and block.start_line == entry_end
@@ -221,6 +280,9 @@ class BibtexImporter(Importer):
                     batch.warnings.append(ParseWarning(line, f"@string {block.key!r} redefined"))
                     try:
                         macros[block.key.strip().lower()] = _evaluate(duplicate.value, macros, batch.warnings, line)
+                        batch.blocks.append(
+                            FileBlock("string", macros[block.key.strip().lower()], block.key.strip(), position, line)
+                        )
                     except _ValueError as error:
                         batch.warnings.append(ParseWarning(line, f"@string {block.key!r}: {error}"))
                 elif isinstance(duplicate, bib.Entry):
@@ -237,7 +299,7 @@ class BibtexImporter(Importer):
                 batch.warnings.append(ParseWarning(line, _failure_message(block)))
             elif isinstance(block, bib.Entry):
                 _collect(block, macros, batch.warnings, parsed, line)
-            # Comments, preambles and text between entries carry no bibliographic data.
+            # Text between entries is not BibTeX's (bibtex itself ignores it): not kept.
 
         _assign_keys(parsed, batch.warnings)
         # A crossref names the key as the file wrote it; the first entry with that key is the one meant.
@@ -276,15 +338,24 @@ def _collect(
 ) -> None:
     key = entry.key.strip()
     fields: dict[str, str] = {}
+    own: list[tuple[str, str, str | None]] = []
     for fld in entry.fields:
         name = fld.key.strip().lower()
         if not name or name in fields:
             continue
+        raw = str(fld.value)
         try:
-            fields[name] = _evaluate(str(fld.value), macros, warnings, (fld.start_line or 0) + 1)
+            fields[name] = _evaluate(raw, macros, warnings, (fld.start_line or 0) + 1)
         except _ValueError as error:
             warnings.append(ParseWarning((fld.start_line or 0) + 1, f"entry {key!r}, field {name!r}: {error}"))
-    parsed.append(_Parsed(entry, fields, line))
+            continue
+        own.append((name, fields[name], _macro_spelling(raw)))
+    entry_type = entry.entry_type.strip().lower()
+    if entry_type not in _KNOWN_TYPES:
+        warnings.append(
+            ParseWarning(line, f"entry {key!r}: @{entry_type} is not a BibTeX or biblatex entry type; kept as declared")
+        )
+    parsed.append(_Parsed(entry, fields, line, own=own))
 
 
 def _assign_keys(parsed: list[_Parsed], warnings: list[ParseWarning]) -> None:
@@ -358,6 +429,19 @@ def _evaluate(value: str, macros: dict[str, str], warnings: list[ParseWarning], 
             warnings.append(ParseWarning(line, f"undefined @string macro {part!r} kept as written"))
             out.append(part)
     return _unhide("".join(out))
+
+
+def _macro_spelling(raw: str) -> str | None:
+    """A value's own spelling when it uses @string macros or `#` (`apr`, `j-TUGboat`, `dec # {~15}`), else
+    None: a plain `{...}`, `"..."` or number needs nothing but its LaTeX."""
+    head = raw.lstrip()[:1]
+    if "#" not in raw and (head in ("{", '"') or raw.strip().isdigit()):
+        return None  # nearly every value: one delimited part
+    parts = [part.strip() for part in _split_concatenation(raw)]
+    parts = [part for part in parts if part]
+    if len(parts) == 1 and (parts[0][0] in '{"' or parts[0].isdigit()):
+        return None
+    return _unhide(" # ".join(parts)) or None
 
 
 def _unhide(value: str) -> str:
@@ -443,9 +527,7 @@ def _to_record(item: _Parsed, warnings: list[ParseWarning]) -> PaperRecord:
     doi = read_verbatim(fields.get("doi", ""))
     stand_ins = {f"arXiv:{arxiv_id}".lower() if arxiv_id else "", f"doi:{doi}".lower() if doi else ""}
     # A paper with no identifier at all is exported as "Untitled paper N": nothing else could be its title.
-    untitled = untitled or bool(
-        title and (title.lower() in stand_ins - {""} or _UNTITLED_STAND_IN.fullmatch(title))
-    )
+    untitled = untitled or bool(title and (title.lower() in stand_ins - {""} or _UNTITLED_STAND_IN.fullmatch(title)))
     if untitled and title and _FALLBACK_TITLE.fullmatch(title):
         title = None  # the exporters' stand-in for a title nobody stated, not a title
     annotation = fields.get("annote") or fields.get("annotation")
@@ -491,7 +573,53 @@ def _to_record(item: _Parsed, warnings: list[ParseWarning]) -> PaperRecord:
         keywords=_keywords(fields.get("keywords", ""), text),
         extra=extra,
         raw=_unhide(entry.raw or ""),
+        bib_type=entry.entry_type.strip().lower(),
+        bib_fields=tuple(
+            EntryField(name, _field_text(name, latex, text), latex, macro) for name, latex, macro in item.own
+        ),
     )
+
+
+# Fields holding lists of people, split at " and " like `author`.
+_NAME_FIELDS = frozenset(
+    [
+        "author",
+        "editor",
+        "bookauthor",
+        "translator",
+        "editora",
+        "editorb",
+        "editorc",
+        "annotator",
+        "commentator",
+        "introduction",
+        "foreword",
+        "afterword",
+        "holder",
+    ]
+)
+
+
+def _field_text(name: str, latex: str, text: _Latex) -> str:
+    """A field's Unicode reading (NFC, like every text the library compares): identifiers as written, names
+    one by one (`others` kept), prose decoded."""
+    read = _read_field(name, latex, text)
+    return read if unicodedata.is_normalized("NFC", read) else unicodedata.normalize("NFC", read)
+
+
+def _read_field(name: str, latex: str, text: _Latex) -> str:
+    if name in ("url", "doi"):
+        return read_verbatim(latex)
+    if name in _VERBATIM:
+        return " ".join(latex.split())
+    if name in _NAME_FIELDS:
+        names = [" ".join(part.split()) for part in _split_and(latex)]
+        return " and ".join(text(n) if n.lower() != "others" else n for n in names if n)
+    if name == "abstract":
+        return text(latex, keep_paragraphs=True)
+    if name in ("annote", "annotation"):
+        return text(latex, keep_lines=True)
+    return text(latex)
 
 
 def _keywords(value: str, text: _Latex) -> tuple[str, ...]:
@@ -608,8 +736,18 @@ class _Latex:
     def __init__(self, warnings: list[ParseWarning], line: int) -> None:
         self.warnings = warnings
         self.line = line
+        # A field is read for its record attribute and again for the entry's field list: decoded (and warned
+        # about) once.
+        self.cache: dict[tuple[str, bool, bool], str] = {}
 
     def __call__(self, value: str, keep_paragraphs: bool = False, keep_lines: bool = False) -> str:
+        key = (value, keep_paragraphs, keep_lines)
+        found = self.cache.get(key)
+        if found is None:
+            found = self.cache[key] = self._decode(value, keep_paragraphs, keep_lines)
+        return found
+
+    def _decode(self, value: str, keep_paragraphs: bool, keep_lines: bool) -> str:
         try:
             text, kept = decode_report(value, paragraphs=keep_paragraphs, lines=keep_lines)
             # What the decoder could not (or must not) turn into text stays in it as written: the user is told.

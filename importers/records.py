@@ -15,6 +15,31 @@ class Link:
 
 
 @dataclass(frozen=True)
+class EntryField:
+    """One field of a .bib entry as the file wrote it: `latex` is the value inside its delimiters (@string
+    macros expanded), `text` its Unicode reading, `macro` the value's own spelling when it used a macro or `#`
+    (`apr`, `j-TUGboat`, `dec # {~15}`)."""
+
+    name: str  # lowercase
+    text: str
+    latex: str
+    macro: str | None = None
+
+
+@dataclass(frozen=True)
+class FileBlock:
+    """A block of a .bib file that is not an entry: kind "string" (name = the macro, value = its LaTeX),
+    "preamble" (value = its LaTeX) or "comment" (value = its text); `position` is its place among the file's
+    blocks."""
+
+    kind: str
+    value: str
+    name: str | None = None
+    position: int = 0
+    line: int = 0
+
+
+@dataclass(frozen=True)
 class PaperRecord:
     """One paper as a page states it, nothing normalised away.
 
@@ -46,6 +71,10 @@ class PaperRecord:
     affiliation_hint: str | None = None  # "· pku" suffix on aggregator cards
     extra: dict[str, str] = field(default_factory=dict)  # any other field the source states (volume, pages ...)
     raw: str = ""  # the entry's text as it appears in the source
+    # The .bib entry exactly as declared (lowercase type, every field in order, parents' fields not inherited);
+    # None and () for sources that are not .bib files.
+    bib_type: str | None = None
+    bib_fields: tuple[EntryField, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -83,6 +112,7 @@ class ImportBatch:
     papers: list[PaperRecord] = field(default_factory=list)
     claimed_count: int | None = None
     warnings: list[ParseWarning] = field(default_factory=list)
+    blocks: list[FileBlock] = field(default_factory=list)  # a .bib's @string, @preamble and @comment blocks
 
 
 @dataclass(frozen=True)

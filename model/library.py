@@ -9,9 +9,10 @@ import contextlib
 import datetime as dt
 import json
 import os
+import re
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,8 @@ from papershelf.model.types import (
     EDITABLE_FIELDS,
     Author,
     AuthorRef,
+    BibBlock,
+    BibField,
     Change,
     Paper,
     ProfileInfo,
@@ -61,8 +64,10 @@ def _is_busy(error: sqlite3.Error) -> bool:
 _PAPER_COLUMNS = (
     "id, title, year, date, date_inferred, venue, entry_type, abstract, arxiv_id, doi, comments, journal_ref,"
     " category, url, volume, number, pages, publisher, links, authors_complete, note, citekey, added_at,"
-    " updated_at, deleted_at, remarks, has_code"
+    " updated_at, deleted_at, remarks, has_code, bib_type, bib_fields"
 )
+# A .bib entry type or field name as BibTeX and biber accept it (letters first; digits, `-`, `_`, `:` after).
+_BIB_NAME = re.compile(r"[a-z][a-z0-9_:.+-]{0,63}")
 _TAG_COLOURS = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7")
 
 # Orders a paper list may be sorted by, mapped to SQL; the table view uses these for a sorted query.
@@ -893,17 +898,27 @@ class Library:
         A value of None clears the user's edit, giving the field back to the sources. `authors` is the whole
         author list as names (["Lin, Junyang", "An Yang"]), resolved to people like any list: a person in the
         same place keeps it, so their papers stay theirs. A list typed out is taken as complete unless
-        `authors_complete=False` says it is cut short.
+        `authors_complete=False` says it is cut short. `bib_type` is the .bib entry type ("phdthesis"), set
+        as declared; the .bib field that states an edited field (`journal` for the venue ...) is marked edited.
         """
-        unknown = set(fields) - set(EDITABLE_FIELDS) - {"authors", "authors_complete"}
+        unknown = set(fields) - set(EDITABLE_FIELDS) - {"authors", "authors_complete", "bib_type"}
         if unknown:
             raise LibraryError(f"these fields cannot be edited: {', '.join(sorted(unknown))}")
-        from papershelf.model.store import recompute_paper
+        from papershelf.model.store import BIB_CORE_FIELDS, recompute_paper
 
         with self.transaction() as conn:
             if conn.execute("SELECT 1 FROM papers WHERE id = ?", (paper_id,)).fetchone() is None:
                 raise LibraryError(f"there is no paper with id {paper_id}")
             for field, value in fields.items():
+                # A .bib field the entry lacked that edit_bib_fields put this value in keeps stating it.
+                hints = [(paper_id, "bib:" + name) for name, core in BIB_CORE_FIELDS.items() if core == field]
+                if value is None:
+                    conn.executemany("DELETE FROM paper_edits WHERE paper_id = ? AND field = ?", hints)
+                else:
+                    text = json.dumps(str(value), ensure_ascii=False)
+                    conn.executemany(
+                        "UPDATE paper_edits SET value = ? WHERE paper_id = ? AND field = ?", [(text, *h) for h in hints]
+                    )
                 if value is None:
                     conn.execute("DELETE FROM paper_edits WHERE paper_id = ? AND field = ?", (paper_id, field))
                     continue
@@ -915,6 +930,8 @@ class Library:
                     value = [" ".join(n.split()) for n in value if n.strip()]
                 elif field == "authors_complete":
                     value = bool(value)
+                elif field == "bib_type":
+                    value = _bib_name(value, "entry type")
                 conn.execute(
                     "INSERT INTO paper_edits(paper_id, field, value, edited_at) VALUES (?, ?, ?, ?) "
                     "ON CONFLICT(paper_id, field) DO UPDATE SET value = excluded.value, edited_at = excluded.edited_at",
@@ -926,6 +943,86 @@ class Library:
             return self.record_change(
                 Change("papers", frozenset([paper_id]), description="edited " + ", ".join(sorted(fields)))
             )
+
+    def edit_bib_fields(self, paper_id: int, changes: Mapping[str, str | None]) -> Change:
+        """Set fields of a paper's .bib entry as the user's own edits, which win now and on every re-import.
+
+        "" removes the field, None gives it back to the sources. A field that states a core paper field
+        (title, year, date, journal/journaltitle/booktitle, volume, number, pages, publisher, doi, url,
+        abstract, eprint) is that field's edit, exactly as `edit_paper` makes it: one truth per value.
+        """
+        from papershelf.model.store import BIB_CORE_FIELDS, recompute_paper
+
+        names = {_bib_name(name, "field name"): value for name, value in changes.items()}
+        with self.transaction() as conn:
+            if conn.execute("SELECT 1 FROM papers WHERE id = ?", (paper_id,)).fetchone() is None:
+                raise LibraryError(f"there is no paper with id {paper_id}")
+            current = {f.name for f in self.get_papers([paper_id])[0].bib_fields}
+            for name, value in names.items():
+                field = BIB_CORE_FIELDS.get(name)
+                if field is None:
+                    field = "bib:" + name
+                elif value is None or name in current:
+                    conn.execute("DELETE FROM paper_edits WHERE paper_id = ? AND field = ?", (paper_id, "bib:" + name))
+                else:
+                    # The entry has no such field yet: the core edit is the value, this one says where it goes.
+                    self._put_edit(paper_id, "bib:" + name, value)
+                if value is None:
+                    conn.execute("DELETE FROM paper_edits WHERE paper_id = ? AND field = ?", (paper_id, field))
+                    continue
+                if not isinstance(value, str):
+                    raise LibraryError(f"the value of {name} must be text")
+                stored: Any = value
+                if field == "year":
+                    digits = re.search(r"\d{4}", value)
+                    if value.strip() and digits is None:
+                        raise LibraryError(f"{value!r} is not a year")
+                    stored = int(digits.group(0)) if digits else None
+                self._put_edit(paper_id, field, stored)
+            recompute_paper(self, paper_id, force=True)
+            if set(BIB_CORE_FIELDS) & set(names):
+                self.refresh_search([paper_id])  # title, abstract and venue are searchable
+            return self.record_change(
+                Change("papers", frozenset([paper_id]), description="edited " + ", ".join(sorted(names)))
+            )
+
+    def _put_edit(self, paper_id: int, field: str, value: Any) -> None:
+        self.conn.execute(
+            "INSERT INTO paper_edits(paper_id, field, value, edited_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(paper_id, field) DO UPDATE SET value = excluded.value, edited_at = excluded.edited_at",
+            (paper_id, field, json.dumps(value, ensure_ascii=False), now()),
+        )
+
+    def bib_blocks(self, source_ids: Iterable[int]) -> list[BibBlock]:
+        """The @string, @preamble and @comment blocks of these .bib sources, each source's in file order."""
+        ids = list(dict.fromkeys(source_ids))
+        blocks: list[BibBlock] = []
+        for source_id in ids:
+            blocks.extend(
+                BibBlock(kind, value, name, source_id, position)
+                for position, kind, name, value in self.conn.execute(
+                    "SELECT position, kind, name, value FROM bib_blocks WHERE source_id = ? ORDER BY position",
+                    (source_id,),
+                )
+            )
+        return blocks
+
+    def paper_source_ids(self, paper_ids: Iterable[int]) -> dict[int, list[int]]:
+        """Paper -> the .bib sources that stated it, oldest claim first (papers no .bib stated are left out)."""
+        ids = list(dict.fromkeys(paper_ids))
+        found: dict[int, list[int]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for paper_id, source_id in self.conn.execute(
+                f"SELECT c.paper_id, c.source_id FROM claims c JOIN sources s ON s.id = c.source_id "
+                f"WHERE s.format = 'bibtex' AND c.paper_id IN ({marks}) ORDER BY c.id",
+                chunk,
+            ):
+                sources = found.setdefault(paper_id, [])
+                if source_id not in sources:
+                    sources.append(source_id)
+        return found
 
     def delete_papers(self, paper_ids: Iterable[int]) -> Change:
         """Move papers to the trash; tags, notes and provenance stay so `restore_papers` brings all back."""
@@ -1084,4 +1181,21 @@ def _paper_from_row(row: Sequence[Any]) -> Paper:
         deleted_at=row[24],
         remarks=row[25],
         has_code=bool(row[26]),
+        bib_type=row[27],
+        bib_fields=_bib_fields(row[28]) if row[28] != "[]" else [],
     )
+
+
+def _bib_fields(stored: str) -> list[BibField]:
+    """The papers.bib_fields column: [name, text, LaTeX, macro, edited], a null text being the LaTeX itself."""
+    return [
+        BibField(name, latex if text is None else text, latex, macro, bool(edited))
+        for name, text, latex, macro, edited in json.loads(stored)
+    ]
+
+
+def _bib_name(value: Any, what: str) -> str:
+    name = str(value).strip().lower()
+    if not _BIB_NAME.fullmatch(name):
+        raise LibraryError(f"{value!r} is not a BibTeX {what} (a letter, then letters, digits, '-', '_' or ':')")
+    return name

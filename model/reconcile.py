@@ -523,6 +523,9 @@ def find_match(library: Library, record: Any, *, exclude: Iterable[int] = ()) ->
         if row and row[0] not in excluded:
             return Match(row[0], 1.0, [f"same DOI {doi}"], "identifier")
     title = getattr(record, "title", None)
+    cited = _cited_key_match(library, record, excluded)
+    if cited is not None:
+        return cited
     matches: list[Match] = []
     if title:
         matches += _title_matches(library, record, excluded)
@@ -533,6 +536,36 @@ def find_match(library: Library, record: Any, *, exclude: Iterable[int] = ()) ->
         matches += _content_matches(library, record, excluded)
         matches += _untitled_key_matches(library, record, excluded)
     return _best(matches)
+
+
+def _cited_key_match(library: Library, record: Any, excluded: set[int]) -> Match | None:
+    """A .bib record under the citation key of a paper with the same title and year: the paper coming back
+    from an export (ours or another manager's), even when the library holds others of the same title (a
+    parent @book and its chapters, xampl.bib's minimal and full entries) or it has editors, not authors."""
+    key = getattr(record, "citekey", None)
+    wanted = _title_key(getattr(record, "title", None))
+    if not key or not wanted:
+        return None
+    rows = library.conn.execute(
+        "SELECT id FROM papers WHERE merged_into IS NULL AND title_key = ? AND id IN "
+        "(SELECT id FROM papers WHERE citekey = ? UNION SELECT paper_id FROM citekey_aliases WHERE key = ?)",
+        (wanted, key, key),
+    ).fetchall()
+    year = getattr(record, "year", None)
+    families = {parse_name(name).family.lower() for name in getattr(record, "authors", ())}
+    for candidate in _load(library.conn, [r[0] for r in rows if r[0] not in excluded]):
+        if candidate.year is not None and year is not None and candidate.year != year:
+            continue
+        if _ids_conflict(candidate, record):
+            continue
+        written = {
+            parse_name(r[0]).family.lower()
+            for r in library.conn.execute("SELECT as_written FROM authorships WHERE paper_id = ?", (candidate.id,))
+        }
+        if families and written and not families & written:
+            continue  # the same key and title for other people's work: left to the title rules
+        return Match(candidate.id, 1.0, [f"same citation key {key}, title and year"], "identifier")
+    return None
 
 
 def _untitled_key_matches(library: Library, record: Any, excluded: set[int]) -> list[Match]:

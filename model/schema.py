@@ -356,6 +356,27 @@ CREATE TABLE checked_papers (
 );
 """
 
+# A paper's .bib entry as declared: its type and every field in order, each as Unicode text and as the LaTeX the
+# file wrote (model/store.py chooses them from the .bib claims, user edits applied). A .bib file's @string,
+# @preamble and @comment blocks belong to its source, so an export can write back those of the files its papers
+# came from. Papers imported before keep their declared type (the .bib claims always stored it as entry_type);
+# their fields fill in when the file is imported again.
+_V6_BIB_ENTRIES = """
+ALTER TABLE papers ADD COLUMN bib_type TEXT;
+ALTER TABLE papers ADD COLUMN bib_fields TEXT NOT NULL DEFAULT '[]';
+UPDATE papers SET bib_type = (
+    SELECT lower(json_extract(c.record, '$.entry_type')) FROM claims c JOIN sources s ON s.id = c.source_id
+    WHERE c.paper_id = papers.id AND s.format = 'bibtex' ORDER BY c.id LIMIT 1);
+CREATE TABLE bib_blocks (
+    source_id INTEGER NOT NULL REFERENCES sources(id),
+    position INTEGER NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('string', 'preamble', 'comment')),
+    name TEXT,
+    value TEXT NOT NULL,
+    PRIMARY KEY (source_id, position)
+);
+"""
+
 # MIGRATIONS[n] takes a library from user_version n to n + 1. Version 1 is the first release's schema exactly;
 # everything added since is a step of its own.
 MIGRATIONS: list[Migration] = [
@@ -364,6 +385,7 @@ MIGRATIONS: list[Migration] = [
     _script(_V3_NARROW_INDEXES),
     _script(_V4_REMARKS_AND_CODE),
     _script(_V5_CHECKED_PAPERS),
+    _script(_V6_BIB_ENTRIES),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -63,7 +63,12 @@ PAPER_FIELDS = (
     "authors_complete",
     "remarks",
     "has_code",
+    "bib_type",
+    "bib_fields",
 )
+# Record keys only a .bib's records carry: left out of other records' JSON, so their claims (and hashes) stay as
+# they were before .bib entries were kept whole.
+_BIB_RECORD_KEYS = ("bib_type", "bib_fields")
 
 
 @dataclass
@@ -104,8 +109,25 @@ def entry_key(record: Any) -> str:
 
 
 def record_json(record: Any) -> dict[str, Any]:
-    """The record as plain data, exactly as dataclasses.asdict gives it (claims store and hash this)."""
-    return _plain(record) if dataclasses.is_dataclass(record) else dict(vars(record))
+    """The record as plain data, as dataclasses.asdict gives it (claims store and hash this); the .bib entry's
+    keys only when it has one."""
+    if not dataclasses.is_dataclass(record):
+        data = dict(vars(record))
+    else:
+        data = {
+            name: _plain(getattr(record, name)) if name != "bib_fields" else _bib_record_fields(record.bib_fields)
+            for name in _field_names(type(record))
+        }
+    if not data.get("bib_type") and not data.get("bib_fields"):
+        for name in _BIB_RECORD_KEYS:
+            data.pop(name, None)
+    return data
+
+
+def _bib_record_fields(fields: Iterable[Any]) -> list[list[Any]]:
+    """[name, LaTeX, text, macro] per field, the text only where it differs from the LaTeX (most values have
+    none): a library holds every field of every .bib entry, and this keeps it near the size of the files."""
+    return [[f.name, f.latex, None if f.text == f.latex else f.text, f.macro] for f in fields]
 
 
 @functools.cache
@@ -449,7 +471,109 @@ def choose_fields(
     else:
         chosen["authors"] = []
         chosen["authors_complete"] = False
+    chosen["bib_type"], chosen["bib_fields"] = _bib_entry(ordered)
     return chosen
+
+
+def _bib_entry(ordered: Sequence[tuple[str, dict[str, Any]]]) -> tuple[str | None, list[list[Any]]]:
+    """The type and fields of the best .bib claim (the paper's own before merged ones, then the oldest): one
+    entry whole, never fields mixed from several, so it exports as its author wrote it. Claims stored before
+    fields were kept give their declared type alone."""
+    for fmt, record in ordered:
+        if fmt != "bibtex":
+            continue
+        declared = record.get("bib_type") or record.get("entry_type")
+        fields = [
+            [f[0], f[1] if f[2] is None else f[2], f[1], f[3], False]
+            for f in record.get("bib_fields") or ()
+            if isinstance(f, list) and len(f) == 4
+        ]
+        return (declared.lower() if isinstance(declared, str) and declared else None), fields
+    return None, []
+
+
+# Core paper fields and the .bib fields they are written in: an edit of the core field is the truth for these.
+_CORE_BIB_NAMES = {
+    "title": ("title",),
+    "year": ("year", "date"),
+    "date": ("date",),
+    "venue": ("journaltitle", "journal", "booktitle"),
+    "volume": ("volume",),
+    "number": ("number",),
+    "pages": ("pages",),
+    "publisher": ("publisher",),
+    "doi": ("doi",),
+    "url": ("url",),
+    "abstract": ("abstract",),
+    "arxiv_id": ("eprint",),
+}
+# A .bib field the user edits through the paper's own field (edit_paper), and that field.
+BIB_CORE_FIELDS = {name: core for core, names in _CORE_BIB_NAMES.items() for name in names}
+_VENUE_FIELD_OF_TYPE = {
+    "article": "journal",
+    "periodical": "journal",
+    "inproceedings": "booktitle",
+    "conference": "booktitle",
+    "incollection": "booktitle",
+    "inbook": "booktitle",
+    "bookinbook": "booktitle",
+    "inreference": "booktitle",
+    "misc": "howpublished",
+    "online": "howpublished",
+    "unpublished": "howpublished",
+}
+
+
+def apply_bib_edits(chosen: dict[str, Any], edits: dict[str, Any]) -> None:
+    """The user's edits in the chosen .bib view: a `bib:NAME` edit sets that field ("" removes it); an edit of
+    a core field (title, venue, year ...) becomes the text of the .bib field that states it, or of the field the
+    user named for it when the entry had none (a `bib:NAME` edit of the same value). Either is marked
+    edited with no LaTeX, so an export escapes the user's text instead of writing the source's LaTeX. Papers no
+    .bib stated get only the fields the user added."""
+    fields: list[list[Any]] = [list(f) for f in chosen.get("bib_fields") or []]
+    from_bib = bool(fields)
+
+    def place(name: str) -> int | None:
+        return next((i for i, f in enumerate(fields) if f[0] == name), None)
+
+    def put(name: str, text: str | None) -> None:
+        at = place(name)
+        if not text:
+            if at is not None:
+                del fields[at]
+        elif at is None:
+            fields.append([name, text, None, None, True])
+        else:
+            fields[at] = [name, text, None, None, True]
+
+    if from_bib:
+        for core, names in _CORE_BIB_NAMES.items():
+            if core not in edits:
+                continue
+            value = edits[core]
+            text = "" if value is None else str(value)
+            present = [name for name in names if place(name) is not None]
+            if not present and any(f"bib:{name}" in edits for name in names):
+                continue  # the user said which field states it (edit_bib_fields): that edit places it
+            if core == "year" and not present:
+                put("year", text)
+            elif core == "year" and present[0] == "date":
+                date = fields[place("date")][1]
+                put("date", text + date[4:] if text and len(date) >= 4 and date[:4].isdigit() else text)
+            elif present:
+                put(present[0], text)
+            elif core == "venue":
+                wanted = _VENUE_FIELD_OF_TYPE.get(chosen.get("bib_type") or "")
+                if wanted:
+                    put(wanted, text)
+            elif core != "date":
+                put(names[0], text)
+        if isinstance(edits.get("authors"), list):
+            put("author", " and ".join(str(n) for n in edits["authors"]))
+    for key, value in edits.items():
+        if key.startswith("bib:") and isinstance(value, str):
+            put(key[4:], value)
+    chosen["bib_fields"] = fields
 
 
 def _edits(library: Library, paper_id: int) -> dict[str, Any]:
@@ -501,6 +625,10 @@ def _row_values(chosen: dict[str, Any]) -> dict[str, Any]:
     values["date_inferred"] = int(bool(values["date_inferred"]))
     values["authors_complete"] = int(bool(values["authors_complete"]))
     values["has_code"] = int(bool(values["has_code"]))
+    # [name, text, LaTeX, macro, edited], the text null where it is the LaTeX as written (see record_json).
+    values["bib_fields"] = json.dumps(
+        [[n, None if t == x else t, x, m, int(e)] for n, t, x, m, e in values["bib_fields"] or ()], ensure_ascii=False
+    )
     values["title_key"] = title_key(values["title"])
     return values
 
@@ -521,6 +649,7 @@ def recompute_paper(library: Library, paper_id: int, *, force: bool = False, bat
         # user says it is not.
         chosen["authors"] = [" ".join(str(n).split()) for n in edits["authors"] if str(n).strip()]
         chosen["authors_complete"] = bool(edits.get("authors_complete", True))
+    apply_bib_edits(chosen, edits)
     values = _row_values(chosen)
     columns = list(values)
     current = conn.execute(f"SELECT {', '.join(columns)} FROM papers WHERE id = ?", (paper_id,)).fetchone()
@@ -1225,6 +1354,20 @@ def _store_profile(library: Library, author_id: int, source_id: int, owner: Any)
             json.dumps(owner.extra, ensure_ascii=False),
         ),
     )
+
+
+def store_bib_blocks(library: Library, source_id: int, blocks: Sequence[Any]) -> None:
+    """A .bib source's @string, @preamble and @comment blocks, replacing those of its earlier capture. Called
+    inside the import's own transaction."""
+    rows = [(source_id, b.position, b.kind, b.name, b.value) for b in blocks]
+    with library.transaction() as conn:
+        old = conn.execute(
+            "SELECT position, kind, name, value FROM bib_blocks WHERE source_id = ? ORDER BY position", (source_id,)
+        ).fetchall()
+        if [tuple(r) for r in old] == [r[1:] for r in rows]:
+            return  # the same file again writes nothing
+        conn.execute("DELETE FROM bib_blocks WHERE source_id = ?", (source_id,))
+        conn.executemany("INSERT INTO bib_blocks(source_id, position, kind, name, value) VALUES (?,?,?,?,?)", rows)
 
 
 def purge_papers(library: Library, paper_ids: Sequence[int]) -> None:

@@ -54,6 +54,12 @@ def _v4_sample(connection: sqlite3.Connection) -> None:
     connection.execute("UPDATE papers SET remarks = 'an extended version', has_code = 1 WHERE id = 1")
 
 
+def _v5_sample(connection: sqlite3.Connection) -> None:
+    """Version 4's user data plus what version 5 added: a paper the user marked as checked."""
+    _v4_sample(connection)
+    connection.execute("INSERT INTO checked_papers(paper_id, checked_at) VALUES (1, '2024-01-02T03:04:05+00:00')")
+
+
 # SAMPLES[v] fills a library at version v with user data. A version that is no longer the newest needs one, so
 # that its upgrade is tested on real rows: the test below fails for an earlier version without a sample.
 # Version 2 added only the match index, which the upgrade fills itself: its user data is version 1's.
@@ -63,6 +69,7 @@ SAMPLES: dict[int, Callable[[sqlite3.Connection], None]] = {
     2: _v1_sample,
     3: _v1_sample,
     4: _v4_sample,
+    5: _v5_sample,
 }
 USER_TABLES = (
     "papers",
@@ -74,6 +81,7 @@ USER_TABLES = (
     "paper_tags",
     "settings",
     "checked_papers",
+    "bib_blocks",
 )
 
 
@@ -163,6 +171,36 @@ def test_a_library_written_by_an_earlier_build_upgrades_and_takes_imports(tmp_pa
     assert integrity(path) == ["ok"]
     run = papershelf(path, "check")
     assert run.code == 0, run.err
+
+
+def test_papers_a_bib_stated_before_the_upgrade_keep_their_declared_type(tmp_path: Path) -> None:
+    """Libraries before version 6 kept a .bib entry's type only in its claim: the upgrade gives it to the
+    paper, and importing the file again fills the entry's fields in."""
+    path = tmp_path / "library.sqlite"
+    make_library_at(path, 5)
+    bib = tmp_path / "mine.bib"
+    bib.write_text("@phdthesis{thesis1999, author = {Ann Author}, title = {A Thesis}, school = {MIT}, year = 1999}\n")
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.executescript(
+        """
+        INSERT INTO sources(id, file, path, sha256, format, imported_at) VALUES (1, 'mine.bib', '/x/mine.bib',
+            'old', 'bibtex', '2024-01-02T03:04:05+00:00');
+        INSERT INTO claims(paper_id, source_id, entry_key, line, record, record_hash, lineage) VALUES (1, 1,
+            'key:thesis1999', 1, '{"line": 1, "title": "A Thesis", "entry_type": "PhDThesis"}', 'old',
+            'bibtex|mine.bib|');
+        """
+    )
+    connection.close()
+    with Library.open(path) as library:
+        paper = library.get_paper(1)
+        assert (paper.bib_type, paper.bib_fields) == ("phdthesis", [])
+        assert paper.title == "Attention Is Old News"  # the user's edit of the title stays
+        report = import_file(library, bib)
+        assert report.ok and report.new == 0
+        paper = library.get_paper(1)
+        assert paper.bib_type == "phdthesis"
+        assert [f.name for f in paper.bib_fields] == ["author", "title", "school", "year"]
+        assert {f.name: f.edited for f in paper.bib_fields}["title"] is True
 
 
 def make_current_library(path: Path) -> int:
