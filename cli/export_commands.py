@@ -18,7 +18,8 @@ from papershelf.cli.common import (
     run,
 )
 from papershelf.exporters import autoexport
-from papershelf.exporters.formats import FORMATS, export_papers, write_atomic
+from papershelf.exporters.bibtex import CROSSREF_MODES
+from papershelf.exporters.formats import FORMATS, bib_sources, export_papers, write_atomic
 from papershelf.model.citekeys import PatternError
 from papershelf.model.keys import apply_rekey, key_pattern, preview_rekey, set_key_pattern
 from papershelf.model.library import Library
@@ -40,6 +41,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--query", "-q", help="only papers matching this search")
     p.add_argument("--output", "-o", metavar="FILE", help="write to FILE (atomically) instead of standard output")
     p.add_argument("--no-abstracts", action="store_true", help="leave abstracts out")
+    p.add_argument(
+        "--strings",
+        action="store_true",
+        help="bibtex/biblatex: write fields that used an @string macro with it (journal = j-TUGboat), after the "
+        "@string blocks of the .bib files the papers came from; without it, values are written expanded",
+    )
+    p.add_argument(
+        "--crossref",
+        type=choice(*CROSSREF_MODES),
+        default="keep",
+        metavar="{" + ",".join(CROSSREF_MODES) + "}",
+        help="bibtex/biblatex: keep crossref fields and write each parent after the entries citing it (the "
+        "default; parents outside the selection are added), or inherit the parent's fields into each child",
+    )
     p.add_argument(
         "--report",
         type=choice("text", "json", "none"),
@@ -148,7 +163,15 @@ def cmd_export(args: argparse.Namespace) -> int:
             + ("; nothing was written" if args.output else "")
         )
     papers = library.get_papers(ids)
-    result = export_papers(papers, args.format, abstracts=not args.no_abstracts)
+    sources = bib_sources(library, papers) if args.format in ("bibtex", "biblatex") else None
+    result = export_papers(
+        papers,
+        args.format,
+        abstracts=not args.no_abstracts,
+        sources=sources,
+        strings=args.strings,
+        crossref=args.crossref,
+    )
     if args.output:
         target = Path(args.output).expanduser()
         try:

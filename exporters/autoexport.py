@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from papershelf.exporters.formats import EXTENSIONS, FORMATS, export_papers, write_atomic
+from papershelf.exporters.formats import EXTENSIONS, FORMATS, bib_sources, export_papers, write_atomic
 from papershelf.exporters.report import ExportReport
 from papershelf.model.keys import (
     AutoExportRow,
@@ -68,8 +68,11 @@ def selection(library: Library, row: AutoExportRow) -> list[int]:
 
 
 def render(library: Library, row: AutoExportRow):
-    """The text the file should hold now."""
-    return export_papers(library.iter_papers(selection(library, row)), row.format)
+    """The text the file should hold now: for a .bib, with the blocks and crossref parents of the files its
+    papers came from, as the export command writes it by default."""
+    papers = list(library.iter_papers(selection(library, row)))
+    sources = bib_sources(library, papers) if row.format in ("bibtex", "biblatex") else None
+    return export_papers(papers, row.format, sources=sources)
 
 
 def sync_one(library: Library, row: AutoExportRow) -> SyncResult:

@@ -8,16 +8,25 @@ for its flavour (exporters/latex_escape.py), each entry type gets the fields its
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
+from papershelf.exporters import bib_flavour as flavours
 from papershelf.exporters import classify as kinds
+from papershelf.exporters.latex_decode import decode_fragment
 from papershelf.exporters.latex_escape import FLAVOURS, Encoded, LatexEscaper
+from papershelf.exporters.latex_table import COMBINING, macro_for, raw_in_utf8
 from papershelf.exporters.report import DROPPED, ENGINE_ONLY, REPLACED, ExportReport
 from papershelf.exporters.verbatim import URL_FALLBACK_PREAMBLE, verbatim_doi, verbatim_identifier, verbatim_url
 from papershelf.model.citekeys import ascii_key, is_legal_key
-from papershelf.model.types import Paper
+from papershelf.model.types import BibBlock, BibField, Paper
 
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+# Field names read case-insensitively but spelled this way by arXiv and every tool since.
+_SPELLED = {"archiveprefix": "archivePrefix", "primaryclass": "primaryClass"}
 
 
 class _Entry:
@@ -53,7 +62,8 @@ class _Entry:
 
     def render(self, entry_type: str) -> str:
         lines = [f"@{entry_type}{{{self.key},"]
-        for name, value, braced in self.fields:
+        for field_name, value, braced in self.fields:
+            name = _SPELLED.get(field_name, field_name)
             lines.append(f"  {name} = {{{value}}}," if braced else f"  {name} = {value},")
         lines.append("}")
         return "\n".join(lines)
@@ -200,11 +210,15 @@ def _key(paper: Paper, flavour: str, report: ExportReport) -> str:
     return fallback
 
 
-def entry_for(paper: Paper, flavour: str, report: ExportReport, *, abstracts: bool = True) -> str:
+def entry_for(
+    paper: Paper, flavour: str, report: ExportReport, *, abstracts: bool = True, options: BibOptions | None = None
+) -> str:
     """One paper as a complete, self-contained entry of the given flavour."""
     if flavour not in FLAVOURS:
         raise ValueError(f"unknown flavour {flavour!r}")
     key = _key(paper, flavour, report)
+    if paper.bib_type:
+        return declared_entry(paper, key, flavour, report, abstracts=abstracts, options=options)
     entry = _Entry(key, LatexEscaper(flavour), report)
     kind = kinds.classify(paper)
     year, month, day = kinds.year_month_day(paper)
@@ -304,6 +318,323 @@ def entry_for(paper: Paper, flavour: str, report: ExportReport, *, abstracts: bo
     return entry.render(entry_type)
 
 
+@dataclass
+class BibOptions:
+    """How entries a .bib declared are written (see export_bib)."""
+
+    strings: bool = False
+    macros: frozenset[str] = frozenset(flavours.MONTHS)  # @string names the file defines (and the months)
+    crossref: str = "keep"  # or "inherit"
+    parents: dict[str, Paper] = field(default_factory=dict)  # crossref targets by lowercase key
+
+
+# Fields whose value is an address or identifier, written as is (never a letter turned into a macro).
+_VERBATIM_FIELDS = frozenset(["url", "doi", "eprint", "file", "pdf", "urldate", "isbn", "issn", "crossref", "xref"])
+_VERBATIM_CHECK = {"url": verbatim_url, "doi": verbatim_doi, "eprint": verbatim_identifier}
+# Fields that are the user's in Papershelf (tags, the note, old keys): written from the library, never the .bib.
+_OWN_FIELDS = frozenset(["keywords", "annote", "annotation", "ids"])
+# What a child never takes from its crossref parent (biblatex's defaults; bibtex never copies these either).
+_NOT_INHERITED = flavours.word_set(
+    "crossref xref ids entryset label sortkey shorthand shorthandintro keywords annote annotation key title "
+    "subtitle titleaddon shorttitle sorttitle indextitle indexsorttitle related relatedtype relatedstring "
+    "relatedoptions entrysubtype execute options presort type"
+)
+_CLUSTER = re.compile(f".[{COMBINING}]*", re.S)
+
+
+def declared_entry(
+    paper: Paper,
+    key: str,
+    flavour: str,
+    report: ExportReport,
+    *,
+    abstracts: bool = True,
+    options: BibOptions | None = None,
+) -> str:
+    """A paper a .bib declared, written back whole: its type as declared (mapped to `flavour`), every field in
+    its order, unedited ones as their LaTeX was written, with the user's tags, note and old keys."""
+    options = options or BibOptions()
+    entry = _Entry(key, LatexEscaper(flavour), report)
+    fields = [f for f in paper.bib_fields if f.name.lower() not in _OWN_FIELDS]
+    if not abstracts:
+        fields = [f for f in fields if f.name.lower() != "abstract"]
+    if options.crossref == "inherit":
+        fields = _inherit(paper, fields, options, report, key)
+    by_name = {f.name.lower(): f for f in fields}
+    type_field = by_name.get("type")
+    mapping = flavours.map_type(paper.bib_type or "misc", type_field.text if type_field else None, flavour)
+    if mapping.note:
+        report.note(key, mapping.note)
+    target = mapping.entry_type
+    named = _mapped_fields(fields, by_name, target, flavour, mapping, report, key)
+    names = {name for name, _ in named}
+    if paper.bib_type and paper.bib_type.lower() in ("online", "electronic", "www") and flavour == "bibtex":
+        url = by_name.get("url")
+        if url is not None and "howpublished" not in names and verbatim_url(url.text):
+            # plain and its kin print no url for @misc: howpublished is where the address shows.
+            named.append(("howpublished", BibField("howpublished", url.text, f"\\url{{{verbatim_url(url.text)}}}")))
+    if paper.doi and "doi" not in names:
+        named.append(("doi", BibField("doi", paper.doi)))  # found later (a lookup): the file gains it
+    if paper.arxiv_id and "eprint" not in names:
+        named.append(("eprint", BibField("eprint", paper.arxiv_id)))
+        named.append(("archiveprefix", BibField("archiveprefix", "arXiv")))
+    for name, bib in named:
+        parent = options.parents.get(bib.text.strip().lower()) if name in ("crossref", "xref") else None
+        if parent is not None and parent.citekey:
+            # The parent's key as this export writes it when the file's spelling would miss it: biber matches
+            # keys case-sensitively ("WHOLE-JOURNAL" finds nothing), and a parent may have a new key since.
+            written = _key(parent, flavour, ExportReport(flavour))
+            if written != bib.text.strip() and (flavour == "biblatex" or written.lower() != bib.text.strip().lower()):
+                entry.raw(name, written)
+                continue
+        _declared_value(entry, name, bib, options)
+    _own_fields(paper, entry, flavour)
+    if flavour == "biblatex":
+        aliases = [a for a in paper.key_aliases if is_legal_key(a, ascii_only=False) and a != key]
+        if aliases:
+            entry.raw("ids", ", ".join(aliases))
+    _check_required(paper, entry, target, flavour, options, report)
+    return entry.render(target)
+
+
+def _own_fields(paper: Paper, entry: _Entry, flavour: str) -> None:
+    """The tags as `keywords` and the note as `annote`: the user's, so the library's win over the file's. While
+    they still say what the file said, the file's LaTeX is written as it was; keywords the library holds no
+    tags for (an import does not make tags of them) are kept, never dropped."""
+    written = {f.name.lower(): f for f in paper.bib_fields if f.name.lower() in _OWN_FIELDS}
+    keywords = written.get("keywords")
+    file_words = _split_keywords(keywords.text) if keywords is not None else []
+    if keywords is not None and keywords.text.strip():
+        extra = [tag for tag in paper.tags if tag.casefold() not in {w.casefold() for w in file_words}]
+        if keywords.edited or keywords.latex is None:
+            value = entry._record("keywords", entry.escaper.text(keywords.text))
+        else:
+            value, found = flavours.neutralise(keywords.latex)
+            _report_neutralised(entry.report, entry.key, "keywords", found)
+        if extra:
+            value = (value.rstrip().rstrip(",;") + ", " if value.strip() else "") + _keywords(extra, entry)
+        entry.fields.append(("keywords", _carry(entry, "keywords", value), True))
+    elif paper.tags:
+        entry.raw("keywords", _keywords(paper.tags, entry))
+    annote = written.get("annote") or written.get("annotation")
+    name = "annotation" if flavour == "biblatex" else "annote"
+    if annote is not None and annote.latex is not None and not annote.edited and paper.note == annote.text:
+        value, found = flavours.neutralise(annote.latex)
+        _report_neutralised(entry.report, entry.key, name, found)
+        entry.fields.append((name, _carry(entry, name, value), True))
+    elif paper.note and paper.note.strip():
+        entry.text(name, paper.note, lines=True)
+
+
+def _split_keywords(text: str) -> list[str]:
+    return [word.strip() for word in re.split(r"[,;]", text) if word.strip()]
+
+
+def _mapped_fields(
+    fields: list[BibField],
+    by_name: dict[str, BibField],
+    target: str,
+    flavour: str,
+    mapping: flavours.TypeMapping,
+    report: ExportReport,
+    key: str,
+) -> list[tuple[str, BibField]]:
+    """Each field under its name in `flavour`, `date` split into `year`/`month` for BibTeX and `year`/`month`
+    joined into `date` for biblatex; what cannot be carried is reported."""
+    out: list[tuple[str, BibField]] = []
+    unprinted: list[str] = []
+    month = by_name.get("month")
+    month_no = flavours.month_number(month.macro or month.text) if month else None
+    for bib in fields:
+        name = bib.name.lower()
+        if name == "type" and mapping.drop_type_field:
+            continue
+        if flavour == "bibtex" and name == "date" and "year" not in by_name:
+            year, month_of, lost = flavours.split_date(bib.text)
+            if year is None:
+                report.note(key, f"date: {bib.text!r} is not a date BibTeX can carry; kept as `date`")
+                out.append((name, bib))
+                continue
+            out.append(("year", BibField("year", year, year)))
+            if month_of and "month" not in by_name:
+                abbr = flavours.MONTHS[month_of - 1]
+                out.append(("month", BibField("month", abbr, abbr, macro=abbr)))
+            if lost:
+                report.note(key, f"date: BibTeX has only a year and a month; {lost} left out")
+            continue
+        if flavour == "biblatex" and "date" not in by_name and name in ("year", "month"):
+            year = by_name.get("year")
+            if year and month and month_no and re.fullmatch(r"\d{4}", year.text.strip()):
+                if name == "year":
+                    date = f"{year.text.strip()}-{month_no:02d}"
+                    edited = year.edited or month.edited
+                    out.append(("date", BibField("date", date, None if edited else date, edited=edited)))
+                continue
+            if name == "month" and not month_no:
+                report.note(key, f"month: {bib.text!r} is not a month biber reads (it wants 1 to 12)")
+        new = flavours.map_field(name, target, flavour)
+        if new != name and new in by_name:
+            new = name  # the entry has both spellings: each stays as written
+        if flavour == "bibtex" and new in flavours.BIBLATEX_ONLY_FIELDS:
+            unprinted.append(new)
+        out.append((new, bib))
+    if mapping.type_field and "type" not in by_name:
+        out.append(("type", BibField("type", mapping.type_field, mapping.type_field)))
+    if unprinted:
+        report.note(key, f"{', '.join(unprinted)}: no BibTeX field; kept, but BibTeX styles do not print them")
+    return out
+
+
+def _declared_value(entry: _Entry, name: str, bib: BibField, options: BibOptions) -> None:
+    """One field: with its @string macro when asked and defined, as its LaTeX while unedited, else escaped."""
+    key, report = entry.key, entry.report
+    if bib.macro and not bib.edited:
+        used = flavours.macro_names(bib.macro)
+        # The months are every style's own macros: `month = apr` needs no @string, with or without the option.
+        plain_month = name == "month" and bib.macro.strip().lower() in flavours.MONTHS
+        if used and all(m in options.macros for m in used) and (options.strings or plain_month):
+            spelling, found = flavours.neutralise(bib.macro)
+            _report_neutralised(report, key, name, found)
+            entry.raw(name, spelling, braced=False)
+            return
+    if bib.edited or bib.latex is None:
+        if not bib.text.strip():
+            return  # the user removed the field
+        check = _VERBATIM_CHECK.get(name)
+        if check is not None:
+            value = check(bib.text)
+            if value:
+                entry.raw(name, value)
+            else:
+                report.note(key, f"{name}: {bib.text!r} is not well-formed and was left out")
+            return
+        entry.text(name, bib.text, protect=name == "title", paragraphs=name == "abstract")
+        return
+    latex, found = flavours.neutralise(bib.latex)
+    _report_neutralised(report, key, name, found)
+    if name not in _VERBATIM_FIELDS:
+        latex = _carry(entry, name, latex)
+    # An empty field is written too (`LCCN = ""`): it was in the file, and is a placeholder to its author.
+    entry.fields.append((name, latex, True))
+
+
+def _report_neutralised(report: ExportReport, key: str, name: str, found: list[str]) -> None:
+    if found:
+        report.note(key, f"{name}: {', '.join(found)} written as text: it could act when the document compiles")
+
+
+# An accent command on one letter: `\\'e`, `\\"{o}`, `\\v c`, `\\={P}`.
+_ACCENTED = re.compile(
+    r"(?<!\\)\\(?:[`'^\"~=.]\s*|[uvHcdbkrt](?:\s+|(?=\{)))(?:\{\\?[A-Za-z]\}|\\?[A-Za-z](?![A-Za-z]))"
+)
+
+
+def _biber_accent(match: re.Match[str]) -> str:
+    """biber reads accent commands into Unicode: a letter with no precomposed form (P with a macron) becomes a
+    combining mark pdflatex stops at. Those get the form biber leaves alone; the rest stay as written."""
+    cluster = unicodedata.normalize("NFC", decode_fragment("{" + match.group(0) + "}"))
+    if len(cluster) < 2 or not cluster[0].isalpha():
+        return match.group(0)
+    macro = macro_for(cluster, "biblatex")
+    return "{" + macro + "}" if macro else match.group(0)
+
+
+def _carry(entry: _Entry, name: str, latex: str) -> str:
+    """The .bib's own LaTeX for this flavour: in BibTeX a letter with a macro becomes the macro (the file stays
+    ASCII for pdflatex); what has none (CJK) stays UTF-8 and is reported, grouped per field. For biber, an
+    accent it would turn into a lone combining mark is written so it does not."""
+    flavour = entry.escaper.flavour
+    if flavour == "biblatex" and "\\" in latex:
+        latex = _ACCENTED.sub(_biber_accent, latex)
+    if latex.isascii():
+        return latex
+    out: list[str] = []
+    engine: list[str] = []
+    for match in _CLUSTER.finditer(unicodedata.normalize("NFC", latex)):
+        cluster = match.group(0)
+        if cluster.isascii():
+            out.append(cluster)
+            continue
+        if flavour == "bibtex":
+            macro = macro_for(cluster, "bibtex")
+            if macro:
+                out.append("{" + macro + "}")
+                continue
+        elif all(raw_in_utf8(ch) for ch in cluster):
+            out.append(cluster)
+            continue
+        engine.append(cluster)
+        out.append(cluster)
+    entry.report.add_characters(entry.key, name, engine, ENGINE_ONLY)
+    return "".join(out)
+
+
+def _inherit(
+    paper: Paper, fields: list[BibField], options: BibOptions, report: ExportReport, key: str
+) -> list[BibField]:
+    """The child's fields with its crossref parent's it lacks (the parent's title as its booktitle), and no
+    crossref: for tools that do not resolve crossrefs."""
+    target = _crossref(paper)
+    if not target:
+        return fields
+    parent = options.parents.get(target.lower())
+    if parent is None:
+        report.note(key, f"crossref {target!r}: no paper has that key; nothing inherited, the crossref kept")
+        return fields
+    names = {f.name.lower() for f in fields}
+    inherited: list[BibField] = []
+    for bib in parent.bib_fields:
+        name = bib.name.lower()
+        if name == "title" and "booktitle" not in names:
+            inherited.append(BibField("booktitle", bib.text, bib.latex, bib.macro, bib.edited))
+            names.add("booktitle")
+        elif name not in _NOT_INHERITED and name not in names:
+            inherited.append(bib)
+            names.add(name)
+    return [f for f in fields if f.name.lower() != "crossref"] + inherited
+
+
+def _check_required(
+    paper: Paper, entry: _Entry, target: str, flavour: str, options: BibOptions, report: ExportReport
+) -> None:
+    """Report per entry what its type requires and it lacks ("@techreport: no institution"), and what else
+    bibtex's styles warn about; the type is never changed to hide it."""
+    present = {name for name, _value, _braced in entry.fields}
+    parent = options.parents.get(_crossref(paper).lower()) if options.crossref == "keep" else None
+    if parent is not None:
+        # bibtex copies the fields the child lacks; biber also takes the parent's title as the booktitle.
+        inherited = {flavours.map_field(f.name.lower(), target, flavour) for f in parent.bib_fields}
+        if flavour == "bibtex" and "date" in inherited:
+            inherited.add("year")  # the parent is written with its date split into year and month
+        present |= inherited | ({"booktitle"} if "title" in inherited else set())
+    missing = flavours.missing_required(flavour, target, present)
+    if missing:
+        hint = ""
+        if flavour == "biblatex" and target == "inbook" and "booktitle" in missing:
+            # The type is the user's; the two meanings of @inbook are worth a word.
+            hint = " (BibTeX's @inbook, a chapter of a book, is biblatex's @book with chapter and pages)"
+        report.note(entry.key, f"@{target}: no {', no '.join(missing)}{hint}")
+    if flavour == "bibtex":
+        for warning in flavours.bibtex_style_warnings(target, present):
+            report.note(entry.key, f"@{target}: {warning}")
+        return
+    if "booktitle" in present and target in flavours.TITLE_IS_BOOKTITLE:
+        report.note(
+            entry.key,
+            f"booktitle: biblatex gives the entries citing a @{target} its title as their booktitle; "
+            "biber ignores this field",
+        )
+    own = {name for name, _value, _braced in entry.fields}
+    if "type" in own and target in flavours.BIBLATEX_REQUIRED and target not in flavours.TYPE_FIELD_TYPES:
+        report.note(entry.key, f"type: biblatex's @{target} has no type field; biber ignores it")
+    for name, value, braced in entry.fields:
+        bare = value.strip().strip("{}").strip() if braced else value
+        if name in flavours.INTEGER_FIELDS and not bare.isdigit():
+            report.note(entry.key, f"{name}: {value!r} is not a number, which biber wants; it may ignore the field")
+        elif name == "year" and not re.fullmatch(r"-?\d+", bare):
+            report.note(entry.key, f"year: {value!r} is not a year biber reads (it wants a number); it ignores it")
+
+
 def _keywords(tags: list[str], entry: _Entry) -> str:
     """Tags, comma-separated as every reader splits `keywords`; a tag holding a comma or semicolon is braced,
     which the importer reads as one tag."""
@@ -316,18 +647,54 @@ def _keywords(tags: list[str], entry: _Entry) -> str:
 
 
 def _order(papers: Iterable[Paper]) -> list[Paper]:
-    """By citation key, so a rewritten file differs only where entries changed."""
-    return sorted(papers, key=lambda p: (p.citekey.lower(), p.citekey, p.id))
+    """By citation key, so a rewritten file differs only where entries changed; a crossref parent after every
+    entry that cites it (bibtex inherits only from an entry it has not read yet)."""
+    ordered = sorted(papers, key=lambda p: (p.citekey.lower(), p.citekey, p.id))
+    by_key = {p.citekey.lower(): p for p in ordered if p.citekey}
+    # How far up a chain of crossrefs each parent stands: an @mvbook cited by a @book cited by an @inbook goes
+    # after both.
+    parents_level: dict[int, int] = {}
+    for paper in ordered:
+        chain, seen = paper, {paper.id}
+        step = 0
+        while True:
+            parent = by_key.get(_crossref(chain).lower())
+            if parent is None or parent.id in seen:
+                break
+            step += 1
+            parents_level[parent.id] = max(parents_level.get(parent.id, 0), step)
+            seen.add(parent.id)
+            chain = parent
+    return sorted(ordered, key=lambda p: parents_level.get(p.id, 0))
+
+
+def _crossref(paper: Paper) -> str:
+    return next((f.text.strip() for f in paper.bib_fields if f.name.lower() == "crossref" and f.text.strip()), "")
 
 
 def export_bib(
-    papers: Iterable[Paper], flavour: str = "bibtex", *, abstracts: bool = True, preamble: bool = False
+    papers: Iterable[Paper],
+    flavour: str = "bibtex",
+    *,
+    abstracts: bool = True,
+    preamble: bool = False,
+    blocks: Sequence[BibBlock] = (),
+    strings: bool = False,
+    crossref: str = "keep",
+    parents: Iterable[Paper] = (),
 ) -> tuple[str, ExportReport]:
     """The text of a .bib file for these papers, and what it could not carry.
 
     `preamble` (a whole file, not entries copied into another one) adds, in the bibtex flavour, the \\url
-    fallback for documents without url.sty or hyperref (exporters/verbatim.py).
+    fallback for documents without url.sty or hyperref (exporters/verbatim.py). `blocks` are the @string,
+    @preamble and @comment blocks of the .bib files the papers came from: the preambles are written first and
+    the comments (JabRef's metadata) last; with `strings`, the @string blocks too, and fields that used a macro
+    are written with it. `crossref` is "keep" (parents written after their children, as bibtex needs) or
+    "inherit" (each child gets its parent's fields and no crossref). `parents` are crossref parents outside
+    the selection: written too when kept, only read when inherited.
     """
+    if crossref not in CROSSREF_MODES:
+        raise ValueError(f"unknown crossref mode {crossref!r}; one of {', '.join(CROSSREF_MODES)}")
     report = ExportReport(format=flavour)
     if flavour == "biblatex":
         header = "% Encoding: UTF-8\n% biblatex entries for biber, written by Papershelf\n"
@@ -339,8 +706,100 @@ def export_bib(
                 "% The preamble gives documents without url.sty or hyperref a \\url that prints addresses as "
                 "written.\n" + URL_FALLBACK_PREAMBLE + "\n"
             )
+    papers = list(papers)
+    chosen = {p.id for p in papers}
+    extra = [p for p in parents if p.id not in chosen]
+    known = {p.citekey.lower(): p for p in [*papers, *extra] if p.citekey}
+    written = papers + (extra if crossref == "keep" else [])
+    for paper in extra:
+        if crossref == "keep":
+            report.note(paper.citekey, "added: a crossref parent of the exported entries")
+    kept_blocks = _unique_blocks(blocks, report)
+    macros = frozenset(b.name.lower() for b in kept_blocks if b.kind == "string" and b.name) | set(flavours.MONTHS)
+    options = BibOptions(strings=strings, macros=macros if strings else frozenset(flavours.MONTHS), crossref=crossref)
+    options.parents.update(known)
     chunks = [header]
-    for paper in _order(papers):
-        chunks.append(entry_for(paper, flavour, report, abstracts=abstracts))
+    chunks.extend(_block(b, flavour, report) for b in kept_blocks if b.kind == "preamble")
+    if strings:
+        chunks.extend(_block(b, flavour, report) for b in kept_blocks if b.kind == "string")
+    written_keys = {p.citekey.lower() for p in written}
+    for paper in _order(written):
+        parent = _crossref(paper)
+        if parent and crossref == "keep" and parent.lower() not in written_keys:
+            report.note(paper.citekey, f"crossref {parent!r}: no paper has that key; bibtex will warn")
+        chunks.append(entry_for(paper, flavour, report, abstracts=abstracts, options=options))
         report.entries += 1
-    return "\n".join(chunks).rstrip("\n") + "\n", report
+    chunks.extend(_block(b, flavour, report) for b in kept_blocks if b.kind == "comment")
+    return "\n".join(c for c in chunks if c).rstrip("\n") + "\n", report
+
+
+CROSSREF_MODES = ("keep", "inherit")
+
+
+def _unique_blocks(blocks: Sequence[BibBlock], report: ExportReport) -> list[BibBlock]:
+    """The sources' blocks in file order, each once; of two @string blocks defining one name differently,
+    the first is kept and the other reported."""
+    out: list[BibBlock] = []
+    seen: set[tuple[str, str | None, str]] = set()
+    strings: dict[str, str] = {}
+    ours = URL_FALLBACK_PREAMBLE[URL_FALLBACK_PREAMBLE.index('"') + 1 : URL_FALLBACK_PREAMBLE.rindex('"')]
+    for block in sorted(blocks, key=lambda b: (b.source_id or 0, b.position)):
+        if block.kind == "preamble" and block.value.strip() == ours.strip():
+            continue  # the \\url fallback of one of our own exports: the header writes it when it is wanted
+        ident = (block.kind, (block.name or "").lower() or None, block.value)
+        if ident in seen:
+            continue
+        seen.add(ident)
+        if block.kind == "string" and block.name:
+            name = block.name.lower()
+            if name in strings:
+                report.note(
+                    f"@string {block.name}",
+                    f"defined twice ({strings[name]!r} and {block.value!r}); the first is written",
+                )
+                continue
+            strings[name] = block.value
+        out.append(block)
+    return out
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in "{}" and not (i and text[i - 1] == "\\"):
+            depth += 1 if ch == "{" else -1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+def _block(block: BibBlock, flavour: str, report: ExportReport) -> str:
+    """One @preamble, @string or @comment block as the source wrote it; LaTeX that could act at compile time
+    is never written where TeX reads it."""
+    if block.kind == "comment":
+        if not _balanced(block.value):
+            report.note("@comment", f"unbalanced braces; left out: {block.value[:60]!r}")
+            return ""
+        return f"@comment{{{block.value}}}\n"
+    latex, found = flavours.neutralise(block.value)
+    if block.kind == "preamble":
+        if found or not _balanced(block.value):
+            why = f"it holds {', '.join(found)}, which could act" if found else "its braces do not pair"
+            report.note("@preamble", f"{why} when the document compiles; written as a @comment instead")
+            return f"@comment{{{latex if _balanced(latex) else latex.replace('{', '(').replace('}', ')')}}}\n"
+        return f"@preamble{{{{{_ascii(latex, flavour)}}}}}\n"
+    if found:
+        report.note(f"@string {block.name}", f"{', '.join(found)} neutralised: it could act at compile time")
+    return f"@string{{{block.name} = {{{_ascii(latex, flavour)}}}}}\n"
+
+
+def _ascii(latex: str, flavour: str) -> str:
+    """Block LaTeX for the bibtex flavour: a letter with a macro written as the macro, the rest as written."""
+    if flavour != "bibtex" or latex.isascii():
+        return latex
+    out = []
+    for match in _CLUSTER.finditer(unicodedata.normalize("NFC", latex)):
+        cluster = match.group(0)
+        macro = None if cluster.isascii() else macro_for(cluster, "bibtex")
+        out.append("{" + macro + "}" if macro else cluster)
+    return "".join(out)

@@ -9,12 +9,16 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from papershelf.exporters.report import ExportReport
-from papershelf.model.types import Paper
+from papershelf.model.types import BibBlock, Paper
+
+if TYPE_CHECKING:
+    from papershelf.model.library import Library
 
 FORMATS = ("bibtex", "biblatex", "csl-json", "ris")
 EXTENSIONS = {"bibtex": ".bib", "biblatex": ".bib", "csl-json": ".json", "ris": ".ris"}
@@ -26,13 +30,68 @@ class ExportResult:
     report: ExportReport
 
 
-def export_papers(papers: Iterable[Paper], fmt: str = "bibtex", *, abstracts: bool = True) -> ExportResult:
-    """The papers in `fmt`, ordered by citation key so the same library always gives the same text."""
+@dataclass
+class BibSources:
+    """What the .bib files behind some papers add to their export: their @string/@preamble/@comment blocks and
+    the crossref parents the papers cite but the selection left out."""
+
+    blocks: list[BibBlock] = field(default_factory=list)
+    parents: list[Paper] = field(default_factory=list)
+
+
+def bib_sources(library: Library, papers: Sequence[Paper]) -> BibSources:
+    """The blocks of the .bib sources that stated these papers, and their crossref parents (and theirs) that
+    are not among them, read through the library's API."""
+    ids = [p.id for p in papers]
+    sources = library.paper_source_ids(ids)
+    blocks = library.bib_blocks(dict.fromkeys(s for paper_id in ids for s in sources.get(paper_id, ())))
+    have = {p.citekey.lower() for p in papers if p.citekey}
+    parents: list[Paper] = []
+    wanted = [p for p in papers if p.bib_fields]
+    while wanted:
+        found = []
+        for paper in wanted:
+            target = next((f.text.strip() for f in paper.bib_fields if f.name.lower() == "crossref"), "")
+            if target and target.lower() not in have:
+                have.add(target.lower())
+                parent = library.paper_by_key(target)
+                if parent is not None and parent.deleted_at is None:
+                    found.append(parent)
+        parents.extend(found)
+        wanted = found
+    return BibSources(blocks, parents)
+
+
+def export_papers(
+    papers: Iterable[Paper],
+    fmt: str = "bibtex",
+    *,
+    abstracts: bool = True,
+    sources: BibSources | None = None,
+    strings: bool = False,
+    crossref: str = "keep",
+) -> ExportResult:
+    """The papers in `fmt`, ordered by citation key so the same library always gives the same text.
+
+    For the .bib flavours, `sources` (see `bib_sources`) brings back the blocks and crossref parents of the
+    files the papers came from; `strings` writes @string macros back, `crossref` is "keep" or "inherit"."""
     papers = list(papers)
     if fmt in ("bibtex", "biblatex"):
         from papershelf.exporters.bibtex import export_bib
 
-        return ExportResult(*export_bib(papers, fmt, abstracts=abstracts, preamble=True))
+        sources = sources or BibSources()
+        return ExportResult(
+            *export_bib(
+                papers,
+                fmt,
+                abstracts=abstracts,
+                preamble=True,
+                blocks=sources.blocks,
+                strings=strings,
+                crossref=crossref,
+                parents=sources.parents,
+            )
+        )
     if fmt == "csl-json":
         from papershelf.exporters.csl_json import export_csl_json
 

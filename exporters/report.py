@@ -61,16 +61,22 @@ class ExportReport:
         return not self.characters
 
     def lines(self) -> list[str]:
-        """The report as a person reads it, one line per problem."""
-        out = []
+        """The report as a person reads it: one line per entry, field and problem, never one per character
+        ("title: 12 CJK characters kept as UTF-8; ..."), then the entries' own notes."""
+        groups: dict[tuple[str, str, str], list[CharacterProblem]] = {}
         for item in self.characters:
-            if item.problem == REPLACED:
-                what = f"cannot be carried by {self.format}; written as [{item.codepoint}]"
-            elif item.problem == DROPPED:
+            groups.setdefault((item.key, item.field, item.problem), []).append(item)
+        out = []
+        for (key, field_name, problem), items in groups.items():
+            if problem == REPLACED:
+                what = f"cannot be carried by {self.format}; written as [U+XXXX]"
+            elif problem == DROPPED:
                 what = "invisible; left out"
+            elif self.format == "bibtex":
+                what = "kept as UTF-8; use xelatex or lualatex (pdflatex cannot print them)"
             else:
-                what = "kept as UTF-8; needs lualatex or xelatex with a font that has it (pdflatex cannot print it)"
-            out.append(f"{item.key}: {item.field}: {item.char!r} ({item.codepoint} {item.char_name}) {what}")
+                what = "kept as UTF-8; use lualatex or xelatex with a font that has them (pdflatex cannot print them)"
+            out.append(f"{key}: {field_name}: {_count(items)} {what}: {_examples(items)}")
         out.extend(f"{note.key}: {note.message}" for note in self.notes)
         return out
 
@@ -91,3 +97,32 @@ class ExportReport:
             ],
             "notes": [{"key": n.key, "message": n.message} for n in self.notes],
         }
+
+
+_SCRIPTS = {
+    "CJK": "CJK",
+    "HIRAGANA": "Japanese",
+    "KATAKANA": "Japanese",
+    "HANGUL": "Korean",
+    "GREEK": "Greek",
+    "CYRILLIC": "Cyrillic",
+    "ARABIC": "Arabic",
+    "HEBREW": "Hebrew",
+    "DEVANAGARI": "Devanagari",
+    "THAI": "Thai",
+}
+
+
+def _count(items: list[CharacterProblem]) -> str:
+    """ "12 CJK characters", "1 character": the script named when all of them share one."""
+    scripts = {item.char_name.split(" ")[0] for item in items}
+    script = next(iter(scripts)) if len(scripts) == 1 and items[0].char_name != "unnamed character" else ""
+    script = _SCRIPTS.get(script, "")
+    noun = "character" if len(items) == 1 else "characters"
+    return f"{len(items)} {script + ' ' if script else ''}{noun}"
+
+
+def _examples(items: list[CharacterProblem], shown: int = 4) -> str:
+    """The first few characters with their code points, so one line still names what to look for."""
+    listed = ", ".join(f"{item.char!r} {item.codepoint}" for item in items[:shown])
+    return listed + (f" and {len(items) - shown} more" if len(items) > shown else "")

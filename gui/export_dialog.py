@@ -29,13 +29,19 @@ from PySide6.QtWidgets import (
 )
 
 from papershelf.exporters import autoexport
-from papershelf.exporters.formats import EXTENSIONS, ExportResult, export_papers, write_atomic
+from papershelf.exporters.formats import (
+    EXTENSIONS,
+    ExportResult,
+    bib_sources,
+    export_papers,
+    write_atomic,
+)
 from papershelf.gui.hub import LibraryHub
 from papershelf.gui.main_thread_gc import collect_on_main_thread
 from papershelf.gui.settings import app_settings
 from papershelf.model.keys import add_autoexport
 from papershelf.model.library import LibraryError
-from papershelf.model.types import Change
+from papershelf.model.types import Change, Paper
 
 FLAVOURS = (("bibtex", "BibTeX"), ("biblatex", "biblatex"), ("csl-json", "CSL-JSON"), ("ris", "RIS"))
 FILE_FILTERS = {
@@ -84,7 +90,7 @@ class ExportDialog(QDialog):
         self.view = view
         self.paper_ids = self._selection(paper_ids)
         self.saved_path: Path | None = None
-        self._full: dict[tuple[str, bool], ExportResult] = {}
+        self._full: dict[tuple[str, bool, bool, bool], ExportResult] = {}
         self._waiting: Path | None = None  # a kept-updated file whose first write runs on the pool thread
         self.setWindowTitle("Export")
         self.resize(820, 640)
@@ -171,6 +177,21 @@ class ExportDialog(QDialog):
         self.abstracts_box.setChecked(True)
         self.abstracts_box.toggled.connect(self._update_preview)
         options.addWidget(self.abstracts_box)
+        self.strings_box = QCheckBox("Keep @string macros", self)
+        self.strings_box.setToolTip(
+            "Write fields that used an @string macro with it (journal = j-TUGboat), after the @string blocks of "
+            "the .bib files the papers came from. Off: every value is written out in full."
+        )
+        self.strings_box.toggled.connect(self._update_preview)
+        options.addWidget(self.strings_box)
+        self.inherit_box = QCheckBox("Inherit crossref fields", self)
+        self.inherit_box.setToolTip(
+            "Copy each crossref parent's fields (a proceedings' title, publisher, year) into the entries citing "
+            "it and leave the crossref out, for tools that do not resolve it. Off: parents are written after the "
+            "entries citing them, as bibtex needs."
+        )
+        self.inherit_box.toggled.connect(self._update_preview)
+        options.addWidget(self.inherit_box)
         options.addStretch(1)
         layout.addLayout(options)
 
@@ -227,24 +248,38 @@ class ExportDialog(QDialog):
     def set_flavour(self, name: str) -> None:
         self.format_combo.setCurrentIndex([n for n, _ in FLAVOURS].index(name))
 
+    def _bib(self) -> bool:
+        return self.flavour in ("bibtex", "biblatex")
+
+    def _export(self, papers: Sequence[Paper]) -> ExportResult:
+        if not self._bib():
+            return export_papers(papers, self.flavour, abstracts=self.abstracts_box.isChecked())
+        return export_papers(
+            papers,
+            self.flavour,
+            abstracts=self.abstracts_box.isChecked(),
+            sources=bib_sources(self.library, papers),
+            strings=self.strings_box.isChecked(),
+            crossref="inherit" if self.inherit_box.isChecked() else "keep",
+        )
+
     def export(self) -> ExportResult:
-        """Every selected paper in the chosen flavour (computed once per flavour)."""
-        key = (self.flavour, self.abstracts_box.isChecked())
+        """Every selected paper in the chosen flavour (computed once per flavour and set of options)."""
+        key = (self.flavour, self.abstracts_box.isChecked(), self.strings_box.isChecked(), self.inherit_box.isChecked())
         if key not in self._full:
-            self._full[key] = export_papers(
-                self.library.iter_papers(self.paper_ids), self.flavour, abstracts=self.abstracts_box.isChecked()
-            )
+            self._full[key] = self._export(list(self.library.iter_papers(self.paper_ids)))
         return self._full[key]
 
     def _update_preview(self) -> None:
+        # The .bib options mean nothing to CSL-JSON or RIS.
+        self.strings_box.setEnabled(self._bib())
+        self.inherit_box.setEnabled(self._bib())
         shown = self.paper_ids[:PREVIEW_LIMIT]
         if len(shown) == len(self.paper_ids):
             result = self.export()
             self.preview_label.setText(f"{result.report.entries} entries")
         else:
-            result = export_papers(
-                self.library.get_papers(shown), self.flavour, abstracts=self.abstracts_box.isChecked()
-            )
+            result = self._export(self.library.get_papers(shown))
             self.preview_label.setText(
                 f"Preview of the first {len(shown):,} of {len(self.paper_ids):,} entries; saving writes them all."
             )

@@ -85,8 +85,10 @@ def compile_bibtex(bib: str, folder: Path, *, style: str = "plain", preamble: st
     return Run(_read(folder / "doc.log"), _read(folder / "doc.blg"), _read(folder / "doc.bbl"))
 
 
-def compile_biber(bib: str, folder: Path, *, engine: str = "pdflatex", preamble: str = "") -> Run:
-    """`\\nocite{*}` every entry of `bib` with biblatex through ENGINE, biber, ENGINE."""
+def compile_biber(
+    bib: str, folder: Path, *, engine: str = "pdflatex", preamble: str = "", biber_args: tuple[str, ...] = ()
+) -> Run:
+    """`\\nocite{*}` every entry of `bib` with biblatex through ENGINE, biber (with `biber_args`), ENGINE."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "refs.bib").write_text(bib, encoding="utf-8")
     (folder / "doc.tex").write_text(
@@ -96,7 +98,7 @@ def compile_biber(bib: str, folder: Path, *, engine: str = "pdflatex", preamble:
     )
     latex = [engine, "-interaction=nonstopmode", "-halt-on-error", "doc.tex"]
     _run(latex, folder)
-    _run(["biber", "doc"], folder)
+    _run(["biber", *biber_args, "doc"], folder)
     _run(latex, folder)
     _run(latex, folder)
     return Run(_read(folder / "doc.log"), _read(folder / "doc.blg"), _read(folder / "doc.bbl"))

@@ -172,3 +172,57 @@ def test_lists_that_cannot_be_re_run_say_why_they_are_not_kept_updated(qtbot, hu
     whole = open_dialog(qtbot, hub)
     assert whole.what_label.text() == "Export all 4 papers of the library."
     assert whole.keep_updated.isEnabled()
+
+
+MASTER_BIB = r"""@string{j-TUGboat = "TUGboat"}
+@comment{jabref-meta: databaseType:bibtex;}
+@article{beeton2020,
+  author  = {Barbara Beeton},
+  title   = {News from the {\TeX} Users Group},
+  journal = j-TUGboat,
+  year    = {2020},
+}
+@inproceedings{child2010,
+  author   = {Chris Child},
+  title    = {A Paper in the Proceedings},
+  crossref = {procs2010},
+}
+@proceedings{procs2010,
+  editor    = {Paula Chair},
+  title     = {Proceedings of the Tenth Workshop},
+  publisher = {ACM},
+  year      = {2010},
+}
+"""
+
+
+def test_a_bib_comes_back_with_its_macros_and_crossrefs_as_the_user_chooses(qtbot, library, tmp_path):
+    from papershelf.pipeline import import_file
+
+    source = tmp_path / "master.bib"
+    source.write_text(MASTER_BIB, encoding="utf-8")
+    assert import_file(library, source).ok
+    hub = LibraryHub(library, watch_interval_ms=0)
+    try:
+        child = library.paper_by_key("child2010")
+        beeton = library.paper_by_key("beeton2020")
+        dialog = open_dialog(qtbot, hub, paper_ids=[beeton.id, child.id])
+        text = dialog.preview.toPlainText()
+        # The parent comes along and stands last; values are written out; the file's JabRef metadata is kept.
+        assert text.index("@inproceedings{child2010") < text.index("@proceedings{procs2010")
+        assert "journal = {TUGboat}" in text and "@string" not in text and "jabref-meta" in text
+        assert "{\\TeX} Users Group" in text
+
+        dialog.strings_box.setChecked(True)
+        text = dialog.preview.toPlainText()
+        assert "@string{j-TUGboat = {TUGboat}}" in text and "journal = j-TUGboat," in text
+
+        dialog.inherit_box.setChecked(True)
+        text = dialog.preview.toPlainText()
+        assert "crossref" not in text and "@proceedings" not in text
+        assert "booktitle = {Proceedings of the Tenth Workshop}" in text and "publisher = {ACM}" in text
+
+        dialog.set_flavour("ris")  # the .bib options mean nothing there
+        assert not dialog.strings_box.isEnabled() and not dialog.inherit_box.isEnabled()
+    finally:
+        hub.close()
