@@ -113,9 +113,10 @@ def test_preambles_and_comments_survive(trip, item: dict[str, str]) -> None:
     """@preamble and @comment blocks (JabRef's metadata among them) are part of the file the user gave."""
     result = trip(item)
     assert not result.error, result.explain()
-    for kind in ("preambles", "comments"):
-        counts = result.blocks[kind]
-        assert counts["kept"] == counts["in"], f"{item['file']}: {kind} kept {counts['kept']} of {counts['in']}"
+    preambles, comments = result.blocks["preambles"], result.blocks["comments"]
+    # A preamble holding \input or \def is neutralised on purpose (issue 13): that is not a loss.
+    assert preambles["kept"] + preambles["neutralised"] == preambles["in"], f"{item['file']}: preambles {preambles}"
+    assert comments["kept"] == comments["in"], f"{item['file']}: comments kept {comments['kept']} of {comments['in']}"
 
 
 @pytest.mark.parametrize("item", CORPUS, ids=IDS)
