@@ -26,7 +26,18 @@ sys.modules[_spec.name] = roundtrip  # dataclasses look their module up by name
 _spec.loader.exec_module(roundtrip)
 
 CORPUS = roundtrip.corpus()
-IDS = [item["file"] for item in CORPUS]
+
+
+def _params(items: list[dict[str, str]]) -> list[object]:
+    """One case per file; the two files of about a thousand entries are also marked slow (a minute each)."""
+    return [
+        pytest.param(
+            item,
+            id=item["file"],
+            marks=[pytest.mark.slow] if (roundtrip.CORPUS / item["file"]).stat().st_size > 500_000 else [],
+        )
+        for item in items
+    ]
 
 
 def _with(pattern: str) -> list[dict[str, str]]:
@@ -75,7 +86,7 @@ def test_the_corpus_is_real_varied_and_documented() -> None:
         assert len(roundtrip.read_bib(roundtrip.read_text(path)).entries) <= 1500, item["file"]
 
 
-@pytest.mark.parametrize("item", CORPUS, ids=IDS)
+@pytest.mark.parametrize("item", _params(CORPUS))
 def test_every_key_comes_back(trip, item: dict[str, str]) -> None:
     result = trip(item)
     assert not result.error, result.explain()
@@ -83,14 +94,14 @@ def test_every_key_comes_back(trip, item: dict[str, str]) -> None:
     assert result.keys_lost == [], result.explain()
 
 
-@pytest.mark.parametrize("item", CORPUS, ids=IDS)
+@pytest.mark.parametrize("item", _params(CORPUS))
 def test_every_entry_type_comes_back_as_declared(trip, item: dict[str, str]) -> None:
     result = trip(item)
     assert not result.error, result.explain()
     assert result.types_changed == [], result.explain()
 
 
-@pytest.mark.parametrize("item", CORPUS, ids=IDS)
+@pytest.mark.parametrize("item", _params(CORPUS))
 def test_field_values_come_back(trip, item: dict[str, str]) -> None:
     result = trip(item)
     assert not result.error, result.explain()
@@ -98,7 +109,7 @@ def test_field_values_come_back(trip, item: dict[str, str]) -> None:
     assert result.field_share >= roundtrip.FIELD_GOAL, result.explain()
 
 
-@pytest.mark.parametrize("item", OWNING, ids=[item["file"] for item in OWNING])
+@pytest.mark.parametrize("item", _params(OWNING))
 def test_keywords_and_annote_survive_whole(trip, item: dict[str, str]) -> None:
     """Tags become `keywords` and notes `annote` on export: what the file had there must all come back."""
     result = trip(item)
@@ -108,7 +119,7 @@ def test_keywords_and_annote_survive_whole(trip, item: dict[str, str]) -> None:
         assert counts.get("kept", 0) == counts["total"], f"{name}: {counts}\n{result.explain()}"
 
 
-@pytest.mark.parametrize("item", WITH_BLOCKS, ids=[item["file"] for item in WITH_BLOCKS])
+@pytest.mark.parametrize("item", _params(WITH_BLOCKS))
 def test_preambles_and_comments_survive(trip, item: dict[str, str]) -> None:
     """@preamble and @comment blocks (JabRef's metadata among them) are part of the file the user gave."""
     result = trip(item)
@@ -119,7 +130,7 @@ def test_preambles_and_comments_survive(trip, item: dict[str, str]) -> None:
     assert comments["kept"] == comments["in"], f"{item['file']}: comments kept {comments['kept']} of {comments['in']}"
 
 
-@pytest.mark.parametrize("item", CORPUS, ids=IDS)
+@pytest.mark.parametrize("item", _params(CORPUS))
 def test_importing_the_export_into_the_same_library_changes_nothing(trip, item: dict[str, str]) -> None:
     """The report of the second import must say so: no new paper, no updated one."""
     result = trip(item)
@@ -130,7 +141,7 @@ def test_importing_the_export_into_the_same_library_changes_nothing(trip, item: 
     assert (same["new"], same["updated"]) == (0, 0), f"{item['file']}: re-importing its export gave {same}"
 
 
-@pytest.mark.parametrize("item", CORPUS, ids=IDS)
+@pytest.mark.parametrize("item", _params(CORPUS))
 def test_the_export_recreates_itself_in_an_empty_library(trip, item: dict[str, str]) -> None:
     """Imported into an empty library and exported again, the export gives back every entry, type and value."""
     result = trip(item)
@@ -142,7 +153,7 @@ def test_the_export_recreates_itself_in_an_empty_library(trip, item: dict[str, s
 
 
 @pytest.mark.tex
-@pytest.mark.parametrize("item", CORPUS, ids=IDS)
+@pytest.mark.parametrize("item", _params(CORPUS))
 def test_bibtex_export_runs_through_bibtex_without_new_problems(trip, item: dict[str, str]) -> None:
     """Zero errors, and every warning is one bibtex also gives for the source entry itself."""
     result = trip(item)
@@ -156,7 +167,7 @@ def test_bibtex_export_runs_through_bibtex_without_new_problems(trip, item: dict
 
 
 @pytest.mark.tex
-@pytest.mark.parametrize("item", CORPUS, ids=IDS)
+@pytest.mark.parametrize("item", _params(CORPUS))
 def test_biblatex_export_passes_biber_validate_datamodel(trip, item: dict[str, str]) -> None:
     """No ERROR, and every data-model warning is one biber also gives for the source entry itself."""
     result = trip(item)
