@@ -48,6 +48,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "@string blocks of the .bib files the papers came from; without it, values are written expanded",
     )
     p.add_argument(
+        "--biblatex-names",
+        action="store_true",
+        help="biblatex: write BibTeX's types and fields under biblatex's own names (@phdthesis as @thesis with "
+        "type, journal as journaltitle, address as location, school as institution, year and month as date); "
+        "without it they stay as the .bib wrote them, which biber reads as aliases",
+    )
+    p.add_argument(
         "--crossref",
         type=choice(*CROSSREF_MODES),
         default="keep",
@@ -171,6 +178,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         sources=sources,
         strings=args.strings,
         crossref=args.crossref,
+        biblatex_names=args.biblatex_names,
     )
     if args.output:
         target = Path(args.output).expanduser()

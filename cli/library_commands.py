@@ -127,6 +127,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Edit fields: "
         + ", ".join(EDITABLE_FIELDS)
         + ', authors (BibTeX style: authors="Lin, Junyang and Yang, An"), authors_complete (yes/no)'
+        + ", bib_type (the .bib entry type: bib_type=phdthesis) and any field of the .bib entry as bib.NAME"
+        + " (bib.school=MIT, bib.basefilename=x)"
         + ". FIELD= (empty) gives the field back to the sources.",
     )
     p.add_argument("id", type=int)
@@ -479,12 +481,16 @@ def cmd_note(args: argparse.Namespace) -> int:
 def cmd_edit(args: argparse.Namespace) -> int:
     library = open_library(args)
     [paper_id] = check_paper_ids(library, [args.id], writing=True)
-    editable = (*EDITABLE_FIELDS, "authors", "authors_complete")
+    editable = (*EDITABLE_FIELDS, "authors", "authors_complete", "bib_type")
     fields: dict[str, object] = {}
+    bib_fields: dict[str, str | None] = {}
     for assignment in args.assignments:
         name, sep, value = assignment.partition("=")
         if not sep:
             raise CommandError(f"write edits as FIELD=VALUE, not {assignment!r}")
+        if name.startswith("bib."):
+            bib_fields[name[4:]] = value or None
+            continue
         if name not in editable:
             raise CommandError(f"{name!r} cannot be edited; fields: {', '.join(editable)}")
         if name == "year" and value and not value.isdigit():
@@ -500,7 +506,11 @@ def cmd_edit(args: argparse.Namespace) -> int:
             fields[name] = value.lower() in ("yes", "true", "1")
         else:
             fields[name] = value
-    library.edit_paper(paper_id, **fields)
+    with library.transaction():  # all of one command's edits, or none
+        if fields:
+            library.edit_paper(paper_id, **fields)
+        if bib_fields:
+            library.edit_bib_fields(paper_id, bib_fields)
     return 0
 
 

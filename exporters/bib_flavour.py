@@ -190,8 +190,12 @@ class TypeMapping:
     note: str | None  # what the reader should know about the mapping
 
 
-def map_type(declared: str, type_field: str | None, flavour: str) -> TypeMapping:
-    """The entry type to write in `flavour` for a type as declared (lowercase), with its `type` field if any."""
+def map_type(declared: str, type_field: str | None, flavour: str, *, biblatex_names: bool = False) -> TypeMapping:
+    """The entry type to write in `flavour` for a type as declared (lowercase), with its `type` field if any.
+
+    BibTeX's types and fields are aliases biber resolves itself (the biblatex manual's "BibTeX compatibility"),
+    so a biblatex export keeps them as declared, and a file used with biber comes back as it was; with
+    `biblatex_names` they are written under biblatex's own names (`@thesis` + `type`, `journaltitle`)."""
     declared = declared.lower()
     kind = (type_field or "").strip().strip("{}").strip().lower()
     if flavour == "bibtex":
@@ -212,15 +216,19 @@ def map_type(declared: str, type_field: str | None, flavour: str) -> TypeMapping
             return TypeMapping(declared, None, False, None)
         # Kept as declared (a BibTeX file may use it for a style that knows it): only the reader may change it.
         nearest = _TO_BIBTEX.get(declared, "misc")
-        kind_of = "a biblatex type" if declared in BIBLATEX_REQUIRED or declared in BIBLATEX_NONSTANDARD else "a custom type"
+        kind_of = (
+            "a biblatex type" if declared in BIBLATEX_REQUIRED or declared in BIBLATEX_NONSTANDARD else "a custom type"
+        )
         note = (
             f"@{declared} is {kind_of}, not a standard BibTeX one: kept as declared; plain and most BibTeX styles "
             f"print it as @misc (the nearest BibTeX type is @{nearest})"
         )
         return TypeMapping(declared, None, False, note)
-    if declared in _TO_BIBLATEX:
+    if declared in _TO_BIBLATEX and biblatex_names:
         target, implied = _TO_BIBLATEX[declared]
         return TypeMapping(target, implied if not kind else None, False, None)
+    if declared in _TO_BIBLATEX:
+        return TypeMapping(declared, None, False, None)  # biber reads it as the alias it is
     if declared == "suppperiodical":
         # The data model declares no fields for it: biber --validate-datamodel warns about every one.
         note = "@suppperiodical: biber's data model allows it no fields; biber warns about each one"
@@ -232,16 +240,16 @@ def map_type(declared: str, type_field: str | None, flavour: str) -> TypeMapping
     return TypeMapping(declared, None, False, f"@{declared} is not a biblatex type; biber treats it as @misc")
 
 
-def map_field(name: str, target_type: str, flavour: str) -> str:
-    """The name a field is written under in `flavour` (lowercase in, lowercase out)."""
+def map_field(name: str, target_type: str, flavour: str, *, biblatex_names: bool = False) -> str:
+    """The name a field is written under in `flavour` (lowercase in, lowercase out); see `map_type`."""
     if flavour == "bibtex":
         if name == "institution" and target_type in _THESIS_TYPES:
             return "school"
         return _FIELDS_TO_BIBTEX.get(name, name)
+    if not biblatex_names:
+        return name
     if name == "school":
         return "institution"
-    if name == "key":
-        return "sortkey"  # bibtex's sorting and label key; biblatex calls it sortkey
     return _FIELDS_TO_BIBLATEX.get(name, name)
 
 
@@ -263,14 +271,28 @@ def split_date(date: str) -> tuple[str | None, int | None, str]:
 
 
 def missing_required(flavour: str, entry_type: str, present: set[str]) -> list[str]:
-    """The required fields of `entry_type` the entry does not have, as `author` or `author or editor`."""
+    """The required fields of `entry_type` the entry does not have, as `author` or `author or editor`.
+
+    In biblatex, BibTeX's names count as the biblatex fields biber reads them as (a @phdthesis's `school` is
+    its `institution`, its type implied), and a missing field is named both ways."""
     table = BIBTEX_REQUIRED if flavour == "bibtex" else BIBLATEX_REQUIRED
+    if flavour == "biblatex":
+        entry_type, implied = _TO_BIBLATEX.get(entry_type, (entry_type, None))
+        present = {map_field(name, entry_type, flavour, biblatex_names=True) for name in present}
+        if implied:
+            present.add("type")
     missing = []
     for need in table.get(entry_type, ()):
         options = need.split("|")
         if not any(option in present for option in options):
+            if flavour == "biblatex":
+                options = [f"{o} (or {_BIBTEX_SPELLING[o]})" if o in _BIBTEX_SPELLING else o for o in options]
             missing.append(" or ".join(options))
     return missing
+
+
+# How BibTeX spells a field biblatex requires, for a report about an entry that may use either.
+_BIBTEX_SPELLING = {"journaltitle": "journal", "institution": "school", "location": "address"}
 
 
 def bibtex_style_warnings(entry_type: str, present: set[str]) -> list[str]:

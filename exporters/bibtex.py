@@ -326,6 +326,7 @@ class BibOptions:
     macros: frozenset[str] = frozenset(flavours.MONTHS)  # @string names the file defines (and the months)
     crossref: str = "keep"  # or "inherit"
     parents: dict[str, Paper] = field(default_factory=dict)  # crossref targets by lowercase key
+    biblatex_names: bool = False  # biblatex: BibTeX's names written as biblatex's (see bib_flavour.map_type)
 
 
 # Fields whose value is an address or identifier, written as is (never a letter turned into a macro).
@@ -362,11 +363,16 @@ def declared_entry(
         fields = _inherit(paper, fields, options, report, key)
     by_name = {f.name.lower(): f for f in fields}
     type_field = by_name.get("type")
-    mapping = flavours.map_type(paper.bib_type or "misc", type_field.text if type_field else None, flavour)
+    mapping = flavours.map_type(
+        paper.bib_type or "misc",
+        type_field.text if type_field else None,
+        flavour,
+        biblatex_names=options.biblatex_names,
+    )
     if mapping.note:
         report.note(key, mapping.note)
     target = mapping.entry_type
-    named = _mapped_fields(fields, by_name, target, flavour, mapping, report, key)
+    named = _mapped_fields(fields, by_name, target, flavour, mapping, report, key, options.biblatex_names)
     names = {name for name, _ in named}
     if paper.bib_type and paper.bib_type.lower() in ("online", "electronic", "www") and flavour == "bibtex":
         url = by_name.get("url")
@@ -379,6 +385,11 @@ def declared_entry(
         named.append(("eprint", BibField("eprint", paper.arxiv_id)))
         named.append(("archiveprefix", BibField("archiveprefix", "arXiv")))
     for name, bib in named:
+        if name == "author" and flavour == "biblatex" and paper.authors and _breaks_biber(bib):
+            # The same people in the form biber reads (issue 17): as written, biber would drop the entry or
+            # print a brace or a backslash as an initial.
+            entry.names("author", _authors(paper, entry) or "")
+            continue
         parent = options.parents.get(bib.text.strip().lower()) if name in ("crossref", "xref") else None
         if parent is not None and parent.citekey:
             # The parent's key as this export writes it when the file's spelling would miss it: biber matches
@@ -438,9 +449,10 @@ def _mapped_fields(
     mapping: flavours.TypeMapping,
     report: ExportReport,
     key: str,
+    biblatex_names: bool = False,
 ) -> list[tuple[str, BibField]]:
-    """Each field under its name in `flavour`, `date` split into `year`/`month` for BibTeX and `year`/`month`
-    joined into `date` for biblatex; what cannot be carried is reported."""
+    """Each field under its name in `flavour`, `date` split into `year`/`month` for BibTeX (and, with
+    `biblatex_names`, `year`/`month` joined into `date` for biblatex); what cannot be carried is reported."""
     out: list[tuple[str, BibField]] = []
     unprinted: list[str] = []
     month = by_name.get("month")
@@ -462,7 +474,7 @@ def _mapped_fields(
             if lost:
                 report.note(key, f"date: BibTeX has only a year and a month; {lost} left out")
             continue
-        if flavour == "biblatex" and "date" not in by_name and name in ("year", "month"):
+        if flavour == "biblatex" and biblatex_names and "date" not in by_name and name in ("year", "month"):
             year = by_name.get("year")
             if year and month and month_no and re.fullmatch(r"\d{4}", year.text.strip()):
                 if name == "year":
@@ -470,9 +482,9 @@ def _mapped_fields(
                     edited = year.edited or month.edited
                     out.append(("date", BibField("date", date, None if edited else date, edited=edited)))
                 continue
-            if name == "month" and not month_no:
-                report.note(key, f"month: {bib.text!r} is not a month biber reads (it wants 1 to 12)")
-        new = flavours.map_field(name, target, flavour)
+        if flavour == "biblatex" and name == "month" and not month_no:
+            report.note(key, f"month: {bib.text!r} is not a month biber reads (it wants 1 to 12)")
+        new = flavours.map_field(name, target, flavour, biblatex_names=biblatex_names)
         if new != name and new in by_name:
             new = name  # the entry has both spellings: each stays as written
         if flavour == "bibtex" and new in flavours.BIBLATEX_ONLY_FIELDS:
@@ -490,9 +502,9 @@ def _declared_value(entry: _Entry, name: str, bib: BibField, options: BibOptions
     key, report = entry.key, entry.report
     if bib.macro and not bib.edited:
         used = flavours.macro_names(bib.macro)
-        # The months are every style's own macros: `month = apr` needs no @string, with or without the option.
-        plain_month = name == "month" and bib.macro.strip().lower() in flavours.MONTHS
-        if used and all(m in options.macros for m in used) and (options.strings or plain_month):
+        # The months are every style's and biber's own macros: `month = jun # "-" # aug` needs no @string, and
+        # biber reads it as the source file gave it, with or without the option.
+        if used and all(m in options.macros for m in used) and (options.strings or _month_macros(bib)):
             spelling, found = flavours.neutralise(bib.macro)
             _report_neutralised(report, key, name, found)
             entry.raw(name, spelling, braced=False)
@@ -518,6 +530,39 @@ def _declared_value(entry: _Entry, name: str, bib: BibField, options: BibOptions
     entry.fields.append((name, latex, True))
 
 
+# Commands biber reads as a letter: accents on one and the letters LaTeX spells with a macro.
+_BIBER_LETTERS = frozenset("'\"^`~=.uvHcdbkr") | flavours.word_set("o O l L ss ae AE oe OE aa AA i j")
+_LEADING_COMMAND = re.compile(r"\\([A-Za-z]+|.)")
+
+
+def _breaks_biber(bib: BibField) -> bool:
+    """Whether names as the .bib wrote them would go wrong in biber: three commas in one name (biber counts
+    braced ones too, and drops the entry), or a word starting with a command biber does not read as a letter
+    (`{\\textasciicircum}Caret`, `{\\ensuremath{\\Omega}}mega`: it takes a brace or a backslash as the initial)."""
+    if bib.edited or bib.latex is None:
+        return False
+    for person in re.split(r"\s+and\s+", bib.latex):
+        if person.count(",") > 2:
+            return True
+        for word in _words(person.replace(",", " ")):
+            bare = word.lstrip("{")
+            match = _LEADING_COMMAND.match(bare)
+            if match is None:
+                continue
+            first = unicodedata.normalize("NFC", decode_fragment("{" + word + "}"))[:2]
+            if match.group(1) not in _BIBER_LETTERS or not first[:1].isalpha() or not raw_in_utf8(first[:1]):
+                return True  # biber writes the letter as UTF-8 pdflatex cannot read (Ẍ), or a brace
+            if len(first) > 1 and unicodedata.combining(first[1]):
+                return True  # a letter with no precomposed form: biber's initial would be a lone mark
+    return False
+
+
+def _month_macros(bib: BibField) -> bool:
+    """A month field spelt with the month macros only (`apr`, `jun # "-" # aug`)."""
+    used = flavours.macro_names(bib.macro) if bib.macro and not bib.edited else []
+    return bib.name.lower() == "month" and bool(used) and all(m in flavours.MONTHS for m in used)
+
+
 def _report_neutralised(report: ExportReport, key: str, name: str, found: list[str]) -> None:
     if found:
         report.note(key, f"{name}: {', '.join(found)} written as text: it could act when the document compiles")
@@ -531,9 +576,10 @@ _ACCENTED = re.compile(
 
 def _biber_accent(match: re.Match[str]) -> str:
     """biber reads accent commands into Unicode: a letter with no precomposed form (P with a macron) becomes a
-    combining mark pdflatex stops at. Those get the form biber leaves alone; the rest stay as written."""
+    combining mark, and one pdflatex's UTF-8 input lacks (Ẍ) a character, that pdflatex stops at. Those get the
+    form biber leaves alone; the rest stay as written."""
     cluster = unicodedata.normalize("NFC", decode_fragment("{" + match.group(0) + "}"))
-    if len(cluster) < 2 or not cluster[0].isalpha():
+    if not cluster[:1].isalpha() or (len(cluster) == 1 and raw_in_utf8(cluster)):
         return match.group(0)
     macro = macro_for(cluster, "biblatex")
     return "{" + macro + "}" if macro else match.group(0)
@@ -603,7 +649,10 @@ def _check_required(
     parent = options.parents.get(_crossref(paper).lower()) if options.crossref == "keep" else None
     if parent is not None:
         # bibtex copies the fields the child lacks; biber also takes the parent's title as the booktitle.
-        inherited = {flavours.map_field(f.name.lower(), target, flavour) for f in parent.bib_fields}
+        inherited = {
+            flavours.map_field(f.name.lower(), target, flavour, biblatex_names=options.biblatex_names)
+            for f in parent.bib_fields
+        }
         if flavour == "bibtex" and "date" in inherited:
             inherited.add("year")  # the parent is written with its date split into year and month
         present |= inherited | ({"booktitle"} if "title" in inherited else set())
@@ -682,6 +731,7 @@ def export_bib(
     strings: bool = False,
     crossref: str = "keep",
     parents: Iterable[Paper] = (),
+    biblatex_names: bool = False,
 ) -> tuple[str, ExportReport]:
     """The text of a .bib file for these papers, and what it could not carry.
 
@@ -691,7 +741,9 @@ def export_bib(
     the comments (JabRef's metadata) last; with `strings`, the @string blocks too, and fields that used a macro
     are written with it. `crossref` is "keep" (parents written after their children, as bibtex needs) or
     "inherit" (each child gets its parent's fields and no crossref). `parents` are crossref parents outside
-    the selection: written too when kept, only read when inherited.
+    the selection: written too when kept, only read when inherited. `biblatex_names` writes, in biblatex,
+    BibTeX's types and fields under biblatex's names (`@thesis`, `journaltitle`, `location`, `date`); without
+    it they stay as declared, which biber reads as aliases.
     """
     if crossref not in CROSSREF_MODES:
         raise ValueError(f"unknown crossref mode {crossref!r}; one of {', '.join(CROSSREF_MODES)}")
@@ -716,7 +768,12 @@ def export_bib(
             report.note(paper.citekey, "added: a crossref parent of the exported entries")
     kept_blocks = _unique_blocks(blocks, report)
     macros = frozenset(b.name.lower() for b in kept_blocks if b.kind == "string" and b.name) | set(flavours.MONTHS)
-    options = BibOptions(strings=strings, macros=macros if strings else frozenset(flavours.MONTHS), crossref=crossref)
+    options = BibOptions(
+        strings=strings,
+        macros=macros if strings else frozenset(flavours.MONTHS),
+        crossref=crossref,
+        biblatex_names=biblatex_names,
+    )
     options.parents.update(known)
     chunks = [header]
     chunks.extend(_block(b, flavour, report) for b in kept_blocks if b.kind == "preamble")

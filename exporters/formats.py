@@ -42,9 +42,6 @@ class BibSources:
 def bib_sources(library: Library, papers: Sequence[Paper]) -> BibSources:
     """The blocks of the .bib sources that stated these papers, and their crossref parents (and theirs) that
     are not among them, read through the library's API."""
-    ids = [p.id for p in papers]
-    sources = library.paper_source_ids(ids)
-    blocks = library.bib_blocks(dict.fromkeys(s for paper_id in ids for s in sources.get(paper_id, ())))
     have = {p.citekey.lower() for p in papers if p.citekey}
     parents: list[Paper] = []
     wanted = [p for p in papers if p.bib_fields]
@@ -59,6 +56,9 @@ def bib_sources(library: Library, papers: Sequence[Paper]) -> BibSources:
                     found.append(parent)
         parents.extend(found)
         wanted = found
+    ids = [p.id for p in [*papers, *parents]]
+    sources = library.paper_source_ids(ids)
+    blocks = library.bib_blocks(dict.fromkeys(s for paper_id in ids for s in sources.get(paper_id, ())))
     return BibSources(blocks, parents)
 
 
@@ -70,11 +70,13 @@ def export_papers(
     sources: BibSources | None = None,
     strings: bool = False,
     crossref: str = "keep",
+    biblatex_names: bool = False,
 ) -> ExportResult:
     """The papers in `fmt`, ordered by citation key so the same library always gives the same text.
 
     For the .bib flavours, `sources` (see `bib_sources`) brings back the blocks and crossref parents of the
-    files the papers came from; `strings` writes @string macros back, `crossref` is "keep" or "inherit"."""
+    files the papers came from; `strings` writes @string macros back, `crossref` is "keep" or "inherit", and
+    `biblatex_names` writes BibTeX's types and fields under biblatex's names in the biblatex flavour."""
     papers = list(papers)
     if fmt in ("bibtex", "biblatex"):
         from papershelf.exporters.bibtex import export_bib
@@ -90,6 +92,7 @@ def export_papers(
                 strings=strings,
                 crossref=crossref,
                 parents=sources.parents,
+                biblatex_names=biblatex_names,
             )
         )
     if fmt == "csl-json":

@@ -90,7 +90,7 @@ class ExportDialog(QDialog):
         self.view = view
         self.paper_ids = self._selection(paper_ids)
         self.saved_path: Path | None = None
-        self._full: dict[tuple[str, bool, bool, bool], ExportResult] = {}
+        self._full: dict[tuple[str, bool, bool, bool, bool], ExportResult] = {}
         self._waiting: Path | None = None  # a kept-updated file whose first write runs on the pool thread
         self.setWindowTitle("Export")
         self.resize(820, 640)
@@ -192,6 +192,14 @@ class ExportDialog(QDialog):
         )
         self.inherit_box.toggled.connect(self._update_preview)
         options.addWidget(self.inherit_box)
+        self.names_box = QCheckBox("biblatex names", self)
+        self.names_box.setToolTip(
+            "Write BibTeX's types and fields under biblatex's own names (@phdthesis as @thesis, journal as "
+            "journaltitle, address as location, year and month as date). Off: as the .bib wrote them, which biber "
+            "reads as aliases."
+        )
+        self.names_box.toggled.connect(self._update_preview)
+        options.addWidget(self.names_box)
         options.addStretch(1)
         layout.addLayout(options)
 
@@ -261,11 +269,18 @@ class ExportDialog(QDialog):
             sources=bib_sources(self.library, papers),
             strings=self.strings_box.isChecked(),
             crossref="inherit" if self.inherit_box.isChecked() else "keep",
+            biblatex_names=self.names_box.isChecked(),
         )
 
     def export(self) -> ExportResult:
         """Every selected paper in the chosen flavour (computed once per flavour and set of options)."""
-        key = (self.flavour, self.abstracts_box.isChecked(), self.strings_box.isChecked(), self.inherit_box.isChecked())
+        key = (
+            self.flavour,
+            self.abstracts_box.isChecked(),
+            self.strings_box.isChecked(),
+            self.inherit_box.isChecked(),
+            self.names_box.isChecked(),
+        )
         if key not in self._full:
             self._full[key] = self._export(list(self.library.iter_papers(self.paper_ids)))
         return self._full[key]
@@ -274,6 +289,7 @@ class ExportDialog(QDialog):
         # The .bib options mean nothing to CSL-JSON or RIS.
         self.strings_box.setEnabled(self._bib())
         self.inherit_box.setEnabled(self._bib())
+        self.names_box.setEnabled(self.flavour == "biblatex")
         shown = self.paper_ids[:PREVIEW_LIMIT]
         if len(shown) == len(self.paper_ids):
             result = self.export()

@@ -949,7 +949,8 @@ class Library:
 
         "" removes the field, None gives it back to the sources. A field that states a core paper field
         (title, year, date, journal/journaltitle/booktitle, volume, number, pages, publisher, doi, url,
-        abstract, eprint) is that field's edit, exactly as `edit_paper` makes it: one truth per value.
+        abstract, eprint) is that field's edit, exactly as `edit_paper` makes it: one truth per value; so is
+        `author`, the paper's author list ("Lin, Junyang and Yang, An").
         """
         from papershelf.model.store import BIB_CORE_FIELDS, recompute_paper
 
@@ -959,6 +960,16 @@ class Library:
                 raise LibraryError(f"there is no paper with id {paper_id}")
             current = {f.name for f in self.get_papers([paper_id])[0].bib_fields}
             for name, value in names.items():
+                if name == "author":
+                    # The paper's author list itself, as edit_paper(authors=...) sets it.
+                    if value is None:
+                        conn.execute(
+                            "DELETE FROM paper_edits WHERE paper_id = ? AND field IN ('authors', 'authors_complete')",
+                            (paper_id,),
+                        )
+                    else:
+                        self._put_edit(paper_id, "authors", _bib_names(str(value)))
+                    continue
                 field = BIB_CORE_FIELDS.get(name)
                 if field is None:
                     field = "bib:" + name
@@ -980,8 +991,8 @@ class Library:
                     stored = int(digits.group(0)) if digits else None
                 self._put_edit(paper_id, field, stored)
             recompute_paper(self, paper_id, force=True)
-            if set(BIB_CORE_FIELDS) & set(names):
-                self.refresh_search([paper_id])  # title, abstract and venue are searchable
+            if {*BIB_CORE_FIELDS, "author"} & set(names):
+                self.refresh_search([paper_id])  # title, abstract, venue and authors are searchable
             return self.record_change(
                 Change("papers", frozenset([paper_id]), description="edited " + ", ".join(sorted(names)))
             )
@@ -1192,6 +1203,24 @@ def _bib_fields(stored: str) -> list[BibField]:
         BibField(name, latex if text is None else text, latex, macro, bool(edited))
         for name, text, latex, macro, edited in json.loads(stored)
     ]
+
+
+def _bib_names(value: str) -> list[str]:
+    """`author = {Lin, Junyang and {Barnes and Noble}}`: the names, split at " and " outside braces."""
+    names: list[str] = []
+    depth = start = 0
+    lowered = value.lower()
+    i = 0
+    while i < len(value):
+        ch = value[i]
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if depth == 0 and lowered.startswith(" and ", i):
+            names.append(value[start:i])
+            start = i = i + 5
+            continue
+        i += 1
+    names.append(value[start:])
+    return [" ".join(name.split()) for name in names if name.strip()]
 
 
 def _bib_name(value: Any, what: str) -> str:

@@ -1,4 +1,5 @@
-"""`papershelf show ID` lists a paper's .bib entry: its declared type and every field, decoded, edits marked."""
+"""`papershelf show ID` lists a paper's .bib entry: its declared type and every field, decoded, edits marked;
+`papershelf edit ID bib_type=... bib.NAME=...` edits it."""
 
 from __future__ import annotations
 
@@ -68,3 +69,23 @@ def test_show_marks_what_the_user_edited_and_json_gives_both_forms(
     assert fields["title"]["latex"] == "On $\\alpha$-Stable Processes at {NASA} with \\TeX"
     assert fields["month"] == {"name": "month", "text": "April", "latex": "April", "macro": "apr", "edited": False}
     assert fields["school"]["edited"] is True and fields["school"]["latex"] is None
+
+
+def test_edit_sets_the_entry_type_and_bib_fields_all_or_nothing(
+    library_path: Path, imported: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    library = ["--library", str(library_path)]
+    code, _, err = run_cli(capsys, *library, "edit", str(imported), "bib_type=thesis", "bib.type=phdthesis")
+    assert code == 0, err
+    code, out, _ = run_cli(capsys, *library, "show", str(imported))
+    assert ".bib entry: @thesis (edited)" in out and "type = phdthesis  (edited)" in out
+    # One bad name refuses the whole command: the title is not changed either.
+    code, _, err = run_cli(capsys, *library, "edit", str(imported), "title=Other", "bib.bad name=x")
+    assert code == 2 and "'bad name' is not a BibTeX field name" in err
+    code, out, _ = run_cli(capsys, *library, "show", str(imported))
+    assert out.splitlines()[0].startswith("On ") and "@thesis" in out
+    # FIELD= gives it back to the sources.
+    code, _, err = run_cli(capsys, *library, "edit", str(imported), "bib_type=", "bib.type=")
+    assert code == 0, err
+    code, out, _ = run_cli(capsys, *library, "show", str(imported))
+    assert ".bib entry: @phdthesis\n" in out and " type = " not in out.split(".bib entry")[1]

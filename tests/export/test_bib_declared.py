@@ -61,15 +61,17 @@ def test_a_declared_type_is_written_as_declared_and_what_it_lacks_is_reported():
         text, report = export_bib([TECHREPORT, chapter, article], flavour)
         assert entry(text, "chapter2005").startswith("@incollection{")
         assert entry(text, "noj").startswith("@article{")
-        assert entry(text, "lamport1978").startswith("@techreport{" if flavour == "bibtex" else "@report{")
+        assert entry(text, "lamport1978").startswith("@techreport{")  # biber reads it as @report
         lines = report.lines()
         if flavour == "bibtex":
             assert "lamport1978: @techreport: no institution" in lines
             assert "noj: @article: no journal" in lines
         else:
-            assert "lamport1978: @report: no institution" in lines  # its type is filled in: techreport
-            assert "noj: @article: no journaltitle" in lines
-            assert fields(text, "lamport1978")["type"] == "{techreport}"
+            assert "lamport1978: @techreport: no institution (or school)" in lines
+            assert "noj: @article: no journaltitle (or journal)" in lines
+    text, report = export_bib([TECHREPORT], "biblatex", biblatex_names=True)
+    assert entry(text, "lamport1978").startswith("@report{") and fields(text, "lamport1978")["type"] == "{techreport}"
+    assert "lamport1978: @report: no institution (or school)" in report.lines()
 
 
 def test_unedited_fields_come_back_as_written_and_edits_are_escaped():
@@ -143,7 +145,7 @@ def test_the_users_tags_note_and_key_win_over_the_file():
     assert got["annote"] == "{My own note}" and "what the" not in text
     text, _ = export_bib([mine], "biblatex")
     got = fields(text, "mykey2020")
-    assert (got["annotation"], got["ids"], got["journaltitle"]) == (
+    assert (got["annotation"], got["ids"], got["journal"]) == (
         "{My own note}",
         "{writer2020}",
         "{Journal of Tags}",
@@ -206,7 +208,11 @@ def test_bibtex_entries_map_to_biblatex_and_back():
         f("year", "2001"),
         f("month", "April", macro="apr"),
     )
-    text, _ = export_bib([phd], "biblatex")
+    text, report = export_bib([phd], "biblatex")
+    # As the file wrote it, which biber reads as @thesis with type phdthesis: a file used with biber comes back whole.
+    assert entry(text, "mueller2001").startswith("@phdthesis{") and report.notes == []
+    assert fields(text, "mueller2001")["school"] == '{Universit{\\"a}t Heidelberg}'
+    text, _ = export_bib([phd], "biblatex", biblatex_names=True)
     assert entry(text, "mueller2001").startswith("@thesis{")
     got = fields(text, "mueller2001")
     assert got["institution"] == '{Universit{\\"a}t Heidelberg}' and got["location"] == "{Heidelberg}"

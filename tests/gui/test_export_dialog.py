@@ -222,7 +222,15 @@ def test_a_bib_comes_back_with_its_macros_and_crossrefs_as_the_user_chooses(qtbo
         assert "crossref" not in text and "@proceedings" not in text
         assert "booktitle = {Proceedings of the Tenth Workshop}" in text and "publisher = {ACM}" in text
 
+        assert not dialog.names_box.isEnabled()  # a biblatex option
+        dialog.set_flavour("biblatex")
+        dialog.strings_box.setChecked(False)
+        assert "journal = {TUGboat}" in dialog.preview.toPlainText()
+        dialog.names_box.setChecked(True)
+        assert "journaltitle = {TUGboat}" in dialog.preview.toPlainText()
+
         dialog.set_flavour("ris")  # the .bib options mean nothing there
         assert not dialog.strings_box.isEnabled() and not dialog.inherit_box.isEnabled()
+        assert not dialog.names_box.isEnabled()
     finally:
         hub.close()

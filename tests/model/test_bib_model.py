@@ -222,3 +222,20 @@ def test_a_core_field_the_entry_lacked_goes_where_the_user_put_it(imported: Libr
     back = imported.get_paper(paper.id)
     assert (back.venue, back.date) == (None, None) and "date" not in _fields(imported, "lamport1978")
     assert sorted(back.edited_fields) == []
+
+
+def test_the_author_field_is_the_papers_author_list(imported: Library) -> None:
+    paper = imported.paper_by_key("author2005")
+    imported.edit_bib_fields(paper.id, {"author": "Author, Alan and {Barnes and Noble} and Bea Second"})
+    edited = imported.get_paper(paper.id)
+    assert [ref.as_written for ref in edited.authors] == ["Author, Alan", "{Barnes and Noble}", "Bea Second"]
+    assert imported.search("Bea Second") == [paper.id]
+    assert _fields(imported, "author2005")["author"] == (
+        "Author, Alan and {Barnes and Noble} and Bea Second",
+        None,
+        True,
+    )
+    imported.edit_bib_fields(paper.id, {"author": None})
+    back = imported.get_paper(paper.id)
+    assert [ref.as_written for ref in back.authors] == ["Alan Author"]
+    assert _fields(imported, "author2005")["author"] == ("Alan Author", "Alan Author", False)
