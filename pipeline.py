@@ -36,6 +36,7 @@ class FileReport:
     updated: int = 0
     unchanged: int = 0
     merged: list[tuple[int, list[str]]] = field(default_factory=list)
+    merged_unchanged: int = 0  # of `merged`, the papers the file left exactly as they were
     suggested: int = 0
     same_file: bool = False
     warnings: list[ParseWarning] = field(default_factory=list)
@@ -66,6 +67,7 @@ class FileReport:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "merged": [{"paper_id": p, "evidence": e} for p, e in self.merged],
+            "merged_unchanged": self.merged_unchanged,
             "suggested_duplicates": self.suggested,
             "same_file": self.same_file,
             "warnings": [{"line": w.line, "message": w.message} for w in self.warnings],
@@ -358,6 +360,7 @@ def import_file(
     report.updated = len(result.updated)
     report.unchanged = len(result.unchanged)
     report.merged = result.merged
+    report.merged_unchanged = len(result.merged_unchanged)
     report.suggested = result.suggested
     report.same_file = result.same_file
     report.reowned = len(result.reowned)

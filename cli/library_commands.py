@@ -262,6 +262,16 @@ def _print_plan(report: FileReport) -> None:
             print(f"  line {step.line}: {title} {verb} {step.match.paper_id} ({'; '.join(step.evidence)})")
 
 
+def _left_as_they_were(report: FileReport) -> str:
+    """How many of the joined papers the file left exactly as they were: a file read back (our own export)
+    joins every paper and changes none, and the report must say so rather than look like a merge."""
+    if not report.merged:
+        return ""
+    if report.merged_unchanged == len(report.merged):
+        return " (none of them changed)" if len(report.merged) > 1 else " (not changed)"
+    return f" ({report.merged_unchanged} of them not changed)" if report.merged_unchanged else ""
+
+
 def _print_report(report: FileReport) -> None:
     if not report.ok:
         print(f"error: {report.error}", file=sys.stderr)
@@ -275,7 +285,8 @@ def _print_report(report: FileReport) -> None:
     owner = f", owner {report.owner}" if report.owner else ""
     print(f"{report.file}: {report.format}{owner}; {plural(report.found, 'paper')} found{claimed}")
     print(
-        f"  new {report.new}, merged with existing {len(report.merged)}, updated {report.updated}"
+        f"  new {report.new}, merged with existing {len(report.merged)}{_left_as_they_were(report)}, "
+        f"updated {report.updated}"
         + (f" ({report.reowned} by the change of owner)" if report.reowned else "")
         + f", unchanged {report.unchanged}"
         + (f", possible duplicates to review {report.suggested}" if report.suggested else "")

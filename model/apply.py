@@ -230,7 +230,8 @@ def _write(
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (paper_id, source_id, item.key, record.line, item.text, item.digest, lineage),
             ).lastrowid
-            recompute_paper(library, paper_id, batch=batch)
+            if not recompute_paper(library, paper_id, batch=batch):
+                result.merged_unchanged.append(paper_id)
             # The snapshot names the claim that joined, so merge.unmerge_paper can make it a paper again, and the
             # .bib key it brought, which now names this paper too.
             snapshot = {"claim_ids": [claim_id], "aliases": _keep_cited_key(library, paper_id, record)}

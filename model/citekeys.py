@@ -360,14 +360,34 @@ def ascii_key(key: str) -> str | None:
     return folded if folded and re.search(r"[A-Za-z0-9]", folded) and is_legal_key(folded) else None
 
 
-# ascii_fold leaves ASCII only, where "alphanumeric" is exactly these: one regex pass, not a walk per character.
-_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+# After _match_fold only ASCII letters and digits and the letters of scripts with no transliteration are left
+# as word characters: one regex pass, not a walk per character.
+_NOT_ALNUM = re.compile(r"[^0-9a-z\u0080-\U0010ffff]+")
+
+
+def _match_fold(text: str) -> str:
+    """ascii_fold, except that a letter or digit it cannot transliterate (Chinese, Japanese, Korean, Arabic,
+    Hebrew, Devanagari, Thai ...) is kept as itself, lower-cased, instead of vanishing: a title written wholly
+    in such a script had no key at all, so it never matched its own re-import. Everything ascii_fold keeps or
+    drops is kept or dropped the same way, so keys of titles in other scripts are unchanged."""
+    out = []
+    for ch in text:
+        if ch.isascii():
+            out.append(ch)
+            continue
+        folded = ascii_fold(ch)
+        if folded:
+            out.append(folded)
+        elif ch.isalnum() and not unicodedata.combining(ch):
+            out.append(ch.lower())
+    return "".join(out)
 
 
 @functools.lru_cache(maxsize=4096)  # one record asks for its title's key several times
 def title_key(title: str | None) -> str | None:
-    """A title as matching compares it: folded to ASCII, lower case, words only."""
+    """A title as matching compares it: folded to ASCII where a transliteration exists, lower case, words only."""
     if not title:
         return None
-    words = _NOT_ALNUM.sub(" ", ascii_fold(title).lower()).split()
+    folded = title if title.isascii() else _match_fold(unicodedata.normalize("NFC", title))
+    words = _NOT_ALNUM.sub(" ", folded.lower()).split()
     return " ".join(words) or None

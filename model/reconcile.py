@@ -504,12 +504,19 @@ def _relatives_veto(conn: Any, candidate: _Candidate, record: Any) -> str | None
 def find_match(library: Library, record: Any, *, exclude: Iterable[int] = ()) -> Match | None:
     """The best library paper this record describes, with the evidence; None when nothing is close.
 
-    Identifiers first (arXiv id without version, DOI); then the title with year, author and venue agreement;
+    A .bib record's own citation key with its title and year first; identifiers next (arXiv id without
+    version, DOI); then the title with year, author and venue agreement;
     then, for records without a title (arXiv listings), their abstract against the library's titles. Conflicting
     identifiers veto a match, and so do signs of a related but different work.
     """
     conn = library.conn
     excluded = set(exclude)
+    # A .bib entry under a paper's own key with its title and year is that paper, before any identifier: files
+    # exist where two entries share a DOI (a copy-paste in JabRef's own test file), and the DOI alone would give
+    # the first of them both records.
+    cited = _cited_key_match(library, record, excluded)
+    if cited is not None:
+        return cited
     arxiv_id = getattr(record, "arxiv_id", None)
     if arxiv_id:
         row = conn.execute("SELECT id FROM papers WHERE arxiv_id = ? AND merged_into IS NULL", (arxiv_id,)).fetchone()
@@ -523,9 +530,6 @@ def find_match(library: Library, record: Any, *, exclude: Iterable[int] = ()) ->
         if row and row[0] not in excluded:
             return Match(row[0], 1.0, [f"same DOI {doi}"], "identifier")
     title = getattr(record, "title", None)
-    cited = _cited_key_match(library, record, excluded)
-    if cited is not None:
-        return cited
     matches: list[Match] = []
     if title:
         matches += _title_matches(library, record, excluded)

@@ -388,6 +388,20 @@ INSERT INTO tags_fts(rowid, name) SELECT id, name FROM tags;
 UPDATE papers_fts SET tags = '' WHERE tags != '';
 """
 
+
+def _v8_title_keys(connection: sqlite3.Connection) -> None:
+    """Titles in scripts with no transliteration (Chinese, Arabic, Hebrew ...) get the matching key they lacked:
+    model.citekeys.title_key used to drop their letters, so such a paper had no key, or only its Latin words,
+    and every re-import of it made a new paper. Other titles' keys come out the same and are left alone."""
+    from papershelf.model.citekeys import title_key
+
+    rows = connection.execute("SELECT id, title, title_key FROM papers WHERE title IS NOT NULL").fetchall()
+    connection.executemany(
+        "UPDATE papers SET title_key = ? WHERE id = ?",
+        [(key, paper_id) for paper_id, title, old in rows if not title.isascii() and (key := title_key(title)) != old],
+    )
+
+
 # MIGRATIONS[n] takes a library from user_version n to n + 1. Version 1 is the first release's schema exactly;
 # everything added since is a step of its own.
 MIGRATIONS: list[Migration] = [
@@ -398,6 +412,7 @@ MIGRATIONS: list[Migration] = [
     _script(_V5_CHECKED_PAPERS),
     _script(_V6_BIB_ENTRIES),
     _script(_V7_TAGS_FTS),
+    _step(_v8_title_keys),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -83,6 +83,9 @@ class ImportResult:
     updated: list[int] = field(default_factory=list)
     unchanged: list[int] = field(default_factory=list)
     merged: list[tuple[int, list[str]]] = field(default_factory=list)  # (paper id, why it matched)
+    # Of `merged`, the papers whose fields the joining record left as they were (our own export read back):
+    # the record is kept as provenance, but nothing the user sees changed.
+    merged_unchanged: list[int] = field(default_factory=list)
     suggested: int = 0  # possible duplicates put in the review queue
     same_file: bool = False  # the identical file was imported before: nothing was written
     reowned: list[int] = field(default_factory=list)  # papers that gained or lost the page's owner (in updated)

@@ -73,11 +73,19 @@ def _v6_sample(connection: sqlite3.Connection) -> None:
     )
 
 
+def _v7_sample(connection: sqlite3.Connection) -> None:
+    """Version 6's user data as version 7 indexes it: tags searched in tags_fts, none left in papers_fts."""
+    _v6_sample(connection)
+    connection.executescript(
+        "UPDATE papers_fts SET tags = '' WHERE rowid = 1; INSERT INTO tags_fts(rowid, name) VALUES (1, 'to-read');"
+    )
+
+
 # SAMPLES[v] fills a library at version v with user data. A version that is no longer the newest needs one, so
 # that its upgrade is tested on real rows: the test below fails for an earlier version without a sample.
 # Version 2 added only the match index, which the upgrade fills itself: its user data is version 1's.
 # Version 3 added only indexes: its user data is version 1's too. Version 5's sample adds a checked paper, version
-# 6's a declared type and a file's @string.
+# 6's a declared type and a file's @string. Version 7 moved tags to an index of their own.
 SAMPLES: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _v1_sample,
     2: _v1_sample,
@@ -85,6 +93,7 @@ SAMPLES: dict[int, Callable[[sqlite3.Connection], None]] = {
     4: _v4_sample,
     5: _v5_sample,
     6: _v6_sample,
+    7: _v7_sample,
 }
 USER_TABLES = (
     "papers",
