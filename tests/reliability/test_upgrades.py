@@ -57,12 +57,14 @@ def _v4_sample(connection: sqlite3.Connection) -> None:
 # SAMPLES[v] fills a library at version v with user data. A version that is no longer the newest needs one, so
 # that its upgrade is tested on real rows: the test below fails for an earlier version without a sample.
 # Version 2 added only the match index, which the upgrade fills itself: its user data is version 1's.
-# Version 3 added only indexes: its user data is version 1's too.
+# Version 3 added only indexes: its user data is version 1's too. Version 5 added the checked marks, which the
+# sample leaves empty, so its user data is version 4's.
 SAMPLES: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _v1_sample,
     2: _v1_sample,
     3: _v1_sample,
     4: _v4_sample,
+    5: _v4_sample,
 }
 USER_TABLES = (
     "papers",
