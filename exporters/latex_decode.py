@@ -311,6 +311,29 @@ def decode_report(latex: str, *, paragraphs: bool = False, lines: bool = False) 
     "\\foo (unknown command)" or "\\input (would make TeX read a file)", for the importer's report."""
     if not latex:
         return "", []
+    if not _LATEX_AT_WORK.search(latex) and not _SLOT_MARKS.search(latex) and "{[U+" not in latex:
+        return _tidy(unicodedata.normalize("NFC", latex.replace("\u00a0", " ")), paragraphs, lines), []
+    text, problems = _decode_cached(latex, paragraphs, lines)
+    return text, list(problems)
+
+
+# A .bib names the same people, journals and publishers again and again, and pylatexenc takes 0.1-1 ms per
+# value: each distinct value is decoded once per process. Values are strings, so the cache holds no state.
+@functools.lru_cache(maxsize=1 << 16)
+def _decode_cached(latex: str, paragraphs: bool, lines: bool) -> tuple[str, tuple[str, ...]]:
+    text, problems = _decode_report(latex, paragraphs=paragraphs, lines=lines)
+    return text, tuple(problems)
+
+
+def _tidy(text: str, paragraphs: bool, lines: bool) -> str:
+    if lines:
+        return "\n".join(line.rstrip() for line in text.strip("\n").split("\n")).strip("\n")
+    if paragraphs:
+        return "\n\n".join(" ".join(p.split()) for p in re.split(r"\n[ \t]*\n", text) if p.strip())
+    return " ".join(text.split())
+
+
+def _decode_report(latex: str, *, paragraphs: bool, lines: bool) -> tuple[str, list[str]]:
     problems: list[str] = []
     latex = _SLOT_MARKS.sub("", latex)
     latex = PLACEHOLDER.sub(_placeholder_char, latex)
@@ -358,13 +381,7 @@ def decode_report(latex: str, *, paragraphs: bool = False, lines: bool = False) 
     else:
         text = latex
     text = unicodedata.normalize("NFC", text.replace("\u00a0", " "))  # `~` is a typesetting tie, not text
-    if lines:
-        text = "\n".join(line.rstrip() for line in text.strip("\n").split("\n")).strip("\n")
-    elif paragraphs:
-        text = "\n\n".join(" ".join(p.split()) for p in re.split(r"\n[ \t]*\n", text) if p.strip())
-    else:
-        text = " ".join(text.split())
-    return text, list(dict.fromkeys(problems))
+    return _tidy(text, paragraphs, lines), list(dict.fromkeys(problems))
 
 
 def _placeholder_char(match: re.Match[str]) -> str:
