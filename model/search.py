@@ -259,16 +259,47 @@ def _id_order(owner: Any, conn: sqlite3.Connection) -> _IdOrder:
     return found
 
 
+def _filtered_ids(
+    conn: sqlite3.Connection,
+    clauses: list[str],
+    params: list[Any],
+    match: str | None,
+    descending: bool,
+    limit: int | None,
+) -> list[int]:
+    """`full_text_ids` for a query with other filters too, when no paper is out of order: the papers in id
+    order. A year range alone reads the (live, year) index and sorts what it finds; anything else walks its
+    lists (the full-text hits, a tag's papers) in id order and stops at `limit`, never sorting wide rows."""
+    where = list(clauses)
+    values = list(params)
+    if match is not None:
+        where.append("p.id IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?)")
+        values.append(match)
+    years_only = all(clause.startswith("p.year ") for clause in where)
+    live = "p.deleted_at IS NULL AND p.merged_into IS NULL"
+    if not years_only:
+        live = live.replace("p.", "+p.")
+    direction = "DESC" if descending else "ASC"
+    sql = f"SELECT p.id FROM papers p WHERE {live} AND {' AND '.join(where)} ORDER BY p.id {direction}"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    text = conn.execute(f"SELECT group_concat(id) FROM ({sql})", values).fetchone()[0]
+    return list(map(int, text.split(","))) if text else []
+
+
 def full_text_ids(
     owner: Any, conn: sqlite3.Connection, query: str, *, descending: bool, limit: int | None
 ) -> list[int] | None:
     """Ids of the live papers a search finds, in the order they were added (newest first when `descending`),
     at most `limit`: the answer of `compile_query` sorted by (added_at, id), read straight from the full-text
-    index. None when the query is not only full text (year:, tag:, key: and id: filters go the general way)."""
-    clauses, _params, match = _compile(query, conn)
-    if clauses or match is None:
+    index, or in id order. None when the general query must answer (out-of-order papers and filters other than
+    full text, or an index that disagrees with the library)."""
+    clauses, params, match = _compile(query, conn)
+    if not clauses and match is None:
         return None
     order = _id_order(owner, conn)
+    if clauses:
+        return None if order.out_of_order else _filtered_ids(conn, clauses, params, match, descending, limit)
     if not order.in_step:
         return None
     fts = "SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rowid " + ("DESC" if descending else "ASC")

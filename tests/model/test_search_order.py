@@ -24,6 +24,13 @@ QUERIES = (
     "segment",
     "abstract:multimodal",
     "nothingmatchesthis",
+    "year:2005",
+    "year:2010.. graph",
+    "year:..2008 author:smith",
+    "tag:to-read",
+    "tag:to-read benchmark",
+    "key:k1*",
+    "id:7",
 )
 
 
@@ -60,6 +67,7 @@ def library(tmp_path: Path) -> Library:
     with Library.open(tmp_path / "library.sqlite") as library:
         report = pipeline.import_file(library, path, as_of=dt.date(2025, 11, 20))
         assert report.error is None and report.new == 60
+        library.add_tag(library.paper_ids(order_by="id")[::3], "to-read")
         yield library
 
 
