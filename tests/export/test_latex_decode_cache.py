@@ -40,3 +40,56 @@ def test_the_report_names_what_was_kept_each_time_it_is_met() -> None:
     for _ in range(2):
         text, kept = decode_report("An \\unknownmacro{arg} stays")
         assert "\\unknownmacro" in text and any("\\unknownmacro" in line for line in kept)
+
+
+# Values the fast path reads (and some it must leave to pylatexenc): both ways must give the same text.
+LATEX_VALUES = [
+    "{BERT}: Pre-training of Deep {Bidirectional} Transformers",
+    "M{\\\"u}ller, J{\\'e}r{\\^o}me and Wi{\\'s}niewski, {\\L}ukasz",
+    'M\\"uller and Sch\\"{o}n and G\\`{e}ne and Fran\\c{c}ois',
+    "{\\k{a}}{\\v{z}}{\\u{a}}{\\H{o}}{\\r{a}}{\\={a}}{\\.{z}}{\\^{o}}{\\~{n}}{\\`{e}}",
+    "Caf\\'{e} \\& Cr\\`eme --- a 10--20\\% gain - maybe",
+    '{\\o}ystein and {\\O}rsted and {\\ss}ler and {\\ae}on and {\\AA}ngstr{\\"o}m and {\\aa}',
+    "\\emph{Emphasis} and \\textit{{Nested {Groups}}} and \\textbf{Bold} and \\textsc{Caps}",
+    "Tilde~tie, \\$5 and \\#1 and \\_x and \\{braces\\}",
+    "Para {one}.\n\nPara {two},  spaced.",
+    "Line {one}\n  line two",
+    "Four ---- dashes {x}",
+    'na{\\"\\i}ve and {\\"i}',
+    "Don't {X} ``quoted''",
+    "{\\sc Small Caps} and \\texttt{code}",
+    "\\unknown{x} {y}",
+    "Unbalanced {brace",
+    "Unbalanced} brace {x}",
+    "Math $x^2$ {y}",
+    '\\" {u} spaced accent',
+    "100% & more {X}",
+]
+
+
+def _synthetic_latex_values() -> list[str]:
+    import sys
+    from pathlib import Path
+
+    import bibtexparser
+
+    sys.path.insert(0, str(Path(__file__).parents[2] / "benchmarks"))
+    import synthetic
+
+    entries = bibtexparser.parse_string(synthetic.latex_bibtex_file(90)).entries
+    return [entry[field] for entry in entries for field in ("title", "author") if field in entry.fields_dict]
+
+
+def test_the_fast_path_decodes_as_pylatexenc_does(monkeypatch) -> None:
+    values = LATEX_VALUES + _synthetic_latex_values()
+    fast = {}
+    for value in values:
+        for how in ({}, {"paragraphs": True}):
+            fast[value, tuple(how)] = latex_decode._decode_report(value, paragraphs=bool(how), lines=False)
+    read_fast = sum(latex_decode._simple_latex(value) is not None for value in values)
+    assert read_fast > len(values) // 2  # most of these take the fast path: the comparison below means something
+    monkeypatch.setattr(latex_decode, "_simple_latex", lambda _latex: None)
+    for value in values:
+        for how in ({}, {"paragraphs": True}):
+            slow = latex_decode._decode_report(value, paragraphs=bool(how), lines=False)
+            assert fast[value, tuple(how)] == slow, value
