@@ -93,7 +93,11 @@ _SIMPLE = re.compile(
     r"(?P<text>[^\\{}$~`'\-]+)"
     r"|(?P<dash>-{1,3})(?!-)"
     r"|(?P<open>\{)|(?P<close>\})|(?P<tie>~)"
-    r"|\\(?P<acc>[\"'`^~=.])(?:\{(?P<acc_braced>[A-Za-z])\}|(?P<acc_bare>[A-Za-z]))"
+    r"|\\(?P<acc>[\"'`^~=.])(?:\{(?P<acc_braced>[A-Za-z])\}|(?P<acc_bare>[A-Za-z])"
+    # the dotless i and j under an accent are the letters (na\\"{\\i}ve); a bare \\i eats the spaces after it
+    r"|\{\\(?P<acc_dotless_braced>[ij])\}|\\(?P<acc_dotless>[ij])(?![A-Za-z])\s*)"
+    r"|\\(?P<dotless>[ij])(?=\})"
+    r"|\\(?P<switch>sc|bf|it|em|rm|tt|sl|sf)(?![A-Za-z])\s*"
     r"|\\(?P<wacc>[cvkuHr])\{(?P<wacc_letter>[A-Za-z])\}"
     r"|\\(?P<special>[&%$#_{}])"
     r"|\\(?P<symbol>ss|ae|AE|oe|OE|aa|AA|[lLoO])(?=\})"
@@ -124,10 +128,14 @@ def _simple_latex(latex: str) -> str | None:
                 return None
         elif kind == "tie":
             out.append("\u00a0")
-        elif kind in ("acc_braced", "acc_bare"):
+        elif kind in ("acc_braced", "acc_bare", "acc_dotless_braced", "acc_dotless"):
             out.append(match.group(kind) + _COMBINING[match.group("acc")])
         elif kind == "wacc_letter":
             out.append(match.group(kind) + _COMBINING[match.group("wacc")])
+        elif kind == "dotless":
+            out.append("ı" if match.group(kind) == "i" else "ȷ")
+        elif kind == "switch":
+            pass  # a font switch sets no text
         elif kind == "special":
             out.append(match.group(kind))
         elif kind == "symbol":

@@ -64,6 +64,9 @@ LATEX_VALUES = [
     "Math $x^2$ {y}",
     '\\" {u} spaced accent',
     "100% & more {X}",
+    'na\\"{\\i}ve and x\\\'\\i y and {\\i} and {\\j} and na{\\"\\i}ve',
+    "x{\\sc y} and {\\bf B}c and {\\em e}m and {\\it I} {\\rm R} {\\tt T} {\\sl S} {\\sf F}",
+    "{\\scshape Not a switch} and \\itshape{x}",
 ]
 
 
