@@ -993,11 +993,14 @@ def _coauthorship_counts(conn: Any, name_key: str, keys: Sequence[str], exclude:
                 SELECT author_id, count(*) FROM author_variants WHERE name_key IN ({marks}) GROUP BY author_id),
             weight(paper_id, w) AS (
                 SELECT o.paper_id, sum(co.n) FROM co JOIN authorships o ON o.author_id = co.author_id
-                GROUP BY o.paper_id)
-            SELECT s.author_id, sum(weight.w) FROM weight JOIN authorships s ON s.paper_id = weight.paper_id
-            WHERE EXISTS (SELECT 1 FROM author_variants v WHERE v.name_key = ? AND v.author_id = s.author_id)
-            AND (SELECT merged_into FROM authors WHERE id = s.author_id) IS NULL
-            GROUP BY s.author_id""",
+                GROUP BY o.paper_id),
+            scored(author_id, total) AS (
+                SELECT s.author_id, sum(weight.w) FROM weight JOIN authorships s ON s.paper_id = weight.paper_id
+                GROUP BY s.author_id)
+            -- Who is a namesake is asked once per person, not once per shared paper.
+            SELECT author_id, total FROM scored
+            WHERE EXISTS (SELECT 1 FROM author_variants v WHERE v.name_key = ? AND v.author_id = scored.author_id)
+            AND (SELECT merged_into FROM authors WHERE id = scored.author_id) IS NULL""",
         [*keys, name_key],
     ).fetchall()
     return {author_id: total for author_id, total in counted if author_id not in exclude and total > 0}
