@@ -420,18 +420,8 @@ class Library:
         """Ids of the papers a view shows, sorted in SQL: the table model fetches rows for these lazily."""
         from papershelf.model.search import compile_query, full_text_ids
 
-        if (
-            query
-            and query.strip()
-            and view == "all"
-            and order_by == "added"
-            and (tag, author_id, source_id)
-            == (
-                None,
-                None,
-                None,
-            )
-        ):
+        only_a_search = tag is None and author_id is None and source_id is None
+        if query and query.strip() and view == "all" and order_by == "added" and only_a_search:
             # A search in the order papers were added: straight from the full-text index (model/search.py).
             found = full_text_ids(self, self.conn, query, descending=descending, limit=limit)
             if found is not None:
