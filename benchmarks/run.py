@@ -65,21 +65,30 @@ class Goal:
 
 
 GOALS: dict[str, Goal] = {
-    "import_vs_raw_sqlite": Goal(">=", 0.25, "papers/s storing the big page's records ÷ papers/s of plain executemany"),
+    "store_vs_bare_sql": Goal(
+        "<=", 2.5, "the big page's store step ÷ executemany of exactly the rows it wrote (same schema, search index)"
+    ),
     "import_scaling": Goal("<=", 1.5, "per-paper page import time, big ÷ small"),
     "reconcile_scaling": Goal("<=", 2.0, "importing 1,000 papers (20% duplicates) into the big ÷ the small library"),
-    "search_p95_scaling": Goal("<=", 3.0, "p95 of 50 searches, big ÷ small"),
+    "search_first_page_p95_ms": Goal("<=", 2.0, "p95 of the window's first page of a search (newest 200 hits), ms"),
     "first_paint_scaling": Goal("<=", 1.5, "window construction to first rows painted, big ÷ small"),
     "filter_p95_scaling": Goal("<=", 3.0, "p95 of a search applied in the window until repainted, big ÷ small"),
-    "import_bib_vs_parse": Goal("<=", 1.5, "importing the big .bib ÷ bibtexparser.parse_string of it"),
+    "import_bib_vs_parse": Goal(
+        "<=", 3.0, "importing the big .bib ÷ bibtexparser.parse_string of it (the worse of plain and LaTeX-heavy)"
+    ),
+    "namesake_import_ratio": Goal(
+        "<=", 2.0, "a 2,000-entry import after a paper full of namesakes ÷ after an ordinary paper (the worse case)"
+    ),
     "reimport_vs_import": Goal("<=", 1.0, "re-importing the big page (a new capture, same papers) ÷ first import"),
-    "search_p95_vs_like_p50": Goal("<=", 0.5, "our search p95 ÷ median LIKE '%term%' scan of titles and abstracts"),
+    "search_p95_vs_like_p50": Goal("<=", 0.3, "our search p95 ÷ median LIKE '%term%' scan of titles and abstracts"),
     "gui_sort_vs_sorted": Goal("<=", 2.0, "sorting the table by title ÷ Python's sorted() of the titles"),
     "export_vs_bibtexparser": Goal(">=", 1.0, "entries/s of our .bib export ÷ entries/s of bibtexparser.write_string"),
-    "import_vs_papis": Goal(">=", 10.0, "papis' time ÷ ours importing the same 10,000-entry .bib (command lines)"),
-    "import_vs_pubs": Goal(">=", 10.0, "pubs' time ÷ ours importing the same 10,000-entry .bib (command lines)"),
+    "import_vs_papis": Goal(">=", 20.0, "papis' time ÷ ours importing the same 10,000-entry .bib (command lines)"),
+    "import_vs_pubs": Goal(">=", 8.0, "pubs' time ÷ ours importing the same 10,000-entry .bib (command lines)"),
     "gui_rss_growth_mb": Goal("<=", 300.0, "resident memory with the big library open minus with the small one"),
 }
+NAMESAKE_ENTRIES = 2_000  # entries of the import measured after a namesake-heavy paper
+FIRST_PAGE = 200  # the window's first page of a search: the newest hits
 
 # 50 searches a user might type: words, phrases, prefixes, and every kind of field filter.
 QUERIES: tuple[str, ...] = (
@@ -169,17 +178,14 @@ class TimedImport:
     report: pipeline.FileReport
     total_s: float
     store_s: float
-    records: list[Any] | None
 
 
-def timed_import(library: Library, path: Path, *, keep_records: bool = False) -> TimedImport:
+def timed_import(library: Library, path: Path) -> TimedImport:
     """pipeline.import_file, timing the whole and, inside it, the store step (import_records)."""
     box: dict[str, Any] = {}
     original = pipeline.import_records
 
     def store(*args: Any, **kwargs: Any) -> Any:
-        if keep_records:
-            box["records"] = list(kwargs["records"])
         started = time.perf_counter()
         try:
             return original(*args, **kwargs)
@@ -195,7 +201,7 @@ def timed_import(library: Library, path: Path, *, keep_records: bool = False) ->
         pipeline.import_records = original
     if report.error:
         raise RuntimeError(f"importing {path} failed: {report.error}")
-    return TimedImport(report, total, box.get("store_s", 0.0), box.get("records"))
+    return TimedImport(report, total, box.get("store_s", 0.0))
 
 
 def digest(conn: sqlite3.Connection, sql: str) -> str:
@@ -223,54 +229,46 @@ def fingerprints(path: Path) -> dict[str, str]:
 
 
 # ---------------------------------------------------------------------------------------------- baselines
-def raw_sqlite_insert(records: Sequence[Any], path: Path) -> tuple[float, dict[str, int]]:
-    """The same papers, people and authorships written with plain sqlite3.executemany in one transaction,
-    into a library file with Papershelf's schema and settings (only the inserts are timed)."""
-    fresh_library(path).close()
-    stamp = dt.datetime.now(dt.UTC).isoformat()
-    papers, authorships = [], []
-    author_ids: dict[str, int] = {}
-    for number, record in enumerate(records, start=1):
-        papers.append(
-            (
-                number,
-                record.title,
-                record.year,
-                record.date,
-                int(record.date_inferred),
-                record.venue,
-                record.entry_type,
-                record.abstract,
-                record.arxiv_id,
-                record.doi,
-                record.category,
-                json.dumps([{"kind": link.kind, "url": link.url} for link in record.links]),
-                int(record.authors_complete),
-                f"key{number}",
-                stamp,
-                stamp,
-            )
-        )
-        for position, name in enumerate(record.authors):
-            author_id = author_ids.setdefault(name, len(author_ids) + 1)
-            authorships.append((number, position, author_id, name))
-    authors = [(author_id, name, name.lower(), stamp) for name, author_id in author_ids.items()]
-    conn = sqlite3.connect(path, isolation_level=None)
+# Tables whose rows come from others (the full-text indexes' storage) or that say nothing about one import.
+_NOT_REPLAYED = ("sqlite_", "papers_fts_", "authors_fts_")
+
+
+def bare_sql_replay(library_path: Path, target: Path) -> tuple[float, dict[str, int]]:
+    """Exactly the rows an import left in `library_path` (every table, both full-text indexes), written again
+    with plain executemany into a new library with the same schema, in one transaction: the floor for storing
+    them. Only the inserts are timed."""
+    fresh_library(target).close()
+    tables: dict[str, tuple[list[str], list[tuple[Any, ...]]]] = {}
+    with contextlib.closing(sqlite3.connect(f"file:{library_path}?mode=ro", uri=True)) as source:
+        names = [
+            r[0]
+            for r in source.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid")
+            if not r[0].startswith(_NOT_REPLAYED)
+        ]
+        for name in names:
+            columns = [r[1] for r in source.execute(f"PRAGMA table_info({name})")]
+            if name.endswith("_fts"):
+                columns = ["rowid", *columns]  # the index's rows keep their paper's (person's) id
+            rows = source.execute(f"SELECT {', '.join(columns)} FROM {name}").fetchall()
+            if rows:
+                tables[name] = (columns, rows)
+    conn = sqlite3.connect(target, isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    with contextlib.closing(sqlite3.connect(target)) as check:
+        empty = {name for name in tables if check.execute(f"SELECT count(*) FROM {name}").fetchone()[0] == 0}
     started = time.perf_counter()
     conn.execute("BEGIN")
-    conn.executemany(
-        "INSERT INTO papers(id, title, year, date, date_inferred, venue, entry_type, abstract, arxiv_id, doi, "
-        "category, links, authors_complete, citekey, added_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        papers,
-    )
-    conn.executemany("INSERT INTO authors(id, display_name, name_key, created_at) VALUES (?,?,?,?)", authors)
-    conn.executemany("INSERT INTO authorships(paper_id, position, author_id, as_written) VALUES (?,?,?,?)", authorships)
+    conn.execute("PRAGMA defer_foreign_keys = ON")
+    for name, (columns, rows) in tables.items():
+        if name not in empty:  # rows a new library already holds (settings, the schema's own)
+            conn.execute(f"DELETE FROM {name}")
+        conn.executemany(f"INSERT INTO {name}({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows)
     conn.execute("COMMIT")
     elapsed = time.perf_counter() - started
     conn.close()
-    return elapsed, {"papers": len(papers), "authors": len(authors), "authorships": len(authorships)}
+    return elapsed, {name: len(rows) for name, (_columns, rows) in tables.items()}
 
 
 _LIKE = "SELECT id FROM papers WHERE title LIKE ? OR abstract LIKE ?"
@@ -305,6 +303,24 @@ def measure_search(library: Library, repeats: int) -> list[float]:
         for query in QUERIES:
             started = time.perf_counter()
             library.search(query)
+            samples.append(time.perf_counter() - started)
+    return samples
+
+
+def measure_first_page(library: Library, repeats: int) -> list[float]:
+    """The window's first page of each search: the newest FIRST_PAGE hits (Library.paper_ids as the table asks
+    for the rows of its first screen)."""
+
+    def first_page(query: str) -> list[int]:
+        return library.paper_ids(query=query, order_by="added", descending=True, limit=FIRST_PAGE)
+
+    for query in QUERIES:
+        first_page(query)
+    samples = []
+    for _ in range(repeats):
+        for query in QUERIES:
+            started = time.perf_counter()
+            first_page(query)
             samples.append(time.perf_counter() - started)
     return samples
 
@@ -362,7 +378,7 @@ def measure_size(size: int, workdir: Path, *, gui: bool, incoming: Path) -> dict
     log(f"{size:,}: importing the aggregator page")
     path = workdir / f"library-{size}.sqlite"
     library = fresh_library(path)
-    first = timed_import(library, page, keep_records=True)
+    first = timed_import(library, page)
     figures["import"] = {
         "total_s": first.total_s,
         "store_s": first.store_s,
@@ -373,11 +389,10 @@ def measure_size(size: int, workdir: Path, *, gui: bool, incoming: Path) -> dict
     }
     library.close()
 
-    log(f"{size:,}: plain sqlite3 executemany of the same rows")
-    raw_s, counts = raw_sqlite_insert(first.records or [], workdir / f"raw-{size}.sqlite")
+    log(f"{size:,}: executemany of exactly the rows the store step wrote")
+    raw_s, counts = bare_sql_replay(path, workdir / f"raw-{size}.sqlite")
     remove_library(workdir / f"raw-{size}.sqlite")
-    figures["raw_sqlite"] = {"insert_s": raw_s, **counts}
-    first.records = None
+    figures["bare_sql"] = {"insert_s": raw_s, "rows": counts}
 
     log(f"{size:,}: re-importing (a new capture of the same page, and the identical file)")
     before = fingerprints(path)
@@ -402,7 +417,15 @@ def measure_size(size: int, workdir: Path, *, gui: bool, incoming: Path) -> dict
     library = Library.open(path)
     tag_some(library)
     searches = measure_search(library, repeats=5 if size <= 10_000 else 3)
+    pages = measure_first_page(library, repeats=5 if size <= 10_000 else 3)
     library.close()
+    figures["first_page"] = {
+        "limit": FIRST_PAGE,
+        "samples": len(pages),
+        "p50_s": percentile(pages, 0.5),
+        "p95_s": percentile(pages, 0.95),
+        "max_s": max(pages),
+    }
     figures["search"] = {
         "queries": len(QUERIES),
         "samples": len(searches),
@@ -457,32 +480,64 @@ def measure_size(size: int, workdir: Path, *, gui: bool, incoming: Path) -> dict
 
 
 def measure_bibtex(size: int, workdir: Path) -> dict[str, Any]:
-    """Importing a .bib of `size` entries against bibtexparser parsing the same text."""
+    """Importing a .bib of `size` entries against bibtexparser parsing the same text: a plain file, and one
+    where a third of the titles and names carry accents, braces and macros (as LaTeX-writing tools give them)."""
     import bibtexparser
 
-    bib = workdir / f"library-{size}.bib"
-    synthetic.write(bib, synthetic.bibtex_file(size))
-    text = bib.read_text(encoding="utf-8")
-    log(f"{size:,}: bibtexparser.parse_string on the .bib")
-    started = time.perf_counter()
-    parsed = bibtexparser.parse_string(text)
-    parse_s = time.perf_counter() - started
-    entries = len(parsed.entries)
-    del parsed
-    log(f"{size:,}: importing the .bib")
-    path = workdir / f"bib-{size}.sqlite"
-    library = fresh_library(path)
-    imported = timed_import(library, bib)
-    library.close()
-    remove_library(path)
-    return {
-        "entries": entries,
-        "bibtexparser_parse_s": parse_s,
-        "import_s": imported.total_s,
-        "store_s": imported.store_s,
-        "new": imported.report.new,
-        "warnings": len(imported.report.warnings),
-    }
+    figures: dict[str, Any] = {}
+    for label, text in (("plain", synthetic.bibtex_file(size)), ("latex", synthetic.latex_bibtex_file(size))):
+        bib = synthetic.write(workdir / f"library-{size}-{label}.bib", text)
+        log(f"{size:,}: bibtexparser.parse_string on the {label} .bib")
+        started = time.perf_counter()
+        parsed = bibtexparser.parse_string(text)
+        parse_s = time.perf_counter() - started
+        entries = len(parsed.entries)
+        del parsed, text
+        log(f"{size:,}: importing the {label} .bib")
+        path = workdir / f"bib-{size}.sqlite"
+        library = fresh_library(path)
+        imported = timed_import(library, bib)
+        library.close()
+        remove_library(path)
+        figures[label] = {
+            "entries": entries,
+            "bibtexparser_parse_s": parse_s,
+            "import_s": imported.total_s,
+            "store_s": imported.store_s,
+            "new": imported.report.new,
+            "warnings": len(imported.report.warnings),
+            "ratio": imported.total_s / parse_s,
+        }
+    return figures
+
+
+def measure_namesakes(workdir: Path, entries: int = NAMESAKE_ENTRIES) -> dict[str, Any]:
+    """A 2,000-entry .bib whose every entry names one person, imported into a library holding one paper that
+    lists that name's namesakes (2,000 people called Wei Wang; 60 called Given Person), against the same import
+    into a library holding one ordinary paper. The first import into an empty library skips matching, so both
+    sides start from a library with one paper."""
+    base = synthetic.bibtex_file(entries)
+    cases = {"wei_wang_2000": ("Wang, Wei", 2000), "given_person_60": ("Person, Given", 60)}
+    figures: dict[str, Any] = {"entries": entries}
+    for label, (name, crowd) in cases.items():
+        bib = synthetic.write(workdir / f"namesakes-{label}.bib", base.replace("author = {", f"author = {{{name} and "))
+        times = {}
+        for side, authors in (("namesakes", [name] * crowd), ("ordinary", ["Doe, Jane", "Roe, Rick", "Poe, Pat"])):
+            first = synthetic.write(
+                workdir / f"namesakes-{label}-{side}.bib",
+                "@article{first,\n  author = {" + " and ".join(authors) + "},\n  title = {The First Paper},\n"
+                "  year = {2020}\n}\n",
+            )
+            path = workdir / f"namesakes-{label}-{side}.sqlite"
+            library = fresh_library(path)
+            timed_import(library, first)
+            log(f"namesakes ({label}): importing {entries:,} entries after the {side} paper")
+            times[side] = timed_import(library, bib).total_s
+            library.close()
+            remove_library(path)
+        figures[label] = {**{f"{side}_s": t for side, t in times.items()}, "crowd": crowd, "name": name}
+        figures[label]["ratio"] = times["namesakes"] / times["ordinary"]
+    return figures
 
 
 def measure_export(library_path: Path) -> dict[str, Any]:
@@ -656,7 +711,6 @@ def compute_ratios(result: dict[str, Any]) -> tuple[dict[str, float | None], dic
 
     scaling("import_scaling", lambda f: f["import"]["total_s"], per_paper=True)
     scaling("reconcile_scaling", lambda f: f["reconcile"]["total_s"])
-    scaling("search_p95_scaling", lambda f: f["search"]["p95_s"])
     gui_why = errors(gui_small, gui_big)
     scaling("first_paint_scaling", lambda f: f["gui"]["first_paint_s"], why=gui_why)
     scaling("filter_p95_scaling", lambda f: f["gui"]["filter_p95_s"], why=gui_why)
@@ -665,12 +719,17 @@ def compute_ratios(result: dict[str, Any]) -> tuple[dict[str, float | None], dic
         ratios["gui_rss_growth_mb"] = gui_big["rss_window_mb"] - gui_small["rss_window_mb"]
 
     attempt(
-        "import_vs_raw_sqlite",
-        lambda: big["raw_sqlite"]["insert_s"] / big["import"]["store_s"],
+        "store_vs_bare_sql",
+        lambda: big["import"]["store_s"] / big["bare_sql"]["insert_s"],
         lambda: (
-            f"{at}: storing the parsed records vs executemany of the same rows; counting the parsing of the "
-            f"page too: {big['raw_sqlite']['insert_s'] / big['import']['total_s']:.3f}"
+            f"{at}: {big['import']['store_s']:.2f} s against {big['bare_sql']['insert_s']:.2f} s for "
+            f"{sum(big['bare_sql']['rows'].values()):,} rows in {len(big['bare_sql']['rows'])} tables"
         ),
+    )
+    attempt(
+        "search_first_page_p95_ms",
+        lambda: big["first_page"]["p95_s"] * 1000,
+        lambda: f"{at}; median {big['first_page']['p50_s'] * 1000:.2f} ms",
     )
     attempt(
         "reimport_vs_import",
@@ -691,9 +750,23 @@ def compute_ratios(result: dict[str, Any]) -> tuple[dict[str, float | None], dic
     bib = result.get("bibtex") or {}
     attempt(
         "import_bib_vs_parse",
-        lambda: bib["import_s"] / bib["bibtexparser_parse_s"],
-        lambda: f"at {bib['entries']:,} entries",
+        lambda: max(bib["plain"]["ratio"], bib["latex"]["ratio"]),
+        lambda: (
+            f"at {bib['plain']['entries']:,} entries: plain {bib['plain']['ratio']:.2f}, "
+            f"LaTeX-heavy {bib['latex']['ratio']:.2f}"
+        ),
         why=errors(bib),
+    )
+    namesakes = result.get("namesakes") or {}
+    attempt(
+        "namesake_import_ratio",
+        lambda: max(namesakes["wei_wang_2000"]["ratio"], namesakes["given_person_60"]["ratio"]),
+        lambda: "; ".join(
+            f"{namesakes[k]['crowd']:,} × {namesakes[k]['name']}: {namesakes[k]['namesakes_s']:.2f} s vs "
+            f"{namesakes[k]['ordinary_s']:.2f} s"
+            for k in ("wei_wang_2000", "given_person_60")
+        ),
+        why=errors(namesakes),
     )
     export = result.get("export") or {}
     attempt(
@@ -794,11 +867,15 @@ def figures_table(result: dict[str, Any]) -> str:
     rows = [
         ("page import, total (s)", lambda f: f["import"]["total_s"]),
         ("page import, store step (s)", lambda f: f["import"]["store_s"]),
-        ("plain sqlite3 executemany of the same rows (s)", lambda f: f["raw_sqlite"]["insert_s"]),
+        ("executemany of exactly the rows it wrote (s)", lambda f: f["bare_sql"]["insert_s"]),
         ("re-import of a new capture (s)", lambda f: f["reimport"]["recapture_s"]),
         ("re-import of the identical file (s)", lambda f: f["reimport"]["identical_file_s"]),
         ("search p50 / p95 (ms)", lambda f: f"{f['search']['p50_s'] * 1000:.2f} / {f['search']['p95_s'] * 1000:.2f}"),
         ("LIKE scan p50 (ms)", lambda f: f["like_scan"]["p50_s"] * 1000),
+        (
+            f"first page of a search, newest {FIRST_PAGE}: p50 / p95 (ms)",
+            lambda f: f"{f['first_page']['p50_s'] * 1000:.2f} / {f['first_page']['p95_s'] * 1000:.2f}",
+        ),
         (f"import {INCOMING:,} papers with duplicates (s)", lambda f: f["reconcile"]["total_s"]),
         ("window: first paint (s)", lambda f: f.get("gui", {}).get("first_paint_s")),
         ("window: filter p95 (ms)", lambda f: (f.get("gui", {}).get("filter_p95_s") or math.nan) * 1000),
@@ -930,6 +1007,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         log(f"{largest:,}: BibTeX export")
         result["export"] = guarded(lambda: measure_export(workdir / f"library-{largest}.sqlite"))
         result["bibtex"] = guarded(lambda: measure_bibtex(largest, workdir))
+        entries = min(NAMESAKE_ENTRIES, max(largest, 20))
+        result["namesakes"] = guarded(lambda: measure_namesakes(workdir, entries))
         venv = None
         if args.no_external or args.quick:
             # papis alone needs minutes for a few thousand entries: a --quick run leaves both tools out.

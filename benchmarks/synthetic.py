@@ -358,3 +358,64 @@ def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+# ---------------------------------------------------------------------------------------------- LaTeX-heavy .bib
+# How .bib files from real bibliographies write accents: braced accent macros, all forms biber and bibtex read.
+_LATEX_LETTERS = {
+    "ä": '{\\"a}',
+    "ö": '{\\"o}',
+    "ü": '{\\"u}',
+    "é": "{\\'e}",
+    "á": "{\\'a}",
+    "í": "{\\'i}",
+    "ó": "{\\'o}",
+    "ś": "{\\'s}",
+    "ń": "{\\'n}",
+    "è": "{\\`e}",
+    "ç": "{\\c{c}}",
+    "Ç": "{\\c{C}}",
+    "ş": "{\\c{s}}",
+    "Ş": "{\\c{S}}",
+    "ñ": "{\\~n}",
+    "ą": "{\\k{a}}",
+    "ę": "{\\k{e}}",
+    "ł": "{\\l}",
+    "Á": "{\\'A}",
+    "ž": "{\\v{z}}",
+}
+_ACCENTED_GIVEN = ("José", "Renée", "Björn", "Zoë", "François", "Jürgen", "Łukasz", "Dvořák", "Iñaki", "Søren")
+_ACCENTED_LATEX = {"ë": '{\\"e}', "ř": "{\\v{r}}", "ø": "{\\o}", "Ł": "{\\L}"}
+_TITLE_MACROS = (
+    "\\emph{{{w}}}",
+    "{{{w}}}",
+    "\\textit{{{w}}}",
+    "{{\\sc {w}}}",
+    "\\textbf{{{w}}}",
+)
+
+
+def _latex(text: str) -> str:
+    table = {**_LATEX_LETTERS, **_ACCENTED_LATEX}
+    return "".join(table.get(ch, ch) for ch in text)
+
+
+def latex_heavy(paper: SyntheticPaper, rng: random.Random) -> SyntheticPaper:
+    """The paper as a LaTeX-writing tool would give it: the title with braces, a macro, a dash or an `\\&`
+    and an accent; every author's accents as macros, and the first author's given name accented."""
+    words = paper.title.split()
+    at = rng.randrange(len(words))
+    words[at] = rng.choice(_TITLE_MACROS).format(w=words[at])
+    title = " ".join(words)
+    title = title.replace(" and ", " \\& ", 1) if " and " in title else f"{title} --- na{{\\\"\\i}}ve {{\\'e}}tude"
+    first, *rest = paper.authors
+    accented = Person(rng.choice(_ACCENTED_GIVEN), first.family)
+    authors = tuple(Person(_latex(p.given), _latex(p.family)) for p in (accented, *rest))
+    return SyntheticPaper(**{**paper.__dict__, "title": title, "authors": authors})
+
+
+def latex_bibtex_file(count: int, seed: int = SEED, share: int = 3) -> str:
+    """A .bib of the first `count` papers where every `share`-th entry's title and names carry LaTeX."""
+    rng = random.Random(seed + 3)
+    chosen = [latex_heavy(p, rng) if p.index % share == 0 else p for p in papers(count, seed)]
+    return bibtex_file(len(chosen), seed, papers_in=chosen)

@@ -427,12 +427,18 @@ class Library:
         limit: int | None = None,
     ) -> list[int]:
         """Ids of the papers a view shows, sorted in SQL: the table model fetches rows for these lazily."""
-        from papershelf.model.search import compile_query
+        from papershelf.model.search import compile_query, full_text_ids
 
+        only_a_search = tag is None and author_id is None and source_id is None
+        if query and query.strip() and view == "all" and order_by == "added" and only_a_search:
+            # A search in the order papers were added: straight from the full-text index (model/search.py).
+            found = full_text_ids(self, self.conn, query, descending=descending, limit=limit)
+            if found is not None:
+                return found
         where = [self._view_clause(view)]
         params: list[Any] = []
         if query and query.strip():
-            clause, query_params = compile_query(query)
+            clause, query_params = compile_query(query, self.conn)
             where.append(clause)
             params.extend(query_params)
         if tag is not None:

@@ -963,6 +963,18 @@ def is_decided(library: Library, kind: str, first: int, second: int) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------- authors
+# Up to this many people sharing a name, each is scored by its own co-authorship count (a few index reads each);
+# past it the count starts from the co-authors instead, so a name shared by thousands of people ("Wei Wang")
+# costs what the co-authors' papers cost, not a query per namesake for every such name an import meets.
+_FEW_NAMESAKES = 16
+
+# Walks the (name_key, author_id) index in order, so reading stops as soon as enough namesakes are known.
+_NAMESAKES_SQL = (
+    "SELECT DISTINCT v.author_id FROM author_variants v JOIN authors a ON a.id = v.author_id "
+    "WHERE v.name_key = ? AND a.merged_into IS NULL ORDER BY v.author_id"
+)
+
+
 def pick_author(
     library: Library,
     parsed: ParsedName,
@@ -975,33 +987,65 @@ def pick_author(
     (people already placed on the same author list).
 
     Only the name as parsed is looked up here; order swaps and initial forms are joined later, from evidence
-    (see `reconcile_authors`).
+    (see `reconcile_authors`). Among namesakes, the one who already wrote with these co-authors wins (the most
+    co-authorships with their names; the oldest person on a tie or when none has any).
     """
-    rows = library.conn.execute(
-        "SELECT DISTINCT v.author_id FROM author_variants v JOIN authors a ON a.id = v.author_id "
-        "WHERE v.name_key = ? AND a.merged_into IS NULL ORDER BY v.author_id",
-        (parsed.key,),
-    ).fetchall()
-    rows = [r for r in rows if r[0] not in exclude]
+    conn = library.conn
+    rows: list[int] = []
+    for (author_id,) in conn.execute(_NAMESAKES_SQL, (parsed.key,)):
+        if author_id not in exclude:
+            rows.append(author_id)
+            if len(rows) > _FEW_NAMESAKES:
+                break
     if not rows:
         return None
     if len(rows) == 1 or not coauthor_names:
-        return rows[0][0]
+        return rows[0]
     if before_tiebreak is not None:  # the co-authorships counted below must all be written (an import batches them)
         before_tiebreak()
-    # Two people share this name: the one who already wrote with these co-authors is the better guess.
     keys = [parse_name(n).key for n in coauthor_names]
+    if len(rows) <= _FEW_NAMESAKES:
+        scores = {author_id: _coauthorship_count(conn, author_id, keys) for author_id in rows}
+    else:
+        scores = _coauthorship_counts(conn, parsed.key, keys, exclude)
+    best = max(scores.values(), default=0)
+    if best <= 0:
+        return rows[0]
+    return min(author_id for author_id, score in scores.items() if score == best)
+
+
+def _coauthorship_count(conn: Any, author_id: int, keys: Sequence[str]) -> int:
+    """Places beside this person on a shared paper held by someone with a name among `keys` (one per variant)."""
     marks = ",".join("?" * len(keys))
-    best = max(
-        (r[0] for r in rows),
-        key=lambda author_id: library.conn.execute(
-            f"""SELECT count(*) FROM authorships s JOIN authorships o ON o.paper_id = s.paper_id
-                JOIN author_variants v ON v.author_id = o.author_id
-                WHERE s.author_id = ? AND v.name_key IN ({marks})""",
-            [author_id, *keys],
-        ).fetchone()[0],
-    )
-    return best
+    return conn.execute(
+        f"""SELECT count(*) FROM authorships s JOIN authorships o ON o.paper_id = s.paper_id
+            JOIN author_variants v ON v.author_id = o.author_id
+            WHERE s.author_id = ? AND v.name_key IN ({marks})""",
+        [author_id, *keys],
+    ).fetchone()[0]
+
+
+def _coauthorship_counts(conn: Any, name_key: str, keys: Sequence[str], exclude: Set[int]) -> dict[int, int]:
+    """`_coauthorship_count` of every live person called `name_key` who has any (but `exclude`), counted from
+    the co-authors' side: their papers, weighted by how many of their names each holds, then the namesakes
+    on those papers."""
+    marks = ",".join("?" * len(keys))
+    counted = conn.execute(
+        f"""WITH co(author_id, n) AS (
+                SELECT author_id, count(*) FROM author_variants WHERE name_key IN ({marks}) GROUP BY author_id),
+            weight(paper_id, w) AS (
+                SELECT o.paper_id, sum(co.n) FROM co JOIN authorships o ON o.author_id = co.author_id
+                GROUP BY o.paper_id),
+            scored(author_id, total) AS (
+                SELECT s.author_id, sum(weight.w) FROM weight JOIN authorships s ON s.paper_id = weight.paper_id
+                GROUP BY s.author_id)
+            -- Who is a namesake is asked once per person, not once per shared paper.
+            SELECT author_id, total FROM scored
+            WHERE EXISTS (SELECT 1 FROM author_variants v WHERE v.name_key = ? AND v.author_id = scored.author_id)
+            AND (SELECT merged_into FROM authors WHERE id = scored.author_id) IS NULL""",
+        [*keys, name_key],
+    ).fetchall()
+    return {author_id: total for author_id, total in counted if author_id not in exclude and total > 0}
 
 
 @dataclass

@@ -10,13 +10,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).parents[1]
 RATIOS = {
-    "import_vs_raw_sqlite",
+    "store_vs_bare_sql",
     "import_scaling",
     "reconcile_scaling",
-    "search_p95_scaling",
+    "search_first_page_p95_ms",
     "first_paint_scaling",
     "filter_p95_scaling",
     "import_bib_vs_parse",
+    "namesake_import_ratio",
     "reimport_vs_import",
     "search_p95_vs_like_p50",
     "gui_sort_vs_sorted",

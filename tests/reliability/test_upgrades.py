@@ -84,8 +84,9 @@ def _v7_sample(connection: sqlite3.Connection) -> None:
 # SAMPLES[v] fills a library at version v with user data. A version that is no longer the newest needs one, so
 # that its upgrade is tested on real rows: the test below fails for an earlier version without a sample.
 # Version 2 added only the match index, which the upgrade fills itself: its user data is version 1's.
-# Version 3 added only indexes: its user data is version 1's too. Version 5's sample adds a checked paper, version
-# 6's a declared type and a file's @string. Version 7 moved tags to an index of their own.
+# Version 3 added only indexes: its user data is version 1's too. Version 5's sample adds a checked paper,
+# version 6's a declared type and a file's @string. Version 7 moved tags to an index of their own. Versions 8 and
+# 9 changed only keys and indexes: their user data is version 7's.
 SAMPLES: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _v1_sample,
     2: _v1_sample,
@@ -94,6 +95,7 @@ SAMPLES: dict[int, Callable[[sqlite3.Connection], None]] = {
     5: _v5_sample,
     6: _v6_sample,
     7: _v7_sample,
+    8: _v7_sample,
 }
 USER_TABLES = (
     "papers",
