@@ -409,21 +409,16 @@ def declared_entry(
 
 
 def _own_fields(paper: Paper, entry: _Entry, flavour: str) -> None:
-    """The tags as `keywords` and the note as `annote`: the user's, so the library's win over the file's. While
-    they still say what the file said, the file's LaTeX is written as it was; keywords the library holds no
-    tags for (an import does not make tags of them) are kept, never dropped."""
+    """The tags as `keywords` and the note as `annote`: the user's, so the library's win over the file's. An
+    import makes tags of a .bib's keywords, so while the tags are still the words the file listed, the file's
+    LaTeX is written as it was; once the user tagged or untagged the paper, the tags are written."""
     written = {f.name.lower(): f for f in paper.bib_fields if f.name.lower() in _OWN_FIELDS}
     keywords = written.get("keywords")
     file_words = _split_keywords(keywords.text) if keywords is not None else []
-    if keywords is not None and keywords.text.strip():
-        extra = [tag for tag in paper.tags if tag.casefold() not in {w.casefold() for w in file_words}]
-        if keywords.edited or keywords.latex is None:
-            value = entry._record("keywords", entry.escaper.text(keywords.text))
-        else:
-            value, found = flavours.neutralise(keywords.latex)
-            _report_neutralised(entry.report, entry.key, "keywords", found)
-        if extra:
-            value = (value.rstrip().rstrip(",;") + ", " if value.strip() else "") + _keywords(extra, entry)
+    same = {w.casefold() for w in file_words} == {t.casefold() for t in paper.tags}
+    if keywords is not None and keywords.latex is not None and not keywords.edited and file_words and same:
+        value, found = flavours.neutralise(keywords.latex)
+        _report_neutralised(entry.report, entry.key, "keywords", found)
         entry.fields.append(("keywords", _carry(entry, "keywords", value), True))
     elif paper.tags:
         entry.raw("keywords", _keywords(paper.tags, entry))

@@ -14,7 +14,7 @@ from typing import Any
 
 from papershelf.model import reconcile
 from papershelf.model.common import LibraryError, now
-from papershelf.model.library import Library
+from papershelf.model.library import Library, tag_name
 from papershelf.model.merge import merge_authors, reconcile_authors
 from papershelf.model.plan import JOIN, NEW, SUGGEST, UNCHANGED, ImportPlan, plan_import, prepare
 from papershelf.model.store import (
@@ -193,6 +193,8 @@ def _write(
     moved: list[tuple[int, int, int]] = []
     implied: list[tuple[int, int, int]] = []
     new_claims: list[tuple[Any, ...]] = []
+    # A .bib's keywords on the papers it creates or joins: its tags, as Zotero and JabRef read them.
+    keyworded: list[tuple[int, tuple[str, ...]]] = []
     papers = _NewPapers(library, batch)
     for step in plan.records_plan:
         index = step.index
@@ -244,8 +246,10 @@ def _write(
             )
             result.merged.append((paper_id, step.evidence))
             touched.add(paper_id)
+            keyworded.append((paper_id, getattr(record, "keywords", ())))
         else:
             paper_id = papers.add(record, fmt, owner_id, item.data, step.chosen)
+            keyworded.append((paper_id, getattr(record, "keywords", ())))
             new_claims.append((paper_id, source_id, item.key, record.line, item.text, item.digest, lineage))
             result.new.append(paper_id)
             touched.add(paper_id)
@@ -259,6 +263,8 @@ def _write(
     # Written together after the loop, which never reads them back.
     papers.flush()
     _flush_claims(conn, new_claims)
+    if fmt == "bibtex":
+        _tag_keywords(library, keyworded)
     batch.flush = None
     conn.executemany("UPDATE claims SET source_id = ?, line = ? WHERE id = ?", moved)
     if owner_id is not None:
@@ -352,6 +358,20 @@ class _NewPapers:
                 "INSERT INTO authorships(paper_id, position, author_id, as_written) VALUES (?,?,?,?)", self.authorships
             )
             self.authorships.clear()
+
+
+def _tag_keywords(library: Library, keyworded: Sequence[tuple[int, Sequence[str]]]) -> None:
+    """Tag each paper with the keywords its .bib entry lists (a tag already there stays as it is). Only papers
+    this file creates or joins: a newer capture of the same file (an update) never puts back a tag the user
+    removed, and the user's tags are the entry's keywords from then on (the exporter writes them)."""
+    pairs = [(paper_id, word) for paper_id, words in keyworded for word in words if tag_name(word)]
+    if not pairs:
+        return
+    ids = {word: library._tag_id(word) for word in dict.fromkeys(word for _, word in pairs)}
+    library.conn.executemany(
+        "INSERT OR IGNORE INTO paper_tags(paper_id, tag_id) VALUES (?, ?)",
+        [(paper_id, ids[word]) for paper_id, word in pairs],
+    )
 
 
 def _flush_claims(conn: Any, rows: list[tuple[Any, ...]]) -> None:
