@@ -36,6 +36,7 @@ class PeopleRead:
     sort: SortSpec
     sorter: Callable[[list[Author], SortSpec], None]
     authors: list[Author] = field(default_factory=list)
+    sort_only: bool = False  # `authors` are given: they need sorting, not reading
     error: str | None = None
 
 
@@ -70,11 +71,21 @@ class PeopleReader(QObject):
         """Whether the newest request's answer is still to come."""
         return self._delivered != self._generation
 
-    def request(self, query: str | None, sort: SortSpec, sorter: Callable[[list[Author], SortSpec], None]) -> int:
-        """Read the people matching `query` in the background; answers the request's generation. An earlier
-        request that has not been delivered yet is dropped."""
+    def request(
+        self,
+        query: str | None,
+        sort: SortSpec,
+        sorter: Callable[[list[Author], SortSpec], None],
+        *,
+        authors: list[Author] | None = None,
+    ) -> int:
+        """Read the people matching `query` in the background, or only sort `authors` when they are given (a
+        click on a column header); answers the request's generation. An earlier request that has not been
+        delivered yet is dropped."""
         self._generation += 1
         job = PeopleRead(self._generation, query, sort, sorter)
+        if authors is not None:
+            job.authors, job.sort_only = list(authors), True
         with self._lock:
             self._waiting = job
             start = not self._running
@@ -108,9 +119,10 @@ class PeopleReader(QObject):
                     self._running = False
                     return
             try:
-                if self._library is None:
-                    self._library = self._main_library.reading_connection()
-                job.authors = self._library.list_authors(job.query or None, order_by=None)
+                if not job.sort_only:
+                    if self._library is None:
+                        self._library = self._main_library.reading_connection()
+                    job.authors = self._library.list_authors(job.query or None, order_by=None)
                 job.sorter(job.authors, job.sort)
             except QueryError as error:
                 job.error = f"Cannot search for that: {error}"

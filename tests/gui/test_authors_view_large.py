@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 
 from papershelf.gui.authors_view import AuthorsView
 from papershelf.gui.hub import LibraryHub
@@ -184,3 +184,21 @@ def test_a_merge_of_two_people_updates_the_list(qtbot, view, library):
     view.set_query("quaintrell")  # found by the spelling the merge kept
     qtbot.waitUntil(lambda: view.model.total() == 1 and not view.loading(), timeout=READ_TIMEOUT_MS)
     assert view.model.index(0, 0).data() == OWNER
+
+
+def test_a_click_on_a_column_header_sorts_everyone_and_keeps_the_selection(qtbot, view, library):
+    wait_read(qtbot, view)
+    lone = the_one_named(library, LONE)
+    view.show_author(lone.id)
+    header = view.table.horizontalHeader()
+    name_header = QPoint(header.sectionViewportPosition(0) + 5, header.height() // 2)
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=name_header)
+    assert view.loading() and view.count_label.text().endswith("sorting…")  # on the reader's thread
+    everyone = sorted(library.list_authors(), key=lambda a: ((a.family or a.name).casefold(), a.given.casefold()))
+    first = everyone[0].name
+    qtbot.waitUntil(lambda: view.model.index(0, 0).data() == first, timeout=READ_TIMEOUT_MS)
+    wait_read(qtbot, view)
+    assert view.model.total() == len(everyone)
+    assert view.model.author_at(len(everyone) - 1).id == everyone[-1].id
+    assert view.table.currentIndex().data() == LONE
+    assert view.count_label.text() == f"{len(everyone):,} authors"
