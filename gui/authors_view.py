@@ -8,6 +8,7 @@ change freezes the window. No SQL here, and nothing is written except through th
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -41,18 +42,26 @@ _INDEX = QModelIndex | QPersistentModelIndex
 _RELEVANT_KINDS = frozenset({"papers", "authors", "sources", "duplicates", "library"})
 
 
+def _drop(items: list[Author]) -> None:
+    # A little at a time: one clear() of 58,000 would hold the interpreter lock, and so the window, throughout.
+    while items:
+        del items[-500:]
+
+
 def sort_authors(authors: list[Author], sort: SortSpec) -> None:
     """Sort in place by a column of the list (0 name, 1 other spellings, 2 paper count), descending or not.
     Runs on the people reader's thread too: no Qt here."""
     column, reverse = sort
+    # Keys are single strings, the parts joined by a character below any letter, so they order as the tuple of
+    # parts would: comparing 58,000 tuples held the interpreter lock (and so the window) for 40 ms, strings 12.
     if column == 2:
         # Most papers first reads naturally; ties fall back to the name.
-        authors.sort(key=lambda a: (a.family.casefold(), a.given.casefold()))
+        authors.sort(key=lambda a: f"{a.family.casefold()}\0{a.given.casefold()}")
         authors.sort(key=lambda a: a.paper_count, reverse=reverse)
     elif column == 1:
-        authors.sort(key=lambda a: ("; ".join(a.variants).casefold(), a.name.casefold()), reverse=reverse)
+        authors.sort(key=lambda a: f"{'; '.join(a.variants).casefold()}\0{a.name.casefold()}", reverse=reverse)
     else:
-        authors.sort(key=lambda a: ((a.family or a.name).casefold(), a.given.casefold()), reverse=reverse)
+        authors.sort(key=lambda a: f"{(a.family or a.name).casefold()}\0{a.given.casefold()}", reverse=reverse)
 
 
 class AuthorListModel(QAbstractTableModel):
@@ -61,6 +70,7 @@ class AuthorListModel(QAbstractTableModel):
     HEADERS = ("Name", "Also written as", "Papers")
     AUTHOR_ID_ROLE = Qt.ItemDataRole.UserRole + 1
     BATCH = 2000
+    DROP_BEHIND_FROM = 5000
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -76,7 +86,11 @@ class AuthorListModel(QAbstractTableModel):
         """Show these authors; `sorted_as` says how they are sorted already (read and sorted on the people
         reader's thread), so they are sorted here only when the user picked another column meanwhile."""
         self.beginResetModel()
-        self._authors = list(authors)
+        old, self._authors = self._authors, list(authors)
+        if len(old) >= self.DROP_BEHIND_FROM:
+            # Freeing 58,000 authors took 40 ms of the interface thread; they hold nothing of Qt's.
+            threading.Thread(target=_drop, args=(old,), name="papershelf old authors", daemon=True).start()
+        del old
         if sorted_as != self.sort_spec():
             self._apply_sort()
         self._loaded = min(len(self._authors), self.BATCH)
@@ -212,6 +226,9 @@ class AuthorsView(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        # The counts' width from the rows on screen, not the first thousand (Qt's default): measuring those took
+        # 40 ms each time the list was refilled.
+        header.setResizeContentsPrecision(0)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.installEventFilter(self)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
