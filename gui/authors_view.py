@@ -34,21 +34,21 @@ from PySide6.QtWidgets import (
 
 from papershelf.gui.author_page import AuthorPage
 from papershelf.gui.hub import LibraryHub
-from papershelf.gui.people_reader import PeopleRead, PeopleReader, SortSpec
+from papershelf.gui.people_reader import AuthorRow, PeopleRead, PeopleReader, SortSpec
 from papershelf.model.search import QueryError
-from papershelf.model.types import Author, Change
+from papershelf.model.types import Change
 
 _INDEX = QModelIndex | QPersistentModelIndex
 _RELEVANT_KINDS = frozenset({"papers", "authors", "sources", "duplicates", "library"})
 
 
-def _drop(items: list[Author]) -> None:
+def _drop(items: list[AuthorRow]) -> None:
     # A little at a time: one clear() of 58,000 would hold the interpreter lock, and so the window, throughout.
     while items:
         del items[-500:]
 
 
-def sort_authors(authors: list[Author], sort: SortSpec) -> None:
+def sort_authors(authors: list[AuthorRow], sort: SortSpec) -> None:
     """Sort in place by a column of the list (0 name, 1 other spellings, 2 paper count), descending or not.
     Runs on the people reader's thread too: no Qt here."""
     column, reverse = sort
@@ -74,7 +74,7 @@ class AuthorListModel(QAbstractTableModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._authors: list[Author] = []
+        self._authors: list[AuthorRow] = []
         self._loaded = 0
         self._sort = (0, Qt.SortOrder.AscendingOrder)
         # Set by a view that sorts many rows elsewhere: answers True when it took the sort on (sorting 58,000
@@ -82,7 +82,7 @@ class AuthorListModel(QAbstractTableModel):
         self.sort_behind: Callable[[SortSpec], bool] | None = None
 
     # ------------------------------------------------------------------ content
-    def set_authors(self, authors: list[Author], *, sorted_as: SortSpec | None = None) -> None:
+    def set_authors(self, authors: list[AuthorRow], *, sorted_as: SortSpec | None = None) -> None:
         """Show these authors; `sorted_as` says how they are sorted already (read and sorted on the people
         reader's thread), so they are sorted here only when the user picked another column meanwhile."""
         self.beginResetModel()
@@ -100,7 +100,7 @@ class AuthorListModel(QAbstractTableModel):
         """How many authors match, loaded into the view or not."""
         return len(self._authors)
 
-    def author_at(self, row: int) -> Author:
+    def author_at(self, row: int) -> AuthorRow:
         return self._authors[row]
 
     def row_of(self, author_id: int) -> int | None:
@@ -168,7 +168,7 @@ class AuthorListModel(QAbstractTableModel):
         self._apply_sort()
         self.layoutChanged.emit()
 
-    def authors(self) -> list[Author]:
+    def authors(self) -> list[AuthorRow]:
         """Every author the list holds, loaded into the view or not, in its order (a copy)."""
         return list(self._authors)
 
@@ -291,7 +291,7 @@ class AuthorsView(QWidget):
         except QueryError as error:
             self.count_label.setText(f"Cannot search for that: {error}")
             return
-        self._show_authors(authors, None)
+        self._show_authors([AuthorRow.of(author) for author in authors], None)
 
     def loading(self) -> bool:
         """Whether the people are still being read in the background (the list shows what it had before)."""
@@ -335,7 +335,7 @@ class AuthorsView(QWidget):
             return
         self._show_authors(read.authors, read.sort)
 
-    def _show_authors(self, authors: list[Author], sorted_as: SortSpec | None) -> None:
+    def _show_authors(self, authors: list[AuthorRow], sorted_as: SortSpec | None) -> None:
         # Whoever the page shows now, not when the read began: the user may have opened someone meanwhile.
         selected = self.page.author.id if self.page.author is not None else None
         self._syncing = True

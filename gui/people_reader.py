@@ -5,7 +5,7 @@ a second: far too long for the interface thread (issue 15 asks for blocks under 
 through a connection of its own and hands the sorted list back; only the newest request's answer is delivered,
 so a search typed while an earlier one is still being read never shows the older result.
 
-Nothing here knows SQL or Qt widgets: the thread calls the model API and sorts plain `Author` dataclasses.
+Nothing here knows SQL or Qt widgets: the thread calls the model API and sorts plain `AuthorRow` tuples.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import threading
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from PySide6.QtCore import QObject, Signal
 
@@ -26,6 +27,23 @@ from papershelf.model.types import Author
 SortSpec = tuple[int, bool]  # (column, descending)
 
 
+class AuthorRow(NamedTuple):
+    """One line of the Authors list: an `Author` without what the list does not show. A tuple rather than the
+    dataclass with its two lists: 58,000 people were 175,000 objects for the interface thread's garbage
+    collector to walk after each read (about 60 ms), as tuples a third of that."""
+
+    id: int
+    name: str
+    given: str
+    family: str
+    variants: tuple[str, ...]
+    paper_count: int
+
+    @classmethod
+    def of(cls, author: Author) -> AuthorRow:
+        return cls(author.id, author.name, author.given, author.family, tuple(author.variants), author.paper_count)
+
+
 @dataclass(eq=False)
 class PeopleRead:
     """One request: the people matching `query`, sorted by `sorter` as `sort` says; filled in by the reading
@@ -34,8 +52,8 @@ class PeopleRead:
     generation: int
     query: str | None
     sort: SortSpec
-    sorter: Callable[[list[Author], SortSpec], None]
-    authors: list[Author] = field(default_factory=list)
+    sorter: Callable[[list[AuthorRow], SortSpec], None]
+    authors: list[AuthorRow] = field(default_factory=list)
     sort_only: bool = False  # `authors` are given: they need sorting, not reading
     error: str | None = None
 
@@ -75,9 +93,9 @@ class PeopleReader(QObject):
         self,
         query: str | None,
         sort: SortSpec,
-        sorter: Callable[[list[Author], SortSpec], None],
+        sorter: Callable[[list[AuthorRow], SortSpec], None],
         *,
-        authors: list[Author] | None = None,
+        authors: list[AuthorRow] | None = None,
     ) -> int:
         """Read the people matching `query` in the background, or only sort `authors` when they are given (a
         click on a column header); answers the request's generation. An earlier request that has not been
@@ -122,7 +140,9 @@ class PeopleReader(QObject):
                 if not job.sort_only:
                     if self._library is None:
                         self._library = self._main_library.reading_connection()
-                    job.authors = self._library.list_authors(job.query or None, order_by=None)
+                    read = self._library.list_authors(job.query or None, order_by=None)
+                    job.authors = [AuthorRow.of(author) for author in read]
+                    del read  # the Authors are freed here, not on the interface thread
                 job.sorter(job.authors, job.sort)
             except QueryError as error:
                 job.error = f"Cannot search for that: {error}"
