@@ -202,3 +202,20 @@ def test_a_click_on_a_column_header_sorts_everyone_and_keeps_the_selection(qtbot
     assert view.model.author_at(len(everyone) - 1).id == everyone[-1].id
     assert view.table.currentIndex().data() == LONE
     assert view.count_label.text() == f"{len(everyone):,} authors"
+
+
+def test_a_read_only_library_lists_its_people_too(qtbot, large_file, tmp_path):
+    copy = tmp_path / "read-only.sqlite"
+    shutil.copy(large_file, copy)
+    library = Library.open(copy, read_only=True, backup=False)
+    hub = LibraryHub(library, watch_interval_ms=0)
+    try:
+        view = AuthorsView(hub)
+        qtbot.addWidget(view)
+        assert view.loading()
+        wait_read(qtbot, view)
+        assert view.model.total() == library.count_authors()
+        assert view.model.index(0, 0).data() == OWNER
+    finally:
+        hub.close()
+        library.close()
