@@ -16,7 +16,8 @@ are as wide as real ones (stamping every paper's updated_at rewrites them all). 
 through the main window (Ctrl+A, `MainWindow.add_tag`, the undo stack), events processed, so the table's
 refresh is counted, and the first visit to the Authors screen is timed too: the visit itself, the longest the
 interface thread was busy until the list showed every person (it reads them on a thread of its own), and the
-same after a merge of two people.
+same after a merge of two people. The goal is for the blocks: "(list shown)", like "(written)", is how long the
+user waits for the result while the window keeps taking input.
 Nothing is asserted: the figures go to the JSON file (one entry per --label, earlier labels kept) beside the
 goal of 100 ms; the median of --repeats runs is reported.
 """

@@ -149,7 +149,10 @@ class PeopleReader(QObject):
             except Exception as error:  # the window must hear of any failure, not wait for ever
                 traceback.print_exc()
                 job.error = f"Could not read the people: {error}"
-            self._done.emit(job)
+            try:
+                self._done.emit(job)
+            except RuntimeError:
+                return  # the hub, and this reader with it, was deleted without closing: nobody waits for it
 
     # ------------------------------------------------------------------ the interface thread
     def _deliver(self, job: PeopleRead) -> None:
