@@ -219,6 +219,18 @@ class Library:
         connection.execute("PRAGMA foreign_keys = ON")
         return type(self)(connection, self.path)
 
+    def reading_connection(self) -> Library:
+        """The same library through a connection of its own that only reads, for a worker thread of the
+        window (the Authors screen reads its people there). Unlike `another_connection` a read-only library
+        can have one too: it is opened read-only, as the file itself was."""
+        if str(self.path) == ":memory:":
+            raise LibraryError("a library in memory cannot be read through a second connection")
+        if not self.read_only:
+            return self.another_connection()
+        from papershelf.model import integrity
+
+        return type(self)(integrity.connect_read_only(self.path), self.path, read_only=True)
+
     @classmethod
     def memory(cls) -> Library:
         """A library in memory, for tests and previews."""
