@@ -416,7 +416,15 @@ def _own_fields(paper: Paper, entry: _Entry, flavour: str) -> None:
     keywords = written.get("keywords")
     file_words = _split_keywords(keywords.text) if keywords is not None else []
     same = {w.casefold() for w in file_words} == {t.casefold() for t in paper.tags}
-    if keywords is not None and keywords.latex is not None and not keywords.edited and file_words and same:
+    if keywords is not None and keywords.edited and keywords.text.strip():
+        # Typed into the entry's own keywords field (the entry editor): the user's words, escaped, with any tag
+        # they do not list after them.
+        value = entry._record("keywords", entry.escaper.text(keywords.text))
+        extra = [tag for tag in paper.tags if tag.casefold() not in {w.casefold() for w in file_words}]
+        if extra:
+            value = value.rstrip().rstrip(",;") + ", " + _keywords(extra, entry)
+        entry.fields.append(("keywords", _carry(entry, "keywords", value), True))
+    elif keywords is not None and keywords.latex is not None and not keywords.edited and file_words and same:
         value, found = flavours.neutralise(keywords.latex)
         _report_neutralised(entry.report, entry.key, "keywords", found)
         entry.fields.append(("keywords", _carry(entry, "keywords", value), True))

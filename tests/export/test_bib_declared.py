@@ -146,8 +146,8 @@ def test_the_users_tags_note_and_key_win_over_the_file():
     )
     text, _ = export_bib([mine], "bibtex")
     got = fields(text, "mykey2020")
-    # The file's keywords stay as written (an import makes no tags of them); the user's tags join them.
-    assert got["keywords"] == "{{Old}; stale, graphs, to read}"
+    # An import makes tags of the file's keywords; once the tags differ from them, the tags are the keywords.
+    assert got["keywords"] == "{graphs, to read, stale}"
     assert got["annote"] == "{My own note}" and "what the" not in text
     text, _ = export_bib([mine], "biblatex")
     got = fields(text, "mykey2020")
