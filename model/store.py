@@ -155,6 +155,13 @@ def _hash(data: dict[str, Any]) -> str:
 _parse_name = parse_name  # cached in model.names
 
 
+def _key_count(library: Library) -> int:
+    row = library.conn.execute(
+        "SELECT (SELECT count(*) FROM papers) + (SELECT count(*) FROM citekey_aliases)"
+    ).fetchone()
+    return int(row[0])
+
+
 @dataclass
 class _Batch:
     """What one import remembers from record to record, so that no name is looked up or written twice.
@@ -174,12 +181,14 @@ class _Batch:
     pattern_read: bool = False
     # The keys taken, read once per key base for the whole import instead of once per candidate key.
     allocator: KeyAllocator | None = None
+    # How many records the import holds: with many beside the library, every key is read at once.
+    size: int = 0
     # Writes the rows an import holds back to write together; called before anything reads them.
     flush: Callable[[], None] | None = None
 
     def keys(self, library: Library) -> KeyAllocator:
         if self.allocator is None:
-            self.allocator = KeyAllocator(library)
+            self.allocator = KeyAllocator(library, read_all=self.size >= 64 and self.size * 4 >= _key_count(library))
         return self.allocator
 
     def resolver(self, library: Library, owner_id: int | None) -> AuthorResolver:
