@@ -179,6 +179,7 @@ _ARXIV_ID = re.compile(
     re.IGNORECASE,
 )
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
+_BRACE = re.compile(r"[{}]")
 # What a `\\` pair is while bibtexparser splits the file (private-use characters, two to keep the columns).
 _HIDDEN_BACKSLASH = "\ue006"
 _HIDDEN_BACKSLASHES = _HIDDEN_BACKSLASH * 2
@@ -703,16 +704,19 @@ def _extended_name(parts: dict[str, str], text: _Latex) -> str:
 
 def _split_and(value: str) -> list[str]:
     """The " and " separators at brace depth 0: "{Barnes and Noble} and Smith" is two names."""
+    if "{" not in value:
+        return _AND.split(value)  # no group protects any separator (most lists of names)
     parts = []
     depth = 0
     start = 0
     protected: list[tuple[int, int]] = []
-    for i, ch in enumerate(value):
-        if ch == "{":
+    for brace in _BRACE.finditer(value):
+        i = brace.start()
+        if brace.group() == "{":
             if depth == 0:
                 open_at = i
             depth += 1
-        elif ch == "}" and depth > 0:
+        elif depth > 0:
             depth -= 1
             if depth == 0:
                 protected.append((open_at, i))
