@@ -671,7 +671,8 @@ def _authors(value: str, text: _Latex) -> tuple[tuple[str, ...], bool]:
         if name.lower() == "others":  # `{others}`, braced, is a name that happens to be "others"
             complete = False
             continue
-        extended = extended_name_parts(name)
+        # Every part of the extended format is `key=value`: a name without "=" is in the ordinary form.
+        extended = extended_name_parts(name) if "=" in name else None
         if extended is not None:
             names.append(_extended_name(extended, text))
             continue
