@@ -140,14 +140,26 @@ def _plain(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {name: _plain(getattr(value, name)) for name in _field_names(type(value))}
     if isinstance(value, list | tuple) and not hasattr(value, "_fields"):
+        if type(value) is tuple and all(type(item) is str for item in value):
+            return value  # names, keywords: immutable, nothing inside to convert
         return type(value)(_plain(item) for item in value)
     if isinstance(value, dict):
         return type(value)((_plain(k), _plain(v)) for k, v in value.items())
     return copy.deepcopy(value)
 
 
+# json.dumps builds an encoder per call when given options; a record is encoded twice per import.
+_SORTED_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
+_RECORD_JSON = json.JSONEncoder(ensure_ascii=False)
+
+
 def _hash(data: dict[str, Any]) -> str:
-    return hashlib.sha1(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    return hashlib.sha1(_SORTED_JSON.encode(data).encode()).hexdigest()
+
+
+def record_text(data: dict[str, Any]) -> str:
+    """The record's JSON as claims store it (`json.dumps(data, ensure_ascii=False)`)."""
+    return _RECORD_JSON.encode(data)
 
 
 # ---------------------------------------------------------------------------------------------- authors
