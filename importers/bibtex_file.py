@@ -179,6 +179,7 @@ _ARXIV_ID = re.compile(
     re.IGNORECASE,
 )
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
+_BRACE = re.compile(r"[{}]")
 # What a `\\` pair is while bibtexparser splits the file (private-use characters, two to keep the columns).
 _HIDDEN_BACKSLASH = "\ue006"
 _HIDDEN_BACKSLASHES = _HIDDEN_BACKSLASH * 2
@@ -670,7 +671,8 @@ def _authors(value: str, text: _Latex) -> tuple[tuple[str, ...], bool]:
         if name.lower() == "others":  # `{others}`, braced, is a name that happens to be "others"
             complete = False
             continue
-        extended = extended_name_parts(name)
+        # Every part of the extended format is `key=value`: a name without "=" is in the ordinary form.
+        extended = extended_name_parts(name) if "=" in name else None
         if extended is not None:
             names.append(_extended_name(extended, text))
             continue
@@ -703,16 +705,19 @@ def _extended_name(parts: dict[str, str], text: _Latex) -> str:
 
 def _split_and(value: str) -> list[str]:
     """The " and " separators at brace depth 0: "{Barnes and Noble} and Smith" is two names."""
+    if "{" not in value:
+        return _AND.split(value)  # no group protects any separator (most lists of names)
     parts = []
     depth = 0
     start = 0
     protected: list[tuple[int, int]] = []
-    for i, ch in enumerate(value):
-        if ch == "{":
+    for brace in _BRACE.finditer(value):
+        i = brace.start()
+        if brace.group() == "{":
             if depth == 0:
                 open_at = i
             depth += 1
-        elif ch == "}" and depth > 0:
+        elif depth > 0:
             depth -= 1
             if depth == 0:
                 protected.append((open_at, i))

@@ -6,8 +6,10 @@ Runs between parse and store. Names are left exactly as written (the model parse
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import unicodedata
+from collections.abc import Callable
 
 from papershelf.model.records import ImportBatch, PaperRecord
 
@@ -77,14 +79,15 @@ def clean_venue(venue: str | None) -> str | None:
     return found.short if found else venue
 
 
-def normalize_record(record: PaperRecord) -> PaperRecord:
+def normalize_record(record: PaperRecord, venue_of: Callable[[str | None], str | None] = clean_venue) -> PaperRecord:
+    """The record tidied; `venue_of` is `clean_venue`, or a batch's memo of it."""
     ident, version = arxiv_id(record.arxiv_id)
     if ident is None and record.arxiv_id:
         ident = record.arxiv_id.strip()
     changes = dict(
         title=clean_title(record.title),
         authors=tuple(a for a in (clean_text(a) for a in record.authors) if a),
-        venue=clean_venue(record.venue),
+        venue=venue_of(record.venue),
         abstract=clean_text(record.abstract)
         if record.abstract and "\n\n" not in record.abstract
         else (record.abstract.strip() or None)
@@ -98,11 +101,13 @@ def normalize_record(record: PaperRecord) -> PaperRecord:
         note=_clean_lines(record.note),
     )
     if record.extra.get("venue_claim"):  # a venue read from an arXiv comment is tidied like any venue
-        changes["extra"] = {**record.extra, "venue_claim": clean_venue(record.extra["venue_claim"])}
+        changes["extra"] = {**record.extra, "venue_claim": venue_of(record.extra["venue_claim"])}
     if record.year is None and record.date and re.match(r"\d{4}", record.date):
         changes["year"] = int(record.date[:4])
     return dataclasses.replace(record, **changes)
 
 
 def normalize_batch(batch: ImportBatch) -> ImportBatch:
-    return dataclasses.replace(batch, papers=[normalize_record(p) for p in batch.papers])
+    # A file names a few venues many times; each lookup checks the user's venue file on disk.
+    venue_of = functools.lru_cache(maxsize=4096)(clean_venue)
+    return dataclasses.replace(batch, papers=[normalize_record(p, venue_of) for p in batch.papers])

@@ -188,7 +188,7 @@ def _write(
     result = ImportResult(source_id=source_id)
     touched: set[int] = set()
     total = len(records)
-    batch = _Batch()
+    batch = _Batch(size=total)
     # An unchanged claim keeps its row; one whose place in the file moved gets its new line, all at the end.
     moved: list[tuple[int, int, int]] = []
     implied: list[tuple[int, int, int]] = []

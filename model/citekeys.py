@@ -307,6 +307,11 @@ def keys_with_base(library: Library, base: str) -> set[str]:
     }
 
 
+def all_keys(library: Library) -> set[str]:
+    """Every key (current or alias) in the library."""
+    return {row[0] for row in library.conn.execute("SELECT citekey FROM papers UNION SELECT key FROM citekey_aliases")}
+
+
 class KeyAllocator:
     """Free keys for one import (or rekey): one query per key base, then memory.
 
@@ -314,14 +319,18 @@ class KeyAllocator:
     out, and those `claim`ed (a .bib's own key kept as it is), count as taken from then on.
     """
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, *, read_all: bool = False) -> None:
         self.library = library
         self._taken: set[str] = set()
         self._bases: set[str] = set()
         self._next: dict[str, int] = {}  # the first suffix index not known to be taken, per base
+        # An import of thousands of .bib entries asks about as many bases: one read of every key is cheaper.
+        self._all_read = read_all
+        if read_all:
+            self._taken = all_keys(library)
 
     def _load(self, base: str) -> None:
-        if base not in self._bases:
+        if not self._all_read and base not in self._bases:
             self._bases.add(base)
             self._taken |= keys_with_base(self.library, base)
 

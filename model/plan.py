@@ -9,7 +9,6 @@ applied half. This module must never write: the import preview and `import --dry
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +29,7 @@ from papershelf.model.store import (
     decide_owner,
     entry_key,
     record_json,
+    record_text,
 )
 
 # What a record does to the library, in the words the preview uses.
@@ -164,7 +164,7 @@ def prepare(records: Sequence[Any], cancelled: Callable[[], bool] | None = None,
         if cancelled is not None and index % 200 == 0 and cancelled():
             raise ImportCancelled(file)
         data = record_json(record)
-        prepared.append(Prepared(data, json.dumps(data, ensure_ascii=False), _hash(data), entry_key(record)))
+        prepared.append(Prepared(data, record_text(data), _hash(data), entry_key(record)))
     return prepared
 
 

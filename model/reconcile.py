@@ -166,18 +166,21 @@ def _units(text: str | None) -> list[Unit]:
 @functools.lru_cache(maxsize=4096)
 def _cached_units(text: str) -> tuple[Unit, ...]:
     text = re.sub(r"\$[^$]*\$|\\[a-zA-Z]+|https?://\S+", " ", text)
-    units = []
-    for match in _WORD.finditer(text):
-        raw_parts = [fold(p) for p in _PARTS.split(match.group(0))]
-        raw_parts = [p for p in raw_parts if p]
-        if not raw_parts:
-            continue
-        parts = tuple(stem(p) for p in raw_parts if p not in _STOP and (len(p) > 1 or p.isdigit()))
-        if not parts:
-            continue
-        joined = stem("".join(raw_parts)) if len(raw_parts) > 1 else parts[0]
-        units.append(Unit(parts, joined))
-    return tuple(units)
+    return tuple(unit for unit in map(_word_unit, _WORD.findall(text)) if unit is not None)
+
+
+@functools.lru_cache(maxsize=65536)
+def _word_unit(word: str) -> Unit | None:
+    # Titles are all different but their words recur: each word is folded and stemmed once.
+    raw_parts = [fold(p) for p in _PARTS.split(word)]
+    raw_parts = [p for p in raw_parts if p]
+    if not raw_parts:
+        return None
+    parts = tuple(stem(p) for p in raw_parts if p not in _STOP and (len(p) > 1 or p.isdigit()))
+    if not parts:
+        return None
+    joined = stem("".join(raw_parts)) if len(raw_parts) > 1 else parts[0]
+    return Unit(parts, joined)
 
 
 def _word_set(units: Iterable[Unit]) -> set[str]:

@@ -140,19 +140,38 @@ def _plain(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {name: _plain(getattr(value, name)) for name in _field_names(type(value))}
     if isinstance(value, list | tuple) and not hasattr(value, "_fields"):
+        if type(value) is tuple and all(type(item) is str for item in value):
+            return value  # names, keywords: immutable, nothing inside to convert
         return type(value)(_plain(item) for item in value)
     if isinstance(value, dict):
         return type(value)((_plain(k), _plain(v)) for k, v in value.items())
     return copy.deepcopy(value)
 
 
+# json.dumps builds an encoder per call when given options; a record is encoded twice per import.
+_SORTED_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
+_RECORD_JSON = json.JSONEncoder(ensure_ascii=False)
+
+
 def _hash(data: dict[str, Any]) -> str:
-    return hashlib.sha1(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    return hashlib.sha1(_SORTED_JSON.encode(data).encode()).hexdigest()
+
+
+def record_text(data: dict[str, Any]) -> str:
+    """The record's JSON as claims store it (`json.dumps(data, ensure_ascii=False)`)."""
+    return _RECORD_JSON.encode(data)
 
 
 # ---------------------------------------------------------------------------------------------- authors
 # The same spellings recur on every page of a library: each is parsed once (parse_name is a pure function).
 _parse_name = parse_name  # cached in model.names
+
+
+def _key_count(library: Library) -> int:
+    row = library.conn.execute(
+        "SELECT (SELECT count(*) FROM papers) + (SELECT count(*) FROM citekey_aliases)"
+    ).fetchone()
+    return int(row[0])
 
 
 @dataclass
@@ -174,12 +193,14 @@ class _Batch:
     pattern_read: bool = False
     # The keys taken, read once per key base for the whole import instead of once per candidate key.
     allocator: KeyAllocator | None = None
+    # How many records the import holds: with many beside the library, every key is read at once.
+    size: int = 0
     # Writes the rows an import holds back to write together; called before anything reads them.
     flush: Callable[[], None] | None = None
 
     def keys(self, library: Library) -> KeyAllocator:
         if self.allocator is None:
-            self.allocator = KeyAllocator(library)
+            self.allocator = KeyAllocator(library, read_all=self.size >= 64 and self.size * 4 >= _key_count(library))
         return self.allocator
 
     def resolver(self, library: Library, owner_id: int | None) -> AuthorResolver:

@@ -237,3 +237,31 @@ def test_autoexport_into_a_removed_folder_records_the_error_and_makes_no_folder(
     assert not folder.exists()
     (row,) = autoexport.list_autoexports(library)
     assert row.last_error == result.error
+
+
+def test_a_large_bib_import_keeps_every_taken_key_and_alias_free_of_new_papers(library, tmp_path):
+    # Enough entries that the import reads every key of the library at once rather than per base.
+    add_records(library, [record(i, title="M6 paper", authors=("Junyang Lin",), year=2021) for i in range(1, 3)])
+    (kept,) = [p for p in library.get_papers(library.paper_ids()) if p.citekey == "lin2021m6"]
+    library.conn.execute("INSERT INTO citekey_aliases(key, paper_id) VALUES ('lin2021m6b', ?)", (kept.id,))
+    library.conn.commit()
+    entries = [
+        "@article{lin2021m6a,\n  author = {Lin, Junyang},\n  title = {Another Model},\n  year = {2022}\n}\n",
+        "@article{lin2021m6b,\n  author = {Lin, Junyang},\n  title = {Third Model},\n  year = {2023}\n}\n",
+        "@article{fresh2020,\n  author = {Fresh, Frida},\n  title = {Kept Key},\n  year = {2020}\n}\n",
+    ] + [
+        f"@article{{,\n  author = {{Lin, Junyang}},\n  title = {{M6 Paper Number {n}}},\n  year = {{2021}}\n}}\n"
+        for n in range(80)
+    ]
+    bib = tmp_path / "many.bib"
+    bib.write_text("\n".join(entries), encoding="utf-8")
+    report = import_file(library, bib)
+    assert report.ok and report.new == 83
+    keys = sorted(_keys(library).values())
+    assert len(keys) == len(set(keys)) == 85
+    assert "fresh2020" in keys  # a free key the file gives is kept as it is
+    # Keys taken by a paper (lin2021m6a) or an alias (lin2021m6b) are not handed out again, neither to the
+    # entries that asked for them nor to the papers whose made key has the same base.
+    assert {"lin2022another", "lin2023third"} <= set(keys)
+    made = [k for k in keys if k.startswith("lin2021m6") and k not in ("lin2021m6", "lin2021m6a")]
+    assert "lin2021m6b" not in made and len(made) == 80 and {"lin2021m6c", "lin2021m6d", "lin2021m6cd"} <= set(made)

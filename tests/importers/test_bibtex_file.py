@@ -199,3 +199,16 @@ def test_any_text_gives_a_batch_or_an_importer_error(text):
         # No key (or an illegal one): the library makes one. A key that is kept is one bibtex can use.
         assert paper.citekey is None or is_legal_key(paper.citekey)
         assert paper.line >= 1
+
+
+def test_names_split_at_and_in_any_case_and_spacing_with_and_without_braces():
+    (paper,) = _parse_text(
+        "@book{k,\n  author = {Smith, John AND Doe,\tJane and\n  Roe, Rick},\n"
+        "  editor = {Band, Anders and {Marks and Spencer} aNd Lee, Ann},\n  title = {T},\n  year = {2020}\n}\n"
+    ).papers
+    # "Anders" and "Band" hold "and" without being the separator.
+    assert paper.authors == ("Smith, John", "Doe, Jane", "Roe, Rick")
+    assert paper.extra["editor"] == "Band, Anders and {Marks and Spencer} and Lee, Ann"
+    fields = {f.name: f.text for f in paper.bib_fields}
+    assert fields["author"] == "Smith, John and Doe, Jane and Roe, Rick"
+    assert fields["editor"] == "Band, Anders and Marks and Spencer and Lee, Ann"  # the text; the LaTeX keeps braces

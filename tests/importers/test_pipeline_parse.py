@@ -173,3 +173,41 @@ def test_no_importer_reads_page_chrome_as_an_owner(seed: str) -> None:
             continue
         name = batch.owner.name if batch.owner else ""
         assert name == "" or name in SEED_OWNERS.get(seed, set()), (importer.name, name)
+
+
+def test_imports_leave_the_processs_cycle_collector_as_they_found_it(library, tmp_path: Path) -> None:
+    import gc
+    import threading
+
+    from papershelf.model.library import Library
+    from papershelf.pipeline import import_file
+
+    before = gc.get_threshold()
+    good = tmp_path / "good.bib"
+    good.write_text("@article{a,\n  author = {Doe, Jane},\n  title = {A Title},\n  year = {2020}\n}\n")
+    bad = tmp_path / "bad.bib"
+    bad.write_bytes(b"\x00\x01 not a bibliography")
+    assert import_file(library, good).ok
+    assert import_file(library, bad).error  # refused: the setting still comes back
+    assert gc.get_threshold() == before
+    # Imports overlapping in threads (the window imports in a worker): the last to end restores it.
+    others = [tmp_path / f"other{n}.bib" for n in range(3)]
+    for n, path in enumerate(others):
+        path.write_text(
+            f"@article{{o{n},\n  author = {{Roe, Rick}},\n  title = {{Other {n}}},\n  year = {{2021}}\n}}\n"
+        )
+    reports: list = []
+
+    def run(path: Path) -> None:
+        own = Library.open(library.path)  # one connection per thread, as the window's worker has
+        try:
+            reports.append(import_file(own, path))
+        finally:
+            own.close()
+
+    threads = [threading.Thread(target=run, args=(path,)) for path in others]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(reports) == 3 and all(r.ok for r in reports) and gc.get_threshold() == before
