@@ -6,7 +6,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtWidgets import QDialogButtonBox, QPushButton, QWidget
 
 from papershelf.gui.hub import LibraryHub
@@ -245,18 +245,34 @@ def test_the_progress_names_each_phase_with_its_counts(qtbot, hub, window, tmp_p
     big = _big_bib(tmp_path / "phases.bib", 250)
     controller = ImportController(hub, window, show_report=False)
     labels: list[str] = []
+    threads: set[threading.Thread] = set()
 
-    def recording(slot):
-        def record(*args):
-            slot(*args)
+    class Recorder(QObject):
+        """Receives the worker's signals on the interface thread, as the controller's own slots do: a plain
+        function connected instead would run in the worker's thread and touch the dialog from there."""
+
+        def __init__(self, slot) -> None:
+            super().__init__(controller)
+            self.slot = slot
+
+        @Slot(int, int, str, str, int)
+        def phase(self, *args) -> None:
+            threads.add(threading.current_thread())
+            self.slot(*args)
             labels.append(controller.progress_dialog.labelText())  # what the user reads at this step
 
-        return record
+        @Slot(int, int, str, int, int)
+        def progress(self, *args) -> None:
+            threads.add(threading.current_thread())
+            self.slot(*args)
+            labels.append(controller.progress_dialog.labelText())
 
-    controller._phase = recording(controller._phase)
-    controller._progress = recording(controller._progress)
+    phases, progress = Recorder(controller._phase), Recorder(controller._progress)
+    controller._phase = phases.phase
+    controller._progress = progress.progress
     with qtbot.waitSignal(controller.finished, timeout=60000):
         controller.start([str(big)])
+    assert threads == {threading.main_thread()}
     text = "\n".join(labels)
     assert "phases.bib\nreading the file…" in text
     assert "parsing the entries…" in text
