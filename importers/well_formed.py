@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 
 from papershelf.importers.normalize import normalize_record
+from papershelf.model.names import PARTICLES
 from papershelf.model.records import PaperRecord
 
 # What a citation puts around a venue and a user does not want in it: a year ("2024", "CHI '24"), pages
@@ -79,35 +80,6 @@ _NOT_NAME_WORDS = frozenset(
         "on",
     ]
 )
-_PARTICLES = frozenset(
-    [
-        "van",
-        "von",
-        "der",
-        "den",
-        "de",
-        "del",
-        "della",
-        "di",
-        "da",
-        "du",
-        "des",
-        "la",
-        "le",
-        "ter",
-        "ten",
-        "dos",
-        "das",
-        "do",
-        "bin",
-        "ibn",
-        "al",
-        "el",
-        "y",
-        "zu",
-        "st",
-    ]
-)
 MAX_NAME_WORDS = 6
 _NAME_MARKS = re.compile(r"[*†‡§¶#✉]+")
 
@@ -143,9 +115,9 @@ def name_is_clean(name: str) -> bool:
         bare = word.strip(".'’-")
         if not bare:
             return False
-        if bare.lower() in _NOT_NAME_WORDS and bare.lower() not in _PARTICLES:
+        if bare.lower() in _NOT_NAME_WORDS and bare.lower() not in PARTICLES:
             return False
-        if bare[0].islower() and bare.lower() not in _PARTICLES:
+        if bare[0].islower() and bare.lower() not in PARTICLES:
             return False
     return True
 

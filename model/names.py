@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from papershelf.model.citekeys import ascii_fold
 
-_PARTICLES = frozenset(
+# Lower-case words that begin a family name ("van", "de", "al"): not given names, and kept with the family.
+PARTICLES = frozenset(
     [
         "van",
         "von",
@@ -250,7 +251,7 @@ def parse_name(text: str) -> ParsedName:
     # The family name starts at the first lower-case particle after the given names, else it is the last word.
     start = len(words) - 1
     for index in range(1, len(words) - 1):
-        if words[index].lower() in _PARTICLES and words[index][:1].islower():
+        if words[index].lower() in PARTICLES and words[index][:1].islower():
             start = index
             break
     else:
@@ -306,7 +307,7 @@ def _trailing_particles(given: str, family: str) -> tuple[str, str]:
     """Lower-case particles after the given names belong to the family name: "Maaten, Laurens van der"."""
     words = given.split()
     moved = 0
-    while moved < len(words) - 1 and words[len(words) - 1 - moved] in _PARTICLES:
+    while moved < len(words) - 1 and words[len(words) - 1 - moved] in PARTICLES:
         moved += 1
     if not moved:
         return given, family
