@@ -25,7 +25,7 @@ def item_for(paper: Paper, report: ExportReport, *, abstracts: bool = True) -> d
     kind = kinds.classify(paper)
     csl_type = _TYPES.get(kind.kind, "document")
     stated = declared.csl_type(paper)
-    if stated and not (kind.kind == kinds.PREPRINT and stated in ("article-journal", "manuscript", "webpage")):
+    if stated and not (declared.is_preprint(paper, kind) and stated in ("article-journal", "manuscript", "webpage")):
         csl_type = stated  # the entry's own type; an arXiv preprint stays one whatever @type it was given
     item: dict[str, Any] = {"id": paper.citekey or f"paper{paper.id}", "type": csl_type}
     notes = []
@@ -38,12 +38,13 @@ def item_for(paper: Paper, report: ExportReport, *, abstracts: bool = True) -> d
     refs, complete = kinds.cited_authors(paper)
     for ref in refs:
         parts = kinds.name_parts(ref)
-        name: dict[str, str] = {"family": parts.family}
-        if parts.given:
-            name["given"] = parts.given
-        if parts.suffix:
-            name["suffix"] = parts.suffix
-        authors.append(name)
+        written = ref.as_written.strip()
+        if not parts.given and written.startswith("{") and written.endswith("}"):
+            # BibTeX's braces say "one name, never split" ({World Health Organization}): CSL's literal name,
+            # which no style abbreviates to initials or inverts.
+            authors.append({"literal": parts.family})
+            continue
+        authors.append(_name(declared.Contributor(parts)))
     if authors:
         item["author"] = authors
     for field, role in (("editor", "editor"), ("translator", "translator"), ("bookauthor", "container-author")):
@@ -59,13 +60,13 @@ def item_for(paper: Paper, report: ExportReport, *, abstracts: bool = True) -> d
         item["issued"] = {"date-parts": [[p for p in (year, month, day) if p]]}
     if kind.container and csl_type not in declared.STANDALONE:
         item["container-title"] = kind.container
-    if kind.kind == kinds.PREPRINT:
+    if kind.kind == kinds.PREPRINT and (paper.arxiv_id or kind.venue):
         item["publisher"] = "arXiv" if paper.arxiv_id or not kind.venue else kind.venue.full
         if paper.arxiv_id:
             item["number"] = f"arXiv:{paper.arxiv_id}"
     elif paper.publisher:
         item["publisher"] = paper.publisher
-    elif csl_type in ("thesis", "report", "book", "pamphlet"):
+    elif csl_type in ("thesis", "report", "book", "pamphlet", "webpage"):
         publisher = declared.field(paper, "school", "institution", "organization")
         if publisher:
             item["publisher"] = publisher  # a thesis's university, a report's institution

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from papershelf.exporters.classify import NameParts
+from papershelf.exporters.classify import PREPRINT, Kind, NameParts
 from papershelf.exporters.latex_decode import LatexDecodeError, decode
 from papershelf.model.names import extended_name_parts, parse_name
 from papershelf.model.types import Paper
@@ -123,6 +123,12 @@ def csl_type(paper: Paper) -> str | None:
 
 def ris_type(paper: Paper) -> str | None:
     return RIS_TYPES.get(declared_type(paper))
+
+
+def is_preprint(paper: Paper, kind: Kind) -> bool:
+    """A preprint by its identifier or its venue (an arXiv id, a preprint server), not only by its @online or
+    @unpublished type: a blog post is not one."""
+    return kind.kind == PREPRINT and bool(paper.arxiv_id or kind.venue)
 
 
 def field(paper: Paper, *names: str) -> str:

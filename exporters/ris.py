@@ -25,7 +25,7 @@ def record_for(paper: Paper, report: ExportReport, *, abstracts: bool = True) ->
     key = paper.citekey or f"paper{paper.id}"
     ris_type = _TYPES.get(kind.kind, "GEN")
     stated = declared.ris_type(paper)
-    if stated and not (kind.kind == kinds.PREPRINT and stated in ("JOUR", "UNPB", "ELEC")):
+    if stated and not (declared.is_preprint(paper, kind) and stated in ("JOUR", "UNPB", "ELEC")):
         ris_type = stated  # the entry's own type; an arXiv preprint stays one whatever @type it was given
     lines = [_line("TY", ris_type), _line("ID", key)]
     notes = []
@@ -63,7 +63,7 @@ def record_for(paper: Paper, report: ExportReport, *, abstracts: bool = True) ->
         lines.append(_line("M1", f"arXiv:{paper.arxiv_id}"))
     elif paper.publisher:
         lines.append(_line("PB", paper.publisher))
-    elif whole:
+    elif whole or ris_type == "ELEC":
         publisher = declared.field(paper, "school", "institution", "organization")
         if publisher:
             lines.append(_line("PB", publisher))  # a thesis's university, a report's institution

@@ -52,6 +52,7 @@ def test_csl_types_follow_the_declared_entry(exported):
         "dijkstra1968": "paper-conference",
         "shor1997": "article-journal",
         "lecun2015": "article",  # an arXiv preprint, as Zotero exports preprints
+        "openai2021": "webpage",
     }
 
 
@@ -79,6 +80,11 @@ def test_csl_keeps_what_only_the_entry_holds(exported):
     assert chapter["page"] == "183-256"  # one hyphen: CSL processors print "--" as two characters
     assert items["shor1997"]["ISSN"] == "0097-5397"
     assert items["shor1997"]["issue"] == "5"
+    blog = items["openai2021"]
+    assert blog["author"] == [{"literal": "OpenAI"}]
+    assert blog["publisher"] == "OpenAI Blog"  # a blog post is no arXiv preprint, whatever @online says
+    assert blog["accessed"] == {"date-parts": [[2021, 2, 1]]}
+    assert items["lecun2015"]["publisher"] == "arXiv"
 
 
 def test_ris_types_and_fields_as_zotero_reads_them(exported):
@@ -92,7 +98,10 @@ def test_ris_types_and_fields_as_zotero_reads_them(exported):
         "dijkstra1968": "CONF",
         "shor1997": "JOUR",
         "lecun2015": "UNPB",
+        "openai2021": "ELEC",
     }
+    assert dict(records["openai2021"])["PB"] == "OpenAI Blog"
+    assert "PB" not in dict(records["lecun2015"]) or dict(records["lecun2015"])["PB"] == "arXiv"
     chapter = records["poussin1896"]
     assert [value for tag, value in chapter if tag == "ED"] == [
         "van Beethoven, Ludwig",
