@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from papershelf.model.citekeys import title_key
 from papershelf.model.common import now
-from papershelf.model.names import ParsedName, fold, initials_compatible, names_relation, parse_name
+from papershelf.model.names import ParsedName, fold, initials_compatible, is_initial, names_relation, parse_name
 
 if TYPE_CHECKING:
     from papershelf.model.library import Library
@@ -1089,6 +1089,42 @@ def _name_forms(parsed: ParsedName) -> list[str]:
     return [f"{family}|{form}" for form in forms]
 
 
+def _middle_initial_forms(conn: Any, parsed: ParsedName) -> list[tuple[int, str]]:
+    """People written as this name with middle initials added or dropped: "Geoffrey Hinton" and "Geoffrey E.
+    Hinton", the commonest variation of a name between a page and a .bib. The first given name is written out
+    in both; every other given name is an initial in one of them."""
+    parts = parsed.given_parts
+    first = fold(parts[0]) if parts else ""
+    if not first or is_initial(parts[0]) or not parsed.family:
+        return []
+    family = fold(parsed.family)
+    if len(parts) > 1 and all(is_initial(p) for p in parts[1:]):
+        rows = conn.execute(
+            "SELECT DISTINCT author_id, name FROM author_variants WHERE name_key = ?", (f"{family}|{first}",)
+        ).fetchall()
+    elif len(parts) == 1:
+        prefix = f"{family}|{first}"
+        rows = conn.execute(
+            "SELECT DISTINCT author_id, name FROM author_variants WHERE name_key > ? AND name_key < ? LIMIT 100",
+            (prefix, prefix + "\uffff"),
+        ).fetchall()
+    else:
+        return []
+    found = []
+    for other_id, other_name in rows:
+        other = parse_name(other_name)
+        other_parts = other.given_parts
+        if (
+            other_parts
+            and fold(other_parts[0]) == first
+            and len(other_parts) != len(parts)
+            and all(is_initial(p) for p in (other_parts if len(other_parts) > len(parts) else parts)[1:])
+            and initials_compatible(other, parsed)
+        ):
+            found.append((other_id, other_name))
+    return found
+
+
 def _live(conn: Any, author_id: int) -> bool:
     row = conn.execute("SELECT merged_into FROM authors WHERE id = ?", (author_id,)).fetchone()
     return bool(row) and row[0] is None
@@ -1114,6 +1150,9 @@ def author_candidates(library: Library, author_id: int) -> list[AuthorMatch]:
                     found.setdefault(other_id, "initials")
         else:
             lookups += [("initials", key) for key in _name_forms(parsed) if key != parsed.key]
+            for other_id, _other_name in _middle_initial_forms(conn, parsed):
+                if other_id != author_id:
+                    found.setdefault(other_id, "middle initial")
         for kind, key in lookups:
             for other_id, other_name in conn.execute(
                 "SELECT author_id, name FROM author_variants WHERE name_key = ?", (key,)
@@ -1223,6 +1262,12 @@ def _same_place(conn: Any, a_id: int, b_id: int) -> str | None:
     return None
 
 
+_RELATION_WORDS = {
+    "order swap": "the same name in the other order",
+    "middle initial": "the same name with a middle initial",
+}
+
+
 def judge_authors(library: Library, a_id: int, b_id: int, kind: str) -> AuthorMatch | None:
     """Weigh the evidence that two name forms are one person; None when it says they are two.
 
@@ -1246,7 +1291,7 @@ def judge_authors(library: Library, a_id: int, b_id: int, kind: str) -> AuthorMa
     names_a, names_b = _variants(conn, a_id), _variants(conn, b_id)
     evidence = [
         f"{names_a[0] if names_a else a_id} and {names_b[0] if names_b else b_id}: "
-        + ("the same name in the other order" if kind == "order swap" else "the same name with initials")
+        + _RELATION_WORDS.get(kind, "the same name with initials")
     ]
     if same_place:
         evidence.append(same_place)
@@ -1273,8 +1318,10 @@ def judge_authors(library: Library, a_id: int, b_id: int, kind: str) -> AuthorMa
             and min((len(parse_name(n).given_parts) for n in names_a + names_b if parse_name(n).is_initials), default=0)
             <= 1
         )
-        if not shared_ids and not pages and single_initial:
-            return None  # "J. Lin" and "Junyang Lin" with nothing else in common: too weak even to ask
+        if not shared_ids and not pages and (single_initial or kind == "middle initial"):
+            # "J. Lin" and "Junyang Lin", "Wei Wang" and "Wei J. Wang", with nothing else in common: too weak
+            # even to ask (a common name has many holders).
+            return None
     score = 0.5 + 0.1 * min(len(shared_ids), 3) + (0.1 if pages else 0.0)
     if strong:
         score = max(score, AUTO_MERGE_SCORE)

@@ -170,6 +170,63 @@ def test_a_lone_initial_with_nothing_in_common_is_not_even_proposed(memory_libra
     assert not open_suggestions(lib)
 
 
+def test_a_middle_initial_added_or_dropped_is_joined_when_coauthors_agree(memory_library, add_page):
+    """ "Geoffrey Hinton" on a page and "Geoffrey E. Hinton" in a .bib: the commonest variation of a name."""
+    lib = memory_library
+    add_page(
+        lib,
+        "homepage",
+        [rec(title="Visualizing Data using t-SNE", year=2008, authors=("Laurens van der Maaten", "Geoffrey Hinton"))],
+    )
+    add_page(
+        lib,
+        "bibtex",
+        [
+            rec(
+                title="Stochastic Neighbor Embedding Revisited",
+                year=2012,
+                authors=("Geoffrey E. Hinton", "Laurens van der Maaten", "Sam Roweis"),
+            ),
+            rec(title="Dropout for Everyone", year=2014, authors=("Sam Roweis", "Geoffrey E. Hinton")),
+        ],
+    )
+    add_page(
+        lib, "homepage", [rec(title="Products of Experts Again", year=2002, authors=("Sam Roweis", "Geoffrey Hinton"))]
+    )
+    [person] = people(lib, "Geoffrey Hinton")
+    assert {person.name, *person.variants} >= {"Geoffrey Hinton", "Geoffrey E. Hinton"}
+    assert person.paper_count == 4
+    [record] = merge_history(lib, "author", person.id)
+    assert record.automatic and any("middle initial" in line for line in record.evidence)
+
+
+def test_a_middle_initial_with_nothing_in_common_is_not_even_proposed(memory_library, add_page):
+    lib = memory_library
+    add_page(lib, "homepage", [rec(title="Graph Mining at Scale", year=2020, authors=("Wei Wang", "Alice Smith"))])
+    add_page(lib, "bibtex", [rec(title="Protein Folding Kinetics", year=2021, authors=("Wei J. Wang", "Bob Jones"))])
+    assert people(lib, "Wei Wang")[0].id != people(lib, "Wei J. Wang")[0].id
+    assert not open_suggestions(lib)
+
+
+def test_different_middle_initials_or_both_on_one_paper_stay_two_people(memory_library, add_page):
+    lib = memory_library
+    add_page(
+        lib,
+        "homepage",
+        [rec(title="Paper About Lattices", year=2020, authors=("Wei J. Wang", "Alice Smith", "Bob Jones"))],
+    )
+    add_page(
+        lib,
+        "bibtex",
+        [rec(title="Paper About Groups", year=2021, authors=("Wei K. Wang", "Alice Smith", "Bob Jones"))],
+    )
+    add_page(
+        lib, "bibtex", [rec(title="Paper About Rings", year=2022, authors=("Wei Wang", "Wei J. Wang", "Alice Smith"))]
+    )
+    assert people(lib, "Wei J. Wang")[0].id != people(lib, "Wei K. Wang")[0].id
+    assert people(lib, "Wei Wang")[0].id != people(lib, "Wei J. Wang")[0].id
+
+
 # ---------------------------------------------------------------------------------------------- merge, split
 @pytest.fixture
 def two_people(memory_library, add_page):
