@@ -14,6 +14,7 @@ from typing import Any
 
 from papershelf.model import reconcile
 from papershelf.model.common import LibraryError, now
+from papershelf.model.file_twins import queue_file_twins
 from papershelf.model.library import Library, tag_name
 from papershelf.model.merge import merge_authors, reconcile_authors
 from papershelf.model.plan import JOIN, NEW, SUGGEST, UNCHANGED, ImportPlan, plan_import, prepare
@@ -299,6 +300,9 @@ def _write(
         result.reowned = sorted(reowned)
     library.refresh_author_search(sorted(batch.touched_authors))
     reconcile.index_new_papers(library, batch.unindexed)
+    # Two records of this file that describe one paper are both kept (matching never joins them): proposed.
+    of_this_file = [*result.new, *(p for p, _ in result.merged), *result.updated, *result.unchanged]
+    result.suggested += queue_file_twins(library, of_this_file)
     conn.execute(
         "UPDATE sources SET found_count = (SELECT count(*) FROM claims WHERE source_id = ?) WHERE id = ?",
         (source_id, source_id),
