@@ -187,6 +187,7 @@ class AuthorPool:
     def __init__(self, seed: int = SEED, size: int = POOL_SIZE) -> None:
         rng = random.Random(seed)
         seen: set[tuple[str, str]] = set()
+        bases: set[tuple[str, str]] = set()
         people: list[Person] = []
         while len(people) < size:
             given = rng.choice(_GIVEN)
@@ -194,9 +195,14 @@ class AuthorPool:
             family = rng.choice(_PARTICLE_FAMILIES) if roll < 0.03 else rng.choice(_FAMILY)
             if roll > 0.85:  # a middle initial, as many people publish with one
                 given = f"{given} {rng.choice('ABCDEFGHJKLMNPRSTW')}."
-            if (given, family) in seen or given == family:
+            # One name with and without a middle initial ("Ada Scott", "Ada L. Scott") is one person's two
+            # spellings to the reconciler, proposed for review when they share co-authors; the pool's people are
+            # distinct people, so it never holds both forms of one name.
+            base = (given.split()[0], family)
+            if (given, family) in seen or base in bases or given == family:
                 continue
             seen.add((given, family))
+            bases.add(base)
             people.append(Person(given, family))
         self.people = people
         self.cumulative = list(itertools.accumulate(1.0 / (rank + 1) for rank in range(size)))

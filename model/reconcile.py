@@ -1312,6 +1312,10 @@ def judge_authors(library: Library, a_id: int, b_id: int, kind: str) -> AuthorMa
         ]
         evidence.append("listed on the same page: " + ", ".join(files[:3]))
     strong = bool(same_place) or len(shared_ids) >= 2 or (len(shared_ids) >= 1 and bool(pages))
+    if kind == "middle initial":
+        # People add a middle initial precisely to tell themselves from a namesake ("Wei J. Wang"): shared
+        # co-authors only propose the pair; one paper written both ways in the same place joins it.
+        strong = bool(same_place)
     if not strong:
         single_initial = (
             kind == "initials"
