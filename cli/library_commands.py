@@ -345,6 +345,12 @@ def _shorten_authors(paper, limit: int = 3) -> str:
         # As exported ("Dong, Li and others"): the page's owner is an author, the rest of the list is unknown.
         return ", ".join(ref.name for ref in paper.extra_authors) + " et al. (the page lists no authors)"
     if not names:
+        # An edited volume: its editors, as a reference list names them ("Ed. One, Ed. Two (eds.)").
+        from papershelf.exporters.declared_entry import contributors, display_name
+
+        editors = [display_name(c) for c in contributors(paper, "editor")]
+        if editors:
+            return ", ".join(editors[:limit]) + (" et al." if len(editors) > limit else "") + " (eds.)"
         return "(authors not listed)"
     text = ", ".join(names[:limit])
     if len(names) > limit or not paper.authors_complete:

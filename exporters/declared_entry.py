@@ -162,6 +162,15 @@ def contributors(paper: Paper, name: str) -> list[Contributor]:
     return []
 
 
+def display_name(contributor: Contributor) -> str:
+    """The name as a reader writes it: "Ludwig van Beethoven", "Martin Luther King, Jr.", "Barnes and Noble"."""
+    if contributor.parts is None:
+        return contributor.literal
+    parts = contributor.parts
+    name = " ".join(p for p in (parts.given, parts.family) if p)
+    return f"{name}, {parts.suffix}" if parts.suffix else name
+
+
 def _split_and(latex: str) -> list[str]:
     """`latex` cut at the word "and" outside braces."""
     pieces, depth, start = [], 0, 0

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from papershelf.exporters import declared_entry
 from papershelf.gui import display
 from papershelf.gui.hub import LibraryHub
 from papershelf.gui.note_editor import NoteEditor
@@ -129,6 +130,17 @@ def authors_html(paper: Paper) -> str:
     if paper.extra_authors:
         known = ", ".join(_link(f"author:{ref.author_id}", ref.name) for ref in paper.extra_authors)
         text += f"<br><span>also by {known} (whose page lists it)</span>"
+    # An edited volume names its editors, not authors (and a chapter may name both), as Zotero shows them.
+    roles = []
+    for field, role in (("editor", "edited by"), ("translator", "translated by"), ("bookauthor", "in a book by")):
+        people = [html.escape(declared_entry.display_name(c)) for c in declared_entry.contributors(paper, field)]
+        if people:
+            roles.append(f"{role} {', '.join(people)}")
+    if roles:
+        shown = "<br>".join(roles)
+        if not paper.authors and not paper.extra_authors:
+            return shown[0].upper() + shown[1:]  # "Edited by …" stands in for the author list
+        text += "<br>" + shown
     return text or "<i>no authors listed</i>"
 
 

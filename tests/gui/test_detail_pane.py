@@ -259,3 +259,23 @@ def test_each_field_says_which_page_gave_it_beside_the_fields(library, hub, pane
     assert "title, authors from Junyang Lin · homepage" in text
     assert "year, venue from Li Dong · scholarly profile" in text
     assert pane.field_sources.isVisible()
+
+
+def test_an_edited_volume_shows_its_editors_where_authors_stand(pane, library, tmp_path):
+    from papershelf.pipeline import import_file
+
+    bib = tmp_path / "volume.bib"
+    bib.write_text(
+        "@book{works, editor = {van Beethoven, Ludwig and {Barnes and Noble, Inc.}}, title = {Collected Works},"
+        " publisher = {Springer}, year = 1896}\n"
+        "@incollection{chapter, author = {Clara Schumann}, editor = {Johannes Brahms}, title = {A Chapter of Note},"
+        " booktitle = {Collected Works}, year = 1896}\n",
+        encoding="utf-8",
+    )
+    import_file(library, bib)
+    ids = {library.get_paper(i).citekey: i for i in library.paper_ids()}
+    pane.show_papers([ids["works"]])
+    assert "Edited by Ludwig van Beethoven, Barnes and Noble, Inc." in pane.authors.text()
+    assert "no authors" not in pane.authors.text() and "not listed" not in pane.authors.text()
+    pane.show_papers([ids["chapter"]])
+    assert "Clara Schumann" in pane.authors.text() and "edited by Johannes Brahms" in pane.authors.text()
