@@ -415,6 +415,10 @@ def cmd_show(args: argparse.Namespace) -> int:
         ("venue from", venue_provenance(paper)),
         ("year", f"{paper.year} (a guess: the page gave no year)" if paper.year_inferred else paper.year),
         ("date", paper.date),
+        ("volume", paper.volume),
+        ("number", paper.number),
+        ("pages", paper.pages),
+        ("publisher", paper.publisher),
         ("type", paper.entry_type),
         ("arXiv", paper.arxiv_id),
         ("DOI", paper.doi),
@@ -427,6 +431,11 @@ def cmd_show(args: argparse.Namespace) -> int:
             print(f"{label:>12}: {value}")
     for link in paper.links:
         print(f"{link.get('kind', 'link'):>12}: {link.get('url')}")
+    from papershelf.model.linked_files import linked_files
+
+    for linked in linked_files(paper):
+        where = str(linked.path) if linked.path is not None else f"{linked.written} (not found on this computer)"
+        print(f"{(linked.kind or 'file'):>12}: {where}")
     _print_bib_entry(paper)
     if paper.abstract:
         print()

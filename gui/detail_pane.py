@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QUrl, Signal
@@ -32,9 +33,50 @@ from papershelf.gui.tag_writer import tag_writer
 from papershelf.gui.undo import NoteCommand, push_command, tag_selection_command
 from papershelf.model.entry_types import type_label
 from papershelf.model.library import LibraryError
+from papershelf.model.linked_files import linked_files
 from papershelf.model.types import Change, Paper, SelectionSummary, SourceClaim
 
 _OPENABLE = {"http", "https"}
+# Linked files the pane opens with their usual program: documents, never a program or a script a .bib names.
+_DOCUMENTS = frozenset(
+    [
+        "pdf",
+        "djvu",
+        "djv",
+        "ps",
+        "eps",
+        "epub",
+        "html",
+        "htm",
+        "txt",
+        "md",
+        "tex",
+        "bib",
+        "doc",
+        "docx",
+        "odt",
+        "rtf",
+        "ppt",
+        "pptx",
+        "odp",
+        "key",
+        "xls",
+        "xlsx",
+        "ods",
+        "csv",
+        "png",
+        "jpg",
+        "jpeg",
+        "gif",
+        "svg",
+    ]
+)
+
+
+def is_document(path: Path) -> bool:
+    return path.suffix.lower().lstrip(".") in _DOCUMENTS
+
+
 # What a source said, in the order a reader checks it; the record's own keys (importers' PaperRecord fields).
 _CLAIM_FIELDS = (
     ("title", "title"),
@@ -115,6 +157,14 @@ def identifiers_html(paper: Paper) -> str:
         url = link.get("url", "")
         if QUrl(url).scheme() in _OPENABLE:
             rows.append((link.get("kind", "link").capitalize(), _link(url)))
+    for linked in linked_files(paper):
+        label = linked.kind if linked.kind and len(linked.kind) <= 6 else "File"
+        if linked.path is not None and is_document(linked.path):
+            rows.append((label, _link(QUrl.fromLocalFile(str(linked.path)).toString(), linked.description)))
+        elif linked.path is not None:
+            rows.append((label, f"{html.escape(str(linked.path))} <i>(not a document: open it yourself)</i>"))
+        else:
+            rows.append((label, f"{html.escape(linked.written)} <i>(not found on this computer)</i>"))
     body = "".join(
         f'<tr><td style="padding-right:10px"><b>{label}</b></td><td>{value}</td></tr>' for label, value in rows
     )
@@ -549,7 +599,7 @@ class DetailPane(QWidget):
             self.hub.author_requested.emit(int(target.split(":", 1)[1]))
             return
         url = QUrl(target)
-        if url.scheme() in _OPENABLE:
+        if url.scheme() in _OPENABLE or (url.isLocalFile() and is_document(Path(url.toLocalFile()))):
             QDesktopServices.openUrl(url)
 
     def flush(self) -> bool:

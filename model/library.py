@@ -543,9 +543,9 @@ class Library:
             raise LibraryError(f"there is no paper with id {paper_id}")
         paper = papers[0]
         paper.sources = [
-            SourceClaim(source_id, file, fmt, line, json.loads(record), imported_at)
-            for source_id, file, fmt, line, record, imported_at in self.conn.execute(
-                "SELECT s.id, s.file, s.format, c.line, c.record, s.imported_at FROM claims c "
+            SourceClaim(source_id, file, fmt, line, json.loads(record), imported_at, path or "")
+            for source_id, file, fmt, line, record, imported_at, path in self.conn.execute(
+                "SELECT s.id, s.file, s.format, c.line, c.record, s.imported_at, s.path FROM claims c "
                 "JOIN sources s ON s.id = c.source_id WHERE c.paper_id = ? ORDER BY c.id",
                 (paper_id,),
             )

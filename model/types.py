@@ -47,6 +47,7 @@ class SourceClaim:
     line: int | None
     record: dict[str, Any]  # the importer's raw record, as JSON-ready values
     imported_at: str
+    path: str = ""  # where the file was read from (a .bib's linked files are relative to its folder)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QDesktopServices
@@ -279,3 +281,36 @@ def test_an_edited_volume_shows_its_editors_where_authors_stand(pane, library, t
     assert "no authors" not in pane.authors.text() and "not listed" not in pane.authors.text()
     pane.show_papers([ids["chapter"]])
     assert "Clara Schumann" in pane.authors.text() and "edited by Johannes Brahms" in pane.authors.text()
+
+
+def test_a_bib_entrys_linked_pdf_opens_from_the_pane(pane, library, tmp_path, monkeypatch):
+    """JabRef's and Better BibTeX's `file` field: the PDF beside the .bib opens; a missing one says so."""
+    from PySide6.QtGui import QDesktopServices
+
+    from papershelf.gui import detail_pane
+    from papershelf.pipeline import import_file
+
+    (tmp_path / "papers").mkdir()
+    pdf = tmp_path / "papers" / "turing1936.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n")
+    (tmp_path / "papers" / "run.sh").write_text("echo no\n")
+    bib = tmp_path / "refs.bib"
+    bib.write_text(
+        "@article{turing1936, author = {Alan Turing}, title = {On Computable Numbers}, year = 1936,"
+        " file = {Full text:papers/turing1936.pdf:PDF;Script:papers/run.sh:sh;:/elsewhere/gone.pdf:PDF}}\n",
+        encoding="utf-8",
+    )
+    import_file(library, bib)
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True)
+    [paper_id] = [i for i in library.paper_ids() if library.get_paper(i).citekey == "turing1936"]
+    pane.show_papers([paper_id])
+    text = pane.identifiers.text()
+    assert "Full text" in text and "gone.pdf" in text and "not found on this computer" in text
+    assert "not a document" in text  # run.sh is shown, never opened from here
+    [href] = [h for h in re.findall(r'href="([^"]+)"', text) if h.startswith("file:")]
+    pane._link(href)
+    assert opened == [str(pdf)]
+    pane._link("file://" + str(tmp_path / "papers" / "run.sh"))
+    assert opened == [str(pdf)]
+    assert detail_pane.is_document(pdf)
