@@ -19,6 +19,7 @@ import sqlite_utils
 
 from papershelf.model import schema
 from papershelf.model.common import LibraryError, now
+from papershelf.model.search_rows import CONTRIBUTOR_FIELDS, refresh_paper_rows
 from papershelf.model.types import (
     EDITABLE_FIELDS,
     Author,
@@ -1060,8 +1061,8 @@ class Library:
                     stored = int(digits.group(0)) if digits else None
                 self._put_edit(paper_id, field, stored)
             recompute_paper(self, paper_id, force=True)
-            if {*BIB_CORE_FIELDS, "author"} & set(names):
-                self.refresh_search([paper_id])  # title, abstract, venue and authors are searchable
+            if {*BIB_CORE_FIELDS, "author", *CONTRIBUTOR_FIELDS} & set(names):
+                self.refresh_search([paper_id])  # title, abstract, venue, authors and editors are searchable
             return self.record_change(
                 Change("papers", frozenset([paper_id]), description="edited " + ", ".join(sorted(names)))
             )
@@ -1190,23 +1191,7 @@ class Library:
         ids = list(paper_ids)
         if not ids:
             return
-        # The unary `+` keeps the live-paper indexes out of the plan: on (deleted_at, merged_into, ...) SQLite
-        # would walk every live paper per chunk, and the rows would reach the index in citekey order.
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            self.conn.execute(f"DELETE FROM papers_fts WHERE rowid IN ({marks})", chunk)
-            self.conn.execute(
-                f"""INSERT INTO papers_fts(rowid, title, abstract, authors, tags, note, venue)
-                SELECT p.id, COALESCE(p.title, ''), COALESCE(p.abstract, ''),
-                  COALESCE((SELECT group_concat(a.display_name || ' ' || s.as_written, ' ; ') FROM authorships s
-                            JOIN authors a ON a.id = s.author_id WHERE s.paper_id = p.id), '') || ' ' ||
-                  COALESCE((SELECT group_concat(a.display_name, ' ; ') FROM implied_authors i
-                            JOIN authors a ON a.id = i.author_id WHERE i.paper_id = p.id), ''),
-                  '', p.note, COALESCE(p.venue, '') || ' ' || COALESCE(p.journal_ref, '')
-                FROM papers p WHERE p.id IN ({marks}) AND +p.deleted_at IS NULL AND +p.merged_into IS NULL""",
-                chunk,
-            )
+        refresh_paper_rows(self.conn, ids)
 
     def refresh_author_search(self, author_ids: Iterable[int]) -> None:
         ids = list(author_ids)

@@ -410,6 +410,15 @@ CREATE INDEX IF NOT EXISTS author_variants_key_author ON author_variants(name_ke
 DROP INDEX IF EXISTS author_variants_key;
 """
 
+
+def _v10_contributors_searchable(connection: sqlite3.Connection) -> None:
+    """Editors, translators and book authors become searchable, as every creator is in Zotero: a search for
+    "Beethoven" finds the volume he edited. Only papers whose .bib entry names some get a new row."""
+    from papershelf.model.search_rows import refresh_contributor_rows
+
+    refresh_contributor_rows(connection)
+
+
 # MIGRATIONS[n] takes a library from user_version n to n + 1. Version 1 is the first release's schema exactly;
 # everything added since is a step of its own.
 MIGRATIONS: list[Migration] = [
@@ -422,6 +431,7 @@ MIGRATIONS: list[Migration] = [
     _script(_V7_TAGS_FTS),
     _step(_v8_title_keys),
     _script(_V9_NAMESAKE_INDEX),
+    _step(_v10_contributors_searchable),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
