@@ -219,6 +219,12 @@ def _compile(query: str, conn: sqlite3.Connection | None) -> tuple[list[str], li
                 high = low
             if low and high and int(low) > int(high):
                 raise QueryError(f"the years are the wrong way round: year:{high}..{low}")
+            if low and high and int(low) == int(high):
+                # One year is one stretch of the (live, year) index, already in id order: a page newest first
+                # reads 200 entries of it instead of sorting the year's thousands.
+                clauses.append("p.year = ?")
+                params.append(int(low))
+                continue
             if low:
                 clauses.append("p.year >= ?")
                 params.append(int(low))
@@ -389,6 +395,50 @@ def _filtered_ids(
     return list(map(int, text.split(","))) if text else []
 
 
+# A filter's condition names the paper as `p.id`, other columns as `p.year`, `p.citekey`.
+_ROW_COLUMN = re.compile(r"\bp\.(?!id\b)\w+")
+_PAPER_ID = re.compile(r"(?<![\w.+])p\.id\b")
+
+
+def _filtered_hits(
+    conn: sqlite3.Connection,
+    clauses: list[str],
+    params: list[Any],
+    match: str,
+    order: _IdOrder,
+    descending: bool,
+    limit: int | None,
+) -> list[int]:
+    """`full_text_ids` for full text with other filters, when no paper is out of order and the index holds
+    exactly the live papers: the index's hits in id order, each tested against the filters, up to `limit`.
+    A page stops early, and a tag's papers are one list looked up per hit, never a papers row read per tagged
+    paper ("tag:to-read attention" at 100,000 papers: 4.7 ms as a papers query, 0.7 ms from the hits)."""
+    # The unary + keeps SQLite from walking a filter's list (a tag's papers) and seeking each id in the index,
+    # one full-text query per id (100 ms for a tag of 2,000 papers).
+    direction = "DESC" if descending else "ASC"
+    columns = {column for clause in clauses for column in _ROW_COLUMN.findall(clause)}
+    if columns:
+        # A year or a key needs the paper's row: read only for the hits walked, in the index's order (CROSS JOIN),
+        # and only for hits that passed the filters naming the id alone (a tag): those name the index's rowid,
+        # so SQLite tests them before it reads the row ("year:2010 tag:to-read co": 220 ms -> 75 ms).
+        where = " AND ".join(_PAPER_ID.sub("+f.rowid", clause) for clause in clauses)
+        sql = (
+            f"SELECT f.rowid AS id FROM papers_fts f CROSS JOIN papers p ON p.id = f.rowid "
+            f"WHERE papers_fts MATCH ? AND {where} ORDER BY f.rowid {direction}"
+        )
+    else:
+        where = " AND ".join(_PAPER_ID.sub("+p.id", clause) for clause in clauses)
+        sql = (
+            f"SELECT p.id FROM (SELECT rowid AS id FROM papers_fts WHERE papers_fts MATCH ?) p WHERE {where} "
+            f"ORDER BY p.id {direction}"
+        )
+    if limit is not None:
+        sql += f" LIMIT {int(limit) + len(order.gone)}"
+    text = conn.execute(f"SELECT group_concat(id) FROM ({sql})", [match, *params]).fetchone()[0]
+    ids = [pid for pid in map(int, text.split(",")) if pid not in order.gone] if text else []
+    return ids[:limit] if limit is not None else ids
+
+
 def full_text_ids(
     owner: Any, conn: sqlite3.Connection, query: str, *, descending: bool, limit: int | None
 ) -> list[int] | None:
@@ -401,7 +451,11 @@ def full_text_ids(
         return None
     order = _id_order(owner, conn)
     if clauses:
-        return None if order.out_of_order else _filtered_ids(conn, clauses, params, match, descending, limit)
+        if order.out_of_order:
+            return None
+        if match is not None and order.in_step:
+            return _filtered_hits(conn, clauses, params, match, order, descending, limit)
+        return _filtered_ids(conn, clauses, params, match, descending, limit)
     if not order.in_step:
         return None
     fts = "SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rowid " + ("DESC" if descending else "ASC")
