@@ -410,6 +410,13 @@ CREATE INDEX IF NOT EXISTS author_variants_key_author ON author_variants(name_ke
 DROP INDEX IF EXISTS author_variants_key;
 """
 
+# A search that combines words with a year reads each full-text hit's year, newest hit first, until a page is
+# full. From the papers rows that is one wide row, one page read, per hit (1.9 ms for "year:..2010 retrieval" at
+# 100,000 papers); this index holds only (id, year), so a page of it holds hundreds of papers (0.5 ms).
+_V10_ID_YEAR_INDEX = """
+CREATE INDEX IF NOT EXISTS papers_id_year ON papers(id, year);
+"""
+
 # MIGRATIONS[n] takes a library from user_version n to n + 1. Version 1 is the first release's schema exactly;
 # everything added since is a step of its own.
 MIGRATIONS: list[Migration] = [
@@ -422,6 +429,7 @@ MIGRATIONS: list[Migration] = [
     _script(_V7_TAGS_FTS),
     _step(_v8_title_keys),
     _script(_V9_NAMESAKE_INDEX),
+    _script(_V10_ID_YEAR_INDEX),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -85,8 +85,8 @@ def _v7_sample(connection: sqlite3.Connection) -> None:
 # that its upgrade is tested on real rows: the test below fails for an earlier version without a sample.
 # Version 2 added only the match index, which the upgrade fills itself: its user data is version 1's.
 # Version 3 added only indexes: its user data is version 1's too. Version 5's sample adds a checked paper,
-# version 6's a declared type and a file's @string. Version 7 moved tags to an index of their own. Versions 8 and
-# 9 changed only keys and indexes: their user data is version 7's.
+# version 6's a declared type and a file's @string. Version 7 moved tags to an index of their own. Versions 8, 9
+# and 10 changed only keys and indexes: their user data is version 7's.
 SAMPLES: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _v1_sample,
     2: _v1_sample,
@@ -96,6 +96,7 @@ SAMPLES: dict[int, Callable[[sqlite3.Connection], None]] = {
     6: _v6_sample,
     7: _v7_sample,
     8: _v7_sample,
+    9: _v7_sample,
 }
 USER_TABLES = (
     "papers",
