@@ -149,6 +149,8 @@ PAGE_QUERIES = (
     "key:k1* bench",
     "author:smith benchmarks",
     "year:2011 title:attention robust",
+    "id:301 bench",
+    "id:302 year:..2010 bench",
 )
 
 
