@@ -127,6 +127,7 @@ def summary(samples: dict[str, list[float]]) -> dict[str, Any]:
             {"query": q, "median_ms": statistics.median(t) * 1000}
             for q, t in sorted(samples.items(), key=lambda item: -statistics.median(item[1]))[:8]
         ],
+        "median_ms": {q: round(statistics.median(t) * 1000, 3) for q, t in samples.items()},
     }
 
 
