@@ -328,7 +328,7 @@ class _IdOrder:
     gone: frozenset[int]  # in the trash or merged into another paper: never in the "all" view
     out_of_order: frozenset[int]  # live papers with a later stamp than some live paper with a higher id
     in_step: bool  # the full-text index holds as many papers as the library shows
-    id_year_index: bool  # papers_id_year (schema v10) exists: a library opened read-only may predate it
+    id_year_index: bool  # papers_id_year (schema v10) exists; a file that lost it answers from the rows
 
 
 _ORDER_CACHE = "_search_id_order"
