@@ -410,8 +410,15 @@ CREATE INDEX IF NOT EXISTS author_variants_key_author ON author_variants(name_ke
 DROP INDEX IF EXISTS author_variants_key;
 """
 
+# A search that combines words with a year reads each full-text hit's year, newest hit first, until a page is
+# full. From the papers rows that is one wide row, one page read, per hit (1.9 ms for "year:..2010 retrieval" at
+# 100,000 papers); this index holds only (id, year), so a page of it holds hundreds of papers (0.5 ms).
+_V10_ID_YEAR_INDEX = """
+CREATE INDEX IF NOT EXISTS papers_id_year ON papers(id, year);
+"""
 
-def _v10_contributors_searchable(connection: sqlite3.Connection) -> None:
+
+def _v11_contributors_searchable(connection: sqlite3.Connection) -> None:
     """Editors, translators and book authors become searchable, as every creator is in Zotero: a search for
     "Beethoven" finds the volume he edited. Only papers whose .bib entry names some get a new row."""
     from papershelf.model.search_rows import refresh_contributor_rows
@@ -431,7 +438,8 @@ MIGRATIONS: list[Migration] = [
     _script(_V7_TAGS_FTS),
     _step(_v8_title_keys),
     _script(_V9_NAMESAKE_INDEX),
-    _step(_v10_contributors_searchable),
+    _script(_V10_ID_YEAR_INDEX),
+    _step(_v11_contributors_searchable),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

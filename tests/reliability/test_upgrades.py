@@ -81,8 +81,8 @@ def _v7_sample(connection: sqlite3.Connection) -> None:
     )
 
 
-def _v9_sample(connection: sqlite3.Connection) -> None:
-    """Version 7's user data on a paper whose .bib entry names an editor, indexed without them (before v10)."""
+def _v10_sample(connection: sqlite3.Connection) -> None:
+    """Version 7's user data on a paper whose .bib entry names an editor, indexed without them (before v11)."""
     _v7_sample(connection)
     connection.execute(
         "UPDATE papers SET bib_fields = ? WHERE id = 1",
@@ -94,9 +94,9 @@ def _v9_sample(connection: sqlite3.Connection) -> None:
 # that its upgrade is tested on real rows: the test below fails for an earlier version without a sample.
 # Version 2 added only the match index, which the upgrade fills itself: its user data is version 1's.
 # Version 3 added only indexes: its user data is version 1's too. Version 5's sample adds a checked paper,
-# version 6's a declared type and a file's @string. Version 7 moved tags to an index of their own. Versions 8 and
-# 9 changed only keys and indexes: their user data is version 7's; version 9's names an editor, whom version 10
-# indexes for search.
+# version 6's a declared type and a file's @string. Version 7 moved tags to an index of their own. Versions 8, 9
+# and 10 changed only keys and indexes: their user data is version 7's; version 10's also names an editor, whom
+# version 11 indexes for search.
 SAMPLES: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _v1_sample,
     2: _v1_sample,
@@ -106,7 +106,8 @@ SAMPLES: dict[int, Callable[[sqlite3.Connection], None]] = {
     6: _v6_sample,
     7: _v7_sample,
     8: _v7_sample,
-    9: _v9_sample,
+    9: _v7_sample,
+    10: _v10_sample,
 }
 USER_TABLES = (
     "papers",
@@ -319,6 +320,6 @@ def test_a_library_from_a_newer_papershelf_is_refused_unchanged(tmp_path: Path) 
 
 def test_an_upgrade_makes_the_editors_an_older_version_stored_searchable(tmp_path: Path) -> None:
     path = tmp_path / "library.sqlite"
-    make_library_at(path, 9)
+    make_library_at(path, 10)
     with Library.open(path) as library:
         assert library.search("Beethoven") == [1]
