@@ -1133,6 +1133,10 @@ def _visible_record(entry: _Entry, heading_year: int | None) -> PaperRecord | No
     entry_type = entry.entry_type
     if entry_type is None and entry.venue and re.search(r"arxiv|preprint", entry.venue, re.I):
         entry_type = "preprint"
+    elif entry_type is None and entry.venue and "volume" in entry.fields and "number" in entry.fields:
+        # A volume with an issue is a journal's ("Computational Linguistics. 2020;46(3):501-530"), whose name alone
+        # may not say so: without the type it would be exported as @misc, where the issue has no place.
+        entry_type = "article"
     return PaperRecord(
         line=entry.line,
         title=entry.title,
