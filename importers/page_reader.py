@@ -164,7 +164,7 @@ _VENUE_WORDS = re.compile(
 )
 _NOTE_RE = re.compile(
     r"\(\s*((?:oral|spotlight|poster|best paper[^)]*|highlight|award[^)]*|outstanding[^)]*|"
-    r"long paper|short paper|full paper|demo)[^)]*)\)",
+    r"long paper|short paper|full paper|demo|invited[^)]*)[^)]*)\)",
     re.I,
 )
 _VENUE_PREFIX = re.compile(r"^\s*(?:Published in|Appeared in|To appear in|Accepted (?:to|at|by|in)|In:?)\s+", re.I)
@@ -183,7 +183,7 @@ def _venue_score(text: str) -> float:
 
 _MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
-_PAGE_RANGE = r"[A-Za-z]?\d+(?:\s*[-–—]+\s*[A-Za-z]?\d+)?"
+_PAGE_RANGE = r"[A-Za-z]?\d+(?::\d+)?(?:\s*[-–—]+\s*[A-Za-z]?\d+(?::\d+)?)?"  # ACM's "45:1–45:14" too
 # What a citation says about the paper besides where it appeared: kept as the record's remark, never the venue.
 _STATUS = re.compile(r"\(\s*(to appear|in press|forthcoming|accepted|under review|submitted|in preparation)\s*\)", re.I)
 _AWARD_TAIL = re.compile(
@@ -195,6 +195,21 @@ _THESIS = re.compile(
     r"B\.?\s?Sc\.?|B\.?\s?S\.?|Diploma|Habilitation)\s+)?(?P<what>thesis|dissertation)\b\s*[,.:]?\s*(?P<rest>.*)$",
     re.I,
 )
+# A publisher named after a venue or alone ("Oxford: Oxford University Press", ", Springer, Cham", ". PMLR").
+_PUBLISHER = (
+    r"(?:(?:[A-Z][\w&'’.-]*\s+){0,4}(?:Press|Publishers?|Publishing|Verlag)|Springer(?:[- ]Verlag)?|Elsevier|"
+    r"Brill|Routledge|Wiley(?:-Blackwell)?|Kluwer|Birkhäuser|De Gruyter|SIAM|PMLR|Morgan Kaufmann|"
+    r"World Scientific|Taylor (?:&|and) Francis|(?:Palgrave )?Macmillan|SAGE|O'Reilly|Addison-Wesley|Pearson)"
+)
+_PUBLISHER_TAIL = re.compile(
+    rf"(?:^|[.,]\s*)(?:(?P<place>[A-Z][\w'’ -]{{1,30}}):\s*(?P<pub>{_PUBLISHER}|ACM|IEEE)"
+    rf"|(?P<pub2>{_PUBLISHER})(?:,\s*(?P<place2>[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?))?)\s*$"
+)
+_SERIES_TAIL = re.compile(
+    r",\s*(Lecture Notes in [A-Z][\w ]+|Communications in Computer and Information Science|LNCS|LNAI|CCIS)\s*$"
+)
+# A chapter's book: "M. Keller (ed.) Economies of the North", "A. Weiss and P. Moreau (eds.), Money on the Move".
+_EDITED = re.compile(r"^(?P<editors>[^()]{3,120}?)\s*\((?:eds?|Eds?|Hrsg)\.?\)\s*[,:]?\s*(?P<book>.+)$")
 _PLACE_PART = re.compile(r"(?:[A-ZÀ-Þ][\w'’.-]*|[A-Z]{2,3})(?:\s+(?:[A-ZÀ-Þ][\w'’.-]*|de|del|am|upon|on))*")
 _ORG_WORDS = re.compile(r"\b(?:University|Institute|College|School|Department|Press|Publishers?|Verlag)\b")
 
@@ -231,7 +246,8 @@ def _details(out: _Venue, text: str) -> None:
     "(Autumn): 640-58"); what is none of them is kept as a remark, never dropped."""
     rest = text
     for pattern, names, flags in (
-        (r"\b(?:vol\.?|volume)\s*(\w+)", ("volume",), re.I),
+        (r"\b(?:volume|vol\.?)\s*(\d\w*)", ("volume",), re.I),
+        (r"^\W*of\s+(?:the\s+)?([A-Z][^,.]+)", ("series",), 0),  # "volume 162 of Proceedings of Machine ..."
         (r"\b(?:no\.?|number|issue)\s*(\d[\w\-–]*)", ("number",), re.I),
         (rf"\b(?:pp?\.|pages)\s*({_PAGE_RANGE})", ("pages",), re.I),
         (
@@ -248,7 +264,10 @@ def _details(out: _Venue, text: str) -> None:
             for name, value in zip(names, match.groups(), strict=False):
                 out.take(name, value)
             rest = rest[: match.start()] + " " + rest[match.end() :]
-    rest = re.sub(rf"\b{_MONTH}\s*$|\(\s*\)", " ", rest.strip(" ,.;:"), flags=re.I)
+    rest = re.sub(rf"\b{_MONTH}\s*$|\(\s*\)", " ", rest.strip(" ,.;:"), flags=re.I).strip(" ,.;:")
+    if re.fullmatch(_PUBLISHER + r"|ACM|IEEE", rest):
+        out.take("publisher", rest)
+        return
     season = re.fullmatch(r"\W*\(?\s*(Spring|Summer|Autumn|Fall|Winter)\s*\)?\W*", rest, re.I)
     out.remark(season.group(1) if season else (rest if re.search(r"[A-Za-z]{2}", rest) else None))
 
@@ -290,6 +309,12 @@ def _year_and_venue(text: str) -> _Venue:
     thesis = _THESIS.match(venue)
     if thesis and (thesis.group("kind") or thesis.group("rest")):
         return _thesis(out, thesis)
+    edited = _EDITED.match(venue)
+    if edited and _author_score(edited.group("editors")) >= 0.6:
+        names, _ = _split_names(edited.group("editors"))
+        out.take("editor", " and ".join(_clean_name(n)[0] for n in names))
+        out.entry_type = "incollection"
+        venue = edited.group("book")
     venue = re.sub(r"arXiv:\s*\d{4}\.\d{4,5}(v\d+)?|\babs/\S+|https?://\S+|\bdoi:\s*\S+", "", venue)
     # ACM style: "Proceedings of X (CHI '24). ACM, New York, NY, USA, 1-18": the publisher after the venue.
     acm = re.search(r"(\([^()]*\))\.\s+((?:ACM|IEEE|Springer|Elsevier|AAAI|PMLR|Association)\b[^,.]*)(.*)$", venue)
@@ -309,6 +334,8 @@ def _year_and_venue(text: str) -> _Venue:
             before = venue[: found.start()]
             if not found.group(0).startswith("(") and before.count("(") > before.count(")"):
                 return found.group(0)  # "(ACL 2023)": a year inside the venue's own parenthesis is its name's
+            if re.match(r"\s*:\s*[A-Z]", venue[found.end() :]) and not found.group("month"):
+                return found.group(0)  # "Euro-Par 2020: Parallel Processing": a proceedings' title
             if found.group("month"):
                 out.month = out.month or _month_of(found.group("month"))
             return ""
@@ -345,10 +372,22 @@ def _year_and_venue(text: str) -> _Venue:
     cut(r"(?<=[A-Za-z)])[.,]\s*(\d{1,4})\s*$", lambda m: out.take("volume", m.group(1)))
     venue = re.sub(r"\(\s*\)", "", venue)
     venue = re.sub(r"\s+", " ", venue).strip(" ,;:-–")
+    series = _SERIES_TAIL.search(venue)
+    if series:
+        out.take("series", series.group(1))
+        venue = venue[: series.start()]
+    publisher = _PUBLISHER_TAIL.search(venue)
+    if publisher and (publisher.start() > 0 or publisher.group("place") or "Press" in venue or "Verlag" in venue):
+        out.take("publisher", publisher.group("pub") or publisher.group("pub2"))
+        out.take("address", publisher.group("place") or publisher.group("place2"))
+        venue = venue[: publisher.start()].strip(" ,.;:")
+        if not venue:
+            out.entry_type = out.entry_type or "book"  # "Oxford: Oxford University Press" and nothing else
     venue = _without_place(out, venue)
     last = re.search(r"(\w+)\.$", venue)
     # An abbreviation keeps its period ("IEEE Trans. Knowl. Data Eng."); a sentence end does not.
-    if last and not (len(last.group(1)) <= 5 and last.group(1)[:1].isupper() and not last.group(1).isupper()):
+    abbreviated = len(last.group(1)) <= 5 or _ABBREV.search(venue) if last else False
+    if last and not (abbreviated and last.group(1)[:1].isupper() and not last.group(1).isupper()):
         venue = venue[:-1].rstrip()
     out.venue = venue or None
     return out
@@ -470,7 +509,14 @@ class _Entry:
 
 
 _SENTENCE = re.compile(r"(?<=[^\s.A-Z][.?!])\s+(?=[\"“A-Z0-9(\[]|arXiv)|(?<=[a-z]{2}\.)\s+(?=In\s)")
-_ABBREV = re.compile(r"\b(?:Proc|Conf|Int|Intl|Vol|al|vs|eds?|pp|no|Trans|Adv|J|Jr|Sr|St|Dr|Univ|Inc|Ltd|Symp)\.$")
+_ABBREV = re.compile(
+    r"\b(?:Proc|Conf|Int|Intl|Vol|vol|al|vs|eds?|pp|no|Trans|Adv|J|Jr|Sr|St|Dr|Univ|Inc|Ltd|Symp|"
+    # Words of journal abbreviations (ISO 4): "J. Mach. Learn. Res.", "Ann. Statist.", "Phys. Rev. Lett."
+    r"Mach|Learn|Res|Ann|Stat|Statist|Math|Phys|Comput|Sci|Eng|Appl|Rev|Lett|Theor|Anal|Syst|Inf|Knowl|Biol|"
+    r"Chem|Med|Soc|Assoc|Amer|Am|Natl|Acad|Nat|Neurosci|Psychol|Econ|Optim|Numer|Mol|Oper|Artif|Intell|Robot|"
+    r"Commun|Netw|Softw|Program|Lang|Graph|Recognit|Probab|Stoch|Mech|Mater|Environ|Ecol|Evol|Genet|Clin|Geophys|"
+    r"Astron|Astrophys|Electron|Autom|Theory|Philos|Hist|Ling|Comp)\.$"
+)
 
 
 def _sentences(text: str) -> list[str]:
@@ -785,10 +831,14 @@ def _label_citation(entry: _Entry, line: Line) -> None:
             entry.year = int(cited.group(2))
             return
     dblp = re.match(r"^(.+?):\s+(.+)$", text)
-    if dblp and ". " not in dblp.group(1) and _author_score(dblp.group(1)) >= 0.8:
+    springer = dblp and re.fullmatch(
+        rf"{_SURNAME_INITIALS}(?:,?\s*(?:and\s+|&\s*)?{_SURNAME_INITIALS})*", dblp.group(1)
+    )
+    if dblp and ". " not in dblp.group(1) and (_author_score(dblp.group(1)) >= 0.8 or springer):
         _set_authors(entry, dblp.group(1))
         parts = _sentences(dblp.group(2))
-        entry.title = parts[0]
+        # Springer's "Brandt, H.: Title. In: ..." ends its title with the sentence's period, as APA does.
+        entry.title = parts[0].rstrip(".") if springer and len(parts) > 1 else parts[0]
         if len(parts) > 1:
             _set_venue(entry, " ".join(parts[1:]))
         return

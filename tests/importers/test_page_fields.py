@@ -65,3 +65,40 @@ def test_volume_issue_and_pages_reach_the_exported_bib(tmp_path: Path) -> None:
     assert fields["rossi2022learning"]["pages"] == "12--20"
     assert fields["zhang2021tokenization"]["pages"] == "33--41"
     assert fields["rossi2019survey"]["note"] == "to appear"
+
+
+@pytest.mark.parametrize("name", ["books_chapters.html", "books_chapters.txt"])
+def test_books_and_chapters_keep_publisher_place_and_editors(name: str) -> None:
+    records = _records(name)
+    book = records["Merchants and Monasteries: Trade Networks in the Hanseatic World"]
+    assert (book.entry_type, book.venue) == ("book", None)
+    assert (book.extra["publisher"], book.extra["address"]) == ("Oxford University Press", "Oxford")
+    springer = records["Salt, silver and the sea"]
+    assert (springer.authors, springer.entry_type, springer.venue) == (
+        ("Brandt, H.",),
+        "incollection",
+        "Economies of the Medieval North",
+    )
+    assert {k: springer.extra[k] for k in ("editor", "publisher", "address", "pages")} == {
+        "editor": "M. Keller",
+        "publisher": "Springer",
+        "address": "Cham",
+        "pages": "1–20",
+    }
+    apa = records["Pilgrims' purses: coin finds along the Via Francigena"]
+    assert (apa.venue, apa.extra["editor"], apa.extra["publisher"], apa.extra["address"]) == (
+        "Money on the Move",
+        "A. Weiss and P. Moreau",
+        "Brill",
+        "Leiden",
+    )
+
+
+def test_a_series_and_its_publisher_are_not_remarks() -> None:
+    records = _records("cv_jmlr.html")
+    icml = records["Conformal bandits"]
+    assert icml.extra["series"] == "Proceedings of Machine Learning Research"
+    assert (icml.extra["volume"], icml.extra["publisher"], icml.note) == ("162", "PMLR", None)
+    europar = _records("jekyll_volumes.html")["Mixed-Precision Multigrid on Tensor Cores"]
+    assert europar.venue == "Euro-Par 2020: Parallel Processing"
+    assert (europar.extra["series"], europar.extra["publisher"]) == ("Lecture Notes in Computer Science", "Springer")

@@ -21,9 +21,9 @@ AS_OF = dt.date(2026, 3, 1)
 # What a citation states besides title, names, year and venue; a golden lists those the page shows, and a
 # paper must hold exactly those (update_goldens.py writes them in, for a person to check).
 DETAILS = ("volume", "number", "pages", "date", "remarks")
-# The type is stated where the citation says it (a thesis); elsewhere it depends on hidden markup or links that
-# only one twin carries, and the golden leaves it out.
-STATED_TYPES = ("phdthesis", "mastersthesis", "thesis")
+# The type is stated where the citation says it (a thesis, a book, a chapter with editors); elsewhere it
+# depends on hidden markup or links that only one twin carries, and the golden leaves it out.
+STATED_TYPES = ("phdthesis", "mastersthesis", "thesis", "book", "incollection")
 
 
 def _imported(tmp_path: Path, page: Path) -> tuple[list[dict], object]:
