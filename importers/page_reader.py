@@ -393,6 +393,12 @@ def _year_and_venue(text: str) -> _Venue:
     return out
 
 
+def read_venue(text: str) -> _Venue:
+    """A venue line as the general reader reads it (the fitted homepage importer asks it for the lines its own
+    reading leaves citation debris in)."""
+    return _year_and_venue(text)
+
+
 def _numbers(out: _Venue, text: str, *, issue: bool = False, after_volume: bool = False) -> None:
     """Bare numbers after a journal: APA's ", 180, 104433" (volume, then pages or article number), MLA's
     "56.3" (volume and issue)."""
