@@ -8,6 +8,11 @@ removed but remembered in `extra["author_marks"]`), venue and year, links. Every
 is not clearly a paper is skipped and reported with its line; a doubtful one is imported with
 `extra["check_me"]` saying why, and listed in the report. A page with no publication list is refused.
 
+The venue is the venue's name alone; what a citation writes around it is kept, never dropped: volume, number,
+pages, publisher, address, series, editor and a thesis' school in `extra` (the keys the .bib importer fills),
+the month in `date`, a thesis, book or chapter in `entry_type`, and what is none of these (an award, "to
+appear", where a conference was held) in `note`, which the library keeps as the paper's remarks.
+
 It must not normalise names or venues (the pipeline does), must not touch the library, and raises nothing but
 ImporterError. The five sample families keep their exact importers: this reader takes what they do not claim.
 """
