@@ -634,13 +634,13 @@ class _Fields:
 
 
 # Types the venue text states (a thesis, a book, a chapter with editors): the general reader's reading holds them.
-_STATED_TYPES = frozenset({"phdthesis", "mastersthesis", "thesis", "book", "incollection"})
+_STATED_TYPES = frozenset({"phdthesis", "mastersthesis", "thesis", "book", "incollection", "techreport"})
 
 
 # What the general reader's reading could add to this module's; most venues ("NeurIPS 2020") hold none of it,
 # and reading each twice doubled the time a 20,000-entry page takes.
 _MORE_TO_READ = re.compile(
-    r"thesis|dissertation|\((?:eds?|Hrsg)\.?\)|\d\s*[-–:(]|\d\.\d|\b(?:vol|no|pp|pages|volume)\b|"
+    r"thesis|dissertation|report|\((?:eds?|Hrsg)\.?\)|\d\s*[-–:(]|\d\.\d|\b(?:vol|no|pp|pages|volume)\b|"
     r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+(?:19|20)\d\d",
     re.IGNORECASE,
 )

@@ -188,7 +188,7 @@ def _venue_score(text: str) -> float:
 
 _MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
-_PAGE_RANGE = r"[A-Za-z]?\d+(?::\d+)?(?:\s*[-–—]+\s*[A-Za-z]?\d+(?::\d+)?)?"  # ACM's "45:1–45:14" too
+_PAGE_RANGE = r"[A-Za-z]{0,4}\d+(?::\d+)?(?:\s*[-–—]+\s*[A-Za-z]{0,4}\d+(?::\d+)?)?"  # ACM's "45:1–45:14" too
 # What a citation says about the paper besides where it appeared: kept as the record's remark, never the venue.
 _STATUS = re.compile(r"\(\s*(to appear|in press|forthcoming|accepted|under review|submitted|in preparation)\s*\)", re.I)
 _AWARD_TAIL = re.compile(
@@ -215,6 +215,11 @@ _SERIES_TAIL = re.compile(
 )
 # A chapter's book: "M. Keller (ed.) Economies of the North", "A. Weiss and P. Moreau (eds.), Money on the Move".
 _EDITED = re.compile(r"^(?P<editors>[^()]{3,120}?)\s*\((?:eds?|Eds?|Hrsg)\.?\)\s*[,:]?\s*(?P<book>.+)$")
+_REPORT = re.compile(
+    r"^\s*(?:Technical|Tech\.?)\s+(?:Report\b|Rep\.)\s*(?:(?:No\.?|#)?\s*(?P<number>[\w./-]*\d[\w./-]*))?\s*[,.:]?\s*"
+    r"(?P<rest>.*)$",
+    re.I,
+)
 _PLACE_PART = re.compile(r"(?:[A-ZÀ-Þ][\w'’.-]*|[A-Z]{2,3})(?:\s+(?:[A-ZÀ-Þ][\w'’.-]*|de|del|am|upon|on))*")
 _ORG_WORDS = re.compile(r"\b(?:University|Institute|College|School|Department|Press|Publishers?|Verlag)\b")
 
@@ -314,6 +319,13 @@ def _year_and_venue(text: str) -> _Venue:
     thesis = _THESIS.match(venue)
     if thesis and (thesis.group("kind") or thesis.group("rest")):
         return _thesis(out, thesis)
+    report = _REPORT.match(venue)
+    if report and (report.group("number") or report.group("rest")):
+        # "Technical Report CMU-CS-19-101, Carnegie Mellon University, 2019": the institution, not a venue.
+        out.entry_type = "techreport"
+        out.take("number", report.group("number"))
+        out.take("institution", _YEAR.sub("", report.group("rest")).strip(" ,.;()"))
+        return out
     edited = _EDITED.match(venue)
     if edited and _author_score(edited.group("editors")) >= 0.6:
         names, _ = _split_names(edited.group("editors"))
@@ -388,7 +400,7 @@ def _year_and_venue(text: str) -> _Venue:
         venue = venue[: publisher.start()].strip(" ,.;:")
         if not venue:
             out.entry_type = out.entry_type or "book"  # "Oxford: Oxford University Press" and nothing else
-    venue = _without_place(out, venue)
+    venue = _without_place(out, venue).strip()
     last = re.search(r"(\w+)\.$", venue)
     # An abbreviation keeps its period ("IEEE Trans. Knowl. Data Eng."); a sentence end does not.
     abbreviated = len(last.group(1)) <= 5 or _ABBREV.search(venue) if last else False

@@ -134,8 +134,12 @@ def record_form(record: PaperRecord) -> float:
         score += CLEAN if 1800 <= record.year <= 2100 else MALFORMED
     if record.venue:
         score += CLEAN if venue_is_clean(record.venue) else MALFORMED
-    elif record.extra.get("school") or (record.entry_type == "book" and record.extra.get("publisher")):
-        score += CLEAN  # a thesis appeared at its school, a book at its publisher, kept apart from the venue
+    elif (
+        record.extra.get("school")
+        or record.extra.get("institution")
+        or (record.entry_type == "book" and record.extra.get("publisher"))
+    ):
+        score += CLEAN  # a thesis appeared at its school, a report at its institution, a book at its publisher
     if record.arxiv_id or record.doi:
         score += CLEAN
     return score

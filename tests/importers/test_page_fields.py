@@ -102,3 +102,17 @@ def test_a_series_and_its_publisher_are_not_remarks() -> None:
     europar = _records("jekyll_volumes.html")["Mixed-Precision Multigrid on Tensor Cores"]
     assert europar.venue == "Euro-Par 2020: Parallel Processing"
     assert (europar.extra["series"], europar.extra["publisher"]) == ("Lecture Notes in Computer Science", "Springer")
+
+
+@pytest.mark.parametrize("name", ["cv_jmlr.html", "cv_jmlr.txt"])
+def test_a_report_and_a_dissertation_keep_their_institution(name: str) -> None:
+    records = _records(name)
+    report = records["Permutation tests for network data"]
+    assert (report.entry_type, report.venue) == ("techreport", None)
+    assert (report.extra["number"], report.extra["institution"]) == (
+        "2019-07",
+        "Department of Statistics, Hollis University",
+    )
+    thesis = records["Nonparametric inference for dependent data"]
+    assert (thesis.entry_type, thesis.date) == ("phdthesis", "2014-05")
+    assert thesis.extra["school"] == "Department of Statistics, Carnegie Mellon University"
