@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 
 from papershelf.importers.base import Importer, register
 from papershelf.importers.errors import ImporterError
+from papershelf.importers.page_reader import read_venue
 from papershelf.importers.truncation import cut_entry, ends_mid_sentence, maybe_cut, usual
 from papershelf.model.records import ImportBatch, Link, OwnerProfile, PaperRecord, ParseContext, ParseWarning
 
@@ -92,7 +93,7 @@ _TRAILING_YEAR_RE = re.compile(r"[,(]\s*((?:19[5-9]|20\d)\d)[a-z]?\)?$")
 _DETAILS_TAIL_RE = re.compile(
     r"[,\s]\s*(?:(?:vol\.?|volume)\s*(?P<volume>\d{1,5})(?:\s*\((?P<number>\d{1,5})\))?"
     r"(?:\s*[:,]\s*(?:pp?\.\s*)?(?P<pages>\d{1,6}(?:\s*[-–]{1,2}\s*\d{1,6})?))?"
-    r"|(?!(?:19|20)\d\d\b)(?P<vol2>\d{1,5})\s*(?:\((?P<num2>\d{1,5})\))?\s*[:,]\s*(?P<pages2>\d{1,6}\s*[-–]{1,2}\s*\d{1,6})"
+    r"|(?!(?:19|20)\d\d\b)(?P<vol2>\d{1,5})\s*(?:\((?!(?:19|20)\d\d\))(?P<num2>\d{1,5})\))?\s*[:,]\s*(?P<pages2>\d{1,6}\s*[-–]{1,2}\s*\d{1,6})"
     r"|(?:pages|pp?\.)\s*(?P<pages3>\d{1,6}(?:\s*[-–]{1,2}\s*\d{1,6})?))$",
     re.IGNORECASE,
 )
@@ -628,6 +629,43 @@ class _Fields:
     year: int | None = None
     notes: list[str] = field(default_factory=list)
     details: dict[str, str] = field(default_factory=dict)  # volume, number, pages
+    month: int | None = None
+    entry_type: str | None = None  # when the venue text states it (a thesis, a chapter with editors)
+
+
+# Types the venue text states (a thesis, a book, a chapter with editors): the general reader's reading holds them.
+_STATED_TYPES = frozenset({"phdthesis", "mastersthesis", "thesis", "book", "incollection", "techreport"})
+
+
+# What the general reader's reading could add to this module's; most venues ("NeurIPS 2020") hold none of it,
+# and reading each twice doubled the time a 20,000-entry page takes.
+_MORE_TO_READ = re.compile(
+    r"thesis|dissertation|report|\((?:eds?|Hrsg)\.?\)|\d\s*[-–:(]|\d\.\d|\b(?:vol|no|pp|pages|volume)\b|"
+    r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+(?:19|20)\d\d",
+    re.IGNORECASE,
+)
+
+
+def _read_venue(fields: _Fields, venue_text: str) -> int | None:
+    """Sets the venue and its details from the venue text and returns the year it states.
+
+    The general reader's reading of the same text adds what this module's leaves out: a thesis' type and school
+    (then no venue), a chapter's editors, the month, the volume or pages of a form this module does not know.
+    The venue stays as this module reads it otherwise: importers/base.py `second_opinion` compares the two
+    readings by how clean their venues are, and a venue this module reads with debris in it is the sign that the
+    general reader reads the whole page better."""
+    venue, year, details = _venue_and_year(venue_text) if venue_text.strip(" .,;") else (None, None, {})
+    reading = read_venue(venue_text) if venue and _MORE_TO_READ.search(venue_text) else None
+    if reading is not None and reading.entry_type in _STATED_TYPES:
+        venue, year = reading.venue, reading.year or year
+        details = {**details, **reading.fields}
+        fields.notes = fields.notes + [n for n in reading.notes if n not in fields.notes]
+        fields.month, fields.entry_type = reading.month, reading.entry_type
+    elif reading is not None and reading.year in (None, year):
+        details = {**reading.fields, **details}
+        fields.month = reading.month
+    fields.venue, fields.details = venue, details
+    return year
 
 
 def _title_venue(authors: _Authors, rest: str) -> _Fields | None:
@@ -642,8 +680,9 @@ def _title_venue(authors: _Authors, rest: str) -> _Fields | None:
     if quoted is not None:  # IEEE: `"Title," in Proc. of X, 2020, pp. 1-9.`
         title, after = quoted
         venue_text, notes, paren_year = _pop_notes(after, any_remark=True)
-        venue, venue_year, details = _venue_and_year(venue_text) if venue_text.strip(" .,;") else (None, None, {})
-        return _Fields(title, authors, venue, venue_year or paren_year or year, notes, details)
+        fields = _Fields(title, authors, notes=notes)
+        fields.year = _read_venue(fields, venue_text) or paren_year or year
+        return fields
     rest, notes, paren_year = _pop_notes(rest.strip(), any_remark=False)
     year = year or paren_year
     if not rest.strip(" .,;:"):
@@ -656,13 +695,11 @@ def _title_venue(authors: _Authors, rest: str) -> _Fields | None:
             venue_at = starts[-1]
     title = rest if venue_at is None else rest[:venue_at]
     title = title.strip().rstrip(" .,;").strip()
-    venue = None
-    details: dict[str, str] = {}
+    fields = _Fields(title, authors, notes=notes)
     if venue_at is not None:
         venue_text, more_notes, paren_year = _pop_notes(rest[venue_at:].strip(), any_remark=True)
-        notes = more_notes + notes
-        venue, venue_year, details = _venue_and_year(venue_text)
-        year = venue_year or paren_year or year
+        fields.notes = more_notes + notes
+        year = _read_venue(fields, venue_text) or paren_year or year
     elif year is None:
         trailing = _TRAILING_YEAR_RE.search(title)
         if trailing:
@@ -672,7 +709,8 @@ def _title_venue(authors: _Authors, rest: str) -> _Fields | None:
         title = title[1:-1].strip().rstrip(",")
     if not title:
         return None
-    return _Fields(title, authors, venue, year, notes, details)
+    fields.title, fields.year = title, year
+    return fields
 
 
 def _quoted_title(rest: str) -> tuple[str, str] | None:
@@ -739,8 +777,7 @@ def _parse_lines(lines: list[str]) -> _Fields | None:
     fields = _Fields(title, authors)
     if len(lines) > 2:
         venue_text, fields.notes, paren_year = _pop_notes(" ".join(lines[2:]).strip(), any_remark=True)
-        fields.venue, venue_year, fields.details = _venue_and_year(venue_text)
-        fields.year = venue_year or paren_year
+        fields.year = _read_venue(fields, venue_text) or paren_year
     return fields
 
 
@@ -819,8 +856,9 @@ def _record(block: _Block, fields: _Fields, entry: _Entry, raw: str) -> PaperRec
         authors=fields.authors.names,
         authors_complete=fields.authors.complete,
         year=fields.year,
+        date=f"{fields.year:04d}-{fields.month:02d}" if fields.year and fields.month else None,
         venue=fields.venue,
-        entry_type=_entry_type(fields.venue, block.hint),
+        entry_type=fields.entry_type or _entry_type(fields.venue, block.hint),
         arxiv_id=arxiv.group(1) if arxiv else None,
         arxiv_version=arxiv.group(2) if arxiv and arxiv.group(2) else None,
         doi=doi.group(1).rstrip(".") if doi else None,

@@ -8,6 +8,11 @@ removed but remembered in `extra["author_marks"]`), venue and year, links. Every
 is not clearly a paper is skipped and reported with its line; a doubtful one is imported with
 `extra["check_me"]` saying why, and listed in the report. A page with no publication list is refused.
 
+The venue is the venue's name alone; what a citation writes around it is kept, never dropped: volume, number,
+pages, publisher, address, series, editor and a thesis' school in `extra` (the keys the .bib importer fills),
+the month in `date`, a thesis, book or chapter in `entry_type`, and what is none of these (an award, "to
+appear", where a conference was held) in `note`, which the library keeps as the paper's remarks.
+
 It must not normalise names or venues (the pipeline does), must not touch the library, and raises nothing but
 ImporterError. The five sample families keep their exact importers: this reader takes what they do not claim.
 """
@@ -15,6 +20,7 @@ ImporterError. The five sample families keep their exact importers: this reader 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from papershelf.importers.base import Importer, register
@@ -163,7 +169,7 @@ _VENUE_WORDS = re.compile(
 )
 _NOTE_RE = re.compile(
     r"\(\s*((?:oral|spotlight|poster|best paper[^)]*|highlight|award[^)]*|outstanding[^)]*|"
-    r"long paper|short paper|full paper|demo)[^)]*)\)",
+    r"long paper|short paper|full paper|demo|invited[^)]*)[^)]*)\)",
     re.I,
 )
 _VENUE_PREFIX = re.compile(r"^\s*(?:Published in|Appeared in|To appear in|Accepted (?:to|at|by|in)|In:?)\s+", re.I)
@@ -180,17 +186,123 @@ def _venue_score(text: str) -> float:
     return min(score, 1.0)
 
 
-def _year_and_venue(text: str) -> tuple[int | None, str | None, str | None]:
-    """(year, venue as written without the year and remark, remark such as "Oral")."""
-    note = None
+_MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_PAGE_RANGE = r"[A-Za-z]{0,4}\d+(?::\d+)?(?:\s*[-–—]+\s*[A-Za-z]{0,4}\d+(?::\d+)?)?"  # ACM's "45:1–45:14" too
+# What a citation says about the paper besides where it appeared: kept as the record's remark, never the venue.
+_STATUS = re.compile(r"\(\s*(to appear|in press|forthcoming|accepted|under review|submitted|in preparation)\s*\)", re.I)
+_AWARD_TAIL = re.compile(
+    r"(?<=[.,;)])\s+([^.;()]*\b(?:awards?|prize|honou?rable mention|nominee|finalist|nominated)\b[^.;()]*?)\.?\s*$",
+    re.I,
+)
+_THESIS = re.compile(
+    r"^\s*(?:(?P<kind>Ph\.?\s?D\.?|Doctoral|Master'?s?|M\.?\s?Sc\.?|M\.?\s?S\.?|M\.?\s?Phil\.?|Bachelor'?s?|"
+    r"B\.?\s?Sc\.?|B\.?\s?S\.?|Diploma|Habilitation)\s+)?(?P<what>thesis|dissertation)\b\s*[,.:]?\s*(?P<rest>.*)$",
+    re.I,
+)
+# A publisher named after a venue or alone ("Oxford: Oxford University Press", ", Springer, Cham", ". PMLR").
+_PUBLISHER = (
+    r"(?:(?:[A-Z][\w&'’.-]*\s+){0,4}(?:Press|Publishers?|Publishing|Verlag)|Springer(?:[- ]Verlag)?|Elsevier|"
+    r"Brill|Routledge|Wiley(?:-Blackwell)?|Kluwer|Birkhäuser|De Gruyter|SIAM|PMLR|Morgan Kaufmann|"
+    r"World Scientific|Taylor (?:&|and) Francis|(?:Palgrave )?Macmillan|SAGE|O'Reilly|Addison-Wesley|Pearson)"
+)
+_PUBLISHER_TAIL = re.compile(
+    rf"(?:^|[.,]\s*)(?:(?P<place>[A-Z][\w'’ -]{{1,30}}):\s*(?P<pub>{_PUBLISHER}|ACM|IEEE)"
+    rf"|(?P<pub2>{_PUBLISHER})(?:,\s*(?P<place2>[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?))?)\s*$"
+)
+_SERIES_TAIL = re.compile(
+    r",\s*(Lecture Notes in [A-Z][\w ]+|Communications in Computer and Information Science|LNCS|LNAI|CCIS)\s*$"
+)
+# A chapter's book: "M. Keller (ed.) Economies of the North", "A. Weiss and P. Moreau (eds.), Money on the Move".
+_EDITED = re.compile(r"^(?P<editors>[^()]{3,120}?)\s*\((?:eds?|Eds?|Hrsg)\.?\)\s*[,:]?\s*(?P<book>.+)$")
+_REPORT = re.compile(
+    r"^\s*(?:Technical|Tech\.?)\s+(?:Report\b|Rep\.)\s*(?:(?:No\.?|#)?\s*(?P<number>[\w./-]*\d[\w./-]*))?\s*[,.:]?\s*"
+    r"(?P<rest>.*)$",
+    re.I,
+)
+_PLACE_PART = re.compile(r"(?:[A-ZÀ-Þ][\w'’.-]*|[A-Z]{2,3})(?:\s+(?:[A-ZÀ-Þ][\w'’.-]*|de|del|am|upon|on))*")
+_ORG_WORDS = re.compile(r"\b(?:University|Institute|College|School|Department|Press|Publishers?|Verlag)\b")
+
+
+@dataclass
+class _Venue:
+    """What a venue line says: the venue's name, and everything that was written with it."""
+
+    year: int | None = None
+    month: int | None = None
+    venue: str | None = None
+    notes: list[str] = field(default_factory=list)
+    fields: dict[str, str] = field(default_factory=dict)  # volume, number, pages, publisher, address, school
+    entry_type: str | None = None
+
+    def take(self, name: str, value: str | None) -> None:
+        value = re.sub(r"\s+", " ", value or "").strip(" ,.;:")
+        if value and name not in self.fields:
+            self.fields[name] = value
+
+    def remark(self, text: str | None) -> None:
+        text = re.sub(r"\s+", " ", text or "").strip(" ,.;:")
+        if text and text not in self.notes:
+            self.notes.append(text)
+
+
+def _month_of(word: str) -> int | None:
+    key = word.lower()[:3]
+    return _MONTH_NAMES.index(key) + 1 if key in _MONTH_NAMES else None
+
+
+def _details(out: _Venue, text: str) -> None:
+    """Volume, number and pages written after a venue ("vol. 14, no. 1, pp. 22-37", "7(OOPSLA2):1-27",
+    "(Autumn): 640-58"); what is none of them is kept as a remark, never dropped."""
+    rest = text
+    for pattern, names, flags in (
+        (r"\b(?:volume|vol\.?)\s*(\d\w*)", ("volume",), re.I),
+        (r"^\W*of\s+(?:the\s+)?([A-Z][^,.]+)", ("series",), 0),  # "volume 162 of Proceedings of Machine ..."
+        (r"\b(?:no\.?|number|issue)\s*(\d[\w\-–]*)", ("number",), re.I),
+        (rf"\b(?:pp?\.|pages)\s*({_PAGE_RANGE})", ("pages",), re.I),
+        (
+            rf"(\d+)\s*\(((?:\d+|[A-Z]+\d*)(?:\s*[-–]\s*\d+)?)\)\s*(?::\s*({_PAGE_RANGE}))?",
+            ("volume", "number", "pages"),
+            0,
+        ),
+        (rf":\s*({_PAGE_RANGE})", ("pages",), 0),
+        (r"\b(\d+\s*[-–]+\s*\d+)\b", ("pages",), 0),
+        (r"^\W*(\d{1,4})\b", ("volume",), 0),  # Chicago's "23, no. 5": the volume before the number
+    ):
+        match = re.search(pattern, rest, flags)
+        if match:
+            for name, value in zip(names, match.groups(), strict=False):
+                out.take(name, value)
+            rest = rest[: match.start()] + " " + rest[match.end() :]
+    rest = re.sub(rf"\b{_MONTH}\s*$|\(\s*\)", " ", rest.strip(" ,.;:"), flags=re.I).strip(" ,.;:")
+    if re.fullmatch(_PUBLISHER + r"|ACM|IEEE", rest):
+        out.take("publisher", rest)
+        return
+    season = re.fullmatch(r"\W*\(?\s*(Spring|Summer|Autumn|Fall|Winter)\s*\)?\W*", rest, re.I)
+    out.remark(season.group(1) if season else (rest if re.search(r"[A-Za-z]{2}", rest) else None))
+
+
+def _year_and_venue(text: str) -> _Venue:
+    """The year, the venue's name, and what the line wrote with it: month, volume, number and pages, a thesis'
+    school, and remarks (an award, "to appear", where a conference was held). Nothing the line said is dropped
+    without landing in one of them."""
+    out = _Venue()
     trailing = re.search(r"\b(Poster|Oral|Spotlight)\s*$", text)
     if trailing and re.search(r"\b[A-Z]{3,}\s+(?:19|20)\d\d\b", text):
-        note, text = trailing.group(1), text[: trailing.start()]
+        out.remark(trailing.group(1))
+        text = text[: trailing.start()]
     text = re.sub(r"^([A-Z][A-Za-z]{2,8}\s+(?:19|20)\d\d)\s+Conference\s*$", r"\1", text)
     match = _NOTE_RE.search(text)
     if match:
-        note = match.group(1).strip()
+        out.remark(match.group(1))
         text = text[: match.start()] + text[match.end() :]
+    for status in reversed(list(_STATUS.finditer(text))):
+        out.remark(status.group(1))
+        text = text[: status.start()] + text[status.end() :]
+    award = _AWARD_TAIL.search(text.rstrip())
+    if award:  # "..., July 2023. Outstanding Paper Award": a remark after the citation, not part of its venue
+        out.remark(award.group(1))
+        text = text[: award.start()]
     year = None
     years = _YEAR.findall(text)
     if years:
@@ -200,36 +312,156 @@ def _year_and_venue(text: str) -> tuple[int | None, str | None, str | None]:
         if short:
             year = 2000 + int(short.group(2)) if int(short.group(2)) < 50 else 1900 + int(short.group(2))
             text = text[: short.start()] + short.group(1) + text[short.end() :]
+    out.year = year
+    if re.match(r"\s*To appear in\b", text, re.I):
+        out.remark("to appear")
     venue = _VENUE_PREFIX.sub("", text)
+    thesis = _THESIS.match(venue)
+    if thesis and (thesis.group("kind") or thesis.group("rest")):
+        return _thesis(out, thesis)
+    report = _REPORT.match(venue)
+    if report and (report.group("number") or report.group("rest")):
+        # "Technical Report CMU-CS-19-101, Carnegie Mellon University, 2019": the institution, not a venue.
+        out.entry_type = "techreport"
+        out.take("number", report.group("number"))
+        out.take("institution", _YEAR.sub("", report.group("rest")).strip(" ,.;()"))
+        return out
+    edited = _EDITED.match(venue)
+    if edited and _author_score(edited.group("editors")) >= 0.6:
+        names, _ = _split_names(edited.group("editors"))
+        out.take("editor", " and ".join(_clean_name(n)[0] for n in names))
+        out.entry_type = "incollection"
+        venue = edited.group("book")
     venue = re.sub(r"arXiv:\s*\d{4}\.\d{4,5}(v\d+)?|\babs/\S+|https?://\S+|\bdoi:\s*\S+", "", venue)
     # ACM style: "Proceedings of X (CHI '24). ACM, New York, NY, USA, 1-18": the publisher after the venue.
-    venue = re.sub(r"(\([^()]*\))\.\s+(?:ACM|IEEE|Springer|Elsevier|AAAI|PMLR|Association)\b.*$", r"\1", venue)
+    acm = re.search(r"(\([^()]*\))\.\s+((?:ACM|IEEE|Springer|Elsevier|AAAI|PMLR|Association)\b[^,.]*)(.*)$", venue)
+    if acm:
+        out.take("publisher", acm.group(2))
+        where = acm.group(3)
+        pages = re.search(rf"(?:,\s*|\bpp?\.\s*)({_PAGE_RANGE})\W*$", where)
+        if pages:
+            out.take("pages", pages.group(1))
+            where = where[: pages.start()]
+        out.take("address", where)
+        venue = venue[: acm.end(1)]
     venue = re.sub(r"\s*\([A-Za-z][\w\-]*\s*['’]\d{2}\)", "", venue)
     if year:
-        venue = re.sub(
-            rf"\(?\b(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+)?{year}\b\)?", "", venue
-        )
+
+        def drop_date(found: re.Match[str]) -> str:
+            before = venue[: found.start()]
+            if not found.group(0).startswith("(") and before.count("(") > before.count(")"):
+                return found.group(0)  # "(ACL 2023)": a year inside the venue's own parenthesis is its name's
+            if re.match(r"\s*:\s*[A-Z]", venue[found.end() :]) and not found.group("month"):
+                return found.group(0)  # "Euro-Par 2020: Parallel Processing": a proceedings' title
+            if found.group("month"):
+                out.month = out.month or _month_of(found.group("month"))
+            return ""
+
+        venue = re.sub(rf"\(?\b(?:(?P<month>{_MONTH})\s+)?{year}\b\)?", drop_date, venue)
     venue = venue.strip(" ,.;")
+
+    def cut(pattern: str, read: Callable[[re.Match[str]], None], flags: int = 0) -> None:
+        nonlocal venue
+        found = re.search(pattern, venue, flags)
+        if found:
+            read(found)
+            venue = venue[: found.start()] + venue[found.end() :]
+
     # Volume, pages and the like after the venue ("45(3):2201-2215", "pp. 1-9") are not the venue's name.
-    venue = re.sub(r"[,.]?\s*(?:pp\.|pages)\s*[\d\-–]+", "", venue)
-    venue = re.sub(r",?\s*(?:vol\.|volume)\s*\d+.*$", "", venue, flags=re.I)
+    cut(rf"[,.]?\s*(?:pp\.|pages)\s*({_PAGE_RANGE})", lambda m: out.take("pages", m.group(1)))
+    cut(r",?\s*(?:vol\.|volume)\s*\d+.*$", lambda m: _details(out, m.group(0)), re.I)
     # Chicago's volume and number: "Journal of Human Capital 5, no. 2 (Summer): 111-52", "Notes, No. 24-25".
-    venue = re.sub(r"(?:\s+\d+)?,?\s*\bno\.\s*\d[\d\-–]*.*$", "", venue, flags=re.I)
+    cut(r"(?:\s+\d+)?,?\s*\bno\.\s*\d[\d\-–]*.*$", lambda m: _details(out, m.group(0)), re.I)
     # The issue may be a name: PACMPL's "7(OOPSLA2):1-27".
-    venue = re.sub(r",?\s*\d+\s*\((?:\d+|[A-Z]+\d*)\)\s*(?::\s*[\d\-–]+)?", "", venue)
-    venue = re.sub(r":\s*[\d\-–]+\s*$", "", venue)
-    venue = re.sub(r",\s*\d+\s*[\-–]\s*\d+\s*[.,]?\s*$", "", venue)
-    venue = re.sub(r"(?:,\s*\d+)+\s*[.,]?\s*$", "", venue)
-    venue = re.sub(r"(?<=[a-z])\s+\d{1,4}\s*$", "", venue)  # a volume number after a journal's name
-    venue = re.sub(r"(?<=[a-z])\s+\d{1,4}\.\d{1,3}\s*$", "", venue)  # MLA's volume.issue ("56.3 (2022)")
-    venue = re.sub(r"(?<=[A-Za-z)])[.,]\s*\d{1,4}\s*$", "", venue)
+    cut(r",?\s*\d+\s*\((?:\d+|[A-Z]+\d*)\)\s*(?::\s*[\w\-–]+)?", lambda m: _details(out, m.group(0)))
+    cut(rf":\s*({_PAGE_RANGE})\s*$", lambda m: out.take("pages", m.group(1)))
+    cut(r",\s*(\d+\s*[\-–]\s*\d+)\s*[.,]?\s*$", lambda m: out.take("pages", m.group(1)))
+    # After a volume ("International Journal of Fatigue 180 (2024), 108090") the number is the article's.
+    cut(
+        r"(?:,\s*\d+)+\s*[.,]?\s*$",
+        lambda m: _numbers(
+            out, m.group(0), after_volume=bool(re.search(r"[A-Za-z)]\s+\d{1,4}\s*$", m.string[: m.start()]))
+        ),
+    )
+    # A volume number after a journal's name ("Transactions of the ACL 8"), or MLA's volume.issue ("56.3").
+    cut(r"(?<=[A-Za-z)])\s+(\d{1,4})\s*$", lambda m: out.take("volume", m.group(1)))
+    cut(r"(?<=[a-z])\s+(\d{1,4})\.(\d{1,3})\s*$", lambda m: _numbers(out, f"{m.group(1)}, {m.group(2)}", issue=True))
+    cut(r"(?<=[A-Za-z)])[.,]\s*(\d{1,4})\s*$", lambda m: out.take("volume", m.group(1)))
     venue = re.sub(r"\(\s*\)", "", venue)
     venue = re.sub(r"\s+", " ", venue).strip(" ,;:-–")
+    series = _SERIES_TAIL.search(venue)
+    if series:
+        out.take("series", series.group(1))
+        venue = venue[: series.start()]
+    publisher = _PUBLISHER_TAIL.search(venue)
+    if publisher and (publisher.start() > 0 or publisher.group("place") or "Press" in venue or "Verlag" in venue):
+        out.take("publisher", publisher.group("pub") or publisher.group("pub2"))
+        out.take("address", publisher.group("place") or publisher.group("place2"))
+        venue = venue[: publisher.start()].strip(" ,.;:")
+        if not venue:
+            out.entry_type = out.entry_type or "book"  # "Oxford: Oxford University Press" and nothing else
+    venue = _without_place(out, venue).strip()
     last = re.search(r"(\w+)\.$", venue)
     # An abbreviation keeps its period ("IEEE Trans. Knowl. Data Eng."); a sentence end does not.
-    if last and not (len(last.group(1)) <= 5 and last.group(1)[:1].isupper() and not last.group(1).isupper()):
+    abbreviated = len(last.group(1)) <= 5 or _ABBREV.search(venue) if last else False
+    if last and not (abbreviated and last.group(1)[:1].isupper() and not last.group(1).isupper()):
         venue = venue[:-1].rstrip()
-    return year, venue or None, note
+    out.venue = venue or None
+    return out
+
+
+def read_venue(text: str) -> _Venue:
+    """A venue line as the general reader reads it (the fitted homepage importer asks it for the lines its own
+    reading leaves citation debris in)."""
+    return _year_and_venue(text)
+
+
+def _numbers(out: _Venue, text: str, *, issue: bool = False, after_volume: bool = False) -> None:
+    """Bare numbers after a journal: APA's ", 180, 104433" (volume, then pages or article number), MLA's
+    "56.3" (volume and issue)."""
+    numbers = re.findall(r"\d+", text)
+    if not numbers:
+        return
+    if "volume" not in out.fields and not after_volume:
+        out.take("volume", numbers.pop(0))
+    for number in numbers:
+        out.take("number" if issue else "pages", number)
+
+
+def _thesis(out: _Venue, thesis: re.Match[str]) -> _Venue:
+    """ "PhD thesis, University of Edinburgh, 2018": the school, not a venue; the kind of thesis is the type."""
+    kind = re.sub(r"[\s.']", "", thesis.group("kind") or "").lower()
+    if kind.startswith(("m",)):
+        out.entry_type = "mastersthesis"
+    elif kind.startswith(("ph", "doc", "hab")) or (not kind and thesis.group("what").lower() == "dissertation"):
+        out.entry_type = "phdthesis"
+    else:
+        out.entry_type = "thesis"
+    rest = thesis.group("rest")
+    dated = re.search(rf"(?:(?P<month>{_MONTH})\s+)?(?:19[5-9]\d|20\d\d)\b", rest)
+    if dated and dated.group("month"):
+        out.month = _month_of(dated.group("month"))
+    out.take("school", _YEAR.sub("", re.sub(rf"\b{_MONTH}\s+(?=(?:19|20)\d\d)", "", rest)).strip(" ,.;()"))
+    return out
+
+
+def _without_place(out: _Venue, venue: str) -> str:
+    """The venue without where the conference was held ("(ACL 2023), Toronto, Canada", "(ISSCC), San Francisco,
+    CA, USA"), which goes to the remarks: two or more short capitalised parts after the venue's name."""
+    parts = venue.split(", ")
+    keep = len(parts)
+    while keep > 1:
+        part = parts[keep - 1].strip()
+        if len(part.split()) > 3 or not _PLACE_PART.fullmatch(part) or _VENUE_WORDS.search(part):
+            break
+        if _ORG_WORDS.search(part):
+            break
+        keep -= 1
+    name = ", ".join(parts[:keep])
+    if len(parts) - keep >= 2 and (name.endswith(")") or _VENUE_WORDS.search(name)):
+        out.remark(", ".join(parts[keep:]))
+        return name
+    return venue
 
 
 # --- links ----------------------------------------------------------------------------------------------------
@@ -286,6 +518,9 @@ class _Entry:
     year: int | None = None
     venue: str | None = None
     note: str | None = None
+    month: int | None = None
+    fields: dict[str, str] = field(default_factory=dict)  # volume, number, pages ... as PaperRecord.extra holds them
+    entry_type: str | None = None
     links: list[Link] = field(default_factory=list)
     arxiv: str | None = None
     arxiv_version: str | None = None
@@ -297,7 +532,14 @@ class _Entry:
 
 
 _SENTENCE = re.compile(r"(?<=[^\s.A-Z][.?!])\s+(?=[\"“A-Z0-9(\[]|arXiv)|(?<=[a-z]{2}\.)\s+(?=In\s)")
-_ABBREV = re.compile(r"\b(?:Proc|Conf|Int|Intl|Vol|al|vs|eds?|pp|no|Trans|Adv|J|Jr|Sr|St|Dr|Univ|Inc|Ltd|Symp)\.$")
+_ABBREV = re.compile(
+    r"\b(?:Proc|Conf|Int|Intl|Vol|vol|al|vs|eds?|pp|no|Trans|Adv|J|Jr|Sr|St|Dr|Univ|Inc|Ltd|Symp|"
+    # Words of journal abbreviations (ISO 4): "J. Mach. Learn. Res.", "Ann. Statist.", "Phys. Rev. Lett."
+    r"Mach|Learn|Res|Ann|Stat|Statist|Math|Phys|Comput|Sci|Eng|Appl|Rev|Lett|Theor|Anal|Syst|Inf|Knowl|Biol|"
+    r"Chem|Med|Soc|Assoc|Amer|Am|Natl|Acad|Nat|Neurosci|Psychol|Econ|Optim|Numer|Mol|Oper|Artif|Intell|Robot|"
+    r"Commun|Netw|Softw|Program|Lang|Graph|Recognit|Probab|Stoch|Mech|Mater|Environ|Ecol|Evol|Genet|Clin|Geophys|"
+    r"Astron|Astrophys|Electron|Autom|Theory|Philos|Hist|Ling|Comp)\.$"
+)
 
 
 def _sentences(text: str) -> list[str]:
@@ -421,11 +663,21 @@ def _set_authors(entry: _Entry, text: str, *, surname_first: bool = False) -> No
 
 
 def _set_venue(entry: _Entry, text: str) -> None:
-    year, venue, note = _year_and_venue(text)
-    entry.year = entry.year or year
-    if venue and venue.lower() not in ("in", "published in"):
-        entry.venue = venue
-    entry.note = entry.note or note
+    found = _year_and_venue(text)
+    entry.year = entry.year or found.year
+    if found.venue and found.venue.lower() not in ("in", "published in"):
+        entry.venue = found.venue
+    _add_details(entry, found.fields, found.month if found.year in (None, entry.year) else None, found.notes)
+    entry.entry_type = entry.entry_type or found.entry_type
+
+
+def _add_details(entry: _Entry, fields: dict[str, str], month: int | None, notes: list[str]) -> None:
+    """Adds what a venue line said besides the venue; what the entry already holds is kept."""
+    for name, value in fields.items():
+        entry.fields.setdefault(name, value)
+    entry.month = entry.month or month
+    remarks = [entry.note] if entry.note else []
+    entry.note = "; ".join(dict.fromkeys([*remarks, *notes])) or None
 
 
 def _label_lines(entry: _Entry, lines: list[Line]) -> None:
@@ -482,6 +734,7 @@ def _label_lines(entry: _Entry, lines: list[Line]) -> None:
                 venue_lines = [v for v in venue_lines if v is not s]
                 if entry.venue is None and citation.venue:
                     entry.venue = citation.venue
+                    _add_details(entry, citation.fields, citation.month, [])
                 break
         for s in venue_lines if not entry.authors else ():
             parts = _sentences(s[2].text)
@@ -497,7 +750,8 @@ def _label_lines(entry: _Entry, lines: list[Line]) -> None:
             _set_venue(entry, text)
         elif entry.year is None and _YEAR.search(text):
             entry.year = int(_YEAR.findall(text)[-1])
-        elif s[1] < 0.5 and entry.note is None and len(text) <= 40:
+        elif s[1] < 0.5 and entry.note is None and len(text) <= 40 and not re.fullmatch(r"\[\w{1,4}\]", text):
+            # DBLP's "[j4]" numbers the entry; it says nothing about the paper.
             entry.note = text
 
 
@@ -528,8 +782,12 @@ _HARVARD = re.compile(
 _VANCOUVER_NAME = re.compile(r"([A-ZÀ-ÖØ-Þ][\w'’-]+(?:[ -][A-ZÀ-ÖØ-Þa-z][\w'’-]+)*)\s+([A-Z]{1,3})")
 _VANCOUVER_NAMES = re.compile(rf"^((?:{_VANCOUVER_NAME.pattern}, )*{_VANCOUVER_NAME.pattern}(?:,? et al)?)\.\s+(.+)$")
 _VANCOUVER_REST = re.compile(
-    r"^(.+?[.?!])\s+([A-Z][^.;:]{0,80}?)(?:\.\s+(19[5-9]\d|20\d\d)(?:\s+[A-Z][a-z]{2}(?:\s+\d{1,2})?)?\s*(?:[;:.]|$)"
+    r"^(.+?[.?!])\s+([A-Z][^.;:]{0,80}?)(?:\.\s+(19[5-9]\d|20\d\d)(?:\s+([A-Z][a-z]{2})(?:\s+\d{1,2})?)?\s*(?:[;:.]|$)"
     r"|\s+(19[5-9]\d|20\d\d)\s*;)"  # older NLM style: "Br J Cancer 1996;73:1006-12."
+)
+# What follows the year: "46(3):501-530", "107:1554-5", "53(1):e12-e19".
+_VANCOUVER_DETAILS = re.compile(
+    rf"\s*(?P<volume>\d+[A-Za-z]?)?\s*(?:\((?P<number>[^()]+)\))?\s*(?::\s*(?P<pages>{_PAGE_RANGE}))?"
 )
 
 
@@ -545,7 +803,10 @@ def _vancouver(entry: _Entry, text: str) -> bool:
         entry.authors.append(" ".join(f"{i}." for i in initials) + f" {family}")
     entry.title = rest.group(1).rstrip(".")
     entry.venue = rest.group(2).strip()
-    entry.year = int(rest.group(3) or rest.group(4))
+    entry.year = int(rest.group(3) or rest.group(5))
+    details = _VANCOUVER_DETAILS.match(rest.string, rest.end())
+    fields = {k: re.sub(r"\s+", " ", v.strip()) for k, v in details.groupdict().items() if v} if details else {}
+    _add_details(entry, fields, _month_of(rest.group(4) or ""), [])
     return True
 
 
@@ -593,10 +854,14 @@ def _label_citation(entry: _Entry, line: Line) -> None:
             entry.year = int(cited.group(2))
             return
     dblp = re.match(r"^(.+?):\s+(.+)$", text)
-    if dblp and ". " not in dblp.group(1) and _author_score(dblp.group(1)) >= 0.8:
+    springer = dblp and re.fullmatch(
+        rf"{_SURNAME_INITIALS}(?:,?\s*(?:and\s+|&\s*)?{_SURNAME_INITIALS})*", dblp.group(1)
+    )
+    if dblp and ". " not in dblp.group(1) and (_author_score(dblp.group(1)) >= 0.8 or springer):
         _set_authors(entry, dblp.group(1))
         parts = _sentences(dblp.group(2))
-        entry.title = parts[0]
+        # Springer's "Brandt, H.: Title. In: ..." ends its title with the sentence's period, as APA does.
+        entry.title = parts[0].rstrip(".") if springer and len(parts) > 1 else parts[0]
         if len(parts) > 1:
             _set_venue(entry, " ".join(parts[1:]))
         return
@@ -937,15 +1202,21 @@ def _visible_record(entry: _Entry, heading_year: int | None) -> PaperRecord | No
         extra["author_marks"] = "; ".join(entry.marks)
     if doubts:
         extra["check_me"] = "; ".join(doubts)
-    entry_type = None
-    if entry.venue and re.search(r"arxiv|preprint", entry.venue, re.I):
+    extra.update(entry.fields)
+    entry_type = entry.entry_type
+    if entry_type is None and entry.venue and re.search(r"arxiv|preprint", entry.venue, re.I):
         entry_type = "preprint"
+    elif entry_type is None and entry.venue and "volume" in entry.fields and "number" in entry.fields:
+        # A volume with an issue is a journal's ("Computational Linguistics. 2020;46(3):501-530"), whose name alone
+        # may not say so: without the type it would be exported as @misc, where the issue has no place.
+        entry_type = "article"
     return PaperRecord(
         line=entry.line,
         title=entry.title,
         authors=tuple(entry.authors),
         authors_complete=entry.complete and bool(entry.authors),
         year=year,
+        date=f"{year:04d}-{entry.month:02d}" if year and entry.month else None,
         venue=entry.venue,
         entry_type=entry_type,
         arxiv_id=entry.arxiv,

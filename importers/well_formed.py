@@ -123,8 +123,8 @@ def name_is_clean(name: str) -> bool:
 
 
 def record_form(record: PaperRecord) -> float:
-    """One record's score: title, authors, year, venue and an identifier, each clean (1), malformed (0.5) or
-    missing (0)."""
+    """One record's score: title, authors, year, venue (a thesis' school) and an identifier, each clean (1),
+    malformed (0.5) or missing (0)."""
     score = 0.0
     if record.title:
         score += CLEAN if title_is_clean(record.title) else MALFORMED
@@ -134,6 +134,12 @@ def record_form(record: PaperRecord) -> float:
         score += CLEAN if 1800 <= record.year <= 2100 else MALFORMED
     if record.venue:
         score += CLEAN if venue_is_clean(record.venue) else MALFORMED
+    elif (
+        record.extra.get("school")
+        or record.extra.get("institution")
+        or (record.entry_type == "book" and record.extra.get("publisher"))
+    ):
+        score += CLEAN  # a thesis appeared at its school, a report at its institution, a book at its publisher
     if record.arxiv_id or record.doi:
         score += CLEAN
     return score

@@ -290,7 +290,7 @@ BULLETS = [
      ("Tomasz Kowalczyk", "Mei Lin Tan"), True,
      "ECCV Workshop on 3D Reconstruction", 2022, "inproceedings", False, None),
     (21, "Event Cameras for Fast Motion (Extended Abstract)",
-     ("Tomasz Kowalczyk",), True, "Master's thesis, Lakeside Institute of Technology", 2020, "thesis", False, None),
+     ("Tomasz Kowalczyk",), True, None, 2020, "mastersthesis", False, None),
 ]  # fmt: skip
 
 PLAIN = [
@@ -301,7 +301,7 @@ PLAIN = [
     (13, "Query Optimisation by Example",
      ("Wei Zhang", "Chidi Okafor", "Emma Lindqvist"), True, None, 2020, None, False, None),
     (14, "On the Cost of Data Cleaning",
-     ("Wei Zhang",), True, "PhD thesis, Eastfield University", 2016, "thesis", False, None),
+     ("Wei Zhang",), True, None, 2016, "phdthesis", False, None),
     (15, "A Note on Join Ordering",
      ("Emma Lindqvist", "Wei Zhang"), True, None, None, None, False, None),
 ]  # fmt: skip
@@ -340,6 +340,13 @@ def test_variant_entry(name: str, row: tuple) -> None:
     assert paper.entry_type == entry_type
     assert paper.has_code is has_code
     assert paper.note == note
+
+
+def test_a_thesis_keeps_its_school_apart_from_the_venue() -> None:
+    papers = {p.line: p for p in parse(read(FIXTURES / "variants" / "homepage_papers_plain.txt")).papers}
+    assert (papers[14].venue, papers[14].extra["school"]) == (None, "Eastfield University")
+    papers = {p.line: p for p in parse(read(FIXTURES / "variants" / "homepage_bullets_intro_only.txt")).papers}
+    assert papers[21].extra["school"] == "Lakeside Institute of Technology"
 
 
 def test_numbered_variant_details_links_and_owner() -> None:

@@ -36,7 +36,7 @@ RECENT_PAPERS = [
     (17, "Sparse Additive Models for Survival Data",
      ("A. Okafor", "K. Mensah"), True, "Journal of Machine Learning Research", 2022, "article", False, None),
     (19, "Bayesian Nonparametrics for Clustered Data",
-     ("Amara Okafor",), True, "PhD thesis, Lakeshore University", 2016, "thesis", False, None),
+     ("Amara Okafor",), True, None, 2016, "phdthesis", False, None),
     (21, "Robust Regression with Heavy Tails",
      ("Kofi Mensah", "Amara Okafor"), True, "Manuscript", None, "preprint", False, None),
     (23, "Conformal Prediction Under Drift", ("Amara Okafor", "Lena Fischer"), True, None, None, None, False, None),
@@ -72,8 +72,8 @@ BULLET_MARKS = [
     (10, "A Large-Scale Benchmark for Egocentric Video",
      ("Yuki Tanaka", "Hana Mori", "Kenji Sato", "Ryo Ito", "Mai Kobayashi"), False,
      "NeurIPS Datasets and Benchmarks Track", 2022, "inproceedings", True, None),
-    (11, "Learning Depth from Motion Blur", ("Yuki Tanaka",), True, "Master's thesis, Kyoto University", 2019,
-     "thesis", False, None),
+    (11, "Learning Depth from Motion Blur", ("Yuki Tanaka",), True, None, 2019, "mastersthesis", False,
+     None),
 ]  # fmt: skip
 
 TABLES = {
