@@ -43,7 +43,7 @@ def refresh_paper_rows(conn: sqlite3.Connection, paper_ids: Sequence[int]) -> No
 
 
 def refresh_contributor_rows(conn: sqlite3.Connection) -> None:
-    """Index the editors, translators and book authors of every paper that names some (schema v10: they were
+    """Index the editors, translators and book authors of every paper that names some (schema v11: they were
     not searchable before)."""
     marks = [f'["{name}"' for name in CONTRIBUTOR_FIELDS]
     ids = [
