@@ -20,13 +20,14 @@ ImporterError. The five sample families keep their exact importers: this reader 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from papershelf.importers.base import Importer, register
 from papershelf.importers.encoding import looks_like_html
 from papershelf.importers.errors import ImporterError
 from papershelf.importers.page_blocks import Block, Line, Page, read_html, read_text
+from papershelf.model.names import names_relation, parse_name
 from papershelf.model.records import ImportBatch, Link, OwnerProfile, PaperRecord, ParseContext, ParseWarning
 
 WHAT_IS_ACCEPTED = (
@@ -1153,7 +1154,8 @@ def read_page(page: Page, context: ParseContext) -> Reading:
     for record in papers:
         if record.extra.get("check_me"):
             warnings.append(ParseWarning(record.line, f"check me: {record.title!r}: {record.extra['check_me']}"))
-    owner = _owner(page, papers, context)
+    emphasised = [_clean_name(text)[0] for entry, _, _ in entries for text in entry.emphasised]
+    owner = _owner(page, papers, context, emphasised)
     return Reading(papers, warnings, sections, owner)
 
 
@@ -1289,30 +1291,54 @@ def _fill(visible: PaperRecord, harvested: PaperRecord) -> PaperRecord:
     )
 
 
-def _owner(page: Page, papers: list[PaperRecord], context: ParseContext) -> OwnerProfile | None:
-    """Whose page it is: --owner; else the name in the page's title or first heading when it is an author of
-    most entries; else the name shown bold or underlined in most author lists."""
+def _owner(
+    page: Page, papers: list[PaperRecord], context: ParseContext, emphasised: Sequence[str] = ()
+) -> OwnerProfile | None:
+    """Whose page it is: --owner; else a name in the page's title ("Publications – Maria Rossi"), first heading
+    or first line that is an author of most entries, in any of its spellings ("M. Rossi", "Rossi, M."); else
+    the name shown bold or underlined in most author lists; else the one name on every entry of a long list."""
     if context.owner:
         return OwnerProfile(name=context.owner)
     if not papers:
         return None
-    counts: dict[str, int] = {}
-    for record in papers:
-        for name in set(record.authors):
-            counts[name] = counts.get(name, 0) + 1
     half = max(2, (len(papers) + 1) // 2)
-    candidates = [page.harvest.h1, page.harvest.title.split("|")[0].split("-")[0].split("–")[0]]
-    first = next((b for b in page.blocks if b.lines), None)
-    if first is not None:
-        candidates.append(first.lines[0].text)
+    lists = [[parse_name(name) for name in record.authors] for record in papers]
+
+    def support(name: str) -> int:
+        wanted = parse_name(name)
+        return sum(1 for people in lists if any(names_relation(wanted, person) for person in people))
+
+    candidates = [page.harvest.h1, *re.split(r"\s[|·•:–—-]\s|\s*[|·•]\s*", page.harvest.title)]
+    # A copied page keeps no <title>: its name stands on one of its first lines ("Curriculum Vitae" / "Kwame Asante").
+    candidates += [b.lines[0].text for b in [b for b in page.blocks if b.lines][:3]]
     for candidate in candidates:
-        candidate = (candidate or "").strip()
-        if candidate and counts.get(candidate, 0) >= half:
+        candidate = re.sub(
+            r"^(?:publications?|papers)\s+(?:of|by)\s+|'s\s+(?:publications?|papers|homepage)$",
+            "",
+            (candidate or "").strip(),
+            flags=re.I,
+        ).strip()
+        if candidate and _is_name(candidate) and support(candidate) >= half:
             return OwnerProfile(name=candidate, line=0)
-    if counts:
-        name, count = max(counts.items(), key=lambda item: item[1])
-        if count >= half and count == len(papers) and len(papers) >= 3:
-            return OwnerProfile(name=name)
+    written = list(dict.fromkeys(name for record in papers for name in record.authors))
+
+    def fullest(name: str) -> str:
+        """The owner named as the lists write them (never a bold "Okafor C"), initials last."""
+        wanted = parse_name(name)
+        spellings = [n for n in written if names_relation(parse_name(n), wanted)] or [name]
+        return max(spellings, key=lambda n: (not parse_name(n).is_initials, len(parse_name(n).given), "," not in n, n))
+
+    # Bold or underlined in the author lists: the usual mark of the page's owner.
+    shown = [name for name in dict.fromkeys(emphasised) if _is_name(name)]
+    if shown:
+        best = max(shown, key=lambda name: (support(name), len(parse_name(name).given)))
+        if support(best) >= half:
+            return OwnerProfile(name=fullest(best))
+    # One person, in some spelling, on every entry of a list of three or more.
+    if len(papers) >= 3 and written:
+        best = max(written, key=support)
+        if support(best) == len(papers):
+            return OwnerProfile(name=fullest(best))
     return None
 
 

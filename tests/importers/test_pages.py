@@ -137,7 +137,8 @@ def test_doubtful_entries_are_marked_check_me_and_flattened_bibtex_is_read(capsy
     library = tmp_path / "library.sqlite"
     assert main(["--library", str(library), "import", str(page)]) == 0
     out = capsys.readouterr().out
-    assert "copied.txt: page; 3 papers found" in out
+    # Ana Ruiz is on every entry (once as the BibTeX's "Ruiz, Ana"): the page is hers.
+    assert "copied.txt: page, owner Ana Ruiz; 3 papers found" in out
     assert "warning: copied.txt, line 7: check me: 'A Note on Sparse Cuts Without a Venue': no year found" in out
     assert "Talks section ignored (line 12)" in out
     assert main(["--library", str(library), "papers", "--json"]) == 0
