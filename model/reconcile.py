@@ -11,10 +11,12 @@ import functools
 import hashlib
 import json
 import re
+import sqlite3
 from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from papershelf.model import people_evidence
 from papershelf.model.citekeys import title_key
 from papershelf.model.common import now
 from papershelf.model.names import ParsedName, fold, initials_compatible, names_relation, parse_name
@@ -1010,7 +1012,7 @@ def pick_author(
     if len(rows) <= _FEW_NAMESAKES:
         scores = {author_id: _coauthorship_count(conn, author_id, keys) for author_id in rows}
     else:
-        scores = _coauthorship_counts(conn, parsed.key, keys, exclude)
+        scores = _crowd_counts(library, parsed.key, keys, exclude)
     best = max(scores.values(), default=0)
     if best <= 0:
         return rows[0]
@@ -1026,6 +1028,17 @@ def _coauthorship_count(conn: Any, author_id: int, keys: Sequence[str]) -> int:
             WHERE s.author_id = ? AND v.name_key IN ({marks})""",
         [author_id, *keys],
     ).fetchone()[0]
+
+
+def _crowd_counts(library: Library, name_key: str, keys: Sequence[str], exclude: Set[int]) -> dict[int, int]:
+    """`_coauthorship_counts`, from the connection's cache of crowded names' co-author evidence: an import that
+    names the same crowded person on every entry adds only its new papers to it instead of counting anew."""
+    try:
+        return people_evidence.coauthorship_counts(library, name_key, keys, exclude)
+    except sqlite3.Error:
+        # The cache needs its temp table and triggers; a connection that cannot make them counts the slow way.
+        people_evidence.forget(library)
+        return _coauthorship_counts(library.conn, name_key, keys, exclude)
 
 
 def _coauthorship_counts(conn: Any, name_key: str, keys: Sequence[str], exclude: Set[int]) -> dict[int, int]:

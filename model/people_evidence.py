@@ -1,0 +1,268 @@
+"""Co-author evidence for a name many people share ("Wei Wang"), kept per connection and brought up to date
+from the rows added since it was last read.
+
+`reconcile.pick_author` weighs namesakes by their co-authorships with the names on the incoming author list.
+Counted afresh, that reads every paper of those co-authors for every decision; an import whose entries all
+name the same person makes those papers grow with the import, so it was quadratic. This module keeps, for each
+crowded name, what the count needs (per paper: its namesakes and the name keys of everyone on it, summed per
+key) and adds only the papers and name variants written since the last decision. Its answer is exactly
+`reconcile._coauthorship_counts`' answer; the tests compare the two.
+
+It must never decide anything (that is pick_author's job) and never write the library: its only writes go to
+this connection's TEMP schema (a counter that temp triggers bump whenever a row it reads is deleted or changed,
+which throws the cache away). Rows another connection commits, a rolled-back transaction and a renumbering of
+rowids are noticed too, and also throw it away; rebuilding is always correct, only slower.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+import threading
+import weakref
+from collections import Counter, OrderedDict
+from collections.abc import Iterable, Sequence, Set
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from papershelf.model.library import Library
+
+# Crowded names remembered per connection; an import meets few, and each costs its namesakes' papers in memory.
+CACHED_NAMES = 8
+_CHUNK = 500  # SQLite's limit on bound parameters, with room to spare
+
+_STATE = "people_evidence_state"
+# Inserts are found by rowid; anything else that changes what is counted (a deleted or moved authorship, a
+# removed variant, a merged or deleted person) bumps the generation, and the cache starts again.
+_INSTALL = (
+    f"CREATE TEMP TABLE IF NOT EXISTS {_STATE}(generation INTEGER NOT NULL, token INTEGER NOT NULL)",
+    f"INSERT INTO temp.{_STATE} SELECT 0, 0 WHERE NOT EXISTS (SELECT 1 FROM temp.{_STATE})",
+    *(
+        f"CREATE TEMP TRIGGER IF NOT EXISTS {_STATE}_{name} AFTER {event} ON main.{table} "
+        f"BEGIN UPDATE {_STATE} SET generation = generation + 1; END"
+        for name, event, table in (
+            ("authorships_deleted", "DELETE", "authorships"),
+            ("authorships_updated", "UPDATE", "authorships"),
+            ("variants_deleted", "DELETE", "author_variants"),
+            ("variants_updated", "UPDATE", "author_variants"),
+            ("authors_deleted", "DELETE", "authors"),
+            ("authors_merged", "UPDATE OF merged_into", "authors"),
+        )
+    ),
+)
+
+
+class _Name:
+    """What the co-authorship count of one crowded name needs, as of the connection's last sync."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        self._clear()
+
+    def _clear(self) -> None:
+        self.members: set[int] = set()  # everyone with a variant of this name, merged or not
+        self.merged: set[int] = set()
+        # paper -> (its namesakes' places, the name keys of its places: one per place and variant)
+        self.papers: dict[int, tuple[Counter[int], Counter[str]]] = {}
+        # name key -> namesake -> places beside them held by someone with that key, over all their papers
+        self.by_key: dict[str, dict[int, int]] = {}
+
+    def build(self, conn: Any) -> None:
+        self._clear()
+        for author_id, merged_into in conn.execute(
+            "SELECT DISTINCT v.author_id, a.merged_into FROM author_variants v "
+            "LEFT JOIN authors a ON a.id = v.author_id WHERE v.name_key = ?",
+            (self.key,),
+        ):
+            self.members.add(author_id)
+            if merged_into is not None:
+                self.merged.add(author_id)
+        papers = {
+            r[0]
+            for r in conn.execute(
+                "SELECT s.paper_id FROM author_variants v JOIN authorships s ON s.author_id = v.author_id "
+                "WHERE v.name_key = ?",
+                (self.key,),
+            )
+        }
+        self.refresh(conn, papers)
+
+    def absorb(
+        self, conn: Any, new_papers: Set[int], new_variants: Sequence[tuple[int, str]], newest_author: int
+    ) -> None:
+        """Bring this name up to date with authorships and variants written since the last sync (when the newest
+        person was `newest_author`: anyone newer is only on new rows, already among `new_papers`)."""
+        if any(key == self.key and author_id not in self.members for author_id, key in new_variants):
+            self.build(conn)  # a new namesake: rare enough to start again
+            return
+        dirty = set(new_papers)
+        changed = sorted({author_id for author_id, _ in new_variants if author_id <= newest_author})
+        for chunk in _chunks(changed):
+            marks = ",".join("?" * len(chunk))
+            dirty.update(
+                r[0]
+                for r in conn.execute(f"SELECT paper_id FROM authorships WHERE author_id IN ({marks})", chunk)
+                if r[0] in self.papers
+            )
+        self.refresh(conn, dirty)
+
+    def refresh(self, conn: Any, paper_ids: Iterable[int]) -> None:
+        """Recount these papers from the library (each one's old share taken out first)."""
+        ids = sorted(paper_ids)
+        places: dict[int, dict[int, int]] = {p: {} for p in ids}  # paper -> place (rowid) -> person
+        keys: dict[int, Counter[str]] = {p: Counter() for p in ids}
+        for chunk in _chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            for rowid, paper_id, author_id, name_key in conn.execute(
+                f"SELECT s.rowid, s.paper_id, s.author_id, v.name_key FROM authorships s "
+                f"LEFT JOIN author_variants v ON v.author_id = s.author_id WHERE s.paper_id IN ({marks})",
+                chunk,
+            ):
+                places[paper_id][rowid] = author_id
+                if name_key is not None:
+                    keys[paper_id][name_key] += 1
+        for paper_id in ids:
+            old = self.papers.pop(paper_id, None)
+            if old is not None:
+                self._add(*old, -1)
+            namesakes = Counter(a for a in places[paper_id].values() if a in self.members)
+            if namesakes:
+                self.papers[paper_id] = (namesakes, keys[paper_id])
+                self._add(namesakes, keys[paper_id], 1)
+
+    def _add(self, namesakes: Counter[int], keys: Counter[str], sign: int) -> None:
+        for key, weight in keys.items():
+            totals = self.by_key.setdefault(key, {})
+            for author_id, places in namesakes.items():
+                total = totals.get(author_id, 0) + sign * places * weight
+                if total:
+                    totals[author_id] = total
+                else:
+                    totals.pop(author_id, None)
+            if not totals:
+                del self.by_key[key]
+
+    def counts(self, keys: Iterable[str], exclude: Set[int]) -> dict[int, int]:
+        totals: Counter[int] = Counter()
+        for key in set(keys):
+            totals.update(self.by_key.get(key, {}))
+        return {
+            author_id: total
+            for author_id, total in totals.items()
+            if total > 0 and author_id not in exclude and author_id not in self.merged
+        }
+
+
+# One statement per decision says whether the cache still holds: the temp counter and token, other
+# connections' commits, the largest rowids (and what the remembered ones hold) and the newest person.
+_SNAPSHOT = f"""SELECT s.generation, s.token, (SELECT data_version FROM pragma_data_version()),
+    (SELECT coalesce(max(rowid), 0) FROM authorships), (SELECT coalesce(max(rowid), 0) FROM author_variants),
+    (SELECT coalesce(max(id), 0) FROM authors),
+    (SELECT paper_id || ' ' || author_id FROM authorships WHERE rowid = ?),
+    (SELECT author_id || ' ' || name FROM author_variants WHERE rowid = ?)
+    FROM temp.{_STATE} s"""
+
+_tokens = itertools.count(1)
+
+
+class _Evidence:
+    """One connection's cache: the crowded names, and what says it is still the library's state."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.names: OrderedDict[str, _Name] = OrderedDict()
+        self.seen: tuple[int, int, int] | None = None  # (generation, token, data_version) at the last sync
+        # The largest rowids read and what they held (a rollback or a VACUUM changes that), the newest person.
+        self.marks: tuple[int, int] = (0, 0)
+        self.held: tuple[str | None, str | None] = (None, None)
+        self.newest_author = 0
+
+    def counts(self, conn: Any, name_key: str, keys: Sequence[str], exclude: Set[int]) -> dict[int, int]:
+        with self.lock:
+            absorbed = self._sync(conn)
+            name = self.names.get(name_key)
+            if name is None:
+                name = _Name(name_key)
+                name.build(conn)
+                self.names[name_key] = name
+                while len(self.names) > CACHED_NAMES:
+                    self.names.popitem(last=False)
+                absorbed = True
+            self.names.move_to_end(name_key)
+            if absorbed:
+                # Written inside the caller's transaction: if it is rolled back, so is the token, and the next
+                # sync sees that rows read into the cache may be gone.
+                assert self.seen is not None
+                token = next(_tokens)
+                conn.execute(f"UPDATE temp.{_STATE} SET token = ?", (token,))
+                self.seen = (self.seen[0], token, self.seen[2])
+            return name.counts(keys, exclude)
+
+    def _snapshot(self, conn: Any) -> tuple[Any, ...] | None:
+        try:
+            return tuple(conn.execute(_SNAPSHOT, self.marks).fetchone() or ()) or None
+        except sqlite3.OperationalError:
+            return None  # no temp objects yet, or they went with a rolled-back transaction
+
+    def _sync(self, conn: Any) -> bool:
+        """Catch up with the rows written since the last sync; True if anything was read into the cache."""
+        snapshot = self._snapshot(conn)
+        if snapshot is None or snapshot[:3] != self.seen or snapshot[6:8] != self.held:
+            for statement in _INSTALL:
+                conn.execute(statement)
+            self.names.clear()
+            self.marks = (0, 0)
+            snapshot = self._snapshot(conn)
+            assert snapshot is not None
+            self.seen = snapshot[:3]
+            self.marks = snapshot[3:5]
+            self.newest_author = snapshot[5]
+            self.held = self._snapshot(conn)[6:8]  # type: ignore[index]
+            return True
+        if snapshot[3:5] == self.marks:
+            return False
+        new_papers: set[int] = set()
+        held_authorship, held_variant = self.held
+        for rowid, paper_id, author_id in conn.execute(
+            "SELECT rowid, paper_id, author_id FROM authorships WHERE rowid > ?", (self.marks[0],)
+        ):
+            new_papers.add(paper_id)
+            if rowid == snapshot[3]:
+                held_authorship = f"{paper_id} {author_id}"
+        new_variants: list[tuple[int, str]] = []
+        for rowid, author_id, name, name_key in conn.execute(
+            "SELECT rowid, author_id, name, name_key FROM author_variants WHERE rowid > ?", (self.marks[1],)
+        ):
+            new_variants.append((author_id, name_key))
+            if rowid == snapshot[4]:
+                held_variant = f"{author_id} {name}"
+        for name_state in self.names.values():
+            name_state.absorb(conn, new_papers, new_variants, self.newest_author)
+        self.marks = snapshot[3:5]
+        self.held = (held_authorship, held_variant)
+        self.newest_author = snapshot[5]
+        return True
+
+
+def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
+    return (ids[start : start + _CHUNK] for start in range(0, len(ids), _CHUNK))
+
+
+_CACHES: weakref.WeakKeyDictionary[Library, _Evidence] = weakref.WeakKeyDictionary()
+_CACHES_LOCK = threading.Lock()
+
+
+def coauthorship_counts(library: Library, name_key: str, keys: Sequence[str], exclude: Set[int]) -> dict[int, int]:
+    """Places beside each live person called `name_key` (but `exclude`) held by someone with a name among
+    `keys`, over all their papers; only people with any. The same figures as `reconcile._coauthorship_counts`."""
+    with _CACHES_LOCK:
+        cache = _CACHES.get(library)
+        if cache is None:
+            cache = _CACHES[library] = _Evidence()
+    return cache.counts(library.conn, name_key, keys, exclude)
+
+
+def forget(library: Library) -> None:
+    """Drop this library's cache (tests, and callers that know the connection changed under it)."""
+    with _CACHES_LOCK:
+        _CACHES.pop(library, None)
