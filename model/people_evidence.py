@@ -168,7 +168,8 @@ _tokens = itertools.count(1)
 class _Evidence:
     """One connection's cache: the crowded names, and what says it is still the library's state."""
 
-    def __init__(self) -> None:
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
         self.lock = threading.Lock()
         self.names: OrderedDict[str, _Name] = OrderedDict()
         self.seen: tuple[int, int, int] | None = None  # (generation, token, data_version) at the last sync
@@ -257,8 +258,8 @@ def coauthorship_counts(library: Library, name_key: str, keys: Sequence[str], ex
     `keys`, over all their papers; only people with any. The same figures as `reconcile._coauthorship_counts`."""
     with _CACHES_LOCK:
         cache = _CACHES.get(library)
-        if cache is None:
-            cache = _CACHES[library] = _Evidence()
+        if cache is None or cache.conn is not library.conn:
+            cache = _CACHES[library] = _Evidence(library.conn)
     return cache.counts(library.conn, name_key, keys, exclude)
 
 

@@ -998,6 +998,8 @@ def pick_author(
     conn = library.conn
     rows: list[int] = []
     for (author_id,) in conn.execute(_NAMESAKES_SQL, (parsed.key,)):
+        if not coauthor_names and author_id not in exclude:
+            return author_id  # nothing to weigh namesakes by: the oldest, without reading the others
         if author_id not in exclude:
             rows.append(author_id)
             if len(rows) > _FEW_NAMESAKES:
