@@ -35,8 +35,8 @@ _STATE = "people_evidence_state"
 # Inserts are found by rowid; anything else that changes what is counted (a deleted or moved authorship, a
 # removed variant, a merged or deleted person) bumps the generation, and the cache starts again.
 _INSTALL = (
-    f"CREATE TEMP TABLE IF NOT EXISTS {_STATE}(generation INTEGER NOT NULL, token INTEGER NOT NULL)",
-    f"INSERT INTO temp.{_STATE} SELECT 0, 0 WHERE NOT EXISTS (SELECT 1 FROM temp.{_STATE})",
+    f"CREATE TEMP TABLE IF NOT EXISTS {_STATE}(generation INTEGER NOT NULL)",
+    f"INSERT INTO temp.{_STATE} SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM temp.{_STATE})",
     *(
         f"CREATE TEMP TRIGGER IF NOT EXISTS {_STATE}_{name} AFTER {event} ON main.{table} "
         f"BEGIN UPDATE {_STATE} SET generation = generation + 1; END"
@@ -153,9 +153,9 @@ class _Name:
         }
 
 
-# One statement per decision says whether the cache still holds: the temp counter and token, other
-# connections' commits, the largest rowids (and what the remembered ones hold) and the newest person.
-_SNAPSHOT = f"""SELECT s.generation, s.token, (SELECT data_version FROM pragma_data_version()),
+# One statement per decision says whether the cache still holds: the temp counter, other connections'
+# commits, the largest rowids (and what the remembered ones hold) and the newest person.
+_SNAPSHOT = f"""SELECT s.generation, (SELECT data_version FROM pragma_data_version()),
     (SELECT coalesce(max(rowid), 0) FROM authorships), (SELECT coalesce(max(rowid), 0) FROM author_variants),
     (SELECT coalesce(max(id), 0) FROM authors),
     (SELECT paper_id || ' ' || author_id FROM authorships WHERE rowid = ?),
@@ -172,7 +172,8 @@ class _Evidence:
         self.conn = conn
         self.lock = threading.Lock()
         self.names: OrderedDict[str, _Name] = OrderedDict()
-        self.seen: tuple[int, int, int] | None = None  # (generation, token, data_version) at the last sync
+        self.seen: tuple[int, int] | None = None  # (generation, data_version) at the last sync
+        self.token = 0  # written to the temp schema's user_version at the last sync
         # The largest rowids read and what they held (a rollback or a VACUUM changes that), the newest person.
         self.marks: tuple[int, int] = (0, 0)
         self.held: tuple[str | None, str | None] = (None, None)
@@ -192,35 +193,38 @@ class _Evidence:
             self.names.move_to_end(name_key)
             if absorbed:
                 # Written inside the caller's transaction: if it is rolled back, so is the token, and the next
-                # sync sees that rows read into the cache may be gone.
-                assert self.seen is not None
-                token = next(_tokens)
-                conn.execute(f"UPDATE temp.{_STATE} SET token = ?", (token,))
-                self.seen = (self.seen[0], token, self.seen[2])
+                # sync sees that rows read into the cache may be gone. A pragma, unlike a row, leaves the
+                # connection's total_changes alone (a plan is stale when that moves).
+                self.token = next(_tokens)
+                conn.execute(f"PRAGMA temp.user_version = {self.token}")
             return name.counts(keys, exclude)
 
     def _snapshot(self, conn: Any) -> tuple[Any, ...] | None:
         try:
-            return tuple(conn.execute(_SNAPSHOT, self.marks).fetchone() or ()) or None
+            found = tuple(conn.execute(_SNAPSHOT, self.marks).fetchone() or ())
         except sqlite3.OperationalError:
             return None  # no temp objects yet, or they went with a rolled-back transaction
+        if not found or conn.execute("PRAGMA temp.user_version").fetchone()[0] != self.token:
+            return None
+        return found
 
     def _sync(self, conn: Any) -> bool:
         """Catch up with the rows written since the last sync; True if anything was read into the cache."""
         snapshot = self._snapshot(conn)
-        if snapshot is None or snapshot[:3] != self.seen or snapshot[6:8] != self.held:
+        if snapshot is None or snapshot[:2] != self.seen or snapshot[5:7] != self.held:
             for statement in _INSTALL:
                 conn.execute(statement)
             self.names.clear()
             self.marks = (0, 0)
+            self.token = conn.execute("PRAGMA temp.user_version").fetchone()[0]
             snapshot = self._snapshot(conn)
             assert snapshot is not None
-            self.seen = snapshot[:3]
-            self.marks = snapshot[3:5]
-            self.newest_author = snapshot[5]
-            self.held = self._snapshot(conn)[6:8]  # type: ignore[index]
+            self.seen = snapshot[:2]
+            self.marks = snapshot[2:4]
+            self.newest_author = snapshot[4]
+            self.held = self._snapshot(conn)[5:7]  # type: ignore[index]
             return True
-        if snapshot[3:5] == self.marks:
+        if snapshot[2:4] == self.marks:
             return False
         new_papers: set[int] = set()
         held_authorship, held_variant = self.held
@@ -228,20 +232,20 @@ class _Evidence:
             "SELECT rowid, paper_id, author_id FROM authorships WHERE rowid > ?", (self.marks[0],)
         ):
             new_papers.add(paper_id)
-            if rowid == snapshot[3]:
+            if rowid == snapshot[2]:
                 held_authorship = f"{paper_id} {author_id}"
         new_variants: list[tuple[int, str]] = []
         for rowid, author_id, name, name_key in conn.execute(
             "SELECT rowid, author_id, name, name_key FROM author_variants WHERE rowid > ?", (self.marks[1],)
         ):
             new_variants.append((author_id, name_key))
-            if rowid == snapshot[4]:
+            if rowid == snapshot[3]:
                 held_variant = f"{author_id} {name}"
         for name_state in self.names.values():
             name_state.absorb(conn, new_papers, new_variants, self.newest_author)
-        self.marks = snapshot[3:5]
+        self.marks = snapshot[2:4]
         self.held = (held_authorship, held_variant)
-        self.newest_author = snapshot[5]
+        self.newest_author = snapshot[4]
         return True
 
 
