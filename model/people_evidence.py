@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
 # Crowded names remembered per connection; an import meets few, and each costs its namesakes' papers in memory.
 CACHED_NAMES = 8
+# Names weighed once remembered, so the second time they are kept.
+ASKED_NAMES = 1024
 _CHUNK = 500  # SQLite's limit on bound parameters, with room to spare
 
 _STATE = "people_evidence_state"
@@ -87,48 +89,26 @@ class _Name:
         }
         self.refresh(conn, papers)
 
-    def absorb(
-        self, conn: Any, new_papers: Set[int], new_variants: Sequence[tuple[int, str]], newest_author: int
-    ) -> None:
-        """Bring this name up to date with authorships and variants written since the last sync (when the newest
-        person was `newest_author`: anyone newer is only on new rows, already among `new_papers`)."""
-        if any(key == self.key and author_id not in self.members for author_id, key in new_variants):
-            self.build(conn)  # a new namesake: rare enough to start again
-            return
-        dirty = set(new_papers)
-        changed = sorted({author_id for author_id, _ in new_variants if author_id <= newest_author})
-        for chunk in _chunks(changed):
-            marks = ",".join("?" * len(chunk))
-            dirty.update(
-                r[0]
-                for r in conn.execute(f"SELECT paper_id FROM authorships WHERE author_id IN ({marks})", chunk)
-                if r[0] in self.papers
-            )
-        self.refresh(conn, dirty)
+    def needs_rebuild(self, new_variants: Sequence[tuple[int, str]]) -> bool:
+        """A new namesake (someone newly written with this name): rare enough to start again."""
+        return any(key == self.key and author_id not in self.members for author_id, key in new_variants)
 
     def refresh(self, conn: Any, paper_ids: Iterable[int]) -> None:
-        """Recount these papers from the library (each one's old share taken out first)."""
+        """Recount these papers from the library."""
         ids = sorted(paper_ids)
-        places: dict[int, dict[int, int]] = {p: {} for p in ids}  # paper -> place (rowid) -> person
-        keys: dict[int, Counter[str]] = {p: Counter() for p in ids}
-        for chunk in _chunks(ids):
-            marks = ",".join("?" * len(chunk))
-            for rowid, paper_id, author_id, name_key in conn.execute(
-                f"SELECT s.rowid, s.paper_id, s.author_id, v.name_key FROM authorships s "
-                f"LEFT JOIN author_variants v ON v.author_id = s.author_id WHERE s.paper_id IN ({marks})",
-                chunk,
-            ):
-                places[paper_id][rowid] = author_id
-                if name_key is not None:
-                    keys[paper_id][name_key] += 1
-        for paper_id in ids:
+        self.recount(_paper_rows(conn, ids), ids)
+
+    def recount(self, rows: dict[int, tuple[dict[int, int], Counter[str]]], paper_ids: Iterable[int]) -> None:
+        """Recount these papers from their rows as read (`_paper_rows`), each one's old share taken out first."""
+        for paper_id in paper_ids:
             old = self.papers.pop(paper_id, None)
             if old is not None:
                 self._add(*old, -1)
-            namesakes = Counter(a for a in places[paper_id].values() if a in self.members)
+            places, keys = rows[paper_id]
+            namesakes = Counter(a for a in places.values() if a in self.members)
             if namesakes:
-                self.papers[paper_id] = (namesakes, keys[paper_id])
-                self._add(namesakes, keys[paper_id], 1)
+                self.papers[paper_id] = (namesakes, keys)
+                self._add(namesakes, keys, 1)
 
     def _add(self, namesakes: Counter[int], keys: Counter[str], sign: int) -> None:
         for key, weight in keys.items():
@@ -172,6 +152,7 @@ class _Evidence:
         self.conn = conn
         self.lock = threading.Lock()
         self.names: OrderedDict[str, _Name] = OrderedDict()
+        self.asked: OrderedDict[str, None] = OrderedDict()  # names weighed once, not (yet) kept
         self.seen: tuple[int, int] | None = None  # (generation, data_version) at the last sync
         self.token = 0  # written to the temp schema's user_version at the last sync
         # The largest rowids read and what they held (a rollback or a VACUUM changes that), the newest person.
@@ -179,8 +160,14 @@ class _Evidence:
         self.held: tuple[str | None, str | None] = (None, None)
         self.newest_author = 0
 
-    def counts(self, conn: Any, name_key: str, keys: Sequence[str], exclude: Set[int]) -> dict[int, int]:
+    def counts(self, conn: Any, name_key: str, keys: Sequence[str], exclude: Set[int]) -> dict[int, int] | None:
         with self.lock:
+            if name_key not in self.names and name_key not in self.asked:
+                # Most names are weighed once per import: keeping one costs more than counting it once.
+                self.asked[name_key] = None
+                while len(self.asked) > ASKED_NAMES:
+                    self.asked.popitem(last=False)
+                return None
             absorbed = self._sync(conn)
             name = self.names.get(name_key)
             if name is None:
@@ -198,6 +185,28 @@ class _Evidence:
                 self.token = next(_tokens)
                 conn.execute(f"PRAGMA temp.user_version = {self.token}")
             return name.counts(keys, exclude)
+
+    def _absorb(self, conn: Any, new_papers: set[int], new_variants: Sequence[tuple[int, str]]) -> None:
+        """Bring every name up to date with authorships and variants written since the last sync. People newer
+        than the last sync are only on new rows (already among `new_papers`); an older person's new variant
+        changes the name keys of every paper they are on."""
+        changed = sorted({author_id for author_id, _ in new_variants if author_id <= self.newest_author})
+        their_papers: set[int] = set()
+        for chunk in _chunks(changed):
+            marks = ",".join("?" * len(chunk))
+            their_papers.update(
+                r[0] for r in conn.execute(f"SELECT paper_id FROM authorships WHERE author_id IN ({marks})", chunk)
+            )
+        kept = []
+        for name in self.names.values():
+            if name.needs_rebuild(new_variants):
+                name.build(conn)
+            else:
+                kept.append((name, new_papers | {p for p in their_papers if p in name.papers}))
+        # One read of the papers' rows for every name.
+        rows = _paper_rows(conn, sorted(set().union(*(dirty for _, dirty in kept)))) if kept else {}
+        for name, dirty in kept:
+            name.recount(rows, dirty)
 
     def _snapshot(self, conn: Any) -> tuple[Any, ...] | None:
         try:
@@ -241,12 +250,28 @@ class _Evidence:
             new_variants.append((author_id, name_key))
             if rowid == snapshot[3]:
                 held_variant = f"{author_id} {name}"
-        for name_state in self.names.values():
-            name_state.absorb(conn, new_papers, new_variants, self.newest_author)
+        self._absorb(conn, new_papers, new_variants)
         self.marks = snapshot[2:4]
         self.held = (held_authorship, held_variant)
         self.newest_author = snapshot[4]
         return True
+
+
+def _paper_rows(conn: Any, paper_ids: Sequence[int]) -> dict[int, tuple[dict[int, int], Counter[str]]]:
+    """Per paper: its places (rowid -> person) and the name keys on it (one per place and variant)."""
+    rows: dict[int, tuple[dict[int, int], Counter[str]]] = {p: ({}, Counter()) for p in paper_ids}
+    for chunk in _chunks(paper_ids):
+        marks = ",".join("?" * len(chunk))
+        for rowid, paper_id, author_id, name_key in conn.execute(
+            f"SELECT s.rowid, s.paper_id, s.author_id, v.name_key FROM authorships s "
+            f"LEFT JOIN author_variants v ON v.author_id = s.author_id WHERE s.paper_id IN ({marks})",
+            chunk,
+        ):
+            places, keys = rows[paper_id]
+            places[rowid] = author_id
+            if name_key is not None:
+                keys[name_key] += 1
+    return rows
 
 
 def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
@@ -257,9 +282,13 @@ _CACHES: weakref.WeakKeyDictionary[Library, _Evidence] = weakref.WeakKeyDictiona
 _CACHES_LOCK = threading.Lock()
 
 
-def coauthorship_counts(library: Library, name_key: str, keys: Sequence[str], exclude: Set[int]) -> dict[int, int]:
+def coauthorship_counts(
+    library: Library, name_key: str, keys: Sequence[str], exclude: Set[int]
+) -> dict[int, int] | None:
     """Places beside each live person called `name_key` (but `exclude`) held by someone with a name among
-    `keys`, over all their papers; only people with any. The same figures as `reconcile._coauthorship_counts`."""
+    `keys`, over all their papers; only people with any. The same figures as `reconcile._coauthorship_counts`.
+    None the first time a name is asked about: the caller counts it directly, and the name is kept from the
+    second time on."""
     with _CACHES_LOCK:
         cache = _CACHES.get(library)
         if cache is None or cache.conn is not library.conn:
