@@ -1,12 +1,12 @@
-"""Co-author evidence for a name many people share ("Wei Wang"), kept per connection and brought up to date
-from the rows added since it was last read.
+"""Co-author evidence for a name several people share ("Wei Wang"), kept per connection and brought up to
+date from the rows added since it was last read.
 
 `reconcile.pick_author` weighs namesakes by their co-authorships with the names on the incoming author list.
-Counted afresh, that reads every paper of those co-authors for every decision; an import whose entries all
-name the same person makes those papers grow with the import, so it was quadratic. This module keeps, for each
-crowded name, what the count needs (per paper: its namesakes and the name keys of everyone on it, summed per
-key) and adds only the papers and name variants written since the last decision. Its answer is exactly
-`reconcile._coauthorship_counts`' answer; the tests compare the two.
+Counted afresh, that reads every paper of those namesakes or co-authors for every decision; an import whose
+entries all name the same person makes those papers grow with the import, so it was quadratic. This module
+keeps, for each name weighed more than once, what the count needs (per paper: its namesakes and the name keys
+of everyone on it, summed per key) and adds only the papers and name variants written since the last
+decision. Its answer is exactly `reconcile._coauthorship_counts`' answer; the tests compare the two.
 
 It must never decide anything (that is pick_author's job) and never write the library: its only writes go to
 this connection's TEMP schema (a counter that temp triggers bump whenever a row it reads is deleted or changed,
@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from papershelf.model.library import Library
 
-# Crowded names remembered per connection; an import meets few, and each costs its namesakes' papers in memory.
+# Names kept per connection; an import weighs few again and again, and each costs its namesakes' papers in memory.
 CACHED_NAMES = 8
 # Names weighed once remembered, so the second time they are kept.
 ASKED_NAMES = 1024
@@ -55,7 +55,7 @@ _INSTALL = (
 
 
 class _Name:
-    """What the co-authorship count of one crowded name needs, as of the connection's last sync."""
+    """What the co-authorship count of one shared name needs, as of the connection's last sync."""
 
     def __init__(self, key: str) -> None:
         self.key = key
