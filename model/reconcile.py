@@ -11,10 +11,12 @@ import functools
 import hashlib
 import json
 import re
+import sqlite3
 from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from papershelf.model import people_evidence
 from papershelf.model.citekeys import title_key
 from papershelf.model.common import now
 from papershelf.model.names import ParsedName, fold, initials_compatible, is_initial, names_relation, parse_name
@@ -966,9 +968,10 @@ def is_decided(library: Library, kind: str, first: int, second: int) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------- authors
-# Up to this many people sharing a name, each is scored by its own co-authorship count (a few index reads each);
-# past it the count starts from the co-authors instead, so a name shared by thousands of people ("Wei Wang")
-# costs what the co-authors' papers cost, not a query per namesake for every such name an import meets.
+# The first time a name is weighed: up to this many people sharing it, each is scored by its own co-authorship
+# count (a few index reads each); past it the count starts from the co-authors instead, so a name shared by
+# thousands of people ("Wei Wang") costs what the co-authors' papers cost, not a query per namesake. From the
+# second time on, the connection's kept evidence answers (model/people_evidence.py).
 _FEW_NAMESAKES = 16
 
 # Walks the (name_key, author_id) index in order, so reading stops as soon as enough namesakes are known.
@@ -996,6 +999,8 @@ def pick_author(
     conn = library.conn
     rows: list[int] = []
     for (author_id,) in conn.execute(_NAMESAKES_SQL, (parsed.key,)):
+        if not coauthor_names and author_id not in exclude:
+            return author_id  # nothing to weigh namesakes by: the oldest, without reading the others
         if author_id not in exclude:
             rows.append(author_id)
             if len(rows) > _FEW_NAMESAKES:
@@ -1007,10 +1012,7 @@ def pick_author(
     if before_tiebreak is not None:  # the co-authorships counted below must all be written (an import batches them)
         before_tiebreak()
     keys = [parse_name(n).key for n in coauthor_names]
-    if len(rows) <= _FEW_NAMESAKES:
-        scores = {author_id: _coauthorship_count(conn, author_id, keys) for author_id in rows}
-    else:
-        scores = _coauthorship_counts(conn, parsed.key, keys, exclude)
+    scores = _namesake_scores(library, parsed.key, rows, keys, exclude)
     best = max(scores.values(), default=0)
     if best <= 0:
         return rows[0]
@@ -1026,6 +1028,48 @@ def _coauthorship_count(conn: Any, author_id: int, keys: Sequence[str]) -> int:
             WHERE s.author_id = ? AND v.name_key IN ({marks})""",
         [author_id, *keys],
     ).fetchone()[0]
+
+
+def _namesake_scores(
+    library: Library, name_key: str, rows: Sequence[int], keys: Sequence[str], exclude: Set[int]
+) -> dict[int, int]:
+    """Co-authorship counts of the namesakes: of each of `rows` when they are all of them, else of everyone
+    with any. A name weighed again (an import naming the same person on every entry) is counted from the
+    connection's kept evidence (model/people_evidence.py), which adds only the papers written since."""
+    crowded = len(rows) > _FEW_NAMESAKES
+    try:
+        kept = people_evidence.coauthorship_counts(library, name_key, keys, exclude)
+    except sqlite3.Error:
+        # The kept evidence needs a temp table and triggers; a connection that cannot make them counts directly.
+        people_evidence.forget(library)
+        kept = None
+    if kept is not None:
+        return kept if crowded else {author_id: kept.get(author_id, 0) for author_id in rows}
+    if crowded:
+        return _coauthorship_counts(library.conn, name_key, keys, exclude)
+    return {author_id: _coauthorship_count(library.conn, author_id, keys) for author_id in rows}
+
+
+def _coauthorship_count(conn: Any, author_id: int, keys: Sequence[str]) -> int:
+    """Places beside this person on a shared paper held by someone with a name among `keys` (one per variant)."""
+    marks = ",".join("?" * len(keys))
+    return conn.execute(
+        f"""SELECT count(*) FROM authorships s JOIN authorships o ON o.paper_id = s.paper_id
+            JOIN author_variants v ON v.author_id = o.author_id
+            WHERE s.author_id = ? AND v.name_key IN ({marks})""",
+        [author_id, *keys],
+    ).fetchone()[0]
+
+
+def _crowd_counts(library: Library, name_key: str, keys: Sequence[str], exclude: Set[int]) -> dict[int, int]:
+    """`_coauthorship_counts`, from the connection's cache of crowded names' co-author evidence: an import that
+    names the same crowded person on every entry adds only its new papers to it instead of counting anew."""
+    try:
+        return people_evidence.coauthorship_counts(library, name_key, keys, exclude)
+    except sqlite3.Error:
+        # The cache needs its temp table and triggers; a connection that cannot make them counts the slow way.
+        people_evidence.forget(library)
+        return _coauthorship_counts(library.conn, name_key, keys, exclude)
 
 
 def _coauthorship_counts(conn: Any, name_key: str, keys: Sequence[str], exclude: Set[int]) -> dict[int, int]:
