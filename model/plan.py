@@ -21,15 +21,14 @@ from papershelf.model.store import (
     ImportCancelled,
     ImportResult,
     _follow,
-    _hash,
     _identical_import,
     _owner_names,
     _renamed_capture,
     choose_fields,
     decide_owner,
+    encode_record,
     entry_key,
     record_json,
-    record_text,
 )
 
 # What a record does to the library, in the words the preview uses.
@@ -164,7 +163,7 @@ def prepare(records: Sequence[Any], cancelled: Callable[[], bool] | None = None,
         if cancelled is not None and index % 200 == 0 and cancelled():
             raise ImportCancelled(file)
         data = record_json(record)
-        prepared.append(Prepared(data, record_text(data), _hash(data), entry_key(record)))
+        prepared.append(Prepared(data, *encode_record(data), entry_key(record)))
     return prepared
 
 

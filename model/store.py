@@ -112,14 +112,26 @@ def record_json(record: Any) -> dict[str, Any]:
     if not dataclasses.is_dataclass(record):
         data = dict(vars(record))
     else:
-        data = {
-            name: _plain(getattr(record, name)) if name != "bib_fields" else _bib_record_fields(record.bib_fields)
-            for name in _field_names(type(record))
-        }
+        names = _field_names(type(record))
+        held = getattr(record, "__dict__", None)
+        # A dataclass's own __init__ fills __dict__ in field order: copied whole, and only the few values that
+        # are not plain scalars (links, extra, the .bib fields) converted (an import converts every record).
+        if held is not None and tuple(held) == names:
+            data = dict(held)
+        else:
+            data = {name: getattr(record, name) for name in names}
+        for name, value in data.items():
+            if name == "bib_fields":
+                data[name] = _bib_record_fields(value)
+            elif type(value) not in _SCALARS and not (type(value) is tuple and all(type(i) is str for i in value)):
+                data[name] = _plain(value)
     if not data.get("bib_type") and not data.get("bib_fields"):
         for name in _BIB_RECORD_KEYS:
             data.pop(name, None)
     return data
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def _bib_record_fields(fields: Iterable[Any]) -> list[list[Any]]:
@@ -148,7 +160,7 @@ def _plain(value: Any) -> Any:
     return copy.deepcopy(value)
 
 
-# json.dumps builds an encoder per call when given options; a record is encoded twice per import.
+# json.dumps builds an encoder per call when given options.
 _SORTED_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
 _RECORD_JSON = json.JSONEncoder(ensure_ascii=False)
 
@@ -160,6 +172,13 @@ def _hash(data: dict[str, Any]) -> str:
 def record_text(data: dict[str, Any]) -> str:
     """The record's JSON as claims store it (`json.dumps(data, ensure_ascii=False)`)."""
     return _RECORD_JSON.encode(data)
+
+
+def encode_record(data: dict[str, Any]) -> tuple[str, str]:
+    """The record's claim JSON (`record_text`) and its hash (`_hash`, the sha1 of the key-sorted JSON), byte for
+    byte as stored claims have them. Two C encodings: encoding each value once and joining the pieces in both
+    key orders was measured slower (457 ms against 351 ms of CPU for 10,000 .bib records)."""
+    return _RECORD_JSON.encode(data), hashlib.sha1(_SORTED_JSON.encode(data).encode()).hexdigest()
 
 
 # ---------------------------------------------------------------------------------------------- authors
