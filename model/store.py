@@ -630,13 +630,14 @@ def _merged_in(library: Library, paper_id: int) -> dict[int, int]:
 
 def _row_values(chosen: dict[str, Any]) -> dict[str, Any]:
     values = {name: chosen.get(name) for name in PAPER_FIELDS}
-    values["links"] = json.dumps(values["links"] or [], ensure_ascii=False)
+    # The shared encoder: json.dumps makes one per call when given options, and this runs per new paper.
+    values["links"] = _RECORD_JSON.encode(values["links"] or [])
     values["date_inferred"] = int(bool(values["date_inferred"]))
     values["authors_complete"] = int(bool(values["authors_complete"]))
     values["has_code"] = int(bool(values["has_code"]))
     # [name, text, LaTeX, macro, edited], the text null where it is the LaTeX as written (see record_json).
-    values["bib_fields"] = json.dumps(
-        [[n, None if t == x else t, x, m, int(e)] for n, t, x, m, e in values["bib_fields"] or ()], ensure_ascii=False
+    values["bib_fields"] = _RECORD_JSON.encode(
+        [[n, None if t == x else t, x, m, int(e)] for n, t, x, m, e in values["bib_fields"] or ()]
     )
     values["title_key"] = title_key(values["title"])
     return values

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from papershelf.model import Library, plan
+from papershelf.model import Library, merge, plan
 from papershelf.pipeline import import_file
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
@@ -93,6 +93,10 @@ def files(tmp_path: Path) -> dict[str, list[Path]]:
         "bib": [write(tmp_path, "mixed.bib", HAND_BIB + synthetic.bibtex_file(150))],
         "page": [write(tmp_path, "page.txt", synthetic.aggregator_page(120))],
         "two bibs": [write(tmp_path, "hand.bib", HAND_BIB), write(tmp_path, "more.bib", MORE_BIB)],
+        "many people": [
+            write(tmp_path, "many.bib", synthetic.bibtex_file(120) + HAND_BIB),
+            write(tmp_path, "more.bib", MORE_BIB),
+        ],
     }
 
 
@@ -119,3 +123,11 @@ def test_the_plans_people_are_those_the_author_resolver_finds(tmp_path, files, m
         assert {"Wei Wang", "Na Li", "Jörg Müller"} <= people
         weis = [r for r in planned["authors"] if r[1] == "Wei Wang"]
         assert len(weis) == 2  # one list names two people called Wei Wang
+
+
+def test_people_set_aside_in_bulk_are_those_no_one_could_pair_with(tmp_path, files, monkeypatch):
+    bulk = import_all(tmp_path / "bulk.sqlite", files["many people"])
+    monkeypatch.setattr(merge, "_BULK_PEOPLE", 10**9)
+    assert import_all(tmp_path / "one by one.sqlite", files["many people"]) == bulk
+    # The pass still finds what it is for: "Wang Xue" and "Xue Wang", "H. V. Jagadish" and his full name.
+    assert [r for r in bulk["merges"] if r[1] == "author"] or bulk["duplicate_candidates"]
