@@ -385,6 +385,73 @@ def choose_fields(
     `precedence`, parallel to `claims`, ranks them before the sources' formats do (lower first): a paper the
     user kept in a merge keeps its own values (rank 0) over those merged into it.
     """
+    if len(claims) == 1:
+        return _choose_one(*claims[0])
+    return _choose_many(claims, precedence)
+
+
+_EMPTY = (None, "", [], ())
+
+
+def _first(value: Any) -> Any:
+    return None if value in _EMPTY else value
+
+
+def _choose_one(fmt: str, record: dict[str, Any]) -> dict[str, Any]:
+    """`choose_fields` of one claim (every new paper of an import): the same choices with nothing to rank,
+    without the ranking's sorts and lists (tests compare it with `_choose_many` of the one claim)."""
+    get = record.get
+    extra = get("extra")
+    extra_fields = extra or {}
+    chosen: dict[str, Any] = {"title": _first(get("title"))}
+    published = not _is_preprint_venue(get("venue"))
+    chosen["venue"] = record["venue"] if published else _first(get("venue"))
+    if not published and isinstance(extra, dict) and extra.get("venue_claim"):
+        chosen["venue"] = extra["venue_claim"]
+    year = get("year")
+    chosen["year"] = year if year else None
+    date = get("date")
+    dated = bool(date) and (year == chosen["year"] or not chosen["year"])
+    chosen["date"] = date if dated else None
+    chosen["date_inferred"] = bool(get("date_inferred")) if dated else False
+    arxiv_id = _first(get("arxiv_id"))
+    if published and get("entry_type"):
+        chosen["entry_type"] = record["entry_type"]
+    else:
+        chosen["entry_type"] = _first(get("entry_type")) or ("preprint" if arxiv_id else None)
+    abstract = get("abstract")
+    chosen["abstract"] = (_first(abstract) if fmt in ("arxiv-listing", "lookup-arxiv") else None) or (
+        abstract if abstract else None
+    )
+    chosen["arxiv_id"] = arxiv_id
+    chosen["doi"] = _first(get("doi"))
+    chosen["category"] = _first(get("category"))
+    chosen["comments"] = _first(get("comments"))
+    chosen["journal_ref"] = _first(get("journal_ref"))
+    for name in ("url", "volume", "number", "pages", "publisher"):
+        value = extra_fields.get(name)
+        chosen[name] = value if value else None
+    links: list[dict[str, str]] = []
+    for link in get("links") or []:
+        if link not in links:
+            links.append(link)
+    chosen["links"] = links
+    remark = extra_fields.get("note") or extra_fields.get("addendum") if fmt == "bibtex" else get("note")
+    chosen["remarks"] = remark.strip() if isinstance(remark, str) and remark.strip() else None
+    chosen["has_code"] = bool(get("has_code")) or any(link.get("kind") == "code" for link in links)
+    if get("authors"):
+        chosen["authors"] = list(record["authors"])
+        chosen["authors_complete"] = bool(get("authors_complete", True))
+    else:
+        chosen["authors"] = []
+        chosen["authors_complete"] = False
+    chosen["bib_type"], chosen["bib_fields"] = _bib_entry(((fmt, record),))
+    return chosen
+
+
+def _choose_many(
+    claims: Sequence[tuple[str, dict[str, Any]]], precedence: Sequence[int] | None = None
+) -> dict[str, Any]:
     ranks = list(precedence) if precedence is not None else [0] * len(claims)
     order = sorted(range(len(claims)), key=lambda i: (ranks[i], FORMAT_PRIORITY.get(claims[i][0], 9)))
     ordered = [claims[i] for i in order]
