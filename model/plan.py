@@ -387,7 +387,7 @@ class _PeoplePlanner:
         for position, name in enumerate(authors):
             if choices[position] is not None:
                 continue
-            choice = self._resolve(name, [n for n in authors if n != name], used)
+            choice = self._resolve(name, authors, used)
             # A choice left to the writing may turn out otherwise: the later places of the list depend on it.
             settled = settled and choice.settled
             if not settled and choice.settled:
@@ -396,26 +396,27 @@ class _PeoplePlanner:
             choices[position] = choice
         return tuple(c for c in choices if c is not None)
 
-    def _resolve(self, name: str, coauthors: Sequence[str], used: set[int]) -> AuthorChoice:
+    def _resolve(self, name: str, authors: Sequence[str], used: set[int]) -> AuthorChoice:
         parsed = parse_name(name)
         made = self.created.get(parsed.key)
         if made is not None and -made - 1 not in used:
             return AuthorChoice(name, "new", person=made)
+        ours = [p for p in self.made.get(parsed.key, ()) if -p - 1 not in used]
+        found: int | None = None
         tied: list[bool] = []
-        found = (
-            None
-            if self.nobody
-            else reconcile.pick_author(
+        coauthors: list[str] = []
+        if not self.nobody or ours:  # the co-authors only count where someone may be found
+            coauthors = [n for n in authors if n != name]
+        if not self.nobody:
+            found = reconcile.pick_author(
                 self.library,
                 parsed,
                 coauthors,
                 exclude={i for i in used if i > 0},
                 before_tiebreak=lambda: tied.append(True),
             )
-        )
-        ours = [p for p in self.made.get(parsed.key, ()) if -p - 1 not in used]
         # People made by this import are the newest: the resolver's namesake list ends with them.
-        several = bool(tied) or (coauthors and len(ours) + (found is not None) > 1)
+        several = bool(tied) or (bool(coauthors) and len(ours) + (found is not None) > 1)
         if found is not None:
             return AuthorChoice(name, "existing", found, settled=not several)
         if ours:
