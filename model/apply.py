@@ -1,6 +1,7 @@
 """The second half of an import: writes an `ImportPlan` in one transaction and reports what changed.
 
-`apply_plan` never decides what a record is (that is `model.plan`): it writes the plan's decisions. A plan made
+`apply_plan` never decides what a record is or who a new paper's names are (that is `model.plan`): it
+writes the plan's decisions, new papers and people with one statement per table. A plan made
 against a library that has changed since (another writer, or this connection) is refused, or made again inside
 the write transaction when the caller allows it, so a plan is applied whole or not at all. `import_records` is
 the two halves in a row. Values a user set (edits, tags, notes, keys) are never written here.
