@@ -1,6 +1,7 @@
 """The second half of an import: writes an `ImportPlan` in one transaction and reports what changed.
 
-`apply_plan` never decides what a record is (that is `model.plan`): it writes the plan's decisions. A plan made
+`apply_plan` never decides what a record is or who a new paper's names are (that is `model.plan`): it
+writes the plan's decisions, new papers and people with one statement per table. A plan made
 against a library that has changed since (another writer, or this connection) is refused, or made again inside
 the write transaction when the caller allows it, so a plan is applied whole or not at all. `import_records` is
 the two halves in a row. Values a user set (edits, tags, notes, keys) are never written here.
@@ -17,7 +18,18 @@ from papershelf.model.common import LibraryError, now
 from papershelf.model.file_twins import queue_file_twins
 from papershelf.model.library import Library, tag_name
 from papershelf.model.merge import merge_authors, reconcile_authors
-from papershelf.model.plan import JOIN, NEW, SUGGEST, UNCHANGED, ImportPlan, plan_import, prepare
+from papershelf.model.names import parse_name
+from papershelf.model.plan import (
+    JOIN,
+    NEW,
+    SUGGEST,
+    UNCHANGED,
+    ImportPlan,
+    RecordPlan,
+    _collector_paused,
+    plan_import,
+    prepare,
+)
 from papershelf.model.store import (
     AuthorResolver,
     ImportCancelled,
@@ -30,7 +42,6 @@ from papershelf.model.store import (
     _people,
     _rekey_new_papers,
     _store_profile,
-    _write_authorships,
     new_paper_row,
     place_owner,
     recompute_paper,
@@ -59,7 +70,7 @@ def apply_plan(
 ) -> ImportResult:
     """Write the plan in one transaction. A stale plan raises StalePlan (nothing written), or with `replan` is
     made again inside the transaction (the write lock held, so nothing can change between plan and write)."""
-    with library.transaction():
+    with _collector_paused(), library.transaction():
         if not is_current(library, plan):
             if not replan:
                 raise StalePlan(
@@ -112,24 +123,24 @@ def import_records(
     """
     # The records are converted before the write lock is taken, and planned inside it: another writer cannot
     # slip in between, so the plan is never made twice.
-    prepared = prepare(records, cancelled, file)
-    with library.transaction():
-        plan = plan_import(
-            library,
-            file=file,
-            path=path,
-            sha256=sha256,
-            fmt=fmt,
-            owner=owner,
-            records=records,
-            claimed_count=claimed_count,
-            as_of=as_of,
-            targets=targets,
-            cancelled=cancelled,
-            prepared=prepared,
-            people=False,
-        )
-        return apply_plan(library, plan, progress=progress, cancelled=cancelled)
+    with _collector_paused():
+        prepared = prepare(records, cancelled, file)
+        with library.transaction():
+            plan = plan_import(
+                library,
+                file=file,
+                path=path,
+                sha256=sha256,
+                fmt=fmt,
+                owner=owner,
+                records=records,
+                claimed_count=claimed_count,
+                as_of=as_of,
+                targets=targets,
+                cancelled=cancelled,
+                prepared=prepared,
+            )
+            return apply_plan(library, plan, progress=progress, cancelled=cancelled)
 
 
 def _write(
@@ -196,7 +207,7 @@ def _write(
     new_claims: list[tuple[Any, ...]] = []
     # A .bib's keywords on the papers it creates or joins: its tags, as Zotero and JabRef read them.
     keyworded: list[tuple[int, tuple[str, ...]]] = []
-    papers = _NewPapers(library, batch)
+    papers = _NewPapers(library, batch, owner_id)
     for step in plan.records_plan:
         index = step.index
         if cancelled is not None and index % 50 == 0 and cancelled():
@@ -249,7 +260,7 @@ def _write(
             touched.add(paper_id)
             keyworded.append((paper_id, getattr(record, "keywords", ())))
         else:
-            paper_id = papers.add(record, fmt, owner_id, item.data, step.chosen)
+            paper_id = papers.add(record, fmt, owner_id, item.data, step)
             keyworded.append((paper_id, getattr(record, "keywords", ())))
             new_claims.append((paper_id, source_id, item.key, record.line, item.text, item.digest, lineage))
             result.new.append(paper_id)
@@ -323,33 +334,109 @@ def _write(
 
 
 class _NewPapers:
-    """The import's new papers and their author lists, written together: a paper's id is the one SQLite would
-    give it (one more than the largest), so rows can wait for one `executemany` until something reads them
-    (`flush`: before a join, an update, a review suggestion, a co-author count, and at the end)."""
+    """The import's new papers, their author lists and the people they bring, written together: a paper's or a
+    new person's id is the one SQLite would give it (one more than the largest), so rows can wait for one
+    `executemany` per table until something reads them (`flush`: before a join, an update, a review
+    suggestion, a co-author count, and at the end).
 
-    def __init__(self, library: Library, batch: _Batch) -> None:
+    Who each name is comes from the plan (`plan.AuthorChoice`); only the name's person made earlier in this
+    import by something the plan could not foresee (a joined paper's list written again) is looked up first, as
+    the author resolver would."""
+
+    def __init__(self, library: Library, batch: _Batch, owner_id: int | None) -> None:
         self.library = library
         self.batch = batch
+        self.owner_id = owner_id
         self.next_id = (library.conn.execute("SELECT max(id) FROM papers").fetchone()[0] or 0) + 1
+        self.next_author: int | None = None  # read again after each flush: others may have added people
         self.rows: list[dict[str, Any]] = []
         self.authorships: list[tuple[int, int, int, str]] = []
+        self.people: list[tuple[int, str, str, str, str, str]] = []
+        self.variants: list[tuple[int, str, str]] = []
+        self.persons: dict[int, int] = {}  # the plan's new person -> their id
+        self.ours: set[int] = set()  # ids of the people made here: their names need no look-up
+        self.stamp = now()
         batch.flush = self.flush
 
-    def add(
-        self, record: Any, fmt: str, owner_id: int | None, data: dict[str, Any], chosen: dict[str, Any] | None
-    ) -> int:
-        values, chosen = new_paper_row(self.library, record, fmt, owner_id, data=data, batch=self.batch, chosen=chosen)
+    def add(self, record: Any, fmt: str, owner_id: int | None, data: dict[str, Any], step: RecordPlan) -> int:
+        values, chosen = new_paper_row(
+            self.library, record, fmt, owner_id, data=data, batch=self.batch, chosen=step.chosen
+        )
         paper_id = self.next_id
         self.next_id += 1
         self.rows.append({"id": paper_id, **values})
-        _write_authorships(
-            self.library, paper_id, chosen["authors"], owner_id, batch=self.batch, new=True, rows_out=self.authorships
-        )
+        authors = chosen["authors"]
+        if len(step.authors) != len(authors):
+            raise LibraryError(f"the import plan of {record.line} names {len(step.authors)} of {len(authors)} authors")
+        used: set[int] = set()
+        created = self.batch.created
+        for position, (name, choice) in enumerate(zip(authors, step.authors, strict=True)):
+            if choice.kind == "owner":
+                author_id = owner_id
+            elif not choice.settled:
+                self.flush()  # the co-authorships that decide are counted from the rows written
+                author_id = self.batch.resolver(self.library, owner_id).resolve(
+                    name, [n for n in authors if n != name], exclude=used
+                )
+                if choice.person is not None:
+                    self.persons.setdefault(choice.person, author_id)
+            else:
+                key = parse_name(name).key
+                author_id = created.get(key)
+                if author_id is None or author_id in used:
+                    author_id = choice.author_id if choice.kind == "existing" else self._person(choice.person, name)
+            if author_id is None:
+                raise LibraryError(f"the import plan of {record.line} names no person for {name}")
+            used.add(author_id)
+            self._variant(author_id, name)
+            self.authorships.append((paper_id, position, author_id, name))
         self.batch.unindexed.append((paper_id, values["title"], values["abstract"]))
         return paper_id
 
+    def _person(self, person: int | None, name: str) -> int:
+        """The plan's new person `person`, made the first time a name chooses them."""
+        found = self.persons.get(person) if person is not None else None
+        if found is not None:
+            return found
+        if self.next_author is None:
+            self.next_author = (self.library.conn.execute("SELECT max(id) FROM authors").fetchone()[0] or 0) + 1
+        author_id = self.next_author
+        self.next_author += 1
+        parsed = parse_name(name)
+        # As `AuthorResolver.create` makes a person: the key of the family and given names as parsed.
+        key = parse_name(f"{parsed.family}, {parsed.given}" if parsed.given else parsed.family).key
+        self.people.append((author_id, parsed.display or name.strip(), parsed.given, parsed.family, key, self.stamp))
+        self.batch.created.setdefault(parsed.key, author_id)
+        self.batch.touched_authors.add(author_id)
+        self.ours.add(author_id)
+        if person is not None:
+            self.persons[person] = author_id
+        return author_id
+
+    def _variant(self, author_id: int, name: str) -> None:
+        name = " ".join(name.split())
+        if not name or (author_id, name) in self.batch.variants:
+            return
+        if author_id not in self.ours:  # someone already in the library: a name they had changes nothing
+            self.batch.resolver(self.library, self.owner_id).add_variant(author_id, name)
+            return
+        self.batch.variants.add((author_id, name))
+        self.variants.append((author_id, name, parse_name(name).key))
+
     def flush(self) -> None:
         conn = self.library.conn
+        if self.people:
+            conn.executemany(
+                "INSERT INTO authors(id, display_name, given, family, name_key, created_at) VALUES (?,?,?,?,?,?)",
+                self.people,
+            )
+            self.people.clear()
+        self.next_author = None
+        if self.variants:
+            conn.executemany(
+                "INSERT OR IGNORE INTO author_variants(author_id, name, name_key) VALUES (?, ?, ?)", self.variants
+            )
+            self.variants.clear()
         if self.rows:
             columns = list(self.rows[0])
             conn.executemany(

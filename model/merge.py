@@ -751,11 +751,22 @@ def author_suggestions(library: Library, author_ids: Iterable[int] | None = None
         return result
 
 
+# From how many people the order-swap pass first sets aside, in bulk, those no one could pair with.
+_BULK_PEOPLE = 50
+
+
 def reconcile_authors(library: Library, author_ids: Iterable[int]) -> reconcile.AuthorPass:
     """Join order swaps and initial forms of these authors when the evidence is strong; propose the rest."""
     result = reconcile.AuthorPass()
     seen: set[tuple[int, int]] = set()
-    for author_id in sorted(set(author_ids)):
+    ids = set(author_ids)
+    # People no one else's names could pair with, found in bulk (an import's thousands of new people); a person
+    # a merge below touches is looked at again, their names having changed.
+    alone = reconcile.without_candidates(library, ids) if len(ids) > _BULK_PEOPLE else set()
+    involved: set[int] = set()
+    for author_id in sorted(ids):
+        if author_id in alone and author_id not in involved:
+            continue
         author_id = library.resolve_author(author_id)
         if not reconcile._live(library.conn, author_id):
             continue
@@ -772,6 +783,7 @@ def reconcile_authors(library: Library, author_ids: Iterable[int]) -> reconcile.
                 if match.kind == "order swap":
                     reconcile.settle_name_order(library, keep)
                 result.merged.append((keep, other, match.evidence))
+                involved.update((keep, other))
             else:
                 result.suggested += reconcile.queue_candidate(
                     library, "author", match.a_id, match.b_id, match.score, match.evidence

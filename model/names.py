@@ -75,7 +75,8 @@ class ParsedName:
         name = f"{self.given} {self.family}".strip()
         return f"{name}, {self.suffix}" if self.suffix else name
 
-    @property
+    # Cached on the (immutable, itself cached) parsed name: an import asks each name's key several times.
+    @functools.cached_property
     def key(self) -> str:
         return name_key(self.given, self.family)
 
@@ -83,7 +84,7 @@ class ParsedName:
     def initial_key(self) -> str:
         return initial_key(self.given, self.family)
 
-    @property
+    @functools.cached_property
     def swapped_key(self) -> str:
         """The key if the page wrote the family name first without a comma ("Wang Xue" for Xue Wang)."""
         return name_key(self.family, self.given)

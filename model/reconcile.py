@@ -1217,6 +1217,44 @@ def author_candidates(library: Library, author_id: int) -> list[AuthorMatch]:
     return matches
 
 
+def without_candidates(library: Library, author_ids: Iterable[int]) -> set[int]:
+    """Of these people, those `author_candidates` would find no one for, read in a few statements: none of their
+    names has an initial-only form (looked up by prefix), and no one else holds a name their other order or
+    initial forms would look up. An import's order-swap pass skips them (most of a first import's people)."""
+    conn = library.conn
+    ids = sorted(set(author_ids))
+    wanted: dict[int, set[str]] = {}
+    keep: set[int] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for author_id, name in conn.execute(
+            f"SELECT author_id, name FROM author_variants WHERE author_id IN ({marks})", chunk
+        ):
+            parsed = parse_name(name)
+            if not parsed.given or not parsed.family:
+                continue
+            if parsed.is_initials:
+                keep.add(author_id)
+                continue
+            keys = wanted.setdefault(author_id, set())
+            keys.add(parsed.swapped_key)
+            keys.update(key for key in _name_forms(parsed) if key != parsed.key)
+    holders: dict[str, set[int]] = {}
+    every = sorted({key for keys in wanted.values() for key in keys})
+    for start in range(0, len(every), 500):
+        chunk = every[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for key, author_id in conn.execute(
+            f"SELECT name_key, author_id FROM author_variants WHERE name_key IN ({marks})", chunk
+        ):
+            holders.setdefault(key, set()).add(author_id)
+    for author_id, keys in wanted.items():
+        if any(holders.get(key, set()) - {author_id} for key in keys):
+            keep.add(author_id)
+    return set(ids) - keep
+
+
 def _places(conn: Any, author_id: int) -> set[int]:
     """The live papers a person is on: a place in the list, or as a page's owner behind "et al."."""
     return {

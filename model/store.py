@@ -112,14 +112,26 @@ def record_json(record: Any) -> dict[str, Any]:
     if not dataclasses.is_dataclass(record):
         data = dict(vars(record))
     else:
-        data = {
-            name: _plain(getattr(record, name)) if name != "bib_fields" else _bib_record_fields(record.bib_fields)
-            for name in _field_names(type(record))
-        }
+        names = _field_names(type(record))
+        held = getattr(record, "__dict__", None)
+        # A dataclass's own __init__ fills __dict__ in field order: copied whole, and only the few values that
+        # are not plain scalars (links, extra, the .bib fields) converted (an import converts every record).
+        if held is not None and tuple(held) == names:
+            data = dict(held)
+        else:
+            data = {name: getattr(record, name) for name in names}
+        for name, value in data.items():
+            if name == "bib_fields":
+                data[name] = _bib_record_fields(value)
+            elif type(value) not in _SCALARS and not (type(value) is tuple and all(type(i) is str for i in value)):
+                data[name] = _plain(value)
     if not data.get("bib_type") and not data.get("bib_fields"):
         for name in _BIB_RECORD_KEYS:
             data.pop(name, None)
     return data
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def _bib_record_fields(fields: Iterable[Any]) -> list[list[Any]]:
@@ -148,7 +160,7 @@ def _plain(value: Any) -> Any:
     return copy.deepcopy(value)
 
 
-# json.dumps builds an encoder per call when given options; a record is encoded twice per import.
+# json.dumps builds an encoder per call when given options.
 _SORTED_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
 _RECORD_JSON = json.JSONEncoder(ensure_ascii=False)
 
@@ -160,6 +172,13 @@ def _hash(data: dict[str, Any]) -> str:
 def record_text(data: dict[str, Any]) -> str:
     """The record's JSON as claims store it (`json.dumps(data, ensure_ascii=False)`)."""
     return _RECORD_JSON.encode(data)
+
+
+def encode_record(data: dict[str, Any]) -> tuple[str, str]:
+    """The record's claim JSON (`record_text`) and its hash (`_hash`, the sha1 of the key-sorted JSON), byte for
+    byte as stored claims have them. Two C encodings: encoding each value once and joining the pieces in both
+    key orders was measured slower (457 ms against 351 ms of CPU for 10,000 .bib records)."""
+    return _RECORD_JSON.encode(data), hashlib.sha1(_SORTED_JSON.encode(data).encode()).hexdigest()
 
 
 # ---------------------------------------------------------------------------------------------- authors
@@ -366,6 +385,73 @@ def choose_fields(
     `precedence`, parallel to `claims`, ranks them before the sources' formats do (lower first): a paper the
     user kept in a merge keeps its own values (rank 0) over those merged into it.
     """
+    if len(claims) == 1:
+        return _choose_one(*claims[0])
+    return _choose_many(claims, precedence)
+
+
+_EMPTY = (None, "", [], ())
+
+
+def _first(value: Any) -> Any:
+    return None if value in _EMPTY else value
+
+
+def _choose_one(fmt: str, record: dict[str, Any]) -> dict[str, Any]:
+    """`choose_fields` of one claim (every new paper of an import): the same choices with nothing to rank,
+    without the ranking's sorts and lists (tests compare it with `_choose_many` of the one claim)."""
+    get = record.get
+    extra = get("extra")
+    extra_fields = extra or {}
+    chosen: dict[str, Any] = {"title": _first(get("title"))}
+    published = not _is_preprint_venue(get("venue"))
+    chosen["venue"] = record["venue"] if published else _first(get("venue"))
+    if not published and isinstance(extra, dict) and extra.get("venue_claim"):
+        chosen["venue"] = extra["venue_claim"]
+    year = get("year")
+    chosen["year"] = year if year else None
+    date = get("date")
+    dated = bool(date) and (year == chosen["year"] or not chosen["year"])
+    chosen["date"] = date if dated else None
+    chosen["date_inferred"] = bool(get("date_inferred")) if dated else False
+    arxiv_id = _first(get("arxiv_id"))
+    if published and get("entry_type"):
+        chosen["entry_type"] = record["entry_type"]
+    else:
+        chosen["entry_type"] = _first(get("entry_type")) or ("preprint" if arxiv_id else None)
+    abstract = get("abstract")
+    chosen["abstract"] = (_first(abstract) if fmt in ("arxiv-listing", "lookup-arxiv") else None) or (
+        abstract if abstract else None
+    )
+    chosen["arxiv_id"] = arxiv_id
+    chosen["doi"] = _first(get("doi"))
+    chosen["category"] = _first(get("category"))
+    chosen["comments"] = _first(get("comments"))
+    chosen["journal_ref"] = _first(get("journal_ref"))
+    for name in ("url", "volume", "number", "pages", "publisher"):
+        value = extra_fields.get(name)
+        chosen[name] = value if value else None
+    links: list[dict[str, str]] = []
+    for link in get("links") or []:
+        if link not in links:
+            links.append(link)
+    chosen["links"] = links
+    remark = extra_fields.get("note") or extra_fields.get("addendum") if fmt == "bibtex" else get("note")
+    chosen["remarks"] = remark.strip() if isinstance(remark, str) and remark.strip() else None
+    chosen["has_code"] = bool(get("has_code")) or any(link.get("kind") == "code" for link in links)
+    if get("authors"):
+        chosen["authors"] = list(record["authors"])
+        chosen["authors_complete"] = bool(get("authors_complete", True))
+    else:
+        chosen["authors"] = []
+        chosen["authors_complete"] = False
+    chosen["bib_type"], chosen["bib_fields"] = _bib_entry(((fmt, record),))
+    return chosen
+
+
+def _choose_many(
+    claims: Sequence[tuple[str, dict[str, Any]]], precedence: Sequence[int] | None = None
+) -> dict[str, Any]:
     ranks = list(precedence) if precedence is not None else [0] * len(claims)
     order = sorted(range(len(claims)), key=lambda i: (ranks[i], FORMAT_PRIORITY.get(claims[i][0], 9)))
     ordered = [claims[i] for i in order]
@@ -611,13 +697,14 @@ def _merged_in(library: Library, paper_id: int) -> dict[int, int]:
 
 def _row_values(chosen: dict[str, Any]) -> dict[str, Any]:
     values = {name: chosen.get(name) for name in PAPER_FIELDS}
-    values["links"] = json.dumps(values["links"] or [], ensure_ascii=False)
+    # The shared encoder: json.dumps makes one per call when given options, and this runs per new paper.
+    values["links"] = _RECORD_JSON.encode(values["links"] or [])
     values["date_inferred"] = int(bool(values["date_inferred"]))
     values["authors_complete"] = int(bool(values["authors_complete"]))
     values["has_code"] = int(bool(values["has_code"]))
     # [name, text, LaTeX, macro, edited], the text null where it is the LaTeX as written (see record_json).
-    values["bib_fields"] = json.dumps(
-        [[n, None if t == x else t, x, m, int(e)] for n, t, x, m, e in values["bib_fields"] or ()], ensure_ascii=False
+    values["bib_fields"] = _RECORD_JSON.encode(
+        [[n, None if t == x else t, x, m, int(e)] for n, t, x, m, e in values["bib_fields"] or ()]
     )
     values["title_key"] = title_key(values["title"])
     return values
