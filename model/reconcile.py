@@ -1224,6 +1224,7 @@ def without_candidates(library: Library, author_ids: Iterable[int]) -> set[int]:
     conn = library.conn
     ids = sorted(set(author_ids))
     wanted: dict[int, set[str]] = {}
+    prefixes: dict[int, set[str]] = {}
     keep: set[int] = set()
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
@@ -1240,6 +1241,18 @@ def without_candidates(library: Library, author_ids: Iterable[int]) -> set[int]:
             keys = wanted.setdefault(author_id, set())
             keys.add(parsed.swapped_key)
             keys.update(key for key in _name_forms(parsed) if key != parsed.key)
+            # A middle initial dropped ("Geoffrey E. Hinton" looks up "Geoffrey Hinton") or added (a prefix).
+            parts = parsed.given_parts
+            if parts and not is_initial(parts[0]):
+                base = f"{fold(parsed.family)}|{fold(parts[0])}"
+                if len(parts) > 1 and all(is_initial(p) for p in parts[1:]):
+                    keys.add(base)
+                elif len(parts) == 1:
+                    prefixes.setdefault(author_id, set()).add(base)
+    extended = _extended_keys(conn, {key for keys in prefixes.values() for key in keys})
+    for author_id, keys in prefixes.items():
+        if keys & extended:
+            keep.add(author_id)
     holders: dict[str, set[int]] = {}
     every = sorted({key for keys in wanted.values() for key in keys})
     for start in range(0, len(every), 500):
@@ -1253,6 +1266,25 @@ def without_candidates(library: Library, author_ids: Iterable[int]) -> set[int]:
         if any(holders.get(key, set()) - {author_id} for key in keys):
             keep.add(author_id)
     return set(ids) - keep
+
+
+def _extended_keys(conn: Any, bases: set[str]) -> set[str]:
+    """Of these name keys ("hinton|geoffrey"), those some stored name extends ("hinton|geoffreye"): one range
+    read of the name-key index per key, all in one statement per chunk."""
+    found: set[str] = set()
+    ordered = sorted(bases)
+    for start in range(0, len(ordered), 500):
+        chunk = ordered[start : start + 500]
+        values = ",".join(["(?)"] * len(chunk))
+        found.update(
+            row[0]
+            for row in conn.execute(
+                f"WITH b(k) AS (VALUES {values}) SELECT DISTINCT b.k FROM b "
+                "WHERE EXISTS (SELECT 1 FROM author_variants v WHERE v.name_key > b.k AND v.name_key < b.k || ?)",
+                [*chunk, "\uffff"],
+            )
+        )
+    return found
 
 
 def _places(conn: Any, author_id: int) -> set[int]:

@@ -203,6 +203,43 @@ def test_a_middle_initial_added_or_dropped_is_proposed_when_coauthors_agree(memo
     assert any("2 shared co-authors" in line for line in suggestion.evidence)
 
 
+@pytest.mark.parametrize(
+    ("before", "after"), [("Geoffrey E. Hinton", "Geoffrey Hinton"), ("Geoffrey Hinton", "Geoffrey E. Hinton")]
+)
+def test_a_middle_initial_is_proposed_in_an_import_of_many_people(memory_library, add_page, before, after):
+    """An import of many new people sets aside in bulk those nobody could pair with: a middle initial added or
+    dropped must not be set aside."""
+    lib = memory_library
+    add_page(
+        lib,
+        "homepage",
+        [
+            rec(
+                title="Visualizing Data using t-SNE",
+                year=2008,
+                authors=(before, "Laurens van der Maaten", "Sam Roweis"),
+            )
+        ],
+    )
+    crowd = [f"Person{chr(65 + i // 26)}{chr(97 + i % 26)} Crowdson{i}" for i in range(80)]
+    add_page(
+        lib,
+        "bibtex",
+        [
+            rec(
+                1,
+                title="Stochastic Neighbor Embedding Again",
+                year=2012,
+                authors=(after, "Laurens van der Maaten", "Sam Roweis"),
+            )
+        ]
+        + [rec(i + 2, title=f"Crowd Paper Number {i}", year=2011, authors=(name,)) for i, name in enumerate(crowd)],
+    )
+    [suggestion] = open_suggestions(lib, "author")
+    assert {suggestion.a.name, suggestion.b.name} == {"Geoffrey Hinton", "Geoffrey E. Hinton"}
+    assert any("middle initial" in line for line in suggestion.evidence)
+
+
 def test_a_middle_initial_with_nothing_in_common_is_not_even_proposed(memory_library, add_page):
     lib = memory_library
     add_page(lib, "homepage", [rec(title="Graph Mining at Scale", year=2020, authors=("Wei Wang", "Alice Smith"))])
