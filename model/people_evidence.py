@@ -37,8 +37,9 @@ _STATE = "people_evidence_state"
 # Inserts are found by rowid; anything else that changes what is counted (a deleted or moved authorship, a
 # removed variant, a merged or deleted person) bumps the generation, and the cache starts again.
 _INSTALL = (
-    f"CREATE TEMP TABLE IF NOT EXISTS {_STATE}(generation INTEGER NOT NULL)",
-    f"INSERT INTO temp.{_STATE} SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM temp.{_STATE})",
+    # Made with its row by CREATE ... AS, which leaves the connection's total_changes alone: the cache may be
+    # installed while an import is only being planned, and a plan is stale when total_changes moves.
+    f"CREATE TEMP TABLE IF NOT EXISTS {_STATE} AS SELECT 0 AS generation",
     *(
         f"CREATE TEMP TRIGGER IF NOT EXISTS {_STATE}_{name} AFTER {event} ON main.{table} "
         f"BEGIN UPDATE {_STATE} SET generation = generation + 1; END"
