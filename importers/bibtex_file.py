@@ -14,6 +14,7 @@ exceptions become an ImporterError or a warning.
 from __future__ import annotations
 
 import calendar
+import functools
 import logging
 import re
 import unicodedata
@@ -240,7 +241,9 @@ class BibtexImporter(Importer):
             line = (block.start_line or 0) + 1
             if not isinstance(block, bib.ImplicitComment):
                 entry_end = (block.start_line or 0) + (block.raw or "").count("\n")
-            if isinstance(block, bib.String):
+            if type(block) is bib.Entry:  # nearly every block: tested first
+                _collect(block, macros, batch.warnings, parsed, line)
+            elif isinstance(block, bib.String):
                 try:
                     macros[block.key.strip().lower()] = _evaluate(block.value, macros, batch.warnings, line)
                     batch.blocks.append(
@@ -307,9 +310,10 @@ class BibtexImporter(Importer):
         by_key: dict[str, _Parsed] = {}
         for item in parsed:
             by_key.setdefault(item.entry.key.strip().lower(), item)
+        memo: _Memo = {}
         for item in parsed:
             _inherit(item, by_key, batch.warnings)
-            batch.papers.append(_to_record(item, batch.warnings))
+            batch.papers.append(_to_record(item, batch.warnings, memo))
 
         if not batch.papers:
             if batch.warnings:
@@ -345,18 +349,35 @@ def _collect(
         if not name or name in fields:
             continue
         raw = str(fld.value)
-        try:
-            fields[name] = _evaluate(raw, macros, warnings, (fld.start_line or 0) + 1)
-        except _ValueError as error:
-            warnings.append(ParseWarning((fld.start_line or 0) + 1, f"entry {key!r}, field {name!r}: {error}"))
-            continue
-        own.append((name, fields[name], _macro_spelling(raw)))
+        value = _plain_braced(raw)
+        if value is None:
+            try:
+                value = _evaluate(raw, macros, warnings, (fld.start_line or 0) + 1)
+            except _ValueError as error:
+                warnings.append(ParseWarning((fld.start_line or 0) + 1, f"entry {key!r}, field {name!r}: {error}"))
+                continue
+            own.append((name, value, _macro_spelling(raw)))
+        else:
+            own.append((name, value, None))
+        fields[name] = value
     entry_type = entry.entry_type.strip().lower()
     if entry_type not in _KNOWN_TYPES:
         warnings.append(
             ParseWarning(line, f"entry {key!r}: @{entry_type} is not a BibTeX or biblatex entry type; kept as declared")
         )
     parsed.append(_Parsed(entry, fields, line, own=own))
+
+
+def _plain_braced(raw: str) -> str | None:
+    """The value of `{text}` with no brace inside, as `_evaluate` gives it, without its scan; None for any other
+    value. Most values are such (names, journals, years, pages), and `in` tests are far cheaper than the scan."""
+    if raw[:1] != "{" or raw[-1:] != "}" or len(raw) > _MAX_VALUE:
+        return None
+    inner = raw[1:-1]
+    # A backslash before the closing brace escapes it (`_split_concatenation` then finds it unbalanced).
+    if "{" in inner or "}" in inner or inner[-1:] == "\\":
+        return None
+    return inner.replace(_HIDDEN_BACKSLASHES, "\\\\") if _HIDDEN_BACKSLASH in inner else inner
 
 
 def _assign_keys(parsed: list[_Parsed], warnings: list[ParseWarning]) -> None:
@@ -499,10 +520,10 @@ def _inherit(item: _Parsed, by_key: dict[str, _Parsed], warnings: list[ParseWarn
         item.fields["booktitle"] = parent.fields["title"]
 
 
-def _to_record(item: _Parsed, warnings: list[ParseWarning]) -> PaperRecord:
+def _to_record(item: _Parsed, warnings: list[ParseWarning], memo: _Memo) -> PaperRecord:
     fields = item.fields
     entry = item.entry
-    text = _Latex(warnings, item.line)
+    text = _Latex(warnings, item.line, memo)
 
     title = text(fields["title"]) if "title" in fields else None
     authors, complete = _authors(fields.get("author", ""), text)
@@ -516,16 +537,16 @@ def _to_record(item: _Parsed, warnings: list[ParseWarning]) -> PaperRecord:
     arxiv_id, arxiv_version = _arxiv(fields)
     links: list[Link] = []
     for name in ("url", "pdf"):
-        url = read_verbatim(fields.get(name, ""))
+        url = read_verbatim(fields[name]) if name in fields else ""
         if url:
             links.append(Link(classify_url(url, default_kind="paper"), url))
 
     # Remarks about the reference (`note`) and the reader's own note (`annote`, biblatex's `annotation`).
-    remark = text(fields.get("note", ""))
+    remark = text(fields["note"]) if "note" in fields else ""
     untitled = UNTITLED_NOTE in remark
     remarks = [r for r in (part.strip() for part in remark.replace(UNTITLED_NOTE, "").split("; ")) if r]
     # Exports name a title-less paper by its own identifier (older ones also said so in `note`).
-    doi = read_verbatim(fields.get("doi", ""))
+    doi = read_verbatim(fields["doi"]) if "doi" in fields else ""
     stand_ins = {f"arXiv:{arxiv_id}".lower() if arxiv_id else "", f"doi:{doi}".lower() if doi else ""}
     # A paper with no identifier at all is exported as "Untitled paper N": nothing else could be its title.
     untitled = untitled or bool(title and (title.lower() in stand_ins - {""} or _UNTITLED_STAND_IN.fullmatch(title)))
@@ -562,21 +583,30 @@ def _to_record(item: _Parsed, warnings: list[ParseWarning]) -> PaperRecord:
         date=date,
         venue=venue or None,
         entry_type=entry.entry_type.lower(),
-        abstract=text(fields.get("abstract", ""), keep_paragraphs=True) or None,
+        abstract=(text(fields["abstract"], keep_paragraphs=True) or None) if "abstract" in fields else None,
         arxiv_id=arxiv_id,
         arxiv_version=arxiv_version,
-        doi=read_verbatim(fields.get("doi", "")) or None,
+        doi=doi or None,
         category=(fields.get("primaryclass") or fields.get("eprintclass") or "").strip() or None,
         links=tuple(links),
         note=note or None,
         has_code=any(link.kind == "code" for link in links),
         citekey=item.key,
-        keywords=_keywords(fields.get("keywords", ""), text),
+        keywords=_keywords(fields["keywords"], text) if "keywords" in fields else (),
         extra=extra,
         raw=_unhide(entry.raw or ""),
         bib_type=entry.entry_type.strip().lower(),
         bib_fields=tuple(
-            EntryField(name, _field_text(name, latex, text), latex, macro) for name, latex, macro in item.own
+            EntryField(
+                name,
+                # A field only kept in `extra` was read there exactly as _read_field reads it: not read again.
+                _field_text(name, latex, text)
+                if name in _MAPPED or name in _NAME_FIELDS or fields.get(name) is not latex
+                else _nfc(extra[name]),
+                latex,
+                macro,
+            )
+            for name, latex, macro in item.own
         ),
     )
 
@@ -604,8 +634,11 @@ _NAME_FIELDS = frozenset(
 def _field_text(name: str, latex: str, text: _Latex) -> str:
     """A field's Unicode reading (NFC, like every text the library compares): identifiers as written, names
     one by one (`others` kept), prose decoded."""
-    read = _read_field(name, latex, text)
-    return read if unicodedata.is_normalized("NFC", read) else unicodedata.normalize("NFC", read)
+    return _nfc(_read_field(name, latex, text))
+
+
+def _nfc(text: str) -> str:
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
 def _read_field(name: str, latex: str, text: _Latex) -> str:
@@ -614,8 +647,7 @@ def _read_field(name: str, latex: str, text: _Latex) -> str:
     if name in _VERBATIM:
         return " ".join(latex.split())
     if name in _NAME_FIELDS:
-        names = [" ".join(part.split()) for part in _split_and(latex)]
-        return " and ".join(text(n) if n.lower() != "others" else n for n in names if n)
+        return " and ".join(text(n) if n.lower() != "others" else n for n in _name_parts(latex))
     if name == "abstract":
         return text(latex, keep_paragraphs=True)
     if name in ("annote", "annotation"):
@@ -664,10 +696,7 @@ def _authors(value: str, text: _Latex) -> tuple[tuple[str, ...], bool]:
     """Split at " and " outside braces; each name stays as written (LaTeX decoded, whitespace tidied)."""
     names: list[str] = []
     complete = True
-    for part in _split_and(value):
-        name = " ".join(part.split())
-        if not name:
-            continue
+    for name in _name_parts(value):
         if name.lower() == "others":  # `{others}`, braced, is a name that happens to be "others"
             complete = False
             continue
@@ -703,10 +732,17 @@ def _extended_name(parts: dict[str, str], text: _Latex) -> str:
     return ", ".join([family, *rest]) if family else ", ".join(rest)
 
 
-def _split_and(value: str) -> list[str]:
+# An entry's list of names is read for its record and again for its field list: remembered for a while.
+@functools.lru_cache(maxsize=256)
+def _name_parts(value: str) -> tuple[str, ...]:
+    """The names of a list of people, whitespace tidied, empty ones left out."""
+    return tuple(name for name in (" ".join(part.split()) for part in _split_and(value)) if name)
+
+
+def _split_and(value: str) -> tuple[str, ...]:
     """The " and " separators at brace depth 0: "{Barnes and Noble} and Smith" is two names."""
     if "{" not in value:
-        return _AND.split(value)  # no group protects any separator (most lists of names)
+        return tuple(_AND.split(value))  # no group protects any separator (most lists of names)
     parts = []
     depth = 0
     start = 0
@@ -731,54 +767,75 @@ def _split_and(value: str) -> list[str]:
         parts.append(value[start : match.start()])
         start = match.end()
     parts.append(value[start:])
-    return parts
+    return tuple(parts)
 
 
 class _Latex:
     """LaTeX to Unicode for text fields, with the exporters' decoder; a value it cannot read is kept as written
-    with a warning."""
+    with a warning.
 
-    def __init__(self, warnings: list[ParseWarning], line: int) -> None:
+    One per entry, sharing `memo` with the file's other entries: a .bib repeats its people, journals and
+    publishers thousands of times, and each distinct value is decoded once per file. What the decoder kept as
+    written is still told once for every entry holding it, with that entry's line."""
+
+    __slots__ = ("line", "memo", "told", "warnings")
+
+    def __init__(self, warnings: list[ParseWarning], line: int, memo: _Memo) -> None:
         self.warnings = warnings
         self.line = line
-        # A field is read for its record attribute and again for the entry's field list: decoded (and warned
-        # about) once.
-        self.cache: dict[tuple[str, bool, bool], str] = {}
+        self.memo = memo
+        self.told: set[tuple[str, bool, bool]] | None = None  # the values of this entry already warned about
 
     def __call__(self, value: str, keep_paragraphs: bool = False, keep_lines: bool = False) -> str:
         key = (value, keep_paragraphs, keep_lines)
-        found = self.cache.get(key)
+        found = self.memo.get(key)
         if found is None:
-            found = self.cache[key] = self._decode(value, keep_paragraphs, keep_lines)
-        return found
+            found = self.memo[key] = _decode(value, keep_paragraphs, keep_lines)
+        text, problems = found
+        if problems:
+            if self.told is None:
+                self.told = set()
+            if key not in self.told:
+                self.told.add(key)
+                self.warnings.extend(ParseWarning(self.line, problem) for problem in problems)
+        return text
 
-    def _decode(self, value: str, keep_paragraphs: bool, keep_lines: bool) -> str:
-        try:
-            text, kept = decode_report(value, paragraphs=keep_paragraphs, lines=keep_lines)
-            # What the decoder could not (or must not) turn into text stays in it as written: the user is told.
-            self.warnings.extend(ParseWarning(self.line, f"LaTeX {problem}") for problem in kept)
-            return text
-        except LatexDecodeError:
-            self.warnings.append(ParseWarning(self.line, "LaTeX in a field could not be decoded; kept as written"))
-            return value.strip() if keep_paragraphs or keep_lines else " ".join(value.split())
+
+# A decoded value and what to warn about it: (text, warnings).
+_Memo = dict[tuple[str, bool, bool], tuple[str, tuple[str, ...]]]
+
+
+def _decode(value: str, keep_paragraphs: bool, keep_lines: bool) -> tuple[str, tuple[str, ...]]:
+    try:
+        text, kept = decode_report(value, paragraphs=keep_paragraphs, lines=keep_lines)
+    except LatexDecodeError:
+        kept_text = value.strip() if keep_paragraphs or keep_lines else " ".join(value.split())
+        return kept_text, ("LaTeX in a field could not be decoded; kept as written",)
+    # What the decoder could not (or must not) turn into text stays in it as written: the user is told.
+    return text, tuple(f"LaTeX {problem}" for problem in kept)
+
+
+_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+_ISO_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
+_MONTH_WITH_DAY = re.compile(r"([a-z]+)\.?(?:~|\s|\\ )+(\d{1,2})(?:st|nd|rd|th)?")
 
 
 def _year(value: str) -> int | None:
-    match = re.search(r"(?<!\d)(\d{4})(?!\d)", value)
+    match = _YEAR.search(value)
     return int(match.group(1)) if match else None
 
 
 def _date(fields: dict[str, str], year: int | None) -> str | None:
     """An ISO date from `date`, else year + month (+ day): "2020-03" or "2020-03-15"."""
     stated = fields.get("date", "").strip()
-    if re.fullmatch(r"\d{4}(?:-\d{2}(?:-\d{2})?)?", stated):
+    if _ISO_DATE.fullmatch(stated):
         return stated
     if year is None or "month" not in fields:
         return None
     month_text = fields["month"].strip().strip("{}").strip().lower().rstrip(".")
     day_text = fields.get("day", "").strip()
     # `month = dec # {~15}`, a month with its day, as many .bib files write a date without a `day` field.
-    with_day = re.fullmatch(r"([a-z]+)\.?(?:~|\s|\\ )+(\d{1,2})(?:st|nd|rd|th)?", month_text)
+    with_day = _MONTH_WITH_DAY.fullmatch(month_text)
     if with_day and not day_text:
         month_text, day_text = with_day.groups()
     month = int(month_text) if month_text.isdigit() else _MONTHS.get(month_text)
