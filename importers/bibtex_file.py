@@ -310,7 +310,7 @@ class BibtexImporter(Importer):
         by_key: dict[str, _Parsed] = {}
         for item in parsed:
             by_key.setdefault(item.entry.key.strip().lower(), item)
-        memo: _Memo = {}
+        memo = _Memo()
         for item in parsed:
             _inherit(item, by_key, batch.warnings)
             batch.papers.append(_to_record(item, batch.warnings, memo))
@@ -349,16 +349,26 @@ def _collect(
         if not name or name in fields:
             continue
         raw = str(fld.value)
-        value = _plain_braced(raw)
-        if value is None:
+        # `{text}` with no brace inside (most values: names, journals, years, pages) is its text, unless a
+        # backslash escapes the closing brace; anything else is evaluated in full.
+        inner = raw[1:-1]
+        if (
+            raw[:1] == "{"
+            and raw[-1:] == "}"
+            and "{" not in inner
+            and "}" not in inner
+            and inner[-1:] != "\\"
+            and len(raw) <= _MAX_VALUE
+        ):
+            value = _unhide(inner) if _HIDDEN_BACKSLASH in inner else inner
+            own.append((name, value, None))
+        else:
             try:
                 value = _evaluate(raw, macros, warnings, (fld.start_line or 0) + 1)
             except _ValueError as error:
                 warnings.append(ParseWarning((fld.start_line or 0) + 1, f"entry {key!r}, field {name!r}: {error}"))
                 continue
             own.append((name, value, _macro_spelling(raw)))
-        else:
-            own.append((name, value, None))
         fields[name] = value
     entry_type = entry.entry_type.strip().lower()
     if entry_type not in _KNOWN_TYPES:
@@ -366,18 +376,6 @@ def _collect(
             ParseWarning(line, f"entry {key!r}: @{entry_type} is not a BibTeX or biblatex entry type; kept as declared")
         )
     parsed.append(_Parsed(entry, fields, line, own=own))
-
-
-def _plain_braced(raw: str) -> str | None:
-    """The value of `{text}` with no brace inside, as `_evaluate` gives it, without its scan; None for any other
-    value. Most values are such (names, journals, years, pages), and `in` tests are far cheaper than the scan."""
-    if raw[:1] != "{" or raw[-1:] != "}" or len(raw) > _MAX_VALUE:
-        return None
-    inner = raw[1:-1]
-    # A backslash before the closing brace escapes it (`_split_concatenation` then finds it unbalanced).
-    if "{" in inner or "}" in inner or inner[-1:] == "\\":
-        return None
-    return inner.replace(_HIDDEN_BACKSLASHES, "\\\\") if _HIDDEN_BACKSLASH in inner else inner
 
 
 def _assign_keys(parsed: list[_Parsed], warnings: list[ParseWarning]) -> None:
@@ -778,19 +776,29 @@ class _Latex:
     publishers thousands of times, and each distinct value is decoded once per file. What the decoder kept as
     written is still told once for every entry holding it, with that entry's line."""
 
-    __slots__ = ("line", "memo", "told", "warnings")
+    __slots__ = ("clean", "line", "memo", "told", "warnings")
 
     def __init__(self, warnings: list[ParseWarning], line: int, memo: _Memo) -> None:
         self.warnings = warnings
         self.line = line
         self.memo = memo
+        self.clean = memo.clean
         self.told: set[tuple[str, bool, bool]] | None = None  # the values of this entry already warned about
 
     def __call__(self, value: str, keep_paragraphs: bool = False, keep_lines: bool = False) -> str:
+        # Called some fifteen times per entry: the common case (a value seen before, nothing to tell) is one lookup.
+        if not keep_paragraphs and not keep_lines:
+            text = self.clean.get(value)
+            if text is not None:
+                return text
         key = (value, keep_paragraphs, keep_lines)
-        found = self.memo.get(key)
+        found = self.memo.told.get(key)
         if found is None:
-            found = self.memo[key] = _decode(value, keep_paragraphs, keep_lines)
+            found = _decode(value, keep_paragraphs, keep_lines)
+            if not found[1] and not keep_paragraphs and not keep_lines:
+                self.clean[value] = found[0]
+                return found[0]
+            self.memo.told[key] = found
         text, problems = found
         if problems:
             if self.told is None:
@@ -801,8 +809,15 @@ class _Latex:
         return text
 
 
-# A decoded value and what to warn about it: (text, warnings).
-_Memo = dict[tuple[str, bool, bool], tuple[str, tuple[str, ...]]]
+class _Memo:
+    """A file's decoded values: `clean` those read with the default options and nothing to tell, `told` the
+    others, with what to warn about each."""
+
+    __slots__ = ("clean", "told")
+
+    def __init__(self) -> None:
+        self.clean: dict[str, str] = {}
+        self.told: dict[tuple[str, bool, bool], tuple[str, tuple[str, ...]]] = {}
 
 
 def _decode(value: str, keep_paragraphs: bool, keep_lines: bool) -> tuple[str, tuple[str, ...]]:
