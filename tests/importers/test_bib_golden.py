@@ -1,6 +1,7 @@
 """The .bib importer's records, compared with a golden copy made by the importer as it was before it was made
 faster (tests/fixtures/bib/golden/records.json.gz): every .bib in tests/fixtures, the real-bibliography corpus
-included, and small synthetic plain and LaTeX-heavy benchmark files. A speed-up must give back exactly the same
+and golden/edge-cases.bib (the less common paths) included, and small synthetic plain and LaTeX-heavy
+benchmark files. A speed-up must give back exactly the same
 records, warnings and kept blocks; a deliberate change of what the importer reads regenerates the copy with
 `python tests/importers/test_bib_golden.py` (and says why in its commit).
 """
