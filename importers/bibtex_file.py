@@ -522,15 +522,28 @@ def _to_record(item: _Parsed, warnings: list[ParseWarning], memo: _Memo) -> Pape
     fields = item.fields
     entry = item.entry
     text = _Latex(warnings, item.line, memo)
+    # Each field's reading for the entry's field list (what _read_field gives), where the record reads it anyway.
+    read: dict[str, str] = {}
 
-    title = text(fields["title"]) if "title" in fields else None
-    authors, complete = _authors(fields.get("author", ""), text)
+    title = None
+    if "title" in fields:
+        title = read["title"] = text(fields["title"])
+    authors, complete, author_field = _authors(fields.get("author", ""), text)
+    if author_field is not None:
+        read["author"] = author_field
     year = _year(fields.get("year", "")) or _year(fields.get("date", ""))
     date = _date(fields, year)
-    venue_raw = fields.get("journal") or fields.get("journaltitle") or fields.get("booktitle")
-    if venue_raw is None and entry.entry_type.lower() in ("misc", "online", "unpublished"):
-        venue_raw = fields.get("howpublished")  # where a @misc says it appeared (what the exporters write)
-    venue = text(venue_raw) if venue_raw else None
+    venue_field = next((name for name in ("journal", "journaltitle", "booktitle") if fields.get(name)), None)
+    if (
+        venue_field is None
+        and "booktitle" not in fields  # an empty booktitle is the venue, stated empty
+        and entry.entry_type.lower() in ("misc", "online", "unpublished")
+        and fields.get("howpublished")
+    ):
+        venue_field = "howpublished"  # where a @misc says it appeared (what the exporters write)
+    venue = None
+    if venue_field:
+        venue = read[venue_field] = text(fields[venue_field])
 
     arxiv_id, arxiv_version = _arxiv(fields)
     links: list[Link] = []
@@ -538,30 +551,41 @@ def _to_record(item: _Parsed, warnings: list[ParseWarning], memo: _Memo) -> Pape
         url = read_verbatim(fields[name]) if name in fields else ""
         if url:
             links.append(Link(classify_url(url, default_kind="paper"), url))
+    if "url" in fields:
+        read["url"] = links[0].url if links else ""
 
     # Remarks about the reference (`note`) and the reader's own note (`annote`, biblatex's `annotation`).
-    remark = text(fields["note"]) if "note" in fields else ""
+    remark = read["note"] = text(fields["note"]) if "note" in fields else ""
     untitled = UNTITLED_NOTE in remark
     remarks = [r for r in (part.strip() for part in remark.replace(UNTITLED_NOTE, "").split("; ")) if r]
     # Exports name a title-less paper by its own identifier (older ones also said so in `note`).
-    doi = read_verbatim(fields["doi"]) if "doi" in fields else ""
+    doi = read["doi"] = read_verbatim(fields["doi"]) if "doi" in fields else ""
     stand_ins = {f"arXiv:{arxiv_id}".lower() if arxiv_id else "", f"doi:{doi}".lower() if doi else ""}
     # A paper with no identifier at all is exported as "Untitled paper N": nothing else could be its title.
     untitled = untitled or bool(title and (title.lower() in stand_ins - {""} or _UNTITLED_STAND_IN.fullmatch(title)))
     if untitled and title and _FALLBACK_TITLE.fullmatch(title):
         title = None  # the exporters' stand-in for a title nobody stated, not a title
-    annotation = fields.get("annote") or fields.get("annotation")
-    note = text(annotation, keep_lines=True) if annotation else "; ".join(remarks)
+    annotation_field = "annote" if fields.get("annote") else "annotation" if fields.get("annotation") else None
+    if annotation_field:
+        note = read[annotation_field] = text(fields[annotation_field], keep_lines=True)
+    else:
+        note = "; ".join(remarks)
 
     extra: dict[str, str] = {}
     for name, value in fields.items():
         if name in _MAPPED:
             continue
         if name in ("editor", "bookauthor", "translator"):
-            people, _ = _authors(value, text)
+            people, _, people_field = _authors(value, text)
             extra[name] = " and ".join(people)
+            if people_field is not None:
+                read[name] = people_field
+        elif name in _VERBATIM:
+            extra[name] = read[name] = " ".join(value.split())
+        elif name in _NAME_FIELDS:
+            extra[name] = text(value)  # its field reading is name by name
         else:
-            extra[name] = " ".join(value.split()) if name in _VERBATIM else text(value)
+            extra[name] = read[name] = text(value)
     if "month" in fields and date is None:
         extra["month"] = text(fields["month"])
     if remarks:
@@ -581,7 +605,9 @@ def _to_record(item: _Parsed, warnings: list[ParseWarning], memo: _Memo) -> Pape
         date=date,
         venue=venue or None,
         entry_type=entry.entry_type.lower(),
-        abstract=(text(fields["abstract"], keep_paragraphs=True) or None) if "abstract" in fields else None,
+        abstract=(read.setdefault("abstract", text(fields["abstract"], keep_paragraphs=True)) or None)
+        if "abstract" in fields
+        else None,
         arxiv_id=arxiv_id,
         arxiv_version=arxiv_version,
         doi=doi or None,
@@ -597,10 +623,7 @@ def _to_record(item: _Parsed, warnings: list[ParseWarning], memo: _Memo) -> Pape
         bib_fields=tuple(
             EntryField(
                 name,
-                # A field only kept in `extra` was read there exactly as _read_field reads it: not read again.
-                _field_text(name, latex, text)
-                if name in _MAPPED or name in _NAME_FIELDS or fields.get(name) is not latex
-                else _nfc(extra[name]),
+                _nfc(read[name]) if name in read and fields.get(name) is latex else _field_text(name, latex, text),
                 latex,
                 macro,
             )
@@ -690,27 +713,37 @@ def _balanced(value: str) -> bool:
     return depth == 0
 
 
-def _authors(value: str, text: _Latex) -> tuple[tuple[str, ...], bool]:
-    """Split at " and " outside braces; each name stays as written (LaTeX decoded, whitespace tidied)."""
+def _authors(value: str, text: _Latex) -> tuple[tuple[str, ...], bool, str | None]:
+    """Split at " and " outside braces; each name stays as written (LaTeX decoded, whitespace tidied). Also the
+    field's reading for the entry's field list (`_read_field`'s: every name decoded as it is, `others` kept),
+    or None when a name is braced or in the extended format: that reading is not the record's, and is left to
+    the field list so that what it warns about comes in the same order as ever."""
     names: list[str] = []
     complete = True
+    as_field: list[str] | None = []
     for name in _name_parts(value):
         if name.lower() == "others":  # `{others}`, braced, is a name that happens to be "others"
             complete = False
+            as_field.append(name)
             continue
         # Every part of the extended format is `key=value`: a name without "=" is in the ordinary form.
         extended = extended_name_parts(name) if "=" in name else None
         if extended is not None:
             names.append(_extended_name(extended, text))
+            as_field = None
             continue
         if name.startswith("{") and name.endswith("}") and _balanced(name[1:-1]):
             # One brace group is BibTeX's "do not split this name" (corporate authors): the braces stay, so
             # the name is parsed and exported as one part.
             inner = text(name[1:-1])
             names.append("{" + inner + "}" if inner else "")
+            as_field = None
             continue
-        names.append(text(name))
-    return tuple(n for n in names if n), complete
+        decoded = text(name)
+        names.append(decoded)
+        if as_field is not None:
+            as_field.append(decoded)
+    return tuple(n for n in names if n), complete, None if as_field is None else " and ".join(as_field)
 
 
 def _extended_name(parts: dict[str, str], text: _Latex) -> str:
