@@ -362,6 +362,12 @@ def _collect(
         ):
             value = _unhide(inner) if _HIDDEN_BACKSLASH in inner else inner
             own.append((name, value, None))
+        elif raw.isdigit() and len(raw) <= _MAX_VALUE:  # `year = 2020`
+            value = raw
+            own.append((name, value, None))
+        elif raw.isascii() and raw.isalnum() and raw.lower() in macros:  # `month = jan`, `journal = jcp`
+            value = macros[raw.lower()]
+            own.append((name, value, raw))
         else:
             try:
                 value = _evaluate(raw, macros, warnings, (fld.start_line or 0) + 1)
@@ -676,21 +682,27 @@ def _read_field(name: str, latex: str, text: _Latex) -> str:
     return text(latex)
 
 
+_KEYWORD_SEPARATOR = re.compile("[,;]")
+
+
 def _keywords(value: str, text: _Latex) -> tuple[str, ...]:
     """`keywords = {alpha, beta; {a, b}}`: split at commas and semicolons outside braces (a braced part is one
     keyword, as the exporters write a tag holding a comma), each decoded and tidied."""
     parts: list[str] = []
-    depth = 0
-    start = 0
-    for i, ch in enumerate(value):
-        if ch == "{" and (i == 0 or value[i - 1] != "\\"):
-            depth += 1
-        elif ch == "}" and (i == 0 or value[i - 1] != "\\"):
-            depth -= 1
-        elif ch in ",;" and depth == 0:
-            parts.append(value[start:i])
-            start = i + 1
-    parts.append(value[start:])
+    if "{" not in value and "}" not in value:
+        parts = _KEYWORD_SEPARATOR.split(value)  # no group to keep together (most lists of keywords)
+    else:
+        depth = 0
+        start = 0
+        for i, ch in enumerate(value):
+            if ch == "{" and (i == 0 or value[i - 1] != "\\"):
+                depth += 1
+            elif ch == "}" and (i == 0 or value[i - 1] != "\\"):
+                depth -= 1
+            elif ch in ",;" and depth == 0:
+                parts.append(value[start:i])
+                start = i + 1
+        parts.append(value[start:])
     keywords = []
     for part in parts:
         part = part.strip()
