@@ -665,7 +665,7 @@ def _field_text(name: str, latex: str, text: _Latex) -> str:
 
 
 def _nfc(text: str) -> str:
-    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+    return text if text.isascii() or unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
 def _read_field(name: str, latex: str, text: _Latex) -> str:
@@ -779,7 +779,12 @@ def _extended_name(parts: dict[str, str], text: _Latex) -> str:
 @functools.lru_cache(maxsize=256)
 def _name_parts(value: str) -> tuple[str, ...]:
     """The names of a list of people, whitespace tidied, empty ones left out."""
-    return tuple(name for name in (" ".join(part.split()) for part in _split_and(value)) if name)
+    parts = _split_and(value)
+    if value.isprintable() and "  " not in value and value.strip() == value:
+        # Single spaces only (isprintable is False for every other whitespace): the separators took the spaces
+        # around them, so each name is already tidy.
+        return tuple(part for part in parts if part)
+    return tuple(name for name in (" ".join(part.split()) for part in parts) if name)
 
 
 def _split_and(value: str) -> tuple[str, ...]:
