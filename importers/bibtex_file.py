@@ -344,6 +344,11 @@ def _collect(
     key = entry.key.strip()
     fields: dict[str, str] = {}
     own: list[tuple[str, str, str | None]] = []
+    # In an entry delimited by braces, bibtexparser ends a value only at brace depth 0 and never lets the depth
+    # fall below 0 (a `}` there would close the entry): with no quote mark in a value, whose quoting would
+    # change how it counts, its braces are balanced exactly as `_split_concatenation` counts them.
+    raw_entry = entry.raw or ""
+    brace_entry = raw_entry[: raw_entry.find("{") + 1].count("(") == 0 and "{" in raw_entry
     for fld in entry.fields:
         name = fld.key.strip().lower()
         if not name or name in fields:
@@ -360,6 +365,17 @@ def _collect(
             and inner[-1:] != "\\"
             and len(raw) <= _MAX_VALUE
         ):
+            value = _unhide(inner) if _HIDDEN_BACKSLASH in inner else inner
+            own.append((name, value, None))
+        elif (
+            brace_entry
+            and raw[:1] == "{"
+            and raw[-1:] == "}"
+            and '"' not in raw
+            and "#" not in raw
+            and inner[-1:] != "\\"
+            and len(raw) <= _MAX_VALUE
+        ):  # `{Zo{\\"e} and {\\noopsort{a}}Zed}`: groups inside, balanced
             value = _unhide(inner) if _HIDDEN_BACKSLASH in inner else inner
             own.append((name, value, None))
         elif raw.isdigit() and len(raw) <= _MAX_VALUE:  # `year = 2020`
