@@ -219,8 +219,10 @@ def parse_text(
     owner: str | None = None,
     forced: bool = False,
     source: str | None = None,
+    sha256: str | None = None,
 ):
-    """Parse and normalize a read file: (format, normalized batch, sha256, as_of); raises ImporterError."""
+    """Parse and normalize a read file: (format, normalized batch, sha256, as_of); raises ImporterError.
+    `sha256` is the data's hash when the caller has it already: hashed once (50 MB, a 100,000-entry .bib: 30 ms)."""
     name = source or str(path)
     context = ParseContext(source_name=name, as_of=as_of, owner=owner)
     try:
@@ -239,7 +241,7 @@ def parse_text(
     if not batch.papers:
         # An owner and a source with no papers is junk in the library: most often the wrong --format.
         raise ImporterError(_no_papers(importer, text, path, batch, forced=forced), source=name)
-    return importer.name, normalize_batch(batch), hashlib.sha256(data).hexdigest(), as_of
+    return importer.name, normalize_batch(batch), sha256 or hashlib.sha256(data).hexdigest(), as_of
 
 
 def _no_papers(importer: Importer, text: str, path: Path, batch: ImportBatch, *, forced: bool) -> str:
@@ -336,7 +338,8 @@ def import_file(
         report.as_of = as_of.isoformat() if as_of else None
         # A file imported before, byte for byte, changes nothing: known by its hash before it is parsed (a big
         # page takes seconds to parse).
-        known = _known_file(library, url or path.name, importer.name, hashlib.sha256(data).hexdigest(), as_of, owner)
+        sha = hashlib.sha256(data).hexdigest()
+        known = _known_file(library, url or path.name, importer.name, sha, as_of, owner)
         if known is not None:
             report.format = importer.name
             report.owner = known.owner
@@ -349,7 +352,7 @@ def import_file(
         if phase is not None:
             phase(report.file, "parsing", 0)
         fmt, batch, sha, as_of = parse_text(
-            path, importer, text, data, as_of=as_of, owner=owner, forced=bool(format_name), source=url
+            path, importer, text, data, as_of=as_of, owner=owner, forced=bool(format_name), source=url, sha256=sha
         )
     except ImporterError as error:
         report.error = str(error)

@@ -1,4 +1,10 @@
-"""Entry point of the `papershelf` command: global options, then one sub-command module per job."""
+"""Entry point of the `papershelf` command: global options, then one sub-command module per job.
+
+Only the module of the command given is imported (`papershelf import` never loads the exporters, the lookups or
+Qt): the other modules cost 60-80 ms of imports that `import` would never use. `--help`, no
+command or an unknown one load them all, so every command is listed. This module must stay light: it imports
+nothing of the library itself.
+"""
 
 from __future__ import annotations
 
@@ -20,9 +26,34 @@ COMMAND_MODULES = (
     "papershelf.cli.config_commands",
     "papershelf.cli.gui_commands",
 )
+# The commands each module registers (tests/test_cli.py checks this against the modules themselves).
+COMMANDS = {
+    "papershelf.cli.library_commands": (
+        "import",
+        "papers",
+        "search",
+        "authors",
+        "show",
+        "author",
+        "sources",
+        "tags",
+        "tag",
+        "note",
+        "edit",
+        "delete",
+        "restore-papers",
+    ),
+    "papershelf.cli.duplicate_commands": ("duplicates", "merge", "unmerge", "distinct", "split", "why"),
+    "papershelf.cli.export_commands": ("export", "key", "rekey", "autoexport"),
+    "papershelf.cli.backup_commands": ("backup", "restore", "backups", "check"),
+    "papershelf.cli.lookup_commands": ("add", "complete"),
+    "papershelf.cli.config_commands": ("config",),
+    "papershelf.cli.gui_commands": ("screenshot",),
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; with `command`, only the module defining that command is loaded."""
     parser = argparse.ArgumentParser(
         prog="papershelf",
         description="Papershelf: turn researchers' publication pages and .bib files into one clean local "
@@ -35,7 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="the library file to use (default: $PAPERSHELF_LIBRARY, else the user data folder)",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    wanted = [name for name in COMMAND_MODULES if command in COMMANDS.get(name, ())] or COMMAND_MODULES
+    for name in wanted:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as error:
@@ -46,8 +78,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def command_of(argv: Sequence[str]) -> str | None:
+    """The command word of a command line, or None when it has none before an option such as --help."""
+    arguments = iter(argv)
+    for argument in arguments:
+        if argument == "--library":
+            next(arguments, None)
+        elif not argument.startswith("-"):
+            return argument
+        elif not argument.startswith("--library="):
+            return None  # --help, --version or a mistake: the full parser answers it
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(command_of(argv))
     args = parser.parse_args(argv)
     if args.command is None:
         gui = _gui_launcher()

@@ -64,6 +64,9 @@ _BARE_ACCENT_CHAR = {"^": "\\textasciicircum{}", "~": "\\textasciitilde{}"}
 # What pylatexenc would change in a value (macros, groups, math, ties, dash and quote ligatures): text
 # without any of these, most titles and names, is given back as it is without the slow parse.
 _LATEX_AT_WORK = re.compile("[\\\\{}$~`]|--|''")
+# Text that every step below would give back as it is: words of no LaTeX character (nor a private-use slot mark)
+# joined by single spaces. Most names, journals, titles and abstracts are such; `--` and `''` are checked apart.
+_UNCHANGED = re.compile("(?:[^\\s\\\\{}$~`\ue000-\ue005]+(?: [^\\s\\\\{}$~`\ue000-\ue005]+)*)?")
 
 
 # ---------------------------------------------------------------------------------------------- fast path
@@ -396,6 +399,13 @@ def decode_report(latex: str, *, paragraphs: bool = False, lines: bool = False) 
     "\\foo (unknown command)" or "\\input (would make TeX read a file)", for the importer's report."""
     if not latex:
         return "", []
+    if (
+        _UNCHANGED.fullmatch(latex)
+        and "--" not in latex
+        and "''" not in latex
+        and (latex.isascii() or unicodedata.is_normalized("NFC", latex))
+    ):
+        return latex, []
     if not _LATEX_AT_WORK.search(latex) and not _SLOT_MARKS.search(latex) and "{[U+" not in latex:
         return _tidy(unicodedata.normalize("NFC", latex.replace("\u00a0", " ")), paragraphs, lines), []
     text, problems = _decode_cached(latex, paragraphs, lines)

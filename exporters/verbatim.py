@@ -59,4 +59,6 @@ def verbatim_identifier(value: str) -> str | None:
 
 def read_verbatim(value: str) -> str:
     """A url or doi field as a .bib file holds it, back to the address: `\\%` -> `%`, `\\#` -> `#`, `\\_` -> `_`."""
-    return _TEX_ESCAPE.sub(r"\1", " ".join(value.split()))
+    value = " ".join(value.split())
+    # Nearly every address has no escape at all; the substitution would copy it for nothing.
+    return _TEX_ESCAPE.sub(r"\1", value) if "\\" in value else value

@@ -14,6 +14,7 @@ exceptions become an ImporterError or a warning.
 from __future__ import annotations
 
 import calendar
+import functools
 import logging
 import re
 import unicodedata
@@ -240,7 +241,9 @@ class BibtexImporter(Importer):
             line = (block.start_line or 0) + 1
             if not isinstance(block, bib.ImplicitComment):
                 entry_end = (block.start_line or 0) + (block.raw or "").count("\n")
-            if isinstance(block, bib.String):
+            if type(block) is bib.Entry:  # nearly every block: tested first
+                _collect(block, macros, batch.warnings, parsed, line)
+            elif isinstance(block, bib.String):
                 try:
                     macros[block.key.strip().lower()] = _evaluate(block.value, macros, batch.warnings, line)
                     batch.blocks.append(
@@ -307,9 +310,10 @@ class BibtexImporter(Importer):
         by_key: dict[str, _Parsed] = {}
         for item in parsed:
             by_key.setdefault(item.entry.key.strip().lower(), item)
+        memo = _Memo()
         for item in parsed:
             _inherit(item, by_key, batch.warnings)
-            batch.papers.append(_to_record(item, batch.warnings))
+            batch.papers.append(_to_record(item, batch.warnings, memo))
 
         if not batch.papers:
             if batch.warnings:
@@ -340,17 +344,54 @@ def _collect(
     key = entry.key.strip()
     fields: dict[str, str] = {}
     own: list[tuple[str, str, str | None]] = []
+    # In an entry delimited by braces, bibtexparser ends a value only at brace depth 0 and never lets the depth
+    # fall below 0 (a `}` there would close the entry): with no quote mark in a value, whose quoting would
+    # change how it counts, its braces are balanced exactly as `_split_concatenation` counts them.
+    raw_entry = entry.raw or ""
+    brace_entry = raw_entry[: raw_entry.find("{") + 1].count("(") == 0 and "{" in raw_entry
     for fld in entry.fields:
         name = fld.key.strip().lower()
         if not name or name in fields:
             continue
         raw = str(fld.value)
-        try:
-            fields[name] = _evaluate(raw, macros, warnings, (fld.start_line or 0) + 1)
-        except _ValueError as error:
-            warnings.append(ParseWarning((fld.start_line or 0) + 1, f"entry {key!r}, field {name!r}: {error}"))
-            continue
-        own.append((name, fields[name], _macro_spelling(raw)))
+        # `{text}` with no brace inside (most values: names, journals, years, pages) is its text, unless a
+        # backslash escapes the closing brace; anything else is evaluated in full.
+        inner = raw[1:-1]
+        if (
+            raw[:1] == "{"
+            and raw[-1:] == "}"
+            and "{" not in inner
+            and "}" not in inner
+            and inner[-1:] != "\\"
+            and len(raw) <= _MAX_VALUE
+        ):
+            value = _unhide(inner) if _HIDDEN_BACKSLASH in inner else inner
+            own.append((name, value, None))
+        elif (
+            brace_entry
+            and raw[:1] == "{"
+            and raw[-1:] == "}"
+            and '"' not in raw
+            and "#" not in raw
+            and inner[-1:] != "\\"
+            and len(raw) <= _MAX_VALUE
+        ):  # `{Zo{\\"e} and {\\noopsort{a}}Zed}`: groups inside, balanced
+            value = _unhide(inner) if _HIDDEN_BACKSLASH in inner else inner
+            own.append((name, value, None))
+        elif raw.isdigit() and len(raw) <= _MAX_VALUE:  # `year = 2020`
+            value = raw
+            own.append((name, value, None))
+        elif raw.isascii() and raw.isalnum() and raw.lower() in macros:  # `month = jan`, `journal = jcp`
+            value = macros[raw.lower()]
+            own.append((name, value, raw))
+        else:
+            try:
+                value = _evaluate(raw, macros, warnings, (fld.start_line or 0) + 1)
+            except _ValueError as error:
+                warnings.append(ParseWarning((fld.start_line or 0) + 1, f"entry {key!r}, field {name!r}: {error}"))
+                continue
+            own.append((name, value, _macro_spelling(raw)))
+        fields[name] = value
     entry_type = entry.entry_type.strip().lower()
     if entry_type not in _KNOWN_TYPES:
         warnings.append(
@@ -499,50 +540,74 @@ def _inherit(item: _Parsed, by_key: dict[str, _Parsed], warnings: list[ParseWarn
         item.fields["booktitle"] = parent.fields["title"]
 
 
-def _to_record(item: _Parsed, warnings: list[ParseWarning]) -> PaperRecord:
+def _to_record(item: _Parsed, warnings: list[ParseWarning], memo: _Memo) -> PaperRecord:
     fields = item.fields
     entry = item.entry
-    text = _Latex(warnings, item.line)
+    text = _Latex(warnings, item.line, memo)
+    # Each field's reading for the entry's field list (what _read_field gives), where the record reads it anyway.
+    read: dict[str, str] = {}
 
-    title = text(fields["title"]) if "title" in fields else None
-    authors, complete = _authors(fields.get("author", ""), text)
+    title = None
+    if "title" in fields:
+        title = read["title"] = text(fields["title"])
+    authors, complete, author_field = _authors(fields.get("author", ""), text)
+    if author_field is not None:
+        read["author"] = author_field
     year = _year(fields.get("year", "")) or _year(fields.get("date", ""))
     date = _date(fields, year)
-    venue_raw = fields.get("journal") or fields.get("journaltitle") or fields.get("booktitle")
-    if venue_raw is None and entry.entry_type.lower() in ("misc", "online", "unpublished"):
-        venue_raw = fields.get("howpublished")  # where a @misc says it appeared (what the exporters write)
-    venue = text(venue_raw) if venue_raw else None
+    venue_field = next((name for name in ("journal", "journaltitle", "booktitle") if fields.get(name)), None)
+    if (
+        venue_field is None
+        and "booktitle" not in fields  # an empty booktitle is the venue, stated empty
+        and entry.entry_type.lower() in ("misc", "online", "unpublished")
+        and fields.get("howpublished")
+    ):
+        venue_field = "howpublished"  # where a @misc says it appeared (what the exporters write)
+    venue = None
+    if venue_field:
+        venue = read[venue_field] = text(fields[venue_field])
 
     arxiv_id, arxiv_version = _arxiv(fields)
     links: list[Link] = []
     for name in ("url", "pdf"):
-        url = read_verbatim(fields.get(name, ""))
+        url = read_verbatim(fields[name]) if name in fields else ""
         if url:
             links.append(Link(classify_url(url, default_kind="paper"), url))
+    if "url" in fields:
+        read["url"] = links[0].url if links else ""
 
     # Remarks about the reference (`note`) and the reader's own note (`annote`, biblatex's `annotation`).
-    remark = text(fields.get("note", ""))
+    remark = read["note"] = text(fields["note"]) if "note" in fields else ""
     untitled = UNTITLED_NOTE in remark
     remarks = [r for r in (part.strip() for part in remark.replace(UNTITLED_NOTE, "").split("; ")) if r]
     # Exports name a title-less paper by its own identifier (older ones also said so in `note`).
-    doi = read_verbatim(fields.get("doi", ""))
+    doi = read["doi"] = read_verbatim(fields["doi"]) if "doi" in fields else ""
     stand_ins = {f"arXiv:{arxiv_id}".lower() if arxiv_id else "", f"doi:{doi}".lower() if doi else ""}
     # A paper with no identifier at all is exported as "Untitled paper N": nothing else could be its title.
     untitled = untitled or bool(title and (title.lower() in stand_ins - {""} or _UNTITLED_STAND_IN.fullmatch(title)))
     if untitled and title and _FALLBACK_TITLE.fullmatch(title):
         title = None  # the exporters' stand-in for a title nobody stated, not a title
-    annotation = fields.get("annote") or fields.get("annotation")
-    note = text(annotation, keep_lines=True) if annotation else "; ".join(remarks)
+    annotation_field = "annote" if fields.get("annote") else "annotation" if fields.get("annotation") else None
+    if annotation_field:
+        note = read[annotation_field] = text(fields[annotation_field], keep_lines=True)
+    else:
+        note = "; ".join(remarks)
 
     extra: dict[str, str] = {}
     for name, value in fields.items():
         if name in _MAPPED:
             continue
         if name in ("editor", "bookauthor", "translator"):
-            people, _ = _authors(value, text)
+            people, _, people_field = _authors(value, text)
             extra[name] = " and ".join(people)
+            if people_field is not None:
+                read[name] = people_field
+        elif name in _VERBATIM:
+            extra[name] = read[name] = " ".join(value.split())
+        elif name in _NAME_FIELDS:
+            extra[name] = text(value)  # its field reading is name by name
         else:
-            extra[name] = " ".join(value.split()) if name in _VERBATIM else text(value)
+            extra[name] = read[name] = text(value)
     if "month" in fields and date is None:
         extra["month"] = text(fields["month"])
     if remarks:
@@ -562,21 +627,29 @@ def _to_record(item: _Parsed, warnings: list[ParseWarning]) -> PaperRecord:
         date=date,
         venue=venue or None,
         entry_type=entry.entry_type.lower(),
-        abstract=text(fields.get("abstract", ""), keep_paragraphs=True) or None,
+        abstract=(read.setdefault("abstract", text(fields["abstract"], keep_paragraphs=True)) or None)
+        if "abstract" in fields
+        else None,
         arxiv_id=arxiv_id,
         arxiv_version=arxiv_version,
-        doi=read_verbatim(fields.get("doi", "")) or None,
+        doi=doi or None,
         category=(fields.get("primaryclass") or fields.get("eprintclass") or "").strip() or None,
         links=tuple(links),
         note=note or None,
         has_code=any(link.kind == "code" for link in links),
         citekey=item.key,
-        keywords=_keywords(fields.get("keywords", ""), text),
+        keywords=_keywords(fields["keywords"], text) if "keywords" in fields else (),
         extra=extra,
         raw=_unhide(entry.raw or ""),
         bib_type=entry.entry_type.strip().lower(),
         bib_fields=tuple(
-            EntryField(name, _field_text(name, latex, text), latex, macro) for name, latex, macro in item.own
+            EntryField(
+                name,
+                _nfc(read[name]) if name in read and fields.get(name) is latex else _field_text(name, latex, text),
+                latex,
+                macro,
+            )
+            for name, latex, macro in item.own
         ),
     )
 
@@ -604,8 +677,11 @@ _NAME_FIELDS = frozenset(
 def _field_text(name: str, latex: str, text: _Latex) -> str:
     """A field's Unicode reading (NFC, like every text the library compares): identifiers as written, names
     one by one (`others` kept), prose decoded."""
-    read = _read_field(name, latex, text)
-    return read if unicodedata.is_normalized("NFC", read) else unicodedata.normalize("NFC", read)
+    return _nfc(_read_field(name, latex, text))
+
+
+def _nfc(text: str) -> str:
+    return text if text.isascii() or unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
 def _read_field(name: str, latex: str, text: _Latex) -> str:
@@ -614,8 +690,7 @@ def _read_field(name: str, latex: str, text: _Latex) -> str:
     if name in _VERBATIM:
         return " ".join(latex.split())
     if name in _NAME_FIELDS:
-        names = [" ".join(part.split()) for part in _split_and(latex)]
-        return " and ".join(text(n) if n.lower() != "others" else n for n in names if n)
+        return " and ".join(text(n) if n.lower() != "others" else n for n in _name_parts(latex))
     if name == "abstract":
         return text(latex, keep_paragraphs=True)
     if name in ("annote", "annotation"):
@@ -623,21 +698,27 @@ def _read_field(name: str, latex: str, text: _Latex) -> str:
     return text(latex)
 
 
+_KEYWORD_SEPARATOR = re.compile("[,;]")
+
+
 def _keywords(value: str, text: _Latex) -> tuple[str, ...]:
     """`keywords = {alpha, beta; {a, b}}`: split at commas and semicolons outside braces (a braced part is one
     keyword, as the exporters write a tag holding a comma), each decoded and tidied."""
     parts: list[str] = []
-    depth = 0
-    start = 0
-    for i, ch in enumerate(value):
-        if ch == "{" and (i == 0 or value[i - 1] != "\\"):
-            depth += 1
-        elif ch == "}" and (i == 0 or value[i - 1] != "\\"):
-            depth -= 1
-        elif ch in ",;" and depth == 0:
-            parts.append(value[start:i])
-            start = i + 1
-    parts.append(value[start:])
+    if "{" not in value and "}" not in value:
+        parts = _KEYWORD_SEPARATOR.split(value)  # no group to keep together (most lists of keywords)
+    else:
+        depth = 0
+        start = 0
+        for i, ch in enumerate(value):
+            if ch == "{" and (i == 0 or value[i - 1] != "\\"):
+                depth += 1
+            elif ch == "}" and (i == 0 or value[i - 1] != "\\"):
+                depth -= 1
+            elif ch in ",;" and depth == 0:
+                parts.append(value[start:i])
+                start = i + 1
+        parts.append(value[start:])
     keywords = []
     for part in parts:
         part = part.strip()
@@ -660,30 +741,37 @@ def _balanced(value: str) -> bool:
     return depth == 0
 
 
-def _authors(value: str, text: _Latex) -> tuple[tuple[str, ...], bool]:
-    """Split at " and " outside braces; each name stays as written (LaTeX decoded, whitespace tidied)."""
+def _authors(value: str, text: _Latex) -> tuple[tuple[str, ...], bool, str | None]:
+    """Split at " and " outside braces; each name stays as written (LaTeX decoded, whitespace tidied). Also the
+    field's reading for the entry's field list (`_read_field`'s: every name decoded as it is, `others` kept),
+    or None when a name is braced or in the extended format: that reading is not the record's, and is left to
+    the field list so that what it warns about comes in the same order as ever."""
     names: list[str] = []
     complete = True
-    for part in _split_and(value):
-        name = " ".join(part.split())
-        if not name:
-            continue
+    as_field: list[str] | None = []
+    for name in _name_parts(value):
         if name.lower() == "others":  # `{others}`, braced, is a name that happens to be "others"
             complete = False
+            as_field.append(name)
             continue
         # Every part of the extended format is `key=value`: a name without "=" is in the ordinary form.
         extended = extended_name_parts(name) if "=" in name else None
         if extended is not None:
             names.append(_extended_name(extended, text))
+            as_field = None
             continue
         if name.startswith("{") and name.endswith("}") and _balanced(name[1:-1]):
             # One brace group is BibTeX's "do not split this name" (corporate authors): the braces stay, so
             # the name is parsed and exported as one part.
             inner = text(name[1:-1])
             names.append("{" + inner + "}" if inner else "")
+            as_field = None
             continue
-        names.append(text(name))
-    return tuple(n for n in names if n), complete
+        decoded = text(name)
+        names.append(decoded)
+        if as_field is not None:
+            as_field.append(decoded)
+    return tuple(n for n in names if n), complete, None if as_field is None else " and ".join(as_field)
 
 
 def _extended_name(parts: dict[str, str], text: _Latex) -> str:
@@ -703,10 +791,22 @@ def _extended_name(parts: dict[str, str], text: _Latex) -> str:
     return ", ".join([family, *rest]) if family else ", ".join(rest)
 
 
-def _split_and(value: str) -> list[str]:
+# An entry's list of names is read for its record and again for its field list: remembered for a while.
+@functools.lru_cache(maxsize=256)
+def _name_parts(value: str) -> tuple[str, ...]:
+    """The names of a list of people, whitespace tidied, empty ones left out."""
+    parts = _split_and(value)
+    if value.isprintable() and "  " not in value and value.strip() == value:
+        # Single spaces only (isprintable is False for every other whitespace): the separators took the spaces
+        # around them, so each name is already tidy.
+        return tuple(part for part in parts if part)
+    return tuple(name for name in (" ".join(part.split()) for part in parts) if name)
+
+
+def _split_and(value: str) -> tuple[str, ...]:
     """The " and " separators at brace depth 0: "{Barnes and Noble} and Smith" is two names."""
     if "{" not in value:
-        return _AND.split(value)  # no group protects any separator (most lists of names)
+        return tuple(_AND.split(value))  # no group protects any separator (most lists of names)
     parts = []
     depth = 0
     start = 0
@@ -731,54 +831,92 @@ def _split_and(value: str) -> list[str]:
         parts.append(value[start : match.start()])
         start = match.end()
     parts.append(value[start:])
-    return parts
+    return tuple(parts)
 
 
 class _Latex:
     """LaTeX to Unicode for text fields, with the exporters' decoder; a value it cannot read is kept as written
-    with a warning."""
+    with a warning.
 
-    def __init__(self, warnings: list[ParseWarning], line: int) -> None:
+    One per entry, sharing `memo` with the file's other entries: a .bib repeats its people, journals and
+    publishers thousands of times, and each distinct value is decoded once per file. What the decoder kept as
+    written is still told once for every entry holding it, with that entry's line."""
+
+    __slots__ = ("clean", "line", "memo", "told", "warnings")
+
+    def __init__(self, warnings: list[ParseWarning], line: int, memo: _Memo) -> None:
         self.warnings = warnings
         self.line = line
-        # A field is read for its record attribute and again for the entry's field list: decoded (and warned
-        # about) once.
-        self.cache: dict[tuple[str, bool, bool], str] = {}
+        self.memo = memo
+        self.clean = memo.clean
+        self.told: set[tuple[str, bool, bool]] | None = None  # the values of this entry already warned about
 
     def __call__(self, value: str, keep_paragraphs: bool = False, keep_lines: bool = False) -> str:
+        # Called some fifteen times per entry: the common case (a value seen before, nothing to tell) is one lookup.
+        if not keep_paragraphs and not keep_lines:
+            text = self.clean.get(value)
+            if text is not None:
+                return text
         key = (value, keep_paragraphs, keep_lines)
-        found = self.cache.get(key)
+        found = self.memo.told.get(key)
         if found is None:
-            found = self.cache[key] = self._decode(value, keep_paragraphs, keep_lines)
-        return found
+            found = _decode(value, keep_paragraphs, keep_lines)
+            if not found[1] and not keep_paragraphs and not keep_lines:
+                self.clean[value] = found[0]
+                return found[0]
+            self.memo.told[key] = found
+        text, problems = found
+        if problems:
+            if self.told is None:
+                self.told = set()
+            if key not in self.told:
+                self.told.add(key)
+                self.warnings.extend(ParseWarning(self.line, problem) for problem in problems)
+        return text
 
-    def _decode(self, value: str, keep_paragraphs: bool, keep_lines: bool) -> str:
-        try:
-            text, kept = decode_report(value, paragraphs=keep_paragraphs, lines=keep_lines)
-            # What the decoder could not (or must not) turn into text stays in it as written: the user is told.
-            self.warnings.extend(ParseWarning(self.line, f"LaTeX {problem}") for problem in kept)
-            return text
-        except LatexDecodeError:
-            self.warnings.append(ParseWarning(self.line, "LaTeX in a field could not be decoded; kept as written"))
-            return value.strip() if keep_paragraphs or keep_lines else " ".join(value.split())
+
+class _Memo:
+    """A file's decoded values: `clean` those read with the default options and nothing to tell, `told` the
+    others, with what to warn about each."""
+
+    __slots__ = ("clean", "told")
+
+    def __init__(self) -> None:
+        self.clean: dict[str, str] = {}
+        self.told: dict[tuple[str, bool, bool], tuple[str, tuple[str, ...]]] = {}
+
+
+def _decode(value: str, keep_paragraphs: bool, keep_lines: bool) -> tuple[str, tuple[str, ...]]:
+    try:
+        text, kept = decode_report(value, paragraphs=keep_paragraphs, lines=keep_lines)
+    except LatexDecodeError:
+        kept_text = value.strip() if keep_paragraphs or keep_lines else " ".join(value.split())
+        return kept_text, ("LaTeX in a field could not be decoded; kept as written",)
+    # What the decoder could not (or must not) turn into text stays in it as written: the user is told.
+    return text, tuple(f"LaTeX {problem}" for problem in kept)
+
+
+_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+_ISO_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
+_MONTH_WITH_DAY = re.compile(r"([a-z]+)\.?(?:~|\s|\\ )+(\d{1,2})(?:st|nd|rd|th)?")
 
 
 def _year(value: str) -> int | None:
-    match = re.search(r"(?<!\d)(\d{4})(?!\d)", value)
+    match = _YEAR.search(value)
     return int(match.group(1)) if match else None
 
 
 def _date(fields: dict[str, str], year: int | None) -> str | None:
     """An ISO date from `date`, else year + month (+ day): "2020-03" or "2020-03-15"."""
     stated = fields.get("date", "").strip()
-    if re.fullmatch(r"\d{4}(?:-\d{2}(?:-\d{2})?)?", stated):
+    if _ISO_DATE.fullmatch(stated):
         return stated
     if year is None or "month" not in fields:
         return None
     month_text = fields["month"].strip().strip("{}").strip().lower().rstrip(".")
     day_text = fields.get("day", "").strip()
     # `month = dec # {~15}`, a month with its day, as many .bib files write a date without a `day` field.
-    with_day = re.fullmatch(r"([a-z]+)\.?(?:~|\s|\\ )+(\d{1,2})(?:st|nd|rd|th)?", month_text)
+    with_day = _MONTH_WITH_DAY.fullmatch(month_text)
     if with_day and not day_text:
         month_text, day_text = with_day.groups()
     month = int(month_text) if month_text.isdigit() else _MONTHS.get(month_text)

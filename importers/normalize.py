@@ -104,7 +104,9 @@ def normalize_record(record: PaperRecord, venue_of: Callable[[str | None], str |
         changes["extra"] = {**record.extra, "venue_claim": venue_of(record.extra["venue_claim"])}
     if record.year is None and record.date and re.match(r"\d{4}", record.date):
         changes["year"] = int(record.date[:4])
-    return dataclasses.replace(record, **changes)
+    # dataclasses.replace, without its walk over the field definitions (half of this function's time): every
+    # field of a record is an init field, so its __dict__ is exactly the arguments that rebuild it.
+    return type(record)(**{**record.__dict__, **changes})
 
 
 def normalize_batch(batch: ImportBatch) -> ImportBatch:

@@ -13,7 +13,7 @@ import pytest
 from cli_support import dump, run_cli
 from seedfiles import ALL_SEEDS, SEED_AGGREGATOR, SEED_ARXIV, SEED_AS_OF, SEED_HOMEPAGE, SEED_SCHOLARLY
 
-from papershelf.cli.main import build_parser, main
+from papershelf.cli.main import COMMAND_MODULES, COMMANDS, build_parser, command_of, main
 
 # Papers each seed lists, counted by hand from the pages.
 SEED_COUNTS = {
@@ -273,6 +273,49 @@ def test_help_documents_every_command(capsys):
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
     for name in commands:
         assert f"papershelf {name}" in readme or f"`{name}`" in readme, f"README does not mention {name}"
+
+
+def test_the_command_table_names_what_each_module_registers():
+    """main.py loads only the module of the command given, found in COMMANDS: it must match the modules."""
+    import argparse
+    import importlib
+
+    assert sorted(COMMANDS) == sorted(COMMAND_MODULES)
+    for name in COMMAND_MODULES:
+        subparsers = argparse.ArgumentParser().add_subparsers(dest="command")
+        importlib.import_module(name).register(subparsers)
+        assert sorted(subparsers.choices) == sorted(COMMANDS[name]), name
+
+
+@pytest.mark.parametrize(
+    ("argv", "command"),
+    [
+        (["--library", "x.sqlite", "import", "a.bib"], "import"),
+        (["--library=x.sqlite", "export", "--format", "bibtex"], "export"),
+        (["tags"], "tags"),
+        (["--help", "import"], None),
+        (["--version"], None),
+        ([], None),
+    ],
+)
+def test_the_command_word_is_found_after_the_global_options(argv, command):
+    assert command_of(argv) == command
+
+
+def test_import_loads_neither_qt_nor_the_other_commands(tmp_path):
+    """`papershelf import` starts in a fraction of a second: it never loads Qt, the exporters' writers or the
+    lookups, which only other commands use."""
+    script = (
+        "import sys\n"
+        "from papershelf.cli.main import main\n"
+        f"code = main(['--library', {str(tmp_path / 'lib.sqlite')!r}, 'import', {str(SEED_SCHOLARLY)!r}])\n"
+        "heavy = ('PySide6', 'papershelf.gui', 'papershelf.lookup', 'papershelf.exporters.bibtex', "
+        "'papershelf.cli.export_commands', 'papershelf.cli.lookup_commands')\n"
+        "print(code, sorted(m for m in sys.modules if m.startswith(heavy)))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "0 []"
 
 
 def test_cli_as_a_new_user_runs_it_prints_no_traceback(tmp_path):
