@@ -13,12 +13,14 @@ import datetime as dt
 import hashlib
 import json
 import os
+import random
 
 import pytest
 from seedfiles import ALL_SEEDS, FIXTURES, SEED_AS_OF
 
 from papershelf.exporters.bibtex import export_bib
 from papershelf.exporters.formats import bib_sources, export_papers
+from papershelf.exporters.latex_escape import _PLAIN_TEXT, Encoded, LatexEscaper
 from papershelf.model import Library
 from papershelf.pipeline import import_file
 
@@ -129,3 +131,22 @@ def _compare(case: str, text: str) -> None:
             f"{lines[first] if first < len(lines) else '<end>'!r} instead of "
             f"{wanted[first] if first < len(wanted) else '<end>'!r}"
         )
+
+
+def test_plain_text_takes_the_fast_way_to_the_same_latex() -> None:
+    """Plain ASCII titles skip the character-by-character walk (exporters/latex_escape.py): for any such text,
+    protected or not, the fast way must write exactly what the walk writes."""
+    rng = random.Random(16)
+    alphabet = "aAbZz09 .,;:!?()[]'\"/+=*@-" + "eEmM6T"
+    escaper = LatexEscaper("bibtex")
+    samples = ["M6-T and Double-I", "BERT, LayerNorm and M6 keep GPT3 iPhone", "x-Y -Z A-", "a1 A1 1A aB Ab"]
+    samples += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(5000)]
+    checked = 0
+    for text in samples:
+        if not _PLAIN_TEXT.fullmatch(text) or any(pair in text for pair in ("--", "''", ",,")):
+            continue
+        checked += 1
+        for protect in (False, True):
+            fast = escaper._run(text, Encoded(""), protect)
+            assert fast == escaper._walk(text, Encoded(""), protect), (text, protect)
+    assert checked > 1000
