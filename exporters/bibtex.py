@@ -261,7 +261,7 @@ def entry_for(
     if paper.bib_type:
         return declared_entry(paper, key, flavour, report, abstracts=abstracts, options=options)
     entry = _Entry(key, LatexEscaper(flavour), report)
-    kind = kinds.classify(paper)
+    kind = _kind(paper, options)
     year, month, day = kinds.year_month_day(paper)
     authors = _authors(paper, entry)
 
@@ -359,6 +359,16 @@ def entry_for(
     return entry.render(entry_type)
 
 
+def _kind(paper: Paper, options: BibOptions | None) -> kinds.Kind:
+    if options is None:
+        return kinds.classify(paper)
+    asked = (paper.venue, paper.entry_type, bool(paper.arxiv_id))
+    kind = options.classified.get(asked)
+    if kind is None:
+        kind = options.classified[asked] = kinds.classify(paper)
+    return kind
+
+
 @dataclass
 class BibOptions:
     """How entries a .bib declared are written (see export_bib)."""
@@ -368,6 +378,9 @@ class BibOptions:
     crossref: str = "keep"  # or "inherit"
     parents: dict[str, Paper] = field(default_factory=dict)  # crossref targets by lowercase key
     biblatex_names: bool = False  # biblatex: BibTeX's names written as biblatex's (see bib_flavour.map_type)
+    # kinds.classify's answers during one export, by what they depend on: venues repeat across a library, and
+    # each answer costs a look into the venue table (a file's date, a normalised key).
+    classified: dict[tuple[str | None, str | None, bool], kinds.Kind] = field(default_factory=dict)
 
 
 # Fields whose value is an address or identifier, written as is (never a letter turned into a macro).
@@ -767,6 +780,8 @@ def _order(papers: Iterable[Paper]) -> list[Paper]:
 
 
 def _crossref(paper: Paper) -> str:
+    if not paper.bib_fields:
+        return ""  # not from a .bib: asked twice per entry of an export
     return next((f.text.strip() for f in paper.bib_fields if f.name.lower() == "crossref" and f.text.strip()), "")
 
 
