@@ -7,6 +7,7 @@ for its flavour (exporters/latex_escape.py), each entry type gets the fields its
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -20,7 +21,7 @@ from papershelf.exporters.latex_table import COMBINING, macro_for, raw_in_utf8
 from papershelf.exporters.report import DROPPED, ENGINE_ONLY, REPLACED, ExportReport
 from papershelf.exporters.verbatim import URL_FALLBACK_PREAMBLE, verbatim_doi, verbatim_identifier, verbatim_url
 from papershelf.model.citekeys import ascii_key, is_legal_key
-from papershelf.model.types import BibBlock, BibField, Paper
+from papershelf.model.types import AuthorRef, BibBlock, BibField, Paper
 
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
@@ -39,16 +40,29 @@ class _Entry:
         self.fields: list[tuple[str, str, bool]] = []  # (name, value, braced)
 
     def _record(self, name: str, encoded: Encoded) -> str:
-        self.report.add_characters(self.key, name, encoded.replaced, REPLACED)
-        self.report.add_characters(self.key, name, encoded.engine_only, ENGINE_ONLY)
-        self.report.add_characters(self.key, name, encoded.dropped, DROPPED)
+        if encoded.replaced or encoded.engine_only or encoded.dropped:  # almost never: skip three calls
+            self.report.add_characters(self.key, name, encoded.replaced, REPLACED)
+            self.report.add_characters(self.key, name, encoded.engine_only, ENGINE_ONLY)
+            self.report.add_characters(self.key, name, encoded.dropped, DROPPED)
         return encoded.latex
 
     def text(
-        self, name: str, value: str | None, *, protect: bool = False, lines: bool = False, paragraphs: bool = False
+        self,
+        name: str,
+        value: str | None,
+        *,
+        protect: bool = False,
+        lines: bool = False,
+        paragraphs: bool = False,
+        shared: bool = False,
     ) -> None:
+        """`shared` for values many entries repeat (a venue, a publisher, a volume): escaped once per export
+        run and flavour instead of once per entry."""
         if value and value.strip():
-            encoded = self.escaper.text(value, protect=protect, lines=lines, paragraphs=paragraphs)
+            if shared:
+                encoded = _shared_text(self.escaper.flavour, value, protect)
+            else:
+                encoded = self.escaper.text(value, protect=protect, lines=lines, paragraphs=paragraphs)
             latex = self._record(name, encoded)
             if latex.strip():
                 self.fields.append((name, latex, True))
@@ -75,31 +89,58 @@ def _authors(paper: Paper, entry: _Entry) -> str | None:
     if not refs:
         return None
     names = []
+    flavour = entry.escaper.flavour
     for ref in refs:
-        parts = kinds.name_parts(ref)
-        family = entry._record("author", entry.escaper.name_part(parts.family))
-        given = entry._record("author", entry.escaper.name_part(parts.given)) if parts.given else ""
-        suffix = entry._record("author", entry.escaper.name_part(parts.suffix)) if parts.suffix else ""
-        if "," in parts.family + parts.given + parts.suffix and entry.escaper.flavour == "biblatex":
-            # biber counts every comma in a name, braced or not, and drops the entry past two ("Jr., Sr., Mr.,
-            # Hans"); a name in one brace group it takes whole, as written.
-            whole = entry._record("author", entry.escaper.name_part(ref.name))
-            names.append("{" + whole + "}")
-        elif entry.escaper.flavour == "biblatex" and any(_macro_first(w) for w in _words(family, given, suffix)):
-            names.append(_extended_name(family, given, suffix, corporate=not given and " " in parts.family.strip()))
-        elif suffix:
-            names.append(f"{family}, {suffix}, {given}")
-        elif given:
-            names.append(f"{family}, {given}")
-        elif " " in parts.family.strip() or parts.family.strip().lower() == "others":
-            # One part with spaces is a corporate author ({IEEE Computer Society}), and a person named
-            # "others" is not "et al.": braced, bibtex and biber keep either as one name.
-            names.append("{" + family + "}")
-        else:
-            names.append(family)
+        name, reported = _cited_name(ref, flavour)
+        for encoded in reported:
+            entry._record("author", encoded)
+        names.append(name)
     if not complete:
         names.append("others")
     return " and ".join(names)
+
+
+# A library's export names the same few thousand people on most of its entries, and the library hands each
+# person and spelling over as one shared AuthorRef: each is split and escaped once per flavour (issue 16).
+@functools.lru_cache(maxsize=1 << 16)
+def _cited_name(ref: AuthorRef, flavour: str) -> tuple[str, tuple[Encoded, ...]]:
+    """One author as the entry writes it, with the escaped parts that have characters to report, in the order
+    they are reported (each part is reported apart, as its own field value)."""
+    parts = kinds.name_parts(ref)
+    escaper = LatexEscaper(flavour)
+    encoded = [escaper.name_part(parts.family)]
+    if parts.given:
+        encoded.append(escaper.name_part(parts.given))
+    if parts.suffix:
+        encoded.append(escaper.name_part(parts.suffix))
+    family = encoded[0].latex
+    given = escaper.name_part(parts.given).latex if parts.given else ""
+    suffix = escaper.name_part(parts.suffix).latex if parts.suffix else ""
+    if "," in parts.family + parts.given + parts.suffix and flavour == "biblatex":
+        # biber counts every comma in a name, braced or not, and drops the entry past two ("Jr., Sr., Mr.,
+        # Hans"); a name in one brace group it takes whole, as written.
+        whole = escaper.name_part(ref.name)
+        encoded.append(whole)
+        name = "{" + whole.latex + "}"
+    elif flavour == "biblatex" and any(_macro_first(w) for w in _words(family, given, suffix)):
+        name = _extended_name(family, given, suffix, corporate=not given and " " in parts.family.strip())
+    elif suffix:
+        name = f"{family}, {suffix}, {given}"
+    elif given:
+        name = f"{family}, {given}"
+    elif " " in parts.family.strip() or parts.family.strip().lower() == "others":
+        # One part with spaces is a corporate author ({IEEE Computer Society}), and a person named
+        # "others" is not "et al.": braced, bibtex and biber keep either as one name.
+        name = "{" + family + "}"
+    else:
+        name = family
+    return name, tuple(e for e in encoded if e.replaced or e.engine_only or e.dropped)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _shared_text(flavour: str, value: str, protect: bool) -> Encoded:
+    # Callers only read the result (latex and the characters to report), so one object serves every entry.
+    return LatexEscaper(flavour).text(value, protect=protect)
 
 
 def _words(*parts: str) -> list[str]:
@@ -220,7 +261,7 @@ def entry_for(
     if paper.bib_type:
         return declared_entry(paper, key, flavour, report, abstracts=abstracts, options=options)
     entry = _Entry(key, LatexEscaper(flavour), report)
-    kind = kinds.classify(paper)
+    kind = _kind(paper, options)
     year, month, day = kinds.year_month_day(paper)
     authors = _authors(paper, entry)
 
@@ -246,9 +287,9 @@ def entry_for(
     if authors:
         entry.names("author", authors)
     if container_field and entry_type == "misc":
-        entry.text("howpublished", kind.container, protect=True)
+        entry.text("howpublished", kind.container, protect=True, shared=True)
     elif container_field:
-        entry.text(container_field, kind.container, protect=True)
+        entry.text(container_field, kind.container, protect=True, shared=True)
     elif kind.kind == kinds.PREPRINT and flavour == "bibtex" and paper.arxiv_id:
         # plain and most BibTeX styles ignore eprint: this is how the preprint shows in the bibliography.
         entry.text("howpublished", f"arXiv preprint arXiv:{paper.arxiv_id}")
@@ -256,7 +297,7 @@ def entry_for(
         # Known only as a preprint (an aggregator card, a profile's "arXiv" venue): the server is all there is.
         entry.text("howpublished", f"{kind.venue.short} preprint" if kind.venue else "Preprint")
     elif kind.kind == kinds.OTHER and kind.container:
-        entry.text("howpublished", kind.container, protect=True)
+        entry.text("howpublished", kind.container, protect=True, shared=True)
     if year:
         if flavour == "biblatex" and month:
             date = f"{year:04d}-{month:02d}" + (f"-{day:02d}" if day else "")
@@ -266,17 +307,17 @@ def entry_for(
             if month:
                 entry.raw("month", _MONTHS[month - 1], braced=False)
     if entry_type == "article" or flavour == "biblatex":
-        entry.text("volume", paper.volume)
-        entry.text("number", paper.number)
+        entry.text("volume", paper.volume, shared=True)
+        entry.text("number", paper.number, shared=True)
     elif paper.volume:
         # plain warns on volume together with number (or number without series) in proceedings.
-        entry.text("volume", paper.volume)
+        entry.text("volume", paper.volume, shared=True)
     pages = kinds.page_range(paper.pages)
     if pages:
         entry.raw("pages", f"{pages[0]}--{pages[1]}" if pages[1] else pages[0])
     else:
         entry.text("pages", paper.pages)
-    entry.text("publisher", paper.publisher)
+    entry.text("publisher", paper.publisher, shared=True)
     if paper.doi:
         doi = verbatim_doi(paper.doi)
         if doi:
@@ -318,6 +359,16 @@ def entry_for(
     return entry.render(entry_type)
 
 
+def _kind(paper: Paper, options: BibOptions | None) -> kinds.Kind:
+    if options is None:
+        return kinds.classify(paper)
+    asked = (paper.venue, paper.entry_type, bool(paper.arxiv_id))
+    kind = options.classified.get(asked)
+    if kind is None:
+        kind = options.classified[asked] = kinds.classify(paper)
+    return kind
+
+
 @dataclass
 class BibOptions:
     """How entries a .bib declared are written (see export_bib)."""
@@ -327,6 +378,9 @@ class BibOptions:
     crossref: str = "keep"  # or "inherit"
     parents: dict[str, Paper] = field(default_factory=dict)  # crossref targets by lowercase key
     biblatex_names: bool = False  # biblatex: BibTeX's names written as biblatex's (see bib_flavour.map_type)
+    # kinds.classify's answers during one export, by what they depend on: venues repeat across a library, and
+    # each answer costs a look into the venue table (a file's date, a normalised key).
+    classified: dict[tuple[str | None, str | None, bool], kinds.Kind] = field(default_factory=dict)
 
 
 # Fields whose value is an address or identifier, written as is (never a letter turned into a macro).
@@ -697,7 +751,7 @@ def _keywords(tags: list[str], entry: _Entry) -> str:
     which the importer reads as one tag."""
     out = []
     for tag in tags:
-        latex = entry._record("keywords", entry.escaper.text(tag))
+        latex = entry._record("keywords", _shared_text(entry.escaper.flavour, tag, False))
         if latex:
             out.append("{" + latex + "}" if any(ch in tag for ch in ",;") else latex)
     return ", ".join(out)
@@ -726,6 +780,8 @@ def _order(papers: Iterable[Paper]) -> list[Paper]:
 
 
 def _crossref(paper: Paper) -> str:
+    if not paper.bib_fields:
+        return ""  # not from a .bib: asked twice per entry of an export
     return next((f.text.strip() for f in paper.bib_fields if f.name.lower() == "crossref" and f.text.strip()), "")
 
 

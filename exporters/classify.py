@@ -21,6 +21,11 @@ _CONFERENCE_TYPES = {"inproceedings", "conference", "paper-conference", "proceed
 _JOURNAL_TYPES = {"article", "journal-article", "journal", "journal article"}
 _CONFERENCE_WORDS = re.compile(r"\b(proceedings|conference|workshop|symposium|congress|meeting)\b", re.I)
 _JOURNAL_WORDS = re.compile(r"\b(journal|transactions|letters|review|magazine|bulletin)\b", re.I)
+# Compiled once: every entry of an export asks each of these (re's own cache lookup cost more than the match).
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_RANGE = re.compile(r"\s*([A-Za-z]?\d+)\s*(?:-+|–|—)\s*([A-Za-z]?\d+)\s*")
+_SINGLE_PAGE = re.compile(r"\s*([A-Za-z]?\d+)\s*")
+_ARXIV_CLASS = re.compile(r"[a-z\-]+(?:\.[A-Za-z\-]{2,})?")
 
 
 @dataclass(frozen=True)
@@ -121,7 +126,7 @@ def year_month_day(paper: Paper) -> tuple[int | None, int | None, int | None]:
     year = paper.year
     if not paper.date or paper.date_inferred:
         return year, None, None
-    match = re.match(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", paper.date)
+    match = _DATE.match(paper.date)
     if not match or (year is not None and int(match.group(1)) != year):
         return year, None, None
     month = int(match.group(2)) if match.group(2) else None
@@ -135,19 +140,17 @@ def page_range(pages: str | None) -> tuple[str, str] | None:
     """("12", "20") from "12-20", "12–20" or "12--20"; None when the pages are not a plain range."""
     if not pages:
         return None
-    match = re.fullmatch(r"\s*([A-Za-z]?\d+)\s*(?:-+|–|—)\s*([A-Za-z]?\d+)\s*", pages)
+    match = _RANGE.fullmatch(pages)
     if match:
         return match.group(1), match.group(2)
-    match = re.fullmatch(r"\s*([A-Za-z]?\d+)\s*", pages)
+    match = _SINGLE_PAGE.fullmatch(pages)
     return (match.group(1), "") if match else None
 
 
 def arxiv_class(paper: Paper) -> str | None:
     """A full arXiv class ("cs.LG", "hep-th"); an aggregator's bare "LG" is ambiguous and left out."""
     category = (paper.category or "").strip()
-    if re.fullmatch(r"[a-z\-]+(?:\.[A-Za-z\-]{2,})?", category) and (
-        "." in category or category in _ARCHIVES_WITHOUT_SUBJECTS
-    ):
+    if _ARXIV_CLASS.fullmatch(category) and ("." in category or category in _ARCHIVES_WITHOUT_SUBJECTS):
         return category
     return None
 

@@ -230,10 +230,14 @@ class LatexEscaper:
 
     def _run(self, text: str, result: Encoded, protect: bool) -> str:
         """Text outside math, word by word: protected words get braces, ligature pairs a {} between."""
-        if _PLAIN_TEXT.fullmatch(text) and not any(pair in text for pair in _PLAIN_LIGATURES):
-            # Only letters, digits, spaces and punctuation TeX prints as they are (most of a library's text):
-            # the same result as the walk below, which costs more than everything else an export does.
-            return _PROTECTABLE.sub(_protected, text) if protect else text
+        if _PLAIN_TEXT.fullmatch(text) and "--" not in text and "''" not in text and ",," not in text:
+            # Only letters, digits, spaces and punctuation TeX prints as they are, with none of the ligature
+            # pairs these do make (most of a library's text): the same result as `_walk`, which costs more than
+            # everything else an export does (tests/export/test_golden_bytes.py compares the two).
+            return _PROTECT_PLAIN.sub(_braced, text) if protect else text
+        return self._walk(text, result, protect)
+
+    def _walk(self, text: str, result: Encoded, protect: bool) -> str:
         out: list[str] = []
         previous = ""
         paired = _paired_braces(text)
@@ -284,6 +288,8 @@ class LatexEscaper:
         return result
 
     def _encode(self, value: str, result: Encoded, protect: bool) -> str:
+        if "$" not in value:  # no math span can start: most values
+            return self._run(value, result, protect)
         parts: list[str] = []
         position = 0
         for match in _MATH_CANDIDATE.finditer(value):
@@ -322,14 +328,19 @@ class LatexEscaper:
 
 # ASCII that needs no escape and makes no ligature except these pairs (the others need a backtick).
 _PLAIN_TEXT = re.compile(r"[A-Za-z0-9 .,;:!?()\[\]'\"/+=*@-]*")
-_PLAIN_LIGATURES = ("--", "''", ",,")
-_PROTECTABLE = re.compile(r"[^\W_]+")
+# In text _PLAIN_TEXT matches, the words `_walk` braces (see _needs_protection and _lone_capital), found in one
+# pass with no Python call per word (a call per word was a third of a 100,000-paper export's formatting): a
+# capital after the first letter (BERT, LayerNorm), a capital first with a digit after it (M6, GPT3), or a lone
+# capital after a hyphen (M6-T).
+_PROTECT_PLAIN = re.compile(
+    r"(?<![A-Za-z0-9])(?:[A-Za-z0-9]+?[A-Z]|[A-Z][A-Za-z0-9]*?[0-9]|(?<=-)[A-Z](?![A-Za-z0-9]))[A-Za-z0-9]*"
+)
 
 
-def _protected(match: re.Match[str]) -> str:
-    word = match.group(0)
-    after_hyphen = match.start() > 0 and match.string[match.start() - 1] == "-"
-    return "{" + word + "}" if _needs_protection(word) or (after_hyphen and _lone_capital(word)) else word
+def _braced(match: re.Match[str]) -> str:
+    # A function, not the template "{\\g<0>}": re parses a template again on every call of sub, and most titles
+    # have no word to protect.
+    return "{" + match.group(0) + "}"
 
 
 def _lone_capital(word: str) -> bool:

@@ -354,10 +354,14 @@ class KeyAllocator:
         return base
 
 
+# Compiled once: an export asks it of every entry's key.
+_ILLEGAL_IN_KEY = re.compile(r"[\s,{}()\"#%='\\~]")
+
+
 def is_legal_key(key: str, *, ascii_only: bool = True) -> bool:
     """bibtex finds the key: printable ASCII without spaces, commas, braces, quotes, `#`, `%`, `=`, `~` or
     backslash. biber also reads UTF-8 keys: `ascii_only=False` allows them (for keys made before this rule)."""
-    if not key or re.search(r"[\s,{}()\"#%='\\~]", key):
+    if not key or _ILLEGAL_IN_KEY.search(key):
         return False
     return (key.isascii() and key.isprintable()) or (not ascii_only and key.isprintable())
 

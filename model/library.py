@@ -6,6 +6,8 @@ All SQL lives in model/. Callers get dataclasses (model/types.py) and `Change` d
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import gc
 import json
 import os
 import re
@@ -492,14 +494,21 @@ class Library:
         """The papers with these ids, in the order given (missing ids are skipped); no provenance."""
         if not ids:
             return []
+        if len(ids) < _MANY_PAPERS:
+            return self._read_papers(ids)
+        with _no_cycle_collection():
+            return self._read_papers(ids)
+
+    def _read_papers(self, ids: Sequence[int]) -> list[Paper]:
         found: dict[int, Paper] = {}
         refs: dict[tuple[int, str], AuthorRef] = {}  # frozen, so one per person and spelling is shared
+        people: dict[int, tuple[str, str, str]] = {}
         for chunk_start in range(0, len(ids), 500):
             chunk = list(ids[chunk_start : chunk_start + 500])
             marks = ",".join("?" * len(chunk))
             for row in self.conn.execute(f"SELECT {_PAPER_COLUMNS} FROM papers WHERE id IN ({marks})", chunk):
                 found[row[0]] = _paper_from_row(row)
-            self._fill_authors(found, chunk, marks, refs)
+            self._fill_authors(found, chunk, marks, refs, people)
             for paper_id, name in self.conn.execute(
                 f"SELECT pt.paper_id, t.name FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id "
                 f"WHERE pt.paper_id IN ({marks}) ORDER BY t.name COLLATE NOCASE",
@@ -517,17 +526,28 @@ class Library:
         return [found[i] for i in ids if i in found]
 
     def _fill_authors(
-        self, found: dict[int, Paper], chunk: list[int], marks: str, refs: dict[tuple[int, str], AuthorRef]
+        self,
+        found: dict[int, Paper],
+        chunk: list[int],
+        marks: str,
+        refs: dict[tuple[int, str], AuthorRef],
+        people: dict[int, tuple[str, str, str]],
     ) -> None:
-        for paper_id, author_id, as_written, name, given, family in self.conn.execute(
-            f"SELECT s.paper_id, s.author_id, s.as_written, a.display_name, a.given, a.family "
-            f"FROM authorships s JOIN authors a ON a.id = s.author_id WHERE s.paper_id IN ({marks}) "
-            f"ORDER BY s.paper_id, s.position",
+        # The people are read once each (`people`, shared by the chunks), not joined to every authorship: a
+        # whole-library read meets the same few thousand people on 270,000 authorships, and each join row made
+        # three new strings.
+        rows = self.conn.execute(
+            f"SELECT paper_id, author_id, as_written FROM authorships WHERE paper_id IN ({marks}) "
+            f"ORDER BY paper_id, position",
             chunk,
-        ):
+        ).fetchall()
+        self._read_people({author_id for _paper_id, author_id, _as_written in rows}, people)
+        for paper_id, author_id, as_written in rows:
             ref = refs.get((author_id, as_written))
             if ref is None:
-                ref = refs[(author_id, as_written)] = AuthorRef(author_id, name, as_written, given, family)
+                ref = refs[(author_id, as_written)] = AuthorRef(
+                    author_id, people[author_id][0], as_written, people[author_id][1], people[author_id][2]
+                )
             found[paper_id].authors.append(ref)
         for paper_id, author_id, name, given, family in self.conn.execute(
             f"SELECT DISTINCT i.paper_id, i.author_id, a.display_name, a.given, a.family "
@@ -536,6 +556,17 @@ class Library:
             chunk,
         ):
             found[paper_id].extra_authors.append(AuthorRef(author_id, name, name, given, family))
+
+    def _read_people(self, author_ids: set[int], people: dict[int, tuple[str, str, str]]) -> None:
+        """Display name, given and family of the people not yet in `people`."""
+        missing = [author_id for author_id in author_ids if author_id not in people]
+        for start in range(0, len(missing), 500):
+            part = missing[start : start + 500]
+            for author_id, name, given, family in self.conn.execute(
+                f"SELECT id, display_name, given, family FROM authors WHERE id IN ({','.join('?' * len(part))})",
+                part,
+            ):
+                people[author_id] = (name, given, family)
 
     def get_paper(self, paper_id: int) -> Paper:
         """One paper with its provenance: which sources listed it and what each said."""
@@ -1216,38 +1247,107 @@ class Library:
         return self.conn.execute("SELECT count(*) FROM authors WHERE merged_into IS NULL").fetchone()[0]
 
 
+# From this many papers a read pauses Python's cycle collector: each paper is eight new containers (its dict
+# and lists), and the collections they set off re-walk every paper read so far, 14% of reading 10,000 papers
+# (callgrind). Nothing a read makes is a cycle, so nothing is left uncollected.
+_MANY_PAPERS = 2000
+
+
+@contextlib.contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    # Restores only what it switched off: the window runs with the automatic collector off
+    # (gui/main_thread_gc.py), and a read in a worker thread must not switch it back on.
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
 def _paper_from_row(row: Sequence[Any]) -> Paper:
+    # Positional, in Paper's field order (checked below): keywords cost 40% more, and a whole-library export
+    # builds 100,000 of these (issue 16).
     return Paper(
-        id=row[0],
-        title=row[1],
-        year=row[2],
-        date=row[3],
-        date_inferred=bool(row[4]),
-        venue=row[5],
-        entry_type=row[6],
-        abstract=row[7],
-        arxiv_id=row[8],
-        doi=row[9],
-        comments=row[10],
-        journal_ref=row[11],
-        category=row[12],
-        url=row[13],
-        volume=row[14],
-        number=row[15],
-        pages=row[16],
-        publisher=row[17],
-        links=json.loads(row[18]) if row[18] != "[]" else [],  # most papers have none: skip the decoder
-        authors_complete=bool(row[19]),
-        note=row[20],
-        citekey=row[21] or "",
-        added_at=row[22],
-        updated_at=row[23],
-        deleted_at=row[24],
-        remarks=row[25],
-        has_code=bool(row[26]),
-        bib_type=row[27],
-        bib_fields=_bib_fields(row[28]) if row[28] != "[]" else [],
+        row[0],  # id
+        row[1],  # title
+        row[2],  # year
+        row[3],  # date
+        bool(row[4]),  # date_inferred
+        row[5],  # venue
+        row[6],  # entry_type
+        row[7],  # abstract
+        row[8],  # arxiv_id
+        row[9],  # doi
+        row[10],  # comments
+        row[11],  # journal_ref
+        row[12],  # category
+        row[13],  # url
+        row[14],  # volume
+        row[15],  # number
+        row[16],  # pages
+        row[17],  # publisher
+        json.loads(row[18]) if row[18] != "[]" else [],  # links: most papers have none, skip the decoder
+        row[25],  # remarks
+        bool(row[26]),  # has_code
+        [],  # authors
+        bool(row[19]),  # authors_complete
+        [],  # extra_authors
+        [],  # tags
+        row[20],  # note
+        row[21] or "",  # citekey
+        [],  # key_aliases
+        [],  # edited_fields
+        row[22],  # added_at
+        row[23],  # updated_at
+        row[24],  # deleted_at
+        [],  # sources
+        row[27],  # bib_type
+        _bib_fields(row[28]) if row[28] != "[]" else [],  # bib_fields
     )
+
+
+# The order _paper_from_row passes Paper's fields in: a field added or moved in Paper must be added here too.
+_PAPER_FIELD_ORDER = [
+    "id",
+    "title",
+    "year",
+    "date",
+    "date_inferred",
+    "venue",
+    "entry_type",
+    "abstract",
+    "arxiv_id",
+    "doi",
+    "comments",
+    "journal_ref",
+    "category",
+    "url",
+    "volume",
+    "number",
+    "pages",
+    "publisher",
+    "links",
+    "remarks",
+    "has_code",
+    "authors",
+    "authors_complete",
+    "extra_authors",
+    "tags",
+    "note",
+    "citekey",
+    "key_aliases",
+    "edited_fields",
+    "added_at",
+    "updated_at",
+    "deleted_at",
+    "sources",
+    "bib_type",
+    "bib_fields",
+]
+if [f.name for f in dataclasses.fields(Paper)] != _PAPER_FIELD_ORDER:
+    raise ImportError("model.types.Paper's fields changed: update _paper_from_row and _PAPER_FIELD_ORDER")
 
 
 def _bib_fields(stored: str) -> list[BibField]:
