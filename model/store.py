@@ -565,7 +565,48 @@ def _bib_entry(ordered: Sequence[tuple[str, dict[str, Any]]]) -> tuple[str | Non
             if isinstance(f, list) and len(f) == 4
         ]
         return (declared.lower() if isinstance(declared, str) and declared else None), fields
+    for _fmt, record in ordered:
+        entry = _stated_entry(record)
+        if entry is not None:
+            return entry
     return None, []
+
+
+# Types a page's citation states in words ("PhD thesis, University of Edinburgh", "In: A. Editor (ed.) Book,
+# Springer"), and the fields it names besides the paper's own: kept as an entry so an export writes @phdthesis
+# with its school, not a @misc that has nowhere to put it.
+_STATED_TYPES = frozenset({"phdthesis", "mastersthesis", "techreport", "book", "incollection"})
+_STATED_FIELDS = ("editor", "booktitle", "school", "institution", "type", "series", "edition", "publisher", "address")
+
+
+def _stated_entry(record: dict[str, Any]) -> tuple[str, list[list[Any]]] | None:
+    """The entry a page record's own words make, for the types above; None for anything else. Its fields are
+    Unicode text with no LaTeX, escaped by the exporter like any typed value."""
+    entry_type = record.get("entry_type")
+    extra = record.get("extra") or {}
+    if entry_type not in _STATED_TYPES or not isinstance(extra, dict):
+        return None
+    fields: list[list[Any]] = []
+
+    def put(name: str, value: Any) -> None:
+        if value not in (None, "", [], ()):
+            fields.append([name, str(value), None, None, False])
+
+    put("title", record.get("title"))
+    authors = record.get("authors") or []
+    put(
+        "author",
+        " and ".join(str(a) for a in authors) + (" and others" if not record.get("authors_complete", True) else ""),
+    )
+    if entry_type == "incollection" and not extra.get("booktitle"):
+        put("booktitle", record.get("venue"))
+    for name in _STATED_FIELDS:
+        put(name, extra.get(name))
+    for name in ("volume", "number", "pages"):
+        put(name, record.get(name) or extra.get(name))
+    put("year", record.get("year"))
+    put("doi", record.get("doi"))
+    return entry_type, fields
 
 
 # Core paper fields and the .bib fields they are written in: an edit of the core field is the truth for these.
