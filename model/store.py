@@ -1151,7 +1151,17 @@ def _rekey_new_papers(library: Library, paper_ids: Sequence[int], joined: Set[in
     for Xue Wang gave `xue2023card`): made again from the people's proven names. Nobody has seen these keys
     yet (the import is one transaction), so no alias is kept; older keys never change on their own."""
     conn = library.conn
+    # Only the papers the joined people are on (one index read) are looked at: a 100,000-entry import whose end
+    # joined one person read every new paper's list.
+    people, theirs = sorted(joined), set()
+    for start in range(0, len(people), 500):
+        chunk = people[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        query = f"SELECT paper_id FROM authorships WHERE author_id IN ({marks})"
+        theirs.update(r[0] for r in conn.execute(query, chunk))
     for paper_id in paper_ids:
+        if paper_id not in theirs:
+            continue
         rows = conn.execute(
             "SELECT s.as_written, s.author_id, a.family FROM authorships s JOIN authors a ON a.id = s.author_id "
             "WHERE s.paper_id = ? ORDER BY s.position",
