@@ -183,13 +183,14 @@ def test_imports_leave_the_processs_cycle_collector_as_they_found_it(library, tm
     from papershelf.pipeline import import_file
 
     before = gc.get_threshold()
+    assert gc.isenabled()  # the command line's setting: Python's own collector
     good = tmp_path / "good.bib"
     good.write_text("@article{a,\n  author = {Doe, Jane},\n  title = {A Title},\n  year = {2020}\n}\n")
     bad = tmp_path / "bad.bib"
     bad.write_bytes(b"\x00\x01 not a bibliography")
     assert import_file(library, good).ok
     assert import_file(library, bad).error  # refused: the setting still comes back
-    assert gc.get_threshold() == before
+    assert gc.get_threshold() == before and gc.isenabled()
     # Imports overlapping in threads (the window imports in a worker): the last to end restores it.
     others = [tmp_path / f"other{n}.bib" for n in range(3)]
     for n, path in enumerate(others):
@@ -211,3 +212,11 @@ def test_imports_leave_the_processs_cycle_collector_as_they_found_it(library, tm
     for thread in threads:
         thread.join()
     assert len(reports) == 3 and all(r.ok for r in reports) and gc.get_threshold() == before
+    assert gc.isenabled()
+    # The window's setting (its interface thread collects on a timer) stays off after an import.
+    gc.disable()
+    try:
+        assert import_file(library, tmp_path / "good.bib").ok
+        assert not gc.isenabled() and gc.get_threshold() == before
+    finally:
+        gc.enable()
