@@ -177,13 +177,33 @@ def test_no_importer_reads_page_chrome_as_an_owner(seed: str) -> None:
 
 def test_imports_leave_the_processs_cycle_collector_as_they_found_it(library, tmp_path: Path) -> None:
     import gc
+
+    was_on = gc.isenabled()  # off when a window test ran before this one (gui/main_thread_gc.py)
+    try:
+        gc.enable()  # the command line's setting: Python's own collector
+        _imports_restore_the_collector(library, tmp_path)
+        # The window's setting (its interface thread collects on a timer) stays off after an import.
+        gc.disable()
+        before = gc.get_threshold()
+        from papershelf.pipeline import import_file
+
+        assert import_file(library, tmp_path / "good.bib").ok
+        assert not gc.isenabled() and gc.get_threshold() == before
+    finally:
+        if was_on:
+            gc.enable()
+        else:
+            gc.disable()
+
+
+def _imports_restore_the_collector(library, tmp_path: Path) -> None:
+    import gc
     import threading
 
     from papershelf.model.library import Library
     from papershelf.pipeline import import_file
 
     before = gc.get_threshold()
-    assert gc.isenabled()  # the command line's setting: Python's own collector
     good = tmp_path / "good.bib"
     good.write_text("@article{a,\n  author = {Doe, Jane},\n  title = {A Title},\n  year = {2020}\n}\n")
     bad = tmp_path / "bad.bib"
@@ -213,10 +233,3 @@ def test_imports_leave_the_processs_cycle_collector_as_they_found_it(library, tm
         thread.join()
     assert len(reports) == 3 and all(r.ok for r in reports) and gc.get_threshold() == before
     assert gc.isenabled()
-    # The window's setting (its interface thread collects on a timer) stays off after an import.
-    gc.disable()
-    try:
-        assert import_file(library, tmp_path / "good.bib").ok
-        assert not gc.isenabled() and gc.get_threshold() == before
-    finally:
-        gc.enable()
