@@ -31,6 +31,7 @@ from papershelf.model.store import (
     decide_owner,
     encode_record,
     entry_key,
+    legacy_hash,
     record_json,
 )
 
@@ -317,7 +318,9 @@ def _plan_import(
         if existing:
             claim_id, paper_id, old_hash, old_source, old_line = existing
             paper_id = _follow(merged_into, paper_id)
-            kind = UNCHANGED if old_hash == item.digest else UPDATE
+            # A claim stored by an earlier version holds the older hash of the same record (read only then).
+            unchanged = old_hash == item.digest or old_hash == legacy_hash(item.data)
+            kind = UNCHANGED if unchanged else UPDATE
             plan.records_plan.append(RecordPlan(index, record.line, kind, paper_id, claim_id, old_source, old_line))
             seen.add(paper_id)
             continue

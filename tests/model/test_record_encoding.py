@@ -1,6 +1,6 @@
-"""A record's claim JSON and its hash (`store.encode_record`) must stay byte for byte what `json.dumps` gave
-before: every stored claim's hash is compared with a re-import's, so a changed byte would
-turn every re-import of an unchanged file into an update."""
+"""A record's claim JSON (`store.encode_record`) must stay byte for byte what `json.dumps` gave before, and the
+hash stored with earlier versions' claims must still be recognised: every stored claim's hash is compared with a
+re-import's, so a changed byte would turn every re-import of an unchanged file into an update."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 
 from papershelf.importers.errors import ImporterError
 from papershelf.model.records import EntryField, Link, PaperRecord
-from papershelf.model.store import _choose_many, _choose_one, encode_record, record_json
+from papershelf.model.store import _choose_many, _choose_one, encode_record, legacy_hash, record_json
 from papershelf.pipeline import parse_file
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -89,7 +89,44 @@ def test_claim_json_and_hash_are_the_bytes_json_dumps_gave(tmp_path, source):
     for record in records:
         data = record_json(record)
         assert json.dumps(data, ensure_ascii=False) == json.dumps(reference_json(record), ensure_ascii=False)
-        assert encode_record(data) == old_pair(data)
+        text, digest = encode_record(data)
+        assert text == old_pair(data)[0] and digest == hashlib.sha1(text.encode()).hexdigest()
+        assert legacy_hash(data) == old_pair(data)[1]  # what earlier versions stored
+
+
+def test_claims_stored_with_the_older_hash_are_unchanged_on_a_reimport(tmp_path):
+    from papershelf.model import Library
+    from papershelf.pipeline import import_file
+
+    bib = synthetic.write(tmp_path / "a.bib", synthetic.bibtex_file(40))
+    library = Library.open(tmp_path / "lib.sqlite")
+    try:
+        assert import_file(library, bib).new == 40
+        conn = library.conn
+        before = conn.execute("SELECT id, record_hash, record FROM claims ORDER BY id").fetchall()
+        with library.transaction():  # as an earlier version wrote them: the sha1 of the key-sorted JSON
+            for claim_id, _, text in before:
+                conn.execute(
+                    "UPDATE claims SET record_hash = ? WHERE id = ?", (legacy_hash(json.loads(text)), claim_id)
+                )
+        # A newer capture of the file (other bytes, the same entries): the identical-file short cut is not taken.
+        bib.write_text(bib.read_text(encoding="utf-8") + "\n% saved again\n", encoding="utf-8")
+        report = import_file(library, bib)
+        assert report.ok and not report.same_file
+        assert (report.unchanged, report.updated, report.new) == (40, 0, 0)
+        # Recognised, not rewritten (an update would have written every claim again with the current hash).
+        kept = conn.execute("SELECT id, record_hash, record FROM claims ORDER BY id").fetchall()
+        assert [(i, h) for i, h, _ in kept] == [(i, legacy_hash(json.loads(t))) for i, _, t in before]
+        # One entry changed: that one is an update, and its claim gets the current hash.
+        text = bib.read_text(encoding="utf-8")
+        first_title = text.index("title = {") + len("title = {")
+        bib.write_text(text[:first_title] + "Revised: " + text[first_title:], encoding="utf-8")
+        report = import_file(library, bib)
+        assert (report.unchanged, report.updated) == (39, 1)
+        rewritten = conn.execute("SELECT record_hash, record FROM claims ORDER BY id LIMIT 1").fetchone()
+        assert rewritten[0] == hashlib.sha1(rewritten[1].encode()).hexdigest()
+    finally:
+        library.close()
 
 
 @pytest.mark.parametrize("source", ["odd", "latex", "pages"])
