@@ -66,6 +66,13 @@ _BIB_NAME = re.compile(r"[a-z][a-z0-9_:.+-]{0,63}")
 _TAG_COLOURS = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7")
 
 # Orders a paper list may be sorted by, mapped to SQL; the table view uses these for a sorted query.
+# Not in the trash and not merged into another paper, read from the indexes that lead with those columns (few
+# papers are either): the same papers as the "all" view's clause, without reading any paper's row.
+_NOT_DEAD = (
+    "p.id NOT IN (SELECT id FROM papers WHERE deleted_at IS NOT NULL UNION ALL "
+    "SELECT id FROM papers WHERE deleted_at IS NULL AND merged_into IS NOT NULL)"
+)
+
 SORT_COLUMNS = {
     "title": "COALESCE(p.title, '~') COLLATE NOCASE",
     "year": "p.year",
@@ -470,7 +477,16 @@ class Library:
         if source_id is not None:
             where.append("p.id IN (SELECT paper_id FROM claims WHERE source_id = ?)")
             params.append(source_id)
-        if len(where) > 1:
+        table = "papers p"
+        by_id = any("p.id" in clause for clause in where[1:])  # a search, tag, person or source: hits by id
+        if by_id and view == "all" and order_by == "year":
+            # The window's default order. A filter's hits (often tens of thousands for a common word) are sorted
+            # by the years of the narrow (id, year) index instead of each hit's long row, and the few papers in
+            # the trash or merged away are left out by their own index: "benchmark" at 100,000 papers, 35,377
+            # hits, 47 -> 29 ms.
+            where[0] = _NOT_DEAD
+            table = "papers p INDEXED BY papers_id_year"
+        elif len(where) > 1:
             # A filtered list starts from its filter (the search index, a tag, a person) and sorts what it finds;
             # only a whole view walks a sort index (schema: papers_live_*). The unary + keeps SQLite from taking
             # the second way for the first, where it would test every paper of the library against the filter.
@@ -479,12 +495,23 @@ class Library:
             descending = True
         order = SORT_COLUMNS.get(order_by, SORT_COLUMNS["added"])
         direction = "DESC" if descending else "ASC"
-        sql = f"SELECT p.id FROM papers p WHERE {' AND '.join(where)} ORDER BY {order} {direction}, p.id {direction}"
-        if limit is not None:
-            sql += f" LIMIT {int(limit)}"
+        tail = f" ORDER BY {order} {direction}, p.id {direction}" + (
+            f" LIMIT {int(limit)}" if limit is not None else ""
+        )
+        sql = f"SELECT p.id FROM {table} WHERE {' AND '.join(where)}{tail}"
         # One string of ids instead of a row object per paper: a quarter less time for 100,000 ids. The rows
         # reach group_concat in the subquery's order (an aggregate over an ordered subquery is not flattened).
-        text = self.conn.execute(f"SELECT group_concat(id) FROM ({sql})", params).fetchone()[0]
+        try:
+            text = self.conn.execute(f"SELECT group_concat(id) FROM ({sql})", params).fetchone()[0]
+        except sqlite3.OperationalError:
+            if table == "papers p":
+                raise
+            # A filter SQLite cannot answer through the (id, year) index ("no query solution"), or a library
+            # opened read-only before its upgrade added it: the plain form.
+            where[0] = self._view_clause(view).replace("p.deleted_at", "+p.deleted_at")
+            where[0] = where[0].replace("p.merged_into", "+p.merged_into")
+            sql = f"SELECT p.id FROM papers p WHERE {' AND '.join(where)}{tail}"
+            text = self.conn.execute(f"SELECT group_concat(id) FROM ({sql})", params).fetchone()[0]
         return list(map(int, text.split(","))) if text else []
 
     def count_papers(self, view: str = "all") -> int:
