@@ -1,4 +1,4 @@
-"""Importer for BibTeX files: bibtexparser 2.x splits the file into blocks, this module reads the fields.
+"""Importer for BibTeX files: bibtexparser 2.x's blocks (importers/bibtex_split.py) in, plain records out.
 
 Each entry becomes one plain record with its citation key, LaTeX turned into Unicode in text fields and
 identifiers (url, doi, eprint) kept verbatim. LaTeX is decoded by the exporters' own decoder
@@ -20,7 +20,6 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-import bibtexparser
 from bibtexparser import model as bib
 
 from papershelf.exporters.classify import UNTITLED_NOTE
@@ -28,6 +27,7 @@ from papershelf.exporters.latex_decode import LatexDecodeError, decode_report
 from papershelf.exporters.verbatim import read_verbatim
 from papershelf.importers.arxiv_listing import classify_url
 from papershelf.importers.base import Importer, register
+from papershelf.importers.bibtex_split import split_blocks
 from papershelf.importers.errors import ImporterError
 from papershelf.model.citekeys import ascii_key, disambiguate, is_legal_key
 from papershelf.model.names import extended_name_parts
@@ -229,7 +229,7 @@ class BibtexImporter(Importer):
         # would swallow the rest of the entry: a `\\` pair is hidden from it and given back in every value.
         text = text.replace(_HIDDEN_BACKSLASH, "").replace("\\\\", _HIDDEN_BACKSLASHES)
         try:
-            library = bibtexparser.parse_string(text, parse_stack=[])
+            blocks = split_blocks(text)
         except Exception as error:  # bibtexparser reports its own bugs as arbitrary exceptions
             raise ImporterError(f"the BibTeX parser failed: {error}", source=context.source_name) from None
 
@@ -237,7 +237,7 @@ class BibtexImporter(Importer):
         macros = dict(_MONTH_MACROS)
         parsed: list[_Parsed] = []
         entry_end = -1  # the line the last entry ended on (0-based, as bibtexparser counts)
-        for position, block in enumerate(library.blocks):
+        for position, block in enumerate(blocks):
             line = (block.start_line or 0) + 1
             if not isinstance(block, bib.ImplicitComment):
                 entry_end = (block.start_line or 0) + (block.raw or "").count("\n")
