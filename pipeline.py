@@ -20,7 +20,7 @@ from papershelf.importers.base import Importer, detect, get_importer, second_opi
 from papershelf.importers.encoding import MAX_BYTES, decode
 from papershelf.importers.errors import ImporterError
 from papershelf.importers.normalize import normalize_batch
-from papershelf.model.apply import apply_plan, import_records
+from papershelf.model.apply import apply_plan, import_records, journal_for
 from papershelf.model.library import Library, LibraryError
 from papershelf.model.plan import ImportPlan, plan_import
 from papershelf.model.records import ImportBatch, OwnerProfile, ParseContext, ParseWarning
@@ -392,7 +392,8 @@ def import_file(
             if not confirm(report, report.plan):
                 report.written = False
                 return report
-        with library.transaction():  # the papers and the file's @string/@preamble/@comment blocks, together
+        # The papers and the file's @string/@preamble/@comment blocks, together.
+        with journal_for(library, len(batch.papers)), library.transaction():
             if report.plan is None:
                 result = import_records(library, **options, progress=progressed, cancelled=cancelled)
             else:

@@ -9,6 +9,7 @@ the two halves in a row. Values a user set (edits, tags, notes, keys) are never 
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -49,6 +50,14 @@ from papershelf.model.store import (
 from papershelf.model.types import Change
 
 _IMPORT_CACHE_KIB = 64 * 1024
+# From this many records an import is written through the rollback journal when it can (Library.bulk_journal):
+# below it, the pages written twice cost less than the two journal-mode switches.
+_BULK_RECORDS = 1000
+
+
+def journal_for(library: Library, count: int) -> contextlib.AbstractContextManager[bool]:
+    """Library.bulk_journal for a write of `count` records that is big enough to gain from it."""
+    return library.bulk_journal() if count >= _BULK_RECORDS else contextlib.nullcontext(False)
 
 
 class StalePlan(LibraryError):
@@ -70,7 +79,7 @@ def apply_plan(
 ) -> ImportResult:
     """Write the plan in one transaction. A stale plan raises StalePlan (nothing written), or with `replan` is
     made again inside the transaction (the write lock held, so nothing can change between plan and write)."""
-    with _collector_paused(), library.transaction():
+    with _collector_paused(), journal_for(library, len(plan.records)), library.transaction():
         if not is_current(library, plan):
             if not replan:
                 raise StalePlan(
@@ -125,7 +134,7 @@ def import_records(
     # slip in between, so the plan is never made twice.
     with _collector_paused():
         prepared = prepare(records, cancelled, file)
-        with library.transaction():
+        with journal_for(library, len(records)), library.transaction():
             plan = plan_import(
                 library,
                 file=file,

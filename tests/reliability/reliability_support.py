@@ -3,6 +3,7 @@ pages on the fly, find out when another process is inside a write transaction. T
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import random
@@ -144,18 +145,27 @@ def write_lock_held(path: Path) -> bool:
         probe.close()
 
 
-def wait_inside_transaction(process: subprocess.Popen[str], library: Path, *, wal_bytes: int, limit: float) -> bool:
-    """Wait until `process` is inside its write transaction and has written `wal_bytes` of it to the -wal file.
+def wait_inside_transaction(process: subprocess.Popen[str], library: Path, *, wal_bytes: int, limit: float) -> str:
+    """Wait until `process` is inside its write transaction and has written `wal_bytes` of it to disk: to the
+    -wal file, or, for a big import written through the rollback journal (Library.bulk_journal), into the
+    library file itself while its -journal holds the pages it replaced.
 
-    False when the process ended (or `limit` seconds passed) first.
+    Returns where the writes were seen, "wal" or "journal"; "" when the process ended (or `limit` seconds
+    passed) first. A -journal file exists only inside a write transaction, so that case needs no probe (whose
+    connection would keep the import from leaving the write-ahead log).
     """
     wal = library.with_name(library.name + "-wal")
+    journal = library.with_name(library.name + "-journal")
+    size_before = library.stat().st_size if library.exists() else 0
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline and process.poll() is None:
+        with contextlib.suppress(FileNotFoundError):  # a journal is deleted at its commit
+            if journal.exists() and library.stat().st_size >= size_before + wal_bytes and journal.exists():
+                return "journal"
         if wal.exists() and wal.stat().st_size >= wal_bytes and write_lock_held(library):
-            return True
+            return "wal"
         time.sleep(0.01)
-    return False
+    return ""
 
 
 def kill(process: subprocess.Popen[str]) -> None:

@@ -4,6 +4,7 @@ a note is on disk as soon as `set_note` returns."""
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -39,18 +40,29 @@ def _library_with_seed(path: Path) -> int:
         return library.count_papers()
 
 
-def test_sigkill_inside_an_import_leaves_all_or_nothing_and_a_sound_library(tmp_path: Path) -> None:
+@pytest.mark.parametrize("window_open", [False, True], ids=["alone", "window-open"])
+def test_sigkill_inside_an_import_leaves_all_or_nothing_and_a_sound_library(tmp_path: Path, window_open: bool) -> None:
     library = tmp_path / "library.sqlite"
     before = _library_with_seed(library)
     page = tmp_path / "big-listing.txt"
     page.write_text(arxiv_listing(BIG), encoding="utf-8")
 
-    process = spawn_papershelf(library, "import", str(page))
-    # Killed only once the import holds the write lock and has spilled uncommitted pages into the -wal file:
-    # the moment a torn write would show.
-    inside = wait_inside_transaction(process, library, wal_bytes=1 << 20, limit=120)
-    kill(process)
+    # Alone, a big import writes through the rollback journal; with another program's connection open (as the
+    # window's), through the write-ahead log. Both must survive the kill.
+    reader = sqlite3.connect(library) if window_open else None
+    try:
+        if reader is not None:
+            reader.execute("SELECT count(*) FROM papers").fetchone()
+        process = spawn_papershelf(library, "import", str(page))
+        # Killed only once the import holds the write lock and has spilled uncommitted pages to disk: the moment
+        # a torn write would show.
+        inside = wait_inside_transaction(process, library, wal_bytes=1 << 20, limit=120)
+        kill(process)
+    finally:
+        if reader is not None:
+            reader.close()
     assert inside, f"the import ended before it could be killed: {process.stderr.read() if process.stderr else ''}"
+    assert inside == ("wal" if window_open else "journal")
     assert process.returncode == -9
 
     assert integrity(library) == ["ok"]
