@@ -82,8 +82,9 @@ def _bare_write(rows: dict[str, tuple[list[str], list[tuple]]], path: Path) -> t
     Library.open(path).close()
     conn = sqlite3.connect(path, isolation_level=None)
     try:
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
+        # The journal a big import is written through (Library.bulk_journal): one write per new page.
+        conn.execute("PRAGMA journal_mode = DELETE")
+        conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = OFF")  # parents go in first anyway; the check is ours, not SQL's
         order = ["authors", "papers", "sources"]
         tables = sorted(rows, key=lambda t: (order.index(t) if t in order else len(order), t))
