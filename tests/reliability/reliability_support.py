@@ -160,6 +160,7 @@ def wait_inside_transaction(process: subprocess.Popen[str], library: Path, *, wa
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline and process.poll() is None:
         with contextlib.suppress(FileNotFoundError):  # a journal is deleted at its commit
+            # The journal still there after the size was read: the writes seen belong to an open transaction.
             if journal.exists() and library.stat().st_size >= size_before + wal_bytes and journal.exists():
                 return "journal"
         if wal.exists() and wal.stat().st_size >= wal_bytes and write_lock_held(library):
