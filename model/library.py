@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import gc
 import json
 import os
@@ -15,9 +16,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from papershelf.model import schema
 from papershelf.model.common import LibraryError, now
@@ -36,6 +35,9 @@ from papershelf.model.types import (
     SourceClaim,
     Tag,
 )
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 # How long a write waits for another connection's write transaction before it is refused (seconds). The
 # environment variable is a hook for tests, which cannot wait 30 s to see a lock outlast it.
@@ -135,10 +137,6 @@ class Library:
         self.read_only_reason: str | None = None  # set when the file or folder is not writable
         self.created = False  # this opening made the library (a new file, or an empty one filled with the schema)
         self.notices: list[str] = []  # what the user should be told about this opening (read-only, backup failed)
-        # sqlite-utils writes the one-row changes (settings, tags, the lookup cache, auto-exports): inside our
-        # BEGIN IMMEDIATE it nests with SAVEPOINTs, so it never commits half an operation. The bulk paths of an
-        # import stay plain executemany: insert_all measured 2.5x slower there, on the hottest loop we have.
-        self.db = sqlite_utils.Database(connection)
         self._listeners: list[Callable[[Change], None]] = []
         self._pending: list[Change] = []
         self._depth = 0
@@ -149,6 +147,17 @@ class Library:
         # window, which writes on its interface thread) keeps the bounded wait and its clear refusal.
         self.on_busy_wait: Callable[[Path], None] | None = None
         self.busy_notice_after = 2.0
+
+    @functools.cached_property
+    def db(self) -> sqlite_utils.Database:
+        """sqlite-utils over our connection, for the one-row changes (settings, tags, the lookup cache,
+        auto-exports): inside our BEGIN IMMEDIATE it nests with SAVEPOINTs, so it never commits half an operation.
+        The bulk paths of an import stay plain executemany: insert_all measured 2.5x slower there, on the hottest
+        loop we have. Made on first use: importing sqlite-utils (and dateutil, click and pluggy with it) takes
+        90 ms, a fifth of a command line's start, and most commands never write a setting or a tag."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
 
     # ------------------------------------------------------------------ opening
     @classmethod
