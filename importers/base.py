@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from papershelf.importers.errors import ImporterError
-from papershelf.model.records import ImportBatch, ParseContext
+from papershelf.model.records import ImportBatch, PaperRecord, ParseContext, ParseWarning
 
 
 class Importer(ABC):
@@ -26,6 +27,37 @@ class Importer(ABC):
     @abstractmethod
     def parse(self, text: str, context: ParseContext) -> ImportBatch:
         """Turn the text into plain records; entries that cannot be read become warnings with a line."""
+
+    def parse_lazily(self, text: str, context: ParseContext) -> LazyBatch | None:
+        """The file read up to its records, which are then made one by one (`LazyBatch.record`), so that the
+        records of a big file can be made on another core while earlier ones are stored. None: this importer
+        makes its records only all at once (`parse`)."""
+        return None
+
+
+@dataclass
+class LazyBatch:
+    """A parsed file whose records are not made yet: `batch` holds everything else (owner, warnings about the
+    file, blocks; no papers), `count` the number of records, and `record(i, warnings)` makes the i-th, adding
+    its warnings to `warnings`. Records made in order 0..count-1, their warnings added to `batch.warnings`
+    and sorted by line (`finish`), give exactly the batch `parse` returns. `record` reads only what the
+    file's parsing left (it may run in a forked process) and never fails: each call is independent."""
+
+    batch: ImportBatch
+    count: int
+    record: Callable[[int, list[ParseWarning]], PaperRecord]
+
+    def finish(self, papers: list[PaperRecord], warnings: list[ParseWarning]) -> ImportBatch:
+        """The batch `parse` gives, from the records and their warnings made in order."""
+        self.batch.papers = papers
+        self.batch.warnings.extend(warnings)
+        self.batch.warnings.sort(key=lambda w: w.line)
+        return self.batch
+
+    def materialize(self) -> ImportBatch:
+        """Every record made here, in order: `parse`'s batch."""
+        warnings: list[ParseWarning] = []
+        return self.finish([self.record(i, warnings) for i in range(self.count)], warnings)
 
 
 _REGISTRY: dict[str, Importer] = {}

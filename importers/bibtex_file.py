@@ -26,7 +26,7 @@ from papershelf.exporters.classify import UNTITLED_NOTE
 from papershelf.exporters.latex_decode import LatexDecodeError, decode_report
 from papershelf.exporters.verbatim import read_verbatim
 from papershelf.importers.arxiv_listing import classify_url
-from papershelf.importers.base import Importer, register
+from papershelf.importers.base import Importer, LazyBatch, register
 from papershelf.importers.bibtex_split import split_blocks
 from papershelf.importers.errors import ImporterError
 from papershelf.model.citekeys import ascii_key, disambiguate, is_legal_key
@@ -198,6 +198,7 @@ class _Parsed:
     key: str | None = None  # the key it is imported with; None: the library makes one from its pattern
     # The entry's own fields in file order, before a crossref parent's are inherited: (name, LaTeX, macro).
     own: list[tuple[str, str, str | None]] = field(default_factory=list)
+    warnings: list[ParseWarning] = field(default_factory=list)  # about its crossref, said with its record
 
 
 # Fields that make an entry a paper worth importing even when it has no key.
@@ -225,6 +226,9 @@ class BibtexImporter(Importer):
         return score
 
     def parse(self, text: str, context: ParseContext) -> ImportBatch:
+        return self.parse_lazily(text, context).materialize()
+
+    def parse_lazily(self, text: str, context: ParseContext) -> LazyBatch:
         # bibtexparser reads `\\}` as an escaped brace, so a value ending in a LaTeX line break (`{A \\}`)
         # would swallow the rest of the entry: a `\\` pair is hidden from it and given back in every value.
         text = text.replace(_HIDDEN_BACKSLASH, "").replace("\\\\", _HIDDEN_BACKSLASHES)
@@ -306,16 +310,7 @@ class BibtexImporter(Importer):
             # Text between entries is not BibTeX's (bibtex itself ignores it): not kept.
 
         _assign_keys(parsed, batch.warnings)
-        # A crossref names the key as the file wrote it; the first entry with that key is the one meant.
-        by_key: dict[str, _Parsed] = {}
-        for item in parsed:
-            by_key.setdefault(item.entry.key.strip().lower(), item)
-        memo = _Memo()
-        for item in parsed:
-            _inherit(item, by_key, batch.warnings)
-            batch.papers.append(_to_record(item, batch.warnings, memo))
-
-        if not batch.papers:
+        if not parsed:
             if batch.warnings:
                 first = min(batch.warnings, key=lambda w: w.line)
                 raise ImporterError(
@@ -324,8 +319,23 @@ class BibtexImporter(Importer):
                     line=first.line,
                 )
             raise ImporterError("no BibTeX entry (@article{...} and the like) found", source=context.source_name)
-        batch.warnings.sort(key=lambda w: w.line)
-        return batch
+        # A crossref names the key as the file wrote it; the first entry with that key is the one meant. Every
+        # child takes its parent's fields now, in file order, so that a record can be made from its entry alone;
+        # the warnings wait for their record, to come in the order they always did.
+        by_key: dict[str, _Parsed] = {}
+        for item in parsed:
+            by_key.setdefault(item.entry.key.strip().lower(), item)
+        for item in parsed:
+            if "crossref" in item.fields:
+                _inherit(item, by_key, item.warnings)
+        memo = _Memo()
+
+        def record(index: int, warnings: list[ParseWarning]) -> PaperRecord:
+            item = parsed[index]
+            warnings.extend(item.warnings)
+            return _to_record(item, warnings, memo)
+
+        return LazyBatch(batch, len(parsed), record)
 
 
 class _ValueError(Exception):

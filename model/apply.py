@@ -4,14 +4,15 @@
 writes the plan's decisions, new papers and people with one statement per table. A plan made
 against a library that has changed since (another writer, or this connection) is refused, or made again inside
 the write transaction when the caller allows it, so a plan is applied whole or not at all. `import_records` is
-the two halves in a row. Values a user set (edits, tags, notes, keys) are never written here.
+the two halves in a row, `import_arriving` the same for records still being read. Values a user set (edits,
+tags, notes, keys) are never written here.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from papershelf.model import reconcile
@@ -26,8 +27,10 @@ from papershelf.model.plan import (
     SUGGEST,
     UNCHANGED,
     ImportPlan,
+    Prepared,
     RecordPlan,
     _collector_paused,
+    begin_plan,
     plan_import,
     prepare,
 )
@@ -53,6 +56,8 @@ _IMPORT_CACHE_KIB = 64 * 1024
 # From this many records an import is written through the rollback journal when it can (Library.bulk_journal):
 # below it, the pages written twice cost less than the two journal-mode switches.
 _BULK_RECORDS = 1000
+# Records between two writes of new papers, claims and lookup keys, when steps are written as they are decided.
+_WRITTEN_AS_THEY_COME = 1000
 
 
 def journal_for(library: Library, count: int) -> contextlib.AbstractContextManager[bool]:
@@ -100,13 +105,19 @@ def apply_plan(
                 cancelled=cancelled,
                 prepared=plan.prepared,
             )
-        # A big import touches more pages than SQLite's default 2 MB cache holds (the full-text index above all).
-        cache = library.conn.execute("PRAGMA cache_size").fetchone()[0]
-        library.conn.execute(f"PRAGMA cache_size = {min(cache, -_IMPORT_CACHE_KIB)}")
-        try:
+        with _import_cache(library):
             return _write(library, plan, progress, cancelled)
-        finally:
-            library.conn.execute(f"PRAGMA cache_size = {int(cache)}")
+
+
+@contextlib.contextmanager
+def _import_cache(library: Library) -> Iterator[None]:
+    """A big import touches more pages than SQLite's default 2 MB cache holds (the full-text index above all)."""
+    cache = library.conn.execute("PRAGMA cache_size").fetchone()[0]
+    library.conn.execute(f"PRAGMA cache_size = {min(cache, -_IMPORT_CACHE_KIB)}")
+    try:
+        yield
+    finally:
+        library.conn.execute(f"PRAGMA cache_size = {int(cache)}")
 
 
 def import_records(
@@ -152,13 +163,63 @@ def import_records(
             return apply_plan(library, plan, progress=progress, cancelled=cancelled)
 
 
+def import_arriving(
+    library: Library,
+    *,
+    file: str,
+    path: str,
+    sha256: str,
+    fmt: str,
+    count: int,
+    arriving: Iterable[tuple[Any, Prepared]],
+    records: list[Any],
+    claimed_count: int | None = None,
+    as_of: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> tuple[ImportResult, ImportPlan]:
+    """`import_records` for the `count` records of a file with no named owner that are still being read:
+    each (record, prepared) pair of `arriving` joins `records` as it comes, in the file's order.
+
+    The plan is the one `import_records` makes, decided against the library as it was before the import. In a
+    first import its steps read nothing from the library (`ImportPlan.reads_nothing`), so each is written as
+    soon as it is decided, while the records after it are still being made; otherwise every step is decided
+    first, then written. Either way, one transaction."""
+    prepared: list[Prepared] = []
+    with _collector_paused(), journal_for(library, count), library.transaction():
+        plan, steps = begin_plan(
+            library,
+            file=file,
+            path=path,
+            sha256=sha256,
+            fmt=fmt,
+            owner=None,
+            records=records,
+            claimed_count=claimed_count,
+            as_of=as_of,
+            cancelled=cancelled,
+            prepared=prepared,
+            arriving=arriving,
+        )
+        with _import_cache(library):
+            if not plan.reads_nothing:  # every step decided against the library as it was, then written
+                for _ in steps:
+                    pass
+                return _write(library, plan, progress, cancelled, total=count), plan
+            return _write(library, plan, progress, cancelled, steps=steps, total=count), plan
+
+
 def _write(
     library: Library,
     plan: ImportPlan,
     progress: Callable[[int, int], None] | None,
     cancelled: Callable[[], bool] | None,
+    *,
+    steps: Iterable[RecordPlan] | None = None,
+    total: int | None = None,
 ) -> ImportResult:
-    """The plan's writes, inside the caller's transaction."""
+    """The plan's writes, inside the caller's transaction: `plan.records_plan`, or `steps` as they are
+    decided (with `total`, how many there will be)."""
     conn = library.conn
     if plan.same_file is not None:
         return plan.same_file
@@ -208,7 +269,7 @@ def _write(
         _store_profile(library, owner_id, source_id, owner)
     result = ImportResult(source_id=source_id)
     touched: set[int] = set()
-    total = len(records)
+    total = len(records) if total is None else total
     batch = _Batch(size=total)
     # An unchanged claim keeps its row; one whose place in the file moved gets its new line, all at the end.
     moved: list[tuple[int, int, int]] = []
@@ -217,7 +278,7 @@ def _write(
     # A .bib's keywords on the papers it creates or joins: its tags, as Zotero and JabRef read them.
     keyworded: list[tuple[int, tuple[str, ...]]] = []
     papers = _NewPapers(library, batch, owner_id)
-    for step in plan.records_plan:
+    for step in plan.records_plan if steps is None else steps:
         index = step.index
         if cancelled is not None and index % 50 == 0 and cancelled():
             raise ImportCancelled(file)
@@ -281,6 +342,14 @@ def _write(
             implied.append((paper_id, owner_id, source_id))
         if progress is not None and (index % 100 == 0 or index == total - 1):
             progress(index + 1, total)
+        if steps is not None and index % _WRITTEN_AS_THEY_COME == _WRITTEN_AS_THEY_COME - 1:
+            # Steps that read nothing, their records made by another process: what waits for the loop's end is
+            # written now, while that process makes the next records (else this one waits for them now and
+            # writes everything alone at the end). Nothing of this import reads these rows back.
+            papers.flush()
+            _flush_claims(conn, new_claims)
+            reconcile.index_new_papers(library, batch.unindexed)
+            batch.unindexed.clear()
     # Written together after the loop, which never reads them back.
     papers.flush()
     _flush_claims(conn, new_claims)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gc
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -113,6 +113,9 @@ class ImportPlan:
     new_owner: bool = False
     namesakes: list[int] = field(default_factory=list)
     records_plan: list[RecordPlan] = field(default_factory=list)
+    # The record steps read nothing from the library (a first import: nothing to match, nobody to find), so
+    # each may be written before the next is decided (model.apply.import_arriving).
+    reads_nothing: bool = False
 
     def count(self, kind: str) -> int:
         return sum(1 for r in self.records_plan if r.kind == kind)
@@ -189,9 +192,14 @@ def prepare(records: Sequence[Any], cancelled: Callable[[], bool] | None = None,
     for index, record in enumerate(records):
         if cancelled is not None and index % 200 == 0 and cancelled():
             raise ImportCancelled(file)
-        data = record_json(record)
-        prepared.append(Prepared(data, *encode_record(data), entry_key(record)))
+        prepared.append(prepare_one(record))
     return prepared
+
+
+def prepare_one(record: Any) -> Prepared:
+    """One record converted: pure, it may run in another process (papershelf.read_ahead)."""
+    data = record_json(record)
+    return Prepared(data, *encode_record(data), entry_key(record))
 
 
 def plan_import(
@@ -231,9 +239,54 @@ def _plan_import(
     cancelled: Callable[[], bool] | None,
     prepared: list[Prepared] | None,
 ) -> ImportPlan:
-    conn = library.conn
     if prepared is None:
         prepared = prepare(records, cancelled, file)
+    plan, steps = begin_plan(
+        library,
+        file=file,
+        path=path,
+        sha256=sha256,
+        fmt=fmt,
+        owner=owner,
+        records=records,
+        claimed_count=claimed_count,
+        as_of=as_of,
+        targets=targets,
+        cancelled=cancelled,
+        prepared=prepared,
+    )
+    for _ in steps:  # each step is added to plan.records_plan
+        pass
+    return plan
+
+
+def begin_plan(
+    library: Library,
+    *,
+    file: str,
+    path: str,
+    sha256: str,
+    fmt: str,
+    owner: Any | None,
+    records: Sequence[Any],
+    claimed_count: int | None = None,
+    as_of: str | None = None,
+    targets: Sequence[int | None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    prepared: list[Prepared],
+    arriving: Iterable[tuple[Any, Prepared]] | None = None,
+) -> tuple[ImportPlan, Iterator[RecordPlan]]:
+    """The plan's decisions about the file as a whole (its source, owner and earlier claims), and its record
+    steps as they are decided: each is added to `plan.records_plan` as it is yielded.
+
+    With `arriving`, the records are still being read: each (record, prepared) pair is added to `records` and
+    `prepared` (then empty lists) just before its step is decided. A plan whose `reads_nothing` is True decides
+    its steps without reading the library, so they may be written as they come; otherwise every step must be
+    decided before the first is written. A page with a named owner needs all its records first (the owner is
+    found among them): not with `arriving`."""
+    conn = library.conn
+    if arriving is not None and owner is not None and owner.name:
+        raise ValueError("a page with a named owner is planned from all its records")
     plan = ImportPlan(
         file=file,
         path=path,
@@ -258,7 +311,7 @@ def _plan_import(
         identical = _identical_import(library, same, owner.name if named else None, as_of)
         if identical is not None:
             plan.same_file = identical
-            return plan
+            return plan, iter(())
         earlier_claim = conn.execute("SELECT lineage FROM claims WHERE source_id = ? LIMIT 1", (same[0],)).fetchone()
         if earlier_claim and not named:
             lineage = earlier_claim[0]
@@ -303,12 +356,37 @@ def _plan_import(
     nothing_to_match = (
         _SHORTCUTS and conn.execute("SELECT 1 FROM papers WHERE merged_into IS NULL LIMIT 1").fetchone() is None
     )
-    seen: set[int] = set()  # papers an earlier record of this file took: matching never proposes them again
     planner = _PeoplePlanner(library, plan.owner_id, owner if named else None)
-    for index, record in enumerate(records):
+    plan.reads_nothing = bool(nothing_to_match and planner.nobody and targets is None)
+    growing = None if arriving is None else (records, prepared)
+    if arriving is None:
+        arriving = zip(records, prepared, strict=True)
+    steps = _record_steps(
+        library, plan, arriving, growing, earlier, merged_into, nothing_to_match, planner, targets, cancelled
+    )
+    return plan, steps
+
+
+def _record_steps(
+    library: Library,
+    plan: ImportPlan,
+    arriving: Iterable[tuple[Any, Prepared]],
+    growing: tuple[Any, list[Prepared]] | None,
+    earlier: dict[str, tuple[int, int, str, int, int | None]],
+    merged_into: dict[int, int],
+    nothing_to_match: bool,
+    planner: _PeoplePlanner,
+    targets: Sequence[int | None] | None,
+    cancelled: Callable[[], bool] | None,
+) -> Iterator[RecordPlan]:
+    file, fmt = plan.file, plan.fmt
+    seen: set[int] = set()  # papers an earlier record of this file took: matching never proposes them again
+    for index, (record, item) in enumerate(arriving):
+        if growing is not None:
+            growing[0].append(record)
+            growing[1].append(item)
         if cancelled is not None and index % 50 == 0 and cancelled():
             raise ImportCancelled(file)
-        item = prepared[index]
         existing = earlier.get(item.key)
         if existing and existing[1] in seen:
             existing = None  # two entries of one page with one key: keep both as claims
@@ -321,8 +399,10 @@ def _plan_import(
             # A claim stored by an earlier version holds the older hash of the same record (read only then).
             unchanged = old_hash == item.digest or old_hash == legacy_hash(item.data)
             kind = UNCHANGED if unchanged else UPDATE
-            plan.records_plan.append(RecordPlan(index, record.line, kind, paper_id, claim_id, old_source, old_line))
+            step = RecordPlan(index, record.line, kind, paper_id, claim_id, old_source, old_line)
+            plan.records_plan.append(step)
             seen.add(paper_id)
+            yield step
             continue
         match = (
             reconcile.Match(target, 1.0, ["looked up for this paper"])
@@ -332,16 +412,17 @@ def _plan_import(
             else reconcile.find_match(library, record, exclude=seen)
         )
         if match is not None and match.confident:
-            plan.records_plan.append(RecordPlan(index, record.line, JOIN, match.paper_id, match=match))
+            step = RecordPlan(index, record.line, JOIN, match.paper_id, match=match)
+            plan.records_plan.append(step)
             seen.add(match.paper_id)
+            yield step
         else:
             chosen = choose_fields([(fmt, item.data)])
             authors = planner.choose(chosen["authors"])
             kind = NEW if match is None else SUGGEST
-            plan.records_plan.append(
-                RecordPlan(index, record.line, kind, None, match=match, authors=authors, chosen=chosen)
-            )
-    return plan
+            step = RecordPlan(index, record.line, kind, None, match=match, authors=authors, chosen=chosen)
+            plan.records_plan.append(step)
+            yield step
 
 
 class _PeoplePlanner:
