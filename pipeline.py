@@ -10,21 +10,29 @@ import datetime as dt
 import functools
 import gc
 import hashlib
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ParamSpec
+from typing import Any, ParamSpec
 
-from papershelf.importers.base import Importer, detect, get_importer, second_opinion
+from papershelf import read_ahead
+from papershelf.importers.base import Importer, LazyBatch, detect, get_importer, second_opinion
 from papershelf.importers.encoding import MAX_BYTES, decode
 from papershelf.importers.errors import ImporterError
-from papershelf.importers.normalize import normalize_batch
-from papershelf.model.apply import apply_plan, import_records, journal_for
+from papershelf.importers.normalize import clean_venue, normalize_batch, normalize_record
+from papershelf.model.apply import apply_plan, import_arriving, import_records, journal_for
 from papershelf.model.library import Library, LibraryError
-from papershelf.model.plan import ImportPlan, plan_import
-from papershelf.model.records import ImportBatch, OwnerProfile, ParseContext, ParseWarning
-from papershelf.model.store import ImportCancelled, KnownFile, find_identical_import, store_bib_blocks
+from papershelf.model.plan import ImportPlan, Prepared, plan_import, prepare_one
+from papershelf.model.records import ImportBatch, OwnerProfile, PaperRecord, ParseContext, ParseWarning
+from papershelf.model.store import (
+    ImportCancelled,
+    ImportResult,
+    KnownFile,
+    find_identical_import,
+    store_bib_blocks,
+)
 
 
 @dataclass
@@ -223,10 +231,31 @@ def parse_text(
 ):
     """Parse and normalize a read file: (format, normalized batch, sha256, as_of); raises ImporterError.
     `sha256` is the data's hash when the caller has it already: hashed once (50 MB, a 100,000-entry .bib: 30 ms)."""
+    parsed = _parse(path, importer, text, as_of=as_of, owner=owner, forced=forced, source=source, lazily=False)
+    assert isinstance(parsed, ImportBatch)
+    return importer.name, normalize_batch(parsed), sha256 or hashlib.sha256(data).hexdigest(), as_of
+
+
+def _parse(
+    path: Path,
+    importer: Importer,
+    text: str,
+    *,
+    as_of: dt.date | None,
+    owner: str | None,
+    forced: bool,
+    source: str | None,
+    lazily: bool,
+) -> ImportBatch | LazyBatch:
+    """The importer's batch with the user's --owner applied, not normalized: with `lazily`, its records still
+    to be made where the importer can (`Importer.parse_lazily`)."""
     name = source or str(path)
     context = ParseContext(source_name=name, as_of=as_of, owner=owner)
+    lazy: LazyBatch | None = None
     try:
-        batch = importer.parse(text, context)
+        if lazily:
+            lazy = importer.parse_lazily(text, context)
+        batch = lazy.batch if lazy is not None else importer.parse(text, context)
     except ImporterError:
         raise
     except RecursionError:
@@ -238,10 +267,12 @@ def parse_text(
         from dataclasses import replace
 
         batch.owner = replace(batch.owner, name=owner, aliases=(*batch.owner.aliases, batch.owner.name))
-    if not batch.papers:
+    if lazy is not None:
+        lazy.batch = batch
+    if not (lazy.count if lazy is not None else batch.papers):
         # An owner and a source with no papers is junk in the library: most often the wrong --format.
         raise ImporterError(_no_papers(importer, text, path, batch, forced=forced), source=name)
-    return importer.name, normalize_batch(batch), sha256 or hashlib.sha256(data).hexdigest(), as_of
+    return lazy if lazy is not None else batch
 
 
 def _no_papers(importer: Importer, text: str, path: Path, batch: ImportBatch, *, forced: bool) -> str:
@@ -358,12 +389,22 @@ def import_file(
             return report
         if phase is not None:
             phase(report.file, "parsing", 0)
-        fmt, batch, sha, as_of = parse_text(
-            path, importer, text, data, as_of=as_of, owner=owner, forced=bool(format_name), source=url, sha256=sha
+        parsed = _parse(
+            path, importer, text, as_of=as_of, owner=owner, forced=bool(format_name), source=url, lazily=confirm is None
         )
+        # A big file without a named owner has its records made while the first ones are written.
+        arrive = isinstance(parsed, LazyBatch) and parsed.count >= _AHEAD_RECORDS and not _named(parsed.batch)
+        if isinstance(parsed, LazyBatch) and not arrive:
+            parsed = _made(parsed, url or str(path))
     except ImporterError as error:
         report.error = str(error)
         return report
+    fmt = importer.name
+    if isinstance(parsed, LazyBatch):
+        if url is not None and capture is not None and not library.read_only:
+            _keep_capture(path, capture)
+        return _import_arriving(library, report, parsed, url, path, sha, fmt, as_of, progress, cancelled, phase)
+    batch = normalize_batch(parsed)
     report.format = fmt
     report.owner = batch.owner.name if batch.owner else None
     report.found = len(batch.papers)
@@ -405,13 +446,14 @@ def import_file(
     except LibraryError as error:
         report.error = f"{path}: {error}"
         return report
-    except Exception as error:  # sqlite3 errors: full disk, locked, read-only
-        import sqlite3
+    except sqlite3.Error as error:  # full disk, locked, read-only
+        report.error = f"{path}: the library could not be written ({error}); nothing was imported"
+        return report
+    return _written(report, result, batch)
 
-        if isinstance(error, sqlite3.Error):
-            report.error = f"{path}: the library could not be written ({error}); nothing was imported"
-            return report
-        raise
+
+def _written(report: FileReport, result: ImportResult, batch: ImportBatch) -> FileReport:
+    """The report of a written import."""
     report.new = len(result.new)
     report.updated = len(result.updated)
     report.unchanged = len(result.unchanged)
@@ -424,6 +466,99 @@ def import_file(
         report.years_guessed = sum(1 for r in batch.papers if getattr(r, "date_inferred", False) and r.year)
     report.paper_ids = sorted(set(result.new + result.updated + result.unchanged + [p for p, _ in result.merged]))
     return report
+
+
+# From this many records, a file's records are made while the first ones are written (papershelf.read_ahead):
+# below it, forking a process costs more than it saves.
+_AHEAD_RECORDS = 2000
+
+
+def _named(batch: ImportBatch) -> bool:
+    return batch.owner is not None and bool(batch.owner.name)
+
+
+def _made(lazy: LazyBatch, name: str) -> ImportBatch:
+    """Every record of a lazily parsed file made here, as `Importer.parse` would have (and raised)."""
+    try:
+        return lazy.materialize()
+    except RecursionError:
+        raise ImporterError("the file is nested too deeply to read", source=name) from None
+
+
+def _import_arriving(
+    library: Library,
+    report: FileReport,
+    lazy: LazyBatch,
+    url: str | None,
+    path: Path,
+    sha: str,
+    fmt: str,
+    as_of: dt.date | None,
+    progress: Progress | None,
+    cancelled: Callable[[], bool] | None,
+    phase: Callable[[str, str, int], object] | None,
+) -> FileReport:
+    """`import_file`'s writing for a big file without a named owner, whose records are made as they are
+    written (`model.apply.import_arriving`): the same library, the same report."""
+    batch = lazy.batch
+    report.format = fmt
+    report.owner = batch.owner.name if batch.owner else None
+    report.found = lazy.count
+    report.claimed = batch.claimed_count
+    report.warnings = list(batch.warnings)  # the file's; each record's are added as it is made
+    if phase is not None:
+        phase(report.file, "matching", lazy.count)
+    venue_of = functools.lru_cache(maxsize=4096)(clean_venue)  # as normalize_batch does
+
+    def make(index: int) -> tuple[PaperRecord, Prepared, list[ParseWarning]]:
+        warnings: list[ParseWarning] = []
+        record = normalize_record(lazy.record(index, warnings), venue_of)
+        return record, prepare_one(record), warnings
+
+    warnings: list[ParseWarning] = []
+
+    def arriving(made: Iterator[tuple[PaperRecord, Prepared, list[ParseWarning]]]) -> Iterator[tuple[Any, Prepared]]:
+        for record, item, said in made:
+            warnings.extend(said)
+            yield record, item
+
+    records: list[PaperRecord] = []
+    progressed = (lambda done, total: progress(report.file, done, total)) if progress else None
+    try:
+        with read_ahead.made_ahead(lazy.count, make) as made, journal_for(library, lazy.count), library.transaction():
+            result, _ = import_arriving(
+                library,
+                file=url or path.name,
+                path=str(path.resolve()),
+                sha256=sha,
+                fmt=fmt,
+                count=lazy.count,
+                arriving=arriving(made),
+                records=records,
+                claimed_count=batch.claimed_count,
+                as_of=as_of.isoformat() if as_of else None,
+                progress=progressed,
+                cancelled=cancelled,
+            )
+            if fmt == "bibtex" and not result.same_file and result.source_id is not None:
+                store_bib_blocks(library, result.source_id, batch.blocks)
+    except ImportCancelled:
+        raise
+    except ImporterError as error:  # what `parse` would have raised, raised by a record made here
+        report.error = str(error)
+        return report
+    except RecursionError:
+        report.error = str(ImporterError("the file is nested too deeply to read", source=url or str(path)))
+        return report
+    except LibraryError as error:
+        report.error = f"{path}: {error}"
+        return report
+    except sqlite3.Error as error:  # full disk, locked, read-only
+        report.error = f"{path}: the library could not be written ({error}); nothing was imported"
+        return report
+    batch = lazy.finish(records, warnings)
+    report.warnings = list(batch.warnings)
+    return _written(report, result, batch)
 
 
 def _known_file(

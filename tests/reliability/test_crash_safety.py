@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -77,6 +78,49 @@ def test_sigkill_inside_an_import_leaves_all_or_nothing_and_a_sound_library(tmp_
         assert len(reopened.paper_ids(tag="to-read")) == 3
         assert reopened.search("pretraining")
         assert import_file(reopened, SEED_ARXIV, as_of=dt.date.fromisoformat(SEED_AS_OF)).ok
+    run = papershelf(library, "check")
+    assert run.code == 0, run.err
+
+
+def _children(pid: int) -> set[int]:
+    try:
+        return {int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()}
+    except OSError:
+        return set()
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has exited
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads the child processes from /proc")
+def test_sigkill_inside_a_big_bib_import_read_ahead_leaves_nothing_running(tmp_path: Path) -> None:
+    """A big .bib is read by a second process (papershelf.read_ahead): killed with its import, that process
+    ends too, and the library holds all or nothing, as for any import."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    import synthetic
+
+    library = tmp_path / "library.sqlite"
+    before = _library_with_seed(library)
+    bib = tmp_path / "big.bib"
+    bib.write_text(synthetic.bibtex_file(BIG), encoding="utf-8")
+    process = spawn_papershelf(library, "import", str(bib))
+    inside = wait_inside_transaction(process, library, wal_bytes=1 << 20, limit=120)
+    children = _children(process.pid)
+    kill(process)
+    assert inside, f"the import ended before it could be killed: {process.stderr.read() if process.stderr else ''}"
+    assert children, "the import read no records ahead"
+    deadline = time.monotonic() + 30
+    while any(map(_running, children)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(map(_running, children)), "the process reading ahead outlived the import"
+    assert integrity(library) == ["ok"]
+    papers = count(library, "SELECT count(*) FROM papers")
+    assert papers in (before, before + BIG), f"{papers - before} of {BIG} papers survived: a half import"
     run = papershelf(library, "check")
     assert run.code == 0, run.err
 
