@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, ParamSpec
 
 from papershelf import read_ahead
-from papershelf.importers.base import Importer, LazyBatch, detect, get_importer, second_opinion
+from papershelf.importers.base import Importer, detect, finish_stream, get_importer, second_opinion
 from papershelf.importers.encoding import MAX_BYTES, decode
 from papershelf.importers.errors import ImporterError
 from papershelf.importers.normalize import clean_venue, normalize_batch, normalize_record
@@ -231,31 +231,10 @@ def parse_text(
 ):
     """Parse and normalize a read file: (format, normalized batch, sha256, as_of); raises ImporterError.
     `sha256` is the data's hash when the caller has it already: hashed once (50 MB, a 100,000-entry .bib: 30 ms)."""
-    parsed = _parse(path, importer, text, as_of=as_of, owner=owner, forced=forced, source=source, lazily=False)
-    assert isinstance(parsed, ImportBatch)
-    return importer.name, normalize_batch(parsed), sha256 or hashlib.sha256(data).hexdigest(), as_of
-
-
-def _parse(
-    path: Path,
-    importer: Importer,
-    text: str,
-    *,
-    as_of: dt.date | None,
-    owner: str | None,
-    forced: bool,
-    source: str | None,
-    lazily: bool,
-) -> ImportBatch | LazyBatch:
-    """The importer's batch with the user's --owner applied, not normalized: with `lazily`, its records still
-    to be made where the importer can (`Importer.parse_lazily`)."""
     name = source or str(path)
     context = ParseContext(source_name=name, as_of=as_of, owner=owner)
-    lazy: LazyBatch | None = None
     try:
-        if lazily:
-            lazy = importer.parse_lazily(text, context)
-        batch = lazy.batch if lazy is not None else importer.parse(text, context)
+        batch = importer.parse(text, context)
     except ImporterError:
         raise
     except RecursionError:
@@ -267,12 +246,10 @@ def _parse(
         from dataclasses import replace
 
         batch.owner = replace(batch.owner, name=owner, aliases=(*batch.owner.aliases, batch.owner.name))
-    if lazy is not None:
-        lazy.batch = batch
-    if not (lazy.count if lazy is not None else batch.papers):
+    if not batch.papers:
         # An owner and a source with no papers is junk in the library: most often the wrong --format.
         raise ImporterError(_no_papers(importer, text, path, batch, forced=forced), source=name)
-    return lazy if lazy is not None else batch
+    return importer.name, normalize_batch(batch), sha256 or hashlib.sha256(data).hexdigest(), as_of
 
 
 def _no_papers(importer: Importer, text: str, path: Path, batch: ImportBatch, *, forced: bool) -> str:
@@ -389,22 +366,21 @@ def import_file(
             return report
         if phase is not None:
             phase(report.file, "parsing", 0)
-        parsed = _parse(
-            path, importer, text, as_of=as_of, owner=owner, forced=bool(format_name), source=url, lazily=confirm is None
+        if confirm is None and not owner and _read_ahead(importer, text):
+            if url is not None and capture is not None and not library.read_only:
+                _keep_capture(path, capture)
+            context = ParseContext(source_name=url or str(path), as_of=as_of)
+            if phase is not None:  # the records are matched as they are read: counted roughly beforehand
+                phase(report.file, "matching", _entries(text))
+            return _import_streamed(
+                library, report, importer, text, context, url, path, sha, as_of, progress, cancelled
+            )
+        fmt, batch, sha, as_of = parse_text(
+            path, importer, text, data, as_of=as_of, owner=owner, forced=bool(format_name), source=url, sha256=sha
         )
-        # A big file without a named owner has its records made while the first ones are written.
-        arrive = isinstance(parsed, LazyBatch) and parsed.count >= _AHEAD_RECORDS and not _named(parsed.batch)
-        if isinstance(parsed, LazyBatch) and not arrive:
-            parsed = _made(parsed, url or str(path))
     except ImporterError as error:
         report.error = str(error)
         return report
-    fmt = importer.name
-    if isinstance(parsed, LazyBatch):
-        if url is not None and capture is not None and not library.read_only:
-            _keep_capture(path, capture)
-        return _import_arriving(library, report, parsed, url, path, sha, fmt, as_of, progress, cancelled, phase)
-    batch = normalize_batch(parsed)
     report.format = fmt
     report.owner = batch.owner.name if batch.owner else None
     report.found = len(batch.papers)
@@ -468,87 +444,89 @@ def _written(report: FileReport, result: ImportResult, batch: ImportBatch) -> Fi
     return report
 
 
-# From this many records, a file's records are made while the first ones are written (papershelf.read_ahead):
-# below it, forking a process costs more than it saves.
+# From this many entries, a file is read by a second process while its first records are written
+# (papershelf.read_ahead): below it, forking costs more than it saves.
 _AHEAD_RECORDS = 2000
 
 
-def _named(batch: ImportBatch) -> bool:
-    return batch.owner is not None and bool(batch.owner.name)
+def _entries(text: str) -> int:
+    """The entries of a .bib counted roughly (an @string counts too), in milliseconds."""
+    return text.count("\n@") + text.startswith("@")
 
 
-def _made(lazy: LazyBatch, name: str) -> ImportBatch:
-    """Every record of a lazily parsed file made here, as `Importer.parse` would have (and raised)."""
-    try:
-        return lazy.materialize()
-    except RecursionError:
-        raise ImporterError("the file is nested too deeply to read", source=name) from None
+def _read_ahead(importer: Importer, text: str) -> bool:
+    """Is this a big file the importer can stream, read where a second process can read it?"""
+    if _entries(text) < _AHEAD_RECORDS or not read_ahead.can_fork():
+        return False
+    return importer.parse_stream(text, ParseContext()) is not None  # a generator not yet started: no work
 
 
-def _import_arriving(
+def _import_streamed(
     library: Library,
     report: FileReport,
-    lazy: LazyBatch,
+    importer: Importer,
+    text: str,
+    context: ParseContext,
     url: str | None,
     path: Path,
     sha: str,
-    fmt: str,
     as_of: dt.date | None,
     progress: Progress | None,
     cancelled: Callable[[], bool] | None,
-    phase: Callable[[str, str, int], object] | None,
 ) -> FileReport:
-    """`import_file`'s writing for a big file without a named owner, whose records are made as they are
-    written (`model.apply.import_arriving`): the same library, the same report."""
-    batch = lazy.batch
-    report.format = fmt
-    report.owner = batch.owner.name if batch.owner else None
-    report.found = lazy.count
-    report.claimed = batch.claimed_count
-    report.warnings = list(batch.warnings)  # the file's; each record's are added as it is made
-    if phase is not None:
-        phase(report.file, "matching", lazy.count)
-    venue_of = functools.lru_cache(maxsize=4096)(clean_venue)  # as normalize_batch does
+    """`import_file` for a big file without a named owner, read by a second process while its first records
+    are written (`model.apply.import_arriving`): the same library and the same report as the plain import."""
+    fmt = importer.name
 
-    def make(index: int) -> tuple[PaperRecord, Prepared, list[ParseWarning]]:
-        warnings: list[ParseWarning] = []
-        record = normalize_record(lazy.record(index, warnings), venue_of)
-        return record, prepare_one(record), warnings
-
-    warnings: list[ParseWarning] = []
-
-    def arriving(made: Iterator[tuple[PaperRecord, Prepared, list[ParseWarning]]]) -> Iterator[tuple[Any, Prepared]]:
-        for record, item, said in made:
-            warnings.extend(said)
-            yield record, item
+    def produce() -> Iterator[tuple[PaperRecord, Prepared, list[ParseWarning]] | ImportBatch]:
+        venue_of = functools.lru_cache(maxsize=4096)(clean_venue)  # as normalize_batch does
+        for item in importer.parse_stream(text, context) or ():
+            if isinstance(item, ImportBatch):
+                yield item
+            else:
+                record = normalize_record(item[0], venue_of)
+                yield record, prepare_one(record), item[1]
 
     records: list[PaperRecord] = []
+    warnings: list[ParseWarning] = []
+    read: list[ImportBatch] = []
+
+    def arriving(items: Iterator[Any]) -> Iterator[tuple[PaperRecord, Prepared]]:
+        for item in items:
+            if isinstance(item, ImportBatch):  # the last: the file's own warnings and blocks
+                read.append(item)
+            else:
+                warnings.extend(item[2])
+                yield item[0], item[1]
+
+    expected = _entries(text)  # for the progress and how to write, not the report
     progressed = (lambda done, total: progress(report.file, done, total)) if progress else None
     try:
-        with read_ahead.made_ahead(lazy.count, make) as made, journal_for(library, lazy.count), library.transaction():
+        with read_ahead.streamed(produce) as items, journal_for(library, expected), library.transaction():
             result, _ = import_arriving(
                 library,
                 file=url or path.name,
                 path=str(path.resolve()),
                 sha256=sha,
                 fmt=fmt,
-                count=lazy.count,
-                arriving=arriving(made),
+                count=expected,
+                arriving=arriving(items),
                 records=records,
-                claimed_count=batch.claimed_count,
                 as_of=as_of.isoformat() if as_of else None,
                 progress=progressed,
                 cancelled=cancelled,
             )
+            if not read:
+                raise ImporterError("the file's reading ended early", source=context.source_name)
             if fmt == "bibtex" and not result.same_file and result.source_id is not None:
-                store_bib_blocks(library, result.source_id, batch.blocks)
+                store_bib_blocks(library, result.source_id, read[0].blocks)
     except ImportCancelled:
         raise
-    except ImporterError as error:  # what `parse` would have raised, raised by a record made here
+    except ImporterError as error:  # met while reading, after the first records were written: none are kept
         report.error = str(error)
         return report
     except RecursionError:
-        report.error = str(ImporterError("the file is nested too deeply to read", source=url or str(path)))
+        report.error = str(ImporterError("the file is nested too deeply to read", source=context.source_name))
         return report
     except LibraryError as error:
         report.error = f"{path}: {error}"
@@ -556,7 +534,12 @@ def _import_arriving(
     except sqlite3.Error as error:  # full disk, locked, read-only
         report.error = f"{path}: the library could not be written ({error}); nothing was imported"
         return report
-    batch = lazy.finish(records, warnings)
+    if progress is not None:
+        progress(report.file, len(records), len(records))
+    batch = finish_stream(read[0], records, warnings)
+    report.format = fmt
+    report.found = len(records)
+    report.claimed = batch.claimed_count
     report.warnings = list(batch.warnings)
     return _written(report, result, batch)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from papershelf.importers.errors import ImporterError
@@ -28,36 +28,40 @@ class Importer(ABC):
     def parse(self, text: str, context: ParseContext) -> ImportBatch:
         """Turn the text into plain records; entries that cannot be read become warnings with a line."""
 
-    def parse_lazily(self, text: str, context: ParseContext) -> LazyBatch | None:
-        """The file read up to its records, which are then made one by one (`LazyBatch.record`), so that the
-        records of a big file can be made on another core while earlier ones are stored. None: this importer
-        makes its records only all at once (`parse`)."""
+    def parse_stream(self, text: str, context: ParseContext) -> Iterator[Streamed] | None:
+        """The records one by one as the text is read, so that a big file's first records can be stored while
+        the later ones are made (`papershelf.read_ahead`): each record with its warnings, in order, then the
+        batch without its papers (its other warnings, blocks and owner). `batch_of_stream` of it is exactly
+        what `parse` returns; errors are raised as `parse` raises them, when they are met. None: this importer
+        makes its records only all at once."""
         return None
 
 
-@dataclass
-class LazyBatch:
-    """A parsed file whose records are not made yet: `batch` holds everything else (owner, warnings about the
-    file, blocks; no papers), `count` the number of records, and `record(i, warnings)` makes the i-th, adding
-    its warnings to `warnings`. Records made in order 0..count-1, their warnings added to `batch.warnings`
-    and sorted by line (`finish`), give exactly the batch `parse` returns. `record` reads only what the
-    file's parsing left (it may run in a forked process) and never fails: each call is independent."""
+# What a stream gives: a record with the warnings about it, or, last, the file's batch without its papers.
+Streamed = tuple[PaperRecord, list[ParseWarning]] | ImportBatch
 
-    batch: ImportBatch
-    count: int
-    record: Callable[[int, list[ParseWarning]], PaperRecord]
 
-    def finish(self, papers: list[PaperRecord], warnings: list[ParseWarning]) -> ImportBatch:
-        """The batch `parse` gives, from the records and their warnings made in order."""
-        self.batch.papers = papers
-        self.batch.warnings.extend(warnings)
-        self.batch.warnings.sort(key=lambda w: w.line)
-        return self.batch
+def batch_of_stream(stream: Iterable[Streamed]) -> ImportBatch:
+    """The batch `parse` gives, from a `parse_stream`: its papers in order, every warning sorted by line."""
+    papers: list[PaperRecord] = []
+    warnings: list[ParseWarning] = []
+    batch: ImportBatch | None = None
+    for item in stream:
+        if isinstance(item, ImportBatch):
+            batch = item
+        else:
+            papers.append(item[0])
+            warnings.extend(item[1])
+    assert batch is not None, "a stream ends with its batch"
+    return finish_stream(batch, papers, warnings)
 
-    def materialize(self) -> ImportBatch:
-        """Every record made here, in order: `parse`'s batch."""
-        warnings: list[ParseWarning] = []
-        return self.finish([self.record(i, warnings) for i in range(self.count)], warnings)
+
+def finish_stream(batch: ImportBatch, papers: list[PaperRecord], warnings: list[ParseWarning]) -> ImportBatch:
+    """A stream's batch with its papers and their warnings (after the file's own), sorted by line."""
+    batch.papers = papers
+    batch.warnings.extend(warnings)
+    batch.warnings.sort(key=lambda w: w.line)
+    return batch
 
 
 _REGISTRY: dict[str, Importer] = {}

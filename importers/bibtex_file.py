@@ -18,6 +18,7 @@ import functools
 import logging
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from bibtexparser import model as bib
@@ -26,7 +27,7 @@ from papershelf.exporters.classify import UNTITLED_NOTE
 from papershelf.exporters.latex_decode import LatexDecodeError, decode_report
 from papershelf.exporters.verbatim import read_verbatim
 from papershelf.importers.arxiv_listing import classify_url
-from papershelf.importers.base import Importer, LazyBatch, register
+from papershelf.importers.base import Importer, Streamed, batch_of_stream, register
 from papershelf.importers.bibtex_split import split_blocks
 from papershelf.importers.errors import ImporterError
 from papershelf.model.citekeys import ascii_key, disambiguate, is_legal_key
@@ -198,7 +199,6 @@ class _Parsed:
     key: str | None = None  # the key it is imported with; None: the library makes one from its pattern
     # The entry's own fields in file order, before a crossref parent's are inherited: (name, LaTeX, macro).
     own: list[tuple[str, str, str | None]] = field(default_factory=list)
-    warnings: list[ParseWarning] = field(default_factory=list)  # about its crossref, said with its record
 
 
 # Fields that make an entry a paper worth importing even when it has no key.
@@ -206,6 +206,7 @@ _IDENTIFYING = frozenset(["title", "author", "doi", "eprint", "url", "arxiv"])
 # What the exporters write for a paper nobody gave a title (exporters/classify.fallback_title).
 _FALLBACK_TITLE = re.compile(r"arXiv:\S+|doi:\S+|Untitled paper \d+")
 _UNTITLED_STAND_IN = re.compile(r"Untitled paper \d+")
+_CROSSREF = re.compile("crossref", re.IGNORECASE)
 
 
 class BibtexImporter(Importer):
@@ -226,9 +227,12 @@ class BibtexImporter(Importer):
         return score
 
     def parse(self, text: str, context: ParseContext) -> ImportBatch:
-        return self.parse_lazily(text, context).materialize()
+        return batch_of_stream(self.parse_stream(text, context))
 
-    def parse_lazily(self, text: str, context: ParseContext) -> LazyBatch:
+    def parse_stream(self, text: str, context: ParseContext) -> Iterator[Streamed]:
+        return self._stream(text, context)
+
+    def _stream(self, text: str, context: ParseContext) -> Iterator[Streamed]:
         # bibtexparser reads `\\}` as an escaped brace, so a value ending in a LaTeX line break (`{A \\}`)
         # would swallow the rest of the entry: a `\\` pair is hidden from it and given back in every value.
         text = text.replace(_HIDDEN_BACKSLASH, "").replace("\\\\", _HIDDEN_BACKSLASHES)
@@ -240,6 +244,13 @@ class BibtexImporter(Importer):
         batch = ImportBatch(format=self.name)
         macros = dict(_MONTH_MACROS)
         parsed: list[_Parsed] = []
+        # Each entry becomes its record as soon as it is read, unless an entry of the file may take fields from
+        # a later one (a crossref's parent often comes last): then all are read first.
+        crossrefs = _CROSSREF.search(text) is not None
+        used_keys: set[str] = set()
+        key_warnings: list[ParseWarning] = []  # said after the entries' own, as when keys were given at the end
+        memo = _Memo()
+        count = 0
         entry_end = -1  # the line the last entry ended on (0-based, as bibtexparser counts)
         for position, block in enumerate(blocks):
             line = (block.start_line or 0) + 1
@@ -308,9 +319,26 @@ class BibtexImporter(Importer):
             elif isinstance(block, bib.Entry):
                 _collect(block, macros, batch.warnings, parsed, line)
             # Text between entries is not BibTeX's (bibtex itself ignores it): not kept.
+            if parsed and not crossrefs:
+                item = parsed.pop()
+                if _assign_key(item, used_keys, key_warnings):
+                    count += 1
+                    warnings: list[ParseWarning] = []
+                    yield _to_record(item, warnings, memo), warnings
 
-        _assign_keys(parsed, batch.warnings)
-        if not parsed:
+        if crossrefs:
+            parsed[:] = [item for item in parsed if _assign_key(item, used_keys, key_warnings)]
+            # A crossref names the key as the file wrote it; the first entry with that key is the one meant.
+            by_key: dict[str, _Parsed] = {}
+            for item in parsed:
+                by_key.setdefault(item.entry.key.strip().lower(), item)
+            for item in parsed:
+                warnings = []
+                _inherit(item, by_key, warnings)
+                count += 1
+                yield _to_record(item, warnings, memo), warnings
+        batch.warnings.extend(key_warnings)
+        if not count:
             if batch.warnings:
                 first = min(batch.warnings, key=lambda w: w.line)
                 raise ImporterError(
@@ -319,23 +347,7 @@ class BibtexImporter(Importer):
                     line=first.line,
                 )
             raise ImporterError("no BibTeX entry (@article{...} and the like) found", source=context.source_name)
-        # A crossref names the key as the file wrote it; the first entry with that key is the one meant. Every
-        # child takes its parent's fields now, in file order, so that a record can be made from its entry alone;
-        # the warnings wait for their record, to come in the order they always did.
-        by_key: dict[str, _Parsed] = {}
-        for item in parsed:
-            by_key.setdefault(item.entry.key.strip().lower(), item)
-        for item in parsed:
-            if "crossref" in item.fields:
-                _inherit(item, by_key, item.warnings)
-        memo = _Memo()
-
-        def record(index: int, warnings: list[ParseWarning]) -> PaperRecord:
-            item = parsed[index]
-            warnings.extend(item.warnings)
-            return _to_record(item, warnings, memo)
-
-        return LazyBatch(batch, len(parsed), record)
+        yield batch
 
 
 class _ValueError(Exception):
@@ -410,54 +422,49 @@ def _collect(
     parsed.append(_Parsed(entry, fields, line, own=own))
 
 
-def _assign_keys(parsed: list[_Parsed], warnings: list[ParseWarning]) -> None:
-    """The key each entry is imported with: its own when bibtex can use it, else another, with a warning.
+def _assign_key(item: _Parsed, used: set[str], warnings: list[ParseWarning]) -> bool:
+    """The key an entry is imported with (`item.key`): its own when bibtex can use it, else another, with a
+    warning; False for an entry with neither key nor data, skipped. `used` holds the keys given before.
 
     A non-ASCII key (bibtex cannot find `Müller2020`) is transliterated; an illegal or missing one is left for
     the library to make from its key pattern; a repeated one (BibTeX compares keys ignoring case) gets the
     next free suffix, so a second paper under the same key is not lost.
     """
-    used: set[str] = set()
-    kept: list[_Parsed] = []
-    for item in parsed:
-        written = item.entry.key.strip()
-        key: str | None = written
-        if not written and not _IDENTIFYING.intersection(item.fields):
-            warnings.append(
-                ParseWarning(item.line, f"@{item.entry.entry_type} entry with neither a key nor data skipped")
+    written = item.entry.key.strip()
+    key: str | None = written
+    if not written and not _IDENTIFYING.intersection(item.fields):
+        warnings.append(ParseWarning(item.line, f"@{item.entry.entry_type} entry with neither a key nor data skipped"))
+        return False
+    if not written:
+        warnings.append(
+            ParseWarning(
+                item.line,
+                f"@{item.entry.entry_type} entry without a citation key: "
+                "imported with a key made from its authors, year and title",
             )
-            continue
-        if not written:
-            warnings.append(
-                ParseWarning(
-                    item.line,
-                    f"@{item.entry.entry_type} entry without a citation key: "
-                    "imported with a key made from its authors, year and title",
-                )
+        )
+        key = None
+    elif not is_legal_key(written):
+        folded = ascii_key(written) if is_legal_key(written, ascii_only=False) else None
+        if folded:
+            message = f"citation key {written!r} is not ASCII, which bibtex cannot find; imported as {folded!r}"
+        else:
+            message = (
+                f"{written!r} is not a legal citation key (spaces, commas, braces, quotes, % or # are "
+                "not allowed): imported with a key made from its authors, year and title"
             )
-            key = None
-        elif not is_legal_key(written):
-            folded = ascii_key(written) if is_legal_key(written, ascii_only=False) else None
-            if folded:
-                message = f"citation key {written!r} is not ASCII, which bibtex cannot find; imported as {folded!r}"
-            else:
-                message = (
-                    f"{written!r} is not a legal citation key (spaces, commas, braces, quotes, % or # are "
-                    "not allowed): imported with a key made from its authors, year and title"
-                )
-            warnings.append(ParseWarning(item.line, message))
-            key = folded
-        if key is not None and key.lower() in used:
-            unique = disambiguate(key, lambda k: k.lower() in used)
-            warnings.append(
-                ParseWarning(item.line, f"duplicate citation key {written!r}: this entry imported as {unique!r}")
-            )
-            key = unique
-        if key is not None:
-            used.add(key.lower())
-        item.key = key
-        kept.append(item)
-    parsed[:] = kept
+        warnings.append(ParseWarning(item.line, message))
+        key = folded
+    if key is not None and key.lower() in used:
+        unique = disambiguate(key, lambda k: k.lower() in used)
+        warnings.append(
+            ParseWarning(item.line, f"duplicate citation key {written!r}: this entry imported as {unique!r}")
+        )
+        key = unique
+    if key is not None:
+        used.add(key.lower())
+    item.key = key
+    return True
 
 
 def _evaluate(value: str, macros: dict[str, str], warnings: list[ParseWarning], line: int) -> str:

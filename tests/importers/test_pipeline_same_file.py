@@ -22,13 +22,13 @@ AS_OF = dt.date.fromisoformat(SEED_AS_OF)
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The files the pipeline parses from now on."""
     calls: list[str] = []
-    real = pipeline._parse  # what import_file parses with (parse_text for a whole batch stands on it too)
+    real = pipeline.parse_text
 
     def counting(path, *args, **kwargs):
         calls.append(Path(path).name)
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "_parse", counting)
+    monkeypatch.setattr(pipeline, "parse_text", counting)
     return calls
 
 
