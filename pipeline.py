@@ -367,14 +367,15 @@ def import_file(
         if phase is not None:
             phase(report.file, "parsing", 0)
         if confirm is None and not owner and _read_ahead(importer, text):
-            if url is not None and capture is not None and not library.read_only:
-                _keep_capture(path, capture)
             context = ParseContext(source_name=url or str(path), as_of=as_of)
             if phase is not None:  # the records are matched as they are read: counted roughly beforehand
                 phase(report.file, "matching", _entries(text))
-            return _import_streamed(
+            report = _import_streamed(
                 library, report, importer, text, context, url, path, sha, as_of, progress, cancelled
             )
+            if report.ok and url is not None and capture is not None and not library.read_only:
+                _keep_capture(path, capture)
+            return report
         fmt, batch, sha, as_of = parse_text(
             path, importer, text, data, as_of=as_of, owner=owner, forced=bool(format_name), source=url, sha256=sha
         )
@@ -516,6 +517,8 @@ def _import_streamed(
                 progress=progressed,
                 cancelled=cancelled,
             )
+            if result.same_file:  # these bytes were imported before: nothing planned, the records read for the report
+                records.extend(record for record, _ in arriving(items))
             if not read:
                 raise ImporterError("the file's reading ended early", source=context.source_name)
             if fmt == "bibtex" and not result.same_file and result.source_id is not None:

@@ -107,6 +107,17 @@ def test_a_big_generated_bib_imports_the_same_into_an_empty_and_a_full_library(t
     assert len(ahead.forks) == 2
 
 
+def test_the_same_bytes_again_found_by_the_store_are_the_same_report(tmp_path, ahead):
+    """With the pipeline's own check of a known file off, the plan finds the file imported before."""
+    bib = tmp_path / "again.bib"
+    bib.write_text(synthetic.bibtex_file(60))
+    ahead.setattr(pipeline, "_known_file", lambda *args: None)
+    expected = plain(ahead, tmp_path, "plain.sqlite", [bib, bib])
+    got = imported(tmp_path / "ahead.sqlite", [bib, bib])
+    assert got == expected
+    assert got[1][1]["same_file"] and got[1][1]["found"] == 60 and got[1][1]["unchanged"] == 60
+
+
 def test_the_report_keeps_every_warning_in_line_order(tmp_path, ahead):
     bib = tmp_path / "warned.bib"
     bib.write_text(
