@@ -114,6 +114,17 @@ def detect(text: str, filename: str = "") -> Detection:
     if len(text) > SNIFF_CHARS:
         cut = text.rfind("\n", 0, SNIFF_CHARS)
         text = text[: cut if cut > 0 else SNIFF_CHARS]
+    sole = _sole_claimant(filename)
+    if sole is not None:
+        # A file named for one importer alone (`.bib`) that this importer is sure of is its own: the other
+        # sniffers would read the first megabyte of it for nothing (a third of a second before a big .bib).
+        try:
+            score = float(sole.sniff(text))
+        except Exception:
+            score = 0.0
+        if score >= SURE:
+            score = min(1.0, score + 0.05)
+            return Detection(sole, score, ((sole.name, round(score, 3)),))
     scores = []
     for importer in importers():
         try:
@@ -128,6 +139,19 @@ def detect(text: str, filename: str = "") -> Detection:
     if scores and scores[0][1] >= CONFIDENCE_THRESHOLD:
         return Detection(scores[0][0], scores[0][1], ranking)
     return Detection(None, scores[0][1] if scores else 0.0, ranking)
+
+
+# A sniff score that leaves no doubt (a .bib's: entries of known types with field lines).
+SURE = 0.95
+
+
+def _sole_claimant(filename: str) -> Importer | None:
+    """The one importer whose extensions the file name has, if no other importer claims it too."""
+    name = filename.lower()
+    if not name:
+        return None
+    claimants = [importer for importer in importers() if name.endswith(importer.extensions)]
+    return claimants[0] if len(claimants) == 1 else None
 
 
 def second_opinion(detection: Detection, text: str, filename: str = "") -> Importer | None:

@@ -233,3 +233,41 @@ def _imports_restore_the_collector(library, tmp_path: Path) -> None:
         thread.join()
     assert len(reports) == 3 and all(r.ok for r in reports) and gc.get_threshold() == before
     assert gc.isenabled()
+
+
+BIBS = sorted((ROOT / "tests" / "fixtures").rglob("*.bib"))
+
+
+@pytest.mark.parametrize("bib", BIBS, ids=lambda p: p.name)
+def test_a_bib_is_detected_alike_with_or_without_the_other_sniffers(bib: Path, monkeypatch) -> None:
+    """A file named .bib that the BibTeX importer is sure of is read as BibTeX without the other sniffers
+    reading its first megabyte; every .bib of the suite is detected as it was with all of them asked."""
+    from papershelf.importers import base
+
+    text = bib.read_text(encoding="utf-8", errors="replace")
+    quick = base.detect(text, bib.name)
+    monkeypatch.setattr(base, "_sole_claimant", lambda filename: None)
+    full = base.detect(text, bib.name)
+    assert quick.importer is full.importer
+    assert quick.score == full.score
+
+
+def test_a_file_named_bib_that_is_not_bibtex_is_still_read_for_what_it_is(tmp_path: Path, monkeypatch) -> None:
+    from papershelf.importers import base
+
+    asked: list[str] = []
+    for importer in base.importers():
+        sniff = importer.sniff
+        monkeypatch.setattr(importer, "sniff", lambda text, _s=sniff, _n=importer.name: asked.append(_n) or _s(text))
+    page = tmp_path / "homepage.bib"
+    page.write_text(SEEDS["000"].read_text(encoding="utf-8"), encoding="utf-8")
+    fmt, batch, _sha, _as_of = parse_file(page, as_of=AS_OF)
+    assert fmt == "homepage" and batch.papers
+    assert set(asked) >= {"homepage", "aggregator", "bibtex"}  # every sniffer was asked
+
+    asked.clear()
+    bib = tmp_path / "real.bib"
+    bib.write_text("@article{a,\n  title = {A title},\n  author = {Doe, Jane},\n  year = 2020\n}\n", encoding="utf-8")
+    fmt, batch, _sha, _as_of = parse_file(bib, as_of=AS_OF)
+    assert fmt == "bibtex" and len(batch.papers) == 1
+    assert asked == ["bibtex"]  # sure of it: nobody else read it
