@@ -205,7 +205,7 @@ def import_arriving(
             if not plan.reads_nothing:  # every step decided against the library as it was, then written
                 for _ in steps:
                     pass
-                return _write(library, plan, progress, cancelled, total=count), plan
+                return _write(library, plan, progress, cancelled), plan
             return _write(library, plan, progress, cancelled, steps=steps, total=count), plan
 
 
