@@ -366,12 +366,13 @@ def import_file(
             return report
         if phase is not None:
             phase(report.file, "parsing", 0)
-        if confirm is None and not owner and _read_ahead(importer, text):
+        entries = _entries(text)
+        if confirm is None and not owner and _read_ahead(importer, entries):
             context = ParseContext(source_name=url or str(path), as_of=as_of)
             if phase is not None:  # the records are matched as they are read: counted roughly beforehand
-                phase(report.file, "matching", _entries(text))
+                phase(report.file, "matching", entries)
             report = _import_streamed(
-                library, report, importer, text, context, url, path, sha, as_of, progress, cancelled
+                library, report, importer, text, entries, context, url, path, sha, as_of, progress, cancelled
             )
             if report.ok and url is not None and capture is not None and not library.read_only:
                 _keep_capture(path, capture)
@@ -420,13 +421,17 @@ def import_file(
                 store_bib_blocks(library, result.source_id, batch.blocks)
     except ImportCancelled:
         raise
-    except LibraryError as error:
-        report.error = f"{path}: {error}"
-        return report
-    except sqlite3.Error as error:  # full disk, locked, read-only
-        report.error = f"{path}: the library could not be written ({error}); nothing was imported"
+    except (LibraryError, sqlite3.Error) as error:
+        report.error = _unwritten(path, error)
         return report
     return _written(report, result, batch)
+
+
+def _unwritten(path: Path, error: Exception) -> str:
+    """Why a file's import wrote nothing: the library's own reason, or SQLite's (full disk, locked, read-only)."""
+    if isinstance(error, LibraryError):
+        return f"{path}: {error}"
+    return f"{path}: the library could not be written ({error}); nothing was imported"
 
 
 def _written(report: FileReport, result: ImportResult, batch: ImportBatch) -> FileReport:
@@ -455,11 +460,12 @@ def _entries(text: str) -> int:
     return text.count("\n@") + text.startswith("@")
 
 
-def _read_ahead(importer: Importer, text: str) -> bool:
-    """Is this a big file the importer can stream, read where a second process can read it?"""
-    if _entries(text) < _AHEAD_RECORDS or not read_ahead.can_fork():
+def _read_ahead(importer: Importer, entries: int) -> bool:
+    """Is this a big file (`entries`, counted roughly) the importer can stream, where a second process can
+    read it?"""
+    if entries < _AHEAD_RECORDS or not read_ahead.can_fork():
         return False
-    return importer.parse_stream(text, ParseContext()) is not None  # a generator not yet started: no work
+    return importer.parse_stream("", ParseContext()) is not None  # a generator not yet started: no work
 
 
 def _import_streamed(
@@ -467,6 +473,7 @@ def _import_streamed(
     report: FileReport,
     importer: Importer,
     text: str,
+    expected: int,
     context: ParseContext,
     url: str | None,
     path: Path,
@@ -476,7 +483,8 @@ def _import_streamed(
     cancelled: Callable[[], bool] | None,
 ) -> FileReport:
     """`import_file` for a big file without a named owner, read by a second process while its first records
-    are written (`model.apply.import_arriving`): the same library and the same report as the plain import."""
+    are written (`model.apply.import_arriving`): the same library and the same report as the plain import.
+    `expected` is its entries counted roughly, for the progress and how to write (never the report)."""
     fmt = importer.name
 
     def produce() -> Iterator[tuple[PaperRecord, Prepared, list[ParseWarning]] | ImportBatch]:
@@ -500,7 +508,6 @@ def _import_streamed(
                 warnings.extend(item[2])
                 yield item[0], item[1]
 
-    expected = _entries(text)  # for the progress and how to write, not the report
     progressed = (lambda done, total: progress(report.file, done, total)) if progress else None
     try:
         with read_ahead.streamed(produce) as items, journal_for(library, expected), library.transaction():
@@ -531,11 +538,8 @@ def _import_streamed(
     except RecursionError:
         report.error = str(ImporterError("the file is nested too deeply to read", source=context.source_name))
         return report
-    except LibraryError as error:
-        report.error = f"{path}: {error}"
-        return report
-    except sqlite3.Error as error:  # full disk, locked, read-only
-        report.error = f"{path}: the library could not be written ({error}); nothing was imported"
+    except (LibraryError, sqlite3.Error) as error:
+        report.error = _unwritten(path, error)
         return report
     if progress is not None:
         progress(report.file, len(records), len(records))

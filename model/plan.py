@@ -220,44 +220,25 @@ def plan_import(
     """What importing these records would do, read from the library without writing to it, down to who each
     name on a new paper is (`apply_plan` writes those choices)."""
     with _collector_paused():
-        return _plan_import(
-            library, file, path, sha256, fmt, owner, records, claimed_count, as_of, targets, cancelled, prepared
+        if prepared is None:
+            prepared = prepare(records, cancelled, file)
+        plan, steps = begin_plan(
+            library,
+            file=file,
+            path=path,
+            sha256=sha256,
+            fmt=fmt,
+            owner=owner,
+            records=records,
+            claimed_count=claimed_count,
+            as_of=as_of,
+            targets=targets,
+            cancelled=cancelled,
+            prepared=prepared,
         )
-
-
-def _plan_import(
-    library: Library,
-    file: str,
-    path: str,
-    sha256: str,
-    fmt: str,
-    owner: Any | None,
-    records: Sequence[Any],
-    claimed_count: int | None,
-    as_of: str | None,
-    targets: Sequence[int | None] | None,
-    cancelled: Callable[[], bool] | None,
-    prepared: list[Prepared] | None,
-) -> ImportPlan:
-    if prepared is None:
-        prepared = prepare(records, cancelled, file)
-    plan, steps = begin_plan(
-        library,
-        file=file,
-        path=path,
-        sha256=sha256,
-        fmt=fmt,
-        owner=owner,
-        records=records,
-        claimed_count=claimed_count,
-        as_of=as_of,
-        targets=targets,
-        cancelled=cancelled,
-        prepared=prepared,
-    )
-    for _ in steps:  # each step is added to plan.records_plan
-        pass
-    return plan
+        for _ in steps:  # each step is added to plan.records_plan
+            pass
+        return plan
 
 
 def begin_plan(

@@ -25,24 +25,11 @@ from papershelf.pipeline import import_file
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
 import synthetic
+from library_rows import rows
 
 AS_OF = dt.date(2025, 11, 20)
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 BIBS = sorted(FIXTURES.rglob("*.bib"))
-
-
-def rows(path: Path) -> dict[str, list[tuple]]:
-    """Every table's rows, timestamp columns left out (an import stamps them with its own time)."""
-    conn = sqlite3.connect(path)
-    try:
-        out = {}
-        for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"):
-            cursor = conn.execute(f"SELECT * FROM {table}")
-            keep = [i for i, d in enumerate(cursor.description) if not d[0].endswith("_at")]
-            out[table] = sorted((tuple(row[i] for i in keep) for row in cursor), key=repr)
-        return out
-    finally:
-        conn.close()
 
 
 def report_of(report: pipeline.FileReport) -> dict:

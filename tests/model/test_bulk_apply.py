@@ -18,6 +18,7 @@ from papershelf.pipeline import import_file
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 
+import library_rows
 import synthetic
 
 AS_OF = dt.date(2025, 11, 20)
@@ -71,24 +72,7 @@ LATER_CROWD_BIB = r"""
 
 
 def rows(path: Path) -> dict[str, list[tuple]]:
-    """Every table's rows, timestamp columns left out (an import stamps them with its own time)."""
-    conn = sqlite3.connect(path)
-    try:
-        virtual = [
-            r[0]
-            for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' AND sql LIKE 'CREATE VIRTUAL%'")
-        ]
-        shadow = {v + s for v in virtual for s in ("_data", "_idx", "_content", "_docsize", "_config")}
-        out = {}
-        for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"):
-            if table in shadow or table.startswith("sqlite_"):
-                continue
-            cursor = conn.execute(f"SELECT * FROM {table}")
-            keep = [i for i, d in enumerate(cursor.description) if not d[0].endswith("_at")]
-            out[table] = sorted((tuple(row[i] for i in keep) for row in cursor), key=repr)
-        return out
-    finally:
-        conn.close()
+    return library_rows.rows(path, internals=False)
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:
