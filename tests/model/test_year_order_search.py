@@ -72,3 +72,29 @@ def test_tags_people_and_sources_in_year_order(library):
     )
     with_word = library.paper_ids(query="graph", tag="to-read", order_by="year")
     assert set(with_word) <= set(tagged) and with_word
+
+
+@pytest.mark.parametrize("order_by", ["year", "title", "venue", "added", "citekey"])
+@pytest.mark.parametrize("descending", [True, False])
+def test_a_first_screen_is_the_start_of_the_whole_list_in_every_order(library, order_by, descending):
+    """The window reads a filter's first screen alone (model/library.py walks the order's index while enough
+    papers pass); it must be exactly the start of the whole list, with the trash and merged papers left out
+    and ties broken by id, whether many papers pass the filter or too few for a screen."""
+    (author_id,) = library.conn.execute("SELECT id FROM authors WHERE display_name = 'Jane Doe'").fetchone()
+    filters = [
+        {"query": "graph"},
+        {"query": "attention kernel"},
+        {"query": "privacy study"},
+        {"tag": "to-read"},
+        {"author_id": author_id},
+        {"query": "robust", "tag": "to-read"},
+        {"query": "year:2019 graph"},
+        {"query": "nothing-matches-this"},
+    ]
+    trash = set(library.paper_ids(view="trash"))
+    for chosen in filters:
+        whole = library.paper_ids(**chosen, order_by=order_by, descending=descending)
+        assert not set(whole) & trash
+        for limit in (1, 7, 40, 500):
+            first = library.paper_ids(**chosen, order_by=order_by, descending=descending, limit=limit)
+            assert first == whole[:limit], (chosen, limit)
