@@ -3,7 +3,8 @@
 The model holds only the sorted ids of the current view (`Library.paper_ids`, sorted in SQL) and fetches the
 rows a view paints through `Library.get_papers` in pages, keeping a small LRU cache, so a 100,000-paper library
 opens at once and scrolls smoothly. The main window reads only the first screen of ids before it first paints
-and the rest just after (`first_rows`: reading 100,000 ids is a noticeable part of opening). Sorting is a new
+and the rest just after (`first_rows`: reading 100,000 ids is a noticeable part of opening); a search there
+shows its first screen as soon as it is read and gets the rest from a thread (gui/id_reader.py). Sorting is a new
 sorted id query and a model reset: no QSortFilterProxyModel, which would need every row in memory. No SQL here.
 """
 
@@ -14,6 +15,7 @@ import sqlite3
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -44,6 +46,7 @@ from PySide6.QtWidgets import (
 
 from papershelf.gui import display
 from papershelf.gui.hub import LibraryHub
+from papershelf.gui.id_reader import IdRead, IdReader
 from papershelf.gui.settings import app_settings
 from papershelf.gui.tag_writer import PendingTag, tag_writer
 from papershelf.model.library import Library
@@ -220,6 +223,10 @@ class PaperTableModel(QAbstractTableModel):
 
     def row_of(self, paper_id: int) -> int | None:
         self.load_rest()  # a paper past the first rows is still in the list
+        return self.row_held(paper_id)
+
+    def row_held(self, paper_id: int) -> int | None:
+        """The paper's row among the rows held now (None for a paper past them too, while not `complete`)."""
         if self._row_of is None:
             self._row_of = {pid: row for row, pid in enumerate(self._ids)}
         return self._row_of.get(paper_id)
@@ -228,30 +235,38 @@ class PaperTableModel(QAbstractTableModel):
         entry = self._row(row)
         return entry.paper if entry else None
 
+    def query_arguments(
+        self, paper_filter: PaperFilter | None = None, column: int | None = None, order: Qt.SortOrder | None = None
+    ) -> dict[str, Any]:
+        """The keyword arguments of `Library.paper_ids` for a filter and sort (by default the ones shown)."""
+        paper_filter = self._filter if paper_filter is None else paper_filter
+        column = self._sort_column if column is None else column
+        order = self._sort_order if order is None else order
+        return {
+            "query": paper_filter.query,
+            "tag": paper_filter.tag,
+            "author_id": paper_filter.author_id,
+            "source_id": paper_filter.source_id,
+            "view": paper_filter.view,
+            "order_by": COLUMNS[column].sort_key or "added",
+            "descending": order == Qt.SortOrder.DescendingOrder,
+        }
+
     def _query(
         self, paper_filter: PaperFilter, column: int, order: Qt.SortOrder, limit: int | None = None
     ) -> list[int]:
-        sort_key = COLUMNS[column].sort_key or "added"
         try:
-            return self.library.paper_ids(
-                query=paper_filter.query,
-                tag=paper_filter.tag,
-                author_id=paper_filter.author_id,
-                source_id=paper_filter.source_id,
-                view=paper_filter.view,
-                order_by=sort_key,
-                descending=order == Qt.SortOrder.DescendingOrder,
-                limit=limit,
-            )
+            return self.library.paper_ids(**self.query_arguments(paper_filter, column, order), limit=limit)
         except sqlite3.OperationalError as error:
             # The search module quotes every word, so this is unexpected; still a hint, never a crash.
             raise QueryError(f"this search could not be run ({error}); try fewer special characters") from None
 
-    def set_filter(self, paper_filter: PaperFilter) -> None:
-        """Show another query; raises QueryError (and keeps showing the old one) for a malformed search."""
-        ids = self._query(paper_filter, self._sort_column, self._sort_order)
+    def set_filter(self, paper_filter: PaperFilter, *, limit: int | None = None) -> None:
+        """Show another query; raises QueryError (and keeps showing the old one) for a malformed search. With
+        `limit`, hold only its first rows until `load_rest` or `take_rest` (see `reload`)."""
+        ids = self._query(paper_filter, self._sort_column, self._sort_order, limit)
         self._filter = paper_filter
-        self._replace_ids(ids)
+        self._replace_ids(ids, complete=limit is None or len(ids) < limit)
 
     def set_sort(self, column: int, order: Qt.SortOrder) -> None:
         """Choose the order for the next query without running one (restoring a saved header)."""
@@ -274,6 +289,13 @@ class PaperTableModel(QAbstractTableModel):
             ids = self._query(self._filter, self._sort_column, self._sort_order)
         except QueryError:
             ids = []
+        return self.take_rest(ids)
+
+    def take_rest(self, ids: list[int]) -> bool:
+        """`load_rest` with the whole list read elsewhere (gui/id_reader.py): the rows past those held are
+        appended, or all rows replaced (answering True) when the held ones are no longer its start."""
+        if self.complete:
+            return False
         held = len(self._ids)
         if ids[:held] != self._ids:
             self._replace_ids(ids)
@@ -579,6 +601,17 @@ class TagChipDelegate(QStyledItemDelegate):
         painter.restore()
 
 
+@dataclass(frozen=True)
+class _OwedSelection:
+    """The papers selected before a change of filter (`selected`, `current`), and what could be selected of
+    them among the first screen's rows (`shown`, `shown_current`)."""
+
+    selected: list[int]
+    current: int | None
+    shown: list[int]
+    shown_current: int | None
+
+
 class PaperTable(QTableView):
     """The table of papers used by the main window and the author page.
 
@@ -660,6 +693,13 @@ class PaperTable(QTableView):
         self._save_timer.timeout.connect(self.save_state)
         self._fitting = False
         self.restore_state()
+        self.first_rows = first_rows
+        # A search or view with more rows than the first screen shows that screen at once and has the rest read
+        # in the background (gui/id_reader.py), made on first use; until it arrives the selection the change
+        # could not restore among the rows held is owed (see `_take_rest`).
+        self._id_reader: IdReader | None = None
+        self._awaited: int | None = None  # the reader's request for the rows past the first screen
+        self._owed: _OwedSelection | None = None
         self.paper_model.reload(limit=first_rows)
         self._count_untold = not self.paper_model.complete  # count_changed is owed once the rest is read
         if self._count_untold:
@@ -687,14 +727,50 @@ class PaperTable(QTableView):
         """Show the papers matching all the given criteria. A malformed `query` raises QueryError with a hint
         for the user, and the table keeps showing what it showed."""
         new = PaperFilter(query or None, tag, author_id, source_id, view)
-        if new == self.paper_model.filter and self.paper_model.loaded:
+        model = self.paper_model
+        if new == model.filter and model.loaded:
             # Already shown, and kept up to date through the hub: no need to query again.
-            self.count_changed.emit(self.paper_model.rowCount())
+            if model.complete:
+                self.count_changed.emit(model.rowCount())
             return
         selected, current = self.selected_ids(), self.current_id()
-        self.paper_model.set_filter(new)
-        self._restore_selection(selected, current)
-        self.count_changed.emit(self.paper_model.rowCount())
+        reader = self._rest_reader()
+        model.set_filter(new, limit=self.first_rows if reader is not None else None)
+        self._owed = None
+        if model.complete:
+            self._awaited = None
+            if reader is not None:
+                reader.cancel()
+            self._restore_selection(selected, current)
+            self.count_changed.emit(model.rowCount())
+            return
+        # Only the first screen is held: the selection is restored among its rows now, and the rest of it when
+        # the other rows arrive, unless the user chose other papers in the meantime.
+        assert reader is not None
+        self._restore_selection(selected, current, held_only=True)
+        if selected or current is not None:
+            self._owed = _OwedSelection(selected, current, self.selected_ids(), self.current_id())
+        self._count_untold = True
+        self._awaited = reader.request(model.query_arguments())
+
+    def _rest_reader(self) -> IdReader | None:
+        """The background reader of this table's whole lists, or None where the table reads them itself (no
+        `first_rows`, or a library in memory that no second connection can read)."""
+        if self._id_reader is None and self.first_rows and IdReader.can_read_behind(self.hub.library):
+            self._id_reader = IdReader(self.hub)
+            self._id_reader.read.connect(self._rest_read)
+        return self._id_reader
+
+    def _rest_read(self, job: IdRead) -> None:
+        if job.generation != self._awaited:
+            return  # an older answer; the newest is still to come
+        self._awaited = None
+        if self.paper_model.complete:
+            return  # read in the meantime (a sort, a library change, `load_rest`)
+        self._take_rest(job.ids if job.error is None else None)
+        if self._count_untold:
+            self._count_untold = False
+            self.count_changed.emit(self.paper_model.rowCount())
 
     def set_query(self, query: str | None) -> None:
         """Change only the search string, keeping the view, tag, author or source."""
@@ -734,12 +810,26 @@ class PaperTable(QTableView):
     def load_rest(self) -> None:
         """Read the rows past the first screen now, if they are still to come; the selection stays."""
         if not self.paper_model.complete:
-            selected, current = self.selected_ids(), self.current_id()
-            if self.paper_model.load_rest():
-                self._restore_selection(selected, current)
+            self._take_rest(None)
         if self._count_untold:  # also when a sort or a library change read them all in the meantime
             self._count_untold = False
             self.count_changed.emit(self.paper_model.rowCount())
+
+    def _take_rest(self, ids: list[int] | None) -> None:
+        """Append the rows past the first screen: `ids` read in the background, or read here when None. The
+        selection stays; one a search owed (see `set_filter`) is restored in full if the user left it alone."""
+        selected, current = self.selected_ids(), self.current_id()
+        owed, self._owed = self._owed, None
+        restore = owed is not None and (selected, current) == (owed.shown, owed.shown_current)
+        if restore:
+            assert owed is not None
+            selected, current = owed.selected, owed.current
+        if self._awaited is not None and self._id_reader is not None and ids is None:
+            self._awaited = None
+            self._id_reader.cancel()  # read here: the background answer is not wanted any more
+        replaced = self.paper_model.load_rest() if ids is None else self.paper_model.take_rest(ids)
+        if replaced or restore:
+            self._restore_selection(selected, current)
 
     def selectAll(self) -> None:  # Qt's name: Ctrl+A and Edit ▸ Select all call it
         """Every paper the filter shows, as one range (the rows past the first screen are read first)."""
@@ -804,9 +894,14 @@ class PaperTable(QTableView):
     def _pending_tags_changed(self) -> None:
         self.paper_model.set_pending_tags(self._tag_writer.pending())
 
-    def _restore_selection(self, ids: list[int], current: int | None, *, scroll: bool = False) -> bool:
+    def _restore_selection(
+        self, ids: list[int], current: int | None, *, scroll: bool = False, held_only: bool = False
+    ) -> bool:
+        """Select these papers where the table shows them (`held_only`: among the rows held now, without
+        reading the rest of the list) and make `current` the current row; True when any was selected."""
         model = self.paper_model
-        rows = sorted(row for row in (model.row_of(pid) for pid in ids) if row is not None)
+        row_of = model.row_held if held_only else model.row_of
+        rows = sorted(row for row in (row_of(pid) for pid in ids) if row is not None)
         selection = QItemSelection()
         last_column = len(COLUMNS) - 1
         start = previous = None
@@ -824,7 +919,7 @@ class PaperTable(QTableView):
         blocker = selection_model.blockSignals(True)
         try:
             selection_model.clearSelection()
-            current_row = model.row_of(current) if current is not None else None
+            current_row = row_of(current) if current is not None else None
             if current_row is None and rows:
                 current_row = rows[0]
             if current_row is not None:
