@@ -278,14 +278,6 @@ def _write(
     # A .bib's keywords on the papers it creates or joins: its tags, as Zotero and JabRef read them.
     keyworded: list[tuple[int, tuple[str, ...]]] = []
     papers = _NewPapers(library, batch, owner_id)
-    # Records made by another process as this one writes (`steps`), no owner: each flush below also writes its
-    # new papers' search rows while that process reads on, instead of all of them after the loop (20,000
-    # entries: 14.1 -> 12.1 s). Nothing after the loop changes what those rows hold but people joined at the
-    # end (see below): joins and updates are of papers older than this import (matching never joins two
-    # records of one file), and an owner's links, which are written after the loop, are ruled out.
-    index_as_flushed = steps is not None and owner_id is None
-    indexed: set[int] = set()
-    indexed_up_to = 0  # result.new[:indexed_up_to] had their search rows written
     for step in plan.records_plan if steps is None else steps:
         index = step.index
         if cancelled is not None and index % 50 == 0 and cancelled():
@@ -358,10 +350,6 @@ def _write(
             _flush_claims(conn, new_claims)
             reconcile.index_new_papers(library, batch.unindexed)
             batch.unindexed.clear()
-            if index_as_flushed:
-                library.refresh_search(result.new[indexed_up_to:])
-                indexed.update(result.new[indexed_up_to:])
-                indexed_up_to = len(result.new)
     # Written together after the loop, which never reads them back.
     papers.flush()
     _flush_claims(conn, new_claims)
@@ -416,27 +404,11 @@ def _write(
     result.suggested += joined.suggested
     if joined.merged and result.new:
         _rekey_new_papers(library, result.new, {kept for kept, _, _ in joined.merged}, batch)
-    if indexed and joined.merged:
-        # A joined person's papers were indexed again by the merge, but the name order settled after it may
-        # have turned their display name.
-        indexed.difference_update(_papers_of(conn, {kept for kept, _, _ in joined.merged}))
-    library.refresh_search(sorted(touched - indexed))
+    library.refresh_search(sorted(touched))
     if touched or result.new:
         library.record_change(Change("papers", frozenset(touched), description=f"imported {file}"))
     library.record_change(Change("sources", description=f"imported {file}"))
     return result
-
-
-def _papers_of(conn: Any, author_ids: set[int]) -> set[int]:
-    """The papers these people are authors of."""
-    found: set[int] = set()
-    ids = sorted(author_ids)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ",".join("?" * len(chunk))
-        sql = f"SELECT paper_id FROM authorships WHERE author_id IN ({marks})"
-        found.update(r[0] for r in conn.execute(sql, chunk))
-    return found
 
 
 class _NewPapers:

@@ -6,12 +6,10 @@ import sqlite3
 from pathlib import Path
 
 
-def rows(path: Path, *, internals: bool = True, index_layout: bool = True) -> dict[str, list[tuple]]:
+def rows(path: Path, *, internals: bool = True) -> dict[str, list[tuple]]:
     """Every table's rows, sorted, timestamp columns left out (an import stamps them with its own time).
     `internals` False leaves out SQLite's own tables and the full-text indexes' shadow tables (their rows
-    depend on the order the index was written in; the indexes' contents are still compared). `index_layout`
-    False leaves out only the indexes' segments (`_data`, `_idx`: how many statements wrote them shows there)
-    after FTS5's integrity check has proved each index holds exactly what its stored text says."""
+    depend on the order the index was written in; the indexes' contents are still compared)."""
     conn = sqlite3.connect(path)
     try:
         virtual = [
@@ -19,15 +17,9 @@ def rows(path: Path, *, internals: bool = True, index_layout: bool = True) -> di
             for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' AND sql LIKE 'CREATE VIRTUAL%'")
         ]
         shadow = {v + s for v in virtual for s in ("_data", "_idx", "_content", "_docsize", "_config")}
-        segments = {v + s for v in virtual for s in ("_data", "_idx")}
-        if not index_layout:
-            for table in virtual:
-                conn.execute(f"INSERT INTO {table}({table}) VALUES ('integrity-check')")  # raises if not
         out = {}
         for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"):
             if not internals and (table in shadow or table.startswith("sqlite_")):
-                continue
-            if not index_layout and table in segments:
                 continue
             cursor = conn.execute(f"SELECT * FROM {table}")
             keep = [i for i, d in enumerate(cursor.description) if not d[0].endswith("_at")]
