@@ -57,7 +57,8 @@ class Prepared:
 class AuthorChoice:
     """Who a name on a new paper will be: `kind` is owner, existing (with `author_id`) or new (`person` numbers
     the new people of one import: places naming one new person share it). `settled` False: namesakes whom the
-    co-authorships written by this import tell apart, chosen when it is written."""
+    co-authorships written by this import tell apart, chosen when it is written (an existing person named
+    then is the oldest of the namesakes, standing in)."""
 
     name: str
     kind: str
@@ -448,18 +449,39 @@ class _PeoplePlanner:
                     if self.owner_id is not None:
                         used.add(self.owner_id)
                     break
-        settled = True
+        open_keys: list[str] = []  # the name keys of the places left to the writing so far
         for position, name in enumerate(authors):
             if choices[position] is not None:
                 continue
             choice = self._resolve(name, authors, used)
-            # A choice left to the writing may turn out otherwise: the later places of the list depend on it.
-            settled = settled and choice.settled
-            if not settled and choice.settled:
+            key = parse_name(name).key
+            # A choice left to the writing may take someone a later place of the list would have taken: that
+            # place is left to the writing too. Only a person some name of both places could mean is such a
+            # someone (pick_author looks a name up by its key alone).
+            if choice.settled and open_keys and self._may_share(key, open_keys):
                 choice = dataclasses.replace(choice, settled=False)
+            if not choice.settled:
+                open_keys.append(key)
             used.add(choice.author_id if choice.kind == "existing" else -(choice.person or 0) - 1)
             choices[position] = choice
         return tuple(c for c in choices if c is not None)
+
+    def _may_share(self, key: str, others: Sequence[str]) -> bool:
+        """Whether a name with `key` and one with a key among `others` may mean the same person: the same key,
+        or someone in the library holding a name with each (people this import makes hold one key each)."""
+        if key in others:
+            return True
+        if self.nobody:
+            return False
+        marks = ",".join("?" * len(others))
+        return (
+            self.library.conn.execute(
+                "SELECT 1 FROM author_variants a JOIN author_variants b ON b.author_id = a.author_id "
+                f"WHERE a.name_key = ? AND b.name_key IN ({marks}) LIMIT 1",
+                [key, *others],
+            ).fetchone()
+            is not None
+        )
 
     def _resolve(self, name: str, authors: Sequence[str], used: set[int]) -> AuthorChoice:
         parsed = parse_name(name)
@@ -479,6 +501,9 @@ class _PeoplePlanner:
                 coauthors,
                 exclude={i for i in used if i > 0},
                 before_tiebreak=lambda: tied.append(True),
+                # A tie is left to the writing, which counts this import's co-authorships too: weighing the
+                # namesakes here as well cost a third of an import naming one of 60 namesakes on every entry.
+                weigh=False,
             )
         # People made by this import are the newest: the resolver's namesake list ends with them.
         several = bool(tied) or (bool(coauthors) and len(ours) + (found is not None) > 1)

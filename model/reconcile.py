@@ -988,13 +988,16 @@ def pick_author(
     *,
     exclude: Set[int] = frozenset(),
     before_tiebreak: Callable[[], object] | None = None,
+    weigh: bool = True,
 ) -> int | None:
     """The existing person a name most likely means, or None to create a new one; never one in `exclude`
     (people already placed on the same author list).
 
     Only the name as parsed is looked up here; order swaps and initial forms are joined later, from evidence
     (see `reconcile_authors`). Among namesakes, the one who already wrote with these co-authors wins (the most
-    co-authorships with their names; the oldest person on a tie or when none has any).
+    co-authorships with their names; the oldest person on a tie or when none has any). With `weigh` False the
+    co-authorships are not counted: the oldest namesake stands in, for a caller that `before_tiebreak` tells
+    the choice is left to later (an import's plan, whose own papers are not written yet).
     """
     conn = library.conn
     rows: list[int] = []
@@ -1011,6 +1014,8 @@ def pick_author(
         return rows[0]
     if before_tiebreak is not None:  # the co-authorships counted below must all be written (an import batches them)
         before_tiebreak()
+    if not weigh:
+        return rows[0]
     keys = [parse_name(n).key for n in coauthor_names]
     scores = _namesake_scores(library, parsed.key, rows, keys, exclude)
     best = max(scores.values(), default=0)
