@@ -229,6 +229,22 @@ def _token_value(token: str, count: str, families: Sequence[str], year: int | No
     return ""
 
 
+@functools.lru_cache(maxsize=64)
+def _compiled(pattern: str) -> tuple[str | tuple[str, str, tuple[str, ...]], ...]:
+    """A key pattern as its literal texts and its tokens (name, count, modifiers), in order: read once, not
+    once per paper (an import makes a key for each)."""
+    parts: list[str | tuple[str, str, tuple[str, ...]]] = []
+    position = 0
+    for match in _TOKEN.finditer(pattern):
+        if match.start() > position:
+            parts.append(pattern[position : match.start()])
+        parts.append((match.group(1), match.group(2), tuple(filter(None, match.group(3).split(":")))))
+        position = match.end()
+    if position < len(pattern):
+        parts.append(pattern[position:])
+    return tuple(parts)
+
+
 def base_key(
     families: Sequence[str],
     year: int | None,
@@ -247,19 +263,22 @@ def base_key(
     Pass year=None for a year that was only guessed (a capture date): the key then holds no year.
     """
 
-    def render(match: re.Match[str]) -> str:
-        token, count, modifiers = match.group(1), match.group(2), match.group(3)
+    pieces = []
+    for part in _compiled(pattern):
+        if type(part) is str:  # literal text of the pattern
+            pieces.append(part)
+            continue
+        token, count, modifiers = part
         value = _token_value(token, count, families, year, title)
-        for modifier in filter(None, modifiers.split(":")):
+        for modifier in modifiers:
             if modifier == "lower":
                 value = value.lower()
             elif modifier == "upper":
                 value = value.upper()
             elif modifier == "capitalize":
                 value = value[:1].upper() + value[1:]
-        return value
-
-    key = _TOKEN.sub(render, pattern)
+        pieces.append(value)
+    key = "".join(pieces)
     key = _KEY_ILLEGAL.sub("", key_fold(key))
     if not re.search(r"[A-Za-z]", key):
         # No author and no title (a bare arXiv listing entry): the identifier is the most stable key.

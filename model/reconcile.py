@@ -220,9 +220,17 @@ def _index_words(units: Iterable[Unit]) -> set[str]:
     return words
 
 
+_ANY_WORD = re.compile(r"[^\W_]+")
+_ASCII_WORD = re.compile(r"[a-z0-9]+")  # the words _ANY_WORD finds in lower-case ASCII text
+
+
 def _fingerprint(abstract: str | None) -> str | None:
-    words = [w if w.isascii() else fold(w) for w in re.findall(r"[^\W_]+", (abstract or "").lower())]
-    words = [w for w in words if w]
+    text = (abstract or "").lower()
+    if text.isascii():  # most abstracts: no word needs folding (a third of the time of fingerprinting them)
+        words = _ASCII_WORD.findall(text)
+    else:
+        words = [w if w.isascii() else fold(w) for w in _ANY_WORD.findall(text)]
+        words = [w for w in words if w]
     if len(words) < 25:
         return None  # a short blurb is not distinctive enough to call two records one paper
     return hashlib.sha1(" ".join(words).encode()).hexdigest()[:20]
