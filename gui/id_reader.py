@@ -64,11 +64,6 @@ class IdReader(QObject):
         """Whether a second connection can read this library (any file; not one in memory)."""
         return str(library.path) != ":memory:" and not library.closed
 
-    def busy(self) -> bool:
-        """Whether a request is waiting or being read (its answer may still be dropped as outdated)."""
-        with self._lock:
-            return self._waiting is not None or self._reading is not None
-
     def request(self, arguments: dict[str, Any]) -> int:
         """Read `Library.paper_ids(**arguments)` in the background; answers the request's generation. An
         earlier request is dropped, and interrupted if it is being read."""
@@ -104,8 +99,8 @@ class IdReader(QObject):
             self._library = None
 
     def _interrupt_reading(self) -> None:
-        # Under the lock, so the thread cannot be between two requests: SQLite interrupts only the statements
-        # running at the moment, and the thread retries a request interrupted while it was still the newest.
+        # Called under the lock, after the generation moved on: whatever the thread is reading is outdated.
+        # SQLite interrupts only the statements running at that moment, never a later request's.
         if self._reading is not None and self._library is not None:
             self._library.conn.interrupt()
 
@@ -125,13 +120,8 @@ class IdReader(QObject):
                     self._library = self._main_library.reading_connection()
                 job.ids = self._library.paper_ids(**job.arguments)
             except sqlite3.OperationalError as error:
-                if "interrupt" not in str(error):
-                    job.error = str(error)
-                else:
-                    with self._lock:
-                        if self._waiting is None and job.generation == self._generation and not self._closed:
-                            self._waiting = job  # interrupted just as it started: it is still wanted
-                    job.error = "interrupted"
+                # Interrupted: a newer request or a cancel bumped the generation, so the answer is not wanted.
+                job.error = "interrupted" if "interrupt" in str(error) else str(error)
             except QueryError as error:
                 job.error = str(error)
             except Exception as error:  # the table must hear of any failure, not wait for ever
