@@ -407,6 +407,9 @@ def _record_steps(
             yield step
 
 
+_MOST_OPEN_KEYS = 32
+
+
 class _PeoplePlanner:
     """Who each name on a new paper will be, by the rules the store's author resolver follows
     (`store.AuthorResolver.resolve`), so that `apply` writes these choices instead of deciding them again: the
@@ -449,7 +452,7 @@ class _PeoplePlanner:
                     if self.owner_id is not None:
                         used.add(self.owner_id)
                     break
-        open_keys: list[str] = []  # the name keys of the places left to the writing so far
+        open_keys: dict[str, None] = {}  # the name keys of the places left to the writing so far
         for position, name in enumerate(authors):
             if choices[position] is not None:
                 continue
@@ -461,15 +464,17 @@ class _PeoplePlanner:
             if choice.settled and open_keys and self._may_share(key, open_keys):
                 choice = dataclasses.replace(choice, settled=False)
             if not choice.settled:
-                open_keys.append(key)
+                open_keys[key] = None
             used.add(choice.author_id if choice.kind == "existing" else -(choice.person or 0) - 1)
             choices[position] = choice
         return tuple(c for c in choices if c is not None)
 
-    def _may_share(self, key: str, others: Sequence[str]) -> bool:
+    def _may_share(self, key: str, others: dict[str, None]) -> bool:
         """Whether a name with `key` and one with a key among `others` may mean the same person: the same key,
-        or someone in the library holding a name with each (people this import makes hold one key each)."""
-        if key in others:
+        or someone in the library holding a name with each (people this import makes hold one key each). A
+        list with many open places (a collaboration's thousands of authors) is not asked about: all its later
+        places are left to the writing, as one look-up per place and open key would cost more."""
+        if key in others or len(others) > _MOST_OPEN_KEYS:
             return True
         if self.nobody:
             return False
