@@ -765,9 +765,8 @@ class PaperTable(QTableView):
         if job.generation != self._awaited:
             return  # an older answer; the newest is still to come
         self._awaited = None
-        if self.paper_model.complete:
-            return  # read in the meantime (a sort, a library change, `load_rest`)
-        self._take_rest(job.ids if job.error is None else None)
+        if not self.paper_model.complete:  # else read in the meantime (a sort, a library change, `load_rest`)
+            self._take_rest(job.ids if job.error is None else None)
         if self._count_untold:
             self._count_untold = False
             self.count_changed.emit(self.paper_model.rowCount())

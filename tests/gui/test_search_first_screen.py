@@ -117,6 +117,7 @@ def test_sorting_or_a_change_before_the_rest_arrives(qtbot, window, library):
     window.table.sortByColumn(COLUMN_INDEX["title"], Qt.SortOrder.AscendingOrder)
     settled(qtbot, window)
     assert shown(window) == expected(library, "method", "title", descending=False)
+    assert window.count_label.text() == f"{PAPERS:,} papers"
     window.search.set_text("topic")
     library.delete_papers(shown(window)[:5])  # through the model API, as another part of the window would
     settled(qtbot, window)
