@@ -243,11 +243,7 @@ class PaperTableModel(QAbstractTableModel):
         column = self._sort_column if column is None else column
         order = self._sort_order if order is None else order
         return {
-            "query": paper_filter.query,
-            "tag": paper_filter.tag,
-            "author_id": paper_filter.author_id,
-            "source_id": paper_filter.source_id,
-            "view": paper_filter.view,
+            **_filter_kwargs(paper_filter),
             "order_by": COLUMNS[column].sort_key or "added",
             "descending": order == Qt.SortOrder.DescendingOrder,
         }
