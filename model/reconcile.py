@@ -1063,28 +1063,6 @@ def _namesake_scores(
     return {author_id: _coauthorship_count(library.conn, author_id, keys) for author_id in rows}
 
 
-def _coauthorship_count(conn: Any, author_id: int, keys: Sequence[str]) -> int:
-    """Places beside this person on a shared paper held by someone with a name among `keys` (one per variant)."""
-    marks = ",".join("?" * len(keys))
-    return conn.execute(
-        f"""SELECT count(*) FROM authorships s JOIN authorships o ON o.paper_id = s.paper_id
-            JOIN author_variants v ON v.author_id = o.author_id
-            WHERE s.author_id = ? AND v.name_key IN ({marks})""",
-        [author_id, *keys],
-    ).fetchone()[0]
-
-
-def _crowd_counts(library: Library, name_key: str, keys: Sequence[str], exclude: Set[int]) -> dict[int, int]:
-    """`_coauthorship_counts`, from the connection's cache of crowded names' co-author evidence: an import that
-    names the same crowded person on every entry adds only its new papers to it instead of counting anew."""
-    try:
-        return people_evidence.coauthorship_counts(library, name_key, keys, exclude)
-    except sqlite3.Error:
-        # The cache needs its temp table and triggers; a connection that cannot make them counts the slow way.
-        people_evidence.forget(library)
-        return _coauthorship_counts(library.conn, name_key, keys, exclude)
-
-
 def _coauthorship_counts(conn: Any, name_key: str, keys: Sequence[str], exclude: Set[int]) -> dict[int, int]:
     """`_coauthorship_count` of every live person called `name_key` who has any (but `exclude`), counted from
     the co-authors' side: their papers, weighted by how many of their names each holds, then the namesakes
