@@ -93,7 +93,9 @@ def get_importer(name: str) -> Importer:
 class Detection:
     importer: Importer | None
     score: float
-    ranking: tuple[tuple[str, float], ...]  # every importer's score, best first
+    # Every importer's score, best first; only the importer's own when the file is named for it alone and it is
+    # sure of the text (the others are not asked: `detect`).
+    ranking: tuple[tuple[str, float], ...]
 
     @property
     def closest(self) -> str:
