@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from papershelf.model import reconcile
+from papershelf.model.import_coauthors import ImportCoauthors, person_of
 from papershelf.model.library import Library
 from papershelf.model.names import parse_name
 from papershelf.model.store import (
@@ -38,6 +39,9 @@ from papershelf.model.store import (
 # A first import's short cuts (no matching, no people to look up in an empty library); tests turn them off to
 # show that they change nothing but the time taken.
 _SHORTCUTS = True
+# Ties among namesakes settled by the plan (model.import_coauthors); tests turn it off to compare with the
+# writing's choices.
+_SETTLE_TIES = True
 
 # What a record does to the library, in the words the preview uses.
 UNCHANGED, UPDATE, JOIN, NEW, SUGGEST = "unchanged", "update", "join", "new", "suggest"
@@ -339,6 +343,7 @@ def begin_plan(
         _SHORTCUTS and conn.execute("SELECT 1 FROM papers WHERE merged_into IS NULL LIMIT 1").fetchone() is None
     )
     planner = _PeoplePlanner(library, plan.owner_id, owner if named else None)
+    planner.steps = plan.records_plan
     plan.reads_nothing = bool(nothing_to_match and planner.nobody and targets is None)
     growing = None if arriving is None else (records, prepared)
     if arriving is None:
@@ -381,6 +386,8 @@ def _record_steps(
             # A claim stored by an earlier version holds the older hash of the same record (read only then).
             unchanged = old_hash == item.digest or old_hash == legacy_hash(item.data)
             kind = UNCHANGED if unchanged else UPDATE
+            if kind == UPDATE:  # its paper's list is written again, by the author resolver
+                planner.coauthors.stop()
             step = RecordPlan(index, record.line, kind, paper_id, claim_id, old_source, old_line)
             plan.records_plan.append(step)
             seen.add(paper_id)
@@ -395,6 +402,7 @@ def _record_steps(
         )
         if match is not None and match.confident:
             step = RecordPlan(index, record.line, JOIN, match.paper_id, match=match)
+            planner.coauthors.stop()  # the joined paper's list is written again, by the author resolver
             plan.records_plan.append(step)
             seen.add(match.paper_id)
             yield step
@@ -405,9 +413,6 @@ def _record_steps(
             step = RecordPlan(index, record.line, kind, None, match=match, authors=authors, chosen=chosen)
             plan.records_plan.append(step)
             yield step
-
-
-_MOST_OPEN_KEYS = 32
 
 
 class _PeoplePlanner:
@@ -437,6 +442,14 @@ class _PeoplePlanner:
         self.created: dict[str, int] = {}  # name key -> the first new person made for it (as the resolver keeps)
         self.made: dict[str, list[int]] = {}  # name key -> every new person with it, oldest first
         self.count = 0
+        # A tie among namesakes is settled here, counting this import's own co-authorships, until something the
+        # plan cannot foresee is written (`import_coauthors`); then it is left to the writing.
+        self.coauthors = ImportCoauthors(library, library_people=not self.nobody)
+        self.steps: list[RecordPlan] = []  # the plan's record steps so far, replayed when counting begins
+        # Name keys whose people the writing may decide otherwise than this plan would (`_leave`).
+        self.left: set[str] = set()
+        if not _SETTLE_TIES or self.has_owner:
+            self.coauthors.stop()
 
     def is_owner(self, name: str) -> bool:
         parsed = parse_name(name)
@@ -452,43 +465,48 @@ class _PeoplePlanner:
                     if self.owner_id is not None:
                         used.add(self.owner_id)
                     break
-        open_keys: dict[str, None] = {}  # the name keys of the places left to the writing so far
+        decided: list[AuthorChoice] = []  # in list order, for the co-authorship counts
         for position, name in enumerate(authors):
             if choices[position] is not None:
                 continue
-            choice = self._resolve(name, authors, used)
+            choice = self._resolve(name, authors, used, decided)
             key = parse_name(name).key
-            # A choice left to the writing may take someone a later place of the list would have taken: that
-            # place is left to the writing too. Only a person some name of both places could mean is such a
-            # someone (pick_author looks a name up by its key alone).
-            if choice.settled and open_keys and self._may_share(key, open_keys):
+            # A choice left to the writing may take someone a later place would have taken, on this list or a
+            # later one, or make a person the plan does not know of: every later place whose name may mean such
+            # a someone is left to the writing too.
+            if choice.settled and key in self.left:
                 choice = dataclasses.replace(choice, settled=False)
             if not choice.settled:
-                open_keys[key] = None
-            used.add(choice.author_id if choice.kind == "existing" else -(choice.person or 0) - 1)
+                self._leave(key)
+                self.coauthors.stop()  # the writing may choose someone else: nothing after it can be counted
+            person = person_of(choice)
+            used.add(person)
+            self.coauthors.place(person, name)
+            decided.append(choice)
             choices[position] = choice
+        self.coauthors.end_paper()
         return tuple(c for c in choices if c is not None)
 
-    def _may_share(self, key: str, others: dict[str, None]) -> bool:
-        """Whether a name with `key` and one with a key among `others` may mean the same person: the same key,
-        or someone in the library holding a name with each (people this import makes hold one key each). A
-        list with many open places (a collaboration's thousands of authors) is not asked about: all its later
-        places are left to the writing, as one look-up per place and open key would cost more."""
-        if key in others or len(others) > _MOST_OPEN_KEYS:
-            return True
-        if self.nobody:
-            return False
-        marks = ",".join("?" * len(others))
-        return (
-            self.library.conn.execute(
-                "SELECT 1 FROM author_variants a JOIN author_variants b ON b.author_id = a.author_id "
-                f"WHERE a.name_key = ? AND b.name_key IN ({marks}) LIMIT 1",
-                [key, *others],
-            ).fetchone()
-            is not None
-        )
+    def _leave(self, key: str) -> None:
+        """Names with `key` are left to the writing from now on, and so are the names a person holding `key`
+        may be found by: the other keys of such a person in the library (people this import makes hold one key
+        each, as pick_author looks a name up by its key alone)."""
+        if key in self.left:
+            return
+        self.left.add(key)
+        if not self.nobody:
+            self.left.update(
+                k
+                for (k,) in self.library.conn.execute(
+                    "SELECT DISTINCT b.name_key FROM author_variants a "
+                    "JOIN author_variants b ON b.author_id = a.author_id WHERE a.name_key = ?",
+                    (key,),
+                )
+            )
 
-    def _resolve(self, name: str, authors: Sequence[str], used: set[int]) -> AuthorChoice:
+    def _resolve(
+        self, name: str, authors: Sequence[str], used: set[int], decided: Sequence[AuthorChoice]
+    ) -> AuthorChoice:
         parsed = parse_name(name)
         made = self.created.get(parsed.key)
         if made is not None and -made - 1 not in used:
@@ -512,6 +530,14 @@ class _PeoplePlanner:
             )
         # People made by this import are the newest: the resolver's namesake list ends with them.
         several = bool(tied) or (bool(coauthors) and len(ours) + (found is not None) > 1)
+        if several and self.coauthors.on:
+            if not self.coauthors.started:
+                self.coauthors.start(self.steps, decided)
+            chosen = self.coauthors.pick(parsed.key, coauthors, used, ours)
+            if chosen is not None:
+                if chosen > 0:
+                    return AuthorChoice(name, "existing", chosen)
+                return AuthorChoice(name, "new", person=-chosen - 1)
         if found is not None:
             return AuthorChoice(name, "existing", found, settled=not several)
         if ours:
