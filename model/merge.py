@@ -777,6 +777,13 @@ def reconcile_authors(library: Library, author_ids: Iterable[int]) -> reconcile.
             ):
                 continue
             seen.add(pair)
+            if involved & {match.a_id, match.b_id}:
+                # A join earlier in this pass gave one of them more papers and names: weighed again, so that
+                # two people who now share a list are never joined (one list naming "W. Wang" twice, both
+                # joined to Wei Wang one after the other, put him twice on it).
+                match = reconcile.judge_authors(library, match.a_id, match.b_id, match.kind)
+                if match is None:
+                    continue
             if match.strong:
                 keep, other = reconcile._keep_first(library, match.a_id, match.b_id)
                 merge_authors(library, keep, [other], evidence=match.evidence, automatic=True)
