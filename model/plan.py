@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gc
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -386,8 +387,9 @@ def _record_steps(
             # A claim stored by an earlier version holds the older hash of the same record (read only then).
             unchanged = old_hash == item.digest or old_hash == legacy_hash(item.data)
             kind = UNCHANGED if unchanged else UPDATE
-            if kind == UPDATE:  # its paper's list is written again, by the author resolver
+            if kind == UPDATE:  # its paper's list may be written again, by the author resolver
                 planner.coauthors.stop()
+                planner.leave_unwritten(paper_id, item.data.get("authors") or ())
             step = RecordPlan(index, record.line, kind, paper_id, claim_id, old_source, old_line)
             plan.records_plan.append(step)
             seen.add(paper_id)
@@ -402,7 +404,8 @@ def _record_steps(
         )
         if match is not None and match.confident:
             step = RecordPlan(index, record.line, JOIN, match.paper_id, match=match)
-            planner.coauthors.stop()  # the joined paper's list is written again, by the author resolver
+            planner.coauthors.stop()  # the joined paper's list may be written again, by the author resolver
+            planner.leave_unwritten(match.paper_id, item.data.get("authors") or ())
             plan.records_plan.append(step)
             seen.add(match.paper_id)
             yield step
@@ -486,6 +489,21 @@ class _PeoplePlanner:
             choices[position] = choice
         self.coauthors.end_paper()
         return tuple(c for c in choices if c is not None)
+
+    def leave_unwritten(self, paper_id: int, names: Iterable[str]) -> None:
+        """A joined or updated paper's list may be written again by the author resolver, which finds (or makes)
+        a person for each name the paper does not hold yet: such names are left to the writing from now on, as
+        many times as the new list names them beyond the paper's list."""
+        held = Counter(
+            " ".join(r[0].split())
+            for r in self.library.conn.execute("SELECT as_written FROM authorships WHERE paper_id = ?", (paper_id,))
+        )
+        for name in names:
+            name = " ".join(str(name).split())
+            if held[name] > 0:
+                held[name] -= 1
+            elif name:
+                self._leave(parse_name(name).key)
 
     def _leave(self, key: str) -> None:
         """Names with `key` are left to the writing from now on, and so are the names a person holding `key`

@@ -81,10 +81,19 @@ def _files(seed: int, tmp_path: Path) -> tuple[Path, Path, str | None, bool]:
     return one, two, join_people, joins
 
 
+def _twice_on_a_list(library: Library) -> list[tuple[int]]:
+    """Papers listing one person in two places: two places of one list are two people, whatever the joins an
+    import makes at its end."""
+    return library.conn.execute(
+        "SELECT paper_id FROM authorships GROUP BY paper_id, author_id HAVING count(*) > 1"
+    ).fetchall()
+
+
 def _import(path: Path, one: Path, two: Path, join_people: str | None) -> dict[str, list[tuple]]:
     library = Library.open(path)
     try:
         assert import_file(library, one, as_of=AS_OF).ok
+        assert not _twice_on_a_list(library)
         if join_people is not None:  # the user joins the newest person of that name to the oldest Li Na
             newest = library.conn.execute(
                 "SELECT max(id) FROM authors WHERE display_name = ?", (join_people,)
@@ -94,6 +103,8 @@ def _import(path: Path, one: Path, two: Path, join_people: str | None) -> dict[s
                 merge.merge_authors(library, oldest, [newest])
         report = import_file(library, two, as_of=AS_OF)
         assert report.ok, report.error
+        if join_people is None:  # (a join by hand may put one person twice on a list: the user's to undo)
+            assert not _twice_on_a_list(library)
     finally:
         library.close()
     return library_rows.rows(path, internals=False)
@@ -120,6 +131,45 @@ def test_the_plans_choice_among_namesakes_is_the_resolvers(tmp_path, monkeypatch
     monkeypatch.setattr(plan, "_SETTLE_TIES", False)
     monkeypatch.setattr(plan._PeoplePlanner, "choose", left_to_the_writing)
     assert _import(tmp_path / "resolved.sqlite", one, two, join_people) == planned
+
+
+def _files_with_joins(seed: int, tmp_path: Path) -> tuple[Path, Path]:
+    """Later entries that describe papers of the first file with one name more: the joined paper's list is
+    written again by the author resolver, which finds or makes a person for that name."""
+    rng = random.Random(seed)
+    lists = [_authors(rng) for _ in range(rng.randint(3, 8))]
+    first = [_entry(rng, f"a{i}", names) for i, names in enumerate(lists)]
+    later = [_entry(rng, f"b{i}", _authors(rng)) for i in range(rng.randint(10, 30))]
+    for number in range(rng.randint(1, 3)):
+        i = rng.randrange(len(first))
+        title = first[i].split("title = {")[1].split("}")[0]
+        names = list(lists[i])
+        names.insert(rng.randrange(len(names) + 1), rng.choice(rng.choice(PEOPLE)))
+        entry = f"@article{{again{number}, author = {{{' and '.join(names)}}}, title = {{{title}}}, year = {{2020}}}}\n"
+        later.insert(rng.randrange(len(later)), entry)
+    one = tmp_path / f"first-{seed}.bib"
+    two = tmp_path / f"later-{seed}.bib"
+    one.write_text("".join(first), encoding="utf-8")
+    two.write_text("".join(later), encoding="utf-8")
+    return one, two
+
+
+# Libraries where a person the resolver made for a joined paper was free on a later list, or where the end of
+# an import joined two people of one list to a third, one after the other (161).
+JOIN_SEEDS = [3, 10, 30, 51, 56, 70, 82, 102, 104, 114, 131, 133, 161, *range(20)]
+
+
+@pytest.mark.parametrize("seed", sorted(set(JOIN_SEEDS)))
+def test_a_name_a_joined_paper_brings_is_left_to_the_writing(tmp_path, monkeypatch, seed):
+    one, two = _files_with_joins(seed, tmp_path)
+    planned = _import(tmp_path / "planned.sqlite", one, two, None)
+    choose = plan._PeoplePlanner.choose
+
+    def left_to_the_writing(self, authors):
+        return tuple(c if c.kind == "owner" else dataclasses.replace(c, settled=False) for c in choose(self, authors))
+
+    monkeypatch.setattr(plan._PeoplePlanner, "choose", left_to_the_writing)
+    assert _import(tmp_path / "resolved.sqlite", one, two, None) == planned
 
 
 def _later_plan(tmp_path: Path, seed: int) -> plan.ImportPlan:
