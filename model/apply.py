@@ -563,6 +563,8 @@ def settle_namesakes(library: Library, owner_id: int, namesakes: Sequence[int], 
         owner_id = library.resolve_author(owner_id)
         if namesake == owner_id or reconcile.is_decided(library, "author", owner_id, namesake):
             continue
+        if reconcile.share_a_list(library.conn, owner_id, namesake):
+            continue  # the page lists them side by side ("Na Li, Na Li"): two people
         evidence = reconcile.page_owner_evidence(library, owner_id, namesake, source_id)
         name = library.conn.execute("SELECT display_name FROM authors WHERE id = ?", (owner_id,)).fetchone()[0]
         said = [f"the page's owner and author {namesake} are both called {name}", *evidence]

@@ -1373,6 +1373,19 @@ _RELATION_WORDS = {
 }
 
 
+def share_a_list(conn: Any, a_id: int, b_id: int) -> bool:
+    """Whether two people sit on one author list (of a paper not merged away): then they are two people."""
+    return (
+        conn.execute(
+            """SELECT 1 FROM authorships s JOIN authorships o ON o.paper_id = s.paper_id
+               JOIN papers p ON p.id = s.paper_id
+               WHERE s.author_id = ? AND o.author_id = ? AND p.merged_into IS NULL LIMIT 1""",
+            (a_id, b_id),
+        ).fetchone()
+        is not None
+    )
+
+
 def judge_authors(library: Library, a_id: int, b_id: int, kind: str) -> AuthorMatch | None:
     """Weigh the evidence that two name forms are one person; None when it says they are two.
 
@@ -1381,13 +1394,7 @@ def judge_authors(library: Library, a_id: int, b_id: int, kind: str) -> AuthorMa
     "et al." counts as on that paper.
     """
     conn = library.conn
-    together = conn.execute(
-        """SELECT p.title FROM authorships s JOIN authorships o ON o.paper_id = s.paper_id
-           JOIN papers p ON p.id = s.paper_id
-           WHERE s.author_id = ? AND o.author_id = ? AND p.merged_into IS NULL LIMIT 1""",
-        (a_id, b_id),
-    ).fetchone()
-    if together:
+    if share_a_list(conn, a_id, b_id):
         return None  # both names on one author list: two people, whatever the names say
     papers_a, papers_b = _places(conn, a_id), _places(conn, b_id)
     shared_ids = sorted((_people_on(conn, papers_a) & _people_on(conn, papers_b)) - {a_id, b_id})

@@ -172,6 +172,50 @@ def test_a_name_a_joined_paper_brings_is_left_to_the_writing(tmp_path, monkeypat
     assert _import(tmp_path / "resolved.sqlite", one, two, None) == planned
 
 
+GIVEN_FIRST = ["Wei Wang", "W. Wang", "Na Li", "Bo Chen", "Yang Liu", "Min Kim", "San Zhang", "Al Ode"]
+
+
+def _owner_page(seed: int, tmp_path: Path) -> tuple[Path, Path]:
+    """A .bib, then an aggregator profile page of someone called like people in it, whose cards name the owner's
+    namesakes beside them ("Na Li, Na Li")."""
+    rng = random.Random(seed)
+    bib = [_entry(rng, f"a{i}", _authors(rng)) for i in range(rng.randint(3, 10))]
+    owner = rng.choice(["Wei Wang", "Na Li", "W. Wang"])
+    cards = []
+    for i in range(rng.randint(5, 20)):
+        names = [rng.choice(GIVEN_FIRST[:3] if rng.random() < 0.5 else GIVEN_FIRST) for _ in range(rng.randint(1, 4))]
+        if owner not in names and rng.random() < 0.8:
+            names.insert(rng.randrange(len(names) + 1), owner)
+        shown = ", ".join(names[:3]) + (" et al." if len(names) > 3 else "")
+        title = " ".join(rng.sample(WORDS, 5)).capitalize() + f" card {i}"
+        cards.append(f"LGSep {i % 27 + 1}, 2023\n{title}\n\n{shown}\n\nAn abstract about {title.lower()}.\n")
+    head = (
+        f"{owner}\n\nLG\nh-index30\n{len(cards)}papers\n100citations\nNovelty55%\nAI Score55\n\n{len(cards)} Papers\n\n"
+    )
+    one = tmp_path / f"first-{seed}.bib"
+    page = tmp_path / f"page-{seed}.txt"
+    one.write_text("".join(bib), encoding="utf-8")
+    page.write_text(head + "\n".join(cards), encoding="utf-8")
+    return one, page
+
+
+# Pages whose owner was joined to a namesake the page lists beside them ("Na Li, Na Li"), and ten others.
+OWNER_SEEDS = [46, 55, 77, 89, 108, 121, *range(10)]
+
+
+@pytest.mark.parametrize("seed", sorted(set(OWNER_SEEDS)))
+def test_a_pages_owner_and_namesakes_are_the_resolvers_and_never_twice_on_a_list(tmp_path, monkeypatch, seed):
+    one, page = _owner_page(seed, tmp_path)
+    planned = _import(tmp_path / "planned.sqlite", one, page, None)
+    choose = plan._PeoplePlanner.choose
+
+    def left_to_the_writing(self, authors):
+        return tuple(c if c.kind == "owner" else dataclasses.replace(c, settled=False) for c in choose(self, authors))
+
+    monkeypatch.setattr(plan._PeoplePlanner, "choose", left_to_the_writing)
+    assert _import(tmp_path / "resolved.sqlite", one, page, None) == planned
+
+
 def _later_plan(tmp_path: Path, seed: int) -> plan.ImportPlan:
     one, two, _, _ = _files(seed, tmp_path)  # no people joined by hand
     library = Library.open(tmp_path / "preview.sqlite")
