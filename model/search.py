@@ -68,8 +68,10 @@ def _fts_word(word: str, prefix: bool, live: sqlite3.Connection | None = None) -
     if live is not None:
         # An alternative found in no column of any paper adds no hit anywhere, yet every OR branch costs a
         # merge over the whole word's list ("benchmark*" alone: 10 ms at 100,000 papers; with its four
-        # empty splits: 23 ms). A probe stops at the first hit.
-        splits = [split for split in splits if _holds(live, split)]
+        # empty splits: 23 ms). A probe stops at the first hit. Most words have no split any paper holds: one
+        # probe of them all answers for the lot ("transformers", seven splits: 0.47 -> 0.15 ms).
+        held = _holds(live, " OR ".join(splits))
+        splits = [split for split in splits if _holds(live, split)] if held else []
     return "(" + " OR ".join([whole, *splits]) + ")" if splits else whole
 
 
