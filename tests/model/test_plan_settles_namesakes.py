@@ -64,6 +64,15 @@ def _authors(rng: random.Random) -> list[str]:
     return names
 
 
+def _written(tmp_path: Path, seed: int, first: str, name: str, later: str) -> tuple[Path, Path]:
+    """The first file (a .bib) and the later one (`name`), written."""
+    one = tmp_path / f"first-{seed}.bib"
+    two = tmp_path / name
+    one.write_text(first, encoding="utf-8")
+    two.write_text(later, encoding="utf-8")
+    return one, two
+
+
 def _files(seed: int, tmp_path: Path) -> tuple[Path, Path, str | None, bool]:
     rng = random.Random(seed)
     first = [_entry(rng, f"a{i}", _authors(rng)) for i in range(rng.randint(3, 8))]
@@ -74,11 +83,18 @@ def _files(seed: int, tmp_path: Path) -> tuple[Path, Path, str | None, bool]:
     if joins:  # an entry describing a paper of the first file: its list is written again, by the resolver
         later.insert(rng.randrange(len(later)), first[0].replace("{a0,", "{again,"))
     join_people = rng.choice([None, "Wei Wang", "W. Wang", "Na Li"])
-    one = tmp_path / f"first-{seed}.bib"
-    two = tmp_path / f"later-{seed}.bib"
-    one.write_text("".join(first), encoding="utf-8")
-    two.write_text("".join(later), encoding="utf-8")
-    return one, two, join_people, joins
+    return (*_written(tmp_path, seed, "".join(first), f"later-{seed}.bib", "".join(later)), join_people, joins)
+
+
+def _every_name_left_to_the_writing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every name resolved one by one by the author resolver while the import writes (the rules the plan
+    copies)."""
+    choose = plan._PeoplePlanner.choose
+
+    def left_to_the_writing(self, authors):
+        return tuple(c if c.kind == "owner" else dataclasses.replace(c, settled=False) for c in choose(self, authors))
+
+    monkeypatch.setattr(plan._PeoplePlanner, "choose", left_to_the_writing)
 
 
 def _twice_on_a_list(library: Library) -> list[tuple[int]]:
@@ -123,13 +139,8 @@ def test_the_plans_choice_among_namesakes_is_the_resolvers(tmp_path, monkeypatch
     one, two, join_people, _ = _files(seed, tmp_path)
     monkeypatch.setattr(plan, "_SETTLE_TIES", settle)
     planned = _import(tmp_path / "planned.sqlite", one, two, join_people)
-    choose = plan._PeoplePlanner.choose
-
-    def left_to_the_writing(self, authors):
-        return tuple(c if c.kind == "owner" else dataclasses.replace(c, settled=False) for c in choose(self, authors))
-
     monkeypatch.setattr(plan, "_SETTLE_TIES", False)
-    monkeypatch.setattr(plan._PeoplePlanner, "choose", left_to_the_writing)
+    _every_name_left_to_the_writing(monkeypatch)
     assert _import(tmp_path / "resolved.sqlite", one, two, join_people) == planned
 
 
@@ -147,11 +158,7 @@ def _files_with_joins(seed: int, tmp_path: Path) -> tuple[Path, Path]:
         names.insert(rng.randrange(len(names) + 1), rng.choice(rng.choice(PEOPLE)))
         entry = f"@article{{again{number}, author = {{{' and '.join(names)}}}, title = {{{title}}}, year = {{2020}}}}\n"
         later.insert(rng.randrange(len(later)), entry)
-    one = tmp_path / f"first-{seed}.bib"
-    two = tmp_path / f"later-{seed}.bib"
-    one.write_text("".join(first), encoding="utf-8")
-    two.write_text("".join(later), encoding="utf-8")
-    return one, two
+    return _written(tmp_path, seed, "".join(first), f"later-{seed}.bib", "".join(later))
 
 
 # Libraries where a person the resolver made for a joined paper was free on a later list, or where the end of
@@ -163,12 +170,7 @@ JOIN_SEEDS = [3, 10, 30, 51, 56, 70, 82, 102, 104, 114, 131, 133, 161, *range(20
 def test_a_name_a_joined_paper_brings_is_left_to_the_writing(tmp_path, monkeypatch, seed):
     one, two = _files_with_joins(seed, tmp_path)
     planned = _import(tmp_path / "planned.sqlite", one, two, None)
-    choose = plan._PeoplePlanner.choose
-
-    def left_to_the_writing(self, authors):
-        return tuple(c if c.kind == "owner" else dataclasses.replace(c, settled=False) for c in choose(self, authors))
-
-    monkeypatch.setattr(plan._PeoplePlanner, "choose", left_to_the_writing)
+    _every_name_left_to_the_writing(monkeypatch)
     assert _import(tmp_path / "resolved.sqlite", one, two, None) == planned
 
 
@@ -192,11 +194,7 @@ def _owner_page(seed: int, tmp_path: Path) -> tuple[Path, Path]:
     head = (
         f"{owner}\n\nLG\nh-index30\n{len(cards)}papers\n100citations\nNovelty55%\nAI Score55\n\n{len(cards)} Papers\n\n"
     )
-    one = tmp_path / f"first-{seed}.bib"
-    page = tmp_path / f"page-{seed}.txt"
-    one.write_text("".join(bib), encoding="utf-8")
-    page.write_text(head + "\n".join(cards), encoding="utf-8")
-    return one, page
+    return _written(tmp_path, seed, "".join(bib), f"page-{seed}.txt", head + "\n".join(cards))
 
 
 # Pages whose owner was joined to a namesake the page lists beside them ("Na Li, Na Li"), and ten others.
@@ -207,12 +205,7 @@ OWNER_SEEDS = [46, 55, 77, 89, 108, 121, *range(10)]
 def test_a_pages_owner_and_namesakes_are_the_resolvers_and_never_twice_on_a_list(tmp_path, monkeypatch, seed):
     one, page = _owner_page(seed, tmp_path)
     planned = _import(tmp_path / "planned.sqlite", one, page, None)
-    choose = plan._PeoplePlanner.choose
-
-    def left_to_the_writing(self, authors):
-        return tuple(c if c.kind == "owner" else dataclasses.replace(c, settled=False) for c in choose(self, authors))
-
-    monkeypatch.setattr(plan._PeoplePlanner, "choose", left_to_the_writing)
+    _every_name_left_to_the_writing(monkeypatch)
     assert _import(tmp_path / "resolved.sqlite", one, page, None) == planned
 
 
