@@ -234,8 +234,9 @@ class Library:
             connection.execute("PRAGMA synchronous = NORMAL")
             connection.execute("PRAGMA foreign_keys = ON")
             ran = library._migrate(version)
-            # A file another process is creating at the same moment is made by whichever runs the first step.
-            library.created = created or (version == 0 and ran > 0)
+            # A file other processes are creating at the same moment is made by whichever runs the first step;
+            # the later steps may fall to any of them (each takes the write lock on its own).
+            library.created = created or 1 in ran
             if backup:
                 library._backup_if_due()
         elif version < schema.SCHEMA_VERSION:
@@ -276,11 +277,11 @@ class Library:
         library._migrate(0)
         return library
 
-    def _migrate(self, version: int) -> int:
-        """Bring the file to SCHEMA_VERSION; returns the number of steps this call ran (another process may
-        have run some)."""
+    def _migrate(self, version: int) -> list[int]:
+        """Bring the file to SCHEMA_VERSION; returns the versions of the steps this call ran (another process
+        may have run some)."""
         if version == schema.SCHEMA_VERSION:
-            return 0
+            return []
         saved = None
         if version > 0 and self.path.name != ":memory:":
             from papershelf.model.backup import backup_before_migration

@@ -444,14 +444,16 @@ MIGRATIONS: list[Migration] = [
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def migrate(connection: sqlite3.Connection, version: int) -> int:
+def migrate(connection: sqlite3.Connection, version: int) -> list[int]:
     """Run every step from `version` to SCHEMA_VERSION, each in its own transaction; a step another process
-    has already run meanwhile is skipped (see `_step`). Returns how many steps this call ran."""
-    ran = 0
+    has already run meanwhile is skipped (see `_step`). Returns the versions this call's steps brought the file
+    to: with several processes creating one library, steps may be shared among them, and only the one that ran
+    step 1 made the library."""
+    ran: list[int] = []
     for target in range(version, SCHEMA_VERSION):
         try:
             if MIGRATIONS[target](connection, target + 1) is not False:
-                ran += 1
+                ran.append(target + 1)
         except BaseException:
             if connection.in_transaction:
                 connection.execute("ROLLBACK")

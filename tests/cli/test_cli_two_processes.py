@@ -97,3 +97,41 @@ def test_imports_started_together_on_a_new_library_all_succeed(
         assert opened.count_papers() == _reference_count(tmp_path, seeds)
     # Nothing of the other processes' attempts is left beside the library.
     assert [name for name in os.listdir(library.parent) if name.startswith(".library.sqlite")] == []
+
+
+def test_only_the_process_that_began_the_library_says_it_created_it(tmp_path: Path, capsys, monkeypatch) -> None:
+    """On a file system without hard links the processes share the migration's steps: another one may run the
+    first step after this one read version 0, and this one then runs a later step. Only the first step's runner
+    made the library (CI saw two of eight processes say so)."""
+    from papershelf.cli.main import main
+    from papershelf.model import schema
+
+    library = tmp_path / "library.sqlite"
+    seed = ALL_SEEDS[0]
+    expected = _reference_count(tmp_path, [seed])
+
+    def no_links(*args, **kwargs):
+        raise OSError(95, "Operation not supported")
+
+    first_step = schema.MIGRATIONS[0]
+
+    def other_process_goes_first(connection: sqlite3.Connection, target: int) -> bool:
+        file = connection.execute("PRAGMA database_list").fetchone()[2]
+        if Path(file) != library:  # the attempt to build it aside, which fails to link
+            return first_step(connection, target)
+        other = sqlite3.connect(library, isolation_level=None)
+        try:
+            assert first_step(other, target)  # the other process wins the write lock for step 1
+        finally:
+            other.close()
+        return first_step(connection, target)
+
+    monkeypatch.setattr(os, "link", no_links)
+    monkeypatch.setattr(schema, "MIGRATIONS", [other_process_goes_first, *schema.MIGRATIONS[1:]])
+    code = main(["--library", str(library), "import", str(seed), "--as-of", SEED_AS_OF])
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert "Created a new library" not in err
+    with Library.open(library, read_only=True) as opened:
+        assert opened.schema_version == SCHEMA_VERSION
+        assert opened.count_papers() == expected
