@@ -379,7 +379,13 @@ def _collect(
         # `{text}` with no brace inside (most values: names, journals, years, pages) is its text, unless a
         # backslash escapes the closing brace; anything else is evaluated in full.
         inner = raw[1:-1]
-        if (
+        jabref = _JABREF_MONTH.fullmatch(raw) if name == "month" else None
+        if jabref and jabref[1].lower() in macros:
+            # JabRef 2 to 4 saved a month macro as `{\#dec\#}` (its own `#dec#` escaped): the macro `dec`, as
+            # JabRef reads it back. Kept as written it would print "#dec#" in the bibliography.
+            value = macros[jabref[1].lower()]
+            own.append((name, value, jabref[1].lower()))
+        elif (
             raw[:1] == "{"
             and raw[-1:] == "}"
             and "{" not in inner
@@ -488,6 +494,9 @@ def _evaluate(value: str, macros: dict[str, str], warnings: list[ParseWarning], 
             warnings.append(ParseWarning(line, f"undefined @string macro {part!r} kept as written"))
             out.append(part)
     return _unhide("".join(out))
+
+
+_JABREF_MONTH = re.compile(r"\{\s*\\#\s*([a-zA-Z]{3})\s*\\#\s*\}")
 
 
 def _macro_spelling(raw: str) -> str | None:

@@ -103,6 +103,19 @@ def test_a_month_with_its_day_gives_the_date(capsys, tmp_path):
     assert [p["date"] for p in papers] == ["2020-12-15"]
 
 
+def test_jabrefs_escaped_month_macro_is_the_month(capsys, tmp_path):
+    """JabRef 2-4 saved `month = dec` as `month = {\\#dec\\#}`: it is December, and an export writes the macro
+    (kept as written, every BibTeX style would print "#dec#")."""
+    code, _, papers = import_text(capsys, tmp_path, "a.bib", bib_entry("Hashed", "\n  month = {\\#dec\\#},"))
+    assert code == 0
+    assert [p["date"] for p in papers] == ["2020-12"]
+    library = str(tmp_path / "library.sqlite")
+    _, out, _ = run_cli(capsys, "--library", library, "export", "-f", "bibtex")
+    assert "month = dec," in out and "#dec" not in out
+    _, out, err = run_cli(capsys, "--library", library, "export", "-f", "biblatex")
+    assert "month" not in err and "#dec" not in out
+
+
 CORPORATE = (
     "@article{c1,\n  title = {Corporate authors},\n"
     "  author = {{IEEE Computer Society} and {Barnes and Noble} and {World Wide Web Consortium (W3C)}"
