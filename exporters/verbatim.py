@@ -16,7 +16,8 @@ import re
 _URL_UNSAFE = re.compile(r"[^A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]")
 _STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 # Escapes other tools put into verbatim fields for TeX's sake; in a URL or DOI they are the bare character.
-_TEX_ESCAPE = re.compile(r"\\([%#_&~$])")
+# Mendeley braces them too (`0{\_}23`, `{~}user`): no address holds a brace.
+_TEX_ESCAPE = re.compile(r"\{\\?([%#_&~$])\}|\\([%#_&~$])")
 
 # Defines \url (and natbib's \doi) only when the document has none, as a \texttt that reads % # _ ~ & ^ $ as
 # characters. bibtex writes @preamble at the top of the .bbl, before a style's own \providecommand{\url}.
@@ -58,7 +59,10 @@ def verbatim_identifier(value: str) -> str | None:
 
 
 def read_verbatim(value: str) -> str:
-    """A url or doi field as a .bib file holds it, back to the address: `\\%` -> `%`, `\\#` -> `#`, `\\_` -> `_`."""
+    """A url or doi field as a .bib file holds it, back to the address: `\\%` -> `%`, `\\#` -> `#`, `\\_` and
+    `{\\_}` -> `_`, `{~}` -> `~`."""
     value = " ".join(value.split())
     # Nearly every address has no escape at all; the substitution would copy it for nothing.
-    return _TEX_ESCAPE.sub(r"\1", value) if "\\" in value else value
+    if "\\" not in value and "{" not in value:
+        return value
+    return _TEX_ESCAPE.sub(lambda match: match[1] or match[2], value)

@@ -596,11 +596,10 @@ def _to_record(item: _Parsed, warnings: list[ParseWarning], memo: _Memo) -> Pape
     arxiv_id, arxiv_version = _arxiv(fields)
     links: list[Link] = []
     for name in ("url", "pdf"):
-        url = read_verbatim(fields[name]) if name in fields else ""
-        if url:
+        for url in _addresses(read_verbatim(fields[name]) if name in fields else ""):
             links.append(Link(classify_url(url, default_kind="paper"), url))
     if "url" in fields:
-        read["url"] = links[0].url if links else ""
+        read["url"] = read_verbatim(fields["url"])
 
     # Remarks about the reference (`note`) and the reader's own note (`annote`, biblatex's `annotation`).
     remark = read["note"] = text(fields["note"]) if "note" in fields else ""
@@ -951,6 +950,19 @@ def _date(fields: dict[str, str], year: int | None) -> str | None:
     if day_text.isdigit() and 1 <= int(day_text) <= calendar.monthrange(year, month)[1]:
         return f"{year:04d}-{month:02d}-{int(day_text):02d}"
     return f"{year:04d}-{month:02d}"
+
+
+def _addresses(value: str) -> list[str]:
+    """The links a url field gives: Mendeley puts every address it has into one field with spaces between them,
+    others with "; " (Beebe's bibliographies)."""
+    parts = _BETWEEN_ADDRESSES.split(value.strip().rstrip(";"))
+    if len(parts) > 1 and all(_ADDRESS.match(part) for part in parts):
+        return list(dict.fromkeys(parts))
+    return [value] if value else []
+
+
+_ADDRESS = re.compile(r"(?:https?|ftp)://\S", re.IGNORECASE)
+_BETWEEN_ADDRESSES = re.compile(r"[;,]?\s+")  # a `;` inside an address (`?a=1;b=2`) has no space after it
 
 
 def _arxiv(fields: dict[str, str]) -> tuple[str | None, str | None]:

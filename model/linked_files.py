@@ -62,7 +62,12 @@ def _drive_split(parts: list[str]) -> bool:
     return len(parts) == 2 and len(parts[0]) == 1 and parts[0].isalpha() and parts[1][:1] in ("\\", "/")
 
 
+# Mendeley braces what it escapes for TeX: `Dinh-Xu2008{\_}Chapter.pdf`.
+_BRACED_ESCAPE = re.compile(r"\{\\([_&%#$])\}")
+
+
 def _unescape(text: str) -> str:
+    text = _BRACED_ESCAPE.sub(r"\1", text)
     # Mendeley escapes the drive's colon as `$\backslash$:`.
     text = text.replace("$\\backslash$:", ":").replace("\\:", ":").replace("\\;", ";")
     # JabRef doubles the backslashes of Windows paths; Mendeley writes them as $\backslash$.
@@ -98,4 +103,6 @@ def _candidates(written: str, folders: list[Path]) -> list[Path]:
     if path.is_absolute():
         # A path from another machine still finds the file when it sits beside the .bib (a shared folder).
         return [path, *(folder / path.name for folder in folders)]
-    return [*(folder / path for folder in folders), *(folder / path.name for folder in folders)]
+    # Mendeley writes absolute paths on Linux and macOS without their leading slash (`:home/me/x.pdf:pdf`).
+    rooted = [Path("/") / path] if os.sep == "/" else []
+    return [*(folder / path for folder in folders), *(folder / path.name for folder in folders), *rooted]

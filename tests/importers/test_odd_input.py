@@ -430,3 +430,38 @@ def test_odd_names_come_back_the_same_people_through_both_flavours(names):
             library.close()
     for text in exports:
         assert _people_after_import(text) == first
+
+
+def test_a_mendeley_export_gives_working_links_and_finds_its_pdf(capsys, tmp_path):
+    """Mendeley braces what it escapes (`{\\_}`), puts every address of a paper into one url field and writes
+    Linux and macOS paths without their leading slash."""
+    pdf = tmp_path / "Mendeley Desktop" / "Dinh-Xu2008_Chapter.pdf"
+    pdf.parent.mkdir()
+    pdf.write_bytes(b"%PDF-1.4\n")
+    written = str(pdf).lstrip("/").replace("_", "{\\_}")
+    text = (
+        "@incollection{Dinh2008,\nauthor = {Dinh, H. Quynh and Xu, Liefei},\n"
+        f"file = {{:{written}:pdf}},\n"
+        "title = {{Measuring the Similarity of Vector Fields Using Global Distributions}},\n"
+        "url = {http://link.springer.com/10.1007/978-3-540-89689-0{\\_}23},\nyear = {2008}\n}\n"
+        "@article{Wang2020,\nauthor = {Wang, Wujie},\n"
+        "title = {{Active learning and neural network potentials}},\n"
+        "url = {https://pubs.rsc.org/en/content/articlehtml/2020/cc/d0cc03512b "
+        "http://pubs.rsc.org/en/Content/ArticleLanding/2020/CC/D0CC03512B},\nyear = {2020}\n}\n"
+    )
+    code, _, papers = import_text(capsys, tmp_path, "mendeley.bib", text)
+    assert code == 0
+    links = {paper["citekey"]: [link["url"] for link in paper["links"]] for paper in papers}
+    assert links == {
+        "Dinh2008": ["http://link.springer.com/10.1007/978-3-540-89689-0_23"],
+        "Wang2020": [
+            "https://pubs.rsc.org/en/content/articlehtml/2020/cc/d0cc03512b",
+            "http://pubs.rsc.org/en/Content/ArticleLanding/2020/CC/D0CC03512B",
+        ],
+    }
+    library = str(tmp_path / "library.sqlite")
+    _, out, _ = run_cli(capsys, "--library", library, "show", "1")
+    assert f"pdf: {pdf}\n" in out
+    # The .bib entry comes back as Mendeley wrote it.
+    _, out, _ = run_cli(capsys, "--library", library, "export", "-f", "bibtex")
+    assert "url = {http://link.springer.com/10.1007/978-3-540-89689-0{\\_}23}" in out
