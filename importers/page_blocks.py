@@ -127,7 +127,12 @@ _HEADINGS = {f"h{i}": i for i in range(1, 7)}
 _STRONG = frozenset(["b", "strong"])
 _EMPH = frozenset(["i", "em", "cite", "var"])
 _UNDER = frozenset(["u", "ins"])
-_HIDDEN_CLASS = re.compile(r"(?:^|\s)(?:hidden|d-none|collapse|bibtex|abstract-hidden|sr-only)(?:\s|$)")
+# PubMed's `short-authors` and `short-journal-citation` repeat the full ones for small screens.
+_HIDDEN_CLASS = re.compile(
+    r"(?:^|\s)(?:hidden|d-none|collapse|bibtex|abstract-hidden|sr-only|short-authors|short-journal-citation)(?:\s|$)"
+)
+# Inline elements a site's style sheet shows as lines of their own: PubMed's names and journal citation.
+_LINE_CLASS = re.compile(r"(?:^|\s)(?:docsum-authors|docsum-journal-citation)(?:\s|$)")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _TITLE_CLASS = re.compile(r"(?:^|[\s_-])(?:title|pub-title|paper-title|gsc_a_at)(?:\s|$)", re.I)
 _SPACE = re.compile(r"\s+")
@@ -234,7 +239,7 @@ class _Walker:
                 self.walk(child, in_entry=True)
                 self._close_block()
                 continue
-            is_block = tag in _BLOCK
+            is_block = tag in _BLOCK or (in_entry and bool(_LINE_CLASS.search(klass)))
             if is_block:
                 if in_entry:
                     self._end_line()

@@ -247,6 +247,33 @@ class _Venue:
             self.notes.append(text)
 
 
+# PubMed's (the NLM's) journal citation: "N Engl J Med. 2016 Sep 29;375(13):1216-9. doi: 10.1056/NEJMp1606181.
+# Epub 2016 Sep 1." The journal's abbreviation has no period; the date may be a season or a span of months; the
+# volume (or an online article's number, after a colon) follows it.
+_NLM_CITATION = re.compile(
+    r"^(?P<journal>[A-Z][^.;:]{0,100}?)\.\s+(?P<year>(?:19|20)\d\d)(?:\s+(?P<month>[A-Z][a-z]{2})\b[^;:]{0,12})?"
+    r"\s*(?P<end>[;:])"
+)
+
+
+def _nlm_citation(out: _Venue, nlm: re.Match[str]) -> _Venue:
+    out.venue = nlm.group("journal").strip()
+    out.year = int(nlm.group("year"))
+    out.month = _month_of(nlm.group("month") or "")
+    details = re.match(
+        rf"\s*(?P<volume>\d+[A-Za-z]?)?\s*(?:\((?P<number>[^()]+)\))?\s*(?::\s*(?P<pages>{_PAGE_RANGE}))?",
+        nlm.string[nlm.end() :] if nlm.group("end") == ";" else nlm.string[nlm.end() - 1 :],
+    )
+    for name in ("volume", "number", "pages"):
+        out.take(name, details.group(name))
+    rest = details.string[details.end() :]
+    # What follows (the DOI, "Epub 2016 Sep 1", "Erratum in: ...") is kept as remarks; the DOI is read apart.
+    for part in re.split(r"(?<=\.)\s+", rest.strip(" .")):
+        if not re.fullmatch(r"(?:doi:\s*)?10\.\d{4,9}/\S+?\.?", part.strip(), re.I):
+            out.remark(part)
+    return out
+
+
 def _month_of(word: str) -> int | None:
     key = word.lower()[:3]
     return _MONTH_NAMES.index(key) + 1 if key in _MONTH_NAMES else None
@@ -288,6 +315,9 @@ def _year_and_venue(text: str) -> _Venue:
     school, and remarks (an award, "to appear", where a conference was held). Nothing the line said is dropped
     without landing in one of them."""
     out = _Venue()
+    nlm = _NLM_CITATION.match(text)
+    if nlm:
+        return _nlm_citation(out, nlm)
     trailing = re.search(r"\b(Poster|Oral|Spotlight)\s*$", text)
     if trailing and re.search(r"\b[A-Z]{3,}\s+(?:19|20)\d\d\b", text):
         out.remark(trailing.group(1))
@@ -592,6 +622,15 @@ def _read_entry(block: Block) -> _Entry:
             entry.doi = doi.group(1).rstrip(".,;)")
         if _LINK_ROW.match(text):
             continue
+        pmid = _PMID_LINE.match(text)
+        if pmid:
+            # PubMed's "PMID: 27682033 Free PMC article. Review.": the record's link, and remarks.
+            record = f"https://pubmed.ncbi.nlm.nih.gov/{pmid.group(1)}/"
+            if all(link.url != record for link in entry.links):
+                entry.links.append(Link("paper", record))
+            remarks = [r for r in (part.strip(" .") for part in pmid.group(2).split(". ")) if r]
+            entry.note = "; ".join(dict.fromkeys([*([entry.note] if entry.note else []), *remarks])) or None
+            continue
         text = _strip_row(text)
         if not text or re.fullmatch(r"[\d,\s]+|\*", text):  # a citation count column
             continue
@@ -613,6 +652,10 @@ def _read_entry(block: Block) -> _Entry:
     elif lines:
         _label_lines(entry, lines)
     return entry
+
+
+# PubMed lists a record's identifier on a line of its own, with what it says of the record after it.
+_PMID_LINE = re.compile(r"^[ \t]*PMID:\s*(\d{1,9})\b\.?[ \t]*(.*?)[ \t]*$", re.M)
 
 
 def _take_link(entry: _Entry, anchor: str, url: str) -> None:
@@ -722,7 +765,11 @@ def _label_lines(entry: _Entry, lines: list[Line]) -> None:
                 _set_venue(entry, " ".join(parts[1:]))
         entry.title = _title_text(text)
     if author_line is not None:
-        _set_authors(entry, author_line[2].text)
+        vancouver = _VANCOUVER_LIST.fullmatch(author_line[2].text.strip())
+        if vancouver:  # PubMed's name line: "Obermeyer Z, Powers B, Mullainathan S."
+            _set_vancouver_names(entry, vancouver.group(1))
+        else:
+            _set_authors(entry, author_line[2].text)
     elif title is not None and len(lines) >= 2:
         # No clean name line: a whole citation of the same paper ("Recommended citation: A, B (2024). Title.")
         # gives the names; else the names may share a line with the venue ("A, B. In CVPR 2023").
@@ -780,7 +827,10 @@ _HARVARD = re.compile(
 )
 # Vancouver (medicine): "Okafor C, Lindahl M. Title. Eur Heart J. 2024;45(12):1021-30." The names are surnames
 # followed by their initials without periods; the journal's abbreviation has none either.
-_VANCOUVER_NAME = re.compile(r"([A-ZÀ-ÖØ-Þ][\w'’-]+(?:[ -][A-ZÀ-ÖØ-Þa-z][\w'’-]+)*)\s+([A-Z]{1,3})")
+_VANCOUVER_NAME = re.compile(
+    r"((?:(?:van|von|der|den|de|del|della|di|da|du|dos|le|la|ten|ter)\s+)*"
+    r"[A-ZÀ-ÖØ-Þ][\w'’-]+(?:[ -][A-ZÀ-ÖØ-Þa-z][\w'’-]+)*)\s+([A-Z]{1,3})"
+)
 _VANCOUVER_NAMES = re.compile(rf"^((?:{_VANCOUVER_NAME.pattern}, )*{_VANCOUVER_NAME.pattern}(?:,? et al)?)\.\s+(.+)$")
 _VANCOUVER_REST = re.compile(
     r"^(.+?[.?!])\s+([A-Z][^.;:]{0,80}?)(?:\.\s+(19[5-9]\d|20\d\d)(?:\s+([A-Z][a-z]{2})(?:\s+\d{1,2})?)?\s*(?:[;:.]|$)"
@@ -792,16 +842,29 @@ _VANCOUVER_DETAILS = re.compile(
 )
 
 
+# A line of Vancouver names alone (PubMed writes the title above it and the journal below).
+_VANCOUVER_LIST = re.compile(
+    rf"((?:{_VANCOUVER_NAME.pattern}(?:\s+(?:Jr|Sr|2nd|3rd|II|III|IV))?, )*{_VANCOUVER_NAME.pattern}"
+    r"(?:\s+(?:Jr|Sr|2nd|3rd|II|III|IV))?(?:,? et al)?)\.?"
+)
+
+
+def _set_vancouver_names(entry: _Entry, names: str) -> None:
+    entry.complete = not names.endswith("et al")
+    for name in re.sub(r",? et al$", "", names).split(", "):
+        suffix = re.search(r"\s+(Jr|Sr|2nd|3rd|II|III|IV)$", name)
+        family, initials = _VANCOUVER_NAME.fullmatch(name[: suffix.start()] if suffix else name).groups()
+        # Written out the way the other styles give initials, so the names are read the same way.
+        written = " ".join(f"{i}." for i in initials) + f" {family}"
+        entry.authors.append(f"{written}, {suffix.group(1)}" if suffix else written)
+
+
 def _vancouver(entry: _Entry, text: str) -> bool:
     cited = _VANCOUVER_NAMES.match(text)
     rest = _VANCOUVER_REST.match(cited.group(cited.lastindex)) if cited else None
     if not cited or not rest:
         return False
-    names = cited.group(1)
-    entry.complete = not names.endswith("et al")
-    for family, initials in _VANCOUVER_NAME.findall(re.sub(r",? et al$", "", names)):
-        # Written out the way the other styles give initials, so the names are read the same way.
-        entry.authors.append(" ".join(f"{i}." for i in initials) + f" {family}")
+    _set_vancouver_names(entry, cited.group(1))
     entry.title = rest.group(1).rstrip(".")
     entry.venue = rest.group(2).strip()
     entry.year = int(rest.group(3) or rest.group(5))
@@ -1368,7 +1431,8 @@ class PageImporter(Importer):
         sample = text[:200_000]
         if looks_like_html(sample):
             return 0.95
-        listed = len(re.findall(r"(?m)^arXiv:\d", sample)) >= 2  # arXiv search results have no heading
+        # arXiv's and PubMed's search results have no heading: their identifier lines show the list.
+        listed = len(re.findall(r"(?m)^arXiv:\d", sample)) >= 2 or len(_PMID_LINE.findall(sample)) >= 2
         # A cheap look first: most texts that are not publication pages have no such heading at all.
         if not listed and not any(
             _text_heading(line) and _heading_kind(line.strip().rstrip(":").strip()) in ("pub", "year")

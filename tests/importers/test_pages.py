@@ -184,3 +184,18 @@ def test_the_sample_pages_stay_with_their_exact_importers(tmp_path: Path) -> Non
                 venues = {p.title: p.venue for p in (library.get_paper(i) for i in library.paper_ids())}
                 assert venues["M6: A Chinese Multimodal Pretrainer"] == "arXiv"
     assert formats == ["homepage", "aggregator", "arxiv-listing", "scholarly-profile", "arxiv-listing"]
+
+
+@pytest.mark.parametrize("suffix", [".html", ".txt"])
+def test_pubmed_results_link_each_paper_to_its_record(tmp_path: Path, suffix: str) -> None:
+    """PubMed's search results (no publication heading) are read by the page reader, each paper linked to its
+    PubMed record by the PMID line under it."""
+    with Library.open(tmp_path / "library.sqlite") as library:
+        report = import_file(library, PAGES / f"pubmed{suffix}", as_of=AS_OF)
+        assert report.ok and report.format == "page", report.error
+        links = [[link["url"] for link in library.get_paper(i).links] for i in library.paper_ids(order_by="id")]
+    assert links[:3] == [
+        ["https://pubmed.ncbi.nlm.nih.gov/31649194/"],
+        ["https://pubmed.ncbi.nlm.nih.gov/27682033/"],
+        ["https://pubmed.ncbi.nlm.nih.gov/29073957/"],
+    ]
