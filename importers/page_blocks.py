@@ -435,7 +435,8 @@ _RULE = re.compile(r"^\s*[-=_*]{3,}\s*$")
 
 def read_text(text: str, is_heading) -> Page:
     """Blocks from copied text: blank lines and entry markers ("[12]", "3.", "•") end an entry; `is_heading`
-    (the reader's judgement: section names, years) makes a line a heading of its own."""
+    (the reader's judgement: section names, years; told whether the line continues an entry's lines) makes a
+    line a heading of its own."""
     blocks: list[Block] = []
     current: Block | None = None
     bib: list[str] | None = None
@@ -475,7 +476,7 @@ def read_text(text: str, is_heading) -> Page:
             blocks.append(Block("heading", number, [Line(heading.group(2).strip())], level=len(heading.group(1))))
             current = None
             continue
-        if is_heading(line):
+        if is_heading(line, current is not None):
             blocks.append(Block("heading", number, [Line(line.rstrip(":").strip())], level=2))
             current = None
             continue

@@ -39,7 +39,7 @@ WHAT_IS_ACCEPTED = (
 _PUB_WORDS = re.compile(
     r"\b(publications?|papers?|preprints?|conference|journals?|articles?|proceedings|workshops?|theses|thesis|"
     r"book chapters?|books|manuscripts?|bibliography|refereed|peer[- ]reviewed|under review|working papers|"
-    r"selected works|research outputs?|informal publications|editorship|monographs?)\b",
+    r"selected works|works|research outputs?|informal publications|editorship|monographs?)\b",
     re.I,
 )
 _OTHER_WORDS = re.compile(
@@ -73,8 +73,12 @@ def _heading_kind(text: str) -> str:
     return ""
 
 
-def _text_heading(line: str) -> bool:
-    """A line of copied text that is a section heading: a year alone, or a few words naming a section."""
+def _text_heading(line: str, continuing: bool = False) -> bool:
+    """A line of copied text that is a section heading: a year alone, or a few words naming a section. Under an
+    entry's line (`continuing`) a name of several words is the entry's venue ("Journal of Cardiovascular
+    Magnetic Resonance" under its title on ORCID), unless it ends with a colon."""
+    if continuing and len(line.split()) > 3 and not line.rstrip().endswith(":") and not _YEAR_HEADING.match(line):
+        return False
     stripped = line.strip().rstrip(":").strip()
     if not stripped or len(stripped) > 60 or len(stripped.split()) > _MAX_HEADING_WORDS:
         return False
@@ -608,6 +612,7 @@ def _strip_row(text: str) -> str:
 def _read_entry(block: Block) -> _Entry:
     entry = _Entry(line=block.line, raw="\n".join(line.text for line in block.lines))
     lines: list[Line] = []
+    orcid = False  # a work of an ORCID record: its title, then its journal, then its date and type
     for line in block.lines:
         for anchor, url in line.links:
             _take_link(entry, anchor, url)
@@ -621,6 +626,10 @@ def _read_entry(block: Block) -> _Entry:
         if doi and not entry.doi:
             entry.doi = doi.group(1).rstrip(".,;)")
         if _LINK_ROW.match(text):
+            continue
+        taken = _orcid_line(entry, text)
+        if taken:
+            orcid = orcid or taken == "dated"
             continue
         pmid = _PMID_LINE.match(text)
         if pmid:
@@ -647,11 +656,74 @@ def _read_entry(block: Block) -> _Entry:
             entry.year = entry.year or int(column.group(1))
             text = text[column.end() :]
         lines.append(Line(text, line.strong, line.emph, line.under, line.links, line.quoted_title))
-    if len(lines) == 1:
+    if orcid and lines:
+        entry.title = _title_text(lines[0].text)
+        # The journal is the block's second line, whatever it says ("arXiv" alone reads as a row of links).
+        second = block.lines[1].text.strip() if len(block.lines) > 1 else ""
+        if second and not _orcid_line(_Entry(line=0), second):
+            _set_venue(entry, second)
+        rest = [line.text for line in lines[1:] if line.text.strip() != second]
+        if rest:
+            _add_details(entry, {}, None, rest)
+    elif len(lines) == 1:
         _label_citation(entry, lines[0])
     elif lines:
         _label_lines(entry, lines)
     return entry
+
+
+# ORCID's works list: "2021-03-15 | Journal article" under the title and journal, "Contributors: A; B", and
+# the record's identifiers and origin ("Part of ISSN: 1532-429X", "Source: Crossref") on lines of their own.
+_ORCID_DATE_TYPE = re.compile(r"^((?:19|20)\d\d)(?:-(\d\d))?(?:-\d\d)?\s*\|\s*([A-Za-z][A-Za-z -]{2,40})$")
+_ORCID_TYPES = {
+    "journal article": "article",
+    "conference paper": "inproceedings",
+    "conference abstract": "inproceedings",
+    "conference poster": "inproceedings",
+    "book": "book",
+    "book chapter": "incollection",
+    "edited book": "book",
+    "dissertation": "phdthesis",
+    "dissertation thesis": "phdthesis",
+    "preprint": "preprint",
+    "report": "techreport",
+    "working paper": "techreport",
+}
+_ORCID_FIELD = re.compile(
+    r"^(?:Part of )?(ISSN|ISBN|EID|URI|URL|WOSUID|Other identifier type|Source|Contributors)\s*:\s*(.+)$"
+)
+
+
+def _orcid_line(entry: _Entry, text: str) -> str | None:
+    """Takes one of ORCID's lines about a work: "dated" for its date and type, "field" for another; None for
+    any other line."""
+    dated = _ORCID_DATE_TYPE.match(text)
+    if dated:
+        entry.year = entry.year or int(dated.group(1))
+        if dated.group(2) and 1 <= int(dated.group(2)) <= 12:
+            entry.month = entry.month or int(dated.group(2))
+        entry.entry_type = entry.entry_type or _ORCID_TYPES.get(dated.group(3).strip().lower())
+        return "dated"
+    labelled = _ORCID_FIELD.match(text)
+    if not labelled:
+        return "field" if text == "Show more detail" else None
+    label, value = labelled.group(1), labelled.group(2).strip()
+    if label == "Contributors":
+        if not entry.authors:
+            for name in value.split(";"):
+                name, marks = _clean_name(name)
+                if name:
+                    entry.authors.append(name)
+                    if marks:
+                        entry.marks.append(f"{name}{marks}")
+        return "field"
+    if label in ("ISSN", "ISBN"):
+        entry.fields.setdefault(label.lower(), value)
+    elif label in ("URI", "URL") and value.startswith(("http://", "https://")):
+        _take_link(entry, "paper", value)
+    # Which service sent ORCID the record ("Source: Crossref") says nothing about the paper; the entry's raw
+    # text keeps it with the other identifiers.
+    return "field"
 
 
 # PubMed lists a record's identifier on a line of its own, with what it says of the record after it.
