@@ -38,7 +38,7 @@ WHAT_IS_ACCEPTED = (
 # --- sections -------------------------------------------------------------------------------------------------
 _PUB_WORDS = re.compile(
     r"\b(publications?|papers?|preprints?|conference|journals?|articles?|proceedings|workshops?|theses|thesis|"
-    r"book chapters?|books|manuscripts?|bibliography|refereed|peer[- ]reviewed|under review|working papers|"
+    r"book chapters?|chapters|books|manuscripts?|bibliography|refereed|peer[- ]reviewed|under review|working papers|"
     r"selected works|works|research outputs?|informal publications|editorship|monographs?)\b",
     re.I,
 )
@@ -946,6 +946,49 @@ def _vancouver(entry: _Entry, text: str) -> bool:
     return True
 
 
+# What RePEc (IDEAS, EconPapers) writes after a title: an article's "Journal, Publisher, vol. 112(3), pages
+# 1013-1050, March", a working paper's "Series 31234, Institution" and a chapter's "Series, in: Book, volume 35,
+# pages 101-150, Publisher".
+_REPEC_ARTICLE = re.compile(
+    r"^(?P<journal>[^,]+), (?P<publisher>.+?), vol\. (?P<volume>\w+)(?:\((?P<number>[^()]*)\))?"
+    rf"(?:, pages (?P<pages>{_PAGE_RANGE}))?(?:, (?P<month>{_MONTH}))?\.?$"
+)
+_REPEC_SERIES = re.compile(
+    r"^(?P<series>[^,]*?\b(?:Papers?|Series|Reports?|Notes)) (?P<number>[\w./-]*\d[\w./-]*), (?P<institution>.+?)\.?$"
+)
+_REPEC_CHAPTER = re.compile(
+    r"^(?P<series>[^,]+), in: (?P<book>.+?)(?:, volume (?P<volume>\w+))?"
+    rf"(?:, pages (?P<pages>{_PAGE_RANGE}))?(?:, (?P<publisher>[^,]+(?:, Inc)?))?\.?$"
+)
+
+
+def _repec_venue(entry: _Entry, text: str) -> bool:
+    """The venue and details of a RePEc citation; False when `text` is not in one of its forms."""
+    article = _REPEC_ARTICLE.match(text)
+    if article:
+        entry.venue = article.group("journal").strip()
+        fields = {name: article.group(name) for name in ("publisher", "volume", "number", "pages")}
+        _add_details(entry, {k: v.strip() for k, v in fields.items() if v}, _month_of(article.group("month") or ""), [])
+        entry.entry_type = entry.entry_type or "article"
+        return True
+    series = _REPEC_SERIES.match(text)
+    if series:
+        entry.venue = series.group("series").strip()
+        _add_details(entry, {"number": series.group("number"), "institution": series.group("institution")}, None, [])
+        entry.entry_type = entry.entry_type or "techreport"
+        return True
+    chapter = _REPEC_CHAPTER.match(text)
+    if chapter:
+        entry.venue = chapter.group("book").strip()
+        fields = {name: chapter.group(name) for name in ("volume", "pages", "publisher")}
+        _add_details(
+            entry, {"series": chapter.group("series").strip(), **{k: v for k, v in fields.items() if v}}, None, []
+        )
+        entry.entry_type = entry.entry_type or "incollection"
+        return True
+    return False
+
+
 def _label_citation(entry: _Entry, line: Line) -> None:
     """A whole citation on one line, in one of the citation styles or a homepage's own order."""
     text = line.text
@@ -966,15 +1009,18 @@ def _label_citation(entry: _Entry, line: Line) -> None:
         year_first = re.search(r"\s*\((19[5-9]\d|20\d\d)[a-z]?\)\.?$", before)
         # Chicago author-date: Surname, Given, and Given Surname. 2023. "Title." Journal 18 (4): 12-20.
         chicago = None if year_first else re.search(r"(?<=[\w.])\.\s+(19[5-9]\d|20\d\d)[a-z]?$", before)
-        if year_first or chicago:  # APA with a quoted title: Name, A., & Name, B. (2024). "Title."
-            entry.year = int((year_first or chicago).group(1))
-            before = before[: (year_first or chicago).start()].strip(" ,.")
+        # RePEc (IDEAS, EconPapers): Jane Doe & John Smith, 2022. "Title," Journal, Publisher, vol. 112(3), ...
+        repec = None if year_first or chicago else re.search(r"(?<=\w),\s+(19[5-9]\d|20\d\d)[a-z]?$", before)
+        dated = year_first or chicago or repec
+        if dated:  # APA with a quoted title: Name, A., & Name, B. (2024). "Title."
+            entry.year = int(dated.group(1))
+            before = before[: dated.start()].strip(" ,.")
         entry.title = quoted.group(1).strip()
         if before:
             # Only before a quoted title: there "Ke, Guolin" is MLA's (or Chicago's) first author, where
             # elsewhere a comma between two words may part two people.
-            _set_authors(entry, before, surname_first=not year_first)
-        if after:
+            _set_authors(entry, before, surname_first=not (year_first or repec))
+        if after and not (repec and _repec_venue(entry, after)):
             _set_venue(entry, after)
         return
     for style in (_APA, _ACM):  # authors, the year, then title and venue as sentences
@@ -1175,6 +1221,22 @@ def _regroup(blocks: list[Block]) -> list[Block]:
     return merged
 
 
+def _one_per_line(block: Block) -> list[Block] | None:
+    """A block whose every line is a whole citation (a list copied without blank lines between its items, or
+    items parted by <br>): one block per line. None for an entry spread over lines (a title line alone names
+    nobody)."""
+    if len(block.lines) < 2 or block.hidden:
+        return None
+    for line in block.lines:
+        if len(line.text) < 40 or _LINK_ROW.match(line.text):
+            return None
+        probe = _Entry(line=0)
+        _label_citation(probe, line)
+        if not (probe.title and probe.authors and probe.year):
+            return None
+    return [Block("entry", block.line + number, [line]) for number, line in enumerate(block.lines)]
+
+
 def read_page(page: Page, context: ParseContext) -> Reading:
     if not page.is_html:
         page = Page(_regroup(page.blocks), page.harvest, False)
@@ -1241,9 +1303,10 @@ def read_page(page: Page, context: ParseContext) -> Reading:
         if not block.lines:
             loose_bib.extend(bibs)
             continue
-        entry = _read_entry(block)
-        entry.bib = bibs
-        entries.append((entry, year, where))
+        for part in _one_per_line(block) or [block]:
+            entry = _read_entry(part)
+            entry.bib = bibs if part is block else []
+            entries.append((entry, year, where))
     papers: list[PaperRecord] = []
     by_title: dict[str, int] = {}
     for entry, heading_year, where in entries:
