@@ -613,9 +613,12 @@ def _read_entry(block: Block) -> _Entry:
     entry = _Entry(line=block.line, raw="\n".join(line.text for line in block.lines))
     lines: list[Line] = []
     orcid = False  # a work of an ORCID record: its title, then its journal, then its date and type
+    pure: str | None = None  # a Pure portal's "Research output: Contribution to journal › Article › ..."
+    anchors: dict[str, str] = {}
     for line in block.lines:
         for anchor, url in line.links:
             _take_link(entry, anchor, url)
+            anchors.setdefault(url, anchor)
         for emphasised in (*line.strong, *line.under):
             entry.emphasised.append(emphasised)
         text = line.text
@@ -626,6 +629,10 @@ def _read_entry(block: Block) -> _Entry:
         if doi and not entry.doi:
             entry.doi = doi.group(1).rstrip(".,;)")
         if _LINK_ROW.match(text):
+            continue
+        kind = _PURE_KIND.match(text)
+        if kind:
+            pure = kind.group(1)
             continue
         taken = _orcid_line(entry, text)
         if taken:
@@ -656,7 +663,25 @@ def _read_entry(block: Block) -> _Entry:
             entry.year = entry.year or int(column.group(1))
             text = text[column.end() :]
         lines.append(Line(text, line.strong, line.emph, line.under, line.links, line.quoted_title))
-    if orcid and lines:
+    if pure and lines:
+        entry.title = _title_text(lines[0].text)
+        rest = [line.text for line in lines[1:]]
+        if rest and _pure_citation(entry, rest[0], pure):
+            rest = rest[1:]
+        elif rest:
+            _label_lines(entry, lines)  # not Pure's citation after all: read as any entry
+            rest = []
+        if rest:  # "Open Access" and the like
+            _add_details(entry, {}, None, rest)
+        # Pure links every name of its own people and the journal to their portal pages: not the paper's links.
+        # The title's link is the paper's record.
+        title = _key(entry.title)
+        entry.links = [
+            Link("paper", link.url) if _key(anchors.get(link.url, "")) == title else link
+            for link in entry.links
+            if _key(anchors.get(link.url, "")) == title or not _pure_aside(anchors.get(link.url, ""), lines[1:2])
+        ]
+    elif orcid and lines:
         entry.title = _title_text(lines[0].text)
         # The journal is the block's second line, whatever it says ("arXiv" alone reads as a row of links).
         second = block.lines[1].text.strip() if len(block.lines) > 1 else ""
@@ -670,6 +695,90 @@ def _read_entry(block: Block) -> _Entry:
     elif lines:
         _label_lines(entry, lines)
     return entry
+
+
+# Elsevier's Pure research portals (many universities' profile pages): the title, then the citation
+# "Doe, J., Smith, A. & García, A., 1 Mar 2022, In: Nature Medicine. 28, 3, p. 450-460 11 p.", then the kind of
+# output ("Research output: Contribution to journal › Article › peer-review").
+_PURE_KIND = re.compile(r"^Research output:\s*(.+›.+)$")
+_PURE_NAME = (
+    r"(?:(?:van|von|der|den|de|del|della|di|da|du|dos|le|la|ten|ter)\s+)*"
+    r"[A-ZÀ-ÖØ-Þ][\w'’-]+(?:[ -][A-ZÀ-ÖØ-Þ][\w'’-]+)*,(?:\s?[A-ZÀ-ÖØ-Þ][a-z]?\.-?)+"
+)
+_PURE_CITATION = re.compile(
+    rf"^(?P<names>{_PURE_NAME}(?:,? (?:&|and) \d+ others|(?:, {_PURE_NAME})*(?: & {_PURE_NAME})?)),\s+"
+    rf"(?:(?:Accepted/In press|E-pub ahead of print|Published|Submitted)\s*-\s*)?"
+    rf"(?:\d{{1,2}}\s+)?(?:(?P<month>{_MONTH})\s+)?(?P<year>(?:19|20)\d\d),\s+(?P<rest>.+)$"
+)
+_PURE_JOURNAL = re.compile(
+    r"^In: (?P<journal>.+?)\.(?:\s+(?P<volume>[\w-]+)(?:,\s+(?P<number>[\w/-]+))?"
+    rf"(?:,\s+(?:p\.\s*(?P<pages>{_PAGE_RANGE})|(?P<article>[\w-]+)))?)?(?:\s+\d+\s+p\.)?\.?$"
+)
+_PURE_BOOK = re.compile(
+    r"^(?:(?P<book>.+?)\.\s+)?(?:(?P<editors>[^()]+?)\s+\(eds?\.\)\.\s+)?(?!\d+\s+p\.)(?P<publisher>[^.()]+?)"
+    rf"(?:,\s+p\.\s*(?P<pages>{_PAGE_RANGE}))?(?:\.?\s+\d+\s+p\.)?"
+    r"(?:\s+\((?P<series>[^;()]+?)(?:;\s+vol\.\s+(?P<volume>\w+))?\))?\.?$"
+)
+_PURE_TYPES = (
+    ("doctoral thesis", "phdthesis"),
+    ("master's thesis", "mastersthesis"),
+    ("thesis", "thesis"),
+    ("contribution to journal", "article"),
+    ("conference contribution", "inproceedings"),
+    ("chapter", "incollection"),
+    ("book/report › book", "book"),
+    ("book/report › report", "techreport"),
+    ("working paper", "techreport"),
+    ("preprint", "preprint"),
+)
+
+
+def _pure_aside(anchor: str, citation: list[Line]) -> bool:
+    """A link of a Pure citation to a person's or a journal's portal page: its anchor is a name or a part of the
+    citation line."""
+    anchor = anchor.strip()
+    return bool(anchor) and (bool(re.fullmatch(_PURE_NAME, anchor)) or any(anchor in line.text for line in citation))
+
+
+def _pure_citation(entry: _Entry, text: str, kind: str) -> bool:
+    """The names, date, venue and details of a Pure citation; False when `text` is not one."""
+    cited = _PURE_CITATION.match(text)
+    if not cited:
+        return False
+    names = cited.group("names")
+    others = re.search(r",? (?:&|and) \d+ others$", names)
+    if others:
+        names = names[: others.start()]
+    entry.authors = [found.group(0).strip() for found in re.finditer(_PURE_NAME, names)]
+    entry.complete = others is None
+    entry.year = int(cited.group("year"))
+    month = _month_of(cited.group("month") or "")
+    lowered = kind.lower()
+    entry.entry_type = next((t for words, t in _PURE_TYPES if words in lowered), None)
+    rest = cited.group("rest")
+    journal = _PURE_JOURNAL.match(rest)
+    book = None if journal else _PURE_BOOK.match(rest)
+    if journal:
+        entry.venue = journal.group("journal").strip()
+        fields = {name: journal.group(name) for name in ("volume", "number", "pages")}
+        if journal.group("article") and not fields["pages"]:
+            fields["pages"] = journal.group("article")
+        _add_details(entry, {k: v for k, v in fields.items() if v}, month, [])
+    elif book:
+        where = "school" if entry.entry_type in ("phdthesis", "mastersthesis", "thesis") else "publisher"
+        fields = {where: book.group("publisher").strip()}
+        for name in ("pages", "series", "volume"):
+            if book.group(name):
+                fields[name] = book.group(name).strip()
+        if book.group("editors"):
+            editors = [found.group(0).strip() for found in re.finditer(_PURE_NAME, book.group("editors"))]
+            fields["editor"] = " and ".join(editors) if editors else book.group("editors").strip()
+        entry.venue = book.group("book").strip() if book.group("book") else None
+        _add_details(entry, fields, month, [])
+    else:
+        _set_venue(entry, rest)
+        entry.month = entry.month or month
+    return True
 
 
 # ORCID's works list: "2021-03-15 | Journal article" under the title and journal, "Contributors: A; B", and

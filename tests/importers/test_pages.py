@@ -199,3 +199,18 @@ def test_pubmed_results_link_each_paper_to_its_record(tmp_path: Path, suffix: st
         ["https://pubmed.ncbi.nlm.nih.gov/27682033/"],
         ["https://pubmed.ncbi.nlm.nih.gov/29073957/"],
     ]
+
+
+def test_a_pure_portal_links_each_paper_to_its_record_not_to_its_people(tmp_path: Path) -> None:
+    """Pure links every name of its own people and the journal to portal pages; only the title's link is the
+    paper's."""
+    with Library.open(tmp_path / "library.sqlite") as library:
+        assert import_file(library, PAGES / "pure.html", as_of=AS_OF).ok
+        links = [library.get_paper(i).links for i in library.paper_ids(order_by="id")]
+    assert links[0] == [
+        {
+            "kind": "paper",
+            "url": "https://research.example.edu/en/publications/deep-learning-for-cardiac-imaging-a-survey",
+        }
+    ]
+    assert all(len(paper_links) == 1 and "/publications/" in paper_links[0]["url"] for paper_links in links)
