@@ -13,6 +13,9 @@ pages, publisher, address, series, editor and a thesis' school in `extra` (the k
 the month in `date`, a thesis, book or chapter in `entry_type`, and what is none of these (an award, "to
 appear", where a conference was held) in `note`, which the library keeps as the paper's remarks.
 
+Big public listings write lines of their own (PubMed's "PMID: ...", ORCID's "2021-03-15 | Journal article", Pure's
+"Research output: ... › ...", RePEc's citation tails): an entry holding one is read in that listing's layout.
+
 It must not normalise names or venues (the pipeline does), must not touch the library, and raises nothing but
 ImporterError. The five sample families keep their exact importers: this reader takes what they do not claim.
 """
