@@ -661,6 +661,19 @@ def _read_entry(block: Block) -> _Entry:
         if submitted:  # arXiv's "Submitted 2 August, 2024; originally announced ..."
             entry.year = entry.year or int(submitted.group(1))
             continue
+        dotted = _DOTTED_DATE.match(text)
+        if dotted:  # ResearchGate's "March 2022 · Nature Medicine 28(3):450-460"
+            entry.year = entry.year or int(dotted.group(2))
+            entry.month = entry.month or _month_of(dotted.group(1) or "")
+            text = (dotted.group(3) or "").strip()
+            if not text:
+                continue
+        if " · " in text:
+            # ResearchGate parts names with middle dots, "[...]" standing for the names it leaves out.
+            parts = [part.strip() for part in text.split(" · ")]
+            if len(parts) >= 2 and all(part == "[...]" or _is_name(part) for part in parts):
+                names = [part for part in parts if part != "[...]"]
+                text = ", ".join(names) + (" et al." if len(names) < len(parts) else "")
         column = re.match(r"(19[5-9]\d|20\d\d)\s+(?=[A-Z])", text)
         if column and len(text) > 40:  # a year column before the citation (a CMS table copied as text)
             entry.year = entry.year or int(column.group(1))
@@ -837,6 +850,9 @@ def _orcid_line(entry: _Entry, text: str) -> str | None:
     # text keeps it with the other identifiers.
     return "field"
 
+
+# A date before a middle dot: ResearchGate's "March 2022 · Nature Medicine 28(3):450-460", or the date alone.
+_DOTTED_DATE = re.compile(rf"^(?:({_MONTH})\s+)?(19[5-9]\d|20\d\d)(?:\s+·\s+(.+)|\s*$)")
 
 # PubMed lists a record's identifier on a line of its own, with what it says of the record after it.
 _PMID_LINE = re.compile(r"^[ \t]*PMID:\s*(\d{1,9})\b\.?[ \t]*(.*?)[ \t]*$", re.M)

@@ -214,3 +214,11 @@ def test_a_pure_portal_links_each_paper_to_its_record_not_to_its_people(tmp_path
         }
     ]
     assert all(len(paper_links) == 1 and "/publications/" in paper_links[0]["url"] for paper_links in links)
+
+
+def test_researchgates_elided_names_leave_the_list_incomplete(tmp_path: Path) -> None:
+    """ResearchGate writes "Jane Doe · Ana García · Wei Zhang · [...] · John Smith": names are left out."""
+    with Library.open(tmp_path / "library.sqlite") as library:
+        assert import_file(library, PAGES / "researchgate.txt", as_of=AS_OF).ok
+        complete = [library.get_paper(i).authors_complete for i in library.paper_ids(order_by="id")]
+    assert complete == [True, True, False, True]
