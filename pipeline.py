@@ -239,6 +239,14 @@ def parse_text(
         raise
     except RecursionError:
         raise ImporterError("the file is nested too deeply to read", source=name) from None
+    except Exception as error:
+        # A bug of ours, not a fault of the file: the user is told which reader failed and that nothing was
+        # written, instead of a stack trace (the tests call the importers directly and still see it).
+        raise ImporterError(
+            f"Papershelf's {importer.label} reader failed on this file ({type(error).__name__}: {error}); this is "
+            "a bug in Papershelf, please report it with the file. Nothing was imported",
+            source=name,
+        ) from error
     if owner and (batch.owner is None or not batch.owner.name):
         batch.owner = OwnerProfile(name=owner)
     elif owner and batch.owner is not None and batch.owner.name != owner:

@@ -465,3 +465,23 @@ def test_a_mendeley_export_gives_working_links_and_finds_its_pdf(capsys, tmp_pat
     # The .bib entry comes back as Mendeley wrote it.
     _, out, _ = run_cli(capsys, "--library", library, "export", "-f", "bibtex")
     assert "url = {http://link.springer.com/10.1007/978-3-540-89689-0{\\_}23}" in out
+
+
+def test_a_reader_bug_is_told_plainly_and_nothing_is_written(capsys, tmp_path, monkeypatch):
+    """A reader that fails on a file by a bug of ours names the file and the reader, asks for a report and leaves
+    no library behind; the user never sees a stack trace."""
+    from papershelf.importers.page_reader import PageImporter
+
+    def broken(self, text, context):
+        raise AttributeError("'NoneType' object has no attribute 'strip'")
+
+    monkeypatch.setattr(PageImporter, "parse", broken)
+    page = tmp_path / "page.html"
+    page.write_text("<html><body><h2>Publications</h2><ul><li>A. Author. A title. In CVPR 2020.</li></ul></body>")
+    library = tmp_path / "library.sqlite"
+    code, _, err = run_cli(capsys, "--library", str(library), "import", str(page))
+    assert code != 0
+    assert "Traceback" not in err
+    assert f"{page}: Papershelf's publication page reader failed on this file (AttributeError:" in err
+    assert "this is a bug in Papershelf, please report it with the file. Nothing was imported" in err
+    assert not library.exists()
