@@ -433,10 +433,64 @@ _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _RULE = re.compile(r"^\s*[-=_*]{3,}\s*$")
 
 
-def read_text(text: str, is_heading) -> Page:
+_MD_LIST_LINE = re.compile(r"^\s*(?:[-*+]|\d{1,3}\.)\s+\S", re.M)
+_MD_INLINE = re.compile(r"\*\*\S|__\S|\]\((?:https?://|/|\.)")
+
+
+def looks_like_markdown(text: str) -> bool:
+    """Markdown source (a GitHub profile README, a static site's page): ATX headings, list items, and bold text
+    or links written the Markdown way."""
+    return (
+        bool(re.search(r"(?m)^#{1,6}\s+\S", text))
+        and len(_MD_LIST_LINE.findall(text)) >= 2
+        and len(_MD_INLINE.findall(text)) >= 2
+    )
+
+
+def _markdown_line(text: str) -> Line:
+    """One line of Markdown as a page line: its text without the markup, its bold and italic parts and its
+    links, as an HTML page's line has them (CommonMark's rules: "Doe*, Smith*" marks names, not emphasis)."""
+    from markdown_it import MarkdownIt
+
+    global _MARKDOWN
+    if _MARKDOWN is None:
+        _MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    tokens = _MARKDOWN.parseInline(text)
+    line = Line("")
+    parts: list[str] = []
+    open_at: list[tuple[str, int, str]] = []  # (kind, where its text starts, href)
+    for token in tokens[0].children or [] if tokens else []:
+        kind = token.type
+        if kind in ("text", "code_inline"):
+            parts.append(token.content)
+        elif kind in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif kind in ("strong_open", "em_open", "link_open"):
+            open_at.append((kind, len("".join(parts)), str(token.attrGet("href") or "") if kind == "link_open" else ""))
+        elif kind in ("strong_close", "em_close", "link_close") and open_at:
+            opened, start, href = open_at.pop()
+            inner = _clean("".join(parts)[start:])
+            if opened == "link_open":
+                anchor = inner.strip("[]")
+                if anchor != inner:  # "[[pdf]](url)": a button, as a page's link row, not words of the citation
+                    parts = ["".join(parts)[:start]]
+                line.links.append((anchor, href))
+            elif inner:
+                (line.strong if opened == "strong_open" else line.emph).append(inner)
+        elif kind == "image":
+            continue
+    line.text = _clean("".join(parts))
+    return line
+
+
+_MARKDOWN = None
+
+
+def read_text(text: str, is_heading, *, markdown: bool = False) -> Page:
     """Blocks from copied text: blank lines and entry markers ("[12]", "3.", "•") end an entry; `is_heading`
     (the reader's judgement: section names, years; told whether the line continues an entry's lines) makes a
-    line a heading of its own."""
+    line a heading of its own. With `markdown` each line's Markdown (bold, italics, links) is read as an HTML
+    page's would be; the lines keep their numbers."""
     blocks: list[Block] = []
     current: Block | None = None
     bib: list[str] | None = None
@@ -473,7 +527,8 @@ def read_text(text: str, is_heading) -> Page:
             continue
         heading = _MD_HEADING.match(line)
         if heading:
-            blocks.append(Block("heading", number, [Line(heading.group(2).strip())], level=len(heading.group(1))))
+            title = _markdown_line(heading.group(2)).text if markdown else heading.group(2).strip()
+            blocks.append(Block("heading", number, [Line(title)], level=len(heading.group(1))))
             current = None
             continue
         if is_heading(line, current is not None):
@@ -488,7 +543,7 @@ def read_text(text: str, is_heading) -> Page:
         elif current is None:
             current = Block("entry", number)
             blocks.append(current)
-        current.lines.append(Line(_clean(line)))
+        current.lines.append(_markdown_line(line) if markdown else Line(_clean(line)))
     return Page(blocks, Harvest(), False)
 
 

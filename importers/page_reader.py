@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from papershelf.importers.base import Importer, register
 from papershelf.importers.encoding import looks_like_html
 from papershelf.importers.errors import ImporterError
-from papershelf.importers.page_blocks import Block, Line, Page, read_html, read_text
+from papershelf.importers.page_blocks import Block, Line, Page, looks_like_markdown, read_html, read_text
 from papershelf.model.names import names_relation, parse_name
 from papershelf.model.records import ImportBatch, Link, OwnerProfile, PaperRecord, ParseContext, ParseWarning
 
@@ -1686,14 +1686,14 @@ class PageImporter(Importer):
 
     name = "page"
     label = "publication page"
-    extensions = (".html", ".htm", ".txt")
+    extensions = (".html", ".htm", ".txt", ".md", ".markdown")
 
     def sniff(self, text: str) -> float:
         """HTML is always this reader's; text is, when it finds entries under publication headings. It stays
         under the exact importers' scores on their own families (they see their layouts in full)."""
         sample = text[:200_000]
-        if looks_like_html(sample):
-            return 0.95
+        if looks_like_html(sample) or looks_like_markdown(sample):
+            return 0.95  # markup: the general reader sees its bold, italics and links
         # arXiv's and PubMed's search results have no heading: their identifier lines show the list.
         listed = len(re.findall(r"(?m)^arXiv:\d", sample)) >= 2 or len(_PMID_LINE.findall(sample)) >= 2
         # A cheap look first: most texts that are not publication pages have no such heading at all.
@@ -1720,7 +1720,10 @@ class PageImporter(Importer):
     def parse(self, text: str, context: ParseContext) -> ImportBatch:
         if not text.strip():
             raise ImporterError("the page is empty", source=context.source_name)
-        page = read_html(text, context.source_name) if looks_like_html(text) else read_text(text, _text_heading)
+        if looks_like_html(text):
+            page = read_html(text, context.source_name)
+        else:
+            page = read_text(text, _text_heading, markdown=looks_like_markdown(text[:200_000]))
         reading = read_page(page, context)
         if not reading.papers:
             skipped = [w for w in reading.warnings if w.message.startswith("skipped")]

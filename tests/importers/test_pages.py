@@ -222,3 +222,20 @@ def test_researchgates_elided_names_leave_the_list_incomplete(tmp_path: Path) ->
         assert import_file(library, PAGES / "researchgate.txt", as_of=AS_OF).ok
         complete = [library.get_paper(i).authors_complete for i in library.paper_ids(order_by="id")]
     assert complete == [True, True, False, True]
+
+
+def test_a_markdown_readme_gives_its_links_and_no_link_words(tmp_path: Path) -> None:
+    """A GitHub profile README in Markdown, imported as README.md: the bold titles, italic venues and
+    `[[pdf]](...)` buttons are read as an HTML page's would be."""
+    readme = tmp_path / "README.md"
+    readme.write_text((PAGES / "markdown_readme.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    with Library.open(tmp_path / "library.sqlite") as library:
+        report = import_file(library, readme, as_of=AS_OF)
+        assert report.ok and report.format == "page", report.error
+        papers = [library.get_paper(i) for i in library.paper_ids(order_by="id")]
+    assert [[link["url"] for link in paper.links] for paper in papers] == [
+        ["https://example.org/a.pdf", "https://github.com/jdoe/cardiac"],
+        ["https://arxiv.org/abs/2103.01234"],
+        ["https://arxiv.org/abs/1911.00001"],
+    ]
+    assert [paper.venue for paper in papers] == ["Nature Medicine", "ICML", "arXiv"]
