@@ -999,6 +999,8 @@ def _papers(lines: list[str]) -> tuple[list[PaperRecord], list[ParseWarning], in
                     warnings.append(
                         ParseWarning(block.line, "looks like a paper but its authors and title could not be told apart")
                     )
+                elif any(line.strip() for line in block.lines):
+                    warnings.append(_skipped(block))
         else:
             i += 1
     if final is not None:
@@ -1056,6 +1058,13 @@ def _without_open_tail(block: _Block) -> _Block | None:
     return _Block(block.line, [*block.lines[:-1], head] if head else block.lines[:-1], block.hint)
 
 
+def _skipped(block: _Block) -> ParseWarning:
+    """Text under a publications heading that is no paper ("Invited talk at ..."), said to be left out as the
+    general reader says it: nothing a page lists is dropped unseen."""
+    text = " ".join(" ".join(block.lines).split())
+    return ParseWarning(block.line, f"skipped, not a paper: {text if len(text) <= 70 else text[:67] + '...'}")
+
+
 def _unless_cut(
     block: _Block, entry: _Entry, record: PaperRecord | None, others: list[PaperRecord], warnings: list[ParseWarning]
 ) -> list[PaperRecord]:
@@ -1074,6 +1083,8 @@ def _unless_cut(
             warnings.append(
                 ParseWarning(block.line, "looks like a paper but its authors and title could not be told apart")
             )
+        else:
+            warnings.append(_skipped(block))
         return []
     if ends_mid_sentence(text):
         closed = [not ends_mid_sentence(p.raw) for p in others]

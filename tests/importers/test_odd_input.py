@@ -485,3 +485,17 @@ def test_a_reader_bug_is_told_plainly_and_nothing_is_written(capsys, tmp_path, m
     assert f"{page}: Papershelf's publication page reader failed on this file (AttributeError:" in err
     assert "this is a bug in Papershelf, please report it with the file. Nothing was imported" in err
     assert not library.exists()
+
+
+def test_a_homepage_says_which_lines_under_its_publications_were_no_papers(capsys, tmp_path):
+    text = (
+        "Jane Doe\n\nPublications:\n\n"
+        "Jane Doe, Ana García, John Smith. Deep learning for cardiac imaging: a survey. Nature Medicine 2022.\n\n"
+        "This line is some remark that is not a citation at all but sits in the list.\n\n"
+        "Jane Doe, Wei Zhang. Calibrated risk prediction with gradient boosting. ICML 2021.\n\n"
+        "Invited talk at the Workshop on Things, 2020.\n"
+    )
+    code, report, papers = import_text(capsys, tmp_path, "home.txt", text)
+    assert code == 0 and "homepage" in report and len(papers) == 2
+    assert "home.txt, line 7: skipped, not a paper: This line is some remark" in report
+    assert "home.txt, line 11: skipped, not a paper: Invited talk at the Workshop on Things, 2020." in report
