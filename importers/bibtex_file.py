@@ -371,11 +371,10 @@ def _collect(
     # change how it counts, its braces are balanced exactly as `_split_concatenation` counts them.
     raw_entry = entry.raw or ""
     brace_entry = raw_entry[: raw_entry.find("{") + 1].count("(") == 0 and "{" in raw_entry
-    for fld in entry.fields:
-        name = fld.key.strip().lower()
+    for field_name, raw, field_line in _fields_of(entry, key, warnings):
+        name = field_name.strip().lower()
         if not name or name in fields:
             continue
-        raw = str(fld.value)
         # `{text}` with no brace inside (most values: names, journals, years, pages) is its text, unless a
         # backslash escapes the closing brace; anything else is evaluated in full.
         inner = raw[1:-1]
@@ -414,9 +413,9 @@ def _collect(
             own.append((name, value, raw))
         else:
             try:
-                value = _evaluate(raw, macros, warnings, (fld.start_line or 0) + 1)
+                value = _evaluate(raw, macros, warnings, field_line)
             except _ValueError as error:
-                warnings.append(ParseWarning((fld.start_line or 0) + 1, f"entry {key!r}, field {name!r}: {error}"))
+                warnings.append(ParseWarning(field_line, f"entry {key!r}, field {name!r}: {error}"))
                 continue
             own.append((name, value, _macro_spelling(raw)))
         fields[name] = value
@@ -497,6 +496,64 @@ def _evaluate(value: str, macros: dict[str, str], warnings: list[ParseWarning], 
 
 
 _JABREF_MONTH = re.compile(r"\{\s*\\#\s*([a-zA-Z]{3})\s*\\#\s*\}")
+
+
+def _fields_of(entry: bib.Entry, key: str, warnings: list[ParseWarning]) -> list[tuple[str, str, int]]:
+    """The entry's fields as (name, raw value, line). A field whose value runs on into `name = value` lost the
+    comma before that field (`title = {A}` then `author = {B}` on the next line): bibtexparser reads the two as
+    one value, BibTeX stops with an error; here they are the two fields they were meant to be, and said so."""
+    out = []
+    for fld in entry.fields:
+        raw, line = str(fld.value), (fld.start_line or 0) + 1
+        name = fld.key
+        while "=" in raw and _MAY_RUN_ON.search(raw) and (run_on := _run_on(raw)) is not None:
+            value, next_name, rest, lines_before = run_on
+            out.append((name, value, line))
+            line += lines_before
+            warnings.append(
+                ParseWarning(line, f"entry {key!r}: a comma is missing before field {next_name!r}; read as two fields")
+            )
+            name, raw = next_name, rest
+        out.append((name, raw, line))
+    return out
+
+
+# A closing delimiter, then a field's `name =`: the cheap look before a value is read for a missing comma.
+_MAY_RUN_ON = re.compile(r"[}\"\w]\s+[A-Za-z][\w\-:.]*\s*=")
+_DELIMITER_MARKS = re.compile(r'\\.|[{}"]', re.S)  # an escaped character is one mark, never a delimiter
+_NEXT_FIELD = re.compile(r"\s*([A-Za-z][\w\-:.]*)\s*=\s*(\S.*?)\s*", re.S)
+
+
+def _run_on(raw: str) -> tuple[str, str, str, int] | None:
+    """(first value, next field's name, its raw value, lines between) when `raw` is a whole value followed by
+    another field's `name = value`; None for any other value."""
+    text = raw.lstrip()
+    start = len(raw) - len(text)
+    end = None
+    if text[:1] in ("{", '"'):
+        depth = 0
+        # Only the delimiters and escapes matter: visiting just them keeps a long abstract cheap.
+        for mark in _DELIMITER_MARKS.finditer(text):
+            ch, i = mark.group(0), mark.start()
+            if ch == "{":
+                depth += 1
+            elif ch == "}":
+                depth -= 1
+                if depth == 0 and text[0] == "{":
+                    end = i + 1
+                    break
+            elif ch == '"' and depth == 0 and i:
+                end = i + 1
+                break
+    else:
+        bare = re.match(r"[^\s{}\"#,=]+", text)
+        end = bare.end() if bare else None
+    if not end:
+        return None
+    following = _NEXT_FIELD.fullmatch(text[end:])
+    if following is None or not text[end : end + 1].isspace():
+        return None
+    return text[:end], following.group(1), following.group(2), raw[: start + end + following.start(1)].count("\n")
 
 
 def _macro_spelling(raw: str) -> str | None:

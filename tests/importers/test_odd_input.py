@@ -499,3 +499,33 @@ def test_a_homepage_says_which_lines_under_its_publications_were_no_papers(capsy
     assert code == 0 and "homepage" in report and len(papers) == 2
     assert "home.txt, line 7: skipped, not a paper: This line is some remark" in report
     assert "home.txt, line 11: skipped, not a paper: Invited talk at the Workshop on Things, 2020." in report
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("  title = {Missing comma}\n  author = {Doe, Jane},\n", ("Missing comma", ["Jane Doe"], 2021)),
+        ('  title = "Missing comma"\n  author = "Doe, Jane",\n', ("Missing comma", ["Jane Doe"], 2021)),
+        (
+            "  title = {Missing comma},\n  author = {Doe, Jane}\n  journal = {J},\n",
+            ("Missing comma", ["Jane Doe"], 2021),
+        ),
+    ],
+)
+def test_a_missing_comma_between_fields_is_said_and_both_fields_kept(capsys, tmp_path, written, expected):
+    text = f"@article{{b,\n{written}  year = 2021\n}}\n"
+    code, report, papers = import_text(capsys, tmp_path, "a.bib", text)
+    assert code == 0
+    assert [(p["title"], p["authors"], p["year"]) for p in papers] == [expected]
+    warnings = [line for line in report.splitlines() if "warning" in line]
+    assert len(warnings) == 1 and "a comma is missing before field" in warnings[0]
+
+
+def test_values_holding_an_equals_sign_are_not_cut(capsys, tmp_path):
+    text = (
+        "@article{e,\n  title = {When {$x$} = 1 holds},\n  author = {Doe, Jane},\n"
+        "  url = {https://example.org/?a=1&b=2},\n  note = {see x = y},\n  year = 2021\n}\n"
+    )
+    code, report, papers = import_text(capsys, tmp_path, "a.bib", text)
+    assert code == 0 and "warning" not in report
+    assert papers[0]["title"] == "When $x$ = 1 holds"
