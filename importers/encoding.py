@@ -37,7 +37,8 @@ def decode(data: bytes, source: str = "<bytes>") -> str:
 
 def _decode(data: bytes, source: str) -> str:
     if data.startswith(codecs.BOM_UTF8):
-        return _strict(data[len(codecs.BOM_UTF8) :], "utf-8", source)
+        # Stray bytes after a BOM are read as they are without one: a .bib pasted together from several sources.
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors=_MIXED)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _strict(data, "utf-16", source)
     if _looks_utf16(data):
@@ -88,7 +89,10 @@ def _strict(data: bytes, encoding: str, source: str) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as error:
-        raise ImporterError(f"the file is not valid {encoding.upper()}: {error.reason}", source=source) from None
+        line = data[: error.start].decode(encoding, errors="replace").count("\n") + 1
+        raise ImporterError(
+            f"the file is not valid {encoding.upper()} (line {line}): {error.reason}", source=source
+        ) from None
 
 
 def _looks_utf16(data: bytes) -> bool:

@@ -75,7 +75,7 @@ BAD = {
     "binary": (b"\x89PNG\r\n\x1a\n" + random.Random(1).randbytes(6000), "binary"),
     "truncated-utf8": ((ACCENTED + "\nMore by José").encode("utf-8")[:-1], "truncated"),
     "bib-unclosed": (b"@article{x,\n title={Unclosed {{ title,\n author={A. Person},\n year={2020}\n", "BibTeX"),
-    "utf16-odd-length": (ACCENTED.encode("utf-16")[:-1], "UTF-16"),
+    "utf16-odd-length": (ACCENTED.encode("utf-16")[:-1], f"UTF-16 (line {ACCENTED.count(chr(10)) + 1})"),
 }
 
 
@@ -194,6 +194,19 @@ def test_stray_latin1_bytes_in_a_utf8_file_do_not_garble_the_rest(tmp_path: Path
     assert run.code == 0, run.err
     papers = _papers(library)
     assert ("Café Society", ("Hans Müller",), "", 2001) in papers
+
+
+def test_stray_windows_bytes_after_a_utf8_bom_are_read_as_without_it(tmp_path: Path) -> None:
+    """A BOM promises UTF-8, but a pasted entry may still hold Windows-1252 quotes: read as a file without BOM."""
+    text = bib_file(2) + "\n@article{quoted,\n title={A \x93Quoted\x94 Title},\n author={Doe, Jane},\n year={2001}\n}\n"
+    data = codecs.BOM_UTF8 + text.encode("utf-8").replace("\x93".encode(), b"\x93").replace("\x94".encode(), b"\x94")
+    page = tmp_path / "bom.bib"
+    page.write_bytes(data)
+    library = tmp_path / "library.sqlite"
+    run = papershelf(library, "import", str(page))
+    assert_no_traceback(run)
+    assert run.code == 0, run.err
+    assert ("A “Quoted” Title", ("Jane Doe",), "", 2001) in _papers(library)
 
 
 def test_bib_with_one_unbalanced_entry_imports_the_others_and_names_the_broken_one(library: Path, tmp_path: Path):
