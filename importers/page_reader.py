@@ -351,6 +351,10 @@ def _year_and_venue(text: str) -> _Venue:
             year = 2000 + int(short.group(2)) if int(short.group(2)) < 50 else 1900 + int(short.group(2))
             text = text[: short.start()] + short.group(1) + text[short.end() :]
     out.year = year
+    if year:
+        # "CHI '22: Proceedings of the 2022 CHI Conference": the acronym's short year is the year's, as
+        # "KDD '21: ..." (no full year) loses it above.
+        text = re.sub(rf"(?<=[A-Z])\s*['’]{year % 100:02d}(?=\s*:)", "", text)
     if re.match(r"\s*To appear in\b", text, re.I):
         out.remark("to appear")
     venue = _VENUE_PREFIX.sub("", text)
@@ -661,6 +665,10 @@ def _read_entry(block: Block) -> _Entry:
         if submitted:  # arXiv's "Submitted 2 August, 2024; originally announced ..."
             entry.year = entry.year or int(submitted.group(1))
             continue
+        if " • " in text:
+            text = _bulleted(entry, text)
+            if not text:
+                continue
         dotted = _DOTTED_DATE.match(text)
         if dotted:  # ResearchGate's "March 2022 · Nature Medicine 28(3):450-460"
             entry.year = entry.year or int(dotted.group(2))
@@ -849,6 +857,31 @@ def _orcid_line(entry: _Entry, text: str) -> str | None:
     # Which service sent ORCID the record ("Source: Crossref") says nothing about the paper; the entry's raw
     # text keeps it with the other identifiers.
     return "field"
+
+
+def _bulleted(entry: _Entry, text: str) -> str:
+    """The ACM Digital Library's venue line, its parts between bullets: "CHI '22: Proceedings of ... • April 2022
+    • Article No.: 123, pp 1–15 • https://doi.org/...". The date, pages and article number are taken; the
+    venue's parts come back joined by commas."""
+    kept = []
+    for part in (p.strip() for p in text.split(" • ")):
+        dated = re.fullmatch(rf"(?:({_MONTH})\s+)?(19[5-9]\d|20\d\d)", part)
+        numbered = re.fullmatch(rf"(?:Article No\.?:?\s*(\w+))?,?\s*(?:pp\.?\s*({_PAGE_RANGE}))?", part)
+        if not part or (numbered and part.startswith("http")):
+            continue
+        if dated:
+            entry.year = entry.year or int(dated.group(2))
+            entry.month = entry.month or _month_of(dated.group(1) or "")
+        elif _DOI_RE.search(part) or re.fullmatch(r"https?://\S+", part):
+            continue  # the DOI is read from the whole line; a link is the entry's link
+        elif numbered and (numbered.group(1) or numbered.group(2)):
+            if numbered.group(2):
+                entry.fields.setdefault("pages", numbered.group(2))
+            if numbered.group(1):
+                _add_details(entry, {}, None, [f"Article No. {numbered.group(1)}"])
+        else:
+            kept.append(part)
+    return ", ".join(kept)
 
 
 # A date before a middle dot: ResearchGate's "March 2022 · Nature Medicine 28(3):450-460", or the date alone.
