@@ -267,9 +267,9 @@ def _nlm_citation(out: _Venue, nlm: re.Match[str]) -> _Venue:
     out.venue = nlm.group("journal").strip()
     out.year = int(nlm.group("year"))
     out.month = _month_of(nlm.group("month") or "")
-    details = re.match(
-        rf"\s*(?P<volume>\d+[A-Za-z]?)?\s*(?:\((?P<number>[^()]+)\))?\s*(?::\s*(?P<pages>{_PAGE_RANGE}))?",
-        nlm.string[nlm.end() :] if nlm.group("end") == ";" else nlm.string[nlm.end() - 1 :],
+    # The Vancouver style's "375(13):1216-9" (an online article: ":eadf1234", after the date's colon).
+    details = _VANCOUVER_DETAILS.match(
+        nlm.string[nlm.end() :] if nlm.group("end") == ";" else nlm.string[nlm.end() - 1 :]
     )
     for name in ("volume", "number", "pages"):
         out.take(name, details.group(name))
