@@ -76,11 +76,21 @@ def _heading_kind(text: str) -> str:
     return ""
 
 
+# A venue's name: "Journal of ...", "Conference on ...", "Proceedings of the ...".
+_VENUE_NAME = re.compile(r"\b(?:of|on|for)\s+\w", re.I)
+
+
 def _text_heading(line: str, continuing: bool = False) -> bool:
     """A line of copied text that is a section heading: a year alone, or a few words naming a section. Under an
-    entry's line (`continuing`) a name of several words is the entry's venue ("Journal of Cardiovascular
-    Magnetic Resonance" under its title on ORCID), unless it ends with a colon."""
-    if continuing and len(line.split()) > 3 and not line.rstrip().endswith(":") and not _YEAR_HEADING.match(line):
+    entry's line (`continuing`) a venue's name of several words is the entry's venue ("Journal of
+    Cardiovascular Magnetic Resonance" under its title on ORCID) and a labelled line ("Source: ...") is the
+    entry's, unless it ends with a colon."""
+    if (
+        continuing
+        and not line.rstrip().endswith(":")
+        # a labelled line ("Research output: Thesis › ...", "Source: conference website"), or a venue's name
+        and (":" in line or (len(line.split()) > 3 and _VENUE_NAME.search(line)))
+    ):
         return False
     stripped = line.strip().rstrip(":").strip()
     if not stripped or len(stripped) > 60 or len(stripped.split()) > _MAX_HEADING_WORDS:
@@ -641,7 +651,7 @@ def _read_entry(block: Block) -> _Entry:
         if kind:
             pure = kind.group(1)
             continue
-        taken = _orcid_line(entry, text)
+        taken = _orcid_line(entry, text, orcid)
         if taken:
             orcid = orcid or taken == "dated"
             continue
@@ -709,16 +719,30 @@ def _read_entry(block: Block) -> _Entry:
         entry.title = _title_text(lines[0].text)
         # The journal is the block's second line, whatever it says ("arXiv" alone reads as a row of links).
         second = block.lines[1].text.strip() if len(block.lines) > 1 else ""
-        if second and not _orcid_line(_Entry(line=0), second):
+        if second and not _orcid_line(_Entry(line=0), second, True):
             _set_venue(entry, second)
         rest = [line.text for line in lines[1:] if line.text.strip() != second]
         if rest:
             _add_details(entry, {}, None, rest)
     elif len(lines) == 1:
         _label_citation(entry, lines[0])
+    elif lines and _whole_citation_first(lines):
+        # A whole citation, then short lines about it ("Source: conference website", "Best paper award").
+        _label_citation(entry, lines[0])
+        _add_details(entry, {}, None, [line.text for line in lines[1:]])
     elif lines:
         _label_lines(entry, lines)
     return entry
+
+
+def _whole_citation_first(lines: list[Line]) -> bool:
+    """The first line is a citation with title, names and year, and every other line is a short remark that
+    names nobody (not the parts of one entry spread over lines)."""
+    if any(len(line.text) > 60 or _author_score(line.text) >= 0.6 or _YEAR.search(line.text) for line in lines[1:]):
+        return False
+    probe = _Entry(line=0)
+    _label_citation(probe, lines[0])
+    return bool(probe.title and probe.authors and probe.year)
 
 
 # Elsevier's Pure research portals (many universities' profile pages): the title, then the citation
@@ -827,9 +851,10 @@ _ORCID_FIELD = re.compile(
 )
 
 
-def _orcid_line(entry: _Entry, text: str) -> str | None:
+def _orcid_line(entry: _Entry, text: str, orcid: bool) -> str | None:
     """Takes one of ORCID's lines about a work: "dated" for its date and type, "field" for another; None for
-    any other line."""
+    any other line. "Source: ..." is ORCID's only under a work's date line (`orcid`): elsewhere it is the
+    page's own words."""
     dated = _ORCID_DATE_TYPE.match(text)
     if dated:
         entry.year = entry.year or int(dated.group(1))
@@ -841,6 +866,8 @@ def _orcid_line(entry: _Entry, text: str) -> str | None:
     if not labelled:
         return "field" if text == "Show more detail" else None
     label, value = labelled.group(1), labelled.group(2).strip()
+    if label == "Source" and not orcid:
+        return None
     if label == "Contributors":
         if not entry.authors:
             for name in value.split(";"):
@@ -867,7 +894,7 @@ def _bulleted(entry: _Entry, text: str) -> str:
     for part in (p.strip() for p in text.split(" • ")):
         dated = re.fullmatch(rf"(?:({_MONTH})\s+)?(19[5-9]\d|20\d\d)", part)
         numbered = re.fullmatch(rf"(?:Article No\.?:?\s*(\w+))?,?\s*(?:pp\.?\s*({_PAGE_RANGE}))?", part)
-        if not part or (numbered and part.startswith("http")):
+        if not part:
             continue
         if dated:
             entry.year = entry.year or int(dated.group(2))
@@ -1086,7 +1113,11 @@ def _set_vancouver_names(entry: _Entry, names: str) -> None:
     entry.complete = not names.endswith("et al")
     for name in re.sub(r",? et al$", "", names).split(", "):
         suffix = re.search(r"\s+(Jr|Sr|2nd|3rd|II|III|IV)$", name)
-        family, initials = _VANCOUVER_NAME.fullmatch(name[: suffix.start()] if suffix else name).groups()
+        parts = _VANCOUVER_NAME.fullmatch(name[: suffix.start()] if suffix else name)
+        if parts is None:  # not expected of a list the pattern matched; the name then stays as written
+            entry.authors.append(name)
+            continue
+        family, initials = parts.groups()
         # Written out the way the other styles give initials, so the names are read the same way.
         written = " ".join(f"{i}." for i in initials) + f" {family}"
         entry.authors.append(f"{written}, {suffix.group(1)}" if suffix else written)

@@ -529,3 +529,28 @@ def test_values_holding_an_equals_sign_are_not_cut(capsys, tmp_path):
     code, report, papers = import_text(capsys, tmp_path, "a.bib", text)
     assert code == 0 and "warning" not in report
     assert papers[0]["title"] == "When $x$ = 1 holds"
+
+
+def test_a_heading_or_a_remark_right_under_an_entry_line_is_read_as_such(capsys, tmp_path):
+    """Copied text with no blank line between an entry and the next heading, or a labelled remark under it."""
+    text = (
+        "Jane Doe\n\nPublications\n\n"
+        "Jane Doe, John Smith. Learning to rank with sparse attention. In CVPR 2023.\n"
+        "Papers in refereed workshop proceedings\n"
+        "Jane Doe. A small workshop paper on ranking. In ICML Workshop 2022.\n\n"
+        "Jane Doe, Ana Garcia. Calibrated forecasts for clinical risk. In ICML 2022.\n"
+        "Source: conference website\n"
+    )
+    page = tmp_path / "page.txt"
+    page.write_text(text, encoding="utf-8")
+    library = str(tmp_path / "library.sqlite")
+    code, out, err = run_cli(capsys, "--library", library, "import", "--format", "page", str(page))
+    assert code == 0, err
+    assert "Papers in refereed workshop proceedings section (line 6): 2 entries" in out + err
+    _, papers, _ = run_cli(capsys, "--library", library, "papers", "--json")
+    read = [(p["title"], p["authors"], p["venue"], p["remarks"]) for p in json.loads(papers)]
+    assert read == [
+        ("Learning to rank with sparse attention", ["Jane Doe", "John Smith"], "CVPR", None),
+        ("A small workshop paper on ranking", ["Jane Doe"], "ICML Workshop", None),
+        ("Calibrated forecasts for clinical risk", ["Jane Doe", "Ana Garcia"], "ICML", "Source: conference website"),
+    ]
