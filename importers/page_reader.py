@@ -106,6 +106,8 @@ def _text_heading(line: str, continuing: bool = False) -> bool:
 
 
 # --- names ----------------------------------------------------------------------------------------------------
+# The lower-case particles a family name may start with ("van der Berg, J.", "de la Fontaine J").
+_PARTICLE = r"(?:van|von|der|den|de|del|della|di|da|du|dos|le|la|ten|ter)"
 _MARKS = "*†‡§¶#✉∗^"
 _MARK_RE = re.compile(r"[*†‡§¶#✉∗^]+|\(\s*(?:equal contribution|co-first|corresponding)\s*\)", re.I)
 _NAME_TOKEN = re.compile(
@@ -740,8 +742,13 @@ def _whole_citation_first(lines: list[Line]) -> bool:
     names nobody (not the parts of one entry spread over lines)."""
     if any(len(line.text) > 60 or _author_score(line.text) >= 0.6 or _YEAR.search(line.text) for line in lines[1:]):
         return False
+    return _whole_citation(lines[0])
+
+
+def _whole_citation(line: Line) -> bool:
+    """The line alone reads as a citation with a title, names and a year."""
     probe = _Entry(line=0)
-    _label_citation(probe, lines[0])
+    _label_citation(probe, line)
     return bool(probe.title and probe.authors and probe.year)
 
 
@@ -749,10 +756,7 @@ def _whole_citation_first(lines: list[Line]) -> bool:
 # "Doe, J., Smith, A. & García, A., 1 Mar 2022, In: Nature Medicine. 28, 3, p. 450-460 11 p.", then the kind of
 # output ("Research output: Contribution to journal › Article › peer-review").
 _PURE_KIND = re.compile(r"^Research output:\s*(.+›.+)$")
-_PURE_NAME = (
-    r"(?:(?:van|von|der|den|de|del|della|di|da|du|dos|le|la|ten|ter)\s+)*"
-    r"[A-ZÀ-ÖØ-Þ][\w'’-]+(?:[ -][A-ZÀ-ÖØ-Þ][\w'’-]+)*,(?:\s?[A-ZÀ-ÖØ-Þ][a-z]?\.-?)+"
-)
+_PURE_NAME = rf"(?:{_PARTICLE}\s+)*[A-ZÀ-ÖØ-Þ][\w'’-]+(?:[ -][A-ZÀ-ÖØ-Þ][\w'’-]+)*,(?:\s?[A-ZÀ-ÖØ-Þ][a-z]?\.-?)+"
 _PURE_CITATION = re.compile(
     rf"^(?P<names>{_PURE_NAME}(?:,? (?:&|and) \d+ others|(?:, {_PURE_NAME})*(?: & {_PURE_NAME})?)),\s+"
     rf"(?:(?:Accepted/In press|E-pub ahead of print|Published|Submitted)\s*-\s*)?"
@@ -1088,7 +1092,7 @@ _HARVARD = re.compile(
 # Vancouver (medicine): "Okafor C, Lindahl M. Title. Eur Heart J. 2024;45(12):1021-30." The names are surnames
 # followed by their initials without periods; the journal's abbreviation has none either.
 _VANCOUVER_NAME = re.compile(
-    r"((?:(?:van|von|der|den|de|del|della|di|da|du|dos|le|la|ten|ter)\s+)*"
+    rf"((?:{_PARTICLE}\s+)*"
     r"[A-ZÀ-ÖØ-Þ][\w'’-]+(?:[ -][A-ZÀ-ÖØ-Þa-z][\w'’-]+)*)\s+([A-Z]{1,3})"
 )
 _VANCOUVER_NAMES = re.compile(rf"^((?:{_VANCOUVER_NAME.pattern}, )*{_VANCOUVER_NAME.pattern}(?:,? et al)?)\.\s+(.+)$")
@@ -1420,11 +1424,7 @@ def _one_per_line(block: Block) -> list[Block] | None:
     if len(block.lines) < 2 or block.hidden:
         return None
     for line in block.lines:
-        if len(line.text) < 40 or _LINK_ROW.match(line.text):
-            return None
-        probe = _Entry(line=0)
-        _label_citation(probe, line)
-        if not (probe.title and probe.authors and probe.year):
+        if len(line.text) < 40 or _LINK_ROW.match(line.text) or not _whole_citation(line):
             return None
     return [Block("entry", block.line + number, [line]) for number, line in enumerate(block.lines)]
 
