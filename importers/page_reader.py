@@ -88,8 +88,13 @@ def _text_heading(line: str, continuing: bool = False) -> bool:
     if (
         continuing
         and not line.rstrip().endswith(":")
-        # a labelled line ("Research output: Thesis › ...", "Source: conference website"), or a venue's name
-        and (":" in line or (len(line.split()) > 3 and _VENUE_NAME.search(line)))
+        # a labelled line ("Research output: Thesis › ...", "Source: conference website"), a venue's name, or
+        # how the paper was received ("Best paper award")
+        and (
+            ":" in line
+            or (len(line.split()) > 3 and _VENUE_NAME.search(line))
+            or (_DISTINCTION.search(line) and not line.rstrip().endswith("s"))
+        )
     ):
         return False
     stripped = line.strip().rstrip(":").strip()
@@ -215,6 +220,14 @@ _AWARD_TAIL = re.compile(
     r"(?<=[.,;)])\s+([^.;()]*\b(?:awards?|prize|honou?rable mention|nominee|finalist|nominated)\b[^.;()]*?)\.?\s*$",
     re.I,
 )
+# A line saying how the paper was received or presented ("Best paper award", "Oral presentation", "Spotlight (top
+# 3%)"): a remark of the entry above it, never a row of links nor a section heading ("Awards" is one, plural).
+_DISTINCTION = re.compile(
+    r"\b(?:best\s+(?:[\w-]+\s+){0,2}paper|outstanding\s+(?:[\w-]+\s+)?paper|distinguished\s+paper|"
+    r"honou?rable\s+mention|award(?:ed)?|prize|oral|spotlight|nominee|finalist|runner[- ]up|top\s+\d+(?:\.\d+)?\s*%)"
+    r"(?!\w)",
+    re.I,
+)
 _THESIS = re.compile(
     r"^\s*(?:(?P<kind>Ph\.?\s?D\.?|Doctoral|Master'?s?|M\.?\s?Sc\.?|M\.?\s?S\.?|M\.?\s?Phil\.?|Bachelor'?s?|"
     r"B\.?\s?Sc\.?|B\.?\s?S\.?|Diploma|Habilitation)\s+)?(?P<what>thesis|dissertation)\b\s*[,.:]?\s*(?P<rest>.*)$",
@@ -337,8 +350,15 @@ def _year_and_venue(text: str) -> _Venue:
     nlm = _NLM_CITATION.match(text)
     if nlm:
         return _nlm_citation(out, nlm)
-    trailing = re.search(r"\b(Poster|Oral|Spotlight)\s*$", text)
-    if trailing and re.search(r"\b[A-Z]{3,}\s+(?:19|20)\d\d\b", text):
+    # "NeurIPS 2023 Oral", "In EMNLP 2020. Oral presentation.", "ICML 2022 (Best Paper Award)": how the paper
+    # was presented or received, after its venue's year.
+    trailing = re.search(r"(?<=\d\d)\s*[.,;:]?\s+\(?([^.;()]+?)\)?\.?\s*$", text)
+    if (
+        trailing
+        and len(trailing.group(1).split()) <= 8
+        and _YEAR.search(text[: trailing.start()])
+        and (_DISTINCTION.search(trailing[1]) or re.fullmatch(r"poster(?: presentation)?", trailing[1], re.I))
+    ):
         out.remark(trailing.group(1))
         text = text[: trailing.start()]
     text = re.sub(r"^([A-Z][A-Za-z]{2,8}\s+(?:19|20)\d\d)\s+Conference\s*$", r"\1", text)
@@ -583,6 +603,7 @@ class _Entry:
     doubts: list[str] = field(default_factory=list)
     bib: list[PaperRecord] = field(default_factory=list)
     emphasised: list[str] = field(default_factory=list)  # names shown bold/underlined (the owner, usually)
+    abstract: str | None = None  # a page's sentences about the paper (a theme's excerpt, PubMed's snippet)
 
 
 _SENTENCE = re.compile(r"(?<=[^\s.A-Z][.?!])\s+(?=[\"“A-Z0-9(\[]|arXiv)|(?<=[a-z]{2}\.)\s+(?=In\s)")
@@ -648,6 +669,10 @@ def _read_entry(block: Block) -> _Entry:
         if doi and not entry.doi:
             entry.doi = doi.group(1).rstrip(".,;)")
         if _LINK_ROW.match(text):
+            # "[PDF] [Code] [Best Paper Award]": the award is the paper's, the rest are its links' names.
+            for piece in re.split(r"[\[\]|/·•,;]", text):
+                if _DISTINCTION.search(piece):
+                    _remark(entry, piece)
             continue
         kind = _PURE_KIND.match(text)
         if kind:
@@ -979,6 +1004,12 @@ def _set_venue(entry: _Entry, text: str) -> None:
     entry.entry_type = entry.entry_type or found.entry_type
 
 
+def _remark(entry: _Entry, text: str) -> None:
+    text = re.sub(r"\s+", " ", text).strip(" ,.;:")
+    if text:
+        entry.note = "; ".join(dict.fromkeys([*([entry.note] if entry.note else []), text]))
+
+
 def _add_details(entry: _Entry, fields: dict[str, str], month: int | None, notes: list[str]) -> None:
     """Adds what a venue line said besides the venue; what the entry already holds is kept."""
     for name, value in fields.items():
@@ -1044,9 +1075,10 @@ def _label_lines(entry: _Entry, lines: list[Line]) -> None:
                 entry.authors, entry.complete, entry.marks = citation.authors, citation.complete, citation.marks
                 entry.year = entry.year or citation.year
                 venue_lines = [v for v in venue_lines if v is not s]
-                if entry.venue is None and citation.venue:
+                # The page's own venue line ("Published in Transactions of the ACL, 2023") names it in full.
+                if entry.venue is None and citation.venue and not any(v[1] >= 0.5 for v in venue_lines):
                     entry.venue = citation.venue
-                    _add_details(entry, citation.fields, citation.month, [])
+                _add_details(entry, citation.fields, citation.month, [])
                 break
         for s in venue_lines if not entry.authors else ():
             parts = _sentences(s[2].text)
@@ -1054,17 +1086,58 @@ def _label_lines(entry: _Entry, lines: list[Line]) -> None:
                 _set_authors(entry, parts[0])
                 venue_lines = [(0.0, 1.0, Line(" ".join(parts[1:])))] + [v for v in venue_lines if v is not s]
                 break
+    used: list[tuple[float, float, Line]] = []
     for s in sorted(venue_lines, key=lambda s: -s[1]):
-        text = s[2].text
-        if _YEAR_HEADING.match(text):
-            entry.year = entry.year or int(_YEAR.search(text).group(1))
+        if _YEAR_HEADING.match(s[2].text):
+            entry.year = entry.year or int(_YEAR.search(s[2].text).group(1))
         elif entry.venue is None and s[1] >= 0.5:
-            _set_venue(entry, text)
-        elif entry.year is None and _YEAR.search(text):
+            _set_venue(entry, s[2].text)
+        else:
+            continue
+        used.append(s)
+    for s in venue_lines:  # in the page's order
+        text = s[2].text
+        if any(s is u for u in used) or _restates(entry, text):
+            continue
+        if _prose(text):  # a sentence about the paper: its abstract, never a note of the bibliography
+            entry.abstract = f"{entry.abstract} {text}" if entry.abstract else text
+            continue
+        # Whatever else the entry says is kept as its remark ("Oral presentation", "Invited to TACL").
+        if entry.year is None and _YEAR.search(text):
             entry.year = int(_YEAR.findall(text)[-1])
-        elif s[1] < 0.5 and entry.note is None and len(text) <= 40 and not re.fullmatch(r"\[\w{1,4}\]", text):
-            # DBLP's "[j4]" numbers the entry; it says nothing about the paper.
-            entry.note = text
+        _remark(entry, text)
+
+
+def _prose(text: str) -> bool:
+    """A sentence (or several) of running text: it ends like one and most of its words are lower-case."""
+    words = text.split()
+    if len(words) < 4 or not re.fullmatch(r"[A-Z\"“].{15,}[.!?…]", text) or _DISTINCTION.search(text):
+        return False
+    return sum(word[0].islower() for word in words[1:]) * 2 >= len(words) - 1
+
+
+# Words a line uses to say again where and when the paper appeared ("Published in Proceedings of ACL, 2024").
+_RESTATING = re.compile(
+    r"\b(?:published|appeared|appears|to appear|accepted|presented|in|at|on|of|the|and|proc|proceedings|"
+    r"conference|journal|venue|year|vol|volume|(?:19|20)\d\d)\b",
+    re.I,
+)
+
+
+def _restates(entry: _Entry, text: str) -> bool:
+    """Whether a line says nothing the entry does not hold: its venue and year again, a badge naming the venue
+    ("ICML", "NeurIPS 2023"), or DBLP's number of the entry ("[j4]")."""
+    if re.fullmatch(r"\[\w{1,4}\]", text):
+        return True
+    words = set(re.findall(r"\w+", _RESTATING.sub(" ", text).lower()))
+    if not words:
+        return True
+    known = set(re.findall(r"\w+", f"{entry.venue or ''} {entry.raw}".lower().replace(text.lower(), " ")))
+    if words <= known:
+        return True
+    # A venue's short name beside its long one: "NeurIPS" under "Advances in Neural Information Processing Systems".
+    badge = re.fullmatch(r"\s*\(?([A-Z][A-Za-z]*[A-Z][A-Za-z]*)\)?(?:[\s'’]*(?:19|20)?\d\d)?\s*", text)
+    return bool(badge) and entry.venue is not None and len(badge.group(1)) <= 10
 
 
 def _title_text(text: str) -> str:
@@ -1616,6 +1689,7 @@ def _visible_record(entry: _Entry, heading_year: int | None) -> PaperRecord | No
         doi=entry.doi,
         links=tuple(entry.links),
         note=entry.note,
+        abstract=entry.abstract,
         has_code=any(link.kind == "code" for link in entry.links),
         extra=extra,
         raw=entry.raw,
@@ -1643,6 +1717,7 @@ def _merge_bib(visible: PaperRecord, bib: PaperRecord) -> PaperRecord:
         links=tuple(dict.fromkeys((*bib.links, *visible.links))),
         has_code=bib.has_code or visible.has_code,
         note=bib.note or visible.note,
+        abstract=bib.abstract or visible.abstract,
         extra=extra,
         raw=visible.raw or bib.raw,
     )

@@ -554,3 +554,60 @@ def test_a_heading_or_a_remark_right_under_an_entry_line_is_read_as_such(capsys,
         ("A small workshop paper on ranking", ["Jane Doe"], "ICML Workshop", None),
         ("Calibrated forecasts for clinical risk", ["Jane Doe", "Ana Garcia"], "ICML", "Source: conference website"),
     ]
+
+
+def _page_papers(capsys, tmp_path: Path, name: str, text: str) -> tuple[str, list[tuple]]:
+    page = tmp_path / name
+    page.write_text(text, encoding="utf-8")
+    library = str(tmp_path / "library.sqlite")
+    code, out, err = run_cli(capsys, "--library", library, "import", "--format", "page", str(page))
+    assert code == 0, err
+    _, papers, _ = run_cli(capsys, "--library", library, "papers", "--json")
+    return out + err, [(p["title"], p["venue"], p["remarks"], p["abstract"]) for p in json.loads(papers)]
+
+
+def test_how_a_paper_was_received_under_its_entry_is_its_remark_not_a_heading_or_lost(capsys, tmp_path):
+    """Lines under an entry spread over lines: an award, an oral, a spotlight, an invitation are remarks; a line
+    saying the venue again adds nothing; a sentence about the paper is its abstract."""
+    text = (
+        "Publications\n\n"
+        "Learning Sparse Codes for Speech\nJane Doe, Rob Roe\nNeurIPS 2023\nOral presentation\n\n"
+        "Fast Graph Kernels at Scale\nJane Doe, Ann Lee\nICML 2022\nBest paper award\n\n"
+        "Robust Parsing of Messy Pages\nJane Doe\nProceedings of ACL, 2021\nPublished in Proceedings of ACL, 2021\n"
+        "Spotlight (top 3%)\n\n"
+        "Deep Models of Tables\nJane Doe, Kim Park\nEMNLP 2020\nSelected for oral presentation\n"
+        "Invited to the journal track of TACL\nWe read tables with a deep model of their layout.\n"
+    )
+    report, papers = _page_papers(capsys, tmp_path, "page.txt", text)
+    assert "Publications section (line 1): 4 entries" in report
+    assert papers == [
+        ("Learning Sparse Codes for Speech", "NeurIPS", "Oral presentation", None),
+        ("Fast Graph Kernels at Scale", "ICML", "Best paper award", None),
+        ("Robust Parsing of Messy Pages", "ACL", "Spotlight (top 3%)", None),
+        (
+            "Deep Models of Tables",
+            "EMNLP",
+            "Selected for oral presentation; Invited to the journal track of TACL",
+            "We read tables with a deep model of their layout.",
+        ),
+    ]
+
+
+def test_how_a_paper_was_received_after_its_venue_is_a_remark_not_part_of_the_venue(capsys, tmp_path):
+    page = (
+        "<html><body><h2>Publications</h2><ul>"
+        "<li><b>Learning Sparse Codes for Speech</b><br>Jane Doe, Rob Roe<br><i>NeurIPS 2023</i> "
+        '<span class="badge">Oral</span></li>'
+        "<li><b>Fast Graph Kernels at Scale</b><br>Jane Doe, Ann Lee<br><i>ICML 2022</i> "
+        '<strong>(Best Paper Award)</strong> <a href="k.pdf">[PDF]</a></li>'
+        "<li>Jane Doe and Kim Park. Deep Models of Tables. In EMNLP 2020. Oral presentation.</li>"
+        "<li>Jane Doe. Posters of Parsing. In ACL 2021. Poster.</li>"
+        "</ul></body></html>"
+    )
+    _, papers = _page_papers(capsys, tmp_path, "page.html", page)
+    assert papers == [
+        ("Learning Sparse Codes for Speech", "NeurIPS", "Oral", None),
+        ("Fast Graph Kernels at Scale", "ICML", "Best Paper Award", None),
+        ("Deep Models of Tables", "EMNLP", "Oral presentation", None),
+        ("Posters of Parsing", "ACL", "Poster", None),
+    ]

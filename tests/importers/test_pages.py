@@ -39,7 +39,7 @@ def _imported(tmp_path: Path, page: Path) -> tuple[list[dict], object]:
                 "venue": p.venue,
                 "arxiv_id": p.arxiv_id,
                 "doi": p.doi,
-                **{name: getattr(p, name) for name in (*DETAILS, "entry_type")},
+                **{name: getattr(p, name) for name in (*DETAILS, "entry_type", "abstract")},
             }
             for p in papers
         ]
@@ -79,6 +79,10 @@ def test_page_gives_exactly_its_golden_papers(tmp_path: Path, stem: str, suffix:
         assert got["venue"] == want.get("venue"), want["title"]
         for name in DETAILS:
             assert got[name] == want.get(name), (want["title"], name)
+        # Sentences about the paper (a theme's excerpt, PubMed's snippet) are its abstract, on each twin that
+        # shows them: PubMed's copied text leaves its snippet out.
+        shown = want.get("abstract") and want["abstract"][:40] in (PAGES / f"{stem}{suffix}").read_text("utf-8")
+        assert got["abstract"] == (want.get("abstract") if shown else None), (want["title"], "abstract")
         if want.get("entry_type") or got["entry_type"] in STATED_TYPES:
             assert got["entry_type"] == want.get("entry_type"), want["title"]
         for ident in ("arxiv_id", "doi"):
