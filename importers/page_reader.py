@@ -26,6 +26,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from papershelf.importers import physics_listings
 from papershelf.importers.base import Importer, register
 from papershelf.importers.encoding import looks_like_html
 from papershelf.importers.errors import ImporterError
@@ -42,7 +43,13 @@ WHAT_IS_ACCEPTED = (
 _PUB_WORDS = re.compile(
     r"\b(publications?|papers?|preprints?|conference|journals?|articles?|proceedings|workshops?|theses|thesis|"
     r"book chapters?|chapters|books|manuscripts?|bibliography|refereed|peer[- ]reviewed|under review|working papers|"
-    r"selected works|works|research outputs?|informal publications|editorship|monographs?)\b",
+    r"selected works|works|research outputs?|informal publications|editorship|monographs?|"
+    # The same headings on French, German, Spanish, Italian and Portuguese pages (HAL's CVs are French).
+    r"communications dans (?:un|des) congrès|congrès|conférences|chapitres?(?: d'ouvrages?)?|ouvrages?|thèses?|"
+    r"pré-?publications|documents de travail|rapports?(?: de recherche)?|revues|actes|"
+    r"publikationen|veröffentlichungen|zeitschriftenartikel|(?:konferenz|tagungs)beiträge|aufsätze|bücher|"
+    r"buchkapitel|monographien|sammelbände|dissertation|publicaciones|artículos|libros|capítulos|congresos|tesis|"
+    r"pubblicazioni|articoli|libri|capitoli|tesi|publicações|artigos|livros|teses|dissertações)\b",
     re.I,
 )
 _OTHER_WORDS = re.compile(
@@ -50,7 +57,10 @@ _OTHER_WORDS = re.compile(
     r"professional service|news|updates|recent news|awards?|honou?rs|awards and honou?rs|blog|posts|contact|"
     r"about( me)?|bio(graphy)?|experience|education|employment|cv|misc(ellaneous)?|activities|media|press|"
     r"group|team|people|members|links|software|patents?|grants?|funding|reviewing|outreach|hobbies|"
-    r"co-?authors?(?: index)?|follow|cited by|interests?|research interests)\b",
+    r"co-?authors?(?: index)?|follow|cited by|interests?|research interests|"
+    r"enseignements?|encadrement|responsabilités|projets|prix|distinctions|exposés|séminaires|formation|"
+    r"parcours|biographie|brevets|logiciels|lehre|vorträge|lebenslauf|kontakt|preise|auszeichnungen|projekte|"
+    r"betreuung|docencia|enseñanza|charlas|premios|proyectos|contacto|didattica|premi|progetti|ensino|prêmios)\b",
     re.I,
 )
 _YEAR_HEADING = re.compile(
@@ -103,7 +113,9 @@ def _text_heading(line: str, continuing: bool = False) -> bool:
     if _YEAR_HEADING.match(stripped) or (_heading_kind(stripped) == "pub" and "cited" in stripped.lower()):
         return True
     if re.search(r"[.,;]\s|\d{4}.*\d", stripped):
-        return False
+        # HAL's "Pré-publications, Documents de travail": a heading of headings
+        parts = stripped.split(", ")
+        return len(parts) > 1 and all(_heading_kind(part) in ("pub", "other") for part in parts)
     kind = _heading_kind(stripped)
     if kind == "pub" and len(stripped.split()) <= 3:
         return True  # "publications", as some themes write it
@@ -420,6 +432,8 @@ def _year_and_venue(text: str) -> _Venue:
         venue = venue[: acm.end(1)]
     venue = re.sub(r"\s*\([A-Za-z][\w\-]*\s*['’]\d{2}\)", "", venue)
     if year:
+        # HAL's "NeurIPS 2020 - 34th Conference on ...": the full name, then the short one as the name's own
+        venue = re.sub(rf"^\s*([A-Z][\w'&-]*[A-Z][\w'&-]*)\s+({year})\s+[-–]\s+([^,]+)", r"\3 (\1 \2)", venue)
 
         def drop_date(found: re.Match[str]) -> str:
             before = venue[: found.start()]
@@ -432,6 +446,8 @@ def _year_and_venue(text: str) -> _Venue:
             return ""
 
         venue = re.sub(rf"\(?\b(?:(?P<month>{_MONTH})\s+)?{year}\b\)?", drop_date, venue)
+        # "Systems, Dec 2020, Vancouver, Canada": the date's commas do not stay behind it
+        venue = re.sub(r"\s*,(?:\s*,)+", ",", venue)
     venue = venue.strip(" ,.;")
 
     def cut(pattern: str, read: Callable[[re.Match[str]], None], flags: int = 0) -> None:
@@ -543,9 +559,11 @@ _LINK_WORDS = (
     r"pdf|paper|arxiv|abs|code|github|project(?: page)?|website|webpage|video|youtube|slides|poster|bibtex|bib|"
     r"abstract|doi|data(?:set)?|demo|blog|talk|supplementary|supp|html|publisher|cite|citation|model|"
     r"openreview|page|proceedings|preprint|huggingface|colab|press|media|presentation|review|reviews|springer|"
-    r"acm dl|ieee xplore|semantic scholar|google scholar|pubmed|link|url|award|best paper"
+    r"acm dl|ieee xplore|semantic scholar|google scholar|pubmed|link|url|award|best paper|"
+    # the buttons of scholarly sites' cards (Semantic Scholar, INSPIRE), copied with the text
+    r"expand|collapse|show (?:more|less)|read more|save(?: to library)?|create alert|share|export(?: citation)?|"
+    r"download|request full-text|semantic reader|add to (?:library|mendeley|zotero)|reference search|claim|datasets"
 )
-_LINK_TOKEN = re.compile(rf"[\[(]?\s*(?:{_LINK_WORDS})\s*[\])]?", re.I)
 _LINK_ROW = re.compile(rf"^(?:[\s|/·•,;]*\[?\s*(?:{_LINK_WORDS})\s*\]?)+[\s|/·•,;]*$", re.I)
 _BRACKET_TAGS = re.compile(rf"\s*\[\s*(?:{_LINK_WORDS})\s*\]", re.I)
 _ARXIV_ID = re.compile(
@@ -653,6 +671,9 @@ def _read_entry(block: Block) -> _Entry:
     entry = _Entry(line=block.line, raw="\n".join(line.text for line in block.lines))
     lines: list[Line] = []
     orcid = False  # a work of an ORCID record: its title, then its journal, then its date and type
+    tldr = False  # the line after "TLDR" is Semantic Scholar's machine summary
+    site = physics_listings.site_of([line.text for line in block.lines])  # an INSPIRE or ADS record
+    venue_next = False  # the line after Semantic Scholar's fields of study is the venue
     pure: str | None = None  # a Pure portal's "Research output: Contribution to journal › Article › ..."
     anchors: dict[str, str] = {}
     for line in block.lines:
@@ -691,6 +712,12 @@ def _read_entry(block: Block) -> _Entry:
             remarks = [r for r in (part.strip(" .") for part in pmid.group(2).split(". ")) if r]
             entry.note = "; ".join(dict.fromkeys([*([entry.note] if entry.note else []), *remarks])) or None
             continue
+        labelled = physics_listings.read_line(text, site=site)
+        if labelled is not None:  # INSPIRE's and ADS's labelled lines
+            if labelled.names:
+                lines.append(Line(labelled.names))
+            _take_labelled(entry, labelled)
+            continue
         text = _strip_row(text)
         if not text or re.fullmatch(r"[\d,\s]+|\*", text):  # a citation count column
             continue
@@ -702,6 +729,26 @@ def _read_entry(block: Block) -> _Entry:
         if submitted:  # arXiv's "Submitted 2 August, 2024; originally announced ..."
             entry.year = entry.year or int(submitted.group(1))
             continue
+        if "⟨" in text:
+            text = _hal_marks(entry, text)
+        if text == "TLDR" or tldr:  # Semantic Scholar's machine summary, the site's words and not the authors'
+            tldr = text == "TLDR"
+            continue
+        if _S2_FIELDS.fullmatch(text) and lines and _author_score(lines[-1].text) >= 0.6:
+            # Semantic Scholar's fields of study, a line of chips under the names; its venue comes next
+            venue_next = True
+            continue
+        date = _DATE_LINE.fullmatch(text.strip())
+        if date:  # "12 June 2017", "Jul 31, 2012", "Mar, 2006": the paper's date, on a line of its own
+            entry.year = entry.year or int(date.group("year"))
+            entry.month = entry.month or _month_of(date.group("month"))
+            continue
+        more = _MORE_AUTHORS.search(text)
+        if more and _author_score(_MORE_AUTHORS.sub(", ", text)) >= 0.6:
+            # Semantic Scholar's "A, B, +10 authors C": the first and last names, some left out between them
+            text = _MORE_AUTHORS.sub(", ", text).strip(" ,") + " et al."
+        if text.endswith("…") and len(lines) >= 1:
+            entry.doubts.append(f"the page cut a line short: {text}")
         if " • " in text:
             text = _bulleted(entry, text)
             if not text:
@@ -723,6 +770,10 @@ def _read_entry(block: Block) -> _Entry:
         if column and len(text) > 40:  # a year column before the citation (a CMS table copied as text)
             entry.year = entry.year or int(column.group(1))
             text = text[column.end() :]
+        if venue_next:
+            venue_next = False
+            _set_venue(entry, text)
+            continue
         lines.append(Line(text, line.strong, line.emph, line.under, line.links, line.quoted_title))
     if pure and lines:
         entry.title = _title_text(lines[0].text)
@@ -913,6 +964,97 @@ def _orcid_line(entry: _Entry, text: str, orcid: bool) -> str | None:
     # Which service sent ORCID the record ("Source: Crossref") says nothing about the paper; the entry's raw
     # text keeps it with the other identifiers.
     return "field"
+
+
+# HAL (the French open archive, and the publication lists institutions build from it) closes each citation with
+# identifiers in angle brackets: "... pp.45-78. ⟨10.20382/jocg.v12i2a3⟩. ⟨hal-02912345⟩", a thesis with its
+# national number "⟨NNT : 2019SACLS123⟩" and an id from HAL's thesis portal ("tel-").
+_HAL_MARK = re.compile(r"[.,]?\s*⟨\s*([^⟩]+?)\s*⟩")
+_HAL_ID = re.compile(
+    r"(?:hal|tel|inria|halshs|hal[a-z]*|cea|in2p3|insu|ineris|pasteur|ird|emse|ujm|lirmm|irsn|"
+    r"cel|medihal|sic|edutice|dumas|mem|ijn|jpa|lpnhe|pastel|ensl|ensta|obspm|)-\d{6,8}(?:v\d+)?"
+)
+# The language HAL names after a thesis or a paper in the language's own words.
+_HAL_LANGUAGES = {
+    "français": "french",
+    "english": "english",
+    "anglais": "english",
+    "deutsch": "german",
+    "español": "spanish",
+    "italiano": "italian",
+    "português": "portuguese",
+}
+# A thesis: "Title. Mathématiques [math]. Université Paris-Saclay, 2019" (the discipline and its HAL domain).
+_HAL_THESIS = re.compile(r"\.\s+([^.\[\]]+?)\s+\[([a-z][\w.-]*)\]\.\s+([^.]+?),\s+((?:19|20)\d\d)\.?$")
+
+
+def _hal_marks(entry: _Entry, text: str) -> str:
+    """Takes HAL's bracketed identifiers off a citation line (the DOI, the HAL record as the paper's link, a
+    thesis' national number as its link on theses.fr) and its language after them; returns the rest."""
+    thesis = False
+    for mark in _HAL_MARK.findall(text):
+        nnt = re.fullmatch(r"NNT\s*:\s*(\w+)", mark)
+        if mark.startswith("10."):
+            entry.doi = entry.doi or mark
+        elif _HAL_ID.fullmatch(mark):
+            thesis = thesis or mark.startswith("tel-")
+            _paper_link(entry, f"https://hal.science/{mark}", mark)
+        elif nnt:
+            thesis = True
+            _paper_link(entry, f"https://theses.fr/{nnt.group(1)}", nnt.group(1))
+        elif re.fullmatch(r"arXiv\s*:\s*\S+", mark, re.I):
+            arxiv = _ARXIV_ID.search(mark)
+            entry.arxiv = entry.arxiv or (arxiv.group(1) if arxiv else None)
+        else:
+            _remark(entry, mark)
+    text = _HAL_MARK.sub("", text).rstrip(" .,")
+    language = re.search(r"\.\s+(\w+)$", text)
+    if language and language.group(1).lower() in _HAL_LANGUAGES:
+        entry.fields.setdefault("language", _HAL_LANGUAGES[language.group(1).lower()])
+        text = text[: language.start()]
+    hal_thesis = _HAL_THESIS.search(text)
+    if hal_thesis and thesis:
+        entry.fields.setdefault("discipline", hal_thesis.group(1))
+        text = f"{text[: hal_thesis.start()]}. PhD thesis, {hal_thesis.group(3)}, {hal_thesis.group(4)}."
+    return text
+
+
+# A date on a line of its own: "12 June 2017" (Semantic Scholar), "Jul 31, 2012" and "Mar, 2006" (INSPIRE).
+_DATE_LINE = re.compile(
+    rf"(?:\d{{1,2}}\s+)?(?P<month>{_MONTH})(?:\s+\d{{1,2}})?,?\s+(?P<year>(?:19[5-9]|20\d)\d)", re.I
+)
+_MORE_AUTHORS = re.compile(r",?\s*\+\s*\d+\s+(?:more\s+)?authors?\b,?", re.I)
+# Semantic Scholar's fields of study ("Computer Science, Mathematics").
+_S2_FIELD = (
+    r"(?:Computer Science|Medicine|Chemistry|Biology|Materials Science|Physics|Geology|Psychology|Art|History|"
+    r"Geography|Sociology|Business|Political Science|Economics|Philosophy|Mathematics|Engineering|"
+    r"Environmental Science|Agricultural and Food Sciences|Education|Law|Linguistics)"
+)
+_S2_FIELDS = re.compile(rf"{_S2_FIELD}(?:,\s*{_S2_FIELD})*")
+
+
+def _take_labelled(entry: _Entry, labelled: physics_listings.Labelled) -> None:
+    if labelled.link:
+        _paper_link(entry, labelled.link, labelled.link)
+    if labelled.arxiv and not entry.arxiv:
+        entry.arxiv, entry.arxiv_version = labelled.arxiv, labelled.arxiv_version
+    if labelled.venue and entry.venue is None:
+        if labelled.year is None:
+            _set_venue(entry, labelled.venue)  # "Contribution to: ICHEP 2012"
+        else:
+            entry.venue = labelled.venue
+    entry.year = entry.year or labelled.year
+    entry.entry_type = entry.entry_type or labelled.entry_type
+    _add_details(entry, labelled.fields, None, [labelled.remark] if labelled.remark else [])
+
+
+def _paper_link(entry: _Entry, url: str, key: str) -> None:
+    """The record's page of the paper, unless the page already links it (a saved page links the id itself)."""
+    for i, link in enumerate(entry.links):
+        if link.url.rstrip("/").endswith(key):
+            entry.links[i] = Link("paper", link.url)
+            return
+    entry.links.append(Link("paper", url))
 
 
 def _bulleted(entry: _Entry, text: str) -> str:
@@ -1833,8 +1975,13 @@ class PageImporter(Importer):
         sample = text[:200_000]
         if looks_like_html(sample) or looks_like_markdown(sample):
             return 0.95  # markup: the general reader sees its bold, italics and links
-        # arXiv's and PubMed's search results have no heading: their identifier lines show the list.
-        listed = len(re.findall(r"(?m)^arXiv:\d", sample)) >= 2 or len(_PMID_LINE.findall(sample)) >= 2
+        # arXiv's, PubMed's, INSPIRE's and ADS's result lists have no heading: their identifier lines show the
+        # list ("arXiv:", "PMID:", "e-Print:", "Published in:", a bibcode).
+        listed = (
+            len(re.findall(r"(?m)^arXiv:\d", sample)) >= 2
+            or len(_PMID_LINE.findall(sample)) >= 2
+            or sum(1 for line in sample.split("\n") if physics_listings.is_listing_line(line)) >= 2
+        )
         # A cheap look first: most texts that are not publication pages have no such heading at all.
         if not listed and not any(
             _text_heading(line) and _heading_kind(line.strip().rstrip(":").strip()) in ("pub", "year")

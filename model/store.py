@@ -579,7 +579,18 @@ def _bib_entry(ordered: Sequence[tuple[str, dict[str, Any]]]) -> tuple[str | Non
 # Springer"), and the fields it names besides the paper's own: kept as an entry so an export writes @phdthesis
 # with its school, not a @misc that has nowhere to put it.
 _STATED_TYPES = frozenset({"phdthesis", "mastersthesis", "techreport", "book", "incollection"})
-_STATED_FIELDS = ("editor", "booktitle", "school", "institution", "type", "series", "edition", "publisher", "address")
+_STATED_FIELDS = (
+    "editor",
+    "booktitle",
+    "school",
+    "institution",
+    "type",
+    "series",
+    "edition",
+    "publisher",
+    "address",
+    "language",
+)
 
 
 def _stated_entry(record: dict[str, Any]) -> tuple[str, list[list[Any]]] | None:

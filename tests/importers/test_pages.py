@@ -220,6 +220,71 @@ def test_a_pure_portal_links_each_paper_to_its_record_not_to_its_people(tmp_path
     assert all(len(paper_links) == 1 and "/publications/" in paper_links[0]["url"] for paper_links in links)
 
 
+@pytest.mark.parametrize("suffix", [".html", ".txt"])
+def test_hal_identifiers_are_the_papers_links_and_a_thesis_keeps_its_school_and_language(
+    tmp_path: Path, suffix: str
+) -> None:
+    """HAL closes a citation with "⟨10.x/y⟩. ⟨hal-02912345⟩" and a thesis with "Français. ⟨NNT : ...⟩. ⟨tel-...⟩":
+    the DOI, the paper's records (HAL, theses.fr) and the thesis' language, none of them in the venue."""
+    with Library.open(tmp_path / "library.sqlite") as library:
+        assert import_file(library, PAGES / f"hal{suffix}", as_of=AS_OF).ok
+        papers = [library.get_paper(i) for i in library.paper_ids(order_by="id")]
+    hal_links = [
+        [link["url"] for link in p.links if link["kind"] == "paper" and "doi" not in link["url"]] for p in papers
+    ]
+    assert hal_links[:5] == [
+        ["https://hal.science/hal-02912345"],
+        ["https://hal.science/hal-01765432v3"],
+        ["https://hal.science/hal-02998765v2"],
+        ["https://hal.science/hal-03456789"],
+        ["https://hal.science/hal-04123456"],
+    ]
+    thesis = papers[5]
+    assert len(hal_links[5]) == 2 and hal_links[5][0].endswith("theses.fr/2019SACLS123")
+    assert hal_links[5][1].endswith("/tel-02345678")
+    fields = {f.name: f.text for f in thesis.bib_fields}
+    assert (fields["school"], fields["language"]) == ("Université Paris-Saclay", "french")
+
+
+@pytest.mark.parametrize("suffix", [".html", ".txt"])
+def test_semantic_scholar_cards_keep_the_papers_words_not_the_sites(tmp_path: Path, suffix: str) -> None:
+    """A Semantic Scholar card: "+5 authors" leaves the list incomplete; the fields of study, the site's TLDR
+    summary and its buttons are not the paper's; a venue the page cut short ("…") is flagged for checking."""
+    with Library.open(tmp_path / "library.sqlite") as library:
+        report = import_file(library, PAGES / f"semantic_scholar_cards{suffix}", as_of=AS_OF)
+        assert report.ok, report.error
+        papers = [library.get_paper(i) for i in library.paper_ids(order_by="id")]
+    assert [p.authors_complete for p in papers] == [False, False, True]
+    assert all(p.abstract is None and p.remarks is None for p in papers)
+    doubts = [w.message for w in report.warnings if "check me" in w.message]
+    assert doubts == [
+        "check me: 'Tensor2Tensor for Neural Machine Translation': the page cut a line short: "
+        "Conference of the Association for Machine…"
+    ]
+
+
+def test_inspire_and_ads_results_are_read_without_a_heading(tmp_path: Path) -> None:
+    """INSPIRE's and ADS's copied result lists: a collaboration's "et al." leaves the list incomplete, a
+    journal's "Published in:" makes the paper an article (not the preprint its e-Print would), ADS's bibcode is
+    the paper's link, and the sites' buttons, page counts and citation counts are no remarks."""
+    with Library.open(tmp_path / "library.sqlite") as library:
+        report = import_file(library, PAGES / "inspire.txt", as_of=AS_OF)
+        assert report.ok and report.format == "page", report.error
+        papers = [library.get_paper(i) for i in library.paper_ids(order_by="id")]
+        assert [p.authors_complete for p in papers] == [True, True, False]
+        assert [p.entry_type for p in papers] == ["article"] * 3
+        assert all(p.remarks is None for p in papers)
+    with Library.open(tmp_path / "ads.sqlite") as library:
+        report = import_file(library, PAGES / "ads.txt", as_of=AS_OF)
+        assert report.ok and report.format == "page", report.error
+        papers = [library.get_paper(i) for i in library.paper_ids(order_by="id")]
+    assert [[link["url"] for link in p.links] for p in papers] == [
+        ["https://ui.adsabs.harvard.edu/abs/2006PhRvL..96r1602R/abstract"],
+        ["https://ui.adsabs.harvard.edu/abs/2006JHEP...08..045R/abstract"],
+    ]
+    assert all(p.remarks is None and p.entry_type == "article" for p in papers)
+
+
 def test_researchgates_elided_names_leave_the_list_incomplete(tmp_path: Path) -> None:
     """ResearchGate writes "Jane Doe · Ana García · Wei Zhang · [...] · John Smith": names are left out."""
     with Library.open(tmp_path / "library.sqlite") as library:

@@ -115,6 +115,25 @@ _TOKENS = [
     "url = {http://a.org/1{\\_}2 https://b.org/}",
     "file = {:home/me/a{\\_}b.pdf:pdf}",
     "title = {A}\n  author = {B},",
+    # This stop's: distinctions, HAL, Semantic Scholar, INSPIRE, ADS.
+    "Best paper award",
+    "NeurIPS 2023 Oral",
+    "Journal, 2021, 12 (2), pp.45-78. ⟨10.1/x⟩. ⟨hal-02912345⟩",
+    "Mathématiques [math]. Université Paris-Saclay, 2019. Français. ⟨NNT : 2019SACLS123⟩. ⟨tel-02345678⟩",
+    "⟨",
+    "Pré-publications, Documents de travail",
+    "Ashish Vaswani, Noam M. Shazeer, +5 authors Illia Polosukhin",
+    "TLDR",
+    "Computer Science, Mathematics",
+    "Conference of the Association for Machine…",
+    "12 June 2017",
+    "Shinsei Ryu (UC, Santa Barbara), Tadashi Takayanagi (UC, Santa Barbara)",
+    "ATLAS Collaboration • Georges Aad (Freiburg U.) et al.",
+    "Published in: Phys.Rev.D 104 (2021) 2, 026001",
+    "e-Print: hep-th/0603001 [hep-th]",
+    "2006PhRvL..96r1602R",
+    "Ryu, Shinsei ; Takayanagi, Tadashi",
+    "Physical Review Letters, Volume 96, Issue 18, id. 181602",
 ]
 _PIECE = st.one_of(st.sampled_from(_LINES), st.sampled_from(_TOKENS), st.text(max_size=30))
 PAGE_TEXT = st.one_of(
