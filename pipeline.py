@@ -150,6 +150,17 @@ def read_file(
             raise ImporterError("permission denied", source=name) from None
         except OSError as error:
             raise ImporterError(f"cannot be read ({error.strerror})", source=name) from None
+    from papershelf.importers.mhtml import looks_like_mhtml, saved_page
+
+    if looks_like_mhtml(data):
+        # A browser's "Webpage, Single File" (.mhtml): the page is its first HTML part.
+        page = saved_page(data)
+        if page is None:
+            raise ImporterError("a saved web archive (MHTML) with no HTML page in it", source=name)
+        from papershelf.importers.page_blocks import decode_html
+
+        text = decode_html(page.html, name, page.charset or charset)
+        return data, text, get_importer(format_name or "page")
     if _is_html(path, data):
         # Saved HTML (or a fetched page) is read by the general page reader from its markup.
         from papershelf.importers.page_blocks import decode_html

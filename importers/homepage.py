@@ -30,6 +30,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from papershelf.importers import unwrap
 from papershelf.importers.base import Importer, register
 from papershelf.importers.errors import ImporterError
 from papershelf.importers.page_reader import read_venue
@@ -70,7 +71,8 @@ _NOT_NAME_WORDS = _words(
     welcome department university institute school lab laboratory group professor student researcher
     engineer scientist assistant associate lecturer postdoc code data abstract proceedings journal
     conference workshop arxiv preprint preprints note see also page profile contents teaching talks awards
-    projects service cv resume office phone links misc miscellaneous"""
+    projects service cv resume office phone links misc miscellaneous curriculum vitae vita résumé biography
+    bibliography personal statement updated"""
 )
 _CJK_RANGES = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF))
 _CJK_RE = re.compile("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in _CJK_RANGES) + "]+")
@@ -811,7 +813,10 @@ def _prepare(block_lines: list[str]) -> _Entry:
         tags.extend(tag.strip() for tag in _TAG_RE.findall(line))
         line = _TAG_RE.sub(" ", line)
         line = re.sub(r"\s+", " ", line).strip()
-        if line:
+        if line and cleaned and unwrap.continues(cleaned[-1], line):
+            # a citation a PDF wrapped, perhaps inside a word ("speech recog-" / "nition")
+            cleaned[-1] = unwrap.join(cleaned[-1], line, " ".join(lines))
+        elif line:
             cleaned.append(line)
     return _Entry(cleaned, tags, urls)
 

@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from papershelf.importers import physics_listings
+from papershelf.importers import physics_listings, unwrap
 from papershelf.importers.base import Importer, register
 from papershelf.importers.encoding import looks_like_html
 from papershelf.importers.errors import ImporterError
@@ -459,7 +459,8 @@ def _year_and_venue(text: str) -> _Venue:
 
     # Volume, pages and the like after the venue ("45(3):2201-2215", "pp. 1-9") are not the venue's name.
     cut(rf"[,.]?\s*(?:pp\.|pages)\s*({_PAGE_RANGE})", lambda m: out.take("pages", m.group(1)))
-    cut(r",?\s*(?:vol\.|volume)\s*\d+.*$", lambda m: _details(out, m.group(0)), re.I)
+    # (not the ACL's "Proceedings of ... (Volume 1: Long Papers)", part of the proceedings' name)
+    cut(r",?\s*(?<!\()(?:vol\.|volume)\s*\d+.*$", lambda m: _details(out, m.group(0)), re.I)
     # Chicago's volume and number: "Journal of Human Capital 5, no. 2 (Summer): 111-52", "Notes, No. 24-25".
     cut(r"(?:\s+\d+)?,?\s*\bno\.\s*\d[\d\-–]*.*$", lambda m: _details(out, m.group(0)), re.I)
     # The issue may be a name: PACMPL's "7(OOPSLA2):1-27".
@@ -470,12 +471,14 @@ def _year_and_venue(text: str) -> _Venue:
     cut(
         r"(?:,\s*\d+)+\s*[.,]?\s*$",
         lambda m: _numbers(
-            out, m.group(0), after_volume=bool(re.search(r"[A-Za-z)]\s+\d{1,4}\s*$", m.string[: m.start()]))
+            out, m.group(0), after_volume=bool(re.search(r"[A-Za-z).]\s+\d{1,4}\s*$", m.string[: m.start()]))
         ),
     )
     # A volume number after a journal's name ("Transactions of the ACL 8"), or MLA's volume.issue ("56.3").
     cut(r"(?<=[A-Za-z)])\s+(\d{1,4})\s*$", lambda m: out.take("volume", m.group(1)))
     cut(r"(?<=[a-z])\s+(\d{1,4})\.(\d{1,3})\s*$", lambda m: _numbers(out, f"{m.group(1)}, {m.group(2)}", issue=True))
+    # "Nat. Biotechnol. 40": the abbreviation's period stays for the test below
+    cut(r"(?<=[A-Za-z]\.)\s+(\d{1,4})\s*$", lambda m: out.take("volume", m.group(1)))
     cut(r"(?<=[A-Za-z)])[.,]\s*(\d{1,4})\s*$", lambda m: out.take("volume", m.group(1)))
     venue = re.sub(r"\(\s*\)", "", venue)
     venue = re.sub(r"\s+", " ", venue).strip(" ,;:-–")
@@ -565,6 +568,7 @@ _LINK_WORDS = (
     r"download|request full-text|semantic reader|add to (?:library|mendeley|zotero)|reference search|claim|datasets"
 )
 _LINK_ROW = re.compile(rf"^(?:[\s|/·•,;]*\[?\s*(?:{_LINK_WORDS})\s*\]?)+[\s|/·•,;]*$", re.I)
+_LEADING_BUTTONS = re.compile(rf"^(?:(?:{_LINK_WORDS})(?:\s+|(?=[A-Z])))+(?=[A-Z])")  # lower-case words only
 _BRACKET_TAGS = re.compile(rf"\s*\[\s*(?:{_LINK_WORDS})\s*\]", re.I)
 _ARXIV_ID = re.compile(
     r"(?:arxiv\.org/(?:abs|pdf)/|arXiv:\s*)(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(v\d+)?", re.I
@@ -622,6 +626,7 @@ class _Entry:
     bib: list[PaperRecord] = field(default_factory=list)
     emphasised: list[str] = field(default_factory=list)  # names shown bold/underlined (the owner, usually)
     abstract: str | None = None  # a page's sentences about the paper (a theme's excerpt, PubMed's snippet)
+    untitled: bool = False  # a citation with no title by its style's rule (physics' "Phys. Rev. Lett. 96, 1 (2006)")
 
 
 _SENTENCE = re.compile(r"(?<=[^\s.A-Z][.?!])\s+(?=[\"“A-Z0-9(\[]|arXiv)|(?<=[a-z]{2}\.)\s+(?=In\s)")
@@ -631,7 +636,9 @@ _ABBREV = re.compile(
     r"Mach|Learn|Res|Ann|Stat|Statist|Math|Phys|Comput|Sci|Eng|Appl|Rev|Lett|Theor|Anal|Syst|Inf|Knowl|Biol|"
     r"Chem|Med|Soc|Assoc|Amer|Am|Natl|Acad|Nat|Neurosci|Psychol|Econ|Optim|Numer|Mol|Oper|Artif|Intell|Robot|"
     r"Commun|Netw|Softw|Program|Lang|Graph|Recognit|Probab|Stoch|Mech|Mater|Environ|Ecol|Evol|Genet|Clin|Geophys|"
-    r"Astron|Astrophys|Electron|Autom|Theory|Philos|Hist|Ling|Comp)\.$"
+    r"Astron|Astrophys|Electron|Autom|Theory|Philos|Hist|Ling|Comp|Biotechnol|Biochem|Biophys|Immunol|Microbiol|"
+    r"Neurol|Oncol|Cardiol|Pharmacol|Physiol|Endocrinol|Nanotechnol|Catal|Geosci|Struct|Rep|Mod|Opt|Quant|Nucl|"
+    r"Part|Fluid|Solid|Cond|Matter|Lond|Sect|Ser|Bull|Cogn|Behav|Dev|Educ|Manag|Manage|Mark|Financ|Account)\.$"
 )
 
 
@@ -651,6 +658,8 @@ def _sentences(text: str) -> list[str]:
 
 def _strip_row(text: str) -> str:
     text = _BRACKET_TAGS.sub("", text)
+    # The ACL Anthology's buttons before the title, glued to it when copied ("pdf bib absDialogue Systems ...").
+    text = _LEADING_BUTTONS.sub("", text)
     text = re.sub(r"\s*(?:Cited by|Citations?:?)\s*\d+\s*$|^\s*[\d,]+\s+Citations?\s*$", "", text, flags=re.I)
     # A link glued to the end of a title line ("Title PDF" on profile pages).
     text = re.sub(r"(?<=\w)\s+(?:PDF|Code|BibTeX|Slides|Video|Project)\s*$", "", text)
@@ -667,8 +676,29 @@ def _strip_row(text: str) -> str:
     return text.strip()
 
 
+def _unwrapped(lines: list[Line]) -> list[Line]:
+    """A citation a PDF or a narrow page wrapped over lines, rejoined (unwrap.py says when and how)."""
+    out: list[Line] = []
+    context = " ".join(line.text for line in lines)
+    for line in lines:
+        previous = out[-1] if out else None
+        if previous is not None and unwrap.continues(previous.text, line.text):
+            out[-1] = Line(
+                unwrap.join(previous.text, line.text, context),
+                previous.strong + line.strong,
+                previous.emph + line.emph,
+                previous.under + line.under,
+                previous.links + line.links,
+                previous.quoted_title or line.quoted_title,
+            )
+        else:
+            out.append(line)
+    return out
+
+
 def _read_entry(block: Block) -> _Entry:
     entry = _Entry(line=block.line, raw="\n".join(line.text for line in block.lines))
+    block = replace(block, lines=_unwrapped(block.lines))
     lines: list[Line] = []
     orcid = False  # a work of an ORCID record: its title, then its journal, then its date and type
     tldr = False  # the line after "TLDR" is Semantic Scholar's machine summary
@@ -760,9 +790,11 @@ def _read_entry(block: Block) -> _Entry:
             text = (dotted.group(3) or "").strip()
             if not text:
                 continue
-        if " · " in text:
-            # ResearchGate parts names with middle dots, "[...]" standing for the names it leaves out.
-            parts = [part.strip() for part in text.split(" · ")]
+        separator = " · " if " · " in text else " | " if " | " in text else None
+        if separator:
+            # ResearchGate parts names with middle dots, "[...]" standing for the names it leaves out; the ACL
+            # Anthology with bars.
+            parts = [part.strip() for part in text.split(separator)]
             if len(parts) >= 2 and all(part == "[...]" or _is_name(part) for part in parts):
                 names = [part for part in parts if part != "[...]"]
                 text = ", ".join(names) + (" et al." if len(names) < len(parts) else "")
@@ -832,7 +864,9 @@ def _whole_citation(line: Line) -> bool:
 # "Doe, J., Smith, A. & García, A., 1 Mar 2022, In: Nature Medicine. 28, 3, p. 450-460 11 p.", then the kind of
 # output ("Research output: Contribution to journal › Article › peer-review").
 _PURE_KIND = re.compile(r"^Research output:\s*(.+›.+)$")
-_PURE_NAME = rf"(?:{_PARTICLE}\s+)*[A-ZÀ-ÖØ-Þ][\w'’-]+(?:[ -][A-ZÀ-ÖØ-Þ][\w'’-]+)*,(?:\s?[A-ZÀ-ÖØ-Þ][a-z]?\.-?)+"
+# (A name's parts are parted by a space or a hyphen, never both within a part: "[\w-]+(?:-\w+)*" would try every
+# split of "Smith-Jones-..." before failing.)
+_PURE_NAME = rf"(?:{_PARTICLE}\s+)*[A-ZÀ-ÖØ-Þ][\w'’]+(?:[ -][A-ZÀ-ÖØ-Þ][\w'’]+)*,(?:\s?[A-ZÀ-ÖØ-Þ][a-z]?\.-?)+"
 _PURE_CITATION = re.compile(
     rf"^(?P<names>{_PURE_NAME}(?:,? (?:&|and) \d+ others|(?:, {_PURE_NAME})*(?: & {_PURE_NAME})?)),\s+"
     rf"(?:(?:Accepted/In press|E-pub ahead of print|Published|Submitted)\s*-\s*)?"
@@ -1297,7 +1331,7 @@ _ACM = re.compile(r"^(.+?)\.\s+(19[5-9]\d|20\d\d)[a-z]?\.\s+(.+)$")
 
 _SURNAME_INITIALS = r"[A-ZÀ-ÖØ-Þ][\w'’-]+,\s*(?:[A-Z]\.\s?-?)+"
 _SURNAME_FIRST_LIST = re.compile(
-    rf"^({_SURNAME_INITIALS}(?:,?\s*(?:and\s+|&\s*)?{_SURNAME_INITIALS})*)\s+(?=[A-Z0-9\"“‘'])"
+    rf"^({_SURNAME_INITIALS}(?:,?\s*(?:and\s+|&\s*)?{_SURNAME_INITIALS})*(?:,?\s*et al\.)?)\s+(?=[A-Z0-9\"“‘'])"
 )
 # Harvard: "Keane, S. and Adeyemi, T. (2024) 'Title', Journal, 49(3), pp. 301-315." (a single-quoted title)
 # or, in the Australian form, "Gray, L 2018, 'Title', Journal, vol. 34, no. 2, pp. 175-194."
@@ -1308,7 +1342,7 @@ _HARVARD = re.compile(
 # followed by their initials without periods; the journal's abbreviation has none either.
 _VANCOUVER_NAME = re.compile(
     rf"((?:{_PARTICLE}\s+)*"
-    r"[A-ZÀ-ÖØ-Þ][\w'’-]+(?:[ -][A-ZÀ-ÖØ-Þa-z][\w'’-]+)*)\s+([A-Z]{1,3})"
+    r"[A-ZÀ-ÖØ-Þ][\w'’]+(?:[ -][A-ZÀ-ÖØ-Þa-z][\w'’]+)*)\s+([A-Z]{1,3})"  # no "-" in a part: see _PURE_NAME
 )
 _VANCOUVER_NAMES = re.compile(rf"^((?:{_VANCOUVER_NAME.pattern}, )*{_VANCOUVER_NAME.pattern}(?:,? et al)?)\.\s+(.+)$")
 _VANCOUVER_REST = re.compile(
@@ -1357,6 +1391,78 @@ def _vancouver(entry: _Entry, text: str) -> bool:
     return True
 
 
+# Mathematics (AMS) and physics (APS, AIP) write initials first and part everything with commas: "A. Borel and
+# J. Tits, Groupes réductifs, Publ. Math. IHÉS 27 (1965), 55–150." and, with no title at all, "S. Ryu and
+# T. Takayanagi, Phys. Rev. Lett. 96, 181602 (2006)."
+_INITIALS_NAME = (
+    rf"(?:[A-Z][a-z]?\.[\s-]?)+(?:{_PARTICLE}\s+)*[A-ZÀ-ÖØ-Þ][\w'’]+(?:[ -][A-ZÀ-ÖØ-Þ][\w'’]+)?"
+    r"(?:,? Jr\.)?"
+)
+_INITIALS_NAMES = rf"{_INITIALS_NAME}(?:,\s+{_INITIALS_NAME})*(?:,?\s+(?:and|&)\s+{_INITIALS_NAME})?(?:,?\s+et al\.)?"
+_AMS_ARTICLE = re.compile(
+    rf"^(?P<names>{_INITIALS_NAMES}),\s+(?P<title>[^,].*?),\s+(?P<journal>[A-Z][^,]*?)\s+(?P<volume>\d+)\s+"
+    rf"\((?P<year>(?:19|20)\d\d)\)(?:,\s+no\.\s+(?P<number>[\w-]+))?,\s+(?:pp\.\s+)?(?P<pages>{_PAGE_RANGE})"
+    r"\.?(?P<rest>.*)$"
+)
+_APS = re.compile(
+    rf"^(?P<names>{_INITIALS_NAMES}),\s+(?P<journal>[A-Z][\w.&\s]*?[\w.])\s+(?P<volume>\d+),\s+"
+    rf"(?P<pages>{_PAGE_RANGE})\s+\((?P<year>(?:19|20)\d\d)\)\.?(?P<rest>.*)$"
+)
+# "J. Doe, Lectures on automorphic forms, Graduate Texts in Mathematics, vol. 250, Springer, New York, 2019."
+_AMS_BOOK = re.compile(
+    rf"^(?P<names>{_INITIALS_NAMES}),\s+(?P<title>[^,]+),\s+(?P<rest>.*?\b(?:19|20)\d\d)\.?(?P<after>.*)$"
+)
+_AMS_BOOK_TAIL = re.compile(
+    r"(?:(?P<series>[^,]+),\s+vol\.\s+(?P<volume>\w+),\s+)?(?P<publisher>[^,]+)(?:,\s+(?P<address>[^,]+))?,\s+"
+    r"(?P<year>(?:19|20)\d\d)"
+)
+
+
+def _comma_citation(entry: _Entry, text: str) -> bool:
+    """AMS's and APS's citations (above); the rest after them ("MR4045678") is a remark."""
+    article = _AMS_ARTICLE.match(text)
+    aps = None if article else _APS.match(text)
+    found = article or aps
+    if found:
+        _set_authors(entry, found.group("names"))
+        if article:
+            entry.title = article.group("title").strip()
+        else:
+            entry.untitled = True  # physics cites a journal article by where it is, with no title
+        entry.venue = found.group("journal").strip()
+        entry.year = int(found.group("year"))
+        fields = {"volume": found.group("volume"), "pages": found.group("pages")}
+        if article and article.group("number"):
+            fields["number"] = article.group("number")
+        entry.entry_type = entry.entry_type or "article"
+        _add_details(entry, fields, None, [])
+        _comma_rest(entry, found.group("rest"))
+        return True
+    book = _AMS_BOOK.match(text)
+    tail = _AMS_BOOK_TAIL.fullmatch(book.group("rest")) if book else None
+    if not book or not tail or not _PUBLISHER_TAIL.search(tail.group("publisher")):
+        return False
+    _set_authors(entry, book.group("names"))
+    entry.title = book.group("title").strip()
+    entry.year = int(tail.group("year"))
+    entry.entry_type = "book"
+    fields = {k: v.strip() for k, v in tail.groupdict().items() if v and k != "year"}
+    _add_details(entry, fields, None, [])
+    _comma_rest(entry, book.group("after"))
+    return True
+
+
+def _comma_rest(entry: _Entry, rest: str) -> None:
+    """After an AMS citation: MathSciNet's review number ("MR4045678") links its review; anything else is a
+    remark."""
+    rest = rest.strip(" .")
+    review = re.fullmatch(r"MR\s?(\d{5,8})", rest)
+    if review:
+        entry.links.append(Link("other", f"https://mathscinet.ams.org/mathscinet-getitem?mr={review.group(1)}"))
+    elif rest:
+        _remark(entry, rest)
+
+
 # What RePEc (IDEAS, EconPapers) writes after a title: an article's "Journal, Publisher, vol. 112(3), pages
 # 1013-1050, March", a working paper's "Series 31234, Institution" and a chapter's "Series, in: Book, volume 35,
 # pages 101-150, Publisher".
@@ -1403,7 +1509,7 @@ def _repec_venue(entry: _Entry, text: str) -> bool:
 def _label_citation(entry: _Entry, line: Line) -> None:
     """A whole citation on one line, in one of the citation styles or a homepage's own order."""
     text = line.text
-    if _vancouver(entry, text):
+    if _vancouver(entry, text) or _comma_citation(entry, text):
         return
     harvard = _HARVARD.match(text)
     if harvard and _author_score(harvard.group(1)) >= 0.6:
@@ -1464,6 +1570,10 @@ def _label_citation(entry: _Entry, line: Line) -> None:
     lead = _SURNAME_FIRST_LIST.match(parts[0]) if parts else None
     if lead and _author_score(lead.group(1)) >= 0.6:
         parts[:1] = [lead.group(1), parts[0][lead.end() :]]
+    # Numbers alone ("40, 55–63 (2022).") go on the sentence before them: a journal's volume, pages and year.
+    for i in range(len(parts) - 1, 0, -1):
+        if re.match(r"\d", parts[i]) and not re.search(r"[A-Za-z]{2,}", parts[i]) and not _YEAR_HEADING.match(parts[i]):
+            parts[i - 1 : i + 1] = [f"{parts[i - 1]} {parts[i]}"]
     # Label each sentence: the name list, the venue (the last venue-like part), the title (the rest).
     author_index = next((i for i, p in enumerate(parts[:3]) if _author_score(p) >= 0.6), None)
     if author_index is not None:
@@ -1777,6 +1887,8 @@ def _record(entry: _Entry, heading_year: int | None) -> tuple[PaperRecord | None
         return _merge_bib(visible, bib) if visible else bib, ""
     if _NEWS.match(entry.raw) or (_NEWSY.search(entry.raw) and not entry.authors):
         return None, "a news line"
+    if entry.untitled and entry.authors and entry.venue and entry.year:
+        return _visible_record(entry, heading_year), ""
     if not entry.title or len(entry.title) < 8 or len(entry.title.split()) < 2:
         return None, "no title"
     if not entry.authors and not entry.year and not heading_year and not entry.arxiv and not entry.doi:
@@ -1794,7 +1906,7 @@ def _record(entry: _Entry, heading_year: int | None) -> tuple[PaperRecord | None
 
 
 def _visible_record(entry: _Entry, heading_year: int | None) -> PaperRecord | None:
-    if not entry.title:
+    if not entry.title and not entry.untitled:
         return None
     doubts = list(entry.doubts)
     if not entry.authors:
@@ -1817,6 +1929,13 @@ def _visible_record(entry: _Entry, heading_year: int | None) -> PaperRecord | No
         # A volume with an issue is a journal's ("Computational Linguistics. 2020;46(3):501-530"), whose name alone
         # may not say so: without the type it would be exported as @misc, where the issue has no place.
         entry_type = "article"
+    elif (
+        entry_type is None
+        and entry.venue
+        and {"volume", "pages"} <= entry.fields.keys()
+        and not re.search(r"proc|conf|workshop|sympos|meeting|congress|lecture notes|lncs|book", entry.venue, re.I)
+    ):
+        entry_type = "article"  # "Nature Phys. 17, 1234 (2021)": a journal's volume and pages
     return PaperRecord(
         line=entry.line,
         title=entry.title,
@@ -1840,8 +1959,6 @@ def _visible_record(entry: _Entry, heading_year: int | None) -> PaperRecord | No
 
 def _merge_bib(visible: PaperRecord, bib: PaperRecord) -> PaperRecord:
     """The BibTeX record is exact; the visible entry adds its links, identifiers and position."""
-    from dataclasses import replace
-
     extra = dict(bib.extra)
     extra.pop("check_me", None)
     if "author_marks" in visible.extra:
@@ -1885,8 +2002,6 @@ def _harvested_record(data: dict[str, object]) -> PaperRecord | None:
 
 
 def _fill(visible: PaperRecord, harvested: PaperRecord) -> PaperRecord:
-    from dataclasses import replace
-
     return replace(
         visible,
         authors=visible.authors or harvested.authors,
@@ -1967,7 +2082,7 @@ class PageImporter(Importer):
 
     name = "page"
     label = "publication page"
-    extensions = (".html", ".htm", ".txt", ".md", ".markdown")
+    extensions = (".html", ".htm", ".mhtml", ".mht", ".txt", ".md", ".markdown")
 
     def sniff(self, text: str) -> float:
         """HTML is always this reader's; text is, when it finds entries under publication headings. It stays

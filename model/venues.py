@@ -33,6 +33,13 @@ _ARXIV_ID = re.compile(r"arxiv\s*:\s*\S+|\b\d{4}\.\d{4,5}(?:v\d+)?\b|\b[a-z-]+(?
 _YEAR = re.compile(r"(?:\b(?:19|20)\d{2}\b|['’]\d{2}\b)")
 _ORDINAL = re.compile(r"\b\d+(?:st|nd|rd|th)\b", re.I)
 _LEADING = re.compile(r"^(?:in\s+)?(?:proceedings\s+of\s+(?:the\s+)?|proc\.\s+(?:of\s+)?(?:the\s+)?)?(?:the\s+)?", re.I)
+_SHORT_NAME = re.compile(r"\s*\(([A-Z][\w\-]*(?:\s*['’]?\d{2,4})?)\)\s*$")
+# Which volume of the proceedings: "... Computational Linguistics (Volume 1: Long Papers)" is still ACL's.
+_PART = re.compile(
+    r"\s*\((?:Volume\s+\d+)?(?:\s*:\s*)?(?:(?:Long|Short|Demo(?:nstration)?s?|Industry(?: Track)?|Student Research "
+    r"Workshop|Tutorial(?: Abstract)?s?)(?:\s+Papers)?)?\)\s*$",
+    re.I,
+)
 
 
 @functools.lru_cache(maxsize=8192)  # an import or export asks for the same few venues again and again
@@ -45,6 +52,7 @@ def venue_key(text: str) -> str:
     text = _ORDINAL.sub(" ", text)
     text = " ".join(text.split())
     text = _LEADING.sub("", text)
+    text = _PART.sub("", text)
     return "".join(ch for ch in text.lower() if ch.isalnum())
 
 
@@ -91,7 +99,15 @@ class VenueTable:
     def lookup(self, text: str | None) -> Venue | None:
         if not text or not text.strip():
             return None
-        return self._by_key.get(venue_key(text))
+        found = self._by_key.get(venue_key(text))
+        named = _SHORT_NAME.search(text) if found is None else None
+        if named:
+            # "Proceedings of the 37th International Conference on Machine Learning (ICML)": the full name, with
+            # the short one it goes by (which must be that venue's, so a wrong one finds nothing)
+            found = self._by_key.get(venue_key(text[: named.start()]))
+            if found is not None and venue_key(named.group(1)) != venue_key(found.short):
+                found = None
+        return found
 
     def __len__(self) -> int:
         return len(self._by_short)

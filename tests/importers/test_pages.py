@@ -51,6 +51,11 @@ def _imported(tmp_path: Path, page: Path) -> tuple[list[dict], object]:
 HTML_ONLY = {"machine_data"}
 
 
+def _key(row: dict) -> str:
+    """A paper of a golden: its title, or where it appeared for a citation with none (physics' style)."""
+    return row.get("title") or f"{row['venue']} {row['volume']}, {row['pages']}"
+
+
 def _cases() -> list[tuple[str, str]]:
     cases = []
     for golden in GOLDENS:
@@ -67,27 +72,27 @@ def test_page_gives_exactly_its_golden_papers(tmp_path: Path, stem: str, suffix:
     rows, report = _imported(tmp_path, PAGES / f"{stem}{suffix}")
     if suffix == ".html":
         assert report.format == "page"
-    by_title = {row["title"]: row for row in rows}
-    missing = [e["title"] for e in expected if e["title"] not in by_title]
-    junk = sorted(set(by_title) - {e["title"] for e in expected})
+    by_title = {_key(row): row for row in rows}
+    missing = [_key(e) for e in expected if _key(e) not in by_title]
+    junk = sorted(set(by_title) - {_key(e) for e in expected})
     assert not missing and not junk, f"missing {missing}; junk {junk}"
     assert len(rows) == len(expected)
     for want in expected:
-        got = by_title[want["title"]]
-        assert got["year"] == want["year"], want["title"]
-        assert got["authors"] == want["authors"], want["title"]
-        assert got["venue"] == want.get("venue"), want["title"]
+        got = by_title[_key(want)]
+        assert got["year"] == want["year"], _key(want)
+        assert got["authors"] == want["authors"], _key(want)
+        assert got["venue"] == want.get("venue"), _key(want)
         for name in DETAILS:
-            assert got[name] == want.get(name), (want["title"], name)
+            assert got[name] == want.get(name), (_key(want), name)
         # Sentences about the paper (a theme's excerpt, PubMed's snippet) are its abstract, on each twin that
         # shows them: PubMed's copied text leaves its snippet out.
         shown = want.get("abstract") and want["abstract"][:40] in (PAGES / f"{stem}{suffix}").read_text("utf-8")
-        assert got["abstract"] == (want.get("abstract") if shown else None), (want["title"], "abstract")
+        assert got["abstract"] == (want.get("abstract") if shown else None), (_key(want), "abstract")
         if want.get("entry_type") or got["entry_type"] in STATED_TYPES:
-            assert got["entry_type"] == want.get("entry_type"), want["title"]
+            assert got["entry_type"] == want.get("entry_type"), _key(want)
         for ident in ("arxiv_id", "doi"):
             if ident in want and (suffix == ".html" or want.get(f"{ident}_in_text")):
-                assert got[ident] == want[ident], (want["title"], ident)
+                assert got[ident] == want[ident], (_key(want), ident)
 
 
 @pytest.mark.parametrize("stem", sorted(HTML_ONLY))
@@ -163,13 +168,14 @@ def test_doubtful_entries_are_marked_check_me_and_flattened_bibtex_is_read(capsy
 def test_copied_text_goes_to_the_general_reader_unless_an_exact_importer_reads_it_as_well(tmp_path: Path) -> None:
     # A citation list also looks like a homepage to the fitted importer, which keeps pages and volumes in the
     # venue: the general reader's cleaner reading wins. Where both read the page alike (title-first entries, a
-    # page of BibTeX blocks), the exact importer keeps it.
+    # page of BibTeX blocks, a CV's numbered list copied out of a PDF), the exact importer keeps it.
     formats = {}
     for stem, suffix in _cases():
         if suffix == ".txt":
             _, report = _imported(tmp_path / stem, PAGES / f"{stem}.txt")
             formats[stem] = report.format
     assert {stem: fmt for stem, fmt in formats.items() if fmt != "page"} == {
+        "cv_pdf": "homepage",
         "inline_bibtex": "bibtex",
         "title_first": "homepage",
     }
@@ -283,6 +289,29 @@ def test_inspire_and_ads_results_are_read_without_a_heading(tmp_path: Path) -> N
         ["https://ui.adsabs.harvard.edu/abs/2006JHEP...08..045R/abstract"],
     ]
     assert all(p.remarks is None and p.entry_type == "article" for p in papers)
+
+
+@pytest.mark.parametrize("suffix", [".html", ".txt"])
+def test_math_and_physics_citations_are_read_and_a_titleless_one_is_kept_once(tmp_path: Path, suffix: str) -> None:
+    """AMS's "A. Borel and J. Tits, Title, Journal 27 (1965), 55–150. MR..." and physics' "S. Ryu and
+    T. Takayanagi, Phys. Rev. Lett. 96, 181602 (2006)", which has no title: it is imported untitled (not
+    skipped, none invented), and importing the page again adds nothing."""
+    with Library.open(tmp_path / "library.sqlite") as library:
+        assert import_file(library, PAGES / f"math_cv{suffix}", as_of=AS_OF).ok
+        listed = [library.get_paper(i) for i in library.paper_ids(order_by="id")]
+        again = import_file(library, PAGES / f"math_cv{suffix}", as_of=AS_OF)
+        assert again.ok and library.count_papers() == len(listed) == 8
+    papers = {p.title: p for p in listed}
+    assert [p.venue for p in listed if p.title is None] == ["Phys. Rev. Lett.", "Phys. Rev. B"]
+    review = [link["url"] for link in papers["A note on spectral gaps"].links]
+    assert review == ["https://mathscinet.ams.org/mathscinet-getitem?mr=4045678"]
+    book = {f.name: f.text for f in papers["Lectures on automorphic forms"].bib_fields}
+    assert (book["series"], book["publisher"], book["address"]) == (
+        "Graduate Texts in Mathematics",
+        "Springer",
+        "New York",
+    )
+    assert papers[None].entry_type == "article" and papers[None].remarks is None
 
 
 def test_researchgates_elided_names_leave_the_list_incomplete(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from reliability_support import (
+    FIXTURES,
     SEED_AS_OF,
     SEED_HOMEPAGE,
     SEED_SCHOLARLY,
@@ -311,3 +312,79 @@ def test_bib_with_thousands_of_entries_imports_completely(tmp_path: Path) -> Non
     with Library.open(library, read_only=True) as opened:
         assert opened.count_papers() == entries
         assert opened.paper_by_key("gen3999") is not None
+
+
+# Lines built to make a reader's patterns try every way of splitting them: a pattern like "[\w-]+(?:-\w+)*" takes
+# minutes on "Smith-Jones-Smith-Jones-...x" (stop 26's PubMed and Pure names did; 18 s for this page).
+_ADVERSARIAL_UNITS = ("Smith-Jones-", "A.", "A. ", "Aa ", "J. Doe, ", "(x), ", "Ab, C. ", "Aa-", "A.-", " · ", " | ")
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".html"])
+def test_lines_made_to_stall_pattern_matching_are_read_at_once(tmp_path: Path, suffix: str) -> None:
+    """Not a speed goal: a page that stalls the reader never finishes, and the alarm (a minute, where reading
+    takes milliseconds) turns that into a failure instead of a hung import."""
+    import signal
+
+    lines = [unit * 40 + tail for unit in _ADVERSARIAL_UNITS for tail in ("x", "!", ",", ".")]
+    text = "Jane Doe\n\nPublications\n\n" + "\n\n".join(lines) + "\n"
+    if suffix == ".html":
+        text = "<html><body><h2>Publications</h2><ul>" + "".join(f"<li>{line}</li>" for line in lines) + "</ul>"
+    page = tmp_path / f"page{suffix}"
+    page.write_text(text, encoding="utf-8")
+
+    def stalled(signum, frame):
+        raise TimeoutError("the reader stalled on a line built to make its patterns backtrack")
+
+    previous = signal.signal(signal.SIGALRM, stalled)
+    signal.alarm(60)
+    try:
+        with Library.open(tmp_path / "library.sqlite") as library:
+            report = import_file(library, page, as_of=dt.date(2026, 3, 1))
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert report.ok or "no publication list" in (report.error or "")
+
+
+def _mhtml(html: bytes, encoding: str) -> bytes:
+    """A page as Chrome saves it as one file ("Webpage, Single File"), its HTML in `encoding`."""
+    import base64
+    import quopri
+
+    body = quopri.encodestring(html) if encoding == "quoted-printable" else base64.encodebytes(html)
+    head = (
+        "From: <Saved by Blink>\r\nSnapshot-Content-Location: https://example.edu/~jdoe/cv.html\r\n"
+        "Subject: Jane Doe\r\nMIME-Version: 1.0\r\nContent-Type: multipart/related;\r\n"
+        '\ttype="text/html";\r\n\tboundary="----MultipartBoundary--abc----"\r\n\r\n\r\n'
+        "------MultipartBoundary--abc----\r\nContent-Type: text/html\r\n"
+        f"Content-Transfer-Encoding: {encoding}\r\nContent-Location: https://example.edu/~jdoe/cv.html\r\n\r\n"
+    )
+    tail = (
+        "\r\n------MultipartBoundary--abc----\r\nContent-Type: text/css\r\nContent-Location: cid:css@mhtml.blink\r\n"
+        "\r\nbody { font-family: serif; }\r\n------MultipartBoundary--abc------\r\n"
+    )
+    return head.encode() + body.replace(b"\n", b"\r\n") + tail.encode()
+
+
+@pytest.mark.parametrize("encoding", ["quoted-printable", "base64"])
+def test_a_page_saved_as_one_file_imports_the_papers_of_its_html(tmp_path: Path, encoding: str) -> None:
+    html = (FIXTURES / "pages" / "math_cv.html").read_bytes()
+    saved = tmp_path / "cv.mhtml"
+    saved.write_bytes(_mhtml(html, encoding))
+    (tmp_path / "cv.html").write_bytes(html)
+    titles = {}
+    for name in ("cv.html", "cv.mhtml"):
+        with Library.open(tmp_path / f"{name}.sqlite") as library:
+            report = import_file(library, tmp_path / name, as_of=dt.date(2026, 3, 1))
+            assert report.ok and report.format == "page", report.error
+            titles[name] = [library.get_paper(i).title for i in library.paper_ids(order_by="id")]
+    assert titles["cv.mhtml"] == titles["cv.html"] and len(titles["cv.html"]) == 8
+
+
+def test_a_saved_web_archive_without_a_page_in_it_is_refused_by_name(tmp_path: Path) -> None:
+    archive = tmp_path / "empty.mhtml"
+    archive.write_bytes(_mhtml(b"", "base64").replace(b"Content-Type: text/html", b"Content-Type: image/png"))
+    with Library.open(tmp_path / "library.sqlite") as library:
+        report = import_file(library, archive, as_of=dt.date(2026, 3, 1))
+        assert not report.ok and library.count_papers() == 0
+    assert "empty.mhtml" in report.error and "no HTML page" in report.error

@@ -134,6 +134,13 @@ _TOKENS = [
     "2006PhRvL..96r1602R",
     "Ryu, Shinsei ; Takayanagi, Tadashi",
     "Physical Review Letters, Volume 96, Issue 18, id. 181602",
+    "A. Borel and J. Tits, Groupes réductifs, Publ. Math. IHÉS 27 (1965), no. 2, 55–150. MR4045678",
+    "S. Ryu and T. Takayanagi, Phys. Rev. Lett. 96, 181602 (2006).",
+    "J. Doe, Lectures, Graduate Texts in Mathematics, vol. 250, Springer, New York, 2019.",
+    "Lee, A. B., Doe, J. et al. Spatial transcriptomics. Nat. Biotechnol. 40, 55–63 (2022).",
+    "Jane Doe | Emily M. Bender | Rob Roe",
+    "pdf bib absDialogue Systems Should Be Honest",
+    "(Volume 1: Long Papers)",
 ]
 _PIECE = st.one_of(st.sampled_from(_LINES), st.sampled_from(_TOKENS), st.text(max_size=30))
 PAGE_TEXT = st.one_of(
