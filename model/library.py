@@ -1169,8 +1169,7 @@ class Library:
                     (paper_id, field, json.dumps(value, ensure_ascii=False), now()),
                 )
             recompute_paper(self, paper_id, force=True)
-            if "authors" in fields:
-                self.refresh_search([paper_id])  # the authors' names are searchable
+            self.refresh_search([paper_id])  # the title, venue, abstract and authors are searchable
             return self.record_change(
                 Change("papers", frozenset([paper_id]), description="edited " + ", ".join(sorted(fields)))
             )

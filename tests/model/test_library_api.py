@@ -151,6 +151,18 @@ def test_notes_and_edits_survive_reimport_of_a_changed_page(lib):
     assert lib.get_paper(paper_id).venue == "ICML", "clearing an edit gives the field back to the sources"
 
 
+def test_an_edited_title_or_venue_is_found_by_search_and_the_old_one_is_not(lib):
+    """A search looks at what the table shows: after the user edits a title or venue, the new words find the
+    paper (and, with the edit cleared, the sources' words again)."""
+    paper_id = lib.search("title:layer normalization")[0]
+    lib.edit_paper(paper_id, title="Walrus studies", venue="Zebra Letters")
+    assert lib.search("title:walrus") == [paper_id] and lib.search("venue:zebra") == [paper_id]
+    assert lib.search("walrus zebra") == [paper_id]
+    assert lib.search("title:layer normalization") == []
+    lib.edit_paper(paper_id, title=None, venue=None)
+    assert lib.search("title:walrus") == [] and lib.search("title:layer normalization") == [paper_id]
+
+
 def test_identical_reimport_writes_nothing(lib):
     version = lib.conn.total_changes
     result = load(lib)
