@@ -7,8 +7,6 @@ library's email parser; nothing here knows about papers.
 
 from __future__ import annotations
 
-import email
-import email.policy
 import re
 from dataclasses import dataclass
 
@@ -34,6 +32,9 @@ def saved_page(data: bytes) -> SavedPage | None:
     """The page inside a saved .mhtml, or None when `data` is not one or holds no HTML part."""
     if not looks_like_mhtml(data):
         return None
+    import email  # here, not at the top: every import asks looks_like_mhtml, few need the parser (20 ms)
+    import email.policy
+
     message = email.message_from_bytes(data, policy=email.policy.compat32)
     for part in message.walk():
         if part.get_content_type() != "text/html" or part.is_multipart():

@@ -428,6 +428,7 @@ def _year_of(text: str) -> int | None:
 # ---------------------------------------------------------------------------------------------------------
 # Copied text: the same blocks from lines.
 
+_MARKER_ALONE = re.compile(r"\[[a-zA-Z]{0,3}\d{1,4}\]|\(\d{1,4}\)|\d{1,4}[.)]")
 _MARKER = re.compile(r"^\s*(\[[a-zA-Z]{0,3}\d{1,4}\]|\(\d{1,4}\)|\d{1,4}[.)](?=\s)|[•●▪◦·*\-–](?=\s))\s*")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _RULE = re.compile(r"^\s*[-=_*]{3,}\s*$")
@@ -534,6 +535,11 @@ def read_text(text: str, is_heading, *, markdown: bool = False) -> Page:
         if is_heading(line, current is not None):
             blocks.append(Block("heading", number, [Line(line.rstrip(":").strip())], level=2))
             current = None
+            continue
+        alone = _MARKER_ALONE.fullmatch(line)
+        if alone:  # SSRN's and some CVs' "1." on a line of its own, the entry under it
+            current = Block("entry", number, marker=alone.group(0))
+            blocks.append(current)
             continue
         marker = _MARKER.match(line)
         if marker:

@@ -26,7 +26,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
-from papershelf.importers import physics_listings, unwrap
+from papershelf.importers import listing_lines, unwrap
 from papershelf.importers.base import Importer, register
 from papershelf.importers.encoding import looks_like_html
 from papershelf.importers.errors import ImporterError
@@ -432,8 +432,13 @@ def _year_and_venue(text: str) -> _Venue:
         venue = venue[: acm.end(1)]
     venue = re.sub(r"\s*\([A-Za-z][\w\-]*\s*['’]\d{2}\)", "", venue)
     if year:
-        # HAL's "NeurIPS 2020 - 34th Conference on ...": the full name, then the short one as the name's own
-        venue = re.sub(rf"^\s*([A-Z][\w'&-]*[A-Z][\w'&-]*)\s+({year})\s+[-–]\s+([^,]+)", r"\3 (\1 \2)", venue)
+        # HAL's "NeurIPS 2020 - 34th Conference on ...": the full name, then the short one as the name's own;
+        # IEEE Xplore's "ICC 2020 - 2020 IEEE International Conference on Communications (ICC)" names it already
+        def full_name_first(found: re.Match[str]) -> str:
+            name = found.group(3).rstrip()
+            return name if name.endswith(f"({found.group(1)})") else f"{name} ({found.group(1)} {found.group(2)})"
+
+        venue = re.sub(rf"^\s*([A-Z][\w'&-]*[A-Z][\w'&-]*)\s+({year})\s+[-–]\s+([^,]+)", full_name_first, venue)
 
         def drop_date(found: re.Match[str]) -> str:
             before = venue[: found.start()]
@@ -702,7 +707,7 @@ def _read_entry(block: Block) -> _Entry:
     lines: list[Line] = []
     orcid = False  # a work of an ORCID record: its title, then its journal, then its date and type
     tldr = False  # the line after "TLDR" is Semantic Scholar's machine summary
-    site = physics_listings.site_of([line.text for line in block.lines])  # an INSPIRE or ADS record
+    site = listing_lines.site_of([line.text for line in block.lines])  # an INSPIRE or ADS record
     venue_next = False  # the line after Semantic Scholar's fields of study is the venue
     pure: str | None = None  # a Pure portal's "Research output: Contribution to journal › Article › ..."
     anchors: dict[str, str] = {}
@@ -742,8 +747,8 @@ def _read_entry(block: Block) -> _Entry:
             remarks = [r for r in (part.strip(" .") for part in pmid.group(2).split(". ")) if r]
             entry.note = "; ".join(dict.fromkeys([*([entry.note] if entry.note else []), *remarks])) or None
             continue
-        labelled = physics_listings.read_line(text, site=site)
-        if labelled is not None:  # INSPIRE's and ADS's labelled lines
+        labelled = listing_lines.read_line(text, site=site)
+        if labelled is not None:  # the labelled lines of INSPIRE, ADS, bioRxiv, SSRN and IEEE Xplore
             if labelled.names:
                 lines.append(Line(labelled.names))
             _take_labelled(entry, labelled)
@@ -834,6 +839,11 @@ def _read_entry(block: Block) -> _Entry:
         rest = [line.text for line in lines[1:] if line.text.strip() != second]
         if rest:
             _add_details(entry, {}, None, rest)
+    elif site == "ssrn" and len(lines) == 2 and _author_score(lines[1].text) >= 0.6:
+        # SSRN: the title, then (after the facts line) the names; "Venture Debt and Startup Survival" reads
+        # as two names, so the order decides.
+        entry.title = _title_text(lines[0].text)
+        _set_authors(entry, lines[1].text)
     elif len(lines) == 1:
         _label_citation(entry, lines[0])
     elif lines and _whole_citation_first(lines):
@@ -842,6 +852,8 @@ def _read_entry(block: Block) -> _Entry:
         _add_details(entry, {}, None, [line.text for line in lines[1:]])
     elif lines:
         _label_lines(entry, lines)
+    if site == "ssrn" and entry.venue is None:
+        entry.venue = "SSRN"  # a working paper posted there, where a reader of the citation finds it
     return entry
 
 
@@ -1067,7 +1079,19 @@ _S2_FIELD = (
 _S2_FIELDS = re.compile(rf"{_S2_FIELD}(?:,\s*{_S2_FIELD})*")
 
 
-def _take_labelled(entry: _Entry, labelled: physics_listings.Labelled) -> None:
+def _took_facts(entry: _Entry, block: Block) -> bool:
+    """Whether every line of `block` is a results list's date, facts or counter line (no title, names or
+    venue), taken into the entry above it."""
+    site = listing_lines.site_of(entry.raw.split("\n"))
+    read = [listing_lines.read_line(line.text, site=site) for line in block.lines]
+    if not all(labelled is not None and not labelled.venue and not labelled.names for labelled in read):
+        return False
+    for labelled in read:
+        _take_labelled(entry, labelled)
+    return True
+
+
+def _take_labelled(entry: _Entry, labelled: listing_lines.Labelled) -> None:
     if labelled.link:
         _paper_link(entry, labelled.link, labelled.link)
     if labelled.arxiv and not entry.arxiv:
@@ -1078,6 +1102,8 @@ def _take_labelled(entry: _Entry, labelled: physics_listings.Labelled) -> None:
         else:
             entry.venue = labelled.venue
     entry.year = entry.year or labelled.year
+    entry.month = entry.month or labelled.month
+    entry.doi = entry.doi or labelled.doi
     entry.entry_type = entry.entry_type or labelled.entry_type
     _add_details(entry, labelled.fields, None, [labelled.remark] if labelled.remark else [])
 
@@ -1754,6 +1780,22 @@ def _one_per_line(block: Block) -> list[Block] | None:
     return [Block("entry", block.line + number, [line]) for number, line in enumerate(block.lines)]
 
 
+def _split_listing(block: Block) -> list[Block] | None:
+    """bioRxiv's and medRxiv's results copied with no blank line between them: each one ends with its id line
+    (and the "Posted ..." line under it). None when no entry ends inside the block."""
+    if block.hidden:
+        return None
+    texts = [line.text for line in block.lines]
+    cuts = [i + 1 for i in range(len(texts) - 1) if listing_lines.ends_entry(texts[i], texts[i + 1])]
+    if not cuts:
+        return None
+    parts, start = [], 0
+    for cut in [*cuts, len(texts)]:
+        parts.append(Block("entry", block.line + start, block.lines[start:cut]))
+        start = cut
+    return parts
+
+
 def read_page(page: Page, context: ParseContext) -> Reading:
     if not page.is_html:
         page = Page(_regroup(page.blocks), page.harvest, False)
@@ -1816,11 +1858,13 @@ def read_page(page: Page, context: ParseContext) -> Reading:
                 for anchor, url in line.links:
                     _take_link(entries[-1][0], anchor, url)
             continue
+        if entries and block.lines and _took_facts(entries[-1][0], block):
+            continue  # bioRxiv's "Posted January 17, 2023." set apart from its entry
         bibs = _bib_records(block.hidden, context)
         if not block.lines:
             loose_bib.extend(bibs)
             continue
-        for part in _one_per_line(block) or [block]:
+        for part in _one_per_line(block) or _split_listing(block) or [block]:
             entry = _read_entry(part)
             entry.bib = bibs if part is block else []
             entries.append((entry, year, where))
@@ -1901,6 +1945,8 @@ def _record(entry: _Entry, heading_year: int | None) -> tuple[PaperRecord | None
         return None, "prose, not a list of authors"
     if len(entry.raw) > 1500 and not entry.venue:
         return None, "a long text without a venue"
+    if not (entry.year or entry.venue or entry.arxiv or entry.doi) and listing_lines.is_organisation(entry.title):
+        return None, "a person and their affiliation"  # a profile's head: "Jane Doe / University of Chicago"
     record = _visible_record(entry, heading_year)
     return record, ""
 
@@ -2090,12 +2136,12 @@ class PageImporter(Importer):
         sample = text[:200_000]
         if looks_like_html(sample) or looks_like_markdown(sample):
             return 0.95  # markup: the general reader sees its bold, italics and links
-        # arXiv's, PubMed's, INSPIRE's and ADS's result lists have no heading: their identifier lines show the
-        # list ("arXiv:", "PMID:", "e-Print:", "Published in:", a bibcode).
+        # arXiv's, PubMed's, INSPIRE's, ADS's, bioRxiv's, SSRN's and IEEE Xplore's result lists may have no
+        # heading: their identifier and facts lines show the list ("arXiv:", "PMID:", "e-Print:", a bibcode ...).
         listed = (
             len(re.findall(r"(?m)^arXiv:\d", sample)) >= 2
             or len(_PMID_LINE.findall(sample)) >= 2
-            or sum(1 for line in sample.split("\n") if physics_listings.is_listing_line(line)) >= 2
+            or sum(1 for line in sample.split("\n") if listing_lines.is_listing_line(line)) >= 2
         )
         # A cheap look first: most texts that are not publication pages have no such heading at all.
         if not listed and not any(

@@ -23,7 +23,8 @@ _COMPOUND_HEADS = frozenset(
 )
 _OWN_START = re.compile(
     r"(?:arxiv|in\b|to appear|accepted|submitted|under review|preprint|pp\.|vol\.|doi|https?:|www\.|et al|"
-    r"and\s+\d+\s+more|pdf|code|bib|slides|video|[\w\-]+(?:\s[\w\-]+){0,2}:)",  # a labelled line ("e-Print: ...")
+    r"and\s+\d+\s+more|pdf|code|bib|slides|video|npj\b|[\w\-]+(?:\s[\w\-]+){0,2}:|"  # a labelled line ("e-Print: ...")
+    r"(?-i:[a-z]+[A-Z]\w*))",  # a name written in lower case then capitals: bioRxiv, medRxiv, eLife, iScience, mBio
     re.I,
 )
 # A line that stops here continues on the next one.
@@ -39,7 +40,7 @@ def continues(line: str, following: str) -> bool:
     if _OPEN_END.search(line):
         return True
     # A lower-case start continues an unfinished sentence, unless it opens a part of its own ("arXiv preprint",
-    # "in Proceedings", "to appear").
+    # "in Proceedings", "to appear", "bioRxiv 2023.01.15.524123", "eLife 9:e52").
     return following[0].islower() and line[-1] not in ".?!:;)]" and not _OWN_START.match(following)
 
 

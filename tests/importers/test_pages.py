@@ -314,6 +314,24 @@ def test_math_and_physics_citations_are_read_and_a_titleless_one_is_kept_once(tm
     assert papers[None].entry_type == "article" and papers[None].remarks is None
 
 
+def test_result_lists_of_xplore_and_ssrn_give_their_kinds_and_facts_and_no_counters(tmp_path: Path) -> None:
+    """IEEE Xplore's "Year: 2021 | Volume: 40, Issue: 3 | Journal Article | Publisher: IEEE" says the kind and
+    the publisher; SSRN's "Number of pages: 52 Posted: 14 Mar 2019" the date. Their counters ("Cited by: Papers
+    (45)", "Downloads 1,234") and SSRN's affiliations are not the papers' remarks, nor is the profile's head
+    ("Jane Doe / University of Chicago - Booth School of Business") a paper."""
+    kinds = {}
+    with Library.open(tmp_path / "library.sqlite") as library:
+        for page in ("ieee_xplore.txt", "ssrn.txt"):
+            report = import_file(library, PAGES / page, as_of=AS_OF)
+            assert report.ok and not any("Chicago" in str(w) and "check me" in str(w) for w in report.warnings)
+        for paper in (library.get_paper(i) for i in library.paper_ids(order_by="id")):
+            kinds[paper.title] = (paper.entry_type, paper.publisher, paper.remarks)
+    assert kinds["Deep Residual Denoising for Low-Dose CT Reconstruction"] == ("article", "IEEE", None)
+    assert kinds["Sparse Array Design for Automotive Radar"] == ("inproceedings", "IEEE", None)
+    assert kinds["Venture Debt and Startup Survival"] == ("article", None, "forthcoming")
+    assert len(kinds) == 6
+
+
 def test_researchgates_elided_names_leave_the_list_incomplete(tmp_path: Path) -> None:
     """ResearchGate writes "Jane Doe · Ana García · Wei Zhang · [...] · John Smith": names are left out."""
     with Library.open(tmp_path / "library.sqlite") as library:

@@ -1,7 +1,10 @@
-"""The labelled lines of physics' and astronomy's literature databases, as a researcher copies their result
-lists: INSPIRE-HEP ("Published in: Phys.Rev.Lett. 96 (2006) 181602", "e-Print: hep-th/0603001 [hep-th]") and
-NASA ADS (a bibcode line, "Ryu, Shinsei ; Takayanagi, Tadashi", "Physical Review Letters, Volume 96, Issue 18,
-id. 181602", "cited: 4012").
+"""The labelled lines of literature databases' result lists, as a researcher copies them: INSPIRE-HEP
+("Published in: Phys.Rev.Lett. 96 (2006) 181602", "e-Print: hep-th/0603001 [hep-th]"), NASA ADS (a bibcode
+line, "Ryu, Shinsei ; Takayanagi, Tadashi", "Physical Review Letters, Volume 96, Issue 18, id. 181602",
+"cited: 4012"), bioRxiv and medRxiv ("bioRxiv 2023.01.15.524123; doi: https://doi.org/10.1101/...", "Posted
+January 17, 2023."), SSRN ("Number of pages: 52 Posted: 14 Mar 2019 Last Revised: 02 Apr 2021", "Downloads
+1,234") and IEEE Xplore ("Year: 2021 | Volume: 40, Issue: 3 | Journal Article | Publisher: IEEE", "Cited by:
+Papers (45)").
 
 Each function reads one line and says what it holds as plain values, or None when the line is not one of
 these; the page reader decides what the entry keeps. Nothing here knows about entries, pages or the model.
@@ -48,6 +51,41 @@ _NOT_NAMES = re.compile(
 )
 _AFFILIATED = re.compile(r"\s*\([^()]*\)")
 
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+_DAY_MONTH_YEAR = rf"(?:\d{{1,2}}\s+)?(?P<m>{_MONTH})\s+(?:\d{{1,2}},?\s+)?(?P<y>(?:19|20)\d\d)"
+# bioRxiv's and medRxiv's id line: the server, its dated id (posted on that day), and the DOI made of it.
+_RXIV = re.compile(
+    r"(?P<server>bioRxiv|medRxiv)\s+(?P<year>20\d\d)\.(?P<month>\d\d)\.\d\d\.\d+(?:v\d+)?;?"
+    r"(?:\s*doi:\s*(?:https?://(?:dx\.)?doi\.org/)?(?P<doi>10\.1101/\S+?))?\.?"
+)
+# "Posted January 17, 2023." (bioRxiv) and SSRN's "Number of pages: 52 Posted: 14 Mar 2019 Last Revised: ...".
+_POSTED = re.compile(r"Posted:?\s+" + _DAY_MONTH_YEAR + r"\.?")
+_SSRN_FACTS = re.compile(
+    r"(?:Number of pages:\s*(?P<pages>\d+)\s*)?Posted:\s*"
+    + _DAY_MONTH_YEAR
+    + r"(?:\s+Last Revised:\s*(?P<revised>\d{1,2}\s+\w+\s+\d{4}))?"
+)
+_SSRN_CHROME = re.compile(r"Downloads\s+[\d,]+(?:\s*\([\d,]+\))?|Citations?\s*\(?[\d,]+\)?|Abstract Views\s+[\d,]+")
+# IEEE Xplore's facts line under the venue, "Year: 2021 | Volume: 40, Issue: 3 | Journal Article | Publisher: IEEE".
+_XPLORE_FACTS = re.compile(r"Year:\s*(?P<year>(?:19|20)\d\d)\s*(?:\|.*)?")
+_XPLORE_TYPES = {
+    "journal article": "article",
+    "magazine article": "article",
+    "early access article": "article",
+    "conference paper": "inproceedings",
+    "book chapter": "incollection",
+    "book": "book",
+    "standard": "misc",
+}
+_XPLORE_CHROME = re.compile(r"Cited by:.*|(?:Abstract|HTML|PDF|Show More|Show Less)(?:\s*\|.*)?", re.I)
+# An SSRN author's affiliations under the names: organisations joined by commas and "and".
+_ORGANISATION = re.compile(
+    r"\b(?:University|Universit[äéà]t?|College|School|Institute|Institut|Center|Centre|Laboratory|Bank|Board|"
+    r"Federal Reserve|National Bureau|NBER|CEPR|ECGI|Foundation|Department|Faculty|Academy|Hospital|Company|"
+    r"Corporation|Inc\.|Ltd\.?|Government|Ministry|Agency|Fund|Council)\b"
+)
+
 
 @dataclass
 class Labelled:
@@ -57,6 +95,8 @@ class Labelled:
     venue: str | None = None
     names: str | None = None
     year: int | None = None
+    month: int | None = None
+    doi: str | None = None
     arxiv: str | None = None
     arxiv_version: str | None = None
     link: str | None = None
@@ -68,16 +108,27 @@ class Labelled:
 def is_listing_line(line: str) -> bool:
     """Whether a line marks such a result list (sniffing: these lists have no publication heading)."""
     line = line.strip()
-    return bool(_BIBCODE.fullmatch(line) or re.match(r"(?:e-Print|Published in):\s", line))
+    return bool(
+        _BIBCODE.fullmatch(line)
+        or re.match(r"(?:e-Print|Published in):\s", line)
+        or _RXIV.fullmatch(line)
+        or _SSRN_FACTS.fullmatch(line)
+        or (_XPLORE_FACTS.fullmatch(line) and "|" in line)
+    )
 
 
 def site_of(lines: list[str]) -> str | None:
-    """ "ads" for an entry with a bibcode line, "inspire" for one with INSPIRE's labels, else None: only
-    there are lines of names read this way (a short title with a parenthesis is not a name)."""
+    """ "ads" for an entry with a bibcode line, "inspire" for one with INSPIRE's labels, "ssrn" and "xplore" for
+    SSRN's and IEEE Xplore's facts lines, else None: only there are lines of names, affiliations and the sites'
+    counters read this way (a short title with a parenthesis is not a name)."""
     if any(_BIBCODE.fullmatch(line.strip()) for line in lines):
         return "ads"
     if any(re.match(r"\s*(?:e-Print|Published in|Contribution to|Report number):\s", line) for line in lines):
         return "inspire"
+    if any(_SSRN_FACTS.fullmatch(line.strip()) for line in lines):
+        return "ssrn"
+    if any(_XPLORE_FACTS.fullmatch(line.strip()) and "|" in line for line in lines):
+        return "xplore"
     return None
 
 
@@ -88,10 +139,29 @@ def read_line(text: str, *, site: str | None = None) -> Labelled | None:
     pages = re.fullmatch(r"(\d+)\s+pages?", text, re.I)
     if pages:
         return Labelled(fields={"pagetotal": pages.group(1)})
+    if site == "ssrn":  # before the chrome: ADS's "Number of pages" is SSRN's facts line
+        found = _ssrn_line(text)
+        if found is not None:
+            return found
     if site and _CHROME.fullmatch(text):
         return Labelled()
     if _BIBCODE.fullmatch(text):
         return Labelled(link=f"https://ui.adsabs.harvard.edu/abs/{text}/abstract")
+    rxiv = _RXIV.fullmatch(text)
+    if rxiv:
+        return Labelled(
+            venue=rxiv.group("server"),
+            year=int(rxiv.group("year")),
+            month=int(rxiv.group("month")),
+            doi=(rxiv.group("doi") or "").rstrip(".") or None,
+        )
+    posted = _POSTED.fullmatch(text)
+    if posted:
+        return Labelled(year=int(posted.group("y")), month=_month(posted.group("m")))
+    if site == "xplore":
+        found = _xplore_line(text)
+        if found is not None:
+            return found
     eprint = _EPRINT.fullmatch(text)
     if eprint:
         fields = {"primaryclass": eprint.group("cls")} if eprint.group("cls") else {}
@@ -120,6 +190,76 @@ def read_line(text: str, *, site: str | None = None) -> Labelled | None:
     if names:
         return Labelled(names=names[0], fields={"collaboration": names[1]} if names[1] else {})
     return None
+
+
+def _month(word: str) -> int | None:
+    word = word[:3].lower()
+    return _MONTHS.index(word) + 1 if word in _MONTHS else None
+
+
+def _ssrn_line(text: str) -> Labelled | None:
+    """SSRN: the facts line (its pages, the date posted, a later revision kept as a remark), its counters, an
+    affiliations line under the names (understood, and not the paper's: dropped), ", Forthcoming" after a
+    journal (the venue, forthcoming)."""
+    facts = _SSRN_FACTS.fullmatch(text)
+    if facts:
+        fields = {"pagetotal": facts.group("pages")} if facts.group("pages") else {}
+        revised = facts.group("revised")
+        return Labelled(
+            year=int(facts.group("y")),
+            month=_month(facts.group("m")),
+            fields=fields,
+            remark=f"last revised {revised}" if revised else None,
+        )
+    if _SSRN_CHROME.fullmatch(text):
+        return Labelled()
+    forthcoming = re.fullmatch(r"(?P<journal>.+?),?\s+Forthcoming\.?", text, re.I)
+    if forthcoming:
+        return Labelled(venue=forthcoming.group("journal"), remark="forthcoming", entry_type="article")
+    if is_organisation(text):
+        return Labelled()
+    return None
+
+
+def ends_entry(line: str, following: str) -> bool:
+    """Whether a results list's entry ends with `line`: bioRxiv's "Posted ..." line, or its id line when no
+    "Posted ..." line follows."""
+    line, following = line.strip(), following.strip()
+    if _POSTED.fullmatch(line):
+        return True
+    return bool(_RXIV.fullmatch(line)) and not _POSTED.fullmatch(following)
+
+
+def is_organisation(text: str) -> bool:
+    """A line of affiliations: organisations' names, no sentence and no numbers."""
+    return bool(_ORGANISATION.search(text)) and not re.search(r"[.:?!]$|\d", text)
+
+
+def _xplore_line(text: str) -> Labelled | None:
+    """IEEE Xplore: "Year: 2021 | Volume: 40, Issue: 3 | Journal Article | Publisher: IEEE" and "Cited by: Papers
+    (45) | Patents (1)"."""
+    if _XPLORE_CHROME.fullmatch(text):
+        return Labelled()
+    facts = _XPLORE_FACTS.fullmatch(text)
+    if not facts:
+        return None
+    found = Labelled(year=int(facts.group("year")))
+    for part in (p.strip() for p in text.split("|")[1:]):
+        label, _, value = part.partition(":")
+        label, value = label.strip().lower(), value.strip()
+        if value and label == "volume":
+            volume, _, issue = value.partition(",")
+            found.fields["volume"] = volume.strip()
+            issue = re.sub(r"(?i)^\s*issue:\s*", "", issue).strip()
+            if issue:
+                found.fields["number"] = issue
+        elif value and label == "issue":
+            found.fields["number"] = value
+        elif value and label == "publisher":
+            found.fields["publisher"] = value
+        elif not value and label in _XPLORE_TYPES:
+            found.entry_type = _XPLORE_TYPES[label]
+    return found
 
 
 def _published_in(text: str) -> Labelled:
