@@ -69,13 +69,23 @@ _SSRN_FACTS = re.compile(
 _SSRN_CHROME = re.compile(r"Downloads\s+[\d,]+(?:\s*\([\d,]+\))?|Citations?\s*\(?[\d,]+\)?|Abstract Views\s+[\d,]+")
 # IEEE Xplore's facts line under the venue, "Year: 2021 | Volume: 40, Issue: 3 | Journal Article | Publisher: IEEE".
 _XPLORE_FACTS = re.compile(r"Year:\s*(?P<year>(?:19|20)\d\d)\s*(?:\|.*)?")
-_XPLORE_TYPES = {
+# The kinds of work ORCID's and IEEE Xplore's lists name ("2021-03-15 | Journal article", "| Conference Paper |"),
+# as BibTeX entry types.
+KIND_WORDS = {
     "journal article": "article",
     "magazine article": "article",
     "early access article": "article",
     "conference paper": "inproceedings",
-    "book chapter": "incollection",
+    "conference abstract": "inproceedings",
+    "conference poster": "inproceedings",
     "book": "book",
+    "book chapter": "incollection",
+    "edited book": "book",
+    "dissertation": "phdthesis",
+    "dissertation thesis": "phdthesis",
+    "preprint": "preprint",
+    "report": "techreport",
+    "working paper": "techreport",
     "standard": "misc",
 }
 _XPLORE_CHROME = re.compile(r"Cited by:.*|(?:Abstract|HTML|PDF|Show More|Show Less)(?:\s*\|.*)?", re.I)
@@ -257,8 +267,8 @@ def _xplore_line(text: str) -> Labelled | None:
             found.fields["number"] = value
         elif value and label == "publisher":
             found.fields["publisher"] = value
-        elif not value and label in _XPLORE_TYPES:
-            found.entry_type = _XPLORE_TYPES[label]
+        elif not value and label in KIND_WORDS:
+            found.entry_type = KIND_WORDS[label]
     return found
 
 

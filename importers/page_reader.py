@@ -958,20 +958,6 @@ def _pure_citation(entry: _Entry, text: str, kind: str) -> bool:
 # ORCID's works list: "2021-03-15 | Journal article" under the title and journal, "Contributors: A; B", and
 # the record's identifiers and origin ("Part of ISSN: 1532-429X", "Source: Crossref") on lines of their own.
 _ORCID_DATE_TYPE = re.compile(r"^((?:19|20)\d\d)(?:-(\d\d))?(?:-\d\d)?\s*\|\s*([A-Za-z][A-Za-z -]{2,40})$")
-_ORCID_TYPES = {
-    "journal article": "article",
-    "conference paper": "inproceedings",
-    "conference abstract": "inproceedings",
-    "conference poster": "inproceedings",
-    "book": "book",
-    "book chapter": "incollection",
-    "edited book": "book",
-    "dissertation": "phdthesis",
-    "dissertation thesis": "phdthesis",
-    "preprint": "preprint",
-    "report": "techreport",
-    "working paper": "techreport",
-}
 _ORCID_FIELD = re.compile(
     r"^(?:Part of )?(ISSN|ISBN|EID|URI|URL|WOSUID|Other identifier type|Source|Contributors)\s*:\s*(.+)$"
 )
@@ -986,7 +972,7 @@ def _orcid_line(entry: _Entry, text: str, orcid: bool) -> str | None:
         entry.year = entry.year or int(dated.group(1))
         if dated.group(2) and 1 <= int(dated.group(2)) <= 12:
             entry.month = entry.month or int(dated.group(2))
-        entry.entry_type = entry.entry_type or _ORCID_TYPES.get(dated.group(3).strip().lower())
+        entry.entry_type = entry.entry_type or listing_lines.KIND_WORDS.get(dated.group(3).strip().lower())
         return "dated"
     labelled = _ORCID_FIELD.match(text)
     if not labelled:
