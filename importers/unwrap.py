@@ -37,7 +37,7 @@ def continues(line: str, following: str) -> bool:
     line, following = line.rstrip(), following.lstrip()
     if not line or not following:
         return False
-    if _OPEN_END.search(line):
+    if _OPEN_END.search(line[-40:]):  # its end only: a line joined from thousands of letters is long
         return True
     # A lower-case start continues an unfinished sentence, unless it opens a part of its own ("arXiv preprint",
     # "in Proceedings", "to appear", "bioRxiv 2023.01.15.524123", "eLife 9:e52").
@@ -48,7 +48,9 @@ def join(line: str, following: str, context: str = "") -> str:
     """The two lines as one: a hyphen at the break is kept for a compound ("heavy-tailed") and dropped inside a
     word ("recognition"); `context` is the rest of the text, where the word may be written whole."""
     line, following = line.rstrip(), following.lstrip()
-    broken = re.search(r"(\w+)-$", line)
+    # (the word before the hyphen is looked for in the line's end only: searched in the whole of a line of
+    # thousands of letters, the regex would try every start)
+    broken = re.search(r"(\w+)-$", line[-200:]) if line.endswith("-") else None
     if not broken or not following[:1].isalpha():
         return f"{line} {following}"
     head = broken.group(1)
