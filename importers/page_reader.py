@@ -110,6 +110,8 @@ def _text_heading(line: str, continuing: bool = False) -> bool:
     stripped = line.strip().rstrip(":").strip()
     if not stripped or len(stripped) > 60 or len(stripped.split()) > _MAX_HEADING_WORDS:
         return False
+    if stripped.startswith("[") and _LINK_ROW.match(stripped):
+        return False  # "[paper] [code]" under an entry: its links, not a section of papers
     if _YEAR_HEADING.match(stripped) or (_heading_kind(stripped) == "pub" and "cited" in stripped.lower()):
         return True
     if re.search(r"[.,;]\s|\d{4}.*\d", stripped):
@@ -126,6 +128,9 @@ def _text_heading(line: str, continuing: bool = False) -> bool:
 # The lower-case particles a family name may start with ("van der Berg, J.", "de la Fontaine J").
 _PARTICLE = r"(?:van|von|der|den|de|del|della|di|da|du|dos|le|la|ten|ter)"
 _MARKS = "*†‡§¶#✉∗^"
+# Superscript affiliation numbers, "Priya Natarajan²,³": their comma does not part two names.
+_SUPERSCRIPT = "[\u00b2\u00b3\u00b9\u2070\u2074-\u2079]+"
+_AFFILIATION_MARKS = re.compile(rf"{_SUPERSCRIPT}(?:\s*[,，]\s*{_SUPERSCRIPT})*")
 _MARK_RE = re.compile(r"[*†‡§¶#✉∗^]+|\(\s*(?:equal contribution|co-first|corresponding)\s*\)", re.I)
 _NAME_TOKEN = re.compile(
     r"^(?:[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’\-À-ÿĀ-ſ]*\.?|[A-Z]\.(?:-?[A-Z]\.)*|"
@@ -464,6 +469,8 @@ def _year_and_venue(text: str) -> _Venue:
 
     # Volume, pages and the like after the venue ("45(3):2201-2215", "pp. 1-9") are not the venue's name.
     cut(rf"[,.]?\s*(?:pp\.|pages)\s*({_PAGE_RANGE})", lambda m: out.take("pages", m.group(1)))
+    # APA's "Proceedings of ... (Vol. 33, pp. 1000-1008)", the pages cut above
+    cut(r"\s*\((?:vol\.|volume)\s*(\d+)\)", lambda m: out.take("volume", m.group(1)), re.I)
     # (not the ACL's "Proceedings of ... (Volume 1: Long Papers)", part of the proceedings' name)
     cut(r",?\s*(?<!\()(?:vol\.|volume)\s*\d+.*$", lambda m: _details(out, m.group(0)), re.I)
     # Chicago's volume and number: "Journal of Human Capital 5, no. 2 (Summer): 111-52", "Notes, No. 24-25".
@@ -1171,7 +1178,7 @@ def _surname_first(names: list[str]) -> list[str]:
 
 
 def _set_authors(entry: _Entry, text: str, *, surname_first: bool = False) -> None:
-    names, complete = _split_names(text)
+    names, complete = _split_names(_AFFILIATION_MARKS.sub("", text))
     if surname_first:
         names = _surname_first(names)
     entry.complete = complete
@@ -1339,6 +1346,11 @@ def _title_text(text: str) -> str:
 # "Doe, J., & Roe, R. (2021). Title. Venue." and ACM's "Jane Doe and Rob Roe. 2021. Title. In Venue."
 _APA = re.compile(r"^(.+?)\s*\((19[5-9]\d|20\d\d)[a-z]?(?:,[^)]*)?\)\.?\s*(.+)$")  # Harvard: no period
 _ACM = re.compile(r"^(.+?)\.\s+(19[5-9]\d|20\d\d)[a-z]?\.\s+(.+)$")
+_APA_THESIS = re.compile(
+    r"\s*[(\[](?P<kind>(?:Doctoral|Master'?s|Ph\.?\s?D\.?|Bachelor'?s|Diploma)\s+(?:dissertation|thesis))"
+    r"(?:,\s*(?P<school>[^)\]]+))?[)\]]\.?$",
+    re.I,
+)
 
 
 _SURNAME_INITIALS = r"[A-ZÀ-ÖØ-Þ][\w'’-]+,\s*(?:[A-Z]\.\s?-?)+"
@@ -1560,7 +1572,15 @@ def _label_citation(entry: _Entry, line: Line) -> None:
             _set_authors(entry, names)
             parts = _sentences(cited.group(3))
             entry.title = parts[0].rstrip(".")
-            if len(parts) > 1:
+            thesis = _APA_THESIS.search(entry.title)
+            if thesis:
+                # APA's "Title (Doctoral dissertation). School." and "Title [Doctoral dissertation, School].
+                # Repository.": the kind and school are the thesis's, the title is what stands before them.
+                entry.title = entry.title[: thesis.start()].rstrip(" .")
+                school = thesis.group("school") or (parts.pop(1).rstrip(".") if len(parts) > 1 else "")
+                _set_venue(entry, f"{thesis.group('kind')}, {school}".strip(" ,"))
+                _add_details(entry, {}, None, [p.rstrip(".") for p in parts[1:]])
+            elif len(parts) > 1:
                 _set_venue(entry, " ".join(parts[1:]))
             entry.year = int(cited.group(2))
             return

@@ -35,7 +35,8 @@ _VENUE_EDGE = ".·,;:-–—|/("
 MAX_VENUE_WORDS = 20
 
 # What a title takes in when a reader cut the citation in the wrong place: a year in parentheses, the venue
-# ("... In CVPR", "In Proceedings of"), pages, the tail of a name list ("and Roe, R. (2024) 'Title', ...").
+# ("... In CVPR", "In Proceedings of"), pages, the tail of a name list ("and Roe, R. (2024) 'Title', ..."), the
+# kind of a thesis.
 _TITLE_DEBRIS = re.compile(
     r"\((?:19|20)\d{2}[a-z]?\)"
     r"|\bIn\s+(?:Proc(?:eedings|\.)|[A-Z]{3,}\b|[Aa]r[Xx]iv)"
@@ -43,6 +44,7 @@ _TITLE_DEBRIS = re.compile(
     r"|^(?:and|&)\s"
     r"|\bet al\b"
     r"|(?:^|\s)[‘'\"“][^‘'\"“”’]{8,}[’'\"”],\s"
+    r"|(?i:[(\[][^()\[\]]*\b(?:thesis|dissertation)\b[^()\[\]]*[)\]]\W*$)"  # APA's "(Doctoral dissertation)"
 )
 MAX_TITLE_WORDS = 40
 

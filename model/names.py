@@ -51,7 +51,11 @@ _QUOTED_ALIAS = re.compile(r"\s*[\"“]([^\"“”]+)[\"”]\s*")
 _SPACES = re.compile(r"\s+")
 # Footnote marks pages put after names: equal contribution, corresponding author, affiliation numbers. An
 # affiliation number never starts with 0, so "Person00" and "Person01" keep their digits (and stay two people).
-_MARKS = re.compile(r"[*†‡§¶#✉]+|(?<=[^\W\d])(?!0)\d{1,2}(?:,\d{1,2})*(?=\s|,|$)")
+# Superscript numbers ("Jane Doe¹", "Wei Zhang²,³") are affiliation marks wherever they stand.
+_SUPERSCRIPT = "[\u00b2\u00b3\u00b9\u2070\u2074-\u2079]+"
+_MARKS = re.compile(
+    rf"[*†‡§¶#✉]+|{_SUPERSCRIPT}(?:[,，]{_SUPERSCRIPT})*|(?<=[^\W\d])(?!0)\d{{1,2}}(?:,\d{{1,2}})*(?=\s|,|$)"
+)
 _INITIAL = re.compile(r"^[^\W\d_]\.?$|^(?:[^\W\d_]\.){2,}$|^[^\W\d_]\.-[^\W\d_]\.?$")
 
 

@@ -332,6 +332,24 @@ def test_result_lists_of_xplore_and_ssrn_give_their_kinds_and_facts_and_no_count
     assert len(kinds) == 6
 
 
+def test_an_apa_thesis_gives_its_kind_and_school_and_affiliation_numbers_are_not_names(tmp_path: Path) -> None:
+    """APA's "Title (Doctoral dissertation). School." and "Title [Master's thesis, School]. Repository." are
+    theses of that school, their titles without the brackets; "Priya Natarajan²,³" is one author."""
+    with Library.open(tmp_path / "library.sqlite") as library:
+        assert import_file(library, PAGES / "apa_theses.txt", as_of=AS_OF).ok
+        assert import_file(library, PAGES / "author_marks.txt", as_of=AS_OF).ok
+        papers = {p.title: p for p in (library.get_paper(i) for i in library.paper_ids())}
+    schools = {
+        title: (papers[title].entry_type, {f.name: f.text for f in papers[title].bib_fields}.get("school"))
+        for title in ("Statistical methods for networks", "Graph sampling at scale")
+    }
+    assert schools == {
+        "Statistical methods for networks": ("phdthesis", "Stanford University"),
+        "Graph sampling at scale": ("mastersthesis", "University of Toronto"),
+    }
+    assert papers["Faithful Summaries by Construction"].author_names() == ["Jane Doe", "Priya Natarajan", "John Smith"]
+
+
 def test_researchgates_elided_names_leave_the_list_incomplete(tmp_path: Path) -> None:
     """ResearchGate writes "Jane Doe · Ana García · Wei Zhang · [...] · John Smith": names are left out."""
     with Library.open(tmp_path / "library.sqlite") as library:

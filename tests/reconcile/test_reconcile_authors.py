@@ -43,6 +43,8 @@ def people(library, name):
         ("王雪", "雪", "王"),
         ("Jingjing Xu*", "Jingjing", "Xu"),
         ("Xu Sun1,2", "Xu", "Sun"),
+        ("Priya Natarajan²,³", "Priya", "Natarajan"),
+        ("Jane Doe¹", "Jane", "Doe"),
         ("{\\'E}mile Zola", "\\'Emile", "Zola"),
         # particles after the given names in the comma form, and capitalised particles before the last word
         ("Maaten, Laurens van der", "Laurens", "van der Maaten"),
