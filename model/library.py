@@ -43,8 +43,6 @@ if TYPE_CHECKING:
 # environment variable is a hook for tests, which cannot wait 30 s to see a lock outlast it.
 BUSY_TIMEOUT_ENV = "PAPERSHELF_BUSY_TIMEOUT"
 DEFAULT_BUSY_TIMEOUT = 30.0
-# Each connection's page cache, in KiB (SQLite's default is 2 MB; see Library.__init__).
-_CACHE_KIB = 16 * 1024
 
 
 def busy_timeout() -> float:
@@ -150,10 +148,6 @@ class Library:
 
     def __init__(self, connection: sqlite3.Connection, path: Path, *, read_only: bool = False) -> None:
         self.conn = connection
-        # SQLite's default page cache (2 MB) is smaller than the pages a run of different searches reads at
-        # 100,000 papers: the first pages of the 50 benchmark searches re-read 200-300 pages each for a year or a
-        # tag filter (a quarter to a third of their time); with 16 MB none are. Pages are cached only once read.
-        connection.execute(f"PRAGMA cache_size = {-_CACHE_KIB}")
         self.path = path
         self.read_only = read_only
         self.closed = False
