@@ -169,6 +169,14 @@ def read_file(
         importer = get_importer(format_name or "page")
         return data, text, importer
     text = decode(data, name)
+    from papershelf.importers import latex_source
+
+    if (not format_name or format_name == "page") and (
+        path.suffix.lower() in (".tex", ".ltx")
+        or (path.suffix.lower() not in (".bib", ".bibtex") and latex_source.looks_like_latex(text))
+    ):
+        # A CV's LaTeX source: read as the text it typesets, line for line.
+        text = latex_source.to_text(text)
     if format_name:
         try:
             importer = get_importer(format_name)

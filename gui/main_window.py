@@ -51,7 +51,7 @@ from papershelf.model.search import QueryError
 from papershelf.model.types import Change
 
 # Files a user may drop or pick to import; anything else dropped is still tried (detection decides).
-IMPORT_FILTER = "Publication pages and BibTeX (*.txt *.html *.htm *.mhtml *.mht *.bib *.md);;All files (*)"
+IMPORT_FILTER = "Publication pages and BibTeX (*.txt *.html *.htm *.mhtml *.mht *.bib *.md *.tex);;All files (*)"
 
 
 class MarkCheckedCommand(LibraryCommand):

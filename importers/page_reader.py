@@ -35,8 +35,8 @@ from papershelf.model.names import names_relation, parse_name
 from papershelf.model.records import ImportBatch, Link, OwnerProfile, PaperRecord, ParseContext, ParseWarning
 
 WHAT_IS_ACCEPTED = (
-    "Papershelf imports a publication page (a homepage, a profile or listing, saved as .html or copied as text, "
-    "or its http(s) address) and .bib files"
+    "Papershelf imports a publication page (a homepage, a profile or listing, saved as .html or .mhtml, copied "
+    "as text, or its http(s) address), a CV's LaTeX source (.tex) and .bib files"
 )
 
 # --- sections -------------------------------------------------------------------------------------------------

@@ -350,6 +350,35 @@ def test_an_apa_thesis_gives_its_kind_and_school_and_affiliation_numbers_are_not
     assert papers["Faithful Summaries by Construction"].author_names() == ["Jane Doe", "Priya Natarajan", "John Smith"]
 
 
+def test_a_cvs_latex_source_gives_its_publications_with_the_lines_of_the_tex_file(capsys, tmp_path: Path) -> None:
+    """A CV's .tex: its Publications section's items are papers, their LaTeX decoded ("Sch{\\"o}lkopf",
+    "Kov{\\'a}cs", "1--30"); education and teaching items are not; a warning names the .tex file's line."""
+    from papershelf.cli.main import main
+
+    source = PAGES / "cv_source.tex"
+    with Library.open(tmp_path / "library.sqlite") as library:
+        report = import_file(library, source, as_of=AS_OF)
+        assert report.ok, report.error
+        papers = {p.title: p for p in (library.get_paper(i) for i in library.paper_ids())}
+    assert sorted(papers) == [
+        "A Note Without a Year",
+        "Efficient Index Structures for Vector Search",
+        "Learning to Rank with Schölkopf Kernels",
+        "On the Robustness of Graph Neural Networks",
+        "Sparse Coding for Speech Enhancement",
+    ]
+    kernels = papers["Learning to Rank with Schölkopf Kernels"]
+    assert (kernels.author_names(), kernels.venue, kernels.pages) == (
+        ["Jane Doe", "R. Kovács"],
+        "Annals of Statistics",
+        "700–725",
+    )
+    # Read by the general reader, a doubt names the line of the .tex file it stands on.
+    assert main(["--library", str(tmp_path / "page.sqlite"), "import", "--format", "page", str(source)]) == 0
+    line = next(n for n, text in enumerate(source.read_text().split("\n"), 1) if "A Note Without a Year" in text)
+    assert f"cv_source.tex, line {line}: check me: 'A Note Without a Year': no year found" in capsys.readouterr().out
+
+
 def test_researchgates_elided_names_leave_the_list_incomplete(tmp_path: Path) -> None:
     """ResearchGate writes "Jane Doe · Ana García · Wei Zhang · [...] · John Smith": names are left out."""
     with Library.open(tmp_path / "library.sqlite") as library:
