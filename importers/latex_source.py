@@ -38,6 +38,7 @@ def looks_like_latex(text: str) -> bool:
 def to_text(text: str) -> str:
     """The source as plain text, line for line."""
     from pylatexenc.latex2text import LatexNodes2Text
+    from pylatexenc.latexwalker import LatexWalkerError
 
     converter = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=False)
     lines = []
@@ -51,6 +52,9 @@ def to_text(text: str) -> str:
         line = _ENVIRONMENT.sub("", line)
         line = re.sub(r"\\\\\s*(?:\[[^\]]*\])?\s*$", "", line)  # a forced line break at the end
         if "\\" in line or "{" in line or "~" in line or "--" in line:
-            line = converter.latex_to_text(line)
+            try:
+                line = converter.latex_to_text(line)
+            except (RecursionError, LatexWalkerError, ValueError, IndexError):
+                pass  # nested past reading (thousands of braces): kept as written, for the reader to report
         lines.append(re.sub(r"[ \t\u00a0]+", " ", line).strip())  # a tie (~) is a space here
     return "\n".join(lines)

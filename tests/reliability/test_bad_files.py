@@ -77,6 +77,11 @@ BAD = {
     "truncated-utf8": ((ACCENTED + "\nMore by José").encode("utf-8")[:-1], "truncated"),
     "bib-unclosed": (b"@article{x,\n title={Unclosed {{ title,\n author={A. Person},\n year={2020}\n", "BibTeX"),
     "utf16-odd-length": (ACCENTED.encode("utf-16")[:-1], f"UTF-16 (line {ACCENTED.count(chr(10)) + 1})"),
+    # LaTeX nested past what its decoder can follow is kept as written, and reported, not a crash
+    "tex-nested": (
+        b"\\section{Publications}\n\\item " + b"{" * 5000 + b"x" + b"}" * 5000 + b"\n\\item b\n",
+        "no publication list",
+    ),
 }
 
 
@@ -112,7 +117,9 @@ def test_html_of_a_page_imports_the_papers_its_text_gives(tmp_path: Path, name: 
 @pytest.mark.parametrize("name", list(BAD))
 def test_bad_file_is_refused_with_the_reason(library: Path, tmp_path: Path, name: str) -> None:
     content, reason = BAD[name]
-    bad = tmp_path / (f"{name}.bib" if name.startswith("bib") else f"{name}.txt")
+    bad = tmp_path / (
+        f"{name}.bib" if name.startswith("bib") else f"{name}.tex" if name.startswith("tex") else f"{name}.txt"
+    )
     bad.write_bytes(content)
     _refused(library, bad, reason)
 
