@@ -9,6 +9,7 @@ tolerates the open brace). Knows nothing about papers, and never runs TeX.
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 _SECTION = re.compile(
@@ -52,9 +53,8 @@ def to_text(text: str) -> str:
         line = _ENVIRONMENT.sub("", line)
         line = re.sub(r"\\\\\s*(?:\[[^\]]*\])?\s*$", "", line)  # a forced line break at the end
         if "\\" in line or "{" in line or "~" in line or "--" in line:
-            try:
+            # nested past reading (thousands of braces): kept as written, for the reader to report
+            with contextlib.suppress(RecursionError, LatexWalkerError, ValueError, IndexError):
                 line = converter.latex_to_text(line)
-            except (RecursionError, LatexWalkerError, ValueError, IndexError):
-                pass  # nested past reading (thousands of braces): kept as written, for the reader to report
         lines.append(re.sub(r"[ \t\u00a0]+", " ", line).strip())  # a tie (~) is a space here
     return "\n".join(lines)

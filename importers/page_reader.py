@@ -695,17 +695,22 @@ def _unwrapped(lines: list[Line]) -> list[Line]:
     for line in lines:
         previous = out[-1] if out else None
         if previous is not None and unwrap.continues(previous.text, line.text):
-            out[-1] = Line(
-                unwrap.join(previous.text, line.text, context),
-                previous.strong + line.strong,
-                previous.emph + line.emph,
-                previous.under + line.under,
-                previous.links + line.links,
-                previous.quoted_title or line.quoted_title,
-            )
+            out[-1] = _joined(previous, line, unwrap.join(previous.text, line.text, context))
         else:
             out.append(line)
     return out
+
+
+def _joined(first: Line, second: Line, text: str) -> Line:
+    """Two lines read as one, `text`, with the emphasis and links of both."""
+    return Line(
+        text,
+        first.strong + second.strong,
+        first.emph + second.emph,
+        first.under + second.under,
+        first.links + second.links,
+        first.quoted_title or second.quoted_title,
+    )
 
 
 def _read_entry(block: Block) -> _Entry:
@@ -853,6 +858,9 @@ def _read_entry(block: Block) -> _Entry:
         _set_authors(entry, lines[1].text)
     elif len(lines) == 1:
         _label_citation(entry, lines[0])
+    elif len(lines) == 2 and _citation_broken_after_title(lines):
+        # "J. Doe and A. Ruiz. Title." then "Journal, 21(3):1-30, 2021.": one citation broken after its title
+        _label_citation(entry, _joined(lines[0], lines[1], f"{lines[0].text} {lines[1].text}"))
     elif lines and _whole_citation_first(lines):
         # A whole citation, then short lines about it ("Source: conference website", "Best paper award").
         _label_citation(entry, lines[0])
@@ -862,6 +870,18 @@ def _read_entry(block: Block) -> _Entry:
     if site == "ssrn" and entry.venue is None:
         entry.venue = "SSRN"  # a working paper posted there, where a reader of the citation finds it
     return entry
+
+
+def _citation_broken_after_title(lines: list[Line]) -> bool:
+    """The first line reads as names and a title with no year, the second as a venue with a year, and the two
+    as one citation."""
+    head = _Entry(line=0)
+    _label_citation(head, lines[0])
+    if not (head.authors and head.title) or head.year or _YEAR.search(lines[0].text):
+        return False
+    if not _YEAR.search(lines[1].text) or _author_score(lines[1].text) >= 0.6:
+        return False
+    return _whole_citation(Line(f"{lines[0].text} {lines[1].text}"))
 
 
 def _whole_citation_first(lines: list[Line]) -> bool:

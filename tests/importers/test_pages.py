@@ -373,10 +373,13 @@ def test_a_cvs_latex_source_gives_its_publications_with_the_lines_of_the_tex_fil
         "Annals of Statistics",
         "700–725",
     )
-    # Read by the general reader, a doubt names the line of the .tex file it stands on.
+    # Read by the general reader, the same five (a citation broken after its title, "J. Doe, A. Ruiz, and
+    # P. Natarajan. Title." over "Journal, 21(3):1--30, 2021.", is one), and a doubt names the .tex file's line.
     assert main(["--library", str(tmp_path / "page.sqlite"), "import", "--format", "page", str(source)]) == 0
+    out = capsys.readouterr().out
+    assert "cv_source.tex: page, owner Jane Doe; 5 papers found" in out
     line = next(n for n, text in enumerate(source.read_text().split("\n"), 1) if "A Note Without a Year" in text)
-    assert f"cv_source.tex, line {line}: check me: 'A Note Without a Year': no year found" in capsys.readouterr().out
+    assert f"cv_source.tex, line {line}: check me: 'A Note Without a Year': no year found" in out
 
 
 def test_researchgates_elided_names_leave_the_list_incomplete(tmp_path: Path) -> None:
