@@ -19,11 +19,12 @@ _SECTION = re.compile(
 _ITEM = re.compile(r"\\(?:item|bibitem)\b\s*(?:\[[^\]]*\])?(?:\{[^{}]*\})?\s*")
 _ENVIRONMENT = re.compile(r"\\(?:begin|end)\s*\{[^{}]*\}(?:\s*\[[^\]]*\])?(?:\s*\{[^{}]*\})*")
 _COMMENT = re.compile(r"(?<!\\)%.*$")
-# Lines of the document's set-up, not its text: left empty.
+# Lines of the document's set-up, not its text: left empty. (Layout commands such as \noindent or \small may
+# start a line of text: pylatexenc drops those, not the line.)
 _SETUP = re.compile(
     r"^\s*\\(?:documentclass|usepackage|RequirePackage|newcommand|renewcommand|providecommand|def|let|setlength|"
-    r"addtolength|pagestyle|thispagestyle|maketitle|title|date|geometry|hypersetup|input|include|bibliography"
-    r"|bibliographystyle|nocite|vspace|hspace|newpage|clearpage|noindent|centering|small|footnotesize)\b"
+    r"addtolength|pagestyle|thispagestyle|maketitle|geometry|hypersetup|input|include|bibliography"
+    r"|bibliographystyle|nocite)\b"
 )
 _LIST = re.compile(r"\\begin\s*\{(?:enumerate|itemize|description|thebibliography|etaremune|publist)\}")
 

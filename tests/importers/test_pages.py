@@ -382,6 +382,24 @@ def test_a_cvs_latex_source_gives_its_publications_with_the_lines_of_the_tex_fil
     assert f"cv_source.tex, line {line}: check me: 'A Note Without a Year': no year found" in out
 
 
+def test_a_tex_cv_of_paragraphs_keeps_the_lines_a_layout_command_starts(tmp_path: Path) -> None:
+    """A CV written without lists, each citation a paragraph opened by \\noindent or \\small: the command is
+    layout, the line is the paper."""
+    source = tmp_path / "cv.tex"
+    source.write_text(
+        "\\documentclass{article}\n\\begin{document}\n\\section*{Publications}\n"
+        "\\noindent J.~Doe and W.~Zhang. \\textit{Sparse Coding for Speech}. In \\emph{ICML}, 2020.\\\\[2mm]\n"
+        "\\small J.~Doe. \\textit{Kernels on Graphs at Scale}. \\emph{Annals of Statistics}, 2021.\n"
+        "\\end{document}\n",
+        encoding="utf-8",
+    )
+    with Library.open(tmp_path / "library.sqlite") as library:
+        report = import_file(library, source, as_of=AS_OF)
+        assert report.ok, report.error
+        found = sorted((p.title, p.year) for p in (library.get_paper(i) for i in library.paper_ids()))
+    assert found == [("Kernels on Graphs at Scale", 2021), ("Sparse Coding for Speech", 2020)]
+
+
 def test_researchgates_elided_names_leave_the_list_incomplete(tmp_path: Path) -> None:
     """ResearchGate writes "Jane Doe · Ana García · Wei Zhang · [...] · John Smith": names are left out."""
     with Library.open(tmp_path / "library.sqlite") as library:
