@@ -167,7 +167,7 @@ def read_line(text: str, *, site: str | None = None) -> Labelled | None:
         )
     posted = _POSTED.fullmatch(text)
     if posted:
-        return Labelled(year=int(posted.group("y")), month=_month(posted.group("m")))
+        return Labelled(year=int(posted.group("y")), month=month_of(posted.group("m")))
     if site == "xplore":
         found = _xplore_line(text)
         if found is not None:
@@ -202,7 +202,8 @@ def read_line(text: str, *, site: str | None = None) -> Labelled | None:
     return None
 
 
-def _month(word: str) -> int | None:
+def month_of(word: str) -> int | None:
+    """1-12 for a month's name or its abbreviation ("Jan", "january", "Sept."), else None."""
     word = word[:3].lower()
     return _MONTHS.index(word) + 1 if word in _MONTHS else None
 
@@ -217,7 +218,7 @@ def _ssrn_line(text: str) -> Labelled | None:
         revised = facts.group("revised")
         return Labelled(
             year=int(facts.group("y")),
-            month=_month(facts.group("m")),
+            month=month_of(facts.group("m")),
             fields=fields,
             remark=f"last revised {revised}" if revised else None,
         )

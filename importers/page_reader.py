@@ -228,7 +228,6 @@ def _venue_score(text: str) -> float:
     return min(score, 1.0)
 
 
-_MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _PAGE_RANGE = r"[A-Za-z]{0,4}\d+(?::\d+)?(?:\s*[-–—]+\s*[A-Za-z]{0,4}\d+(?::\d+)?)?"  # ACM's "45:1–45:14" too
 # What a citation says about the paper besides where it appeared: kept as the record's remark, never the venue.
@@ -323,9 +322,7 @@ def _nlm_citation(out: _Venue, nlm: re.Match[str]) -> _Venue:
     return out
 
 
-def _month_of(word: str) -> int | None:
-    key = word.lower()[:3]
-    return _MONTH_NAMES.index(key) + 1 if key in _MONTH_NAMES else None
+_month_of = listing_lines.month_of
 
 
 def _details(out: _Venue, text: str) -> None:
