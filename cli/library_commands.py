@@ -26,7 +26,7 @@ from papershelf.cli.common import (
     run,
     venue_provenance,
 )
-from papershelf.importers.base import importers
+from papershelf.importers.base import importer_names
 from papershelf.model.search import QueryError
 from papershelf.model.types import EDITABLE_FIELDS, Paper
 from papershelf.paths import sample_pages
@@ -34,7 +34,7 @@ from papershelf.pipeline import FileReport, import_file
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    formats = ", ".join(sorted(i.name for i in importers()))
+    formats = ", ".join(importer_names())
     p = subparsers.add_parser(
         "import",
         help="import pages or .bib files into the library",

@@ -4,7 +4,7 @@ optional ` - journal ref`, then `Created: YYYY-MM-DD`.
 It reads what the listing states and nothing more. Such listings carry no titles and no authors, so it must
 never invent either; it must not look anything up, and it must not canonicalise venues, ids or dates beyond
 splitting what is written into the right fields (an id's version, a journal ref's year): later pipeline
-stages do that. The link helpers at the bottom are shared with the scholarly-profile importer.
+stages do that.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from papershelf.importers.base import Importer, register
 from papershelf.importers.errors import ImporterError
 from papershelf.importers.homepage import is_person_name
+from papershelf.importers.links import links_in_text
 from papershelf.importers.truncation import cut_entry, ends_mid_sentence, maybe_cut
 from papershelf.model.records import (
     ImportBatch,
-    Link,
     OwnerProfile,
     PaperRecord,
     ParseContext,
@@ -569,54 +569,6 @@ def _venue_from_journal_ref(journal_ref: str) -> str | None:
     text = re.split(r",\s*(?:pp?\.|pages?|vol\.?|volume|no\.|issue)|\s\d|,\s*\d", text, maxsplit=1)[0]
     text = re.sub(r"\s+", " ", text).strip(" ,;:-–—()")
     return text or None
-
-
-# --- links, shared with the scholarly-profile importer ---------------------------------------------------
-
-_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'{}\\]+", re.IGNORECASE)
-_CODE_HOSTS = ("github.com", "gitlab.com", "gitee.com", "bitbucket.org", "codeberg.org", "sourceforge.net")
-_MODEL_HOSTS = ("huggingface.co", "hf.co")
-
-
-def links_in_text(text: str, default_kind: str = "project") -> tuple[Link, ...]:
-    """Every URL in a text, in order and once each, classified by host (code, model, data, `default_kind`)."""
-    found: list[Link] = []
-    # Most abstracts have no URL; a plain substring test skips the case-insensitive regex scan over them.
-    lowered = text.lower()
-    if "://" not in text and "www." not in lowered:
-        return ()
-    seen: set[str] = set()
-    for match in _URL.finditer(text):
-        url = _trim_url(match.group(0))
-        if len(url) < 12 or url in seen:
-            continue
-        seen.add(url)
-        found.append(Link(classify_url(url, default_kind), url))
-    return tuple(found)
-
-
-def classify_url(url: str, default_kind: str = "project") -> str:
-    host = re.sub(r"^(?:https?://)?(?:www\.)?", "", url.lower()).split("/", 1)[0]
-    if host.endswith(_CODE_HOSTS):
-        return "code"
-    if host.endswith(_MODEL_HOSTS):
-        return "data" if "/datasets/" in url.lower() else "model"
-    return default_kind
-
-
-def _trim_url(url: str) -> str:
-    """Drop sentence punctuation and unbalanced closing brackets that follow a URL in prose."""
-    opened = {")": url.count("("), "]": url.count("[")}
-    closed = {")": url.count(")"), "]": url.count("]")}
-    end = len(url)
-    while end:
-        last = url[end - 1]
-        if last in closed and closed[last] > opened[last]:
-            closed[last] -= 1
-        elif last not in ".,;:!?*":
-            break
-        end -= 1
-    return url[:end]
 
 
 register(ArxivListingImporter())

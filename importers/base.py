@@ -76,12 +76,27 @@ def register(importer: Importer) -> Importer:
 
 
 def importers() -> list[Importer]:
+    """Every importer: the built-in ones in `_BUILTINS`' order (detection's ties go to the earlier), then any
+    registered from elsewhere, in their order."""
     _load_builtin()
-    return list(_REGISTRY.values())
+    order = {builtin.name: position for position, builtin in enumerate(_BUILTINS)}
+    return sorted(_REGISTRY.values(), key=lambda importer: order.get(importer.name, len(order)))
+
+
+def importer_names() -> list[str]:
+    """The formats `--format` takes, without loading any importer (the command line's help lists them)."""
+    return sorted({builtin.name for builtin in _BUILTINS} | set(_REGISTRY))
 
 
 def get_importer(name: str) -> Importer:
-    _load_builtin()
+    found = _REGISTRY.get(name)
+    if found is not None:
+        return found
+    builtin = next((b for b in _BUILTINS if b.name == name), None)
+    if builtin is not None:
+        _load(builtin.module)  # that importer alone: a .bib import needs none of the page readers
+    else:
+        _load_builtin()
     try:
         return _REGISTRY[name]
     except KeyError:
@@ -148,12 +163,14 @@ SURE = 0.95
 
 
 def _sole_claimant(filename: str) -> Importer | None:
-    """The one importer whose extensions the file name has, if no other importer claims it too."""
+    """The one importer whose extensions the file name has, if no other importer claims it too; only that
+    importer is loaded when it is a built-in one."""
     name = filename.lower()
     if not name:
         return None
-    claimants = [importer for importer in importers() if name.endswith(importer.extensions)]
-    return claimants[0] if len(claimants) == 1 else None
+    claimants = {builtin.name for builtin in _BUILTINS if name.endswith(builtin.extensions)}
+    claimants |= {importer.name for importer in _REGISTRY.values() if name.endswith(importer.extensions)}
+    return get_importer(claimants.pop()) if len(claimants) == 1 else None
 
 
 def second_opinion(detection: Detection, text: str, filename: str = "") -> Importer | None:
@@ -190,13 +207,28 @@ def second_opinion(detection: Detection, text: str, filename: str = "") -> Impor
     return general if (papers_found(sure), reading_form(sure)) > (papers_found(fitted), reading_form(fitted)) else best
 
 
+@dataclass(frozen=True)
+class _Builtin:
+    """A built-in importer as the registry knows it before its module is loaded: its module, its format name
+    and the file extensions it claims, as the importer itself declares them (tests/importers/test_registry.py
+    checks that they agree)."""
+
+    module: str
+    name: str
+    extensions: tuple[str, ...]
+
+
+# Loading an importer's module registers it. They are loaded only when needed: the general page reader's
+# patterns alone take a tenth of a second to compile, which a .bib import from the command line never needs.
 _BUILTINS = (
-    "papershelf.importers.homepage",
-    "papershelf.importers.aggregator_profile",
-    "papershelf.importers.arxiv_listing",
-    "papershelf.importers.scholarly_profile",
-    "papershelf.importers.bibtex_file",
-    "papershelf.importers.page_reader",
+    _Builtin(
+        "papershelf.importers.page_reader", "page", (".html", ".htm", ".mhtml", ".mht", ".txt", ".md", ".markdown")
+    ),
+    _Builtin("papershelf.importers.homepage", "homepage", (".txt",)),
+    _Builtin("papershelf.importers.aggregator_profile", "aggregator", (".txt",)),
+    _Builtin("papershelf.importers.arxiv_listing", "arxiv-listing", (".txt",)),
+    _Builtin("papershelf.importers.scholarly_profile", "scholarly-profile", (".txt",)),
+    _Builtin("papershelf.importers.bibtex_file", "bibtex", (".bib", ".bibtex")),
 )
 _loaded = False
 
@@ -206,11 +238,15 @@ def _load_builtin() -> None:
     if _loaded:
         return
     _loaded = True
+    for builtin in _BUILTINS:
+        _load(builtin.module)
+
+
+def _load(module: str) -> None:
     import importlib
 
-    for module in _BUILTINS:
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as error:
-            if error.name != module:  # a missing dependency inside an importer is a real bug
-                raise
+    try:
+        importlib.import_module(module)
+    except ModuleNotFoundError as error:
+        if error.name != module:  # a missing dependency inside an importer is a real bug
+            raise

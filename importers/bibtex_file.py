@@ -26,10 +26,10 @@ from bibtexparser import model as bib
 from papershelf.exporters.classify import UNTITLED_NOTE
 from papershelf.exporters.latex_decode import LatexDecodeError, decode_report
 from papershelf.exporters.verbatim import read_verbatim
-from papershelf.importers.arxiv_listing import classify_url
 from papershelf.importers.base import Importer, Streamed, batch_of_stream, register
 from papershelf.importers.bibtex_split import split_blocks
 from papershelf.importers.errors import ImporterError
+from papershelf.importers.links import classify_url
 from papershelf.model.citekeys import ascii_key, disambiguate, is_legal_key
 from papershelf.model.names import extended_name_parts
 from papershelf.model.records import (

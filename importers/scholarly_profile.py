@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from papershelf.importers.arxiv_listing import links_in_text
 from papershelf.importers.base import Importer, register
 from papershelf.importers.errors import ImporterError
 from papershelf.importers.homepage import looks_like_name_line
+from papershelf.importers.links import links_in_text
 from papershelf.importers.truncation import cut_entry, ends_mid_sentence, maybe_cut, usual, usually_whole
 from papershelf.model.records import ImportBatch, OwnerProfile, PaperRecord, ParseContext, ParseWarning
 
