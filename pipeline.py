@@ -25,7 +25,14 @@ from papershelf.importers.normalize import clean_venue, normalize_batch, normali
 from papershelf.model.apply import apply_plan, import_arriving, import_records, journal_for
 from papershelf.model.library import Library, LibraryError
 from papershelf.model.plan import ImportPlan, Prepared, plan_import, prepare_one
-from papershelf.model.records import ImportBatch, OwnerProfile, PaperRecord, ParseContext, ParseWarning
+from papershelf.model.records import (
+    ImportBatch,
+    OwnerProfile,
+    PaperRecord,
+    ParseContext,
+    ParseWarning,
+    RecordView,
+)
 from papershelf.model.store import (
     ImportCancelled,
     ImportResult,
@@ -514,26 +521,26 @@ def _import_streamed(
     `expected` is its entries counted roughly, for the progress and how to write (never the report)."""
     fmt = importer.name
 
-    def produce() -> Iterator[tuple[PaperRecord, Prepared, list[ParseWarning]] | ImportBatch]:
+    def produce() -> Iterator[tuple[Prepared, list[ParseWarning]] | ImportBatch]:
         venue_of = functools.lru_cache(maxsize=4096)(clean_venue)  # as normalize_batch does
         for item in importer.parse_stream(text, context) or ():
             if isinstance(item, ImportBatch):
                 yield item
             else:
-                record = normalize_record(item[0], venue_of)
-                yield record, prepare_one(record), item[1]
+                # The record's plain data only: the record is read back from it (RecordView), not sent too.
+                yield prepare_one(normalize_record(item[0], venue_of)), item[1]
 
-    records: list[PaperRecord] = []
+    records: list[PaperRecord | RecordView] = []
     warnings: list[ParseWarning] = []
     read: list[ImportBatch] = []
 
-    def arriving(items: Iterator[Any]) -> Iterator[tuple[PaperRecord, Prepared]]:
+    def arriving(items: Iterator[Any]) -> Iterator[tuple[RecordView, Prepared]]:
         for item in items:
             if isinstance(item, ImportBatch):  # the last: the file's own warnings and blocks
                 read.append(item)
             else:
-                warnings.extend(item[2])
-                yield item[0], item[1]
+                warnings.extend(item[1])
+                yield RecordView(item[0].data), item[0]
 
     progressed = (lambda done, total: progress(report.file, done, total)) if progress else None
     try:

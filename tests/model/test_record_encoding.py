@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from papershelf.importers.errors import ImporterError
-from papershelf.model.records import EntryField, Link, PaperRecord
+from papershelf.model.records import EntryField, Link, PaperRecord, RecordView
 from papershelf.model.store import _choose_many, _choose_one, encode_record, legacy_hash, record_json
 from papershelf.pipeline import parse_file
 
@@ -149,3 +149,21 @@ def test_a_new_papers_fields_are_chosen_as_from_many_claims(tmp_path, source):
         for fmt in ("bibtex", "arxiv-listing", "homepage", "aggregator"):
             one, many = _choose_one(fmt, data), _choose_many([(fmt, data)])
             assert one == many and list(one) == list(many), (fmt, record.line)
+
+
+@pytest.mark.parametrize("source", ["odd", "pages"])
+def test_a_record_read_back_from_its_data_reads_like_the_record(source):
+    """A .bib read ahead sends each record's data alone (papershelf.read_ahead): the importing process reads the
+    record back from it, and every field must read as the record's did."""
+    if source == "odd":
+        records = ODD
+    else:
+        records = [r for page in sorted((FIXTURES / "pages").glob("*.txt")) for r in records_of(page)]
+        records += [r for bib in sorted(FIXTURES.glob("bib/**/*.bib")) for r in records_of(bib)]
+        assert any(r.links for r in records) and any(r.bib_fields for r in records)
+    for record in records:
+        view = RecordView(record_json(record))
+        for f in dataclasses.fields(record):
+            assert getattr(view, f.name) == getattr(record, f.name), (record.line, f.name)
+        with pytest.raises(AttributeError):
+            view.not_a_field  # noqa: B018
