@@ -27,7 +27,7 @@ from papershelf.exporters.classify import UNTITLED_NOTE
 from papershelf.exporters.latex_decode import LatexDecodeError, decode_report
 from papershelf.exporters.verbatim import read_verbatim
 from papershelf.importers.base import Importer, Streamed, batch_of_stream, register
-from papershelf.importers.bibtex_split import split_blocks
+from papershelf.importers.bibtex_split import iter_blocks
 from papershelf.importers.errors import ImporterError
 from papershelf.importers.links import classify_url
 from papershelf.model.citekeys import ascii_key, disambiguate, is_legal_key
@@ -236,10 +236,7 @@ class BibtexImporter(Importer):
         # bibtexparser reads `\\}` as an escaped brace, so a value ending in a LaTeX line break (`{A \\}`)
         # would swallow the rest of the entry: a `\\` pair is hidden from it and given back in every value.
         text = text.replace(_HIDDEN_BACKSLASH, "").replace("\\\\", _HIDDEN_BACKSLASHES)
-        try:
-            blocks = split_blocks(text)
-        except Exception as error:  # bibtexparser reports its own bugs as arbitrary exceptions
-            raise ImporterError(f"the BibTeX parser failed: {error}", source=context.source_name) from None
+        blocks = _blocks(text, context.source_name)
 
         batch = ImportBatch(format=self.name)
         macros = dict(_MONTH_MACROS)
@@ -348,6 +345,14 @@ class BibtexImporter(Importer):
                 )
             raise ImporterError("no BibTeX entry (@article{...} and the like) found", source=context.source_name)
         yield batch
+
+
+def _blocks(text: str, source: str) -> Iterator[bib.Block]:
+    """The file's blocks as they are split, the first entries' records made before the last are read."""
+    try:
+        yield from iter_blocks(text)
+    except Exception as error:  # bibtexparser reports its own bugs as arbitrary exceptions
+        raise ImporterError(f"the BibTeX parser failed: {error}", source=source) from None
 
 
 class _ValueError(Exception):

@@ -19,6 +19,7 @@ This module reads no field's meaning: that is importers/bibtex_file.py's job.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from bibtexparser import model as bib
 from bibtexparser.exceptions import BlockAbortedException
@@ -72,9 +73,22 @@ _NEXT_LINE_AT = re.compile(r"\n@")
 
 def split_blocks(text: str) -> list[bib.Block]:
     """The blocks of `text`, exactly as bibtexparser's splitter would give them (see the module docstring)."""
+    return list(iter_blocks(text))
+
+
+def iter_blocks(text: str) -> Iterator[bib.Block]:
+    """`split_blocks` one block at a time, as they are read: a big file's first entries are imported while its
+    later ones are still being split (a 100,000-entry file takes seconds to split).
+
+    Where bibtexparser must read the rest (`_whole`), the blocks given so far are the first of its blocks:
+    its splitter reads from left to right and ends each block where the quick reading did, so the blocks before
+    the place that needs it are the same (checked, and an error if they ever are not)."""
     if "\\\n" in text:
-        return _whole(text)  # bibtexparser does not count a newline after a backslash as a line
-    blocks: list[bib.Block] = []
+        yield from _whole(text)  # bibtexparser does not count a newline after a backslash as a line
+        return
+    # Adding them in order marks repeated keys exactly as bibtexparser's own splitter does.
+    library = Library()
+    given: list[bib.Block] = []
     line = 0  # newlines before `counted`
     counted = 0
     pos = 0
@@ -82,7 +96,7 @@ def split_blocks(text: str) -> list[bib.Block]:
     while True:
         pos = _SPACE.match(text, pos).end()
         if pos >= end:
-            break
+            return
         entry = _plain_entry(text, pos)
         if entry is not None:
             start, stop, entry_type, key, fields = entry
@@ -94,24 +108,37 @@ def split_blocks(text: str) -> list[bib.Block]:
                 line += text.count("\n", counted, equals)
                 counted = equals
                 made.append(bib.Field(name, value, line))
-            blocks.append(bib.Entry(entry_type, key, made, at, text[start:stop]))
+            found = [bib.Entry(entry_type, key, made, at, text[start:stop])]
             pos = stop
-            continue
-        region = _region(text, pos)
-        if region is None:
-            return _whole(text)
-        region_start, region_end = region
-        line += text.count("\n", counted, region_start)
-        counted = region_start
-        found = _split_region(text[region_start:region_end], line, at_end=region_end >= end)
-        if found is None:
-            return _whole(text)
-        blocks.extend(found)
-        pos = region_end
-    library = Library()
-    # Adding them in order marks repeated keys exactly as bibtexparser's own splitter does.
-    library.add(blocks, fail_on_duplicate_key=False)
-    return library.blocks
+        else:
+            region = _region(text, pos)
+            read = None
+            if region is not None:
+                region_start, region_end = region
+                line += text.count("\n", counted, region_start)
+                counted = region_start
+                read = _split_region(text[region_start:region_end], line, at_end=region_end >= end)
+                pos = region_end
+            if read is None:
+                yield from _rest_of_whole(text, given)
+                return
+            found = read
+        for block in found:
+            library.add(block, fail_on_duplicate_key=False)
+            block = library.blocks[-1]
+            given.append(block)
+            yield block
+
+
+def _rest_of_whole(text: str, given: list[bib.Block]) -> list[bib.Block]:
+    """bibtexparser's blocks of the whole text after the `given` ones, which must be its first."""
+    blocks = _whole(text)
+    for mine, its in zip(given, blocks, strict=False):
+        if type(mine) is not type(its) or mine.raw != its.raw or mine.start_line != its.start_line:
+            raise ValueError(f"the quick reading and bibtexparser's part at line {(its.start_line or 0) + 1}")
+    if len(blocks) < len(given):
+        raise ValueError("the quick reading found blocks bibtexparser does not")
+    return blocks[len(given) :]
 
 
 def _whole(text: str) -> list[bib.Block]:
