@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from papershelf.importers import unwrap
 from papershelf.importers.base import Importer, register
 from papershelf.importers.errors import ImporterError
-from papershelf.importers.page_reader import read_venue
+from papershelf.importers.page_reader import read_venue, without_full_stop
 from papershelf.importers.truncation import cut_entry, ends_mid_sentence, maybe_cut, usual
 from papershelf.model.records import ImportBatch, Link, OwnerProfile, PaperRecord, ParseContext, ParseWarning
 
@@ -91,9 +91,11 @@ _AND_SPLIT_RE = re.compile(r"\s+(?:and|&)\s+")
 _YEAR_RE = re.compile(r"(?<![\w.:/-])((?:19[5-9]|20\d)\d)[a-z]?(?!\w|\.\d)")
 _LEAD_YEAR_RE = re.compile(r"\(?((?:19[5-9]|20\d)\d)[a-z]?\)?[.,:]?(?:\s+|$)")
 _TRAILING_YEAR_RE = re.compile(r"[,(]\s*((?:19[5-9]|20\d)\d)[a-z]?\)?$")
-# Volume, number and pages after a venue: "45(3):2201-2215", "16(8), 1980-1992", "pages 12-20", "vol. 9".
+# Volume, number and pages after a venue: "45(3):2201-2215", "16(8), 1980-1992", "pages 12-20", "vol. 9",
+# IEEE's "vol. 44, no. 3, pp. 1-12" and IEICE's volumes "vol. J103-D".
 _DETAILS_TAIL_RE = re.compile(
-    r"[,\s]\s*(?:(?:vol\.?|volume)\s*(?P<volume>\d{1,5})(?:\s*\((?P<number>\d{1,5})\))?"
+    r"[,\s]\s*(?:(?:vol\.?|volume)\s*(?P<volume>(?:[A-Z]{1,2}(?=\d))?\d{1,5}(?:-[A-Z]{1,2}\b)?)"
+    r"(?:\s*\((?P<number>\d{1,5})\)|\s*,\s*(?:no\.?|issue)\s*(?P<num3>\d[\w\-–]{0,8}))?"
     r"(?:\s*[:,]\s*(?:pp?\.\s*)?(?P<pages>\d{1,6}(?:\s*[-–]{1,2}\s*\d{1,6})?))?"
     r"|(?!(?:19|20)\d\d\b)(?P<vol2>\d{1,5})\s*(?:\((?!(?:19|20)\d\d\))(?P<num2>\d{1,5})\))?\s*[:,]\s*(?P<pages2>\d{1,6}\s*[-–]{1,2}\s*\d{1,6})"
     r"|(?:pages|pp?\.)\s*(?P<pages3>\d{1,6}(?:\s*[-–]{1,2}\s*\d{1,6})?))$",
@@ -548,7 +550,7 @@ def _venue_and_year(venue: str) -> tuple[str | None, int | None, dict[str, str]]
     "In Proceedings of ACL 2020" gives "Proceedings of ACL": the "In" joins the citation, it is not the venue's.
     Volume and pages trailing the venue ("45(3):2201-2215", "pages 12-20") go to the details.
     """
-    text = venue.strip().rstrip(" .,;")
+    text = without_full_stop(venue.strip().rstrip(" ,;"))
     year = None
     details: dict[str, str] = {}
     dblp = _DBLP_PAGES_RE.search(text)
@@ -567,14 +569,15 @@ def _venue_and_year(venue: str) -> tuple[str | None, int | None, dict[str, str]]
                 changed = True
         detail = _DETAILS_TAIL_RE.search(text)
         if detail and detail.start() > 0:
-            for key, groups in (("volume", ("volume", "vol2")), ("number", ("number", "num2"))):
+            for key, groups in (("volume", ("volume", "vol2")), ("number", ("number", "num2", "num3"))):
                 found = next((detail.group(g) for g in groups if detail.group(g)), None)
                 if found:
                     details[key] = found
             pages = detail.group("pages") or detail.group("pages2") or detail.group("pages3")
             if pages:
                 details["pages"] = pages
-            text = text[: detail.start()].rstrip(" ,;.")
+            # The venue's own abbreviation keeps its period ("IEEE Trans. Biomed. Circuits Syst., vol. 12").
+            text = without_full_stop(text[: detail.start()].rstrip(" ,;"))
             changed = True
         if not changed:
             break
@@ -585,7 +588,7 @@ def _venue_and_year(venue: str) -> tuple[str | None, int | None, dict[str, str]]
             before = text[: matches[0].start()]
             if len(matches) == 1 and not before.strip(" (["):  # "2020. NeurIPS"
                 text = text[matches[0].end() :].lstrip(" .,;):]")
-    text = re.sub(r"^[Ii]n\s*:?\s+", "", text).strip(" .,;:")
+    text = without_full_stop(re.sub(r"^[Ii]n\s*:?\s+", "", text).strip(" ,;:"))
     return (text or None), year, details
 
 

@@ -325,12 +325,16 @@ def _nlm_citation(out: _Venue, nlm: re.Match[str]) -> _Venue:
 _month_of = listing_lines.month_of
 
 
+# A volume as journals number them: "14", "12A", IEICE's "J103-D" and "E104-A" (series letter, number, part).
+_VOLUME = r"(?:[A-Z]{1,2}(?=\d))?\d\w*(?:-[A-Z]{1,2}\b)?"
+
+
 def _details(out: _Venue, text: str) -> None:
     """Volume, number and pages written after a venue ("vol. 14, no. 1, pp. 22-37", "7(OOPSLA2):1-27",
     "(Autumn): 640-58"); what is none of them is kept as a remark, never dropped."""
     rest = text
     for pattern, names, flags in (
-        (r"\b(?:volume|vol\.?)\s*(\d\w*)", ("volume",), re.I),
+        (rf"\b(?:volume|vol\.?)\s*({_VOLUME})", ("volume",), re.I),
         (r"^\W*of\s+(?:the\s+)?([A-Z][^,.]+)", ("series",), 0),  # "volume 162 of Proceedings of Machine ..."
         (r"\b(?:no\.?|number|issue)\s*(\d[\w\-–]*)", ("number",), re.I),
         (rf"\b(?:pp?\.|pages)\s*({_PAGE_RANGE})", ("pages",), re.I),
@@ -469,7 +473,7 @@ def _year_and_venue(text: str) -> _Venue:
     # APA's "Proceedings of ... (Vol. 33, pp. 1000-1008)", the pages cut above
     cut(r"\s*\((?:vol\.|volume)\s*(\d+)\)", lambda m: out.take("volume", m.group(1)), re.I)
     # (not the ACL's "Proceedings of ... (Volume 1: Long Papers)", part of the proceedings' name)
-    cut(r",?\s*(?<!\()(?:vol\.|volume)\s*\d+.*$", lambda m: _details(out, m.group(0)), re.I)
+    cut(rf",?\s*(?<!\()(?:vol\.|volume)\s*{_VOLUME}.*$", lambda m: _details(out, m.group(0)), re.I)
     # Chicago's volume and number: "Journal of Human Capital 5, no. 2 (Summer): 111-52", "Notes, No. 24-25".
     cut(r"(?:\s+\d+)?,?\s*\bno\.\s*\d[\d\-–]*.*$", lambda m: _details(out, m.group(0)), re.I)
     # The issue may be a name: PACMPL's "7(OOPSLA2):1-27".
@@ -502,14 +506,18 @@ def _year_and_venue(text: str) -> _Venue:
         venue = venue[: publisher.start()].strip(" ,.;:")
         if not venue:
             out.entry_type = out.entry_type or "book"  # "Oxford: Oxford University Press" and nothing else
-    venue = _without_place(out, venue).strip()
+    out.venue = without_full_stop(_without_place(out, venue).strip()) or None
+    return out
+
+
+def without_full_stop(venue: str) -> str:
+    """A venue without the period ending its sentence: an abbreviation keeps its own ("IEEE Trans. Knowl. Data
+    Eng."), a word does not ("Nature.")."""
     last = re.search(r"(\w+)\.$", venue)
-    # An abbreviation keeps its period ("IEEE Trans. Knowl. Data Eng."); a sentence end does not.
     abbreviated = len(last.group(1)) <= 5 or _ABBREV.search(venue) if last else False
     if last and not (abbreviated and last.group(1)[:1].isupper() and not last.group(1).isupper()):
-        venue = venue[:-1].rstrip()
-    out.venue = venue or None
-    return out
+        return venue[:-1].rstrip()
+    return venue
 
 
 def read_venue(text: str) -> _Venue:

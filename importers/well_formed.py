@@ -16,12 +16,14 @@ from papershelf.model.names import PARTICLES
 from papershelf.model.records import PaperRecord
 
 # What a citation puts around a venue and a user does not want in it: a year ("2024", "CHI '24"), pages
-# ("1–18", "pp. 3"), volume and issue ("vol. 18, no. 2", "111(2)", "180, 104433"), an arXiv or CoRR number.
+# ("1–18", "pp. 3"), volume and issue ("vol. 18, no. 2", "111(2)", "180, 104433"), an arXiv or CoRR number,
+# where the conference was held ("(ISSCC), San Francisco, CA, USA": two parts after the venue's acronym).
 _VENUE_DEBRIS = re.compile(
     r"\b(?:19|20)\d{2}\b"
+    r"|\)\s*,\s*\w[\w.'’ -]*,\s*\w"
     r"|['’]\d{2}\b"
     r"|\d+\s*[-–—]\s*\d+"
-    r"|\b(?:pp?|vol|no|nr|pages|volume|issue|art)\b\.?\s*\d"
+    r"|\b(?:pp?|vol|no|nr|pages|volume|issue|art)\b\.?\s*[A-Z]{0,2}\d"  # IEICE's "vol. J103-D" too
     r"|\d+\s*\((?:\d+|[A-Z]+\d*)\)"
     r"|\b\d+(?!\w)"
     r"|\babs/\S"

@@ -116,3 +116,29 @@ def test_a_report_and_a_dissertation_keep_their_institution(name: str) -> None:
     thesis = records["Nonparametric inference for dependent data"]
     assert (thesis.entry_type, thesis.date) == ("phdthesis", "2014-05")
     assert thesis.extra["school"] == "Department of Statistics, Carnegie Mellon University"
+
+
+_IEEE_STYLE = """Taro Tanaka
+Associate Professor, Kyoto University
+
+Publications
+
+Journal Papers
+1. T. Tanaka, S. Sato, and K. Suzuki, "Fast approximate search over compressed indexes," IEICE Trans. Inf. & Syst., vol. J103-D, no. 5, pp. 123-130, May 2020.
+2. T. Tanaka and H. Ito, "Robust speech enhancement with masked transformers," IEICE Trans. Fundamentals, vol. E104-A, no. 2, pp. 45-52, Feb. 2021.
+3. T. Tanaka, "Learning sparse codes for retrieval," IEEE Trans. Pattern Anal. Mach. Intell., vol. 44, no. 3, pp. 1-12, 2022.
+"""  # noqa: E501
+
+
+@pytest.mark.parametrize("reader", ["page", "homepage"])
+def test_ieee_and_ieice_volumes_are_not_left_in_the_venue(reader: str) -> None:
+    """IEICE numbers its volumes with the series' letter ("vol. J103-D", "vol. E104-A"), and IEEE writes "vol. 44,
+    no. 3, pp. 1-12": the venue is the journal's abbreviation (its own period kept), the rest its fields."""
+    records = get_importer(reader).parse(_IEEE_STYLE, ParseContext(source_name="tanaka.txt")).papers
+    read = [(r.venue, r.extra.get("volume"), r.extra.get("number"), r.extra.get("pages")) for r in records]
+    assert read == [
+        ("IEICE Trans. Inf. & Syst.", "J103-D", "5", "123-130"),
+        ("IEICE Trans. Fundamentals", "E104-A", "2", "45-52"),
+        ("IEEE Trans. Pattern Anal. Mach. Intell.", "44", "3", "1-12"),
+    ]
+    assert [r.entry_type for r in records] == ["article"] * 3

@@ -13,8 +13,9 @@ from papershelf.model.records import PaperRecord
     "venue",
     [
         "Proceedings of the 36th Annual ACM Symposium on User Interface Software and Technology (UIST)",
-        "Proc. IEEE Int. Solid-State Circuits Conf. (ISSCC), San Francisco, CA, USA",
+        "Proc. IEEE Int. Solid-State Circuits Conf. (ISSCC)",
         "IEEE Trans. Knowl. Data Eng.",
+        "IEICE Trans. Inf. & Syst.",
         "Computers & Education",
         "3DV",
         "PhD thesis, Nordvik University",
@@ -35,6 +36,9 @@ def test_a_venue_name_alone_is_clean(venue: str) -> None:
         "CoRR abs/2403.07777",
         'arXiv (Note that this is an extension of my KDD paper "M6")',
         "International Conference on Machine Learning ·",
+        # where it was held: the general reader keeps that apart, as a remark
+        "Proc. IEEE Int. Solid-State Circuits Conf. (ISSCC), San Francisco, CA, USA",
+        "IEICE Trans. Inf. & Syst., vol. J103-D",
     ],
 )
 def test_a_venue_with_pages_volume_year_or_a_remark_is_not(venue: str) -> None:
