@@ -402,17 +402,24 @@ def _match_fold(text: str) -> str:
     Hebrew, Devanagari, Thai ...) is kept as itself, lower-cased, instead of vanishing: a title written wholly
     in such a script had no key at all, so it never matched its own re-import. Everything ascii_fold keeps or
     drops is kept or dropped the same way, so keys of titles in other scripts are unchanged."""
-    out = []
-    for ch in text:
-        if ch.isascii():
-            out.append(ch)
-            continue
-        folded = ascii_fold(ch)
-        if folded:
-            out.append(folded)
-        elif ch.isalnum() and not unicodedata.combining(ch):
-            out.append(ch.lower())
-    return "".join(out)
+    # Character by character, as ever; only the non-ASCII ones are visited (a walk over every character was 17
+    # µs of an accented title's key, 2 s of importing a 100,000-entry .bib with accents in a third of them).
+    return _NON_ASCII.sub(_fold_match, text)
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+@functools.lru_cache(maxsize=65536)
+def _fold_char(ch: str) -> str:
+    folded = ascii_fold(ch)
+    if folded:
+        return folded
+    return ch.lower() if ch.isalnum() and not unicodedata.combining(ch) else ""
+
+
+def _fold_match(match: re.Match[str]) -> str:
+    return _fold_char(match.group())
 
 
 @functools.lru_cache(maxsize=4096)  # one record asks for its title's key several times

@@ -5,10 +5,13 @@ it made a new paper."""
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from papershelf.cli.main import main
 
@@ -113,3 +116,29 @@ def test_a_library_from_before_gets_the_keys_and_then_matches(capsys, tmp_path):
     code, out = run(capsys, "--library", str(library), "import", str(tmp_path / "b.bib"))
     assert code == 0 and "new 0" in out, out
     assert len(papers(capsys, library)) == 3
+
+
+def _key_as_first_made(title: str) -> str | None:
+    """title_key as the libraries in use made their stored keys: a walk over every character."""
+    import unicodedata
+
+    from papershelf.model.citekeys import ascii_fold
+
+    out = []
+    for ch in unicodedata.normalize("NFC", title):
+        if ch.isascii():
+            out.append(ch)
+        elif folded := ascii_fold(ch):
+            out.append(folded)
+        elif ch.isalnum() and not unicodedata.combining(ch):
+            out.append(ch.lower())
+    return " ".join(re.sub(r"[^0-9a-z\u0080-\U0010ffff]+", " ", "".join(out).lower()).split()) or None
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40))
+def test_title_keys_stay_what_stored_libraries_hold(title: str) -> None:
+    """Matching compares a new title's key with the keys stored by earlier versions: they must never change."""
+    from papershelf.model.citekeys import title_key
+
+    assert title_key(title) == (_key_as_first_made(title) if title else None)
