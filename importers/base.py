@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -231,15 +232,18 @@ _BUILTINS = (
     _Builtin("papershelf.importers.bibtex_file", "bibtex", (".bib", ".bibtex")),
 )
 _loaded = False
+_loading = threading.RLock()  # the window's worker thread and its interface thread may both ask first
 
 
 def _load_builtin() -> None:
     global _loaded
     if _loaded:
         return
-    _loaded = True
-    for builtin in _BUILTINS:
-        _load(builtin.module)
+    with _loading:
+        if not _loaded:
+            for builtin in _BUILTINS:
+                _load(builtin.module)
+            _loaded = True  # only now: another thread never sees half the importers
 
 
 def _load(module: str) -> None:

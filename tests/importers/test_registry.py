@@ -60,3 +60,30 @@ def test_a_bib_import_loads_no_page_reader(tmp_path):
 def test_a_txt_file_is_still_scored_by_every_importer():
     detection = base.detect("Some text\nthat is not a page of papers\n", "notes.txt")
     assert {name for name, _ in detection.ranking} == {builtin.name for builtin in base._BUILTINS}
+
+
+def test_a_second_thread_never_sees_half_the_importers(monkeypatch):
+    """The window detects formats on its interface thread while a worker imports: whichever asks second waits
+    for every built-in importer to be loaded, not a registry still being filled."""
+    import threading
+    import time
+
+    registry: dict = {}
+    monkeypatch.setattr(base, "_REGISTRY", registry)
+    monkeypatch.setattr(base, "_loaded", False)
+    first_loaded = threading.Event()
+
+    def slow_load(module: str) -> None:
+        builtin = next(b for b in base._BUILTINS if b.module == module)
+        fake = type("Fake", (), {"name": builtin.name, "extensions": builtin.extensions})()
+        registry[builtin.name] = fake
+        first_loaded.set()
+        time.sleep(0.05)
+
+    monkeypatch.setattr(base, "_load", slow_load)
+    worker = threading.Thread(target=base.importers)
+    worker.start()
+    first_loaded.wait(5)
+    seen = len(base.importers())
+    worker.join()
+    assert seen == len(base._BUILTINS)
