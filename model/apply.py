@@ -53,6 +53,8 @@ from papershelf.model.store import (
 from papershelf.model.types import Change
 
 _IMPORT_CACHE_KIB = 64 * 1024
+# New papers from which an import that brings at least half of the library merges its search index.
+_COMPACT_AFTER = 2000
 # From this many records an import is written through the rollback journal when it can (Library.bulk_journal):
 # below it, the pages written twice cost less than the two journal-mode switches.
 _BULK_RECORDS = 1000
@@ -405,6 +407,9 @@ def _write(
     if joined.merged and result.new:
         _rekey_new_papers(library, result.new, {kept for kept, _, _ in joined.merged}, batch)
     library.refresh_search(sorted(touched))
+    if len(result.new) >= _COMPACT_AFTER and len(result.new) * 2 >= papers.next_id:
+        # Most of the library came with this import: its search index, written in many pieces, is merged.
+        library.compact_search()
     if touched or result.new:
         library.record_change(Change("papers", frozenset(touched), description=f"imported {file}"))
     library.record_change(Change("sources", description=f"imported {file}"))
