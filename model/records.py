@@ -92,6 +92,8 @@ class RecordView:
         self.data = data
 
     def __getattr__(self, name: str) -> Any:
+        if name == "data":  # not set yet (a copy being made): never looked up in itself
+            raise AttributeError(name)
         try:
             value = self.data[name]
         except KeyError:
