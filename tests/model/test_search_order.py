@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from papershelf import pipeline
+from papershelf.model import merge
 from papershelf.model.library import Library
 from papershelf.model.search import compile_query
 
@@ -29,6 +30,11 @@ QUERIES = (
     "year:..2008 author:smith",
     "tag:to-read",
     "tag:to-read benchmark",
+    "tag:TO-READ",
+    "tag:to*",
+    "tag:to-read tag:to-do",
+    "tag:to-do year:2005..",
+    "tag:nosuchtag",
     "key:k1*",
     "id:7",
 )
@@ -68,6 +74,7 @@ def library(tmp_path: Path) -> Library:
         report = pipeline.import_file(library, path, as_of=dt.date(2025, 11, 20))
         assert report.error is None and report.new == 60
         library.add_tag(library.paper_ids(order_by="id")[::3], "to-read")
+        library.add_tag(library.paper_ids(order_by="id")[::4], "to-do")  # "tag:to*" names two tags
         yield library
 
 
@@ -87,6 +94,11 @@ def test_a_search_by_added_order_gives_the_plain_querys_answer(library: Library)
 
 def test_trashed_papers_stay_out_and_out_of_order_stamps_keep_their_place(library: Library) -> None:
     library.delete_papers(library.search("graph")[::2])
+    library.delete_papers(library.search("tag:to-read")[::4])  # a paper in the trash keeps its tags
+    _check(library)
+    ids = library.paper_ids(order_by="id")
+    merge.merge_papers(library, ids[1], [ids[3], ids[4]])  # tagged papers merged away: their tags move
+    assert ids[3] not in library.paper_ids(query="tag:to-read", order_by="added", descending=True, limit=200)
     _check(library)
     # Papers 5 and 17 are stamped as if added last and first: a clock that was set back, a restored copy.
     stamps = [r[0] for r in library.conn.execute("SELECT added_at FROM papers ORDER BY added_at")]

@@ -96,7 +96,7 @@ def _v10_sample(connection: sqlite3.Connection) -> None:
 # Version 3 added only indexes: its user data is version 1's too. Version 5's sample adds a checked paper,
 # version 6's a declared type and a file's @string. Version 7 moved tags to an index of their own. Versions 8, 9
 # and 10 changed only keys and indexes: their user data is version 7's; version 10's also names an editor, whom
-# version 11 indexes for search.
+# version 11 indexes for search; version 11 stored no new kind of user data, so its sample is version 10's.
 SAMPLES: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _v1_sample,
     2: _v1_sample,
@@ -108,6 +108,7 @@ SAMPLES: dict[int, Callable[[sqlite3.Connection], None]] = {
     8: _v7_sample,
     9: _v7_sample,
     10: _v10_sample,
+    11: _v10_sample,
 }
 USER_TABLES = (
     "papers",
