@@ -225,3 +225,17 @@ def test_a_library_without_the_id_year_index_answers_years_with_words_the_same(l
     for query, ids in expected.items():
         assert library.search(query) == ids
     _check(library)
+
+
+def test_an_index_row_left_from_a_paper_that_no_longer_exists_is_never_a_hit(library: Library) -> None:
+    """A full-text row whose paper is gone from the library (a file an older build or a repair tool left so):
+    the index no longer holds exactly the live papers, and the pages are answered from the papers instead."""
+    expected = library.paper_ids(query="benchmark", order_by="added", descending=True, limit=7)
+    with library.conn:
+        library.conn.execute(
+            "INSERT INTO papers_fts(rowid, title, abstract, authors, tags, note, venue) "
+            "VALUES (999999, 'Benchmark of nothing', '', '', '', '', '')"
+        )
+    assert library.paper_ids(query="benchmark", order_by="added", descending=True, limit=7) == expected
+    assert 999999 not in library.search("benchmark")
+    _check(library)
