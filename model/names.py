@@ -60,6 +60,8 @@ _INITIAL = re.compile(r"^[^\W\d_]\.?$|^(?:[^\W\d_]\.){2,}$|^[^\W\d_]\.-[^\W\d_]\
 
 
 def _is_cjk(text: str) -> bool:
+    if text.isascii():  # most names: no character to look up (two name look-ups per letter otherwise)
+        return False
     return any("CJK" in unicodedata.name(ch, "") or "HANGUL" in unicodedata.name(ch, "") for ch in text if ch.isalpha())
 
 
