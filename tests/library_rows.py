@@ -9,7 +9,8 @@ from pathlib import Path
 def rows(path: Path, *, internals: bool = True) -> dict[str, list[tuple]]:
     """Every table's rows, sorted, timestamp columns left out (an import stamps them with its own time).
     `internals` False leaves out SQLite's own tables and the full-text indexes' shadow tables (their rows
-    depend on the order the index was written in; the indexes' contents are still compared)."""
+    depend on the order the index was written in; the indexes' contents are still compared, each row with the
+    rowid that ties it to its paper or person)."""
     conn = sqlite3.connect(path)
     try:
         virtual = [
@@ -21,7 +22,7 @@ def rows(path: Path, *, internals: bool = True) -> dict[str, list[tuple]]:
         for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"):
             if not internals and (table in shadow or table.startswith("sqlite_")):
                 continue
-            cursor = conn.execute(f"SELECT * FROM {table}")
+            cursor = conn.execute(f"SELECT {'rowid AS row_id, ' if table in virtual else ''}* FROM {table}")
             keep = [i for i, d in enumerate(cursor.description) if not d[0].endswith("_at")]
             out[table] = sorted((tuple(row[i] for i in keep) for row in cursor), key=repr)
         return out
