@@ -6,9 +6,54 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import MISSING, dataclass, field, fields
-from typing import Any
+from typing import Any, TypeVar
+
+_T = TypeVar("_T")
 
 
+class _Factory:
+    """A default_factory field's default in `_fills_dict`'s __init__ (shown as dataclasses show it)."""
+
+    def __repr__(self) -> str:
+        return "<factory>"
+
+
+_NOT_GIVEN: Any = _Factory()
+
+
+def _fills_dict(cls: type[_T]) -> type[_T]:
+    """A frozen dataclass with a quicker __init__: the same parameters and defaults, the fields stored straight
+    into the instance's __dict__ in field order. The generated one sets each through object.__setattr__, 1 us
+    for a four-field EntryField, 3.4 us for a PaperRecord; a .bib entry makes about fifteen of the one and one
+    of the other, a tenth of reading a big file. Only for classes without __post_init__ or init-only fields."""
+    if hasattr(cls, "__post_init__"):
+        raise TypeError(f"{cls.__name__} has __post_init__, which this __init__ would not call")
+    namespace: dict[str, Any] = {"_NOT_GIVEN": _NOT_GIVEN}
+    params: list[str] = []
+    lines: list[str] = []
+    for f in fields(cls):
+        if not f.init or f.kw_only:
+            raise TypeError(f"{cls.__name__}.{f.name} is not a plain positional field")
+        if f.default is not MISSING:
+            namespace[f"_default_{f.name}"] = f.default
+            params.append(f"{f.name}=_default_{f.name}")
+        elif f.default_factory is not MISSING:
+            namespace[f"_factory_{f.name}"] = f.default_factory
+            params.append(f"{f.name}=_NOT_GIVEN")
+            lines.append(f"    if {f.name} is _NOT_GIVEN:\n        {f.name} = _factory_{f.name}()")
+        else:
+            params.append(f.name)
+    lines.append("    d = self.__dict__")
+    lines.extend(f"    d[{f.name!r}] = {f.name}" for f in fields(cls))
+    exec(f"def __init__(self, {', '.join(params)}):\n" + "\n".join(lines), namespace)
+    init = namespace["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__module__ = cls.__module__
+    cls.__init__ = init  # type: ignore[misc]
+    return cls
+
+
+@_fills_dict
 @dataclass(frozen=True)
 class Link:
     """A link found in a page: `kind` is one of paper, code, model, project, data, other."""
@@ -17,6 +62,7 @@ class Link:
     url: str
 
 
+@_fills_dict
 @dataclass(frozen=True)
 class EntryField:
     """One field of a .bib entry as the file wrote it: `latex` is the value inside its delimiters (@string
@@ -42,6 +88,7 @@ class FileBlock:
     line: int = 0
 
 
+@_fills_dict
 @dataclass(frozen=True)
 class PaperRecord:
     """One paper as a page states it, nothing normalised away.
