@@ -21,6 +21,7 @@ from papershelf.model import reconcile
 from papershelf.model.import_coauthors import ImportCoauthors, person_of
 from papershelf.model.library import Library
 from papershelf.model.names import parse_name
+from papershelf.model.records import fills_dict
 from papershelf.model.store import (
     _SAME_FILE_SQL,
     ImportCancelled,
@@ -48,6 +49,7 @@ _SETTLE_TIES = True
 UNCHANGED, UPDATE, JOIN, NEW, SUGGEST = "unchanged", "update", "join", "new", "suggest"
 
 
+@fills_dict
 @dataclass(frozen=True)
 class Prepared:
     """A record converted once: its plain data, that data's JSON (as claims store it), its hash and entry key."""
@@ -58,6 +60,7 @@ class Prepared:
     key: str
 
 
+@fills_dict
 @dataclass(frozen=True)
 class AuthorChoice:
     """Who a name on a new paper will be: `kind` is owner, existing (with `author_id`) or new (`person` numbers
@@ -72,6 +75,7 @@ class AuthorChoice:
     settled: bool = True
 
 
+@fills_dict
 @dataclass(frozen=True)
 class RecordPlan:
     """What one record does. `paper_id` is the paper it updates or joins (None for a new paper); `claim_id` the

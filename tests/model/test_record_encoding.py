@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from papershelf.importers.errors import ImporterError
+from papershelf.model.plan import AuthorChoice, Prepared, RecordPlan
 from papershelf.model.records import EntryField, Link, PaperRecord, RecordView
 from papershelf.model.store import _choose_many, _choose_one, encode_record, legacy_hash, record_json
 from papershelf.pipeline import parse_file
@@ -172,9 +173,11 @@ def test_a_record_read_back_from_its_data_reads_like_the_record(source):
             view.not_a_field  # noqa: B018
 
 
-@pytest.mark.parametrize("cls", [Link, EntryField, PaperRecord], ids=lambda c: c.__name__)
+@pytest.mark.parametrize(
+    "cls", [Link, EntryField, PaperRecord, Prepared, AuthorChoice, RecordPlan], ids=lambda c: c.__name__
+)
 def test_records_made_by_the_quicker_init_are_what_the_dataclass_made(cls):
-    """Link, EntryField and PaperRecord store their fields with `records._fills_dict`'s __init__, not the
+    """The records and the plan's steps store their fields with `records.fills_dict`'s __init__, not the
     frozen dataclass's own: the same parameters and defaults, equal and hashed alike, frozen, a fresh
     default_factory value each time, and the fields in order (record_json copies __dict__ whole when it is)."""
     twin = dataclasses.make_dataclass(
