@@ -1,5 +1,5 @@
 """Allows `python -m papershelf`; it must do nothing but call the command line."""
 
-from papershelf.cli.main import main
+from papershelf.cli.main import run
 
-raise SystemExit(main())
+run()

@@ -22,6 +22,17 @@ class CommandError(Exception):
     """A message for the user; the command exits with status 2 (1 is for per-file failures)."""
 
 
+# Every library a command opened: the program closes them before it leaves (`cli.main.run`), as the interpreter's
+# teardown would, so that no write-ahead log is left beside them.
+_opened: list[Library] = []
+
+
+def close_opened() -> None:
+    """Close every library `open_library` opened (one a command closed already is closed again harmlessly)."""
+    while _opened:
+        _opened.pop().close()
+
+
 def open_library(
     args: argparse.Namespace, *, read_only: bool = False, create: bool = False, announce: bool = True
 ) -> Library:
@@ -46,6 +57,7 @@ def open_library(
         library = Library.open(path, read_only=read_only)
     except LibraryError as error:
         raise CommandError(str(error)) from None
+    _opened.append(library)
     if library.created and announce:
         announce_created(library)
     for notice in library.notices:  # read-only because the file cannot be written, a failed automatic backup

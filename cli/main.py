@@ -9,6 +9,7 @@ nothing of the library itself.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
@@ -111,6 +112,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+
+
+# Commands that show a window (none: the desktop app; `screenshot` renders one): Qt's own clean-up runs as they
+# end, so they leave the usual way.
+_WINDOWED = frozenset({None, "screenshot"})
+
+
+def run() -> None:
+    """The `papershelf` program: `main`, then out without tearing the interpreter down. That teardown frees
+    everything the command made and every module (0.09-0.11 s after importing a 10,000-entry .bib, a thirtieth
+    of the command) and nothing in it is needed: the command's libraries are closed and its output flushed
+    here first. A command that fails with a traceback, and the window's commands, end the usual way."""
+    argv = sys.argv[1:]
+    code = main(argv)
+    if command_of(argv) in _WINDOWED:
+        raise SystemExit(code)
+    from papershelf.cli.common import close_opened
+
+    close_opened()
+    with contextlib.suppress(BrokenPipeError):  # the reader went away (`papershelf papers | head`): no error
+        sys.stdout.flush()
+    with contextlib.suppress(OSError):
+        sys.stderr.flush()
+    os._exit(code)
 
 
 def _gui_launcher():

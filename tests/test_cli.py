@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -333,6 +334,44 @@ def test_cli_as_a_new_user_runs_it_prints_no_traceback(tmp_path):
     assert "Traceback" not in result.stderr
     assert "garbage.bin" in result.stderr
     assert "homepage" in result.stdout
+
+
+def test_the_program_leaves_its_output_whole_and_its_library_closed(tmp_path):
+    """The `papershelf` program ends without the interpreter's teardown (cli.main.run): whatever a command
+    printed still reaches a pipe in full, its status is kept, and the library it opened is closed as the
+    teardown would have closed it, with no write-ahead log left beside it; a reader that stops early (`| head`)
+    is no error."""
+    library = tmp_path / "lib.sqlite"
+    program = [sys.executable, "-m", "papershelf", "--library", str(library)]
+    # Output into a pipe as a user's shell gives it: buffered (some test machines set PYTHONUNBUFFERED).
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    imported = subprocess.run(
+        [*program, "import", "--json", "--as-of", SEED_AS_OF, str(SEED_HOMEPAGE), str(SEED_SCHOLARLY)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert imported.returncode == 0, imported.stderr
+    reports = json.loads(imported.stdout)  # all of it: a cut-off JSON would not parse
+    assert [r["error"] for r in reports] == [None, None] and all(r["new"] for r in reports)
+    beside = lambda: sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("lib.sqlite"))  # noqa: E731
+    assert beside() == ["lib.sqlite"]
+    listed = subprocess.run([*program, "papers"], capture_output=True, text=True, timeout=120, env=env)
+    assert listed.returncode == 0 and len(listed.stdout.splitlines()) > 20
+    assert beside() == ["lib.sqlite"]
+    refused = subprocess.run([*program, "show", "999999"], capture_output=True, text=True, timeout=120, env=env)
+    assert refused.returncode == 2 and "999999" in refused.stderr
+    head = subprocess.run(
+        f"{shlex.join([*program, 'papers'])} | head -n 1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert head.returncode == 0 and len(head.stdout.splitlines()) == 1
+    assert "Traceback" not in head.stderr and "Exception" not in head.stderr
 
 
 def test_import_dry_run_prints_the_plan_and_writes_nothing(capsys, library_path):
