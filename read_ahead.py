@@ -19,6 +19,7 @@ system has none, nor with PAPERSHELF_READ_AHEAD=0: the items are then made here,
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import pickle
 import signal
@@ -109,7 +110,7 @@ class _Received(Generic[T]):
 
     def __init__(self, produce: Callable[[], Iterator[T]], fd: int, pid: int) -> None:
         self.produce, self.fd, self.pid = produce, fd, pid
-        self.buffer = bytearray()
+        self.pipe = io.FileIO(fd, "r", closefd=False)
 
     def items(self) -> Iterator[T]:
         received = 0
@@ -128,24 +129,33 @@ class _Received(Generic[T]):
 
     def _chunk(self) -> list[T] | None:
         """The next chunk: [] at the end, None if the child ended without sending it (or sent it damaged)."""
-        while True:
-            if len(self.buffer) >= _HEADER.size:
-                size = _HEADER.unpack_from(self.buffer, 0)[0]
-                if len(self.buffer) >= _HEADER.size + size:
-                    data = bytes(self.buffer[_HEADER.size : _HEADER.size + size])
-                    del self.buffer[: _HEADER.size + size]
-                    try:
-                        chunk = pickle.loads(data)
-                    except Exception:  # damaged: the child is not to be trusted
-                        return None
-                    return [] if chunk is None else chunk
+        header = self._exactly(_HEADER.size)
+        if header is None:
+            return None
+        data = self._exactly(_HEADER.unpack(header)[0])
+        if data is None:
+            return None
+        try:
+            chunk = pickle.loads(data)
+        except Exception:  # damaged: the child is not to be trusted
+            return None
+        return [] if chunk is None else chunk
+
+    def _exactly(self, size: int) -> bytearray | None:
+        """The next `size` bytes from the pipe, read straight into one buffer (reading into a growing buffer and
+        copying each chunk out of it was a third of taking the chunks); None if the pipe ends first."""
+        data = bytearray(size)
+        view = memoryview(data)
+        got = 0
+        while got < size:
             try:
-                data = os.read(self.fd, 1 << 20)
+                count = self.pipe.readinto(view[got:])
             except OSError:
-                data = b""
-            if not data:
+                count = 0
+            if not count:
                 return None
-            self.buffer += data
+            got += count
+        return data
 
     def end(self) -> None:
         if self.pid:
