@@ -38,6 +38,9 @@ T = TypeVar("T")
 # Items per pickled chunk: big enough that a chunk's pickling costs little beside its items, small enough that
 # the first one arrives at once (256 records of a .bib take about 50 ms to make).
 CHUNK = 256
+# The first chunks are smaller, doubling up to CHUNK (16, 32, ...): the importing process, idle until the first
+# one comes, starts on 16 records instead of waiting for 256.
+FIRST_CHUNK = 16
 ENV = "PAPERSHELF_READ_AHEAD"
 _HEADER = struct.Struct("<q")  # a chunk's length in bytes, before its pickle
 _END = pickle.dumps(None)  # the last chunk: every item was sent
@@ -84,11 +87,13 @@ def _child(read_end: int, write_end: int, produce: Callable[[], Iterator[T]], ch
         # Ctrl-C reaches the whole process group: the parent handles it, and ends this child.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         items: list[T] = []
+        size = min(FIRST_CHUNK, chunk)
         for item in produce():
             items.append(item)
-            if len(items) >= chunk:
+            if len(items) >= size:
                 _send(write_end, pickle.dumps(items, pickle.HIGHEST_PROTOCOL))
                 items = []
+                size = min(size * 2, chunk)
         if items:
             _send(write_end, pickle.dumps(items, pickle.HIGHEST_PROTOCOL))
         _send(write_end, _END)

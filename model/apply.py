@@ -59,7 +59,9 @@ _COMPACT_AFTER = 2000
 # below it, the pages written twice cost less than the two journal-mode switches.
 _BULK_RECORDS = 1000
 # Records between two writes of new papers, claims and lookup keys, when steps are written as they are decided.
-_WRITTEN_AS_THEY_COME = 1000
+# What is left unwritten when the reading process sends its last records is written after it, alone: 250
+# keeps that short (0.1 ms a record) at no measurable cost in statements.
+_WRITTEN_AS_THEY_COME = 250
 
 
 def journal_for(library: Library, count: int) -> contextlib.AbstractContextManager[bool]:

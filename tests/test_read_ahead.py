@@ -193,6 +193,23 @@ def test_what_a_dying_child_did_not_send_is_made_here(alone):
     assert got[119][1] != parent and got[120][1] == parent  # the child's last whole chunk, then ours
 
 
+def test_the_first_items_come_in_small_chunks(alone):
+    """The importing process waits for nothing but the first FIRST_CHUNK items: chunks double from there."""
+    parent = os.getpid()
+
+    def produce():
+        for index in range(1000):
+            if os.getpid() != parent and index == 40:
+                os._exit(3)  # after 16 + 16 items: the chunks of 16 and 32 items
+            yield index, os.getpid()
+
+    with read_ahead.streamed(produce, chunk=256) as items:
+        got = list(items)
+    assert [i for i, _ in got] == list(range(1000))
+    first = read_ahead.FIRST_CHUNK
+    assert all(pid != parent for _, pid in got[:first]) and got[first][1] == parent
+
+
 def test_an_error_the_child_meets_is_raised_here_at_the_same_item(alone):
     def produce():
         for index in range(300):
