@@ -43,6 +43,7 @@ CHUNK = 256
 FIRST_CHUNK = 16
 ENV = "PAPERSHELF_READ_AHEAD"
 _HEADER = struct.Struct("<q")  # a chunk's length in bytes, before its pickle
+_LONGEST = 1 << 30  # longer than any chunk (a few MB): a length beyond it was damaged
 _END = pickle.dumps(None)  # the last chunk: every item was sent
 
 
@@ -137,7 +138,10 @@ class _Received(Generic[T]):
         header = self._exactly(_HEADER.size)
         if header is None:
             return None
-        data = self._exactly(_HEADER.unpack(header)[0])
+        size = _HEADER.unpack(header)[0]
+        if not 0 <= size <= _LONGEST:  # a damaged length
+            return None
+        data = self._exactly(size)
         if data is None:
             return None
         try:
@@ -148,7 +152,7 @@ class _Received(Generic[T]):
 
     def _exactly(self, size: int) -> bytearray | None:
         """The next `size` bytes from the pipe, read straight into one buffer (reading into a growing buffer and
-        copying each chunk out of it was a third of taking the chunks); None if the pipe ends first."""
+        copying each chunk out of it was a quarter of taking the chunks); None if the pipe ends first."""
         data = bytearray(size)
         view = memoryview(data)
         got = 0

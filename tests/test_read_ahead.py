@@ -210,6 +210,18 @@ def test_the_first_items_come_in_small_chunks(alone):
     assert all(pid != parent for _, pid in got[:first]) and got[first][1] == parent
 
 
+def test_a_damaged_chunk_length_is_not_believed(alone, monkeypatch):
+    """A length no chunk could have (the pipe's bytes damaged) ends the child: every item is made here."""
+
+    def damaged(fd: int, data: bytes) -> None:
+        os.write(fd, read_ahead._HEADER.pack(1 << 62) + data)
+
+    monkeypatch.setattr(read_ahead, "_send", damaged)  # the child, forked after this, sends so
+    with read_ahead.streamed(lambda: ((i, os.getpid()) for i in range(100)), chunk=8) as items:
+        got = list(items)
+    assert got == [(i, os.getpid()) for i in range(100)]
+
+
 def test_an_error_the_child_meets_is_raised_here_at_the_same_item(alone):
     def produce():
         for index in range(300):
