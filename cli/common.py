@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import json
 import sys
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,15 +23,17 @@ class CommandError(Exception):
     """A message for the user; the command exits with status 2 (1 is for per-file failures)."""
 
 
-# Every library a command opened: the program closes them before it leaves (`cli.main.run`), as the interpreter's
-# teardown would, so that no write-ahead log is left beside them.
-_opened: list[Library] = []
+# The libraries commands opened, still in use: the program closes them before it leaves (`cli.main.run`), as the
+# interpreter's teardown would, so that no write-ahead log is left beside them. Held weakly: a command run
+# in-process (the tests) lets go of its library as before.
+_opened: weakref.WeakSet[Library] = weakref.WeakSet()
 
 
 def close_opened() -> None:
     """Close every library `open_library` opened (one a command closed already is closed again harmlessly)."""
-    while _opened:
-        _opened.pop().close()
+    for library in list(_opened):
+        library.close()
+    _opened.clear()
 
 
 def open_library(
@@ -57,7 +60,7 @@ def open_library(
         library = Library.open(path, read_only=read_only)
     except LibraryError as error:
         raise CommandError(str(error)) from None
-    _opened.append(library)
+    _opened.add(library)
     if library.created and announce:
         announce_created(library)
     for notice in library.notices:  # read-only because the file cannot be written, a failed automatic backup
