@@ -65,6 +65,9 @@ def _is_cjk(text: str) -> bool:
     return any("CJK" in unicodedata.name(ch, "") or "HANGUL" in unicodedata.name(ch, "") for ch in text if ch.isalpha())
 
 
+_DOTTED = re.compile(r"[^\W\d_]\.")  # one letter and its dot: "H.V." -> "H.", "V."
+
+
 @dataclass(frozen=True)
 class ParsedName:
     as_written: str
@@ -100,21 +103,21 @@ class ParsedName:
         """Both orders' keys: which one is right is for the evidence to say."""
         return (self.key, self.swapped_key) if self.given else (self.key,)
 
-    @property
+    @functools.cached_property
     def given_parts(self) -> tuple[str, ...]:
         """Given names one by one, initials split ("H.V." -> ("H.", "V."))."""
         parts: list[str] = []
         for word in self.given.replace("-", " - ").split():
             if word == "-":
                 continue
-            dotted = re.findall(r"[^\W\d_]\.", word)
+            dotted = _DOTTED.findall(word) if "." in word else ()  # most given names have no dot to split at
             if len(dotted) >= 2 and "".join(dotted) == word:
                 parts.extend(dotted)
             else:
                 parts.append(word)
         return tuple(parts)
 
-    @property
+    @functools.cached_property
     def is_initials(self) -> bool:
         """True when every given name is an initial ("H. V. Jagadish", "J Lin")."""
         parts = self.given_parts
