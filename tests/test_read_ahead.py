@@ -200,7 +200,7 @@ def test_the_first_items_come_in_small_chunks(alone):
     def produce():
         for index in range(1000):
             if os.getpid() != parent and index == 40:
-                os._exit(3)  # after 16 + 16 items: the chunks of 16 and 32 items
+                os._exit(3)  # the chunk of 16 sent, the next (32 items, to 47) not yet whole
             yield index, os.getpid()
 
     with read_ahead.streamed(produce, chunk=256) as items:
