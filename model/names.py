@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from papershelf.model.citekeys import ascii_fold
+from papershelf.model.common import computed_once
 
 # Lower-case words that begin a family name ("van", "de", "al"): not given names, and kept with the family.
 PARTICLES = frozenset(
@@ -85,7 +86,7 @@ class ParsedName:
         return f"{name}, {self.suffix}" if self.suffix else name
 
     # Cached on the (immutable, itself cached) parsed name: an import asks each name's key several times.
-    @functools.cached_property
+    @computed_once
     def key(self) -> str:
         return name_key(self.given, self.family)
 
@@ -93,7 +94,7 @@ class ParsedName:
     def initial_key(self) -> str:
         return initial_key(self.given, self.family)
 
-    @functools.cached_property
+    @computed_once
     def swapped_key(self) -> str:
         """The key if the page wrote the family name first without a comma ("Wang Xue" for Xue Wang)."""
         return name_key(self.family, self.given)
@@ -103,7 +104,7 @@ class ParsedName:
         """Both orders' keys: which one is right is for the evidence to say."""
         return (self.key, self.swapped_key) if self.given else (self.key,)
 
-    @functools.cached_property
+    @computed_once
     def given_parts(self) -> tuple[str, ...]:
         """Given names one by one, initials split ("H.V." -> ("H.", "V."))."""
         parts: list[str] = []
@@ -117,7 +118,7 @@ class ParsedName:
                 parts.append(word)
         return tuple(parts)
 
-    @functools.cached_property
+    @computed_once
     def is_initials(self) -> bool:
         """True when every given name is an initial ("H. V. Jagadish", "J Lin")."""
         parts = self.given_parts
@@ -134,7 +135,9 @@ _NOT_ASCII_ALNUM = re.compile(r"[^a-z0-9]+")
 def fold(part: str) -> str:
     """Lower-case letters and digits only, accents removed; scripts without an ASCII form are kept as they are."""
     if part.isascii():
-        return _NOT_ASCII_ALNUM.sub("", part.lower())
+        lowered = part.lower()
+        # Most name parts are plain words ("Smith"): nothing to take out, no regex run.
+        return lowered if lowered.isalnum() else _NOT_ASCII_ALNUM.sub("", lowered)
     return _fold_unicode(part)
 
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from papershelf.model import people_evidence
 from papershelf.model.citekeys import title_key
-from papershelf.model.common import now
+from papershelf.model.common import computed_once, now
 from papershelf.model.names import ParsedName, fold, initials_compatible, is_initial, names_relation, parse_name
 
 if TYPE_CHECKING:
@@ -129,11 +129,11 @@ class Unit:
     parts: tuple[str, ...]
     joined: str
 
-    @functools.cached_property
+    @computed_once
     def generic(self) -> bool:
         return all(p in _GENERIC for p in self.parts)
 
-    @functools.cached_property
+    @computed_once
     def weight(self) -> float:
         return 0.25 if self.generic else 1.0
 
