@@ -1110,18 +1110,16 @@ def _variants(conn: Any, author_id: int) -> list[str]:
 
 def _name_forms(parsed: ParsedName) -> list[str]:
     """Keys an initial form of this name would have: "Hosagrahar V. Jagadish" -> jagadish|hv, jagadish|h ..."""
-    parts = [fold(p) for p in parsed.given_parts]
-    parts = [p for p in parts if p]
+    return _forms(fold(parsed.family), [fold(p) for p in parsed.given_parts])
+
+
+def _forms(family: str, given_parts: list[str]) -> list[str]:
+    """`_name_forms` from the folded family name and given names."""
+    parts = [p for p in given_parts if p]
     if not parts:
         return []
-    family = fold(parsed.family)
-    forms = {
-        "".join(p[0] for p in parts),
-        parts[0][0],
-        parts[0] + "".join(p[0] for p in parts[1:]),
-        "".join(parts),
-    }
-    return [f"{family}|{form}" for form in forms]
+    initials = "".join(p[0] for p in parts)
+    return [f"{family}|{form}" for form in {initials, parts[0][0], parts[0] + initials[1:], "".join(parts)}]
 
 
 def _middle_initial_forms(conn: Any, parsed: ParsedName) -> list[tuple[int, str]]:
@@ -1231,11 +1229,15 @@ def without_candidates(library: Library, author_ids: Iterable[int]) -> set[int]:
                 continue
             keys = wanted.setdefault(author_id, set())
             keys.add(parsed.swapped_key)
-            keys.update(key for key in _name_forms(parsed) if key != parsed.key)
-            # A middle initial dropped ("Geoffrey E. Hinton" looks up "Geoffrey Hinton") or added (a prefix).
+            # Each part folded once (an import's thousands of new people pass here): `_name_forms` of them.
             parts = parsed.given_parts
+            family = fold(parsed.family)
+            folded = [fold(p) for p in parts]
+            own = parsed.key
+            keys.update(key for key in _forms(family, folded) if key != own)
+            # A middle initial dropped ("Geoffrey E. Hinton" looks up "Geoffrey Hinton") or added (a prefix).
             if parts and not is_initial(parts[0]):
-                base = f"{fold(parsed.family)}|{fold(parts[0])}"
+                base = f"{family}|{folded[0]}"
                 if len(parts) > 1 and all(is_initial(p) for p in parts[1:]):
                     keys.add(base)
                 elif len(parts) == 1:
@@ -1254,8 +1256,11 @@ def without_candidates(library: Library, author_ids: Iterable[int]) -> set[int]:
         ):
             holders.setdefault(key, set()).add(author_id)
     for author_id, keys in wanted.items():
-        if any(holders.get(key, set()) - {author_id} for key in keys):
-            keep.add(author_id)
+        for key in keys:
+            held = holders.get(key)
+            if held and (len(held) > 1 or author_id not in held):  # someone else holds it
+                keep.add(author_id)
+                break
     return set(ids) - keep
 
 
