@@ -445,7 +445,7 @@ class _NewPapers:
 
     def add(self, record: Any, fmt: str, owner_id: int | None, data: dict[str, Any], step: RecordPlan) -> int:
         values, chosen = new_paper_row(
-            self.library, record, fmt, owner_id, data=data, batch=self.batch, chosen=step.chosen
+            self.library, record, fmt, owner_id, data=data, batch=self.batch, chosen=step.chosen, stamp=self.stamp
         )
         paper_id = self.next_id
         self.next_id += 1

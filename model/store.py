@@ -1024,12 +1024,14 @@ def new_paper_row(
     data: dict[str, Any] | None = None,
     batch: _Batch | None = None,
     chosen: dict[str, Any] | None = None,
+    stamp: str | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The papers row a record makes (column -> value, its key allocated) and the fields chosen for it."""
+    """The papers row a record makes (column -> value, its key allocated) and the fields chosen for it; `stamp`
+    is when it is added (now, unless the caller adds many papers at one time)."""
     data = data if data is not None else record_json(record)
     chosen = chosen if chosen is not None else choose_fields([(fmt, data)])
     values = _row_values(chosen)
-    stamp = now()
+    stamp = stamp or now()
     # The note is the user's alone: a page's remark goes to `remarks`. A .bib's `annote` is the reader's own
     # (a note another manager kept), so it starts the paper's note.
     note = ""
