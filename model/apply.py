@@ -434,7 +434,10 @@ class _NewPapers:
         self.owner_id = owner_id
         self.next_id = (library.conn.execute("SELECT max(id) FROM papers").fetchone()[0] or 0) + 1
         self.next_author: int | None = None  # read again after each flush: others may have added people
-        self.rows: list[dict[str, Any]] = []
+        # Each new paper's values in the order of `columns` (every row names the same ones, in the same order):
+        # kept as lists, not copied into one more dict per paper.
+        self.columns: tuple[str, ...] | None = None
+        self.rows: list[list[Any]] = []
         self.authorships: list[tuple[int, int, int, str]] = []
         self.people: list[tuple[int, str, str, str, str, str]] = []
         self.variants: list[tuple[int, str, str]] = []
@@ -449,7 +452,11 @@ class _NewPapers:
         )
         paper_id = self.next_id
         self.next_id += 1
-        self.rows.append({"id": paper_id, **values})
+        if self.columns is None:
+            self.columns = tuple(values)
+        elif tuple(values) != self.columns:
+            raise LibraryError(f"the new paper of {record.line} names other columns than the papers before it")
+        self.rows.append([paper_id, *values.values()])
         authors = chosen["authors"]
         if len(step.authors) != len(authors):
             raise LibraryError(f"the import plan of {record.line} names {len(step.authors)} of {len(authors)} authors")
@@ -522,11 +529,10 @@ class _NewPapers:
                 "INSERT OR IGNORE INTO author_variants(author_id, name, name_key) VALUES (?, ?, ?)", self.variants
             )
             self.variants.clear()
-        if self.rows:
-            columns = list(self.rows[0])
+        if self.rows and self.columns is not None:
+            columns = ("id", *self.columns)
             conn.executemany(
-                f"INSERT INTO papers({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-                [[row[c] for c in columns] for row in self.rows],
+                f"INSERT INTO papers({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", self.rows
             )
             self.rows.clear()
         if self.authorships:
