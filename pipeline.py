@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ParamSpec
 
-from papershelf import read_ahead
+from papershelf import exiting, read_ahead
 from papershelf.importers.base import Importer, detect, finish_stream, get_importer, second_opinion
 from papershelf.importers.encoding import MAX_BYTES, decode
 from papershelf.importers.errors import ImporterError
@@ -552,7 +552,7 @@ def _import_streamed(
     progressed = (lambda done, total: progress(report.file, done, total)) if progress else None
     try:
         with read_ahead.streamed(produce) as items, journal_for(library, expected), library.transaction():
-            result, _ = import_arriving(
+            result, plan = import_arriving(
                 library,
                 file=url or path.name,
                 path=str(path.resolve()),
@@ -589,6 +589,8 @@ def _import_streamed(
     report.found = len(records)
     report.claimed = batch.claimed_count
     report.warnings = list(batch.warnings)
+    # Every record and its plan, done with: given back with the process's memory when it is about to end.
+    exiting.keep(records, plan)
     return _written(report, result, batch)
 
 

@@ -15,7 +15,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from papershelf import __version__
+from papershelf import __version__, exiting
 
 # Each module defines `register(subparsers)`; adding a command group means adding its module here.
 COMMAND_MODULES = (
@@ -125,8 +125,11 @@ def run() -> None:
     of the command) and nothing in it is needed: the command's libraries are closed and its output flushed
     here first. A command that fails with a traceback, and the window's commands, end the usual way."""
     argv = sys.argv[1:]
+    windowed = command_of(argv) in _WINDOWED
+    if not windowed:
+        exiting.ending_without_teardown()
     code = main(argv)
-    if command_of(argv) in _WINDOWED:
+    if windowed:
         raise SystemExit(code)
     from papershelf.cli.common import close_opened
 

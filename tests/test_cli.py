@@ -8,12 +8,14 @@ import shlex
 import shutil
 import subprocess
 import sys
+import weakref
 from pathlib import Path
 
 import pytest
 from cli_support import dump, run_cli
 from seedfiles import ALL_SEEDS, SEED_AGGREGATOR, SEED_ARXIV, SEED_AS_OF, SEED_HOMEPAGE, SEED_SCHOLARLY
 
+from papershelf import exiting
 from papershelf.cli.main import COMMAND_MODULES, COMMANDS, build_parser, command_of, main
 
 # Papers each seed lists, counted by hand from the pages.
@@ -372,6 +374,27 @@ def test_the_program_leaves_its_output_whole_and_its_library_closed(tmp_path):
     )
     assert head.returncode == 0 and len(head.stdout.splitlines()) == 1
     assert "Traceback" not in head.stderr and "Exception" not in head.stderr
+
+
+def test_only_a_program_ending_without_teardown_leaves_memory_to_the_system(monkeypatch):
+    """What an import is done with (its records and plan) is freed as usual in the window and in tests; the
+    `papershelf` program, which ends with os._exit, leaves it for the system to take back at the end."""
+
+    class Plan:
+        pass
+
+    monkeypatch.setattr(exiting, "_kept", None)
+    plan = Plan()
+    freed = weakref.ref(plan)
+    exiting.keep(plan)
+    del plan
+    assert freed() is None
+    exiting.ending_without_teardown()
+    plan = Plan()
+    kept = weakref.ref(plan)
+    exiting.keep(plan)
+    del plan
+    assert kept() is not None
 
 
 def test_import_dry_run_prints_the_plan_and_writes_nothing(capsys, library_path):
