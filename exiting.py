@@ -8,6 +8,8 @@ any other use of the package it does nothing, and the objects are freed as usual
 
 from __future__ import annotations
 
+# What the last `keep` was given: one import's records at a time, so that a command importing many files
+# never holds more than the biggest of them did while it was imported.
 _kept: list[tuple[object, ...]] | None = None
 
 
@@ -19,7 +21,7 @@ def ending_without_teardown() -> None:
 
 
 def keep(*objects: object) -> None:
-    """Objects the caller is done with: left for the process's end when it ends without teardown, else freed
-    as soon as the caller drops them."""
+    """Objects the caller is done with: left for the process's end when it ends without teardown (what an
+    earlier call kept is freed now), else freed as soon as the caller drops them."""
     if _kept is not None:
-        _kept.append(objects)
+        _kept[:] = [objects]
