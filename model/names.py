@@ -96,8 +96,15 @@ class ParsedName:
 
     @computed_once
     def swapped_key(self) -> str:
-        """The key if the page wrote the family name first without a comma ("Wang Xue" for Xue Wang)."""
-        return name_key(self.family, self.given)
+        """The key if the page wrote the family name first without a comma ("Wang Xue" for Xue Wang):
+        name_key(family, given), made from the key's two halves (folding never leaves a "|")."""
+        family, given = self.key.split("|", 1)
+        return f"{given}|{family}"
+
+    @computed_once
+    def folded_family(self) -> str:
+        """fold(family), the key's first half."""
+        return self.key.split("|", 1)[0]
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -172,7 +179,7 @@ def initial_key(given: str, family: str) -> str:
 def initials_compatible(a: ParsedName, b: ParsedName) -> bool:
     """Could these be one person written with and without initials? Same family, and each given name of the
     shorter form is the longer form's name or its initial, in order ("H. V." ~ "Hosagrahar V.")."""
-    if fold(a.family) != fold(b.family) or not a.given or not b.given:
+    if a.folded_family != b.folded_family or not a.given or not b.given:
         return False
     left, right = a.given_parts, b.given_parts
     if len(left) > len(right):

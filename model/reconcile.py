@@ -1110,7 +1110,7 @@ def _variants(conn: Any, author_id: int) -> list[str]:
 
 def _name_forms(parsed: ParsedName) -> list[str]:
     """Keys an initial form of this name would have: "Hosagrahar V. Jagadish" -> jagadish|hv, jagadish|h ..."""
-    return _forms(fold(parsed.family), [fold(p) for p in parsed.given_parts])
+    return _forms(parsed.folded_family, [fold(p) for p in parsed.given_parts])
 
 
 def _forms(family: str, given_parts: list[str]) -> list[str]:
@@ -1130,7 +1130,7 @@ def _middle_initial_forms(conn: Any, parsed: ParsedName) -> list[tuple[int, str]
     first = fold(parts[0]) if parts else ""
     if not first or is_initial(parts[0]) or not parsed.family:
         return []
-    family = fold(parsed.family)
+    family = parsed.folded_family
     if len(parts) > 1 and all(is_initial(p) for p in parts[1:]):
         rows = conn.execute(
             "SELECT DISTINCT author_id, name FROM author_variants WHERE name_key = ?", (f"{family}|{first}",)
@@ -1173,7 +1173,7 @@ def author_candidates(library: Library, author_id: int) -> list[AuthorMatch]:
             continue
         lookups: list[tuple[str, str]] = [("order swap", parsed.swapped_key)]
         if parsed.is_initials:
-            prefix = f"{fold(parsed.family)}|{fold(parsed.given)[:1]}"
+            prefix = f"{parsed.folded_family}|{fold(parsed.given)[:1]}"
             rows = conn.execute(
                 "SELECT DISTINCT author_id, name FROM author_variants WHERE name_key >= ? AND name_key < ? LIMIT 100",
                 (prefix, prefix + "\uffff"),
@@ -1231,7 +1231,7 @@ def without_candidates(library: Library, author_ids: Iterable[int]) -> set[int]:
             keys.add(parsed.swapped_key)
             # Each part folded once (an import's thousands of new people pass here): `_name_forms` of them.
             parts = parsed.given_parts
-            family = fold(parsed.family)
+            family = parsed.folded_family
             folded = [fold(p) for p in parts]
             own = parsed.key
             keys.update(key for key in _forms(family, folded) if key != own)

@@ -13,7 +13,7 @@ from papershelf.model.merge import (
     split_author,
     unmerge_author,
 )
-from papershelf.model.names import initials_compatible, parse_name
+from papershelf.model.names import fold, initials_compatible, name_key, parse_name
 from papershelf.model.records import PaperRecord
 
 
@@ -71,6 +71,34 @@ def test_parsing_keeps_aliases_suffixes_and_both_orders_keys():
     assert parse_name("Yi-Fan Li").key == parse_name("Yifan Li").key == parse_name("Li, Yifan").key
     # names in scripts without an ASCII form keep distinct keys instead of all folding to nothing
     assert parse_name("王雪").key != parse_name("李娜").key
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Wang Xue",
+        "J. R. R. Tolkien",
+        "van Beethoven, Ludwig",
+        "Martin Luther King, Jr.",
+        "王雪",
+        "Łukasz Kaiser",
+        "José Müller-Ñoño",
+        "O'Brien, Conan",
+        "LIN Junyang",
+        "{Barnes and Noble}",
+        "H.V. Jagadish",
+        "Ångström, A. J.",
+        "İsmail Şahin",
+        "Ǆemal Bijedić",
+        "Ng",
+        "a|b, c|d",
+    ],
+)
+def test_a_names_other_order_and_folded_family_come_from_its_key(written):
+    # Both are read off the key's halves: folding leaves letters and digits only, never the "|" between them.
+    parsed = parse_name(written)
+    assert parsed.swapped_key == name_key(parsed.family, parsed.given)
+    assert parsed.folded_family == fold(parsed.family)
 
 
 def test_particle_forms_share_one_key():
