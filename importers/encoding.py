@@ -24,7 +24,10 @@ def decode(data: bytes, source: str = "<bytes>") -> str:
             source=source,
         )
     text = _decode(data, source)
-    if "\x00" in text or _control_ratio(text) > 0.02:
+    # The NUL and carriage-return scans read the bytes first (memchr): a text with one letter beyond Latin-1
+    # is stored at two or four bytes a character, where each scan of the text took 5 ms of a 5 MB .bib. No
+    # byte 0 (or 13) in the file means no U+0000 (or carriage return) in any decoding above of it.
+    if (b"\x00" in data and "\x00" in text) or _control_ratio(text) > 0.02:
         raise ImporterError("the file is binary, not text", source=source)
     if looks_like_html(text):
         raise ImporterError(
@@ -32,6 +35,8 @@ def decode(data: bytes, source: str = "<bytes>") -> str:
             "save the text as a .txt file to import",
             source=source,
         )
+    if b"\r" not in data:
+        return text
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
