@@ -113,6 +113,19 @@ def test_crossref_child_inherits_the_parents_proceedings_data():
     assert parent.title == "Proceedings of the 59th Annual Meeting of the ACL"
 
 
+def test_a_crossref_field_in_capitals_still_waits_for_its_parent():
+    # Field names are case-blind: a child named before its parent inherits from it whatever the case.
+    text = (
+        "@InProceedings{child, Author = {Doe, Jane}, Title = {A Child}, CrossRef = {procs}}\n"
+        "@Proceedings{procs, Title = {The Proceedings}, BookTitle = {Proc. of Things}, Year = {2019},\n"
+        "  Publisher = {ACM}}\n"
+    )
+    papers = {paper.citekey: paper for paper in _parse_text(text).papers}
+    assert papers["child"].year == 2019
+    assert papers["child"].venue == "Proc. of Things"
+    assert papers["child"].extra["publisher"] == "ACM"
+
+
 def test_arxiv_id_from_the_journal_field_and_slash_l():
     paper = _by_key(LIBRARY)["wang2022arxiv"]
     assert paper.authors == ("Wang, Li", "Kołodziej, Anna")
