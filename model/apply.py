@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence, Set
 from typing import Any
 
 from papershelf.model import reconcile
@@ -34,6 +34,7 @@ from papershelf.model.plan import (
     plan_import,
     prepare,
 )
+from papershelf.model.search_rows import paper_row, write_paper_rows
 from papershelf.model.store import (
     AuthorResolver,
     ImportCancelled,
@@ -408,7 +409,10 @@ def _write(
     result.suggested += joined.suggested
     if joined.merged and result.new:
         _rekey_new_papers(library, result.new, {kept for kept, _, _ in joined.merged}, batch)
-    library.refresh_search(sorted(touched))
+    # New papers' rows as they were written, unless a join above changed their people; the rest read back.
+    made = papers.search_rows({person for kept, other, _ in joined.merged for person in (kept, other)})
+    write_paper_rows(conn, made)
+    library.refresh_search(sorted(touched - {row[0] for row in made}))
     if len(result.new) >= _COMPACT_AFTER and len(result.new) * 2 >= papers.next_id:
         # Most of the library came with this import: its search index, written in many pieces, is merged.
         library.compact_search()
@@ -443,6 +447,10 @@ class _NewPapers:
         self.variants: list[tuple[int, str, str]] = []
         self.persons: dict[int, int] = {}  # the plan's new person -> their id
         self.ours: set[int] = set()  # ids of the people made here: their names need no look-up
+        self.display: dict[int, str] = {}  # the display names of the people made here
+        # Each new paper's full-text row, made from what is written (search_rows.paper_row), with its people:
+        # only for a page without an owner (no implied authors), and where every person is one made here.
+        self.search: list[tuple[tuple[Any, ...], tuple[int, ...]]] | None = [] if owner_id is None else None
         self.stamp = now()
         batch.flush = self.flush
 
@@ -461,6 +469,7 @@ class _NewPapers:
         if len(step.authors) != len(authors):
             raise LibraryError(f"the import plan of {record.line} names {len(step.authors)} of {len(authors)} authors")
         used: set[int] = set()
+        placed: list[tuple[int, str]] = []
         created = self.batch.created
         for position, (name, choice) in enumerate(zip(authors, step.authors, strict=True)):
             if choice.kind == "owner":
@@ -482,8 +491,18 @@ class _NewPapers:
             used.add(author_id)
             self._variant(author_id, name)
             self.authorships.append((paper_id, position, author_id, name))
+            placed.append((author_id, name))
+        if self.search is not None and all(author_id in self.display for author_id in used):
+            people = [(self.display[author_id], name) for author_id, name in placed]
+            row = paper_row(paper_id, values, people, chosen["bib_fields"] or ())
+            self.search.append((row, tuple(used)))
         self.batch.unindexed.append((paper_id, values["title"], values["abstract"]))
         return paper_id
+
+    def search_rows(self, changed: Set[int]) -> list[tuple[Any, ...]]:
+        """The full-text rows made for new papers none of whose people are in `changed` (joined to someone
+        after they were written, their names may have changed)."""
+        return [row for row, people in self.search or () if changed.isdisjoint(people)]
 
     def _person(self, person: int | None, name: str) -> int:
         """The plan's new person `person`, made the first time a name chooses them."""
@@ -497,7 +516,9 @@ class _NewPapers:
         parsed = parse_name(name)
         # As `AuthorResolver.create` makes a person: the key of the family and given names as parsed.
         key = parse_name(f"{parsed.family}, {parsed.given}" if parsed.given else parsed.family).key
-        self.people.append((author_id, parsed.display or name.strip(), parsed.given, parsed.family, key, self.stamp))
+        display = parsed.display or name.strip()
+        self.people.append((author_id, display, parsed.given, parsed.family, key, self.stamp))
+        self.display[author_id] = display
         self.batch.created.setdefault(parsed.key, author_id)
         self.batch.touched_authors.add(author_id)
         self.ours.add(author_id)

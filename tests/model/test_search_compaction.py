@@ -52,7 +52,9 @@ def test_a_big_import_leaves_each_search_index_in_one_piece(tmp_path, monkeypatc
     assert _segments(tmp_path / "compacted.sqlite") == {"papers_fts": 1, "authors_fts": 1}
     monkeypatch.setattr(apply, "_COMPACT_AFTER", 10**9)
     assert _imported(tmp_path / "as_written.sqlite", big) == found
-    assert _segments(tmp_path / "as_written.sqlite")["papers_fts"] > 1
+    # Written as they come, the people's index is in pieces (the papers' may be in one or two: an import
+    # writes its new papers' rows in one go).
+    assert _segments(tmp_path / "as_written.sqlite")["authors_fts"] > 1
     assert any(found.values())
 
 
