@@ -339,7 +339,7 @@ def _fewer_collections() -> Iterator[None]:
             if _collector_users == 0:
                 gc.set_threshold(*_collector_saved)
                 # What the import made and keeps (the caches of parsed names, title words, venues) would all be
-                # young, walked by the collection the next allocation starts: 60 ms after a 10,000-entry .bib,
+                # young, walked by the collection the next allocation starts: 20 ms after a 10,000-entry .bib,
                 # in whichever thread allocates next. Moved to the oldest generation instead (freezing, then
                 # unfreezing, moves every tracked object there without walking one); the import's few cycles
                 # go with the next full collection. (Papershelf freezes nothing else that this would thaw.)
