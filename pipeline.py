@@ -6,6 +6,7 @@ Each file is its own transaction, so one bad file never stops the others and nev
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import functools
 import gc
@@ -21,6 +22,7 @@ from papershelf import exiting, read_ahead
 from papershelf.importers.base import Importer, detect, finish_stream, get_importer, second_opinion
 from papershelf.importers.encoding import MAX_BYTES, decode
 from papershelf.importers.errors import ImporterError
+from papershelf.importers.mhtml import looks_like_mhtml, page_lines
 from papershelf.importers.normalize import clean_venue, normalize_batch, normalize_record
 from papershelf.model.apply import apply_plan, import_arriving, import_records, journal_for
 from papershelf.model.library import Library, LibraryError
@@ -157,7 +159,7 @@ def read_file(
             raise ImporterError("permission denied", source=name) from None
         except OSError as error:
             raise ImporterError(f"cannot be read ({error.strerror})", source=name) from None
-    from papershelf.importers.mhtml import looks_like_mhtml, saved_page
+    from papershelf.importers.mhtml import saved_page
 
     if looks_like_mhtml(data):
         # A browser's "Webpage, Single File" (.mhtml): the page is its first HTML part.
@@ -201,6 +203,19 @@ def read_file(
             )
         importer = second_opinion(detection, text, path.name) or detection.importer
     return data, text, importer
+
+
+def _lines_in_archive(batch: ImportBatch, data: bytes) -> None:
+    """A saved .mhtml's records and warnings name the archive's lines, not those of the page inside it (the
+    reader numbers the page's); a line not known (0) stays so."""
+    line_of = page_lines(data)
+    if line_of is None:
+        return
+    at = lambda line: line_of(line) if line else 0  # noqa: E731
+    batch.papers = [dataclasses.replace(paper, line=at(paper.line)) for paper in batch.papers]
+    batch.warnings = [dataclasses.replace(warning, line=at(warning.line)) for warning in batch.warnings]
+    if batch.owner is not None and batch.owner.line:
+        batch.owner = dataclasses.replace(batch.owner, line=at(batch.owner.line))
 
 
 def _is_html(path: Path, data: bytes) -> bool:
@@ -273,6 +288,8 @@ def parse_text(
             "a bug in Papershelf, please report it with the file. Nothing was imported",
             source=name,
         ) from error
+    if looks_like_mhtml(data):
+        _lines_in_archive(batch, data)
     if owner and (batch.owner is None or not batch.owner.name):
         batch.owner = OwnerProfile(name=owner)
     elif owner and batch.owner is not None and batch.owner.name != owner:

@@ -1,13 +1,15 @@
 """A page saved as one file by a browser ("Webpage, Single File": Chrome's and Edge's .mhtml, Opera's and old
 Internet Explorer's .mht): a MIME message whose first text/html part is the page, in quoted-printable or base64.
 
-Only finds that part and says its charset; the page reader reads it like any saved HTML. Uses the standard
-library's email parser; nothing here knows about papers.
+Only finds that part, says its charset, and where each of its lines stands in the archive (`page_lines`: the
+page reader numbers the lines of the HTML, a user looks in the .mhtml); the page reader reads it like any
+saved HTML. Uses the standard library's email parser; nothing here knows about papers.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 # A saved page starts with the message's headers: "From: <Saved by Blink>", "MIME-Version: 1.0", then a
@@ -45,3 +47,59 @@ def saved_page(data: bytes) -> SavedPage | None:
         address = message.get("Snapshot-Content-Location") or part.get("Content-Location")
         return SavedPage(payload, part.get_content_charset(), str(address) if address else None)
     return None
+
+
+_BOUNDARY = re.compile(rb'(?i)boundary\s*=\s*"?([^";\r\n]+)"?')
+_PART_TYPE = re.compile(rb"(?im)^content-type\s*:\s*([\w.+-]+/[\w.+-]+)")
+_PART_ENCODING = re.compile(rb"(?im)^content-transfer-encoding\s*:\s*([\w-]+)")
+_ENCODED_NEWLINE = re.compile(rb"(?i)=0A")
+
+
+def page_lines(data: bytes) -> Callable[[int], int] | None:
+    """Line n (1-based) of the HTML `saved_page` reads -> the archive's line where it starts. In
+    quoted-printable (what Chrome writes) a line may run over several of the archive's lines, joined by soft
+    breaks; in base64 every line of the page is somewhere in the part's encoded text, so its first line is
+    given. None where the part cannot be found in the bytes (an archive nested deeper than browsers write)."""
+    head_end = _HEADERS_END.search(data, 0, 16384)
+    if head_end is None:
+        return None
+    boundary = _BOUNDARY.search(data[: head_end.start()])
+    if boundary is None:
+        return None
+    delimiter = b"\n--" + boundary.group(1).strip()
+    at = data.find(delimiter[1:], head_end.end())
+    while at >= 0:
+        part_start = data.find(b"\n", at) + 1
+        part_end = data.find(delimiter, part_start)
+        part_end = len(data) if part_end < 0 else part_end
+        headers_end = _HEADERS_END.search(data, part_start, part_end)
+        if not part_start or headers_end is None:
+            return None
+        headers = data[part_start : headers_end.start()]
+        kind = _PART_TYPE.search(headers)
+        if kind is not None and kind.group(1).lower() == b"text/html":
+            body = headers_end.end()
+            first = data.count(b"\n", 0, body) + 1
+            encoding = _PART_ENCODING.search(headers)
+            encoding = encoding.group(1).lower() if encoding else b"7bit"
+            if encoding == b"base64":
+                return lambda line: first
+            if encoding != b"quoted-printable":
+                return lambda line: first + line - 1
+            return _quoted_printable_lines(data[body:part_end], first)
+        if kind is not None and kind.group(1).lower().startswith(b"multipart/"):
+            return None  # a nested archive: the page part is not where the flat reading looks
+        at = part_end + 1 if part_end < len(data) else -1
+    return None
+
+
+def _quoted_printable_lines(body: bytes, first: int) -> Callable[[int], int]:
+    starts: list[int] = []  # the archive's line where each decoded line starts
+    open_line = False
+    for number, raw in enumerate(body.split(b"\n"), start=first):
+        if not open_line:
+            starts.append(number)
+        # "=0A" is a line break written out: a decoded line starting inside this archive line.
+        starts.extend([number] * len(_ENCODED_NEWLINE.findall(raw)))
+        open_line = raw.rstrip(b"\r").endswith(b"=")  # a soft break: the decoded line goes on
+    return lambda line: starts[min(max(line, 1), len(starts)) - 1]

@@ -388,6 +388,39 @@ def test_a_page_saved_as_one_file_imports_the_papers_of_its_html(tmp_path: Path,
     assert titles["cv.mhtml"] == titles["cv.html"] and len(titles["cv.html"]) == 8
 
 
+@pytest.mark.parametrize("encoding", ["quoted-printable", "base64"])
+def test_a_saved_pages_papers_name_the_lines_of_the_archive(tmp_path: Path, encoding: str) -> None:
+    """The reader numbers the lines of the page inside; the claims name the .mhtml's own lines, where a user
+    looking for the entry finds it (quoted-printable runs a long line over several, joined by soft breaks)."""
+    import quopri
+
+    html = (FIXTURES / "pages" / "math_cv.html").read_bytes()
+    archive = _mhtml(html, encoding)
+    (tmp_path / "cv.mhtml").write_bytes(archive)
+    (tmp_path / "cv.html").write_bytes(html)
+    lines = {}
+    for name in ("cv.html", "cv.mhtml"):
+        with Library.open(tmp_path / f"{name}.sqlite") as library:
+            assert import_file(library, tmp_path / name, as_of=dt.date(2026, 3, 1)).ok
+            lines[name] = [r[0] for r in library.conn.execute("SELECT line FROM claims ORDER BY paper_id")]
+    body = archive.index(b"\r\n\r\n", archive.index(b"Content-Type: text/html")) + 4
+    first = archive[:body].count(b"\n") + 1  # the archive's line where the page's part begins
+    if encoding == "base64":
+        expected = [first if line else 0 for line in lines["cv.html"]]
+    else:
+        # Each line of the page, encoded alone, takes as many lines of the archive as it does in the whole.
+        taken = [quopri.encodestring(line + b"\n").count(b"\n") for line in html.split(b"\n")]
+        expected = [first + sum(taken[: line - 1]) if line else 0 for line in lines["cv.html"]]
+        assert max(taken) > 1 and expected != lines["cv.html"]  # soft breaks move the lines
+    assert lines["cv.mhtml"] == expected and any(lines["cv.mhtml"])
+    if encoding == "quoted-printable":
+        # The archive's line begins as the page's line the entry starts on does (both as written here).
+        found = archive.decode("latin-1").split("\n")
+        page = html.decode("utf-8").split("\n")
+        for at_page, at_archive in zip(lines["cv.html"], lines["cv.mhtml"], strict=True):
+            assert found[at_archive - 1].startswith(page[at_page - 1][:12]), (at_page, at_archive)
+
+
 def test_a_saved_web_archive_without_a_page_in_it_is_refused_by_name(tmp_path: Path) -> None:
     archive = tmp_path / "empty.mhtml"
     archive.write_bytes(_mhtml(b"", "base64").replace(b"Content-Type: text/html", b"Content-Type: image/png"))
