@@ -446,8 +446,8 @@ class _NewPapers:
         self.people: list[tuple[int, str, str, str, str, str]] = []
         self.variants: list[tuple[int, str, str]] = []
         self.persons: dict[int, int] = {}  # the plan's new person -> their id
-        self.ours: set[int] = set()  # ids of the people made here: their names need no look-up
-        self.display: dict[int, str] = {}  # the display names of the people made here
+        # The people made here, with their display names: their names need no look-up.
+        self.display: dict[int, str] = {}
         # Each new paper's full-text row, made from what is written (search_rows.paper_row), with its people:
         # only for a page without an owner (no implied authors), and where every person is one made here.
         self.search: list[tuple[tuple[Any, ...], tuple[int, ...]]] | None = [] if owner_id is None else None
@@ -521,7 +521,6 @@ class _NewPapers:
         self.display[author_id] = display
         self.batch.created.setdefault(parsed.key, author_id)
         self.batch.touched_authors.add(author_id)
-        self.ours.add(author_id)
         if person is not None:
             self.persons[person] = author_id
         return author_id
@@ -530,7 +529,7 @@ class _NewPapers:
         name = " ".join(name.split())
         if not name or (author_id, name) in self.batch.variants:
             return
-        if author_id not in self.ours:  # someone already in the library: a name they had changes nothing
+        if author_id not in self.display:  # someone already in the library: a name they had changes nothing
             self.batch.resolver(self.library, self.owner_id).add_variant(author_id, name)
             return
         self.batch.variants.add((author_id, name))
